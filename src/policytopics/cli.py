@@ -1,0 +1,121 @@
+"""Command-line front door: ``policytopics run`` and ``policytopics ingest``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .config import StudyConfigError, load_study
+
+_FORMATS = ".txt files (one article each, any common encoding) or .csv/.jsonl/.jsonl.gz/.parquet tables"
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--study", metavar="FILE", default=None,
+                        help="study file with every setting (default: the nearest study.toml "
+                             "in this folder or above; built-in defaults if none)")
+    parser.add_argument("--limit", type=int, default=None, metavar="N",
+                        help="use only the first N documents (0 = all; default from the study file)")
+    parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="policytopics",
+        description="Policy-theme topic modelling of Chinese texts: clean, date and place, "
+                    "segment, LDA, theme weights by region and period.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the whole study and write tables and figures",
+                         description="Run the whole study: ingest and clean, segment, fit LDA, "
+                                     "compute theme weights, write tables, figures and run.json. "
+                                     "Stages are cached, so a rerun with another --topics only "
+                                     "refits the model.")
+    run.add_argument("--corpus", nargs="+", metavar="PATH", default=None,
+                     help=f"input files or folders: {_FORMATS} (default from the study file)")
+    run.add_argument("--topics", type=int, default=None, metavar="K",
+                     help="number of topics (default from the study file)")
+    run.add_argument("--seed", type=int, default=None, metavar="N",
+                     help="random seed of the topic model (same seed, same topics)")
+    run.add_argument("--period", choices=["month", "quarter", "year"], default=None,
+                     help="period for theme weights over time")
+    run.add_argument("--out", metavar="DIR", default=None,
+                     help="write tables to DIR and figures to DIR/figures "
+                          "(default: the study file's tables_dir and figures_dir)")
+    _add_common(run)
+
+    ing = sub.add_parser("ingest", help="read and clean documents, write the cleaning report",
+                         description="Read, clean, date and place documents and write one report "
+                                     "row per input document (kept, dropped with a reason, or "
+                                     "duplicate), as CSV in UTF-8 with BOM for Excel.")
+    ing.add_argument("paths", nargs="+", metavar="PATH", help=f"input files or folders: {_FORMATS}")
+    ing.add_argument("--out", required=True, metavar="FILE",
+                     help="report file (.csv, or .parquet)")
+    ing.add_argument("--text-column", default=None, help="text column of tables (default: text)")
+    ing.add_argument("--title-column", default=None, help="title column (default: title)")
+    ing.add_argument("--date-column", default=None, help="date column (default: date)")
+    ing.add_argument("--region-column", default=None, help="region column (default: region)")
+    ing.add_argument("--id-column", default=None, help="id column (default: id)")
+    _add_common(ing)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("policytopics")
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING if args.quiet else logging.INFO)
+    try:
+        if args.command == "run":
+            return _run(args)
+        return _ingest(args)
+    except (StudyConfigError, FileNotFoundError, ValueError) as exc:
+        print(f"policytopics: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args) -> int:
+    from .pipeline import Study
+
+    config = load_study(args.study, corpus=args.corpus, n_topics=args.topics, seed=args.seed,
+                        limit=args.limit, period=args.period, out=args.out)
+    study = Study(config, progress=not args.no_progress)
+    outputs = study.run()
+    from .pipeline import summarise_report
+
+    print(summarise_report(study.documents()))
+    print(f"topics: {config.model.n_topics}, seed {config.model.seed}")
+    for topic, label in study.topic_labels(5).items():
+        print(f"  {label}")
+    print(f"tables in {config.output.tables_dir}/, figures in {config.output.figures_dir}/:")
+    for path in outputs["figures"]:
+        print(f"  {path}")
+    return 0
+
+
+def _ingest(args) -> int:
+    from .pipeline import ingest, summarise_report
+
+    columns = {f"corpus__{name}_column": getattr(args, f"{name}_column")
+               for name in ("text", "title", "date", "region", "id")}
+    config = load_study(args.study, limit=args.limit, **columns)
+    report = ingest(args.paths, config, progress=not args.no_progress)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix == ".parquet":
+        report.to_parquet(out, index=False)
+    else:
+        report.to_csv(out, index=False, encoding="utf-8-sig")
+    print(summarise_report(report))
+    print(f"report: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,299 @@
+"""Settings of a study: frozen dataclasses filled from one TOML study file.
+
+Every knob of the study lives here with its default. :func:`load_study` reads a study
+file (``study.toml``), resolves its relative paths against the file's folder, and applies
+overrides from the CLI or notebook parameters.
+
+Example
+-------
+>>> from policytopics.config import load_study
+>>> study = load_study("study.toml", n_topics=12, seed=7)   # doctest: +SKIP
+>>> study.model.n_topics
+12
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+STUDY_FILE_NAME = "study.toml"
+
+
+@dataclass(frozen=True)
+class CorpusConfig:
+    """Where the articles are and how table columns map to fields."""
+
+    paths: tuple[Path, ...] = (Path("data/samples"),)
+    text_column: str = "text"
+    title_column: str = "title"
+    date_column: str = "date"
+    region_column: str = "region"
+    id_column: str = "id"
+    limit: int = 0  # 0 = all documents
+
+
+@dataclass(frozen=True)
+class CleanConfig:
+    """Cleaning rules: script normalisation, boilerplate and spam removal, filters."""
+
+    traditional_to_simplified: bool = True
+    drop_boilerplate: bool = True
+    spam_phrases: Path | None = Path("data/cleaning/spam_phrases.txt")
+    min_chars: int = 50
+    min_cjk_ratio: float = 0.3
+
+
+@dataclass(frozen=True)
+class SegmentConfig:
+    """Tokenizer settings (a dedicated jieba.Tokenizer is built from these)."""
+
+    min_token_length: int = 2
+    keep_digits: bool = False
+    keep_latin: bool = False
+    user_dictionary: Path | None = Path("data/dictionaries/policy_terms.txt")
+    stopwords: tuple[str, ...] = ("stopwordsiso:zh", "data/dictionaries/policy_stopwords.txt")
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """gensim LDA settings. ``seed`` makes a run reproducible (single process)."""
+
+    n_topics: int = 4
+    seed: int = 42
+    passes: int = 20
+    iterations: int = 400
+    no_below: int = 1
+    no_above: float = 0.9
+    keep_n: int = 50000
+    alpha: str | float = "symmetric"
+    eta: str | float = "symmetric"
+    top_n_words: int = 10
+
+
+@dataclass(frozen=True)
+class WeightsConfig:
+    """How theme weights are grouped."""
+
+    period: str = "year"  # month | quarter | year
+    min_docs: int = 2
+
+
+@dataclass(frozen=True)
+class OutputConfig:
+    """Where outputs and the cache go, and the language of figure labels."""
+
+    tables_dir: Path = Path("outputs")
+    figures_dir: Path = Path("figures")
+    cache_dir: Path = Path(".cache")
+    language: str = "zh"  # zh | en
+
+
+@dataclass(frozen=True)
+class StudyConfig:
+    """All settings of one study."""
+
+    corpus: CorpusConfig = field(default_factory=CorpusConfig)
+    clean: CleanConfig = field(default_factory=CleanConfig)
+    segment: SegmentConfig = field(default_factory=SegmentConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    weights: WeightsConfig = field(default_factory=WeightsConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+    root: Path = Path(".")  # folder the relative paths were resolved against
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready dict of every setting (paths as strings)."""
+        return _jsonable(dataclasses.asdict(self))
+
+
+_SECTIONS = {
+    "corpus": CorpusConfig,
+    "clean": CleanConfig,
+    "segment": SegmentConfig,
+    "model": ModelConfig,
+    "weights": WeightsConfig,
+    "output": OutputConfig,
+}
+
+# Short names used by the CLI and notebook parameters.
+_SHORTCUTS = {
+    "corpus": "corpus.paths",
+    "limit": "corpus.limit",
+    "n_topics": "model.n_topics",
+    "topics": "model.n_topics",
+    "seed": "model.seed",
+    "period": "weights.period",
+    "language": "output.language",
+}
+
+_PERIODS = ("month", "quarter", "year")
+
+
+class StudyConfigError(ValueError):
+    """A study file or override has an unknown key or an invalid value."""
+
+
+def find_study_file(start: str | Path | None = None) -> Path | None:
+    """Return the nearest ``study.toml`` in ``start`` (default: cwd) or its parents."""
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / STUDY_FILE_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_study(path: str | Path | None = None, **overrides: Any) -> StudyConfig:
+    """Read a study file and apply overrides.
+
+    Parameters
+    ----------
+    path
+        A ``study.toml``. ``None`` looks for one in the current folder and its parents,
+        and falls back to the built-in defaults (relative to the current folder).
+    **overrides
+        ``section__key=value`` or ``"section.key"`` via a dict, or a shortcut:
+        ``corpus`` (path or list of paths), ``limit``, ``n_topics``/``topics``, ``seed``,
+        ``period``, ``language``, ``out`` (one folder for tables and figures).
+        ``None`` values are ignored, so unset CLI flags and notebook parameters
+        leave the study file in charge.
+    """
+    study_path = Path(path) if path is not None else find_study_file()
+    raw: dict[str, Any] = {}
+    root = Path.cwd()
+    if study_path is not None:
+        if not study_path.is_file():
+            raise StudyConfigError(f"study file not found: {study_path}")
+        with open(study_path, "rb") as fh:
+            try:
+                raw = tomllib.load(fh)
+            except tomllib.TOMLDecodeError as exc:
+                raise StudyConfigError(f"{study_path} is not valid TOML: {exc}") from exc
+        root = study_path.resolve().parent
+
+    flat = _flatten_overrides(overrides)
+    for dotted, value in flat.items():
+        section, key = dotted.split(".", 1)
+        raw.setdefault(section, {})[key] = value
+    return _build(raw, root=root, cwd_paths=set(flat))
+
+
+def _flatten_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for name, value in overrides.items():
+        if value is None:
+            continue
+        if name == "out":
+            out = Path(value)
+            flat["output.tables_dir"] = out
+            flat["output.figures_dir"] = out / "figures"
+            continue
+        dotted = _SHORTCUTS.get(name, name.replace("__", "."))
+        if "." not in dotted:
+            raise StudyConfigError(f"unknown setting: {name!r}")
+        if dotted == "corpus.paths" and isinstance(value, (str, Path)):
+            value = [value]
+        flat[dotted] = value
+    return flat
+
+
+def _build(raw: dict[str, Any], *, root: Path, cwd_paths: set[str]) -> StudyConfig:
+    unknown_sections = set(raw) - set(_SECTIONS)
+    if unknown_sections:
+        raise StudyConfigError(
+            f"unknown section(s) {sorted(unknown_sections)}; expected {sorted(_SECTIONS)}"
+        )
+    built = {}
+    for name, cls in _SECTIONS.items():
+        values = dict(raw.get(name, {}))
+        known = {f.name: f for f in fields(cls)}
+        bad = set(values) - set(known)
+        if bad:
+            raise StudyConfigError(
+                f"unknown key(s) {sorted(bad)} in [{name}]; expected one of {sorted(known)}"
+            )
+        for key, value in values.items():
+            # Values given on the command line are relative to where the user is,
+            # values in the study file to the study file.
+            base = Path.cwd() if f"{name}.{key}" in cwd_paths else root
+            values[key] = _coerce(name, key, value, known[key], base)
+        built[name] = cls(**values)
+    config = StudyConfig(**built, root=root)
+    _validate(config)
+    return config
+
+
+def _coerce(section: str, key: str, value: Any, spec: dataclasses.Field, base: Path) -> Any:
+    default = spec.default if spec.default is not dataclasses.MISSING else None
+    if key == "paths":
+        items = [value] if isinstance(value, (str, Path)) else list(value)
+        return tuple(_resolve(item, base) for item in items)
+    if key == "stopwords":
+        items = [value] if isinstance(value, str) else list(value)
+        return tuple(
+            item if str(item).startswith("stopwordsiso:") else str(_resolve(item, base))
+            for item in items
+        )
+    if isinstance(default, Path) or key in {"spam_phrases", "user_dictionary"}:
+        return _resolve(value, base) if value not in ("", None) else None
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise StudyConfigError(f"[{section}] {key} must be true or false, got {value!r}")
+        return value
+    if isinstance(default, int) and not isinstance(default, bool):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise StudyConfigError(f"[{section}] {key} must be a whole number, got {value!r}")
+    if isinstance(default, float):
+        return float(value)
+    if key in {"alpha", "eta"}:
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return str(value)
+    return value
+
+
+def _resolve(value: str | Path, base: Path) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (base / path)
+
+
+def _validate(config: StudyConfig) -> None:
+    if config.model.n_topics < 2:
+        raise StudyConfigError(f"n_topics must be at least 2, got {config.model.n_topics}")
+    if config.weights.period not in _PERIODS:
+        raise StudyConfigError(f"period must be one of {_PERIODS}, got {config.weights.period!r}")
+    if config.output.language not in ("zh", "en"):
+        raise StudyConfigError(f"language must be 'zh' or 'en', got {config.output.language!r}")
+    if not 0 < config.model.no_above <= 1:
+        raise StudyConfigError("no_above must be in (0, 1]")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+__all__ = [
+    "CleanConfig",
+    "CorpusConfig",
+    "ModelConfig",
+    "OutputConfig",
+    "SegmentConfig",
+    "StudyConfig",
+    "StudyConfigError",
+    "WeightsConfig",
+    "find_study_file",
+    "load_study",
+    "replace",
+]

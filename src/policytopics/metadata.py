@@ -1,0 +1,247 @@
+"""Publication date and region of each article, with where each value came from.
+
+Dates come from the header area (labelled publication dates, a dated source line, a
+full date near the top), then from a dated lead (``4月24日``) only when the same
+document states the year. Related-article lists, footers and spam are never read
+(the cleaner has marked them). Regions are province-level units from the ``cpca``
+gazetteer (provinces and prefecture-level cities, 宁波 → 浙江省), weighted toward the
+title and lead, and left empty when no unit clearly dominates.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata as importlib_metadata
+
+# --- dates -----------------------------------------------------------------------------
+
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_YMD = re.compile(
+    r"(?<!\d)(?P<y>(19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?!\d)"
+)
+_CN_YMD = re.compile(r"(?P<y>[〇零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,3})月"
+                     r"(?P<d>[一二三四五六七八九十]{1,3})日")
+_YM = re.compile(r"(?<!\d)(?P<y>(19|20)\d{2})年(?P<m>\d{1,2})月(?!\d)")
+_MD = re.compile(r"(?<![\d年])(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
+_YEAR = re.compile(r"(?<!\d)((19|20)\d{2})年")
+_LABELLED = re.compile(r"(发布时间|发布日期|发表时间|发布于|日期|时间)\s*[:：]?\s*")
+
+
+@dataclass(frozen=True)
+class DateResult:
+    """A date in ISO form with its precision (day, month, year) and source."""
+
+    date: str | None
+    precision: str | None
+    source: str
+
+
+def _cn_number(text: str) -> int:
+    if len(text) == 4:  # year, digit by digit
+        return int("".join(str(_CN_DIGITS[c]) for c in text))
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + _CN_DIGITS[text[1]]
+    if text.endswith("十"):
+        return _CN_DIGITS[text[0]] * 10
+    if "十" in text:
+        return _CN_DIGITS[text[0]] * 10 + _CN_DIGITS[text[2]]
+    return _CN_DIGITS[text]
+
+
+def _valid(year: int, month: int, day: int | None = None) -> bool:
+    if not 1900 <= year <= dt.date.today().year + 1:
+        return False
+    try:
+        dt.date(year, month, day or 1)
+    except ValueError:
+        return False
+    return True
+
+
+def find_full_date(text: str) -> str | None:
+    """First valid full date in ``text`` as ``YYYY-MM-DD`` (Arabic or Chinese numerals)."""
+    hits = []
+    for match in _YMD.finditer(text):
+        y, m, d = int(match["y"]), int(match["m"]), int(match["d"])
+        if _valid(y, m, d):
+            hits.append((match.start(), f"{y:04d}-{m:02d}-{d:02d}"))
+            break
+    for match in _CN_YMD.finditer(text):
+        y, m, d = _cn_number(match["y"]), _cn_number(match["m"]), _cn_number(match["d"])
+        if _valid(y, m, d):
+            hits.append((match.start(), f"{y:04d}-{m:02d}-{d:02d}"))
+            break
+    return min(hits)[1] if hits else None
+
+
+def parse_date_value(value: str | None) -> tuple[str | None, str | None]:
+    """Normalise a date given in a table column: ``YYYY``, ``YYYY-MM``, full dates."""
+    if not value:
+        return None, None
+    value = str(value).strip()
+    full = find_full_date(value)
+    if full:
+        return full, "day"
+    compact = re.fullmatch(r"((19|20)\d{2})(\d{2})(\d{2})", value)
+    if compact and _valid(int(compact[1]), int(compact[3]), int(compact[4])):
+        return f"{compact[1]}-{compact[3]}-{compact[4]}", "day"
+    month = re.fullmatch(r"((19|20)\d{2})[-/.年](\d{1,2})月?", value)
+    if month and _valid(int(month[1]), int(month[3])):
+        return f"{month[1]}-{int(month[3]):02d}", "month"
+    year = re.fullmatch(r"((19|20)\d{2})年?", value)
+    if year and _valid(int(year[1]), 1):
+        return year[1], "year"
+    return None, None
+
+
+def extract_date(lines: list[tuple[str, str | None]], title: str | None = None,
+                 header_lines: int = 6) -> DateResult:
+    """Publication date from cleaned lines ``(line, rule)`` as made by the cleaner.
+
+    Only lines kept as article text or marked ``header`` are read; related lists,
+    footers, crawler notes and spam never are.
+    """
+    readable = [(line.strip(), rule) for line, rule in lines
+                if line.strip() and rule in (None, "header")]
+    headers = [line for line, rule in readable if rule == "header"]
+    body = [line for line, rule in readable if rule is None]
+    top = body[:header_lines]
+
+    for line in headers + top:
+        match = _LABELLED.search(line)
+        if match:
+            found = find_full_date(line[match.end():match.end() + 40])
+            if found:
+                return DateResult(found, "day", "header: labelled publication date")
+    for line in headers:
+        found = find_full_date(line)
+        if found:
+            return DateResult(found, "day", "header: dated source line")
+    for line in ([title] if title else []) + top[:3]:
+        found = find_full_date(line)
+        if found:
+            return DateResult(found, "day", "header: full date near the top")
+    years = {m[1] for line in headers + top[:3] for m in _YEAR.finditer(line)}
+    lead = top[1:3] if title and top and top[0] == title else top[:2]
+    for line in lead:
+        match = _MD.search(line)
+        if match and len(years) == 1:
+            year = int(next(iter(years)))
+            if _valid(year, int(match["m"]), int(match["d"])):
+                return DateResult(f"{year:04d}-{int(match['m']):02d}-{int(match['d']):02d}",
+                                  "day", "lead: month and day, year stated in the header")
+    for line in headers + top[:3]:
+        match = _YM.search(line)
+        if match and _valid(int(match["y"]), int(match["m"])):
+            return DateResult(f"{match['y']}-{int(match['m']):02d}", "month",
+                              "header: year and month")
+    has_md = any(_MD.search(line) for line in lead)
+    reason = "no year in the text (month and day only)" if has_md else "no date found"
+    return DateResult(None, None, reason)
+
+
+# --- regions ---------------------------------------------------------------------------
+
+_PROVINCE_SUFFIX = re.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
+_CITY_SUFFIX = re.compile(r"((?:[\u4e00-\u9fff]{1,4}?族)+)?(自治州|地区|盟|市)$")
+# Short city names that are also common words; only their full name (with 市) counts.
+_AMBIGUOUS_SHORT = {"大同", "安康", "长治", "白银", "中山", "黄山", "通化", "朝阳", "海东",
+                    "吉安", "永州", "东方", "普洱", "和田", "阿里", "海北", "海西", "海南",
+                    "白山", "宜春", "江门", "新余", "三明", "鹤壁", "长春"}
+# Phrases whose place names do not say where the article is about.
+_MASKED = re.compile(r"北京时间|上海合作组织|上合组织|中山大学|北京大学|南京大学|浙江大学|香港特区政府?"
+                     r"|台湾问题|新疆棉|西藏自治区成立")
+
+
+@dataclass(frozen=True)
+class Place:
+    """One gazetteer entry: the name as written and the units it belongs to."""
+
+    province: str
+    city: str | None
+
+
+@dataclass(frozen=True)
+class RegionResult:
+    """Province (and city) an article is about, with how it was decided."""
+
+    region: str | None
+    city: str | None
+    source: str
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> tuple[dict[str, Place], re.Pattern]:
+    """Names → places, from cpca's adcodes table (read as data, cpca is not imported)."""
+    path = importlib_metadata.distribution("cpca").locate_file("cpca/resources/adcodes.csv")
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    provinces = {r["adcode"][:2]: r["name"] for r in rows if r["adcode"][2:6] == "0000"}
+    names: dict[str, Place] = {}
+    for row in rows:
+        code, name = row["adcode"][:6], row["name"]
+        province = provinces.get(code[:2])
+        if province is None:
+            continue
+        if code[2:] == "0000":
+            short = _PROVINCE_SUFFIX.sub("", name)
+            names[name] = Place(province, None)
+            names[short] = Place(province, None)
+            if name == "内蒙古自治区":
+                names["内蒙古"] = Place(province, None)
+        elif code[4:] == "00":
+            short = _CITY_SUFFIX.sub("", name)
+            for form in (name, short):
+                if len(form) >= 2 and form not in names and (form == name or form not in _AMBIGUOUS_SHORT):
+                    names[form] = Place(province, name)
+    ordered = sorted(names, key=len, reverse=True)
+    return names, re.compile("|".join(map(re.escape, ordered)))
+
+
+def place_mentions(text: str) -> list[Place]:
+    """Places named in ``text`` (leftmost-longest), after masking non-locating phrases."""
+    names, pattern = _gazetteer()
+    text = _MASKED.sub("", text)
+    return [names[m.group(0)] for m in pattern.finditer(text)]
+
+
+def extract_region(title: str | None, body_lines: list[str], *, min_share: float = 0.6,
+                   min_score: float = 2.0) -> RegionResult:
+    """Province the article is about: weighted mentions (title ×3, lead ×2, rest ×1).
+
+    Returns an empty region with the reason when nothing is named or no province
+    reaches ``min_share`` of the weighted mentions.
+    """
+    scores: Counter = Counter()
+    city_scores: Counter = Counter()
+    parts = ([(title, 3.0)] if title else []) + [
+        (line, 2.0 if i == 0 else 1.0) for i, line in enumerate(body_lines)
+    ]
+    for text, weight in parts:
+        for place in place_mentions(text):
+            scores[place.province] += weight
+            if place.city:
+                city_scores[(place.province, place.city)] += weight
+    if not scores:
+        return RegionResult(None, None, "no place named")
+    total = sum(scores.values())
+    province, best = scores.most_common(1)[0]
+    if best / total < min_share or best < min_score:
+        named = ", ".join(p for p, _ in scores.most_common(4))
+        return RegionResult(None, None, f"no dominant region ({named})")
+    in_province = {c: s for (p, c), s in city_scores.items() if p == province}
+    city = None
+    if in_province:
+        top_city, top_score = max(in_province.items(), key=lambda kv: kv[1])
+        if top_score / sum(in_province.values()) >= min_share and top_city != province:
+            city = top_city
+    where = "title" if title and any(p.province == province for p in place_mentions(title)) else "text"
+    return RegionResult(province, city, f"gazetteer: {best / total:.0%} of mentions, named in {where}")

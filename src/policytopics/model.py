@@ -1,0 +1,131 @@
+"""gensim LDA topic model: fit with a fixed seed, topics ordered by prevalence.
+
+:class:`TopicModel` follows the scikit-learn habit: settings in ``__init__``, learning in
+:meth:`TopicModel.fit`, learned state in attributes ending in ``_``. The default is
+gensim's single-process ``LdaModel`` with ``random_state=seed``, so the same tokens,
+settings and seed give the same document-topic matrix.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .config import ModelConfig
+
+
+class TopicModel:
+    """LDA over token lists.
+
+    Parameters
+    ----------
+    config
+        Model settings (number of topics, seed, passes, pruning, priors).
+
+    Attributes
+    ----------
+    dictionary_ : gensim.corpora.Dictionary
+    lda_ : gensim.models.LdaModel
+    doc_topic_ : ndarray, shape (n_docs, n_topics)
+        Topic proportions per document, columns in topic order (most prevalent first).
+    order_ : ndarray
+        gensim topic index of each ordered topic.
+    """
+
+    def __init__(self, config: ModelConfig | None = None):
+        self.config = config or ModelConfig()
+
+    def fit(self, token_lists: Sequence[Sequence[str]]) -> TopicModel:
+        """Build the vocabulary and fit LDA. Empty documents get a uniform row."""
+        from gensim.corpora import Dictionary
+        from gensim.models import LdaModel
+
+        cfg = self.config
+        dictionary = Dictionary(token_lists)
+        dictionary.filter_extremes(no_below=cfg.no_below, no_above=cfg.no_above,
+                                   keep_n=cfg.keep_n)
+        if len(dictionary) == 0:
+            raise ValueError(
+                "the vocabulary is empty after pruning: too few documents or tokens "
+                f"(no_below={cfg.no_below}, no_above={cfg.no_above})"
+            )
+        corpus = [dictionary.doc2bow(tokens) for tokens in token_lists]
+        self.dictionary_ = dictionary
+        self.lda_ = LdaModel(
+            corpus=corpus,
+            id2word=dictionary,
+            num_topics=cfg.n_topics,
+            random_state=cfg.seed,
+            passes=cfg.passes,
+            iterations=cfg.iterations,
+            alpha=cfg.alpha,
+            eta=cfg.eta,
+            eval_every=None,
+            chunksize=2000,
+        )
+        raw = self._doc_topic_matrix(corpus)
+        self.order_ = np.argsort(-raw.mean(axis=0), kind="stable")
+        self.doc_topic_ = raw[:, self.order_]
+        return self
+
+    def _doc_topic_matrix(self, corpus) -> np.ndarray:
+        k = self.config.n_topics
+        matrix = np.zeros((len(corpus), k))
+        for row, bow in enumerate(corpus):
+            if not bow:
+                matrix[row] = 1.0 / k
+                continue
+            for topic, prob in self.lda_.get_document_topics(bow, minimum_probability=0.0):
+                matrix[row, topic] = prob
+        return matrix
+
+    def transform(self, token_lists: Sequence[Sequence[str]]) -> np.ndarray:
+        """Topic proportions of new documents, in topic order."""
+        corpus = [self.dictionary_.doc2bow(tokens) for tokens in token_lists]
+        return self._doc_topic_matrix(corpus)[:, self.order_]
+
+    def topic_words(self, n: int | None = None) -> pd.DataFrame:
+        """Tidy table: one row per topic and word (``topic``, ``rank``, ``word``, ``weight``).
+
+        Topics are numbered from 1 in order of prevalence.
+        """
+        n = n or self.config.top_n_words
+        rows = []
+        for position, gensim_topic in enumerate(self.order_, start=1):
+            for rank, (word_id, weight) in enumerate(
+                    self.lda_.get_topic_terms(int(gensim_topic), topn=n), start=1):
+                rows.append({"topic": position, "rank": rank,
+                             "word": self.dictionary_[word_id], "weight": float(weight)})
+        return pd.DataFrame(rows)
+
+    def prevalence(self) -> pd.Series:
+        """Mean topic proportion over documents, by topic number."""
+        return pd.Series(self.doc_topic_.mean(axis=0), index=range(1, self.config.n_topics + 1),
+                         name="prevalence")
+
+    def save(self, folder: str | Path) -> None:
+        """Save into ``folder`` (gensim files: load only from a trusted source)."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.lda_.save(str(folder / "lda.gensim"))
+        self.dictionary_.save(str(folder / "dictionary.gensim"))
+        np.save(folder / "doc_topic.npy", self.doc_topic_)
+        (folder / "order.json").write_text(json.dumps([int(i) for i in self.order_]))
+
+    @classmethod
+    def load(cls, folder: str | Path, config: ModelConfig) -> TopicModel:
+        """Load a model saved by :meth:`save` (trusted cache only)."""
+        from gensim.corpora import Dictionary
+        from gensim.models import LdaModel
+
+        folder = Path(folder)
+        model = cls(config)
+        model.lda_ = LdaModel.load(str(folder / "lda.gensim"))
+        model.dictionary_ = Dictionary.load(str(folder / "dictionary.gensim"))
+        model.doc_topic_ = np.load(folder / "doc_topic.npy")
+        model.order_ = np.array(json.loads((folder / "order.json").read_text()))
+        return model

@@ -1,0 +1,467 @@
+"""The cached chain of stages behind the CLI and the notebooks.
+
+``ingest → segment → model → weights → tables and figures``. Each long stage stores its
+result under ``cache_dir/<stage>/<key>``, the key being a hash of everything the stage
+depends on (input bytes, settings, word-list contents, package version). A rerun with a
+new topic count therefore reuses the cleaned documents and tokens, and a changed setting
+never serves a stale result. Writes are atomic (temporary file, then rename).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import platform
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .clean import CleanedText, cjk_count, cjk_ratio, clean_text
+from .config import CleanConfig, CorpusConfig, StudyConfig, load_study
+from .ingest import RawDocument, iter_documents
+from .metadata import extract_date, extract_region, parse_date_value
+from .model import TopicModel
+from .segment import Segmenter
+from .weights import coverage, doc_topics_table, theme_weights
+
+log = logging.getLogger("policytopics")
+
+REPORT_COLUMNS = [
+    "doc_id", "source", "encoding", "status", "reason", "duplicate_of", "title", "date",
+    "date_precision", "date_source", "region", "city", "region_source", "n_chars_raw",
+    "n_chars", "removed", "text",
+]
+
+
+# --- ingest ----------------------------------------------------------------------------
+
+def ingest(paths: Sequence[str | Path] | str | Path, config: StudyConfig | None = None, *,
+           limit: int | None = None, progress: bool = True) -> pd.DataFrame:
+    """Read, clean, date and place every input document; one report row per document.
+
+    Every input is accounted for: ``status`` is ``kept``, ``dropped`` (with ``reason``)
+    or ``duplicate`` (with ``duplicate_of``). A ``metadata.csv`` beside the inputs
+    (columns ``doc_id`` or ``file``, and any of ``date``, ``region``, ``title``) wins over
+    extraction.
+    """
+    from tqdm.auto import tqdm
+
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    config = config or load_study(None)
+    limit = config.corpus.limit if limit is None else limit
+    overrides = _read_overrides(paths)
+    rows = []
+    seen_text: dict[str, str] = {}
+    documents = iter_documents(paths, config.corpus, limit=limit)
+    for raw in tqdm(documents, desc="ingest", unit="doc", disable=not progress, leave=False):
+        row = document_row(raw, config.clean, overrides)
+        if row["status"] == "kept":
+            digest = hashlib.sha1(row["text"].encode("utf-8")).hexdigest()
+            if digest in seen_text:
+                row.update(status="duplicate", reason="same cleaned text",
+                           duplicate_of=seen_text[digest])
+            else:
+                seen_text[digest] = row["doc_id"]
+        rows.append(row)
+    return pd.DataFrame(rows, columns=REPORT_COLUMNS)
+
+
+def document_row(raw: RawDocument, clean: CleanConfig,
+                 overrides: dict[str, dict[str, str]] | None = None) -> dict:
+    """Report row of one raw document: cleaned text, metadata, status and reason."""
+    row = dict.fromkeys(REPORT_COLUMNS)
+    row.update(doc_id=raw.doc_id, source=raw.source, encoding=raw.encoding,
+               n_chars_raw=len(raw.text), n_chars=0, removed="{}", text="")
+    if raw.error:
+        row.update(status="dropped", reason=raw.error)
+        return row
+    cleaned: CleanedText = clean_text(raw.text, clean)
+    kept = cleaned.kept_lines
+    title = raw.title
+    body = kept
+    if title is None and kept and len(kept[0]) <= 60 and not kept[0].endswith(("。", "!", "?")):
+        title, body = kept[0], kept[1:]
+    text = "\n".join(body)
+    row.update(title=title, text=text, n_chars=cjk_count(text),
+               removed=json.dumps(dict(cleaned.removed), ensure_ascii=False))
+
+    if raw.date:
+        date, precision = parse_date_value(raw.date)
+        row.update(date=date, date_precision=precision,
+                   date_source="column" if date else f"column value not a date: {raw.date!r}")
+    else:
+        found = extract_date(cleaned.lines, title)
+        row.update(date=found.date, date_precision=found.precision, date_source=found.source)
+    if raw.region:
+        row.update(region=raw.region, region_source="column")
+    else:
+        region = extract_region(title, body)
+        row.update(region=region.region, city=region.city, region_source=region.source)
+    _apply_override(row, raw, overrides or {})
+
+    if not text.strip():
+        row.update(status="dropped", reason="empty after cleaning")
+    elif cjk_ratio(text) < clean.min_cjk_ratio:
+        row.update(status="dropped",
+                   reason=f"not mainly Chinese ({cjk_ratio(text):.0%} Chinese characters)")
+    elif row["n_chars"] < clean.min_chars:
+        row.update(status="dropped",
+                   reason=f"too short ({row['n_chars']} < {clean.min_chars} Chinese characters)")
+    else:
+        row.update(status="kept", reason="")
+    return row
+
+
+def _read_overrides(paths: Sequence[str | Path]) -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {}
+    folders = {Path(p) if Path(p).is_dir() else Path(p).parent for p in paths}
+    for folder in sorted(folders):
+        table = folder / "metadata.csv"
+        if not table.is_file():
+            continue
+        frame = pd.read_csv(table, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        key = "doc_id" if "doc_id" in frame else "file" if "file" in frame else None
+        if key is None:
+            raise ValueError(f"{table} needs a 'doc_id' or 'file' column")
+        for record in frame.to_dict("records"):
+            name = record[key]
+            found[Path(name).stem if key == "file" else name] = {
+                k: v for k, v in record.items() if k in ("date", "region", "title") and v
+            }
+    return found
+
+
+def _apply_override(row: dict, raw: RawDocument, overrides: dict[str, dict[str, str]]) -> None:
+    values = overrides.get(raw.doc_id) or overrides.get(Path(raw.source).stem)
+    if not values:
+        return
+    if "date" in values:
+        date, precision = parse_date_value(values["date"])
+        if date is None:
+            raise ValueError(f"metadata.csv: {values['date']!r} for {raw.doc_id} is not a date")
+        row.update(date=date, date_precision=precision, date_source="metadata.csv")
+    if "region" in values:
+        row.update(region=values["region"], city=None, region_source="metadata.csv")
+    if "title" in values:
+        row.update(title=values["title"])
+
+
+def summarise_report(report: pd.DataFrame) -> str:
+    """A few lines: documents read, kept, dropped by reason, duplicates, coverage."""
+    kept = report[report["status"] == "kept"]
+    lines = [f"documents read: {len(report)}",
+             f"kept: {len(kept)}",
+             f"duplicates: {int((report['status'] == 'duplicate').sum())}"]
+    dropped = report[report["status"] == "dropped"]
+    lines.append(f"dropped: {len(dropped)}")
+    for reason, n in Counter(r.split(" (")[0] for r in dropped["reason"]).most_common():
+        lines.append(f"  {reason}: {n}")
+    if len(kept):
+        lines.append(f"with a date: {kept['date'].notna().sum()} of {len(kept)}")
+        lines.append(f"with a region: {kept['region'].notna().sum()} of {len(kept)}")
+    return "\n".join(lines)
+
+
+# --- cache -----------------------------------------------------------------------------
+
+def _hash(*parts) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, Path):
+            digest.update(part.read_bytes() if part.is_file() else str(part).encode())
+        else:
+            digest.update(json.dumps(part, sort_keys=True, default=str, ensure_ascii=False).encode())
+        digest.update(b"\x00")
+    return digest.hexdigest()[:20]
+
+
+def _file_fingerprint(paths: Sequence[Path]) -> list:
+    """Content hash of every input file (folders expanded), so edits invalidate the cache."""
+    prints = []
+    for path in paths:
+        files = sorted(p for p in Path(path).rglob("*") if p.is_file()) if Path(path).is_dir() else [Path(path)]
+        for file in files:
+            digest = hashlib.sha256()
+            with open(file, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(block)
+            prints.append([file.name, digest.hexdigest()])
+    return prints
+
+
+def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
+        tmp_path = Path(tmp.name)
+    try:
+        frame.to_parquet(tmp_path, index=False)
+        os.replace(tmp_path, path)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+def _read_cached_parquet(path: Path) -> pd.DataFrame | None:
+    if not path.is_file():
+        return None
+    try:
+        return pd.read_parquet(path)
+    except Exception:  # noqa: BLE001 - a corrupt cache file is rebuilt, never served
+        log.warning("cache file %s is unreadable; rebuilding it", path)
+        path.unlink(missing_ok=True)
+        return None
+
+
+# --- the study -------------------------------------------------------------------------
+
+class Study:
+    """One study: configuration plus cached stages.
+
+    Examples
+    --------
+    >>> study = Study.from_file("study.toml", n_topics=6)   # doctest: +SKIP
+    >>> study.documents()          # cleaning report (cached)
+    >>> study.model()              # fitted TopicModel (cached)
+    >>> study.run()                # tables and figures
+    """
+
+    def __init__(self, config: StudyConfig, *, progress: bool = True):
+        self.config = config
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+        self.cache_hits: dict[str, bool] = {}
+        self._memo: dict[str, object] = {}
+
+    @classmethod
+    def from_file(cls, path: str | Path | None = None, *, progress: bool = True,
+                  **overrides) -> Study:
+        """Load a study file (``None``: nearest ``study.toml``) with overrides."""
+        return cls(load_study(path, **overrides), progress=progress)
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.config.output.cache_dir
+
+    def _stage(self, name: str, key: str, build, *, reader, writer):
+        """Return a stage's result from memory, the cache, or by building it."""
+        memo_key = f"{name}:{key}"
+        if memo_key in self._memo:
+            return self._memo[memo_key]
+        path = self.cache_dir / name / key
+        started = time.perf_counter()
+        result = reader(path)
+        self.cache_hits[name] = result is not None
+        if result is None:
+            log.info("%s: building (cache key %s)", name, key)
+            result = build()
+            writer(result, path)
+        else:
+            log.info("%s: cache hit (key %s)", name, key)
+        self.timings[name] = round(time.perf_counter() - started, 3)
+        self._memo[memo_key] = result
+        return result
+
+    # Stage 1: documents ------------------------------------------------------------
+    def documents_key(self) -> str:
+        cfg = self.config
+        return _hash("documents", __version__, _file_fingerprint(cfg.corpus.paths),
+                     asdict(cfg.corpus) | {"paths": None}, asdict(cfg.clean),
+                     cfg.clean.spam_phrases or "")
+
+    def documents(self) -> pd.DataFrame:
+        """The ingest report: one row per input document (kept, dropped, duplicate)."""
+        return self._stage(
+            "documents", self.documents_key(),
+            lambda: ingest(self.config.corpus.paths, self.config, progress=self.progress),
+            reader=lambda p: _read_cached_parquet(p.with_suffix(".parquet")),
+            writer=lambda frame, p: _atomic_parquet(frame, p.with_suffix(".parquet")),
+        )
+
+    def kept_documents(self) -> pd.DataFrame:
+        report = self.documents()
+        kept = report[report["status"] == "kept"].reset_index(drop=True)
+        if kept.empty:
+            raise ValueError("no document was kept after cleaning; see the ingest report "
+                             "(policytopics ingest PATH --out docs.csv) for the reasons")
+        return kept
+
+    # Stage 2: tokens ----------------------------------------------------------------
+    def tokens_key(self) -> str:
+        seg = self.config.segment
+        word_lists = [Path(s) for s in seg.stopwords if not s.startswith("stopwordsiso:")]
+        return _hash("tokens", __version__, self.documents_key(), asdict(seg),
+                     *( [Path(seg.user_dictionary)] if seg.user_dictionary else []), *word_lists)
+
+    def tokens(self) -> pd.DataFrame:
+        """Tokens per kept document (``doc_id``, ``tokens``)."""
+        def build():
+            kept = self.kept_documents()
+            segmenter = Segmenter(self.config.segment)
+            texts = [f"{t}\n{x}" if isinstance(t, str) else x
+                     for t, x in zip(kept["title"], kept["text"])]
+            token_lists = segmenter.tokenize_many(texts, progress=self.progress, total=len(texts))
+            return pd.DataFrame({"doc_id": kept["doc_id"], "tokens": token_lists})
+
+        return self._stage(
+            "tokens", self.tokens_key(), build,
+            reader=lambda p: _read_cached_parquet(p.with_suffix(".parquet")),
+            writer=lambda frame, p: _atomic_parquet(frame, p.with_suffix(".parquet")),
+        )
+
+    # Stage 3: model -----------------------------------------------------------------
+    def model_key(self) -> str:
+        return _hash("model", __version__, self.tokens_key(), asdict(self.config.model))
+
+    def model(self) -> TopicModel:
+        """The fitted topic model (cached gensim files; trusted local cache only)."""
+        def read(path: Path):
+            if not (path / "order.json").is_file():
+                return None
+            try:
+                return TopicModel.load(path, self.config.model)
+            except Exception:  # noqa: BLE001
+                log.warning("cached model %s is unreadable; refitting", path)
+                shutil.rmtree(path, ignore_errors=True)
+                return None
+
+        def write(model: TopicModel, path: Path):
+            tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+            shutil.rmtree(tmp, ignore_errors=True)
+            model.save(tmp)
+            shutil.rmtree(path, ignore_errors=True)
+            os.replace(tmp, path)
+
+        def build():
+            token_lists = [list(t) for t in self.tokens()["tokens"]]
+            return TopicModel(self.config.model).fit(token_lists)
+
+        return self._stage("model", self.model_key(), build, reader=read, writer=write)
+
+    # Stage 4: weights ---------------------------------------------------------------
+    def topic_words(self) -> pd.DataFrame:
+        return self.model().topic_words(self.config.model.top_n_words)
+
+    def topic_labels(self, n_words: int = 3) -> dict[int, str]:
+        """Label per topic: ``T1 产业链·创新·制造业`` from its top words."""
+        words = self.topic_words()
+        return {t: f"T{t} " + "·".join(frame.nsmallest(n_words, "rank")["word"])
+                for t, frame in words.groupby("topic")}
+
+    def doc_topics(self) -> pd.DataFrame:
+        """Long table: document × topic weights with date, period and region."""
+        return doc_topics_table(self.kept_documents(), self.model().doc_topic_,
+                                self.topic_labels(), period=self.config.weights.period)
+
+    def theme_weights_by_region(self) -> pd.DataFrame:
+        return theme_weights(self.doc_topics(), "region", min_docs=self.config.weights.min_docs,
+                             seed=self.config.model.seed)
+
+    def theme_weights_by_period(self) -> pd.DataFrame:
+        return theme_weights(self.doc_topics(), "period", min_docs=self.config.weights.min_docs,
+                             seed=self.config.model.seed)
+
+    # Outputs ----------------------------------------------------------------------------
+    def write_tables(self) -> dict[str, Path]:
+        """CSV (UTF-8 with BOM, opens in Excel) and Parquet tables in ``tables_dir``."""
+        out = self.config.output.tables_dir
+        out.mkdir(parents=True, exist_ok=True)
+        doc_topics = self.doc_topics()
+        tables = {
+            "documents": self.documents(),
+            "doc_topics": doc_topics,
+            "topic_words": self.topic_words(),
+            "theme_weights_by_region": self.theme_weights_by_region(),
+            "theme_weights_by_period": self.theme_weights_by_period(),
+            "coverage": coverage(doc_topics),
+        }
+        written = {}
+        for name, frame in tables.items():
+            csv_path = out / f"{name}.csv"
+            frame.to_csv(csv_path, index=False, encoding="utf-8-sig")
+            written[name] = csv_path
+            if name in ("doc_topics", "theme_weights_by_region", "theme_weights_by_period"):
+                _atomic_parquet(frame, out / f"{name}.parquet")
+        return written
+
+    def write_figures(self) -> list[Path]:
+        """The study's figures as PNG and SVG in ``figures_dir``, under stable names."""
+        from .plots import (
+            export_figure,
+            plot_coverage,
+            plot_theme_weights_by_region,
+            plot_theme_weights_over_time,
+            plot_top_words,
+        )
+
+        lang = self.config.output.language
+        folder = self.config.output.figures_dir
+        paths = []
+        by_region = self.theme_weights_by_region()
+        if not by_region.empty:
+            ax = plot_theme_weights_by_region(by_region, language=lang,
+                                              min_docs=self.config.weights.min_docs)
+            paths += export_figure(ax, "theme_weights_by_region", folder)
+        else:
+            log.warning("no document has a region: skipping theme_weights_by_region")
+        by_period = self.theme_weights_by_period()
+        if not by_period.empty:
+            ax = plot_theme_weights_over_time(by_period, language=lang)
+            paths += export_figure(ax, "theme_weights_over_time", folder)
+        else:
+            log.warning("no document has a date: skipping theme_weights_over_time")
+        fig = plot_top_words(self.topic_words(), topic_labels=self.topic_labels(), language=lang,
+                             n_words=self.config.model.top_n_words)
+        paths += export_figure(fig, "top_words", folder)
+        doc_topics = self.doc_topics().drop_duplicates("doc_id")
+        paths += export_figure(plot_coverage(doc_topics, by="region", language=lang),
+                               "coverage_by_region", folder)
+        return paths
+
+    def run_record(self) -> dict:
+        """What produced these outputs: versions, settings, corpus hash, sizes, timings."""
+        import gensim
+        import jieba
+        import matplotlib
+
+        report = self.documents()
+        return {
+            "policytopics": __version__,
+            "python": platform.python_version(),
+            "libraries": {"gensim": gensim.__version__, "jieba": jieba.__version__,
+                          "pandas": pd.__version__, "matplotlib": matplotlib.__version__},
+            "settings": self.config.to_dict(),
+            "corpus_key": self.documents_key(),
+            "documents": report["status"].value_counts().to_dict(),
+            "dictionary_size": len(self.model().dictionary_),
+            "cache_hits": self.cache_hits,
+            "timings_seconds": self.timings,
+        }
+
+    def run(self) -> dict[str, object]:
+        """Run every stage, write tables, figures and ``run.json``; return their paths."""
+        started = time.perf_counter()
+        self.documents()
+        self.tokens()
+        self.model()
+        tables = self.write_tables()
+        t0 = time.perf_counter()
+        figures = self.write_figures()
+        self.timings["figures"] = round(time.perf_counter() - t0, 3)
+        self.timings["total"] = round(time.perf_counter() - started, 3)
+        record_path = self.config.output.tables_dir / "run.json"
+        record_path.write_text(json.dumps(self.run_record(), ensure_ascii=False, indent=2),
+                               encoding="utf-8")
+        return {"tables": tables, "figures": figures, "run_record": record_path}
+
+
+__all__ = ["REPORT_COLUMNS", "Study", "document_row", "ingest", "summarise_report",
+           "CorpusConfig"]

@@ -1,0 +1,236 @@
+"""Figures of the study: one function per figure, and one export helper.
+
+Plot functions take the tidy tables from :mod:`policytopics.weights` and
+:meth:`policytopics.model.TopicModel.topic_words`, draw where they are told
+(``ax=``) and return what they drew. They never call ``plt.show()`` or save; use
+:func:`export_figure`.
+
+Chinese labels render on machines with no CJK font installed: the Noto Sans CJK SC font
+shipped in the ``mplfonts`` wheel is registered with matplotlib's font manager at run
+time and selected inside :func:`plot_context` only; the user's ``rcParams`` are not
+touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+
+# Okabe & Ito's colour-blind-safe palette, then a muted extension for many topics.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
+             "#F0E442", "#000000"]
+_EXTRA = ["#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499", "#117733", "#332288",
+          "#DDCC77", "#661100", "#6699CC", "#888888", "#CC6677"]
+
+_TEXT = {
+    "zh": {"region": "地区", "period": "时期", "topic": "主题", "weight": "平均主题权重",
+           "word_weight": "词权重", "by_region": "各地区的主题权重", "over_time": "主题权重随时间变化",
+           "top_words": "各主题高频词", "sparse": "* 文档数少于 {n} 篇", "docs": "文档数",
+           "coverage": "文档覆盖"},
+    "en": {"region": "Region", "period": "Period", "topic": "Topic", "weight": "Mean topic weight",
+           "word_weight": "Word weight", "by_region": "Theme weights by region",
+           "over_time": "Theme weights over time", "top_words": "Top words per topic",
+           "sparse": "* fewer than {n} documents", "docs": "Documents", "coverage": "Coverage"},
+}
+
+
+@lru_cache(maxsize=1)
+def cjk_font_path() -> Path:
+    """Path of the packaged Noto Sans CJK SC font (from the ``mplfonts`` wheel)."""
+    dist = importlib_metadata.distribution("mplfonts")
+    path = Path(dist.locate_file("mplfonts/fonts/NotoSansCJKsc-Regular.otf"))
+    if not path.is_file():
+        raise FileNotFoundError(f"packaged CJK font missing: {path}; reinstall mplfonts")
+    return path
+
+
+@lru_cache(maxsize=1)
+def register_cjk_font() -> str:
+    """Register the packaged CJK font with matplotlib (once) and return its family name."""
+    from matplotlib import font_manager
+
+    path = cjk_font_path()
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+@contextlib.contextmanager
+def plot_context(**extra) -> Iterator[None]:
+    """Style for the study's figures, applied with ``rc_context`` (global rcParams untouched)."""
+    family = register_cjk_font()
+    style = {
+        "font.family": "sans-serif",
+        "font.sans-serif": [family, "DejaVu Sans"],
+        "axes.unicode_minus": False,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "figure.dpi": 100,
+        "savefig.dpi": 300,
+        "savefig.bbox": "tight",
+        "svg.fonttype": "path",
+        "svg.hashsalt": "policytopics",
+        "pdf.fonttype": 42,
+        **extra,
+    }
+    with mpl.rc_context(style):
+        yield
+
+
+def topic_colors(topics: Sequence[int]) -> dict[int, str]:
+    """The same colour for a topic in every figure."""
+    palette = OKABE_ITO + _EXTRA
+    return {t: palette[(int(t) - 1) % len(palette)] for t in topics}
+
+
+def _new_axes(ax, figsize):
+    import matplotlib.pyplot as plt
+
+    if ax is not None:
+        return ax
+    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def plot_theme_weights_by_region(data: pd.DataFrame, *, ax=None, language: str = "zh",
+                                 min_docs: int | None = None, cmap: str = "Blues"):
+    """Heatmap of region × topic mean weights; sparse cells marked with ``*``.
+
+    ``data`` is ``theme_weights(doc_topics, by="region")``. Returns the Axes.
+    """
+    text = _TEXT[language]
+    with plot_context():
+        table = data.pivot(index="region", columns="topic_label", values="weight")
+        order = data.drop_duplicates("topic_label").sort_values("topic")["topic_label"]
+        table = table[list(order)]
+        sparse = data.pivot(index="region", columns="topic_label", values="sparse")[list(order)]
+        n_docs = data.drop_duplicates("region").set_index("region")["n_docs"]
+        ax = _new_axes(ax, (1.6 + 1.25 * table.shape[1], 1.2 + 0.55 * table.shape[0]))
+        image = ax.imshow(table.to_numpy(), cmap=cmap, aspect="auto", vmin=0)
+        ax.set_xticks(range(table.shape[1]), labels=list(table.columns), rotation=30, ha="right")
+        ax.set_yticks(range(table.shape[0]),
+                      labels=[f"{r} (n={n_docs[r]})" for r in table.index])
+        top = np.nanmax(table.to_numpy()) if table.size else 1
+        for i in range(table.shape[0]):
+            for j in range(table.shape[1]):
+                value = table.iat[i, j]
+                if np.isnan(value):
+                    continue
+                mark = "*" if bool(sparse.iat[i, j]) else ""
+                ax.text(j, i, f"{value:.2f}{mark}", ha="center", va="center", fontsize=8,
+                        color="white" if value > 0.6 * top else "black")
+        note = ""
+        if min_docs and bool(data["sparse"].any()):
+            note = "\n" + text["sparse"].format(n=min_docs)
+        ax.set_xlabel(text["topic"] + note)
+        ax.set_ylabel(text["region"])
+        ax.set_title(text["by_region"])
+        ax.figure.colorbar(image, ax=ax, label=text["weight"], shrink=0.8)
+        ax.spines[:].set_visible(False)
+    return ax
+
+
+def plot_theme_weights_over_time(data: pd.DataFrame, *, ax=None, language: str = "zh",
+                                 topics: Sequence[int] | None = None):
+    """Mean topic weight per period, one line per topic with its interval as a band.
+
+    ``data`` is ``theme_weights(doc_topics, by="period")``. Returns the Axes.
+    """
+    text = _TEXT[language]
+    with plot_context():
+        ax = _new_axes(ax, (8, 4.5))
+        periods = sorted(data["period"].unique())
+        x = np.arange(len(periods))
+        shown = topics or sorted(data["topic"].unique())
+        colors = topic_colors(shown)
+        for topic in shown:
+            frame = data[data["topic"] == topic].set_index("period").reindex(periods)
+            label = frame["topic_label"].dropna().iloc[0]
+            ax.plot(x, frame["weight"], marker="o", color=colors[topic], label=label)
+            ax.fill_between(x, frame["ci_low"], frame["ci_high"], color=colors[topic], alpha=0.15,
+                            linewidth=0)
+        n_docs = data.drop_duplicates("period").set_index("period")["n_docs"].reindex(periods)
+        ax.set_xticks(x, labels=[f"{p}\n(n={n})" for p, n in zip(periods, n_docs)])
+        ax.set_xlabel(text["period"])
+        ax.set_ylabel(text["weight"])
+        ax.set_ylim(bottom=0)
+        ax.set_title(text["over_time"])
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
+    return ax
+
+
+def plot_top_words(topic_words: pd.DataFrame, *, topic_labels: dict[int, str] | None = None,
+                   n_words: int = 10, ncols: int = 2, language: str = "zh"):
+    """Bars of the top words of each topic, one panel per topic. Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    text = _TEXT[language]
+    with plot_context():
+        topics = sorted(topic_words["topic"].unique())
+        ncols = min(ncols, len(topics))
+        nrows = int(np.ceil(len(topics) / ncols))
+        fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 0.3 * n_words * nrows + 1.2),
+                                 layout="constrained", squeeze=False)
+        colors = topic_colors(topics)
+        for ax, topic in zip(axes.flat, topics):
+            frame = topic_words[topic_words["topic"] == topic].nsmallest(n_words, "rank")
+            ax.barh(frame["word"][::-1], frame["weight"][::-1], color=colors[topic])
+            title = (topic_labels or {}).get(topic, f"{text['topic']} {topic}")
+            ax.set_title(title, fontsize=10, loc="left")
+            ax.set_xlabel(text["word_weight"], fontsize=8)
+            ax.tick_params(axis="y", labelsize=9)
+        for ax in list(axes.flat)[len(topics):]:
+            ax.set_visible(False)
+        fig.suptitle(text["top_words"])
+    return fig
+
+
+def plot_coverage(documents: pd.DataFrame, *, by: str = "region", ax=None, language: str = "zh"):
+    """Number of kept documents per region or period (missing values shown as such)."""
+    text = _TEXT[language]
+    missing = "未知" if language == "zh" else "unknown"
+    with plot_context():
+        counts = documents[by].fillna(missing).value_counts().sort_index()
+        ax = _new_axes(ax, (6, 0.4 * len(counts) + 1.2))
+        ax.barh(counts.index[::-1], counts.to_numpy()[::-1], color=OKABE_ITO[0])
+        ax.set_xlabel(text["docs"])
+        ax.set_ylabel(text[by])
+        ax.set_title(f"{text['coverage']}: {text[by]}")
+    return ax
+
+
+def export_figure(figure, name: str, folder: str | Path,
+                  formats: Sequence[str] = ("png", "svg")) -> list[Path]:
+    """Save ``figure`` (a Figure or an Axes) as ``folder/name.<fmt>`` for each format."""
+    import matplotlib.pyplot as plt
+
+    fig = getattr(figure, "figure", figure)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    with plot_context():
+        for fmt in formats:
+            path = folder / f"{name}.{fmt}"
+            tmp = path.with_name(f".{path.name}.tmp")
+            fig.savefig(tmp, format=fmt, metadata=_stable_metadata(fmt))
+            tmp.replace(path)
+            paths.append(path)
+    plt.close(fig)
+    return paths
+
+
+def _stable_metadata(fmt: str) -> dict:
+    # No creation dates in the files, so the same study gives the same bytes.
+    if fmt == "svg":
+        return {"Date": None}
+    if fmt == "pdf":
+        return {"CreationDate": None}
+    if fmt == "png":
+        return {"Software": None}
+    return {}

@@ -1,0 +1,99 @@
+"""Theme weights: document-topic proportions joined with date and region, by group.
+
+All functions return tidy long tables (one row per observation) for the plots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+
+def period_of(date: str | None, precision: str | None, period: str) -> str | None:
+    """Period label of an ISO date: ``2024`` (year), ``2024Q2`` (quarter), ``2024-06`` (month).
+
+    A date less precise than the period asked for has no period (``None``).
+    """
+    if not date or not isinstance(date, str):
+        return None
+    year = date[:4]
+    if period == "year":
+        return year
+    if precision == "year" or len(date) < 7:
+        return None
+    month = int(date[5:7])
+    if period == "quarter":
+        return f"{year}Q{(month - 1) // 3 + 1}"
+    return f"{year}-{month:02d}"
+
+
+def doc_topics_table(documents: pd.DataFrame, doc_topic: np.ndarray,
+                     topic_labels: dict[int, str], period: str = "year") -> pd.DataFrame:
+    """Long table: one row per document and topic with ``weight`` and metadata.
+
+    ``documents`` are the kept documents, in the row order of ``doc_topic``.
+    """
+    if len(documents) != doc_topic.shape[0]:
+        raise ValueError(f"{len(documents)} documents but {doc_topic.shape[0]} topic rows")
+    meta = documents[["doc_id", "title", "date", "date_precision", "region", "city"]].reset_index(drop=True)
+    meta["period"] = [period_of(d, p, period) for d, p in zip(meta["date"], meta["date_precision"])]
+    wide = pd.DataFrame(doc_topic, columns=range(1, doc_topic.shape[1] + 1))
+    wide["doc_id"] = meta["doc_id"]
+    long = wide.melt(id_vars="doc_id", var_name="topic", value_name="weight")
+    long["topic"] = long["topic"].astype(int)
+    long = long.merge(meta, on="doc_id", how="left")
+    long["topic_label"] = long["topic"].map(topic_labels)
+    columns = ["doc_id", "title", "date", "date_precision", "period", "region", "city",
+               "topic", "topic_label", "weight"]
+    return long[columns].sort_values(["doc_id", "topic"], kind="stable").reset_index(drop=True)
+
+
+def theme_weights(doc_topics: pd.DataFrame, by: str | Sequence[str], *, min_docs: int = 2,
+                  n_boot: int = 1000, seed: int = 0, ci: float = 0.95) -> pd.DataFrame:
+    """Mean topic weight per group with a bootstrap interval over documents.
+
+    Parameters
+    ----------
+    doc_topics
+        Output of :func:`doc_topics_table`.
+    by
+        ``"region"``, ``"period"``, or both as a list.
+    min_docs
+        Groups with fewer documents are flagged ``sparse``.
+
+    Returns
+    -------
+    DataFrame with the group columns, ``topic``, ``topic_label``, ``weight``, ``ci_low``,
+    ``ci_high``, ``n_docs``, ``sparse``. Documents without a value for a group column
+    are left out; :func:`coverage` counts them.
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    data = doc_topics.dropna(subset=keys)
+    rng = np.random.default_rng(seed)
+    rows = []
+    for group, frame in data.groupby(keys + ["topic", "topic_label"], sort=True):
+        values = frame["weight"].to_numpy()
+        n = len(values)
+        mean = float(values.mean())
+        if n > 1:
+            boots = rng.choice(values, size=(n_boot, n), replace=True).mean(axis=1)
+            low, high = np.quantile(boots, [(1 - ci) / 2, 1 - (1 - ci) / 2])
+        else:
+            low = high = mean
+        rows.append((*group, mean, float(low), float(high), n, n < min_docs))
+    columns = keys + ["topic", "topic_label", "weight", "ci_low", "ci_high", "n_docs", "sparse"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def coverage(doc_topics: pd.DataFrame) -> pd.DataFrame:
+    """Documents with and without a region and a period: what the figures rest on."""
+    docs = doc_topics.drop_duplicates("doc_id")
+    return pd.DataFrame([
+        {"what": "documents", "n": len(docs)},
+        {"what": "with region", "n": int(docs["region"].notna().sum())},
+        {"what": "with period", "n": int(docs["period"].notna().sum())},
+        {"what": "without region", "n": int(docs["region"].isna().sum())},
+        {"what": "without period", "n": int(docs["period"].isna().sum())},
+    ])
