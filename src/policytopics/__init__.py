@@ -9,7 +9,7 @@ The study's stages, one module each: :mod:`~policytopics.ingest` (read),
 
 __version__ = "0.1.0"
 
-from .config import StudyConfig, load_study  # noqa: E402
-from .pipeline import Study, ingest, summarise_report  # noqa: E402
+from .config import StudyConfig, load_study
+from .pipeline import Study, ingest, summarise_report
 
 __all__ = ["Study", "StudyConfig", "__version__", "ingest", "load_study", "summarise_report"]

@@ -91,7 +91,7 @@ def _run(args) -> int:
 
     print(summarise_report(study.documents()))
     print(f"topics: {config.model.n_topics}, seed {config.model.seed}")
-    for topic, label in study.topic_labels(5).items():
+    for label in study.topic_labels(5).values():
         print(f"  {label}")
     print(f"tables in {config.output.tables_dir}/, figures in {config.output.figures_dir}/:")
     for path in outputs["figures"]:

@@ -247,7 +247,7 @@ def _coerce(section: str, key: str, value: Any, spec: dataclasses.Field, base: P
         try:
             return int(value)
         except (TypeError, ValueError):
-            raise StudyConfigError(f"[{section}] {key} must be a whole number, got {value!r}")
+            raise StudyConfigError(f"[{section}] {key} must be a whole number, got {value!r}") from None
     if isinstance(default, float):
         return float(value)
     if key in {"alpha", "eta"}:

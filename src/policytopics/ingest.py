@@ -137,19 +137,20 @@ def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        candidates.append((_cjk_share(text), encoding, text))
+        candidates.append((_readability(text), encoding, text))
     try:
         from charset_normalizer import from_bytes
 
         best = from_bytes(data).best()
         if best is not None:
             text = str(best)
-            candidates.append((_cjk_share(text), best.encoding, text))
-    except Exception:  # noqa: BLE001 - a detector failure must not lose the document
+            candidates.append((_readability(text), best.encoding, text))
+    except Exception:
         pass
     if candidates:
+        # Highest readability wins; on a tie the earlier candidate (GB18030) does.
         share, encoding, text = max(candidates, key=lambda c: c[0])
-        if share > 0.2 or _printable_share(text) > 0.95:
+        if share > 0.5 or (_cjk_share(text) < 0.05 and _printable_share(text) > 0.95):
             return _newlines(text), encoding, None
     return "", "", "undecodable: no encoding gives readable text"
 
@@ -163,6 +164,28 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
         if _printable_share(text) > 0.95:
             return text, encoding
     return None
+
+
+def _readability(text: str) -> float:
+    """Share of Chinese characters that are common ones (GB2312 after t2s).
+
+    A wrong two-byte encoding still decodes "cleanly" into Chinese characters, but
+    mostly rare ones (Big5 read as GBK: 崩笆籹硑穨...); the right one reads as common
+    characters once traditional forms are simplified.
+    """
+    from .clean import to_simplified
+
+    chars = _CJK.findall(text[:20000])
+    if not chars:
+        return 0.0
+    common = 0
+    for char in to_simplified("".join(chars)):
+        try:
+            char.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common / len(chars)
 
 
 def _cjk_share(text: str) -> float:

@@ -189,7 +189,10 @@ def _file_fingerprint(paths: Sequence[Path]) -> list:
     """Content hash of every input file (folders expanded), so edits invalidate the cache."""
     prints = []
     for path in paths:
-        files = sorted(p for p in Path(path).rglob("*") if p.is_file()) if Path(path).is_dir() else [Path(path)]
+        if not Path(path).exists():
+            raise FileNotFoundError(f"corpus path not found: {path}")
+        folder = Path(path)
+        files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else [folder]
         for file in files:
             digest = hashlib.sha256()
             with open(file, "rb") as fh:
@@ -215,7 +218,7 @@ def _read_cached_parquet(path: Path) -> pd.DataFrame | None:
         return None
     try:
         return pd.read_parquet(path)
-    except Exception:  # noqa: BLE001 - a corrupt cache file is rebuilt, never served
+    except Exception:
         log.warning("cache file %s is unreadable; rebuilding it", path)
         path.unlink(missing_ok=True)
         return None
@@ -328,7 +331,7 @@ class Study:
                 return None
             try:
                 return TopicModel.load(path, self.config.model)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.warning("cached model %s is unreadable; refitting", path)
                 shutil.rmtree(path, ignore_errors=True)
                 return None
@@ -463,5 +466,11 @@ class Study:
         return {"tables": tables, "figures": figures, "run_record": record_path}
 
 
-__all__ = ["REPORT_COLUMNS", "Study", "document_row", "ingest", "summarise_report",
-           "CorpusConfig"]
+__all__ = [
+    "REPORT_COLUMNS",
+    "CorpusConfig",
+    "Study",
+    "document_row",
+    "ingest",
+    "summarise_report",
+]

@@ -1,0 +1,46 @@
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from policytopics.cli import main
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["ingest"]])
+def test_help_explains_every_option(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([*command, "--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    for option in {"run": ["--corpus", "--topics", "--seed", "--limit", "--out"],
+                   "ingest": ["--out", "--text-column"]}.get(command[0] if command else "", []):
+        assert option in text
+
+
+def test_run_on_samples_writes_figures(samples, tmp_path, capsys):
+    code = main(["run", "--corpus", str(samples), "--topics", "3", "--out", str(tmp_path),
+                 "--no-progress", "-q"])
+    assert code == 0
+    assert (tmp_path / "figures" / "theme_weights_by_region.png").is_file()
+    assert "kept: 5" in capsys.readouterr().out
+
+
+def test_ingest_writes_the_report(samples, tmp_path):
+    out = tmp_path / "docs.csv"
+    assert main(["ingest", str(samples), "--out", str(out), "--no-progress", "-q"]) == 0
+    report = pd.read_csv(out, encoding="utf-8-sig")
+    for column in ("doc_id", "source", "status", "reason", "title", "date", "region", "n_chars", "text"):
+        assert column in report.columns
+    assert len(report) == 5
+
+
+def test_bad_input_gives_a_clear_message(tmp_path, capsys):
+    assert main(["run", "--corpus", str(tmp_path / "missing"), "-q"]) == 2
+    assert "corpus path not found" in capsys.readouterr().err
+
+
+def test_console_script_is_installed():
+    result = subprocess.run([sys.executable, "-m", "policytopics.cli", "--help"],
+                            capture_output=True, text=True, check=True)
+    assert "run" in result.stdout and "ingest" in result.stdout

@@ -1,0 +1,74 @@
+import gzip
+import json
+
+import pandas as pd
+import pytest
+
+from policytopics import ingest
+from policytopics.ingest import decode_bytes, iter_documents
+
+TEXT = "推动制造业高质量发展，加快建设现代化产业体系。"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "big5", "utf-16"])
+def test_decode_common_encodings(encoding):
+    source = "推動製造業高質量發展" if encoding == "big5" else TEXT
+    text, _, error = decode_bytes(source.encode(encoding))
+    assert error is None
+    assert text == source
+
+
+def test_crlf_is_normalised():
+    text, _, _ = decode_bytes("第一行\r\n第二行\r\n".encode())
+    assert text == "第一行\n第二行\n"
+
+
+def test_binary_and_empty_files_are_reported_not_fatal(tmp_path):
+    (tmp_path / "a.txt").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "b.txt").write_bytes(b"")
+    (tmp_path / "c.txt").write_text(TEXT * 5, encoding="gb18030")
+    report = ingest(tmp_path, progress=False).set_index("doc_id")
+    assert report.loc["a", "status"] == "dropped" and "binary" in report.loc["a", "reason"]
+    assert report.loc["b", "reason"] == "empty file"
+    assert report.loc["c", "status"] == "kept"
+    assert report.loc["c", "encoding"] == "gb18030"
+
+
+def test_tables_map_their_columns(tmp_path):
+    rows = [{"id": "x1", "title": "标题", "date": "2024", "text": TEXT * 4, "region": "山东省"},
+            {"id": "x2", "title": "另一个", "date": "2023-05-06", "text": TEXT * 4, "region": None}]
+    with gzip.open(tmp_path / "docs.jsonl.gz", "wt", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    pd.DataFrame(rows).to_csv(tmp_path / "docs.csv", index=False)
+    docs = list(iter_documents([tmp_path / "docs.jsonl.gz", tmp_path / "docs.csv"]))
+    assert [d.doc_id for d in docs] == ["docs:x1", "docs:x2", "docs:x1", "docs:x2"]
+    report = ingest(tmp_path / "docs.jsonl.gz", progress=False).set_index("doc_id")
+    assert report.loc["docs:x1", ["date", "date_precision", "region"]].tolist() == ["2024", "year", "山东省"]
+    assert report.loc["docs:x2", "date"] == "2023-05-06"
+
+
+def test_every_document_is_accounted_for_and_duplicates_point_to_the_kept_one(tmp_path):
+    (tmp_path / "a.txt").write_text(TEXT * 4, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(TEXT * 4 + "\n", encoding="utf-8")
+    english = "This page is in English only, nothing Chinese here at all."
+    (tmp_path / "c.txt").write_text(english, encoding="utf-8")
+    (tmp_path / "d.txt").write_text("短文。", encoding="utf-8")
+    report = ingest(tmp_path, progress=False).set_index("doc_id")
+    assert len(report) == 4
+    assert report.loc["b", "status"] == "duplicate" and report.loc["b", "duplicate_of"] == "a"
+    assert report.loc["c", "reason"].startswith(("not mainly Chinese", "empty after cleaning"))
+    assert report.loc["d", "reason"].startswith("too short")
+
+
+def test_metadata_csv_overrides_extraction(tmp_path):
+    (tmp_path / "a.txt").write_text("发布时间:2020-01-02\n" + "杭州" + TEXT * 4, encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("file,date,region\na.txt,2021-03-04,上海市\n", encoding="utf-8")
+    row = ingest(tmp_path, progress=False).iloc[0]
+    assert (row["date"], row["date_source"]) == ("2021-03-04", "metadata.csv")
+    assert (row["region"], row["region_source"]) == ("上海市", "metadata.csv")
+
+
+def test_missing_corpus_path_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="corpus path not found"):
+        ingest(tmp_path / "nope", progress=False)

@@ -1,0 +1,60 @@
+import pandas as pd
+import pytest
+
+from policytopics import ingest
+from policytopics.metadata import extract_date, extract_region, find_full_date, parse_date_value
+
+# Read off the five sample articles by hand.
+EXPECTED = {
+    "000_46a4b63bdb78f1a1": ("上海市", None),
+    "001_b6089d93f02b510f": ("上海市", "2023-04-24"),
+    "002_004ec484613678ce": ("天津市", "2024-02-14"),
+    "003_fe4147fb46006f20": ("浙江省", None),
+    "004_9cfb5b4604b70f4b": ("江苏省", "2024-06-04"),
+}
+
+
+def test_samples_get_the_right_region_and_date(samples):
+    report = ingest(samples, progress=False).set_index("doc_id")
+    for doc_id, (region, date) in EXPECTED.items():
+        assert report.loc[doc_id, "region"] == region, doc_id
+        found = report.loc[doc_id, "date"]
+        assert (None if pd.isna(found) else found) == date, doc_id
+    assert report.loc["003_fe4147fb46006f20", "city"] == "宁波市"
+    assert report.loc["004_9cfb5b4604b70f4b", "city"] == "徐州市"
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("2024-06-04 来源:...", "2024-06-04"),
+    ("2022/11/08", "2022-11-08"),
+    ("2024年3月5日", "2024-03-05"),
+    ("二〇二四年六月四日", "2024-06-04"),
+    ("二〇二三年十二月二十一日", "2023-12-21"),
+    ("2024年13月5日", None),
+])
+def test_full_dates(text, iso):
+    assert find_full_date(text) == iso
+
+
+def test_month_and_day_alone_leave_the_date_unknown():
+    result = extract_date([("标题", None), ("4月24日,座谈会在沪举行。", None)], "标题")
+    assert result.date is None and "no year" in result.source
+
+
+def test_lead_date_needs_a_year_from_the_same_document():
+    lines = [("2023年工作简报", "header"), ("4月24日,座谈会在沪举行。", None)]
+    assert extract_date(lines).date == "2023-04-24"
+
+
+def test_table_date_values():
+    assert parse_date_value("1954") == ("1954", "year")
+    assert parse_date_value("2025-03-05") == ("2025-03-05", "day")
+    assert parse_date_value("20250305") == ("2025-03-05", "day")
+    assert parse_date_value("not a date") == (None, None)
+
+
+def test_region_needs_a_dominant_unit():
+    assert extract_region("宁波召开推进会", ["浙江省推进传统制造业改造。"]).region == "浙江省"
+    national = extract_region(None, ["北京、上海、广东、四川、湖北等地推进改革。"])
+    assert national.region is None and "no dominant region" in national.source
+    assert extract_region(None, ["全国推进改革。"]).source == "no place named"

@@ -1,0 +1,44 @@
+import numpy as np
+import pytest
+
+from policytopics.config import ModelConfig
+from policytopics.model import TopicModel
+
+TEXTS = [
+    ["制造业", "产业链", "创新", "制造业", "集群"],
+    ["数字经济", "数据", "算力", "数字经济", "平台"],
+    ["绿色低碳", "碳达峰", "能源", "绿色低碳", "减排"],
+    ["制造业", "集群", "产业链", "技术", "创新"],
+    ["数据", "平台", "数字经济", "算力", "应用"],
+    ["能源", "减排", "碳达峰", "绿色低碳", "光伏"],
+] * 3
+
+
+def fit(seed=1, k=3):
+    return TopicModel(ModelConfig(n_topics=k, seed=seed, passes=10, no_below=1, no_above=0.9)).fit(TEXTS)
+
+
+def test_same_seed_gives_the_same_topics():
+    a, b = fit(), fit()
+    np.testing.assert_array_equal(a.doc_topic_, b.doc_topic_)
+    assert a.topic_words().equals(b.topic_words())
+
+
+def test_topics_are_ordered_by_prevalence_and_rows_sum_to_one():
+    model = fit()
+    prevalence = model.prevalence().to_numpy()
+    assert np.all(np.diff(prevalence) <= 1e-12)
+    np.testing.assert_allclose(model.doc_topic_.sum(axis=1), 1.0, atol=1e-6)
+
+
+def test_saved_model_reloads_to_the_same_numbers(tmp_path):
+    model = fit()
+    model.save(tmp_path / "m")
+    again = TopicModel.load(tmp_path / "m", model.config)
+    np.testing.assert_array_equal(again.doc_topic_, model.doc_topic_)
+    np.testing.assert_allclose(again.transform(TEXTS[:3]), model.transform(TEXTS[:3]))
+
+
+def test_empty_vocabulary_is_a_clear_error():
+    with pytest.raises(ValueError, match="vocabulary is empty"):
+        TopicModel(ModelConfig(n_topics=2, no_below=5)).fit([["甲"], ["乙"]])

@@ -1,0 +1,71 @@
+import json
+
+import numpy as np
+import pandas as pd
+
+from policytopics import Study, load_study
+from policytopics.weights import period_of, theme_weights
+
+
+def test_sample_study_writes_tables(sample_study):
+    out = sample_study.config.output.tables_dir
+    for name in ("documents", "doc_topics", "topic_words", "theme_weights_by_region",
+                 "theme_weights_by_period"):
+        assert (out / f"{name}.csv").is_file(), name
+    assert (out / "doc_topics.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert record["settings"]["model"]["n_topics"] == sample_study.config.model.n_topics
+    assert record["documents"] == {"kept": 5}
+
+
+def test_rerun_with_new_topic_count_reuses_documents_and_tokens(sample_study):
+    config = load_study(sample_study.config.root / "study.toml", n_topics=3,
+                        out=sample_study.config.output.tables_dir,
+                        output__cache_dir=sample_study.config.output.cache_dir)
+    study = Study(config, progress=False)
+    study.model()
+    # Tokens come from the cache (so documents are not even read); only the model is fitted.
+    assert study.cache_hits["tokens"] is True
+    assert study.cache_hits.get("documents", True) is True
+    assert study.cache_hits["model"] is False
+
+
+def test_same_seed_same_topics_twice(sample_study, tmp_path):
+    config = load_study(sample_study.config.root / "study.toml", out=tmp_path,
+                        output__cache_dir=tmp_path / "cache")
+    again = Study(config, progress=False)
+    np.testing.assert_array_equal(again.model().doc_topic_, sample_study.model().doc_topic_)
+    assert again.topic_words().equals(sample_study.topic_words())
+
+
+def test_corrupt_cache_file_is_rebuilt(sample_study, tmp_path):
+    config = load_study(sample_study.config.root / "study.toml", out=tmp_path,
+                        output__cache_dir=tmp_path / "cache")
+    Study(config, progress=False).documents()
+    cached = next((tmp_path / "cache" / "documents").glob("*.parquet"))
+    cached.write_bytes(b"truncated")
+    study = Study(config, progress=False)
+    assert len(study.documents()) == 5
+    assert study.cache_hits["documents"] is False
+
+
+def test_periods():
+    assert period_of("2024-06-04", "day", "quarter") == "2024Q2"
+    assert period_of("2024-06-04", "day", "month") == "2024-06"
+    assert period_of("2024", "year", "month") is None
+    assert period_of(None, None, "year") is None
+
+
+def test_bootstrap_interval_contains_the_mean_and_narrows_with_more_documents():
+    rng = np.random.default_rng(0)
+
+    def table(n):
+        return pd.DataFrame({"doc_id": range(n), "region": "上海市", "topic": 1,
+                             "topic_label": "T1", "weight": rng.beta(2, 5, n)})
+
+    small = theme_weights(table(10), "region").iloc[0]
+    large = theme_weights(table(400), "region").iloc[0]
+    assert small["ci_low"] <= small["weight"] <= small["ci_high"]
+    assert large["ci_low"] <= large["weight"] <= large["ci_high"]
+    assert (large["ci_high"] - large["ci_low"]) < (small["ci_high"] - small["ci_low"])
+    assert bool(theme_weights(table(1), "region", min_docs=2).iloc[0]["sparse"])

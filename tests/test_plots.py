@@ -1,0 +1,61 @@
+import warnings
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import pytest
+
+from policytopics.plots import (
+    export_figure,
+    plot_theme_weights_by_region,
+    plot_theme_weights_over_time,
+    plot_top_words,
+)
+
+
+def test_no_missing_glyph_warning_for_chinese_labels(sample_study, tmp_path):
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*[Gg]lyph.*missing.*")
+        ax = plot_theme_weights_by_region(sample_study.theme_weights_by_region(), min_docs=2)
+        export_figure(ax, "region", tmp_path, formats=("png",))
+
+
+def test_user_rcparams_are_not_changed(sample_study):
+    before = dict(mpl.rcParams)
+    ax = plot_theme_weights_over_time(sample_study.theme_weights_by_period())
+    plt.close(ax.figure)
+    assert dict(mpl.rcParams) == before
+
+
+def test_region_heatmap_has_a_row_per_region_and_labelled_cells(sample_study):
+    data = sample_study.theme_weights_by_region()
+    ax = plot_theme_weights_by_region(data, min_docs=2)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == data["region"].nunique()
+    assert any(label.startswith("上海市") for label in labels)
+    assert len(ax.texts) == len(data)
+    plt.close(ax.figure)
+
+
+def test_over_time_has_one_line_per_topic(sample_study):
+    data = sample_study.theme_weights_by_period()
+    ax = plot_theme_weights_over_time(data)
+    assert len(ax.get_lines()) == data["topic"].nunique()
+    assert ax.get_legend() is not None
+    plt.close(ax.figure)
+
+
+def test_top_words_has_a_panel_per_topic(sample_study):
+    words = sample_study.topic_words()
+    fig = plot_top_words(words, topic_labels=sample_study.topic_labels())
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == words["topic"].nunique()
+    assert visible[0].get_title(loc="left").startswith("T1 ")
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("name", ["theme_weights_by_region", "theme_weights_over_time", "top_words"])
+def test_study_figures_exist_as_png_and_svg(sample_study, name):
+    figures = {p.name for p in sample_study.outputs_["figures"]}
+    assert {f"{name}.png", f"{name}.svg"} <= figures
+    folder = sample_study.config.output.figures_dir
+    assert (folder / f"{name}.png").stat().st_size > 10_000
