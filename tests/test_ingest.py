@@ -46,6 +46,7 @@ def test_tables_map_their_columns(tmp_path):
     report = ingest(tmp_path / "docs.jsonl.gz", progress=False).set_index("doc_id")
     assert report.loc["docs:x1", ["date", "date_precision", "region"]].tolist() == ["2024", "year", "山东省"]
     assert report.loc["docs:x2", "date"] == "2023-05-06"
+    assert report.loc["docs:x2", "region_source"] == "column: no region stated"
 
 
 def test_every_document_is_accounted_for_and_duplicates_point_to_the_kept_one(tmp_path):

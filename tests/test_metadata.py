@@ -58,3 +58,5 @@ def test_region_needs_a_dominant_unit():
     national = extract_region(None, ["北京、上海、广东、四川、湖北等地推进改革。"])
     assert national.region is None and "no dominant region" in national.source
     assert extract_region(None, ["全国推进改革。"]).source == "no place named"
+    long_national = ["全国推进改革,各地加快发展。" * 400, "台湾同胞。", "台湾问题。"]
+    assert extract_region(None, long_national).region is None

@@ -43,6 +43,7 @@ class RawDocument:
     date: str | None = None
     region: str | None = None
     error: str | None = None  # set when the input could not be read
+    region_given: bool = False  # the table has a region column: its value (even empty) wins
 
 
 def iter_documents(paths: Sequence[str | Path], columns: CorpusConfig | None = None,
@@ -256,5 +257,6 @@ def _row_to_document(row: dict, index: int, path: Path, columns: CorpusConfig) -
         title=value(columns.title_column),
         date=value(columns.date_column),
         region=value(columns.region_column),
+        region_given=columns.region_column in row,
         error=None if text else "empty text",
     )

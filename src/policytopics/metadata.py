@@ -214,11 +214,14 @@ def place_mentions(text: str) -> list[Place]:
 
 
 def extract_region(title: str | None, body_lines: list[str], *, min_share: float = 0.6,
-                   min_score: float = 2.0) -> RegionResult:
+                   min_score: float = 2.0, chars_per_mention: int = 2500) -> RegionResult:
     """Province the article is about: weighted mentions (title ×3, lead ×2, rest ×1).
 
-    Returns an empty region with the reason when nothing is named or no province
-    reaches ``min_share`` of the weighted mentions.
+    Returns an empty region with the reason when nothing is named, when no province
+    reaches ``min_share`` of the weighted mentions, or when the leading province is
+    named too rarely for the length of the text (less than one weighted mention per
+    ``chars_per_mention`` characters: a national report that names 台湾 five times in
+    28,000 characters is not about Taiwan).
     """
     scores: Counter = Counter()
     city_scores: Counter = Counter()
@@ -234,9 +237,12 @@ def extract_region(title: str | None, body_lines: list[str], *, min_share: float
         return RegionResult(None, None, "no place named")
     total = sum(scores.values())
     province, best = scores.most_common(1)[0]
+    named = ", ".join(p for p, _ in scores.most_common(4))
     if best / total < min_share or best < min_score:
-        named = ", ".join(p for p, _ in scores.most_common(4))
         return RegionResult(None, None, f"no dominant region ({named})")
+    length = sum(len(line) for line in body_lines)
+    if best < length / chars_per_mention:
+        return RegionResult(None, None, f"places named too rarely for the text's length ({named})")
     in_province = {c: s for (p, c), s in city_scores.items() if p == province}
     city = None
     if in_province:

@@ -9,6 +9,7 @@ never serves a stale result. Writes are atomic (temporary file, then rename).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -102,8 +103,11 @@ def document_row(raw: RawDocument, clean: CleanConfig,
     else:
         found = extract_date(cleaned.lines, title)
         row.update(date=found.date, date_precision=found.precision, date_source=found.source)
-    if raw.region:
-        row.update(region=raw.region, region_source="column")
+    if raw.region_given:
+        # A table that states regions is trusted, an empty value included: the
+        # national reports carry region = null because they are about no province.
+        row.update(region=raw.region,
+                   region_source="column" if raw.region else "column: no region stated")
     else:
         region = extract_region(title, body)
         row.update(region=region.region, city=region.city, region_source=region.source)
@@ -183,6 +187,15 @@ def _hash(*parts) -> str:
             digest.update(json.dumps(part, sort_keys=True, default=str, ensure_ascii=False).encode())
         digest.update(b"\x00")
     return digest.hexdigest()[:20]
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """Package version plus a hash of its source, so a code change never serves old results."""
+    digest = hashlib.sha256(__version__.encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:12]}"
 
 
 def _file_fingerprint(paths: Sequence[Path]) -> list:
@@ -276,7 +289,7 @@ class Study:
     # Stage 1: documents ------------------------------------------------------------
     def documents_key(self) -> str:
         cfg = self.config
-        return _hash("documents", __version__, _file_fingerprint(cfg.corpus.paths),
+        return _hash("documents", code_version(), _file_fingerprint(cfg.corpus.paths),
                      asdict(cfg.corpus) | {"paths": None}, asdict(cfg.clean),
                      cfg.clean.spam_phrases or "")
 
@@ -301,7 +314,7 @@ class Study:
     def tokens_key(self) -> str:
         seg = self.config.segment
         word_lists = [Path(s) for s in seg.stopwords if not s.startswith("stopwordsiso:")]
-        return _hash("tokens", __version__, self.documents_key(), asdict(seg),
+        return _hash("tokens", code_version(), self.documents_key(), asdict(seg),
                      *( [Path(seg.user_dictionary)] if seg.user_dictionary else []), *word_lists)
 
     def tokens(self) -> pd.DataFrame:
@@ -322,7 +335,7 @@ class Study:
 
     # Stage 3: model -----------------------------------------------------------------
     def model_key(self) -> str:
-        return _hash("model", __version__, self.tokens_key(), asdict(self.config.model))
+        return _hash("model", code_version(), self.tokens_key(), asdict(self.config.model))
 
     def model(self) -> TopicModel:
         """The fitted topic model (cached gensim files; trusted local cache only)."""
@@ -437,7 +450,7 @@ class Study:
 
         report = self.documents()
         return {
-            "policytopics": __version__,
+            "policytopics": code_version(),
             "python": platform.python_version(),
             "libraries": {"gensim": gensim.__version__, "jieba": jieba.__version__,
                           "pandas": pd.__version__, "matplotlib": matplotlib.__version__},

@@ -146,7 +146,9 @@ def plot_theme_weights_over_time(data: pd.DataFrame, *, ax=None, language: str =
     with plot_context():
         ax = _new_axes(ax, (8, 4.5))
         periods = sorted(data["period"].unique())
-        x = np.arange(len(periods))
+        # Years sit on a real time axis, so gaps (years without documents) show as gaps.
+        yearly = all(str(p).isdigit() for p in periods)
+        x = np.array([int(p) for p in periods]) if yearly else np.arange(len(periods))
         shown = topics or sorted(data["topic"].unique())
         colors = topic_colors(shown)
         for topic in shown:
@@ -156,7 +158,11 @@ def plot_theme_weights_over_time(data: pd.DataFrame, *, ax=None, language: str =
             ax.fill_between(x, frame["ci_low"], frame["ci_high"], color=colors[topic], alpha=0.15,
                             linewidth=0)
         n_docs = data.drop_duplicates("period").set_index("period")["n_docs"].reindex(periods)
-        ax.set_xticks(x, labels=[f"{p}\n(n={n})" for p, n in zip(periods, n_docs)])
+        if len(periods) <= 12:
+            ax.set_xticks(x, labels=[f"{p}\n(n={n})" for p, n in zip(periods, n_docs)])
+        elif not yearly:
+            step = int(np.ceil(len(periods) / 10))
+            ax.set_xticks(x[::step], labels=periods[::step])
         ax.set_xlabel(text["period"])
         ax.set_ylabel(text["weight"])
         ax.set_ylim(bottom=0)

@@ -16,10 +16,9 @@ from pathlib import Path
 from .config import SegmentConfig
 
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
-_DIGITS = re.compile(r"^[\d.,%％]+$")
+# Numbers, also written in Chinese numerals (一九五八年, 十四五 stays: it is in the user dictionary).
+_DIGITS = re.compile(r"^([\d.,%％]+|[〇零一二三四五六七八九十百千万亿]{2,}[年月日号]?)$")
 _LATIN = re.compile(r"^[A-Za-z][A-Za-z0-9.+\-]*$")
-
-logging.getLogger("jieba").setLevel(logging.WARNING)
 
 
 def read_word_list(path: str | Path) -> list[str]:
@@ -61,6 +60,8 @@ class Segmenter:
     def __init__(self, config: SegmentConfig | None = None):
         import jieba
 
+        # jieba sets its own logger to DEBUG on import; its start-up chatter is noise here.
+        logging.getLogger("jieba").setLevel(logging.WARNING)
         self.config = config or SegmentConfig()
         self.tokenizer_ = jieba.Tokenizer()
         self.tokenizer_.initialize()
