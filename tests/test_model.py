@@ -42,3 +42,11 @@ def test_saved_model_reloads_to_the_same_numbers(tmp_path):
 def test_empty_vocabulary_is_a_clear_error():
     with pytest.raises(ValueError, match="vocabulary is empty"):
         TopicModel(ModelConfig(n_topics=2, no_below=5)).fit([["甲"], ["乙"]])
+
+
+def test_relevance_with_lambda_one_is_the_probability_order():
+    model = fit()
+    by_prob = model.topic_words(5)
+    by_relevance = model.relevant_words(5, lam=1.0)
+    assert by_prob["word"].tolist() == by_relevance["word"].tolist()
+    assert len(model.relevant_words(5, lam=0.6)) == 5 * model.config.n_topics

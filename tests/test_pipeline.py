@@ -69,3 +69,18 @@ def test_bootstrap_interval_contains_the_mean_and_narrows_with_more_documents():
     assert large["ci_low"] <= large["weight"] <= large["ci_high"]
     assert (large["ci_high"] - large["ci_low"]) < (small["ci_high"] - small["ci_low"])
     assert bool(theme_weights(table(1), "region", min_docs=2).iloc[0]["sparse"])
+
+
+def test_topics_table_and_human_labels(sample_study, tmp_path):
+    topics = sample_study.topics()
+    assert topics["topic"].tolist() == list(range(1, sample_study.config.model.n_topics + 1))
+    assert topics["prevalence"].is_monotonic_decreasing
+    assert not topics["representative_documents"].str.contains("nan").any()
+    labels = tmp_path / "labels.csv"
+    labels.write_text("topic,label\n1,产业链创新\n", encoding="utf-8")
+    config = load_study(sample_study.config.root / "study.toml", out=sample_study.config.output.tables_dir,
+                        output__cache_dir=sample_study.config.output.cache_dir, model__labels=labels)
+    study = Study(config, progress=False)
+    assert study.topic_labels()[1] == "T1 产业链创新"
+    assert study.topic_labels()[2].startswith("T2 ")
+    assert study.cache_hits.get("model") is True  # labels do not refit the model

@@ -72,6 +72,7 @@ class ModelConfig:
     alpha: str | float = "symmetric"
     eta: str | float = "symmetric"
     top_n_words: int = 10
+    labels: Path | None = None  # CSV with columns topic,label (human-edited topic names)
 
 
 @dataclass(frozen=True)
@@ -237,7 +238,7 @@ def _coerce(section: str, key: str, value: Any, spec: dataclasses.Field, base: P
             item if str(item).startswith("stopwordsiso:") else str(_resolve(item, base))
             for item in items
         )
-    if isinstance(default, Path) or key in {"spam_phrases", "user_dictionary"}:
+    if isinstance(default, Path) or key in {"spam_phrases", "user_dictionary", "labels"}:
         return _resolve(value, base) if value not in ("", None) else None
     if isinstance(default, bool):
         if not isinstance(value, bool):

@@ -102,6 +102,29 @@ class TopicModel:
                              "word": self.dictionary_[word_id], "weight": float(weight)})
         return pd.DataFrame(rows)
 
+    def relevant_words(self, n: int | None = None, lam: float = 0.6) -> pd.DataFrame:
+        """Top words by relevance (Sievert & Shirley 2014, as in LDAvis).
+
+        ``relevance = lam * log p(w|t) + (1 - lam) * log(p(w|t) / p(w))``: with
+        ``lam < 1`` words frequent everywhere sink and words typical of the topic rise.
+        Returns ``topic``, ``rank``, ``word``, ``relevance``, ``weight``.
+        """
+        n = n or self.config.top_n_words
+        topic_word = self.lda_.get_topics()  # rows: gensim topics, p(w|t)
+        counts = np.zeros(topic_word.shape[1])
+        for word_id, count in self.dictionary_.cfs.items():
+            counts[word_id] = count
+        marginal = counts / counts.sum()
+        rows = []
+        with np.errstate(divide="ignore"):
+            for position, gensim_topic in enumerate(self.order_, start=1):
+                p = topic_word[int(gensim_topic)]
+                score = lam * np.log(p) + (1 - lam) * np.log(p / np.where(marginal > 0, marginal, 1))
+                for rank, word_id in enumerate(np.argsort(-score, kind="stable")[:n], start=1):
+                    rows.append({"topic": position, "rank": rank, "word": self.dictionary_[int(word_id)],
+                                 "relevance": float(score[word_id]), "weight": float(p[word_id])})
+        return pd.DataFrame(rows)
+
     def prevalence(self) -> pd.Series:
         """Mean topic proportion over documents, by topic number."""
         return pd.Series(self.doc_topic_.mean(axis=0), index=range(1, self.config.n_topics + 1),

@@ -335,7 +335,9 @@ class Study:
 
     # Stage 3: model -----------------------------------------------------------------
     def model_key(self) -> str:
-        return _hash("model", code_version(), self.tokens_key(), asdict(self.config.model))
+        # Labels are names for a fitted model's topics, not a setting of the fit.
+        return _hash("model", code_version(), self.tokens_key(),
+                     asdict(self.config.model) | {"labels": None})
 
     def model(self) -> TopicModel:
         """The fitted topic model (cached gensim files; trusted local cache only)."""
@@ -367,10 +369,52 @@ class Study:
         return self.model().topic_words(self.config.model.top_n_words)
 
     def topic_labels(self, n_words: int = 3) -> dict[int, str]:
-        """Label per topic: ``T1 产业链·创新·制造业`` from its top words."""
+        """Label per topic: the human label from ``labels`` when given, else its top words.
+
+        ``T1 产业链创新`` or ``T1 产业链·创新·制造业``.
+        """
         words = self.topic_words()
-        return {t: f"T{t} " + "·".join(frame.nsmallest(n_words, "rank")["word"])
-                for t, frame in words.groupby("topic")}
+        labels = {t: f"T{t} " + "·".join(frame.nsmallest(n_words, "rank")["word"])
+                  for t, frame in words.groupby("topic")}
+        labels.update({t: f"T{t} {name}" for t, name in self.human_labels().items() if t in labels})
+        return labels
+
+    def human_labels(self) -> dict[int, str]:
+        """Topic labels from the ``labels`` CSV (columns ``topic``, ``label``), if any."""
+        path = self.config.model.labels
+        if not path:
+            return {}
+        if not Path(path).is_file():
+            raise FileNotFoundError(f"labels file not found: {path}")
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        if not {"topic", "label"} <= set(table.columns):
+            raise ValueError(f"{path} needs the columns 'topic' and 'label'")
+        return {int(t): label.strip() for t, label in zip(table["topic"], table["label"])
+                if str(t).strip().isdigit() and label.strip()}
+
+    def topics(self, n_docs: int = 3) -> pd.DataFrame:
+        """One row per topic: label, prevalence, top words by probability and by
+        relevance (λ = 0.6), and the titles of its most representative documents."""
+        model = self.model()
+        kept = self.kept_documents()
+        by_prob = self.topic_words()
+        by_relevance = model.relevant_words(self.config.model.top_n_words)
+        labels = self.topic_labels()
+        rows = []
+        for topic, prevalence in model.prevalence().items():
+            weights = model.doc_topic_[:, topic - 1]
+            best = [i for i in weights.argsort(kind="stable")[::-1][:n_docs] if weights[i] >= 0.1]
+            titles = [kept["doc_id"].iat[i] if pd.isna(kept["title"].iat[i]) else kept["title"].iat[i]
+                      for i in best]
+            rows.append({
+                "topic": topic,
+                "label": labels[topic],
+                "prevalence": round(float(prevalence), 6),
+                "top_words": " ".join(by_prob[by_prob["topic"] == topic]["word"]),
+                "top_words_relevance": " ".join(by_relevance[by_relevance["topic"] == topic]["word"]),
+                "representative_documents": " | ".join(titles),
+            })
+        return pd.DataFrame(rows)
 
     def doc_topics(self) -> pd.DataFrame:
         """Long table: document × topic weights with date, period and region."""
@@ -395,6 +439,7 @@ class Study:
             "documents": self.documents(),
             "doc_topics": doc_topics,
             "topic_words": self.topic_words(),
+            "topics": self.topics(),
             "theme_weights_by_region": self.theme_weights_by_region(),
             "theme_weights_by_period": self.theme_weights_by_period(),
             "coverage": coverage(doc_topics),
