@@ -84,3 +84,24 @@ def test_topics_table_and_human_labels(sample_study, tmp_path):
     assert study.topic_labels()[1] == "T1 产业链创新"
     assert study.topic_labels()[2].startswith("T2 ")
     assert study.cache_hits.get("model") is True  # labels do not refit the model
+
+
+def test_theme_effects_recover_a_region_effect():
+    from policytopics.weights import theme_effects
+
+    rng = np.random.default_rng(1)
+    rows = []
+    for i in range(300):
+        region, period = ["甲省", "乙省", "丙省"][i % 3], ["2020", "2021"][i % 2]
+        share = 0.2 + (0.3 if region == "乙省" else 0.0) + rng.normal(0, 0.05)
+        rows += [{"doc_id": i, "region": region, "period": period, "topic": 1, "topic_label": "T1",
+                  "weight": share},
+                 {"doc_id": i, "region": region, "period": period, "topic": 2, "topic_label": "T2",
+                  "weight": 1 - share}]
+    effects = theme_effects(pd.DataFrame(rows)).set_index(["topic", "term", "level"]).sort_index()
+    b1 = effects.loc[(1, "region", "乙省")]
+    assert b1["ci_low"] < 0.3 < b1["ci_high"] and b1["p_value"] < 0.001
+    assert effects.loc[(2, "region", "乙省"), "effect"] < -0.25
+    assert set(effects.loc[(1, "region"), "reference"]) == {"甲省"}  # ties: last name wins
+    c1 = effects.loc[(1, "region", "丙省")]  # no true effect: estimate near zero, narrow interval
+    assert abs(c1["effect"]) < 0.03 and c1["ci_high"] - c1["ci_low"] < 0.05

@@ -59,3 +59,23 @@ def test_study_figures_exist_as_png_and_svg(sample_study, name):
     assert {f"{name}.png", f"{name}.svg"} <= figures
     folder = sample_study.config.output.figures_dir
     assert (folder / f"{name}.png").stat().st_size > 10_000
+
+
+def test_panels_over_time_has_one_panel_per_topic_with_bands(sample_study):
+    from policytopics.plots import plot_theme_panels_over_time
+
+    data = sample_study.theme_weights_by_period()
+    fig = plot_theme_panels_over_time(data)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == data["topic"].nunique()
+    assert all(len(ax.collections) >= 1 and len(ax.get_lines()) == 1 for ax in visible)
+    plt.close(fig)
+
+
+def test_every_study_figure_is_written_in_every_format(sample_study):
+    folder = sample_study.config.output.figures_dir
+    for name in ("theme_weights_by_region", "theme_panels_over_time", "top_words",
+                 "coverage_by_region", "coverage_by_period"):
+        for fmt in sample_study.config.output.figure_formats:
+            assert (folder / f"{name}.{fmt}").stat().st_size > 1000, (name, fmt)
+    assert (folder / "top_words.pdf").read_bytes().startswith(b"%PDF")

@@ -91,6 +91,7 @@ class OutputConfig:
     figures_dir: Path = Path("figures")
     cache_dir: Path = Path(".cache")
     language: str = "zh"  # zh | en
+    figure_formats: tuple[str, ...] = ("png", "svg", "pdf")
 
 
 @dataclass(frozen=True)
@@ -232,6 +233,12 @@ def _coerce(section: str, key: str, value: Any, spec: dataclasses.Field, base: P
     if key == "paths":
         items = [value] if isinstance(value, (str, Path)) else list(value)
         return tuple(_resolve(item, base) for item in items)
+    if key == "figure_formats":
+        items = [value] if isinstance(value, str) else list(value)
+        bad = [f for f in items if f not in ("png", "svg", "pdf")]
+        if bad:
+            raise StudyConfigError(f"[{section}] figure_formats: unknown format(s) {bad}")
+        return tuple(items)
     if key == "stopwords":
         items = [value] if isinstance(value, str) else list(value)
         return tuple(

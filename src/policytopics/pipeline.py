@@ -32,7 +32,7 @@ from .ingest import RawDocument, iter_documents
 from .metadata import extract_date, extract_region, parse_date_value
 from .model import TopicModel
 from .segment import Segmenter
-from .weights import coverage, doc_topics_table, theme_weights
+from .weights import coverage, doc_topics_table, theme_effects, theme_weights
 
 log = logging.getLogger("policytopics")
 
@@ -429,6 +429,14 @@ class Study:
         return theme_weights(self.doc_topics(), "period", min_docs=self.config.weights.min_docs,
                              seed=self.config.model.seed)
 
+    def theme_weights_by_region_period(self) -> pd.DataFrame:
+        return theme_weights(self.doc_topics(), ["region", "period"],
+                             min_docs=self.config.weights.min_docs, seed=self.config.model.seed)
+
+    def theme_effects(self) -> pd.DataFrame:
+        """Region and period effects on each topic's prevalence (see weights.theme_effects)."""
+        return theme_effects(self.doc_topics(), min_docs=self.config.weights.min_docs)
+
     # Outputs ----------------------------------------------------------------------------
     def write_tables(self) -> dict[str, Path]:
         """CSV (UTF-8 with BOM, opens in Excel) and Parquet tables in ``tables_dir``."""
@@ -442,6 +450,8 @@ class Study:
             "topics": self.topics(),
             "theme_weights_by_region": self.theme_weights_by_region(),
             "theme_weights_by_period": self.theme_weights_by_period(),
+            "theme_weights_by_region_period": self.theme_weights_by_region_period(),
+            "theme_effects": self.theme_effects(),
             "coverage": coverage(doc_topics),
         }
         written = {}
@@ -449,15 +459,18 @@ class Study:
             csv_path = out / f"{name}.csv"
             frame.to_csv(csv_path, index=False, encoding="utf-8-sig")
             written[name] = csv_path
-            if name in ("doc_topics", "theme_weights_by_region", "theme_weights_by_period"):
+            if name.startswith(("doc_topics", "theme_")):
                 _atomic_parquet(frame, out / f"{name}.parquet")
         return written
 
     def write_figures(self) -> list[Path]:
         """The study's figures as PNG and SVG in ``figures_dir``, under stable names."""
+        from functools import partial
+
         from .plots import (
             export_figure,
             plot_coverage,
+            plot_theme_panels_over_time,
             plot_theme_weights_by_region,
             plot_theme_weights_over_time,
             plot_top_words,
@@ -465,6 +478,7 @@ class Study:
 
         lang = self.config.output.language
         folder = self.config.output.figures_dir
+        export_figure = partial(export_figure, formats=self.config.output.figure_formats)
         paths = []
         by_region = self.theme_weights_by_region()
         if not by_region.empty:
@@ -477,14 +491,17 @@ class Study:
         if not by_period.empty:
             ax = plot_theme_weights_over_time(by_period, language=lang)
             paths += export_figure(ax, "theme_weights_over_time", folder)
+            fig = plot_theme_panels_over_time(by_period, language=lang)
+            paths += export_figure(fig, "theme_panels_over_time", folder)
         else:
             log.warning("no document has a date: skipping theme_weights_over_time")
         fig = plot_top_words(self.topic_words(), topic_labels=self.topic_labels(), language=lang,
                              n_words=self.config.model.top_n_words)
         paths += export_figure(fig, "top_words", folder)
         doc_topics = self.doc_topics().drop_duplicates("doc_id")
-        paths += export_figure(plot_coverage(doc_topics, by="region", language=lang),
-                               "coverage_by_region", folder)
+        for by in ("region", "period"):
+            paths += export_figure(plot_coverage(doc_topics, by=by, language=lang),
+                                   f"coverage_by_{by}", folder)
         return paths
 
     def run_record(self) -> dict:

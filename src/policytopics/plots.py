@@ -160,7 +160,9 @@ def plot_theme_weights_over_time(data: pd.DataFrame, *, ax=None, language: str =
         n_docs = data.drop_duplicates("period").set_index("period")["n_docs"].reindex(periods)
         if len(periods) <= 12:
             ax.set_xticks(x, labels=[f"{p}\n(n={n})" for p, n in zip(periods, n_docs)])
-        elif not yearly:
+        elif yearly:
+            ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+        else:
             step = int(np.ceil(len(periods) / 10))
             ax.set_xticks(x[::step], labels=periods[::step])
         ax.set_xlabel(text["period"])
@@ -168,6 +170,86 @@ def plot_theme_weights_over_time(data: pd.DataFrame, *, ax=None, language: str =
         ax.set_ylim(bottom=0)
         ax.set_title(text["over_time"])
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
+    return ax
+
+
+def plot_theme_panels_over_time(data: pd.DataFrame, *, ncols: int = 3, language: str = "zh",
+                                sharey: bool = True):
+    """Small multiples: one panel per topic, its mean weight per period with the interval.
+
+    ``data`` is ``theme_weights(doc_topics, by="period")``. Sparse periods are drawn as
+    hollow markers. Returns the Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    text = _TEXT[language]
+    with plot_context():
+        topics = sorted(data["topic"].unique())
+        ncols = max(1, min(ncols, len(topics)))
+        nrows = int(np.ceil(len(topics) / ncols))
+        fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.6 * nrows), sharey=sharey,
+                                 layout="constrained", squeeze=False)
+        periods = sorted(data["period"].unique())
+        yearly = all(str(p).isdigit() for p in periods)
+        position = {p: (int(p) if yearly else i) for i, p in enumerate(periods)}
+        colors = topic_colors(topics)
+        for ax, topic in zip(axes.flat, topics):
+            frame = data[data["topic"] == topic].sort_values("period")
+            x = frame["period"].map(position).to_numpy()
+            ax.fill_between(x, frame["ci_low"], frame["ci_high"], color=colors[topic], alpha=0.2,
+                            linewidth=0)
+            ax.plot(x, frame["weight"], color=colors[topic], linewidth=1.5)
+            sparse = frame["sparse"].to_numpy(dtype=bool)
+            ax.scatter(x[~sparse], frame["weight"][~sparse], color=colors[topic], s=14, zorder=3)
+            ax.scatter(x[sparse], frame["weight"][sparse], facecolor="white",
+                       edgecolor=colors[topic], s=14, zorder=3)
+            ax.set_title(frame["topic_label"].iloc[0], fontsize=9, loc="left")
+            ax.set_ylim(bottom=0)
+            if yearly:
+                ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True, nbins=5))
+            else:
+                step = max(1, int(np.ceil(len(periods) / 6)))
+                ax.set_xticks(range(0, len(periods), step), labels=periods[::step], fontsize=7)
+            ax.tick_params(labelsize=7)
+        for ax in list(axes.flat)[len(topics):]:
+            ax.set_visible(False)
+        fig.supxlabel(text["period"], fontsize=9)
+        fig.supylabel(text["weight"], fontsize=9)
+        fig.suptitle(text["over_time"])
+    return fig
+
+
+def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[str] | None = None,
+                           ax=None, language: str = "zh"):
+    """One topic's weight over time in selected regions (one line per region).
+
+    ``data`` is ``theme_weights(doc_topics, by=["region", "period"])``. Returns the Axes.
+    """
+    text = _TEXT[language]
+    with plot_context():
+        frame = data[data["topic"] == topic]
+        if regions is None:
+            regions = (frame.drop_duplicates(["region", "period"]).groupby("region")["n_docs"].sum()
+                       .nlargest(5).index.tolist())
+        ax = _new_axes(ax, (7, 4))
+        periods = sorted(frame["period"].unique())
+        yearly = all(str(p).isdigit() for p in periods)
+        position = {p: (int(p) if yearly else i) for i, p in enumerate(periods)}
+        palette = OKABE_ITO + _EXTRA
+        for i, region in enumerate(regions):
+            part = frame[frame["region"] == region].sort_values("period")
+            ax.plot(part["period"].map(position), part["weight"], marker="o",
+                    color=palette[i % len(palette)], label=region)
+        if yearly:
+            ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+        else:
+            ax.set_xticks(range(len(periods)), labels=periods)
+        label = frame["topic_label"].iloc[0] if len(frame) else f"T{topic}"
+        ax.set_title(label)
+        ax.set_xlabel(text["period"])
+        ax.set_ylabel(text["weight"])
+        ax.set_ylim(bottom=0)
+        ax.legend(frameon=False, fontsize=8)
     return ax
 
 

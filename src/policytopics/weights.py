@@ -87,6 +87,64 @@ def theme_weights(doc_topics: pd.DataFrame, by: str | Sequence[str], *, min_docs
     return pd.DataFrame(rows, columns=columns)
 
 
+def theme_effects(doc_topics: pd.DataFrame, *, min_docs: int = 2, ci: float = 0.95) -> pd.DataFrame:
+    """How topic prevalence depends on region and period together (one regression per topic).
+
+    In the spirit of R stm's ``estimateEffect``: for each topic, an ordinary least-squares
+    regression of the documents' topic proportion on region indicators and period
+    indicators (binned time), with heteroskedasticity-robust (HC1) standard errors.
+    Reference levels are the region and the period with the most documents; an effect
+    is the difference in expected topic proportion from that reference, holding the
+    other factor fixed. Only documents with both a region and a period are used, and
+    levels with fewer than ``min_docs`` documents are left out.
+
+    What it does not claim: proportions are estimates from one fitted model (their own
+    uncertainty is not propagated, unlike stm's "method of composition"), the linear
+    model ignores that proportions are bounded, and an effect is an association in this
+    corpus, not a cause.
+
+    Returns
+    -------
+    DataFrame with ``topic``, ``topic_label``, ``term`` (``region`` or ``period``),
+    ``level``, ``reference``, ``effect``, ``ci_low``, ``ci_high``, ``p_value``, ``n_docs``.
+    """
+    import statsmodels.api as sm
+
+    data = doc_topics.dropna(subset=["region", "period"])
+    docs = data.drop_duplicates("doc_id")
+    region_counts = docs["region"].value_counts()
+    period_counts = docs["period"].value_counts()
+    regions = sorted(region_counts[region_counts >= min_docs].index)
+    periods = sorted(period_counts[period_counts >= min_docs].index)
+    columns = ["topic", "topic_label", "term", "level", "reference", "effect", "ci_low",
+               "ci_high", "p_value", "n_docs"]
+    if len(regions) + len(periods) < 3:
+        return pd.DataFrame(columns=columns)
+    data = data[data["region"].isin(regions) & data["period"].isin(periods)]
+    ref_region = max(regions, key=lambda r: (region_counts[r], r))
+    ref_period = max(periods, key=lambda p: (period_counts[p], p))
+    rows = []
+    for (topic, label), frame in data.groupby(["topic", "topic_label"], sort=True):
+        design = pd.concat([
+            pd.get_dummies(frame["region"], dtype=float).drop(columns=ref_region, errors="ignore")
+            .add_prefix("region="),
+            pd.get_dummies(frame["period"], dtype=float).drop(columns=ref_period, errors="ignore")
+            .add_prefix("period="),
+        ], axis=1)
+        design = sm.add_constant(design, has_constant="add")
+        if design.shape[0] <= design.shape[1]:
+            continue
+        fit = sm.OLS(frame["weight"].to_numpy(), design).fit(cov_type="HC1")
+        bounds = fit.conf_int(alpha=1 - ci)
+        for name in design.columns[1:]:
+            term, level = name.split("=", 1)
+            rows.append((topic, label, term, level, ref_region if term == "region" else ref_period,
+                         float(fit.params[name]), float(bounds.loc[name, 0]),
+                         float(bounds.loc[name, 1]), float(fit.pvalues[name]),
+                         int((frame[term] == level).sum())))
+    return pd.DataFrame(rows, columns=columns)
+
+
 def coverage(doc_topics: pd.DataFrame) -> pd.DataFrame:
     """Documents with and without a region and a period: what the figures rest on."""
     docs = doc_topics.drop_duplicates("doc_id")
