@@ -105,3 +105,16 @@ def test_theme_effects_recover_a_region_effect():
     assert set(effects.loc[(1, "region"), "reference"]) == {"甲省"}  # ties: last name wins
     c1 = effects.loc[(1, "region", "丙省")]  # no true effect: estimate near zero, narrow interval
     assert abs(c1["effect"]) < 0.03 and c1["ci_high"] - c1["ci_low"] < 0.05
+
+
+def test_national_documents_form_their_own_group_unknown_ones_do_not():
+    from policytopics.weights import NATIONAL_SOURCE, doc_topics_table
+
+    documents = pd.DataFrame({
+        "doc_id": ["a", "b", "c"], "title": ["甲", "乙", "丙"], "date": ["2024", "2024", "2023"],
+        "date_precision": ["year"] * 3, "region": ["山东省", None, None], "city": [None] * 3,
+        "region_source": ["column", NATIONAL_SOURCE, "no place named"],
+    })
+    table = doc_topics_table(documents, np.full((3, 2), 0.5), {1: "T1", 2: "T2"}, national_label="全国")
+    regions = table.drop_duplicates("doc_id").set_index("doc_id")["region"]
+    assert regions["a"] == "山东省" and regions["b"] == "全国" and pd.isna(regions["c"])

@@ -90,51 +90,193 @@ def normalise(text: str, *, simplified: bool = True) -> str:
 # --- mojibake --------------------------------------------------------------------------
 
 _BROKEN_ANNOTATION = re.compile(rf"\?[a-z{_TONED}]{{1,7}}\)")
+# A stretch of non-ASCII text, with the lost-byte ``?`` on either side and an ASCII
+# GBK trail byte (0x40-0x7E) at the end: the byte that puts the decoder back in step.
+_MOJIBAKE_RUN = re.compile(
+    r"(\?*)([^\x00-\x7f\s，。、：；！？“”‘’（）《》【】—…·]{2,})([@-z](?![A-Za-z0-9]))?(?=(\?*))"
+)
+_HARD_SIGNAL = re.compile("[?\ufffd\ue000-\uf8ff\u0370-\u04ff\u2500-\u25ff\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _is_suspicious(char: str) -> bool:
-    if char in "?\ufffd":
-        return True
-    code = ord(char)
-    if 0x0370 <= code <= 0x04FF or 0xE000 <= code <= 0xF8FF:  # Greek, Cyrillic, private use
-        return True
+@lru_cache(maxsize=4096)
+def is_common_char(char: str) -> bool:
+    """True for the 3,755 most frequent characters (GB2312 level 1), after t2s."""
+    simple = to_simplified(char) if "\u4e00" <= char <= "\u9fff" else char
+    try:
+        code = simple.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return len(code) == 2 and 0xB0 <= code[0] <= 0xD7
+
+
+def _is_odd(char: str) -> bool:
     if "\u4e00" <= char <= "\u9fff":
+        return not is_common_char(char)
+    return bool(_HARD_SIGNAL.match(char)) or char == "？"
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    """A dedicated jieba tokenizer: its word frequencies stand in for "common Chinese"."""
+    import jieba
+
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+def _common_share(text: str) -> float:
+    hanzi = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    return sum(map(is_common_char, hanzi)) / len(hanzi) if hanzi else 0.0
+
+
+def _word_share(text: str, start: int, end: int) -> float:
+    """Share of ``text[start:end]`` covered by dictionary words of two or more characters."""
+    covered = 0
+    position = 0
+    for word in _tokenizer().cut(to_simplified(text), HMM=False):
+        lo, hi = max(position, start), min(position + len(word), end)
+        if len(word) >= 2 and hi > lo:
+            covered += hi - lo
+        position += len(word)
+    return covered / max(1, end - start)
+
+
+def _route_score(text: str) -> float:
+    """Log-probability of the best jieba segmentation of ``text`` (higher reads better)."""
+    tokenizer = _tokenizer()
+    sentence = to_simplified(text)
+    route: dict = {}
+    tokenizer.calc(sentence, tokenizer.get_DAG(sentence), route)
+    return route[0][0]
+
+
+def _best_fill(left: str, right: str, candidates: list[str]) -> str:
+    """The lost character that makes ``left + char + right`` read best, or ``""``.
+
+    A guess is kept only if the character then belongs to a dictionary word; an
+    unattached character would be invented text.
+    """
+    if not candidates:
+        return ""
+    left, right = left[-3:], right[:3]
+    best = max(candidates, key=lambda c: _route_score(left + c + right))
+    return best if _word_share(left + best + right, len(left), len(left) + 1) == 1 else ""
+
+
+def _gbk_chars(pairs) -> list[str]:
+    out = []
+    for pair in pairs:
         try:
-            char.encode("gb2312")
-        except UnicodeEncodeError:
-            return True
-    return False
+            char = bytes(pair).decode("gbk")
+        except UnicodeDecodeError:
+            continue
+        if len(char) == 1 and "\u4e00" <= char <= "\u9fff":
+            out.append(char)
+    return out
+
+
+def repair_run(run: str, left: str = "", right: str = "", *, lost_head: bool = False) -> str | None:
+    """Undo one run decoded out of step, or return ``None`` if no repair reads as Chinese.
+
+    Two decodings are tried: UTF-8 bytes read as GBK, and a GBK stream read one byte out
+    of phase (``摿Φ氖袌鰞`` → ``潛力的市場優``). In the second, the characters cut in two at
+    either end are rebuilt from the surviving byte and the best-fitting character bigram
+    with the neighbours. A repair is accepted only when the run itself reads as rare
+    characters and the repair as common ones that form known bigrams.
+    """
+    try:
+        data = run.encode("gbk")
+    except UnicodeEncodeError:
+        return None
+    tries = []
+    utf8 = data.decode("utf-8", "replace")
+    if utf8.count("\ufffd") <= len(utf8) // 4:
+        tries.append(utf8.replace("\ufffd", ""))
+    if lost_head or len(data) % 2:
+        inner = data[1:]
+        head = _gbk_chars((lead, data[0]) for lead in range(0x81, 0xFF))
+    else:
+        inner, head = data[1:], _gbk_chars((lead, data[0]) for lead in range(0x81, 0xFF))
+    tail: list[str] = []
+    if len(inner) % 2:
+        tail = _gbk_chars((inner[-1], trail) for trail in range(0x40, 0xFF) if trail != 0x7F)
+        inner = inner[:-1]
+    try:
+        middle = inner.decode("gbk")
+    except UnicodeDecodeError:
+        middle = None
+    if middle is not None:
+        fixed = _best_fill(left, middle, head) + middle
+        if tail:
+            fixed += _best_fill(left + fixed, right, tail)
+        tries.append(fixed)
+    if not tries:
+        return None
+    best = max(tries, key=_common_share)
+    context_left, context_right = left[-3:], right[:3]
+    span = (len(context_left), len(context_left) + len(best))
+    accepted = (_common_share(best) >= 0.8 and _common_share(best) > _common_share(run) + 0.3
+                and _word_share(context_left + best + context_right, *span) >= 0.6
+                and _word_share(context_left + run + context_right,
+                                len(context_left), len(context_left) + len(run)) <= 0.3)
+    return best if accepted else None
+
+
+def repair_mojibake(text: str) -> tuple[str, int, int]:
+    """Repair runs of characters decoded out of step; remove those that cannot be repaired.
+
+    Runs on the text as crawled (before NFKC and t2s, which would change the bytes).
+    A run is two or more non-ASCII characters of which at least 60 % are odd (outside
+    the 3,755 common characters, ``?``/``？``, U+FFFD, private-use, Greek, Cyrillic, box
+    drawing, control characters), three or more unless a lost-byte ``?`` (often left as
+    a broken pinyin annotation like ``?jié)``) stands beside it. A run whose repair is not
+    accepted is removed only when it carries a hard signal (``?``, U+FFFD, private-use…):
+    rare characters alone (蝙蝠侠, 淙淙) are real words.
+
+    Returns ``(text, repaired, removed)``.
+
+    Examples
+    --------
+    >>> repair_mojibake("最具發展?jié)摿Φ氖袌鰞?yōu)勢")[0]
+    '最具發展潛力的市場優勢'
+    """
+    if text.isascii():
+        return text, 0, 0
+    marked = _BROKEN_ANNOTATION.sub("?", text)
+    pieces: list[str] = []
+    last = 0
+    repaired = removed = 0
+    for match in _MOJIBAKE_RUN.finditer(marked):
+        before, core, trail, after = match.group(1), match.group(2), match.group(3) or "", match.group(4)
+        odd = sum(map(_is_odd, core))
+        bounded = bool(before or after)
+        hard = bounded or bool(_HARD_SIGNAL.search(core))
+        if (odd / len(core) < 0.6 or not _CJK_RE.search(core)
+                or (len(core) < 3 and not bounded) or (len(core) < 5 and not hard)):
+            continue
+        run = core + trail
+        fixed = repair_run(run, marked[:match.start()], marked[match.end() + len(after):],
+                           lost_head=bool(before))
+        if fixed is None and not hard:
+            continue
+        pieces.append(marked[last:match.start()])
+        if fixed is not None:
+            pieces.append(fixed)
+            repaired += 1
+        else:
+            removed += 1
+        last = match.end() + len(after)
+    if not repaired and not removed:
+        return text, 0, 0
+    pieces.append(marked[last:])
+    return "".join(pieces), repaired, removed
 
 
 def remove_mojibake(text: str) -> tuple[str, int]:
-    """Remove runs of characters decoded out of step (GBK bytes read one byte off).
-
-    A run is a stretch where suspicious characters (``?``, U+FFFD, Greek/Cyrillic or
-    private-use letters amid Chinese, characters outside GB2312 after simplification,
-    broken pinyin annotations like ``?jié)``) stand at most two characters apart; it is
-    removed when it holds at least three of them. Returns the text and the number of runs.
-    """
-    marked = _BROKEN_ANNOTATION.sub(lambda m: "\ufffd" * len(m.group(0)), text)
-    flags = [_is_suspicious(c) for c in marked]
-    runs: list[tuple[int, int]] = []
-    start = last = None
-    hits = 0
-    for index, flag in enumerate(flags):
-        if not flag:
-            continue
-        if last is not None and index - last <= 3:
-            last = index
-            hits += 1
-            continue
-        if start is not None and hits >= 3:
-            runs.append((start, last + 1))
-        start = last = index
-        hits = 1
-    if start is not None and hits >= 3:
-        runs.append((start, last + 1))
-    for begin, end in reversed(runs):
-        text = text[:begin] + text[end:]
-    return text, len(runs)
+    """:func:`repair_mojibake`, counting repaired and removed runs together."""
+    text, repaired, removed = repair_mojibake(text)
+    return text, repaired + removed
 
 
 # --- line rules ----------------------------------------------------------------------
@@ -146,26 +288,45 @@ _DATE_LEAD = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s")
 _NAV = re.compile(r"^(当前位置|您的位置|你的位置|您现在的位置|所在位置|位置)\s*[:：]|首页\s*[>»/]")
 _NAV_SEPARATORS = re.compile(r"[>»›]")
 _WIDGET = re.compile(
-    r"^(打印|分享|关闭|关闭窗口|返回顶部|收藏|评论|点赞|广告|分享到|扫一扫|我要纠错|打印本页"
-    r"|字号\s*[:：]?.*|【?\s*(大|中|小)\s*】?(\s*【?\s*(大|中|小)\s*】?)+|\d+\s*(赞|人气|阅读|评论))$"
+    r"^(打印|分享|关闭|关闭窗口|返回顶部|收藏|评论|点赞|广告|分享到|扫一扫|我要纠错|打印本页|我的订阅"
+    r"|字号\s*[:：]?.*|【?\s*(大|中|小)\s*】?(\s*【?\s*(大|中|小)\s*】?)+"
+    r"|(\d+\s*(赞|人气|阅读|评论|浏览|收藏|次浏览|人浏览|人阅读)\s*)+"
+    r"|(浏览|点击|阅读|访问)(次数|量|数)\s*[:：]\s*\d*)$"
+)
+# A headline with its counter: "国米逆转米兰… 946赞", "…保级而战 853人气".
+_COUNTER_TAIL = re.compile(r"\s\d+\s*(赞|人气|阅读|浏览|评论|次浏览|次阅读)$")
+_PREV_NEXT = re.compile(
+    r"^(上一篇|下一篇|上一条|下一条|前一篇|后一篇|上一页|下一页|上一文章|下一文章|上一个|下一个)\s*[:：\s]"
 )
 _HEADER = re.compile(
     r"(来源|发布时间|发布日期|发布者|编辑|责任编辑|作者|浏览次数|阅读次数|点击数|类别|信息来源)\s*[:：]"
 )
-_CRAWLER_META = re.compile(
-    r"^(本文名称|本文链接|本文地址|本文标题|原文地址|信息原文地址|原文链接|本文关键词|本文摘要"
-    r"|关键词|标签|tags?|上一篇|下一篇|上一条|下一条|快照生成时间|本文转自|转载请注明)\s*[:：]?"
+_BYLINE = re.compile(
+    r"^[(（【\[]?\s*(视频编辑|文字编辑|责任编辑|编辑|作者|记者|摄影|通讯员|来源|出处|校对|审核)\s*[:：]"
+    r"[^。！？]{0,60}[)）】\]]?$"
+)
+_SEO_META = re.compile(
+    r"^[【\[]?(本文名称|本文链接|本文地址|本文访问地址|本文标题|原文地址|信息原文地址|原文链接|本文关键词"
+    r"|本文摘要|文章摘要|简要描述|简要说明|所属分类|网页网址|关键词|关键字|相关标签|话题标签|热门城市|标签"
+    r"|tags?|快照生成时间|本文转自|转载请注明)[】\]]?\s*[:：]"
     r"|以上内容为.{0,10}快照|信息快照|资讯信息快照",
     re.IGNORECASE,
 )
 _FOOTER = re.compile(
-    r"^(版权声明|免责声明|声明|版权所有|copyright|©)"
+    r"^(版权声明|免责声明|声明)\s*[:：]|^(版权所有|copyright|©)"
     r"|本站|本网站|本网(?!络)|不代表.{0,6}立场|未经.{0,8}(许可|允许|授权).{0,12}转载"
     r"|如有侵权|侵权请|请.{0,6}联系.{0,8}删除|all rights reserved|ICP备",
     re.IGNORECASE,
 )
+# Licence notices that mirrors (Wikisource and the like) append after the document.
+_LICENCE_START = re.compile(r"^(本作品|本条目|本文本|此作品|注[:：].{0,10}(维基|wiki)|public domain|this work)",
+                            re.IGNORECASE)
+_LICENCE_MARK = re.compile(
+    r"维基|wiki|文库|著作权法|公有领域|public domain|知识共享|creative commons|许可协议|授权条款",
+    re.IGNORECASE,
+)
 _CONTACT_LABEL = re.compile(
-    r"^(电话|联系电话|手机|传真|邮箱|电子邮箱|e-?mail|网址|网页网址|地址|新闻爆料|商务合作|联系我们|客服)\s*[:：]?",
+    r"^(电话|联系电话|手机|传真|邮箱|电子邮箱|e-?mail|网址|网页网址|地址|新闻爆料|商务合作|客服|qq)\s*[:：]|^联系我们",
     re.IGNORECASE,
 )
 _PHONE = re.compile(r"(?<!\d)(0\d{2,3}-?\d{7,8}|1[3-9]\d{9}|400-?\d{3}-?\d{4})(?!\d)")
@@ -173,15 +334,27 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _URL = re.compile(r"(https?://|www\.)\S+|\b[\w-]+\.(com|cn|net|org|cc)(/\S*)?\b", re.IGNORECASE)
 _RELATED_HEADING = re.compile(
     r"^(相关阅读|相关新闻|相关文章|相关链接|推荐新闻|推荐阅读|推荐文章|热点推荐|热门推荐|延伸阅读"
-    r"|猜你喜欢|更多.{0,12}(资讯|新闻|内容|文章)|热门文章|最新文章|精彩推荐)\s*[:：]?\s*$"
+    r"|猜你喜欢|更多.{0,12}(资讯|新闻|内容|文章)|热门文章|最新文章|精彩推荐|为您推荐|大家都在看)\s*[:：]?\s*$"
 )
-_TEASER = re.compile(r"^(\.{3}|…{1})(?!…)|(?<![.…])(\.{3}|…)$")
+# After NFKC "…" is "...": a single ellipsis (3 dots) or a crawler's run of 7+ dots marks a
+# cut teaser; the news-style "……" (6 dots) stays.
+_TEASER = re.compile(r"^\.{3}(?!\.)|(?<!\.)(\.{3}|\.{7,})$")
 _SENTENCE_END = re.compile(r"[。！？!?；;”\"」』)）]$")
 _BULLET = re.compile(r"^[•·●◆■▪►>\-*]\s*")
+# Gambling brands: a name, a casino word, a call to action (欧宝体育app, 威尼斯人现金网网址).
+_SPAM_BRAND = re.compile(
+    r"[\u4e00-\u9fffa-z0-9]{1,8}(体育|娱乐|国际|贵宾会|棋牌|彩票|电竞|真人|现金网)"
+    r"(官网|官方网站|app|下载|登录|登入|网址|手机版|开户|入口|中文版|线路)[:：]?",
+    re.IGNORECASE,
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTACT_ZONE = 0.2  # share of a page's lines at each end where contact lines are furniture
 
 RULES = (
-    "pinyin_annotation", "mojibake", "navigation", "widget", "header", "crawler_meta",
-    "footer", "contact", "related_list", "spam_line", "spam_phrase", "short_fragment",
+    "control_char", "pinyin_annotation", "mojibake_repaired", "mojibake_removed",
+    "navigation", "widget", "prev_next", "seo_meta", "header", "byline", "licence_footer",
+    "footer", "contact", "teaser", "related_list", "spam_line", "spam_phrase", "spam_brand",
+    "short_fragment",
 )
 
 
@@ -210,10 +383,28 @@ def is_joined_titles(line: str) -> bool:
     return len(parts) >= 3 and not re.search(r"[。，,；;！？]", line)
 
 
+def spam_brands(line: str) -> list[str]:
+    """Gambling-brand shapes in ``line`` (``欧宝体育app``, ``王者威尼斯人现金网网址：``)."""
+    return [m.group(0) for m in _SPAM_BRAND.finditer(line)]
+
+
+def has_contact(line: str) -> bool:
+    """The line names a phone number, e-mail or web address, or starts with a contact label."""
+    return bool(_CONTACT_LABEL.match(line) or _PHONE.search(line) or _EMAIL.search(line)
+                or _URL.search(line))
+
+
+def _contact_share(line: str) -> float:
+    spans = [m.span() for pattern in (_CONTACT_LABEL, _PHONE, _EMAIL, _URL) for m in pattern.finditer(line)]
+    return sum(end - start for start, end in spans) / max(1, len(line))
+
+
 def classify_line(line: str, phrases: tuple[str, ...] = ()) -> str | None:
     """Name of the rule that marks ``line`` as not article text, or ``None`` to keep it.
 
-    Lines are expected after :func:`normalise` (NFKC and simplified script).
+    Lines are expected after :func:`normalise` (NFKC, simplified script). Rules that
+    depend on where a line stands on the page (contact lines at the head or tail, the
+    licence tail, related lists) are applied by :func:`clean_text`.
     """
     stripped = _BULLET.sub("", line).strip()
     length = len(stripped)
@@ -221,26 +412,33 @@ def classify_line(line: str, phrases: tuple[str, ...] = ()) -> str | None:
         return None
     if _NAV.search(stripped) or (length <= 60 and len(_NAV_SEPARATORS.findall(stripped)) >= 2):
         return "navigation"
-    if _WIDGET.match(stripped):
+    if _WIDGET.match(stripped) or (length <= 80 and _COUNTER_TAIL.search(stripped)):
         return "widget"
-    if _CRAWLER_META.search(stripped):
-        return "crawler_meta"
+    if _PREV_NEXT.match(stripped):
+        return "prev_next"
+    if _SEO_META.search(stripped):
+        return "seo_meta"
     if length <= 120 and _HEADER.search(stripped) and not _SENTENCE_END.search(stripped):
         return "header"
+    if _BYLINE.match(stripped) and length <= 80:
+        return "byline"
     if length <= 40 and _DATE_LEAD.match(stripped) and not _DATE_ONLY.match(stripped):
         return "header"
-    if _FOOTER.search(stripped):
+    if length <= 150 and _FOOTER.search(stripped):
         return "footer"
-    if _CONTACT_LABEL.match(stripped) or (
-        length <= 80 and (_PHONE.search(stripped) or _EMAIL.search(stripped) or _URL.search(stripped))
-    ):
+    if length <= 40 and has_contact(stripped) and not _SENTENCE_END.search(stripped):
         return "contact"
-    if _RELATED_HEADING.match(stripped) or _DATE_ONLY.match(stripped) or _TEASER.search(stripped):
+    if length <= 150 and _TEASER.search(stripped):
+        return "teaser"
+    if _RELATED_HEADING.match(stripped) or _DATE_ONLY.match(stripped):
         return "related_list"
     if is_joined_titles(stripped):
         return "spam_line"
     hits = spam_hits(stripped, phrases)
     if hits and (len(hits) >= 2 or length <= 80):
+        return "spam_line"
+    brands = spam_brands(stripped)
+    if brands and (len(brands) >= 2 or sum(map(len, brands)) >= 0.5 * length):
         return "spam_line"
     if _BULLET.match(line) and length <= 15:
         return "navigation"
@@ -270,11 +468,15 @@ def clean_text(text: str, config: CleanConfig | None = None) -> CleanedText:
     """
     config = config or CleanConfig()
     removed: Counter = Counter()
+    text, n = _CONTROL.subn("", text)
+    removed["control_char"] += n
     text, n = strip_pinyin_annotations(text)
     removed["pinyin_annotation"] += n
+    # Mojibake is repaired on the bytes as crawled: NFKC and t2s would change them.
+    text, repaired, dropped = repair_mojibake(text)
+    removed["mojibake_repaired"] += repaired
+    removed["mojibake_removed"] += dropped
     text = normalise(text, simplified=config.traditional_to_simplified)
-    text, n = remove_mojibake(text)
-    removed["mojibake"] += n
 
     phrases = load_spam_phrases(str(config.spam_phrases) if config.spam_phrases else None)
     raw_lines = text.split("\n")
@@ -283,17 +485,74 @@ def clean_text(text: str, config: CleanConfig | None = None) -> CleanedText:
     ]
     if config.drop_boilerplate:
         _mark_related_blocks(raw_lines, rules)
+        _mark_licence_tail(raw_lines, rules)
+        _mark_contact_edges(raw_lines, rules)
     lines: list[tuple[str, str | None]] = []
     for line, rule in zip(raw_lines, rules):
-        if rule is None and phrases:
-            for phrase in spam_hits(line, phrases):
-                line = re.sub(re.escape(phrase), "", line, flags=re.IGNORECASE)
-                removed["spam_phrase"] += 1
+        if rule is None and config.drop_boilerplate:
+            line, cut = cut_spam(line, phrases)
+            removed += cut
+            if line.strip() and cjk_count(line) < 4 and sum(cut.values()):
+                rule = "spam_line"  # little but the spam was left
         if rule is not None:
             removed[rule] += 1
         lines.append((line, rule))
     kept = [line for line, rule in lines if rule is None and line.strip()]
     return CleanedText(text="\n".join(kept), lines=lines, removed=+removed)
+
+
+def cut_spam(line: str, phrases: tuple[str, ...] = ()) -> tuple[str, Counter]:
+    """Cut spam spliced into a sentence: listed phrases, then gambling-brand shapes.
+
+    ``美狮贵宾会四名挂职干部`` → ``四名挂职干部``. A colon right after the spam goes with it.
+    Returns the line and the counts under ``spam_phrase`` and ``spam_brand``.
+    """
+    cut: Counter = Counter()
+    for phrase in spam_hits(line, phrases):
+        line, n = re.subn(re.escape(phrase) + "[:：]?", "", line, flags=re.IGNORECASE)
+        cut["spam_phrase"] += n
+    line, n = _SPAM_BRAND.subn("", line)
+    cut["spam_brand"] += n
+    return line, +cut
+
+
+def _mark_licence_tail(lines: list[str], rules: list[str | None], max_chars: int = 1000) -> None:
+    """A licence notice closing the page (Wikisource's 本作品…著作权法…公有领域) and all after it.
+
+    The notice starts at the earliest licence-like line in the last ``max_chars``
+    characters, and the tail must name at least two licence marks (维基, 著作权法…).
+    """
+    nonempty = [i for i, line in enumerate(lines) if line.strip()]
+    tail_chars = 0
+    start = None
+    for pos in range(len(nonempty) - 1, -1, -1):
+        tail_chars += len(lines[nonempty[pos]])
+        if tail_chars > max_chars:
+            break
+        if _LICENCE_START.match(lines[nonempty[pos]].strip()):
+            start = pos
+    if start is None:
+        return
+    tail = "\n".join(lines[i] for i in nonempty[start:])
+    if len({m.group(0).lower() for m in _LICENCE_MARK.finditer(tail)}) >= 2:
+        for i in nonempty[start:]:
+            rules[i] = "licence_footer"
+
+
+def _mark_contact_edges(lines: list[str], rules: list[str | None], max_chars: int = 120) -> None:
+    """Contact lines at the head or the tail of a page; inside the article, news quotes hotlines."""
+    nonempty = [i for i, line in enumerate(lines) if line.strip()]
+    zone = max(2, round(len(nonempty) * _CONTACT_ZONE))
+    for pos, index in enumerate(nonempty):
+        if rules[index] is not None or zone <= pos < len(nonempty) - zone:
+            continue
+        stripped = lines[index].strip()
+        if (len(stripped) <= max_chars and not _SENTENCE_END.search(stripped)
+                and has_contact(stripped) and _contact_share(stripped) >= 0.3):
+            rules[index] = "contact"
+
+
+_LIST_RULES = ("related_list", "teaser")
 
 
 def _mark_related_blocks(lines: list[str], rules: list[str | None]) -> None:
@@ -307,7 +566,7 @@ def _mark_related_blocks(lines: list[str], rules: list[str | None]) -> None:
             continue
         nxt = nonempty[pos + 1] if pos + 1 < len(nonempty) else None
         stripped = lines[index].strip()
-        if nxt is None or rules[nxt] != "related_list" or _SENTENCE_END.search(stripped):
+        if nxt is None or rules[nxt] not in _LIST_RULES or _SENTENCE_END.search(stripped):
             continue
         # A truncated paragraph (no closing punctuation) right above a bare date is a teaser.
         if len(stripped) <= 80 or _DATE_ONLY.match(lines[nxt].strip()):
@@ -316,7 +575,7 @@ def _mark_related_blocks(lines: list[str], rules: list[str | None]) -> None:
     for pos in range(len(nonempty) - 2, -1, -1):
         index, nxt = nonempty[pos], nonempty[pos + 1]
         stripped = lines[index].strip()
-        if (rules[index] is None and rules[nxt] == "related_list" and len(stripped) <= 80
+        if (rules[index] is None and rules[nxt] in _LIST_RULES and len(stripped) <= 80
                 and not _SENTENCE_END.search(stripped)):
             rules[index] = "related_list"
     in_block = False
@@ -340,3 +599,70 @@ def cjk_ratio(text: str) -> float:
     """Share of Chinese characters among the non-space characters of ``text``."""
     visible = sum(1 for c in text if not c.isspace())
     return cjk_count(text) / visible if visible else 0.0
+
+
+# --- near-duplicates -------------------------------------------------------------------
+
+_SHINGLE_SKIP = re.compile(r"[\s\W_]+")
+
+
+def _shingles(text: str, size: int = 5) -> set[str]:
+    """Character ``size``-grams of ``text`` with spaces and punctuation removed."""
+    compact = _SHINGLE_SKIP.sub("", text)
+    if len(compact) <= size:
+        return {compact} if compact else set()
+    return {compact[i:i + size] for i in range(len(compact) - size + 1)}
+
+
+def find_near_duplicates(doc_ids, texts, threshold: float = 0.8, num_perm: int = 128,
+                         seed: int = 1) -> dict[str, str]:
+    """Map each near-duplicate document to the first document it repeats.
+
+    MinHash over character 5-shingles (spaces and punctuation ignored) with an LSH
+    index at Jaccard ``threshold``; candidates from the index are confirmed by their
+    MinHash Jaccard estimate. Documents are taken in the given order and the first
+    occurrence is kept, so the result is deterministic for a given order and ``seed``.
+
+    Parameters
+    ----------
+    doc_ids, texts
+        Parallel iterables; ``texts`` are cleaned texts (furniture already removed).
+
+    Returns
+    -------
+    dict
+        ``{duplicate_doc_id: kept_doc_id}``; documents that repeat nothing are absent.
+
+    Examples
+    --------
+    >>> text = "推动制造业高质量发展，加快建设现代化产业体系。" * 3
+    >>> find_near_duplicates(["a", "b", "c"], [text, "相关阅读\\n" + text, "另一篇完全不同的文章内容。"])
+    {'b': 'a'}
+    """
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    kept: dict[str, MinHash] = {}
+    duplicates: dict[str, str] = {}
+    for doc_id, text in zip(doc_ids, texts):
+        shingles = _shingles(text)
+        if not shingles:
+            continue
+        signature = MinHash(num_perm=num_perm, seed=seed)
+        signature.update_batch(s.encode("utf-8") for s in shingles)
+        matches = [m for m in lsh.query(signature) if kept[m].jaccard(signature) >= threshold]
+        if matches:
+            # The earliest kept document, whatever order the index returns them in.
+            duplicates[doc_id] = _first(matches, kept)
+            continue
+        if doc_id in kept:
+            continue  # a repeated id: the first document with that id stands
+        lsh.insert(doc_id, signature)
+        kept[doc_id] = signature
+    return duplicates
+
+
+def _first(candidates: list[str], kept: dict) -> str:
+    """The candidate inserted first (dicts keep insertion order)."""
+    wanted = set(candidates)
+    return next(doc_id for doc_id in kept if doc_id in wanted)

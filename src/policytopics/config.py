@@ -49,13 +49,38 @@ class CleanConfig:
 
 @dataclass(frozen=True)
 class SegmentConfig:
-    """Tokenizer settings (a dedicated jieba.Tokenizer is built from these)."""
+    """Tokenizer settings (a dedicated rjieba or jieba tokenizer is built from these).
 
+    ``workers`` and ``chunk_size`` change only speed, never the tokens.
+    """
+
+    backend: str = "rjieba"  # rjieba (compiled jieba-rs) | jieba (reference)
+    hmm: bool = True  # jieba's HMM for words missing from the dictionary
     min_token_length: int = 2
     keep_digits: bool = False
     keep_latin: bool = False
+    pos_filter: tuple[str, ...] = ()  # e.g. ("n", "nz", "vn", "v"); empty = no POS filter
     user_dictionary: Path | None = Path("data/dictionaries/policy_terms.txt")
     stopwords: tuple[str, ...] = ("stopwordsiso:zh", "data/dictionaries/policy_stopwords.txt")
+    phrases: bool = False  # join frequent bigrams (数字_经济) learned over the corpus
+    phrases_min_count: int = 5
+    phrases_threshold: float = 10.0
+    workers: int = 0  # 0 = auto: in-process below 2,000 documents, else one per CPU
+    chunk_size: int = 500  # documents per task sent to a worker process
+
+    def __post_init__(self):
+        # A TOML array arrives as a list; keep the frozen config hashable.
+        pos = (self.pos_filter,) if isinstance(self.pos_filter, str) else self.pos_filter
+        object.__setattr__(self, "pos_filter", tuple(pos))
+        if self.backend not in ("rjieba", "jieba"):
+            raise StudyConfigError(
+                f"[segment] backend must be 'rjieba' or 'jieba', got {self.backend!r}")
+        if self.workers < 0:
+            raise StudyConfigError(f"[segment] workers must be 0 (auto) or more, got {self.workers}")
+        if self.chunk_size < 1:
+            raise StudyConfigError(f"[segment] chunk_size must be at least 1, got {self.chunk_size}")
+        if self.phrases_min_count < 1:
+            raise StudyConfigError("[segment] phrases_min_count must be at least 1")
 
 
 @dataclass(frozen=True)
@@ -81,6 +106,9 @@ class WeightsConfig:
 
     period: str = "year"  # month | quarter | year
     min_docs: int = 2
+    # Group name for documents whose source table states no region (national documents);
+    # "" keeps them out of regional groups like documents whose region is unknown.
+    national_label: str = "全国"
 
 
 @dataclass(frozen=True)

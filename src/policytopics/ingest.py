@@ -153,7 +153,25 @@ def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
         share, encoding, text = max(candidates, key=lambda c: c[0])
         if share > 0.5 or (_cjk_share(text) < 0.05 and _printable_share(text) > 0.95):
             return _newlines(text), encoding, None
+    lenient = _decode_with_few_bad_bytes(data)
+    if lenient is not None:
+        return _newlines(lenient[0]), lenient[1], None
     return "", "", "undecodable: no encoding gives readable text"
+
+
+def _decode_with_few_bad_bytes(data: bytes, max_bad: float = 0.01) -> tuple[str, str] | None:
+    """A UTF-8 or GB18030 file damaged in a few places (a truncated download, a bad copy).
+
+    The bad bytes become U+FFFD, which the mojibake repair in cleaning then handles;
+    accepted only if at most ``max_bad`` of the characters are replaced and the rest reads
+    as common Chinese. The encoding is reported as ``"gb18030 (3 bad bytes)"``.
+    """
+    for encoding in ("utf-8", "gb18030"):
+        text = data.decode(encoding, errors="replace")
+        bad = text.count("\ufffd")
+        if bad <= max(2, max_bad * len(text)) and _readability(text) > 0.5:
+            return text, f"{encoding} ({bad} bad bytes)"
+    return None
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:

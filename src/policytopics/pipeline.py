@@ -32,7 +32,7 @@ from .ingest import RawDocument, iter_documents
 from .metadata import extract_date, extract_region, parse_date_value
 from .model import TopicModel
 from .segment import Segmenter
-from .weights import coverage, doc_topics_table, theme_effects, theme_weights
+from .weights import NATIONAL_SOURCE, coverage, doc_topics_table, theme_effects, theme_weights
 
 log = logging.getLogger("policytopics")
 
@@ -107,7 +107,7 @@ def document_row(raw: RawDocument, clean: CleanConfig,
         # A table that states regions is trusted, an empty value included: the
         # national reports carry region = null because they are about no province.
         row.update(region=raw.region,
-                   region_source="column" if raw.region else "column: no region stated")
+                   region_source="column" if raw.region else NATIONAL_SOURCE)
     else:
         region = extract_region(title, body)
         row.update(region=region.region, city=region.city, region_source=region.source)
@@ -173,6 +173,9 @@ def summarise_report(report: pd.DataFrame) -> str:
     if len(kept):
         lines.append(f"with a date: {kept['date'].notna().sum()} of {len(kept)}")
         lines.append(f"with a region: {kept['region'].notna().sum()} of {len(kept)}")
+        national = int((kept["region_source"] == NATIONAL_SOURCE).sum())
+        if national:
+            lines.append(f"national (the source states no region): {national}")
     return "\n".join(lines)
 
 
@@ -419,7 +422,8 @@ class Study:
     def doc_topics(self) -> pd.DataFrame:
         """Long table: document × topic weights with date, period and region."""
         return doc_topics_table(self.kept_documents(), self.model().doc_topic_,
-                                self.topic_labels(), period=self.config.weights.period)
+                                self.topic_labels(), period=self.config.weights.period,
+                                national_label=self.config.weights.national_label)
 
     def theme_weights_by_region(self) -> pd.DataFrame:
         return theme_weights(self.doc_topics(), "region", min_docs=self.config.weights.min_docs,

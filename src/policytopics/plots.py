@@ -111,7 +111,7 @@ def plot_theme_weights_by_region(data: pd.DataFrame, *, ax=None, language: str =
         table = table[list(order)]
         sparse = data.pivot(index="region", columns="topic_label", values="sparse")[list(order)]
         n_docs = data.drop_duplicates("region").set_index("region")["n_docs"]
-        ax = _new_axes(ax, (1.6 + 1.25 * table.shape[1], 1.2 + 0.55 * table.shape[0]))
+        ax = _new_axes(ax, (1.6 + 1.25 * table.shape[1], max(3.2, 1.2 + 0.55 * table.shape[0])))
         image = ax.imshow(table.to_numpy(), cmap=cmap, aspect="auto", vmin=0)
         ax.set_xticks(range(table.shape[1]), labels=list(table.columns), rotation=30, ha="right")
         ax.set_yticks(range(table.shape[0]),

@@ -1,16 +1,50 @@
 """Segment cleaned Chinese text into tokens with a dedicated jieba tokenizer.
 
 A :class:`Segmenter` is built from a :class:`~policytopics.config.SegmentConfig`: its own
-``jieba.Tokenizer`` (never jieba's shared global one) with the policy user dictionary,
-plus stopword lists and token filters.
+tokenizer instance (never a library's shared global one) with the policy user dictionary,
+plus stopword lists, token filters and an optional part-of-speech filter.
+:meth:`Segmenter.tokenize_many` segments a corpus in-process or over worker processes,
+and :func:`apply_phrases` joins frequent bigrams (``数字_经济``) learned over the whole
+corpus.
+
+Backends
+--------
+``backend = "rjieba"`` (default)
+    ``rjieba.Jieba``, the Python binding of jieba-rs (compiled, same dictionary and HMM
+    as jieba). About 20 times faster than jieba in one process.
+``backend = "jieba"``
+    A dedicated ``jieba.Tokenizer``: the reference implementation.
+
+What is the same and what is not (measured on 10,000 xwlb stories and the samples, with
+the policy user dictionary loaded into both):
+
+- Chinese tokens are identical, with the HMM on or off, and every user-dictionary entry
+  survives in both.
+- Non-Chinese runs differ only with the HMM on: jieba splits a hyphenated Latin or digit
+  run (``TD-LTE`` → ``TD`` ``-`` ``LTE``, ``1-5`` → ``1`` ``-`` ``5``), jieba-rs keeps it
+  whole. With the default filters (``keep_latin = false``, ``keep_digits = false``) these
+  runs are dropped either way, so the filtered tokens are identical; with ``keep_latin``
+  or ``keep_digits`` on, rjieba keeps ``TD-LTE`` as one token where jieba keeps ``TD``
+  and ``LTE``.
+- ``hmm = true`` is the default for both: the HMM finds words missing from the dictionary
+  (names, new compounds), which matters for news and policy text; the user dictionary was
+  verified with the HMM on and off.
+- Part-of-speech tags (``pos_filter``): jieba's ``posseg`` re-segments unknown words with
+  its own POS-HMM, while ``rjieba.Jieba.tag`` tags the ordinary segmentation. The two
+  backends can therefore give slightly different tokens *when a POS filter is on*; without
+  one they agree. User-dictionary terms always pass the POS filter (they are curated
+  policy terms, and an entry without a tag would otherwise be dropped as unknown).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 from .config import SegmentConfig
@@ -20,12 +54,30 @@ _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGITS = re.compile(r"^([\d.,%％]+|[〇零一二三四五六七八九十百千万亿]{2,}[年月日号]?)$")
 _LATIN = re.compile(r"^[A-Za-z][A-Za-z0-9.+\-]*$")
 
+BACKENDS = ("rjieba", "jieba")
+#: Below this many documents ``workers = 0`` (auto) segments in-process: starting worker
+#: processes costs more than it saves.
+PARALLEL_MIN_DOCS = 2000
+_FILTER_MEMO_SIZE = 1_000_000
+
 
 def read_word_list(path: str | Path) -> list[str]:
     """Lines of a word-list file, without ``#`` comments, blank lines, BOM or CRLF."""
     text = Path(path).read_text(encoding="utf-8-sig")
     return [line.strip() for line in text.splitlines()
             if line.strip() and not line.lstrip().startswith("#")]
+
+
+def read_user_dictionary(path: str | Path) -> list[tuple[str, int | None, str | None]]:
+    """Entries ``(word, freq, tag)`` of a jieba user dictionary (``word [freq] [tag]``)."""
+    entries = []
+    for line in read_word_list(path):
+        parts = line.split()
+        word = parts[0]
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        tag = parts[2] if len(parts) > 2 else (parts[1] if len(parts) == 2 and freq is None else None)
+        entries.append((word, freq, tag))
+    return entries
 
 
 @lru_cache(maxsize=16)
@@ -42,43 +94,106 @@ def load_stopwords(sources: tuple[str, ...]) -> frozenset[str]:
     return frozenset(words)
 
 
+# --- backends --------------------------------------------------------------------------
+
+class _RjiebaBackend:
+    """A dedicated ``rjieba.Jieba`` (its constructor takes no dictionary: words are added)."""
+
+    def __init__(self, hmm: bool):
+        import rjieba
+
+        self.hmm = hmm
+        self.tokenizer = rjieba.Jieba()
+
+    def add_word(self, word: str, freq: int | None, tag: str | None) -> None:
+        self.tokenizer.add_word(word, freq, tag)  # all three positional; None allowed
+
+    def cut(self, text: str) -> list[str]:
+        return self.tokenizer.cut(text, hmm=self.hmm)
+
+    def tag(self, text: str) -> list[tuple[str, str]]:
+        return self.tokenizer.tag(text, hmm=self.hmm)
+
+
+class _JiebaBackend:
+    """A dedicated ``jieba.Tokenizer`` and, on demand, a ``POSTokenizer`` over it."""
+
+    def __init__(self, hmm: bool):
+        import jieba
+
+        # jieba sets its own logger to DEBUG on import; its start-up chatter is noise here.
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        self.hmm = hmm
+        self.tokenizer = jieba.Tokenizer()
+        self.tokenizer.initialize()
+        self._pos_tokenizer = None
+
+    def add_word(self, word: str, freq: int | None, tag: str | None) -> None:
+        self.tokenizer.add_word(word, freq, tag)
+
+    def cut(self, text: str) -> list[str]:
+        return self.tokenizer.lcut(text, HMM=self.hmm)
+
+    def tag(self, text: str) -> list[tuple[str, str]]:
+        if self._pos_tokenizer is None:
+            from jieba.posseg import POSTokenizer
+
+            self._pos_tokenizer = POSTokenizer(self.tokenizer)
+        return [(pair.word, pair.flag) for pair in self._pos_tokenizer.lcut(text, HMM=self.hmm)]
+
+
+def _make_backend(name: str, hmm: bool):
+    if name == "rjieba":
+        return _RjiebaBackend(hmm)
+    if name == "jieba":
+        return _JiebaBackend(hmm)
+    raise ValueError(f"unknown segmentation backend {name!r}; expected one of {BACKENDS}")
+
+
+# --- the segmenter ---------------------------------------------------------------------
+
 class Segmenter:
     """Tokenizer for one study: jieba with the user dictionary, filters and stopwords.
 
     Parameters
     ----------
     config
-        Segmentation settings.
+        Segmentation settings (backend, HMM, filters, user dictionary, stopwords,
+        parallelism).
 
     Examples
     --------
     >>> seg = Segmenter(SegmentConfig(user_dictionary=None, stopwords=()))  # doctest: +SKIP
     >>> seg.tokenize("推动制造业高质量发展")                                  # doctest: +SKIP
     ['推动', '制造业', '高质量', '发展']
+    >>> seg.tokenize_many(texts, workers=2)      # same tokens, in input order  # doctest: +SKIP
     """
 
     def __init__(self, config: SegmentConfig | None = None):
-        import jieba
-
-        # jieba sets its own logger to DEBUG on import; its start-up chatter is noise here.
-        logging.getLogger("jieba").setLevel(logging.WARNING)
         self.config = config or SegmentConfig()
-        self.tokenizer_ = jieba.Tokenizer()
-        self.tokenizer_.initialize()
+        self.backend_ = _make_backend(self.config.backend, self.config.hmm)
         self.user_terms_: list[str] = []
         if self.config.user_dictionary:
-            for line in read_word_list(self.config.user_dictionary):
-                parts = line.split()
-                word = parts[0]
-                freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-                tag = parts[2] if len(parts) > 2 else (parts[1] if len(parts) == 2 and freq is None else None)
-                self.tokenizer_.add_word(word, freq, tag)
+            for word, freq, tag in read_user_dictionary(self.config.user_dictionary):
+                self.backend_.add_word(word, freq, tag)
                 self.user_terms_.append(word)
+        self._user_term_set = frozenset(self.user_terms_)
         self.stopwords_ = load_stopwords(tuple(self.config.stopwords))
+        self.pos_filter_ = frozenset(self.config.pos_filter)
+        self._filter_memo: dict[str, str] = {}
+
+    @property
+    def tokenizer_(self):
+        """The dedicated backend tokenizer (``rjieba.Jieba`` or ``jieba.Tokenizer``)."""
+        return self.backend_.tokenizer
 
     def raw_tokens(self, text: str) -> list[str]:
-        """All jieba tokens of ``text``, before any filtering."""
-        return self.tokenizer_.lcut(text)
+        """All tokens of ``text``, before any filtering."""
+        return self.backend_.cut(text)
+
+    def tagged_tokens(self, text: str) -> list[tuple[str, str]]:
+        """All ``(token, part-of-speech tag)`` pairs of ``text``, before any filtering."""
+        return self.backend_.tag(text)
 
     def keep(self, token: str) -> bool:
         """Whether a token passes the length, digit, Latin and stopword filters."""
@@ -93,14 +208,186 @@ class Segmenter:
             return False
         return len(token) >= self.config.min_token_length
 
+    def _filtered(self, token: str) -> str:
+        """``token`` stripped if it passes :meth:`keep`, else ``""`` (memoised per token)."""
+        # A corpus repeats a small vocabulary: filter each distinct token once. The
+        # regex filters would otherwise cost more than the compiled segmentation.
+        kept = self._filter_memo.get(token)
+        if kept is None:
+            if len(self._filter_memo) >= _FILTER_MEMO_SIZE:
+                self._filter_memo.clear()
+            kept = self._filter_memo[token] = token.strip() if self.keep(token) else ""
+        return kept
+
     def tokenize(self, text: str) -> list[str]:
         """Filtered tokens of one document."""
-        return [t.strip() for t in self.tokenizer_.lcut(text) if self.keep(t)]
+        if self.pos_filter_:
+            pos, terms = self.pos_filter_, self._user_term_set
+            tokens = [t for t, tag in self.backend_.tag(text) if tag in pos or t in terms]
+        else:
+            tokens = self.backend_.cut(text)
+        memo, filtered = self._filter_memo, self._filtered
+        return [kept for kept in (memo.get(t) or filtered(t) for t in tokens) if kept]
 
-    def tokenize_many(self, texts: Iterable[str], *, progress: bool = True,
+    def tokenize_many(self, texts: Iterable[str], *, workers: int | None = None,
+                      chunk_size: int | None = None, progress: bool = True,
                       total: int | None = None) -> list[list[str]]:
-        """Tokens of many documents, with a progress bar (documents per second)."""
+        """Tokens of many documents, in input order, with a progress bar (documents/s).
+
+        Parameters
+        ----------
+        texts
+            Documents; any iterable (it is read once, in chunks).
+        workers
+            Processes to use; ``None`` takes ``config.workers``. ``0`` means auto: one
+            (in-process) below :data:`PARALLEL_MIN_DOCS` documents, else one per
+            available CPU. ``1`` always segments in this process.
+        chunk_size
+            Documents sent to a worker at a time; ``None`` takes ``config.chunk_size``.
+        progress
+            Show a ``tqdm.auto`` progress bar.
+        total
+            Number of documents, for the progress bar when ``texts`` has no ``len``.
+
+        Notes
+        -----
+        Workers are started with the ``spawn`` method (safe with threads, in notebooks
+        and on every OS); each builds its own :class:`Segmenter` once from this
+        segmenter's config. A script that calls this with ``workers > 1`` needs the usual
+        ``if __name__ == "__main__":`` guard. The tokens are identical to ``workers=1``.
+        """
         from tqdm.auto import tqdm
 
-        return [self.tokenize(text) for text in tqdm(
-            texts, total=total, desc="segment", unit="doc", disable=not progress, leave=False)]
+        workers = self.config.workers if workers is None else workers
+        chunk_size = self.config.chunk_size if chunk_size is None else chunk_size
+        if chunk_size < 1:
+            raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+        if workers < 0:
+            raise ValueError(f"workers must be 0 (auto) or more, got {workers}")
+        if total is None and hasattr(texts, "__len__"):
+            total = len(texts)
+        texts = iter(texts)
+        head: list[str] = []
+        if workers == 0:
+            if total is None:
+                # Unknown length: look ahead just far enough to decide.
+                head = list(islice(texts, PARALLEL_MIN_DOCS))
+                n_docs = len(head) if len(head) < PARALLEL_MIN_DOCS else None
+            else:
+                n_docs = total
+            workers = 1 if n_docs is not None and n_docs < PARALLEL_MIN_DOCS else available_cpus()
+        documents = _chain(head, texts)
+
+        bar = tqdm(total=total, desc="segment", unit="doc", disable=not progress, leave=False)
+        try:
+            if workers == 1:
+                token_lists = []
+                for text in documents:
+                    token_lists.append(self.tokenize(text))
+                    bar.update()
+                return token_lists
+            token_lists = []
+            for chunk_tokens in _parallel_chunks(self.config, documents, workers, chunk_size):
+                token_lists.extend(chunk_tokens)
+                bar.update(len(chunk_tokens))
+            return token_lists
+        finally:
+            bar.close()
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (respects affinity masks and container limits)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _chain(head: list[str], rest: Iterator[str]) -> Iterator[str]:
+    yield from head
+    yield from rest
+
+
+# --- worker processes ------------------------------------------------------------------
+
+# One Segmenter per worker process, built once by the pool's initializer. It lives only
+# in the worker, so the parent process never holds a shared tokenizer.
+_worker_segmenter: Segmenter | None = None
+
+
+def _init_worker(config: SegmentConfig) -> None:
+    global _worker_segmenter
+    _worker_segmenter = Segmenter(config)
+
+
+def _tokenize_chunk(texts: list[str]) -> list[list[str]]:
+    assert _worker_segmenter is not None, "worker was started without _init_worker"
+    return [_worker_segmenter.tokenize(text) for text in texts]
+
+
+def _parallel_chunks(config: SegmentConfig, texts: Iterator[str], workers: int,
+                     chunk_size: int) -> Iterator[list[list[str]]]:
+    """Token lists chunk by chunk, in input order, with a bounded number of chunks in flight."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                             initializer=_init_worker, initargs=(config,)) as pool:
+        pending: deque = deque()
+        while True:
+            while len(pending) < 2 * workers:
+                chunk = list(islice(texts, chunk_size))
+                if not chunk:
+                    break
+                pending.append(pool.submit(_tokenize_chunk, chunk))
+            if not pending:
+                return
+            yield pending.popleft().result()
+
+
+# --- phrases ---------------------------------------------------------------------------
+
+def apply_phrases(token_lists: Sequence[list[str]], min_count: int = 5,
+                  threshold: float = 10.0) -> list[list[str]]:
+    """Join frequent bigrams into one token (``数字`` ``经济`` → ``数字_经济``).
+
+    The bigrams are learned over the whole corpus with gensim ``Phrases`` (default
+    scorer), so call this once on all documents after :meth:`Segmenter.tokenize_many`.
+    Deterministic: the same token lists give the same phrases.
+
+    Parameters
+    ----------
+    token_lists
+        Tokens per document.
+    min_count
+        Ignore tokens and bigrams seen fewer times than this in the corpus.
+    threshold
+        Score a bigram must exceed to become a phrase; higher means fewer phrases.
+
+    Examples
+    --------
+    >>> docs = [[f"地区{i}", "数字", "经济", f"项目{i}"] for i in range(30)]
+    >>> apply_phrases(docs + [["数字", "政府"]], min_count=2, threshold=1.0)[0]
+    ['地区0', '数字_经济', '项目0']
+    """
+    from gensim.models.phrases import Phrases
+
+    token_lists = [list(tokens) for tokens in token_lists]
+    if not any(token_lists):
+        return token_lists
+    model = Phrases(token_lists, min_count=min_count, threshold=threshold, delimiter="_")
+    frozen = model.freeze()
+    return [frozen[tokens] for tokens in token_lists]
+
+
+__all__ = [
+    "BACKENDS",
+    "PARALLEL_MIN_DOCS",
+    "Segmenter",
+    "apply_phrases",
+    "available_cpus",
+    "load_stopwords",
+    "read_user_dictionary",
+    "read_word_list",
+]
