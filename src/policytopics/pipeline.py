@@ -508,6 +508,36 @@ class Study:
                                    f"coverage_by_{by}", folder)
         return paths
 
+    def sweep(self, ks: Sequence[int], seeds: Sequence[int] | int = 3, *, workers: int = 2,
+              write: bool = True) -> dict[str, object]:
+        """Fit a grid of topic counts × seeds on the cached tokens and score each K.
+
+        Writes ``k_selection.csv`` (one row per K), ``k_selection_runs.csv`` (one row per
+        fit) and the ``k_selection`` figure; returns them with the suggested K and why.
+        """
+        from .plots import export_figure, plot_k_selection
+        from .selection import suggest_k, sweep
+
+        if isinstance(seeds, int):
+            seeds = [self.config.model.seed + i for i in range(seeds)]
+        token_lists = [list(t) for t in self.tokens()["tokens"]]
+        started = time.perf_counter()
+        runs, by_k = sweep(token_lists, ks, seeds, self.config.model, workers=workers,
+                           top_n=self.config.model.top_n_words, progress=self.progress)
+        seconds = time.perf_counter() - started
+        k, reason = suggest_k(by_k)
+        result: dict[str, object] = {"by_k": by_k, "runs": runs, "suggested_k": k,
+                                     "reason": reason, "seconds": round(seconds, 1)}
+        if write:
+            out = self.config.output.tables_dir
+            out.mkdir(parents=True, exist_ok=True)
+            by_k.to_csv(out / "k_selection.csv", index=False, encoding="utf-8-sig")
+            runs.to_csv(out / "k_selection_runs.csv", index=False, encoding="utf-8-sig")
+            fig = plot_k_selection(by_k, suggested=k, language=self.config.output.language)
+            result["figures"] = export_figure(fig, "k_selection", self.config.output.figures_dir,
+                                              formats=self.config.output.figure_formats)
+        return result
+
     def run_record(self) -> dict:
         """What produced these outputs: versions, settings, corpus hash, sizes, timings."""
         import gensim

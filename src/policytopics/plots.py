@@ -253,6 +253,43 @@ def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[
     return ax
 
 
+def plot_k_selection(by_k: pd.DataFrame, *, suggested: int | None = None, language: str = "zh"):
+    """One panel per criterion of the topic-count sweep, K on the x axis. Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    names = {
+        "zh": {"npmi": "NPMI 一致性 (越高越好)", "umass": "UMass 一致性 (越高越好)",
+               "diversity": "主题多样性 (越高越好)", "perplexity": "留出集困惑度 (越低越好)",
+               "stability": "跨种子稳定性 (越高越好)", "k": "主题数 K", "title": "主题数选择",
+               "suggested": "建议 K"},
+        "en": {"npmi": "NPMI coherence (higher is better)", "umass": "UMass coherence (higher is better)",
+               "diversity": "Topic diversity (higher is better)",
+               "perplexity": "Held-out perplexity (lower is better)",
+               "stability": "Stability across seeds (higher is better)", "k": "Number of topics K",
+               "title": "Choosing the number of topics", "suggested": "suggested K"},
+    }[language]
+    criteria = ["npmi", "umass", "diversity", "perplexity", "stability"]
+    with plot_context():
+        fig, axes = plt.subplots(1, len(criteria), figsize=(3.2 * len(criteria), 3),
+                                 layout="constrained", sharex=True)
+        for ax, criterion in zip(axes, criteria):
+            ax.plot(by_k["k"], by_k[criterion], marker="o", color=OKABE_ITO[0])
+            if criterion == "npmi" and "npmi_sd" in by_k:
+                ax.fill_between(by_k["k"], by_k["npmi"] - by_k["npmi_sd"].fillna(0),
+                                by_k["npmi"] + by_k["npmi_sd"].fillna(0), color=OKABE_ITO[0],
+                                alpha=0.15, linewidth=0)
+            if suggested is not None:
+                ax.axvline(suggested, color=OKABE_ITO[5], linestyle="--", linewidth=1,
+                           label=f"{names['suggested']} = {suggested}")
+            ax.set_title(names[criterion], fontsize=9)
+            ax.set_xlabel(names["k"], fontsize=8)
+            ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+        if suggested is not None:
+            axes[0].legend(frameon=False, fontsize=8)
+        fig.suptitle(names["title"])
+    return fig
+
+
 def plot_top_words(topic_words: pd.DataFrame, *, topic_labels: dict[int, str] | None = None,
                    n_words: int = 10, ncols: int = 2, language: str = "zh"):
     """Bars of the top words of each topic, one panel per topic. Returns the Figure."""

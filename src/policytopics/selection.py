@@ -1,0 +1,165 @@
+"""Choosing the number of topics: a grid of K × seeds, scored and compared.
+
+For each K the sweep reports NPMI coherence (``c_npmi``) and UMass from gensim's
+``CoherenceModel``, topic diversity (share of unique top words), held-out perplexity on a
+fixed 10 % split, and stability across seeds (mean cosine similarity of topic-word
+vectors after Hungarian matching). It suggests a K and says why, but reading the topics
+decides. ``c_v`` is not used: its authors no longer recommend it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from .config import ModelConfig
+from .model import TopicModel
+
+_TRAIN: list[list[str]] | None = None
+_HELDOUT: list[list[str]] | None = None
+
+
+def parse_k_range(text: str) -> list[int]:
+    """``"4:30:2"`` → 4, 6, …, 30 (inclusive); ``"5,10,20"`` → those values."""
+    if ":" in text:
+        parts = [int(p) for p in text.split(":")]
+        start, stop = parts[0], parts[1]
+        step = parts[2] if len(parts) > 2 else 1
+        values = list(range(start, stop + 1, step))
+    else:
+        values = [int(p) for p in text.split(",") if p.strip()]
+    if not values or min(values) < 2:
+        raise ValueError(f"topic counts must be at least 2: {text!r}")
+    return values
+
+
+def split_heldout(n_docs: int, fraction: float = 0.1, seed: int = 0) -> np.ndarray:
+    """Boolean mask of held-out documents: a fixed, seeded ``fraction`` of them."""
+    rng = np.random.default_rng(seed)
+    mask = np.zeros(n_docs, dtype=bool)
+    n_out = round(n_docs * fraction) if n_docs >= 10 else 0
+    mask[rng.permutation(n_docs)[:n_out]] = True
+    return mask
+
+
+def _init_worker(train, heldout):
+    global _TRAIN, _HELDOUT
+    _TRAIN, _HELDOUT = train, heldout
+
+
+def _fit_and_score(config: ModelConfig, top_n: int) -> dict:
+    from gensim.models import CoherenceModel
+
+    started = time.perf_counter()
+    model = TopicModel(config).fit(_TRAIN)
+    fit_seconds = time.perf_counter() - started
+    words = model.topic_words(top_n)
+    topics = [list(frame["word"]) for _, frame in words.groupby("topic")]
+    scores = {}
+    for measure in ("c_npmi", "u_mass"):
+        coherence = CoherenceModel(topics=topics, texts=_TRAIN, dictionary=model.dictionary_,
+                                   coherence=measure, topn=top_n, processes=1)
+        scores[measure] = float(coherence.get_coherence())
+    perplexity = float("nan")
+    if _HELDOUT:
+        bow = [model.dictionary_.doc2bow(tokens) for tokens in _HELDOUT]
+        bow = [b for b in bow if b]
+        if bow:
+            perplexity = float(2 ** (-model.lda_.log_perplexity(bow)))
+    topic_word = model.lda_.get_topics()[model.order_]
+    return {
+        "k": config.n_topics, "seed": config.seed, "npmi": scores["c_npmi"],
+        "umass": scores["u_mass"],
+        "diversity": len({w for t in topics for w in t}) / max(1, sum(len(t) for t in topics)),
+        "perplexity": perplexity, "fit_seconds": round(fit_seconds, 2),
+        "topic_word": topic_word, "top_words": [" ".join(t[:5]) for t in topics],
+    }
+
+
+def topic_similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean cosine similarity of two models' topics after the best one-to-one matching."""
+    from scipy.optimize import linear_sum_assignment
+
+    a_norm = a / np.linalg.norm(a, axis=1, keepdims=True)
+    b_norm = b / np.linalg.norm(b, axis=1, keepdims=True)
+    similarity = a_norm @ b_norm.T
+    rows, cols = linear_sum_assignment(-similarity)
+    return float(similarity[rows, cols].mean())
+
+
+def sweep(token_lists: Sequence[Sequence[str]], ks: Sequence[int], seeds: Sequence[int],
+          base: ModelConfig, *, workers: int = 1, top_n: int = 10, heldout: float = 0.1,
+          progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fit every K × seed and score them.
+
+    Returns ``(runs, by_k)``: one row per fit, and one row per K with means, the
+    standard deviation of NPMI across seeds, and ``stability``.
+    """
+    from tqdm.auto import tqdm
+
+    mask = split_heldout(len(token_lists), heldout, seed=base.seed)
+    train = [list(t) for t, out in zip(token_lists, mask) if not out]
+    held = [list(t) for t, out in zip(token_lists, mask) if out]
+    jobs = [replace(base, n_topics=k, seed=s) for k in ks for s in seeds]
+    bar = tqdm(total=len(jobs), desc="sweep", unit="fit", disable=not progress, leave=False)
+    results = []
+    if workers > 1 and len(jobs) > 1:
+        import multiprocessing as mp
+
+        context = mp.get_context("spawn")  # safe in notebooks and on every platform
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 initializer=_init_worker, initargs=(train, held)) as pool:
+            for result in pool.map(_fit_and_score, jobs, itertools.repeat(top_n)):
+                results.append(result)
+                bar.update()
+    else:
+        _init_worker(train, held)
+        for job in jobs:
+            results.append(_fit_and_score(job, top_n))
+            bar.update()
+    bar.close()
+
+    runs = pd.DataFrame([{k: v for k, v in r.items() if k != "topic_word"} for r in results])
+    stability = {}
+    for k in ks:
+        matrices = [r["topic_word"] for r in results if r["k"] == k]
+        pairs = list(itertools.combinations(matrices, 2))
+        stability[k] = (float(np.mean([topic_similarity(a, b) for a, b in pairs]))
+                        if pairs else float("nan"))
+    by_k = runs.groupby("k").agg(
+        npmi=("npmi", "mean"), npmi_sd=("npmi", "std"), umass=("umass", "mean"),
+        diversity=("diversity", "mean"), perplexity=("perplexity", "mean"),
+        fit_seconds=("fit_seconds", "mean"),
+    ).reset_index()
+    by_k["stability"] = by_k["k"].map(stability)
+    return runs, by_k
+
+
+def suggest_k(by_k: pd.DataFrame) -> tuple[int, str]:
+    """A suggested K and the reasoning, from NPMI, diversity and stability.
+
+    Each criterion is scaled to 0–1 across the grid and averaged (equal weights);
+    UMass and perplexity are reported but not used (perplexity tends to favour many
+    topics that people find less interpretable). The suggestion is a starting point:
+    read the topics of the neighbouring K values before choosing.
+    """
+    criteria = ["npmi", "diversity", "stability"]
+    usable = [c for c in criteria if by_k[c].notna().all() and by_k[c].nunique() > 1]
+    scaled = pd.DataFrame({c: (by_k[c] - by_k[c].min()) / (by_k[c].max() - by_k[c].min())
+                           for c in usable})
+    score = scaled.mean(axis=1) if usable else pd.Series(0.0, index=by_k.index)
+    best = int(score.idxmax())
+    k = int(by_k.loc[best, "k"])
+    row = by_k.loc[best]
+    parts = [f"{c} {row[c]:.3f}" for c in criteria if not math.isnan(row[c])]
+    reason = (f"K = {k} has the best average of scaled {', '.join(usable) or 'criteria'} "
+              f"({'; '.join(parts)}). Read the topics at K = {k} and its neighbours before "
+              "choosing: coherence scores are a guide, not a verdict.")
+    return k, reason

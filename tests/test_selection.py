@@ -1,0 +1,47 @@
+import numpy as np
+import pytest
+
+from policytopics.config import ModelConfig
+from policytopics.selection import parse_k_range, split_heldout, suggest_k, sweep, topic_similarity
+
+TEXTS = [
+    ["制造业", "产业链", "创新", "制造业", "集群"],
+    ["数字经济", "数据", "算力", "数字经济", "平台"],
+    ["绿色低碳", "碳达峰", "能源", "绿色低碳", "减排"],
+    ["制造业", "集群", "产业链", "技术", "创新"],
+    ["数据", "平台", "数字经济", "算力", "应用"],
+    ["能源", "减排", "碳达峰", "绿色低碳", "光伏"],
+] * 4
+
+
+def test_parse_k_range():
+    assert parse_k_range("4:10:2") == [4, 6, 8, 10]
+    assert parse_k_range("5,10") == [5, 10]
+    with pytest.raises(ValueError):
+        parse_k_range("1:3")
+
+
+def test_heldout_split_is_fixed():
+    a, b = split_heldout(100, 0.1, seed=3), split_heldout(100, 0.1, seed=3)
+    assert a.sum() == 10 and (a == b).all()
+
+
+def test_topic_similarity_ignores_topic_order():
+    rng = np.random.default_rng(0)
+    topics = rng.dirichlet(np.ones(30), size=5)
+    assert topic_similarity(topics, topics[::-1]) == pytest.approx(1.0)
+    assert topic_similarity(topics, rng.dirichlet(np.ones(30), size=5)) < 0.95
+
+
+def test_sweep_scores_every_k_and_parallel_equals_serial():
+    base = ModelConfig(passes=5, iterations=50)
+    runs, by_k = sweep(TEXTS, [2, 3], [1, 2], base, workers=1, top_n=4, progress=False)
+    runs2, by_k2 = sweep(TEXTS, [2, 3], [1, 2], base, workers=2, top_n=4, progress=False)
+    assert list(by_k["k"]) == [2, 3] and len(runs) == 4
+    for column in ("npmi", "umass", "diversity", "perplexity", "stability"):
+        assert by_k[column].notna().all(), column
+    assert ((by_k["diversity"] > 0) & (by_k["diversity"] <= 1)).all()
+    np.testing.assert_allclose(by_k[["npmi", "perplexity", "stability"]],
+                               by_k2[["npmi", "perplexity", "stability"]])
+    k, reason = suggest_k(by_k)
+    assert k in (2, 3) and f"K = {k}" in reason
