@@ -36,7 +36,7 @@ def test_topic_similarity_ignores_topic_order():
 def test_sweep_scores_every_k_and_parallel_equals_serial():
     base = ModelConfig(passes=5, iterations=50)
     runs, by_k = sweep(TEXTS, [2, 3], [1, 2], base, workers=1, top_n=4, progress=False)
-    runs2, by_k2 = sweep(TEXTS, [2, 3], [1, 2], base, workers=2, top_n=4, progress=False)
+    _, by_k2 = sweep(TEXTS, [2, 3], [1, 2], base, workers=2, top_n=4, progress=False)
     assert list(by_k["k"]) == [2, 3] and len(runs) == 4
     for column in ("npmi", "umass", "diversity", "perplexity", "stability"):
         assert by_k[column].notna().all(), column
