@@ -50,3 +50,9 @@ def test_relevance_with_lambda_one_is_the_probability_order():
     by_relevance = model.relevant_words(5, lam=1.0)
     assert by_prob["word"].tolist() == by_relevance["word"].tolist()
     assert len(model.relevant_words(5, lam=0.6)) == 5 * model.config.n_topics
+
+
+def test_multicore_option_fits():
+    config = ModelConfig(n_topics=3, seed=1, passes=2, multicore=True, workers=2)
+    model = TopicModel(config).fit(TEXTS)
+    assert model.doc_topic_.shape == (len(TEXTS), 3)

@@ -42,7 +42,7 @@ class TopicModel:
     def fit(self, token_lists: Sequence[Sequence[str]]) -> TopicModel:
         """Build the vocabulary and fit LDA. Empty documents get a uniform row."""
         from gensim.corpora import Dictionary
-        from gensim.models import LdaModel
+        from gensim.models import LdaModel, LdaMulticore
 
         cfg = self.config
         dictionary = Dictionary(token_lists)
@@ -55,18 +55,15 @@ class TopicModel:
             )
         corpus = [dictionary.doc2bow(tokens) for tokens in token_lists]
         self.dictionary_ = dictionary
-        self.lda_ = LdaModel(
-            corpus=corpus,
-            id2word=dictionary,
-            num_topics=cfg.n_topics,
-            random_state=cfg.seed,
-            passes=cfg.passes,
-            iterations=cfg.iterations,
-            alpha=cfg.alpha,
-            eta=cfg.eta,
-            eval_every=None,
-            chunksize=2000,
-        )
+        options = dict(corpus=corpus, id2word=dictionary, num_topics=cfg.n_topics,
+                       random_state=cfg.seed, passes=cfg.passes, iterations=cfg.iterations,
+                       eta=cfg.eta, eval_every=cfg.eval_every or None, chunksize=cfg.chunksize)
+        if cfg.multicore:
+            # LdaMulticore has no alpha="auto" and is not reproducible run to run.
+            alpha = "symmetric" if cfg.alpha == "auto" else cfg.alpha
+            self.lda_ = LdaMulticore(workers=cfg.workers, alpha=alpha, **options)
+        else:
+            self.lda_ = LdaModel(alpha=cfg.alpha, **options)
         raw = self._doc_topic_matrix(corpus)
         self.order_ = np.argsort(-raw.mean(axis=0), kind="stable")
         self.doc_topic_ = raw[:, self.order_]
