@@ -3,6 +3,7 @@
 The study's stages, one module each: :mod:`~policytopics.ingest` (read),
 :mod:`~policytopics.clean`, :mod:`~policytopics.metadata` (date, region),
 :mod:`~policytopics.segment` (jieba), :mod:`~policytopics.model` (gensim LDA),
+:mod:`~policytopics.selection` (number of topics),
 :mod:`~policytopics.weights`, :mod:`~policytopics.plots`, chained by
 :mod:`~policytopics.pipeline`.
 """

@@ -65,7 +65,7 @@ class SegmentConfig:
     phrases: bool = False  # join frequent bigrams (数字_经济) learned over the corpus
     phrases_min_count: int = 5
     phrases_threshold: float = 10.0
-    workers: int = 0  # 0 = auto: in-process below 2,000 documents, else one per CPU
+    workers: int = 0  # 0 = auto: in-process below 20,000 documents, else one per CPU
     chunk_size: int = 500  # documents per task sent to a worker process
 
     def __post_init__(self):
@@ -97,6 +97,10 @@ class ModelConfig:
     alpha: str | float = "symmetric"
     eta: str | float = "symmetric"
     top_n_words: int = 10
+    chunksize: int = 2000
+    eval_every: int = 0  # 0: no perplexity logging during training (it costs time)
+    multicore: bool = False  # LdaMulticore: faster, NOT bit-for-bit reproducible
+    workers: int = 2  # processes for multicore
     labels: Path | None = None  # CSV with columns topic,label (human-edited topic names)
 
 

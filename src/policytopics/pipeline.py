@@ -31,7 +31,7 @@ from .config import CleanConfig, CorpusConfig, StudyConfig, load_study
 from .ingest import RawDocument, iter_documents
 from .metadata import extract_date, extract_region, parse_date_value
 from .model import TopicModel
-from .segment import Segmenter
+from .segment import Segmenter, apply_phrases
 from .weights import NATIONAL_SOURCE, coverage, doc_topics_table, theme_effects, theme_weights
 
 log = logging.getLogger("policytopics")
@@ -317,7 +317,9 @@ class Study:
     def tokens_key(self) -> str:
         seg = self.config.segment
         word_lists = [Path(s) for s in seg.stopwords if not s.startswith("stopwordsiso:")]
-        return _hash("tokens", code_version(), self.documents_key(), asdict(seg),
+        # workers and chunk_size change speed, not tokens.
+        return _hash("tokens", code_version(), self.documents_key(),
+                     asdict(seg) | {"workers": None, "chunk_size": None},
                      *( [Path(seg.user_dictionary)] if seg.user_dictionary else []), *word_lists)
 
     def tokens(self) -> pd.DataFrame:
@@ -328,6 +330,9 @@ class Study:
             texts = [f"{t}\n{x}" if isinstance(t, str) else x
                      for t, x in zip(kept["title"], kept["text"])]
             token_lists = segmenter.tokenize_many(texts, progress=self.progress, total=len(texts))
+            if self.config.segment.phrases:
+                token_lists = apply_phrases(token_lists, self.config.segment.phrases_min_count,
+                                            self.config.segment.phrases_threshold)
             return pd.DataFrame({"doc_id": kept["doc_id"], "tokens": token_lists})
 
         return self._stage(
