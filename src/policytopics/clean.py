@@ -3,13 +3,16 @@
 Every rule is a small function that can be tested on its own, and every removal is
 counted under the rule's name, so the ingest report can say what was taken out and why.
 
-Order matters and is fixed: pinyin annotations are stripped first (``當(dāng)前位置``
-must become ``當前位置`` before any rule can recognise it), then Unicode NFKC and
-traditional→simplified conversion, then mojibake runs, then line rules.
+Order matters and is fixed: control characters are deleted, pinyin annotations are
+stripped (``當(dāng)前位置`` must become ``當前位置`` before any rule can recognise it),
+mojibake runs are repaired or removed (on the text as crawled: NFKC and t2s would change
+the bytes the repair re-reads), then Unicode NFKC and traditional→simplified conversion,
+then line rules, and finally spam spliced into the kept lines is cut.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections import Counter
@@ -109,6 +112,23 @@ def is_common_char(char: str) -> bool:
     return len(code) == 2 and 0xB0 <= code[0] <= 0xD7
 
 
+@lru_cache(maxsize=1)
+def _level_one() -> frozenset[str]:
+    """GB2312 level-1 characters, decoded from their byte range (B0A1-D7FE)."""
+    chars = set()
+    for lead in range(0xB0, 0xD8):
+        for trail in range(0xA1, 0xFF):
+            with contextlib.suppress(UnicodeDecodeError):  # D7FA-D7FE are unassigned
+                chars.add(bytes((lead, trail)).decode("gb2312"))
+    return frozenset(chars)
+
+
+def _odd_count(core: str) -> int:
+    common = _level_one()
+    # Most characters are level-1 already; only the rest need the t2s look-up.
+    return sum(_is_odd(c) for c in core if c not in common)
+
+
 def _is_odd(char: str) -> bool:
     if "\u4e00" <= char <= "\u9fff":
         return not is_common_char(char)
@@ -176,14 +196,15 @@ def _gbk_chars(pairs) -> list[str]:
     return out
 
 
-def repair_run(run: str, left: str = "", right: str = "", *, lost_head: bool = False) -> str | None:
+def repair_run(run: str, left: str = "", right: str = "") -> str | None:
     """Undo one run decoded out of step, or return ``None`` if no repair reads as Chinese.
 
     Two decodings are tried: UTF-8 bytes read as GBK, and a GBK stream read one byte out
     of phase (``摿Φ氖袌鰞`` → ``潛力的市場優``). In the second, the characters cut in two at
-    either end are rebuilt from the surviving byte and the best-fitting character bigram
-    with the neighbours. A repair is accepted only when the run itself reads as rare
-    characters and the repair as common ones that form known bigrams.
+    either end are rebuilt from the surviving byte: the candidate that gives the most
+    probable jieba segmentation with the neighbours, kept only if it then forms a word.
+    A repair is accepted only when the run itself reads as rare characters outside words
+    and the repair as common characters inside dictionary words (jieba's dictionary).
     """
     try:
         data = run.encode("gbk")
@@ -193,11 +214,10 @@ def repair_run(run: str, left: str = "", right: str = "", *, lost_head: bool = F
     utf8 = data.decode("utf-8", "replace")
     if utf8.count("\ufffd") <= len(utf8) // 4:
         tries.append(utf8.replace("\ufffd", ""))
-    if lost_head or len(data) % 2:
-        inner = data[1:]
-        head = _gbk_chars((lead, data[0]) for lead in range(0x81, 0xFF))
-    else:
-        inner, head = data[1:], _gbk_chars((lead, data[0]) for lead in range(0x81, 0xFF))
+    # Out of step, the first byte is the trail of a character whose lead was lost, and an
+    # odd byte left at the end is the lead of one whose trail was lost.
+    inner = data[1:]
+    head = _gbk_chars((lead, data[0]) for lead in range(0x81, 0xFF))
     tail: list[str] = []
     if len(inner) % 2:
         tail = _gbk_chars((inner[-1], trail) for trail in range(0x40, 0xFF) if trail != 0x7F)
@@ -229,10 +249,11 @@ def repair_mojibake(text: str) -> tuple[str, int, int]:
     Runs on the text as crawled (before NFKC and t2s, which would change the bytes).
     A run is two or more non-ASCII characters of which at least 60 % are odd (outside
     the 3,755 common characters, ``?``/``？``, U+FFFD, private-use, Greek, Cyrillic, box
-    drawing, control characters), three or more unless a lost-byte ``?`` (often left as
-    a broken pinyin annotation like ``?jié)``) stands beside it. A run whose repair is not
-    accepted is removed only when it carries a hard signal (``?``, U+FFFD, private-use…):
-    rare characters alone (蝙蝠侠, 淙淙) are real words.
+    drawing), holding at least one Chinese character. Without a hard signal (a lost-byte
+    ``?`` beside it, often left as a broken pinyin annotation like ``?jié)``, or U+FFFD,
+    private-use, Greek, Cyrillic, box drawing inside) it must be five characters or
+    longer: rare-character names like 屠呦呦 are real text. A run whose repair is not
+    accepted is removed only when it carries a hard signal.
 
     Returns ``(text, repaired, removed)``.
 
@@ -247,30 +268,62 @@ def repair_mojibake(text: str) -> tuple[str, int, int]:
     pieces: list[str] = []
     last = 0
     repaired = removed = 0
-    for match in _MOJIBAKE_RUN.finditer(marked):
-        before, core, trail, after = match.group(1), match.group(2), match.group(3) or "", match.group(4)
-        odd = sum(map(_is_odd, core))
-        bounded = bool(before or after)
-        hard = bounded or bool(_HARD_SIGNAL.search(core))
-        if (odd / len(core) < 0.6 or not _CJK_RE.search(core)
-                or (len(core) < 3 and not bounded) or (len(core) < 5 and not hard)):
+    for start, end, lost_head, cut_end in _mojibake_candidates(marked):
+        run = marked[start:end]
+        hard = lost_head or cut_end > end or bool(_HARD_SIGNAL.search(run))
+        if len(run) < 5 and not hard:
             continue
-        run = core + trail
-        fixed = repair_run(run, marked[:match.start()], marked[match.end() + len(after):],
-                           lost_head=bool(before))
+        fixed = repair_run(run, marked[:start], marked[cut_end:])
         if fixed is None and not hard:
             continue
-        pieces.append(marked[last:match.start()])
+        pieces.append(marked[last:start - lost_head])
         if fixed is not None:
             pieces.append(fixed)
             repaired += 1
         else:
             removed += 1
-        last = match.end() + len(after)
+        last = cut_end
     if not repaired and not removed:
         return text, 0, 0
     pieces.append(marked[last:])
     return "".join(pieces), repaired, removed
+
+
+def _mojibake_candidates(text: str):
+    """``(start, end, lost_head, cut_end)`` of runs that may be mojibake, in order.
+
+    ``lost_head`` is true when a lost-byte ``?`` stands just before ``start``; ``cut_end``
+    also takes in a ``?`` right after the run. A stretch of non-ASCII text qualifies as a
+    whole, or, in a long sentence, through a dense cluster of odd characters inside it.
+    """
+    for match in _MOJIBAKE_RUN.finditer(text):
+        before, core, after = match.group(1), match.group(2), match.group(4)
+        start = match.start(2)  # the run ends at match.end(), an ASCII trail byte included
+        if _odd_count(core) >= 0.6 * len(core) and _CJK_RE.search(core):
+            if len(core) >= 3 or before or after:
+                yield start, match.end(), bool(before), match.end() + len(after)
+            continue
+        for lo, hi in _dense_clusters(core):
+            yield start + lo, start + hi, False, start + hi
+
+
+def _dense_clusters(core: str, min_odd: int = 4, max_gap: int = 2):
+    """Spans inside ``core`` where odd characters stand at most ``max_gap`` apart."""
+    if len(core) < 8:
+        return
+    positions = [i for i, c in enumerate(core) if c not in _level_one() and _is_odd(c)]
+    if len(positions) < min_odd:
+        return
+    group = [positions[0]]
+    for pos in positions[1:] + [None]:
+        if pos is not None and pos - group[-1] <= max_gap + 1:
+            group.append(pos)
+            continue
+        lo, hi = group[0], group[-1] + 1
+        if len(group) >= min_odd and len(group) >= 0.6 * (hi - lo) and _CJK_RE.search(core[lo:hi]):
+            yield lo, hi
+        if pos is not None:
+            group = [pos]
 
 
 def remove_mojibake(text: str) -> tuple[str, int]:
@@ -302,8 +355,11 @@ _HEADER = re.compile(
     r"(来源|发布时间|发布日期|发布者|编辑|责任编辑|作者|浏览次数|阅读次数|点击数|类别|信息来源)\s*[:：]"
 )
 _BYLINE = re.compile(
-    r"^[(（【\[]?\s*(视频编辑|文字编辑|责任编辑|编辑|作者|记者|摄影|通讯员|来源|出处|校对|审核)\s*[:：]"
-    r"[^。！？]{0,60}[)）】\]]?$"
+    # a credit in brackets: (视频编辑:张三 文字编辑:李四), (记者 王五)
+    r"^[(（【\[]\s*(视频编辑|文字编辑|责任编辑|编辑|作者|记者|摄影|通讯员|来源|出处|校对|审核)\s*[:：]?"
+    r"[^。！？!?;；()（）]{0,60}[)）】\]]$"
+    # or a bare editor credit of a few names: 责任编辑:张三
+    r"|^(视频编辑|文字编辑|责任编辑|编辑|摄影|校对|审核)\s*[:：]\s*[^\s,，。!?！？]{1,12}(\s+[^\s,，。!?！？]{1,12}){0,3}$"
 )
 _SEO_META = re.compile(
     r"^[【\[]?(本文名称|本文链接|本文地址|本文访问地址|本文标题|原文地址|信息原文地址|原文链接|本文关键词"
@@ -314,13 +370,14 @@ _SEO_META = re.compile(
 )
 _FOOTER = re.compile(
     r"^(版权声明|免责声明|声明)\s*[:：]|^(版权所有|copyright|©)"
-    r"|本站|本网站|本网(?!络)|不代表.{0,6}立场|未经.{0,8}(许可|允许|授权).{0,12}转载"
+    r"|本(站|网站|网)(发布|所有|内容|文章|资源|信息|部分|转载|不|仅)|不代表本.{0,6}(立场|观点)|未经.{0,8}(许可|允许|授权).{0,12}转载"
     r"|如有侵权|侵权请|请.{0,6}联系.{0,8}删除|all rights reserved|ICP备",
     re.IGNORECASE,
 )
 # Licence notices that mirrors (Wikisource and the like) append after the document.
-_LICENCE_START = re.compile(r"^(本作品|本条目|本文本|此作品|注[:：].{0,10}(维基|wiki)|public domain|this work)",
-                            re.IGNORECASE)
+_LICENCE_START = re.compile(
+    r"^(本作品|本条目|本文本|此作品|注[:：].{0,10}(维基|wiki)|public domain|this work)", re.IGNORECASE
+)
 _LICENCE_MARK = re.compile(
     r"维基|wiki|文库|著作权法|公有领域|public domain|知识共享|creative commons|许可协议|授权条款",
     re.IGNORECASE,
@@ -344,7 +401,10 @@ _BULLET = re.compile(r"^[•·●◆■▪►>\-*]\s*")
 # Gambling brands: a name, a casino word, a call to action (欧宝体育app, 威尼斯人现金网网址).
 _SPAM_BRAND = re.compile(
     r"[\u4e00-\u9fffa-z0-9]{1,8}(体育|娱乐|国际|贵宾会|棋牌|彩票|电竞|真人|现金网)"
-    r"(官网|官方网站|app|下载|登录|登入|网址|手机版|开户|入口|中文版|线路)[:：]?",
+    r"(官网|官方网站|app|下载|登录|登入|网址|手机版|开户|入口|中文版|线路)[:：]?"
+    # a two-character name + 贵宾会 (美狮贵宾会), a site code + casino (js333金沙线路)
+    r"|[\u4e00-\u9fff]{2}贵宾会[:：]?"
+    r"|[a-z]{1,6}\d{2,5}(金沙|威尼斯人|葡京|永利|银河)(线路|网站|娱乐|官网|app)?[:：]?",
     re.IGNORECASE,
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -354,7 +414,6 @@ RULES = (
     "control_char", "pinyin_annotation", "mojibake_repaired", "mojibake_removed",
     "navigation", "widget", "prev_next", "seo_meta", "header", "byline", "licence_footer",
     "footer", "contact", "teaser", "related_list", "spam_line", "spam_phrase", "spam_brand",
-    "short_fragment",
 )
 
 
@@ -508,11 +567,12 @@ def cut_spam(line: str, phrases: tuple[str, ...] = ()) -> tuple[str, Counter]:
     Returns the line and the counts under ``spam_phrase`` and ``spam_brand``.
     """
     cut: Counter = Counter()
+    # Brand shapes first: they take the whole name (美狮贵宾会), a listed 贵宾会 only a part.
+    line, n = _SPAM_BRAND.subn("", line)
+    cut["spam_brand"] += n
     for phrase in spam_hits(line, phrases):
         line, n = re.subn(re.escape(phrase) + "[:：]?", "", line, flags=re.IGNORECASE)
         cut["spam_phrase"] += n
-    line, n = _SPAM_BRAND.subn("", line)
-    cut["spam_brand"] += n
     return line, +cut
 
 
@@ -643,6 +703,7 @@ def find_near_duplicates(doc_ids, texts, threshold: float = 0.8, num_perm: int =
 
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     kept: dict[str, MinHash] = {}
+    order: dict[str, int] = {}
     duplicates: dict[str, str] = {}
     for doc_id, text in zip(doc_ids, texts):
         shingles = _shingles(text)
@@ -653,16 +714,12 @@ def find_near_duplicates(doc_ids, texts, threshold: float = 0.8, num_perm: int =
         matches = [m for m in lsh.query(signature) if kept[m].jaccard(signature) >= threshold]
         if matches:
             # The earliest kept document, whatever order the index returns them in.
-            duplicates[doc_id] = _first(matches, kept)
+            duplicates[doc_id] = min(matches, key=order.__getitem__)
             continue
         if doc_id in kept:
             continue  # a repeated id: the first document with that id stands
         lsh.insert(doc_id, signature)
         kept[doc_id] = signature
+        order[doc_id] = len(order)
     return duplicates
 
-
-def _first(candidates: list[str], kept: dict) -> str:
-    """The candidate inserted first (dicts keep insertion order)."""
-    wanted = set(candidates)
-    return next(doc_id for doc_id in kept if doc_id in wanted)

@@ -45,6 +45,7 @@ class CleanConfig:
     spam_phrases: Path | None = Path("data/cleaning/spam_phrases.txt")
     min_chars: int = 50
     min_cjk_ratio: float = 0.3
+    near_duplicate_threshold: float = 0.8  # MinHash Jaccard; 0 = off
 
 
 @dataclass(frozen=True)

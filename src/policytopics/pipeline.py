@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .clean import CleanedText, cjk_count, cjk_ratio, clean_text
+from .clean import CleanedText, cjk_count, cjk_ratio, clean_text, find_near_duplicates
 from .config import CleanConfig, CorpusConfig, StudyConfig, load_study
 from .ingest import RawDocument, iter_documents
 from .metadata import extract_date, extract_region, parse_date_value
@@ -74,6 +74,16 @@ def ingest(paths: Sequence[str | Path] | str | Path, config: StudyConfig | None 
             else:
                 seen_text[digest] = row["doc_id"]
         rows.append(row)
+    threshold = config.clean.near_duplicate_threshold
+    if threshold:
+        # Row positions as ids: doc_ids may repeat across folders.
+        kept_positions = [i for i, row in enumerate(rows) if row["status"] == "kept"]
+        near = find_near_duplicates(kept_positions, [rows[i]["text"] for i in kept_positions],
+                                    threshold=threshold)
+        for position, first in near.items():
+            rows[position].update(status="duplicate",
+                                  reason=f"near-duplicate text (MinHash Jaccard >= {threshold})",
+                                  duplicate_of=rows[first]["doc_id"])
     return pd.DataFrame(rows, columns=REPORT_COLUMNS)
 
 
