@@ -12,6 +12,16 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "data" / "samples"
 CORPORA = REPO.parent / "shared" / "corpora"
 
+# A tiny corpus of three clear themes for model tests.
+TOPIC_TEXTS = [
+    ["制造业", "产业链", "创新", "制造业", "集群"],
+    ["数字经济", "数据", "算力", "数字经济", "平台"],
+    ["绿色低碳", "碳达峰", "能源", "绿色低碳", "减排"],
+    ["制造业", "集群", "产业链", "技术", "创新"],
+    ["数据", "平台", "数字经济", "算力", "应用"],
+    ["能源", "减排", "碳达峰", "绿色低碳", "光伏"],
+] * 3
+
 
 @pytest.fixture(scope="session")
 def repo() -> Path:

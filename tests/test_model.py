@@ -1,17 +1,9 @@
 import numpy as np
 import pytest
+from conftest import TOPIC_TEXTS as TEXTS
 
 from policytopics.config import ModelConfig
 from policytopics.model import TopicModel
-
-TEXTS = [
-    ["制造业", "产业链", "创新", "制造业", "集群"],
-    ["数字经济", "数据", "算力", "数字经济", "平台"],
-    ["绿色低碳", "碳达峰", "能源", "绿色低碳", "减排"],
-    ["制造业", "集群", "产业链", "技术", "创新"],
-    ["数据", "平台", "数字经济", "算力", "应用"],
-    ["能源", "减排", "碳达峰", "绿色低碳", "光伏"],
-] * 3
 
 
 def fit(seed=1, k=3):

@@ -1,17 +1,11 @@
 import numpy as np
 import pytest
+from conftest import TOPIC_TEXTS
 
 from policytopics.config import ModelConfig
 from policytopics.selection import parse_k_range, split_heldout, suggest_k, sweep, topic_similarity
 
-TEXTS = [
-    ["制造业", "产业链", "创新", "制造业", "集群"],
-    ["数字经济", "数据", "算力", "数字经济", "平台"],
-    ["绿色低碳", "碳达峰", "能源", "绿色低碳", "减排"],
-    ["制造业", "集群", "产业链", "技术", "创新"],
-    ["数据", "平台", "数字经济", "算力", "应用"],
-    ["能源", "减排", "碳达峰", "绿色低碳", "光伏"],
-] * 4
+TEXTS = TOPIC_TEXTS + TOPIC_TEXTS[:6]
 
 
 def test_parse_k_range():
