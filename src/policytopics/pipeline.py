@@ -435,22 +435,35 @@ class Study:
         return pd.DataFrame(rows)
 
     def doc_topics(self) -> pd.DataFrame:
-        """Long table: document × topic weights with date, period and region."""
-        return doc_topics_table(self.kept_documents(), self.model().doc_topic_,
-                                self.topic_labels(), period=self.config.weights.period,
-                                national_label=self.config.weights.national_label)
+        """Long table: document × topic weights with date, period and region.
+
+        Built once per model and labels file; tables and figures share it.
+        """
+        labels = self.config.model.labels
+        key = f"doc_topics:{self.model_key()}:{_hash(Path(labels)) if labels else ''}"
+        if key not in self._memo:
+            self._memo[key] = doc_topics_table(
+                self.kept_documents(), self.model().doc_topic_, self.topic_labels(),
+                period=self.config.weights.period,
+                national_label=self.config.weights.national_label)
+        return self._memo[key]
+
+    def _theme_weights(self, by: str | list[str]) -> pd.DataFrame:
+        doc_topics = self.doc_topics()
+        key = f"theme_weights:{by}:{id(doc_topics)}"
+        if key not in self._memo:  # the bootstrap runs once per table, not once per use
+            self._memo[key] = theme_weights(doc_topics, by, min_docs=self.config.weights.min_docs,
+                                            seed=self.config.model.seed)
+        return self._memo[key]
 
     def theme_weights_by_region(self) -> pd.DataFrame:
-        return theme_weights(self.doc_topics(), "region", min_docs=self.config.weights.min_docs,
-                             seed=self.config.model.seed)
+        return self._theme_weights("region")
 
     def theme_weights_by_period(self) -> pd.DataFrame:
-        return theme_weights(self.doc_topics(), "period", min_docs=self.config.weights.min_docs,
-                             seed=self.config.model.seed)
+        return self._theme_weights("period")
 
     def theme_weights_by_region_period(self) -> pd.DataFrame:
-        return theme_weights(self.doc_topics(), ["region", "period"],
-                             min_docs=self.config.weights.min_docs, seed=self.config.model.seed)
+        return self._theme_weights(["region", "period"])
 
     def theme_effects(self) -> pd.DataFrame:
         """Region and period effects on each topic's prevalence (see weights.theme_effects)."""
