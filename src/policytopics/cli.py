@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", metavar="DIR", default=None,
                      help="write tables to DIR and figures to DIR/figures "
                           "(default: the study file's tables_dir and figures_dir)")
+    run.add_argument("--cache-dir", metavar="DIR", default=None,
+                    help="stage cache folder (default from the study file: .cache)")
     _add_common(run)
 
     sw = sub.add_parser("sweep", help="compare topic counts: coherence, diversity, perplexity, stability",
@@ -65,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help=f"input files or folders: {_FORMATS} (default from the study file)")
     sw.add_argument("--out", metavar="DIR", default=None,
                     help="write tables to DIR and the figure to DIR/figures")
+    sw.add_argument("--cache-dir", metavar="DIR", default=None,
+                    help="stage cache folder (default from the study file: .cache)")
     _add_common(sw)
 
     ing = sub.add_parser("ingest", help="read and clean documents, write the cleaning report",
@@ -105,7 +109,8 @@ def _run(args) -> int:
     from .pipeline import Study
 
     config = load_study(args.study, corpus=args.corpus, n_topics=args.topics, seed=args.seed,
-                        limit=args.limit, period=args.period, out=args.out)
+                        limit=args.limit, period=args.period, out=args.out,
+                        output__cache_dir=args.cache_dir)
     study = Study(config, progress=not args.no_progress)
     outputs = study.run()
     from .pipeline import summarise_report
@@ -125,7 +130,8 @@ def _sweep(args) -> int:
     from .selection import parse_k_range
 
     ks = parse_k_range(args.topics)
-    config = load_study(args.study, corpus=args.corpus, limit=args.limit, out=args.out)
+    config = load_study(args.study, corpus=args.corpus, limit=args.limit, out=args.out,
+                        output__cache_dir=args.cache_dir)
     study = Study(config, progress=not args.no_progress)
     result = study.sweep(ks, args.seeds, workers=args.workers)
     print(result["by_k"].round(4).to_string(index=False))
