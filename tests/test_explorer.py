@@ -1,0 +1,148 @@
+import json
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+from conftest import TOPIC_TEXTS as TEXTS
+
+from policytopics.config import ModelConfig
+from policytopics.explorer import explorer_data, explorer_html, topic_coordinates, topic_terms, write_explorer
+from policytopics.model import TopicModel
+
+K = 3
+LABELS = {1: "T1 绿色转型", 3: "T3 产业链创新"}
+
+
+@pytest.fixture(scope="module")
+def model():
+    return TopicModel(ModelConfig(n_topics=K, seed=1, passes=10, no_below=1, no_above=0.9)).fit(TEXTS)
+
+
+@pytest.fixture(scope="module")
+def data(model):
+    return explorer_data(model, topic_labels=LABELS, n_words=5)
+
+
+@pytest.fixture(scope="module")
+def page(model, tmp_path_factory):
+    path = write_explorer(model, tmp_path_factory.mktemp("explorer") / "topic_explorer.html",
+                          topic_labels=LABELS, n_words=5)
+    return path.read_text(encoding="utf-8")
+
+
+def embedded_json(page: str) -> dict:
+    blocks = re.findall(r'<script type="application/json" id="explorer-data">(.*?)</script>', page, re.S)
+    assert len(blocks) == 1
+    return json.loads(blocks[0])
+
+
+def test_every_topic_has_coordinates_and_prevalences_sum_to_one(data, model):
+    topics = data["topics"]
+    assert [t["topic"] for t in topics] == list(range(1, K + 1))
+    assert all(np.isfinite([t["x"], t["y"]]).all() for t in topics)
+    assert sum(t["prevalence"] for t in topics) == pytest.approx(1.0, abs=1e-4)
+    # Three clearly separate themes must not collapse onto one point.
+    points = np.array([[t["x"], t["y"]] for t in topics])
+    assert min(np.linalg.norm(points[i] - points[j]) for i in range(K) for j in range(i + 1, K)) > 0.1
+    coordinates = topic_coordinates(model)
+    assert list(coordinates.columns) == ["topic", "x", "y", "prevalence"]
+    np.testing.assert_allclose(coordinates[["x", "y"]].to_numpy(), points)
+
+
+def test_map_distances_are_the_jensen_shannon_distances(model):
+    # Three topics embed exactly in two dimensions, so the map must keep their distances.
+    topic_word = model.lda_.get_topics()[model.order_].astype(float)
+    points = topic_coordinates(model)[["x", "y"]].to_numpy()
+    for i in range(K):
+        for j in range(i + 1, K):
+            p, q = topic_word[i], topic_word[j]
+            m = (p + q) / 2
+            divergence = (np.sum(p * np.log2(p / m)) + np.sum(q * np.log2(q / m))) / 2
+            assert np.linalg.norm(points[i] - points[j]) == pytest.approx(np.sqrt(divergence), abs=1e-5)
+
+
+def test_labels_are_used_as_given_and_filled_in_from_top_words(data, model):
+    labels = [t["label"] for t in data["topics"]]
+    top_words = model.topic_words(3).query("topic == 2")["word"]
+    assert labels == [LABELS[1], "T2 " + "·".join(top_words), LABELS[3]]
+
+
+def test_relevance_at_lambda_one_is_the_probability_order(data, model):
+    by_probability = model.topic_words(5)
+    for k in range(1, K + 1):
+        ranked = topic_terms(data, k, lam=1.0)
+        assert ranked["word"].tolist() == by_probability.query("topic == @k")["word"].tolist()
+        assert ranked["rank"].tolist() == list(range(1, 6))
+
+
+def test_relevance_matches_the_model_at_the_default_lambda(data, model):
+    by_relevance = model.relevant_words(5, lam=0.6)
+    for k in range(1, K + 1):
+        assert topic_terms(data, k)["word"].tolist() == by_relevance.query("topic == @k")["word"].tolist()
+
+
+def test_estimated_frequencies_add_up_to_the_corpus_frequency(data):
+    shares = np.array(data["share"])
+    np.testing.assert_allclose(shares.sum(axis=1), 1.0, atol=1e-4)
+    overall = [data["vocab"][w] for w in data["overall"]]
+    counts = [data["count"][w] for w in data["overall"]]
+    assert counts == sorted(counts, reverse=True)
+    assert {"制造业", "数字经济", "绿色低碳"} <= set(overall)  # each appears 9 times, more than any other
+
+
+def test_bad_arguments_are_clear_errors(model):
+    with pytest.raises(ValueError, match="lam"):
+        explorer_data(model, lam=1.5)
+    with pytest.raises(ValueError, match=r"topics \[0\]"):
+        explorer_data(model, topic_labels={0: "zero-based"})
+    with pytest.raises(ValueError, match="topic must be between 1 and 3"):
+        topic_terms(explorer_data(model), 0)
+    with pytest.raises(ValueError, match="language"):
+        explorer_html(explorer_data(model), language="fr")
+
+
+def test_page_loads_nothing_from_outside(page):
+    assert not re.search(r"<script[^>]*\ssrc\s*=", page, re.I)
+    assert not re.search(r"<link\b", page, re.I)
+    assert not re.search(r"""\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
+    assert "@import" not in page and "url(" not in page
+    assert page.count("<script") == 2  # the JSON block and the inline program
+
+
+def test_page_shows_the_labels_and_embeds_the_data_losslessly(page, data):
+    for label in LABELS.values():
+        assert label in page
+    payload = embedded_json(page)
+    assert {key: payload[key] for key in data} == json.loads(json.dumps(data))
+    assert payload["text"]["map_title"] == "Intertopic distance map"
+
+
+def test_a_word_cannot_close_the_script_element(model):
+    label = "</script><script>alert(1)</script>"
+    page = explorer_html(explorer_data(model, topic_labels={2: label}))
+    assert page.count("</script>") == 2
+    assert embedded_json(page)["topics"][1]["label"] == label
+
+
+def test_same_model_writes_a_byte_identical_file(model, tmp_path, page):
+    first = write_explorer(model, tmp_path / "a.html", topic_labels=LABELS, n_words=5)
+    second = write_explorer(model, tmp_path / "b.html", topic_labels=LABELS, n_words=5)
+    assert first.read_bytes() == second.read_bytes() == page.encode("utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "b.html"]  # no temporary left
+
+
+def test_chinese_page_text(model):
+    page = explorer_html(explorer_data(model), language="zh")
+    assert '<html lang="zh-CN">' in page and "主题距离图" in page
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_inline_script_is_valid_javascript(page, tmp_path):
+    programs = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert len(programs) == 1
+    script = tmp_path / "explorer.js"
+    script.write_text(programs[0], encoding="utf-8")
+    result = subprocess.run(["node", "--check", str(script)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
