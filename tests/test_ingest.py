@@ -137,3 +137,20 @@ def test_near_duplicate_repost_is_marked_in_the_report(tmp_path):
     assert report.loc["b", "status"] == "duplicate"
     assert report.loc["b", "duplicate_of"] == "a"
     assert report.loc["b", "reason"].startswith("near-duplicate")
+
+
+def test_ingest_in_worker_processes_gives_the_same_report(samples, tmp_path):
+    import shutil
+
+    from policytopics.config import load_study
+
+    for path in samples.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "short.txt").write_text("太短", encoding="utf-8")
+    (tmp_path / "repost.txt").write_bytes(next(samples.glob("*.txt")).read_bytes())
+    (tmp_path / "metadata.csv").write_text("file,region\nshort.txt,湖南\n", encoding="utf-8")
+    serial = ingest(tmp_path, load_study(None, workers=1), progress=False)
+    parallel = ingest(tmp_path, load_study(None, workers=2, compute__chunk_size=2), progress=False)
+    pd.testing.assert_frame_equal(parallel, serial)
+    assert set(serial["status"]) == {"kept", "dropped", "duplicate"}

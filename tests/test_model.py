@@ -48,3 +48,24 @@ def test_multicore_option_fits():
     config = ModelConfig(n_topics=3, seed=1, passes=2, multicore=True, workers=2)
     model = TopicModel(config).fit(TEXTS)
     assert model.doc_topic_.shape == (len(TEXTS), 3)
+
+
+def test_fit_on_a_corpus_streamed_from_disk_equals_fit_in_memory(tmp_path):
+    from gensim.corpora import MmCorpus
+
+    from policytopics.model import build_dictionary
+
+    config = ModelConfig(n_topics=3, seed=1, passes=10, no_below=1, no_above=0.9)
+    in_memory = TopicModel(config).fit(TEXTS)
+    dictionary = build_dictionary(TEXTS, config)
+    MmCorpus.serialize(str(tmp_path / "corpus.mm"), (dictionary.doc2bow(t) for t in TEXTS))
+    streamed = TopicModel(config).fit_corpus(MmCorpus(str(tmp_path / "corpus.mm")), dictionary)
+    np.testing.assert_allclose(streamed.doc_topic_, in_memory.doc_topic_, atol=1e-6)
+    assert streamed.topic_words().equals(in_memory.topic_words())
+
+
+def test_document_with_no_known_word_gets_a_uniform_row():
+    model = TopicModel(ModelConfig(n_topics=3, seed=1, passes=5, no_below=1, no_above=0.9))
+    model.fit([*TEXTS, []])
+    np.testing.assert_allclose(model.doc_topic_[-1], np.full(3, 1 / 3))
+    assert not np.allclose(model.doc_topic_[0], 1 / 3)

@@ -16,17 +16,23 @@ def test_sample_study_writes_tables(sample_study):
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert record["settings"]["model"]["n_topics"] == sample_study.config.model.n_topics
     assert record["documents"] == {"kept": 5}
+    explorer = (out / "topic_explorer.html").read_text(encoding="utf-8")
+    assert sample_study.outputs_["explorer"] == out / "topic_explorer.html"
+    assert "主题距离图" in explorer  # labelled in the study's language (zh)
+    assert set(record["timings_seconds"]) >= {"documents", "tokens", "corpus", "model", "weights",
+                                      "figures", "explorer"}
 
 
-def test_rerun_with_new_topic_count_reuses_documents_and_tokens(sample_study):
+def test_rerun_with_new_topic_count_reuses_the_corpus(sample_study):
     config = load_study(sample_study.config.root / "study.toml", n_topics=3,
                         out=sample_study.config.output.tables_dir,
                         output__cache_dir=sample_study.config.output.cache_dir)
     study = Study(config, progress=False)
     study.model()
-    # Tokens come from the cache (so documents are not even read); only the model is fitted.
-    assert study.cache_hits["tokens"] is True
-    assert study.cache_hits.get("documents", True) is True
+    # The bag-of-words corpus comes from the cache, so neither documents nor tokens are
+    # even read; only the model is fitted.
+    assert study.cache_hits["corpus"] is True
+    assert "tokens" not in study.cache_hits and "documents" not in study.cache_hits
     assert study.cache_hits["model"] is False
 
 

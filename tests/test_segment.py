@@ -8,7 +8,7 @@ import pytest
 import rjieba
 
 import policytopics
-from policytopics import segment as segment_module
+from policytopics import parallel
 from policytopics.config import SegmentConfig, StudyConfigError, load_study
 from policytopics.segment import Segmenter, apply_phrases, read_word_list
 
@@ -112,10 +112,9 @@ def test_auto_workers_stay_in_process_for_small_inputs(policy_config, sample_tex
     def no_pool(*args, **kwargs):
         raise AssertionError("a worker pool was started for a small input")
 
-    monkeypatch.setattr(segment_module, "_parallel_chunks", no_pool)
+    monkeypatch.setattr(parallel, "map_chunks", no_pool)
     segmenter = Segmenter(policy_config)
-    assert segmenter.config.workers == 0
-    tokens = segmenter.tokenize_many((t for t in sample_texts), progress=False)
+    tokens = segmenter.tokenize_many((t for t in sample_texts), progress=False)  # workers=0
     assert tokens == [segmenter.tokenize(t) for t in sample_texts]
 
 
@@ -147,3 +146,26 @@ def test_segment_settings_are_checked(repo):
     config = load_study(repo / "study.toml", segment__pos_filter=["n", "v"]).segment
     assert config.pos_filter == ("n", "v")
     hash(config)
+
+
+def test_dask_local_cluster_gives_the_same_tokens(policy_config, sample_texts):
+    pytest.importorskip("dask.distributed", reason="the dask extra is part of the dev install")
+    segmenter = Segmenter(policy_config)
+    texts = [f"第{i}篇。{text[i % 53:]}" for i in range(6) for text in sample_texts]
+    on_dask = segmenter.tokenize_many(texts, workers=2, chunk_size=4, scheduler="local", progress=False)
+    assert on_dask == [segmenter.tokenize(t) for t in texts]
+
+
+def test_scheduler_without_dask_is_a_clear_error(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_dask(name, *args, **kwargs):
+        if name.startswith("dask"):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_dask)
+    with pytest.raises(ImportError, match=r"policytopics\[dask\]"):
+        list(parallel.map_chunks(len, [[1], [2]], scheduler="tcp://127.0.0.1:1"))

@@ -22,6 +22,17 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
 
 
+def _add_compute(parser: argparse.ArgumentParser, workers: bool = True) -> None:
+    if workers:
+        parser.add_argument("--workers", type=int, default=None, metavar="N",
+                            help="worker processes for ingest and segmentation (0 = one per CPU "
+                                 "on large inputs; default from the study file's [compute])")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="run ingest and segmentation on a Dask cluster: 'local' for a "
+                             "LocalCluster on this machine, or a scheduler address such as "
+                             "tcp://10.0.0.5:8786 (needs pip install 'policytopics[dask]')")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="policytopics",
@@ -48,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "(default: the study file's tables_dir and figures_dir)")
     run.add_argument("--cache-dir", metavar="DIR", default=None,
                     help="stage cache folder (default from the study file: .cache)")
+    _add_compute(run)
     _add_common(run)
 
     sw = sub.add_parser("sweep", help="compare topic counts: coherence, diversity, perplexity, stability",
@@ -62,13 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--seeds", type=int, default=3, metavar="N",
                     help="seeds per K, starting at the study's seed (default 3)")
     sw.add_argument("--workers", type=int, default=2, metavar="N",
-                    help="parallel processes (default 2)")
+                    help="parallel processes for the fits, and for ingest and segmentation "
+                         "if the tokens are not cached yet (default 2)")
     sw.add_argument("--corpus", nargs="+", metavar="PATH", default=None,
                     help=f"input files or folders: {_FORMATS} (default from the study file)")
     sw.add_argument("--out", metavar="DIR", default=None,
                     help="write tables to DIR and the figure to DIR/figures")
     sw.add_argument("--cache-dir", metavar="DIR", default=None,
                     help="stage cache folder (default from the study file: .cache)")
+    _add_compute(sw, workers=False)
     _add_common(sw)
 
     ing = sub.add_parser("ingest", help="read and clean documents, write the cleaning report",
@@ -83,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--date-column", default=None, help="date column (default: date)")
     ing.add_argument("--region-column", default=None, help="region column (default: region)")
     ing.add_argument("--id-column", default=None, help="id column (default: id)")
+    _add_compute(ing)
     _add_common(ing)
     return parser
 
@@ -110,7 +125,8 @@ def _run(args) -> int:
 
     config = load_study(args.study, corpus=args.corpus, n_topics=args.topics, seed=args.seed,
                         limit=args.limit, period=args.period, out=args.out,
-                        output__cache_dir=args.cache_dir)
+                        output__cache_dir=args.cache_dir, workers=args.workers,
+                        scheduler=args.scheduler)
     study = Study(config, progress=not args.no_progress)
     outputs = study.run()
     from .pipeline import summarise_report
@@ -131,7 +147,8 @@ def _sweep(args) -> int:
 
     ks = parse_k_range(args.topics)
     config = load_study(args.study, corpus=args.corpus, limit=args.limit, out=args.out,
-                        output__cache_dir=args.cache_dir)
+                        output__cache_dir=args.cache_dir, workers=args.workers,
+                        scheduler=args.scheduler)
     study = Study(config, progress=not args.no_progress)
     result = study.sweep(ks, args.seeds, workers=args.workers)
     print(result["by_k"].round(4).to_string(index=False))
@@ -146,7 +163,8 @@ def _ingest(args) -> int:
 
     columns = {f"corpus__{name}_column": getattr(args, f"{name}_column")
                for name in ("text", "title", "date", "region", "id")}
-    config = load_study(args.study, limit=args.limit, **columns)
+    config = load_study(args.study, limit=args.limit, workers=args.workers,
+                        scheduler=args.scheduler, **columns)
     report = ingest(args.paths, config, progress=not args.no_progress)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -50,10 +50,7 @@ class CleanConfig:
 
 @dataclass(frozen=True)
 class SegmentConfig:
-    """Tokenizer settings (a dedicated rjieba or jieba tokenizer is built from these).
-
-    ``workers`` and ``chunk_size`` change only speed, never the tokens.
-    """
+    """Tokenizer settings (a dedicated rjieba or jieba tokenizer is built from these)."""
 
     backend: str = "rjieba"  # rjieba (compiled jieba-rs) | jieba (reference)
     hmm: bool = True  # jieba's HMM for words missing from the dictionary
@@ -66,9 +63,6 @@ class SegmentConfig:
     phrases: bool = False  # join frequent bigrams (数字_经济) learned over the corpus
     phrases_min_count: int = 5
     phrases_threshold: float = 10.0
-    workers: int = 0  # 0 = auto: in-process below 20,000 documents, else one per CPU
-    chunk_size: int = 500  # documents per task sent to a worker process
-
     def __post_init__(self):
         # A TOML array arrives as a list; keep the frozen config hashable.
         pos = (self.pos_filter,) if isinstance(self.pos_filter, str) else self.pos_filter
@@ -76,12 +70,25 @@ class SegmentConfig:
         if self.backend not in ("rjieba", "jieba"):
             raise StudyConfigError(
                 f"[segment] backend must be 'rjieba' or 'jieba', got {self.backend!r}")
-        if self.workers < 0:
-            raise StudyConfigError(f"[segment] workers must be 0 (auto) or more, got {self.workers}")
-        if self.chunk_size < 1:
-            raise StudyConfigError(f"[segment] chunk_size must be at least 1, got {self.chunk_size}")
         if self.phrases_min_count < 1:
             raise StudyConfigError("[segment] phrases_min_count must be at least 1")
+
+
+@dataclass(frozen=True)
+class ComputeConfig:
+    """Where ingest, cleaning and segmentation run. These change speed, never results."""
+
+    workers: int = 0  # processes; 0 = auto: one per CPU for corpora large enough to gain
+    chunk_size: int = 500  # documents per task sent to a worker
+    # "" = local processes; "local" = a Dask LocalCluster here; "tcp://host:8786" = a
+    # running Dask scheduler (pip install 'policytopics[dask]' on every machine).
+    scheduler: str = ""
+
+    def __post_init__(self):
+        if self.workers < 0:
+            raise StudyConfigError(f"[compute] workers must be 0 (auto) or more, got {self.workers}")
+        if self.chunk_size < 1:
+            raise StudyConfigError(f"[compute] chunk_size must be at least 1, got {self.chunk_size}")
 
 
 @dataclass(frozen=True)
@@ -124,7 +131,7 @@ class OutputConfig:
     figures_dir: Path = Path("figures")
     cache_dir: Path = Path(".cache")
     language: str = "zh"  # zh | en
-    figure_formats: tuple[str, ...] = ("png", "svg", "pdf")
+    figure_formats: tuple[str, ...] = ("png", "svg")  # + "pdf": ~1.5 s a figure to embed the CJK font
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,7 @@ class StudyConfig:
     corpus: CorpusConfig = field(default_factory=CorpusConfig)
     clean: CleanConfig = field(default_factory=CleanConfig)
     segment: SegmentConfig = field(default_factory=SegmentConfig)
+    compute: ComputeConfig = field(default_factory=ComputeConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     weights: WeightsConfig = field(default_factory=WeightsConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
@@ -148,6 +156,7 @@ _SECTIONS = {
     "corpus": CorpusConfig,
     "clean": CleanConfig,
     "segment": SegmentConfig,
+    "compute": ComputeConfig,
     "model": ModelConfig,
     "weights": WeightsConfig,
     "output": OutputConfig,
@@ -162,6 +171,8 @@ _SHORTCUTS = {
     "seed": "model.seed",
     "period": "weights.period",
     "language": "output.language",
+    "workers": "compute.workers",
+    "scheduler": "compute.scheduler",
 }
 
 _PERIODS = ("month", "quarter", "year")
@@ -327,6 +338,7 @@ def _jsonable(value: Any) -> Any:
 
 __all__ = [
     "CleanConfig",
+    "ComputeConfig",
     "CorpusConfig",
     "ModelConfig",
     "OutputConfig",

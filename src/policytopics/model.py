@@ -17,6 +17,22 @@ import pandas as pd
 
 from .config import ModelConfig
 
+#: Documents per inference call when the document-topic matrix is built.
+_INFERENCE_CHUNK = 2000
+
+
+def build_dictionary(token_lists, config: ModelConfig):
+    """The pruned gensim ``Dictionary`` of a corpus (``no_below``, ``no_above``, ``keep_n``).
+
+    ``token_lists`` is read once, so it may be a stream.
+    """
+    from gensim.corpora import Dictionary
+
+    dictionary = Dictionary(token_lists)
+    dictionary.filter_extremes(no_below=config.no_below, no_above=config.no_above,
+                               keep_n=config.keep_n)
+    return dictionary
+
 
 class TopicModel:
     """LDA over token lists.
@@ -40,20 +56,34 @@ class TopicModel:
         self.config = config or ModelConfig()
 
     def fit(self, token_lists: Sequence[Sequence[str]]) -> TopicModel:
-        """Build the vocabulary and fit LDA. Empty documents get a uniform row."""
-        from gensim.corpora import Dictionary
+        """Build the vocabulary and fit LDA on token lists held in memory.
+
+        Empty documents get a uniform row. For a corpus streamed from disk use
+        :meth:`fit_corpus`.
+        """
+        dictionary = build_dictionary(token_lists, self.config)
+        return self.fit_corpus([dictionary.doc2bow(tokens) for tokens in token_lists], dictionary)
+
+    def fit_corpus(self, corpus, dictionary) -> TopicModel:
+        """Fit LDA on a bag-of-words corpus that may stream from disk.
+
+        Parameters
+        ----------
+        corpus
+            A re-iterable corpus of ``(word_id, count)`` lists with a length: a list, or
+            a gensim ``MmCorpus`` read from disk chunk by chunk (memory then does not
+            grow with the number of documents, beyond the document-topic matrix).
+        dictionary
+            The gensim ``Dictionary`` the word ids refer to (see :func:`build_dictionary`).
+        """
         from gensim.models import LdaModel, LdaMulticore
 
         cfg = self.config
-        dictionary = Dictionary(token_lists)
-        dictionary.filter_extremes(no_below=cfg.no_below, no_above=cfg.no_above,
-                                   keep_n=cfg.keep_n)
         if len(dictionary) == 0:
             raise ValueError(
                 "the vocabulary is empty after pruning: too few documents or tokens "
                 f"(no_below={cfg.no_below}, no_above={cfg.no_above})"
             )
-        corpus = [dictionary.doc2bow(tokens) for tokens in token_lists]
         self.dictionary_ = dictionary
         options = dict(corpus=corpus, id2word=dictionary, num_topics=cfg.n_topics,
                        random_state=cfg.seed, passes=cfg.passes, iterations=cfg.iterations,
@@ -70,14 +100,19 @@ class TopicModel:
         return self
 
     def _doc_topic_matrix(self, corpus) -> np.ndarray:
+        """Topic proportions per document, inferred chunk by chunk (gensim topic order)."""
+        from itertools import islice
+
         k = self.config.n_topics
-        matrix = np.zeros((len(corpus), k))
-        for row, bow in enumerate(corpus):
-            if not bow:
-                matrix[row] = 1.0 / k
-                continue
-            for topic, prob in self.lda_.get_document_topics(bow, minimum_probability=0.0):
-                matrix[row, topic] = prob
+        matrix = np.full((len(corpus), k), 1.0 / k)  # empty documents keep the uniform row
+        stream = iter(corpus)
+        start = 0
+        while chunk := list(islice(stream, _INFERENCE_CHUNK)):
+            filled = [i for i, bow in enumerate(chunk) if bow]
+            if filled:
+                gamma, _ = self.lda_.inference([chunk[i] for i in filled])
+                matrix[[start + i for i in filled]] = gamma / gamma.sum(axis=1, keepdims=True)
+            start += len(chunk)
         return matrix
 
     def transform(self, token_lists: Sequence[Sequence[str]]) -> np.ndarray:

@@ -19,8 +19,9 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict
+from itertools import chain, islice
 from pathlib import Path
 
 import pandas as pd
@@ -30,7 +31,7 @@ from .clean import CleanedText, cjk_count, cjk_ratio, clean_text, find_near_dupl
 from .config import CleanConfig, CorpusConfig, StudyConfig, load_study
 from .ingest import RawDocument, iter_documents
 from .metadata import extract_date, extract_region, parse_date_value
-from .model import TopicModel
+from .model import TopicModel, build_dictionary
 from .segment import Segmenter, apply_phrases
 from .weights import NATIONAL_SOURCE, coverage, doc_topics_table, theme_effects, theme_weights
 
@@ -64,8 +65,8 @@ def ingest(paths: Sequence[str | Path] | str | Path, config: StudyConfig | None 
     rows = []
     seen_text: dict[str, str] = {}
     documents = iter_documents(paths, config.corpus, limit=limit)
-    for raw in tqdm(documents, desc="ingest", unit="doc", disable=not progress, leave=False):
-        row = document_row(raw, config.clean, overrides)
+    bar = tqdm(desc="ingest", unit="doc", disable=not progress, leave=False)
+    for row in _document_rows(documents, config, overrides):
         if row["status"] == "kept":
             digest = hashlib.sha1(row["text"].encode("utf-8")).hexdigest()
             if digest in seen_text:
@@ -74,6 +75,8 @@ def ingest(paths: Sequence[str | Path] | str | Path, config: StudyConfig | None 
             else:
                 seen_text[digest] = row["doc_id"]
         rows.append(row)
+        bar.update()
+    bar.close()
     threshold = config.clean.near_duplicate_threshold
     if threshold:
         # Row positions as ids: doc_ids may repeat across folders.
@@ -85,6 +88,43 @@ def ingest(paths: Sequence[str | Path] | str | Path, config: StudyConfig | None 
                                   reason=f"near-duplicate text (MinHash Jaccard >= {threshold})",
                                   duplicate_of=rows[first]["doc_id"])
     return pd.DataFrame(rows, columns=REPORT_COLUMNS)
+
+
+#: Below this many documents ``workers = 0`` (auto) cleans in this process: a worker
+#: process needs about a second to start, the time to clean ~600 documents.
+PARALLEL_MIN_DOCS = 2_000
+
+
+def _document_rows(documents: Iterator[RawDocument], config: StudyConfig,
+                   overrides: dict[str, dict[str, str]]) -> Iterator[dict]:
+    """Report rows in input order, cleaned here or by worker processes (``[compute]``)."""
+    from .parallel import map_chunks, resolve_workers
+
+    compute = config.compute
+    head = list(islice(documents, PARALLEL_MIN_DOCS))
+    n_docs = len(head) if len(head) < PARALLEL_MIN_DOCS else None
+    workers = resolve_workers(compute.workers, n_docs, PARALLEL_MIN_DOCS)
+    documents = chain(head, documents)
+    if workers == 1 and not compute.scheduler:
+        for raw in documents:
+            yield document_row(raw, config.clean, overrides)
+        return
+    for chunk_rows in map_chunks(_document_rows_chunk, _with_overrides(documents, overrides),
+                                 (config.clean,), workers=workers, chunk_size=compute.chunk_size,
+                                 scheduler=compute.scheduler or None):
+        yield from chunk_rows
+
+
+def _with_overrides(documents: Iterator[RawDocument], overrides: dict[str, dict[str, str]]):
+    """Each document with just its own override values (keeps what is sent to workers small)."""
+    for raw in documents:
+        mine = {key: overrides[key] for key in (raw.doc_id, Path(raw.source).stem) if key in overrides}
+        yield raw, mine
+
+
+def _document_rows_chunk(chunk: list[tuple[RawDocument, dict]], clean: CleanConfig) -> list[dict]:
+    """Worker side of :func:`ingest`: report rows of a chunk of documents."""
+    return [document_row(raw, clean, overrides) for raw, overrides in chunk]
 
 
 def document_row(raw: RawDocument, clean: CleanConfig,
@@ -234,6 +274,11 @@ def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
         tmp_path = Path(tmp.name)
     try:
         frame.to_parquet(tmp_path, index=False)
+        # NamedTemporaryFile creates the file readable by its owner only; give it the
+        # permissions of any other file written here.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_path, 0o666 & ~umask)
         os.replace(tmp_path, path)
     finally:
         tmp_path.unlink(missing_ok=True)
@@ -248,6 +293,18 @@ def _read_cached_parquet(path: Path) -> pd.DataFrame | None:
         log.warning("cache file %s is unreadable; rebuilding it", path)
         path.unlink(missing_ok=True)
         return None
+
+
+def _temporary_sibling(path: Path) -> Path:
+    """An empty folder beside ``path`` to build a stage in before renaming it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
+
+
+def _replace_folder(tmp: Path, path: Path) -> None:
+    """Move a finished stage folder into place (a reader never sees a half-written one)."""
+    shutil.rmtree(path, ignore_errors=True)
+    os.replace(tmp, path)
 
 
 # --- the study -------------------------------------------------------------------------
@@ -269,6 +326,7 @@ class Study:
         self.timings: dict[str, float] = {}
         self.cache_hits: dict[str, bool] = {}
         self._memo: dict[str, object] = {}
+        self._nested_seconds: list[float] = []
 
     @classmethod
     def from_file(cls, path: str | Path | None = None, *, progress: bool = True,
@@ -280,22 +338,36 @@ class Study:
     def cache_dir(self) -> Path:
         return self.config.output.cache_dir
 
-    def _stage(self, name: str, key: str, build, *, reader, writer):
-        """Return a stage's result from memory, the cache, or by building it."""
+    def _stage(self, name: str, key: str, build, *, reader, writer, serve_written: bool = False):
+        """Return a stage's result from memory, the cache, or by building it.
+
+        With ``serve_written`` a freshly built result is read back from the cache (for
+        stages whose cached form streams from disk).
+        """
         memo_key = f"{name}:{key}"
         if memo_key in self._memo:
             return self._memo[memo_key]
         path = self.cache_dir / name / key
         started = time.perf_counter()
-        result = reader(path)
-        self.cache_hits[name] = result is not None
-        if result is None:
-            log.info("%s: building (cache key %s)", name, key)
-            result = build()
-            writer(result, path)
-        else:
-            log.info("%s: cache hit (key %s)", name, key)
-        self.timings[name] = round(time.perf_counter() - started, 3)
+        self._nested_seconds.append(0.0)
+        try:
+            result = reader(path)
+            self.cache_hits[name] = result is not None
+            if result is None:
+                log.info("%s: building (cache key %s)", name, key)
+                result = build()
+                writer(result, path)
+                if serve_written:
+                    result = reader(path)
+            else:
+                log.info("%s: cache hit (key %s)", name, key)
+        finally:
+            # A stage's own time, without the earlier stages it had to build first.
+            elapsed = time.perf_counter() - started
+            nested = self._nested_seconds.pop()
+            if self._nested_seconds:
+                self._nested_seconds[-1] += elapsed
+        self.timings[name] = round(elapsed - nested, 3)
         self._memo[memo_key] = result
         return result
 
@@ -327,9 +399,7 @@ class Study:
     def tokens_key(self) -> str:
         seg = self.config.segment
         word_lists = [Path(s) for s in seg.stopwords if not s.startswith("stopwordsiso:")]
-        # workers and chunk_size change speed, not tokens.
-        return _hash("tokens", code_version(), self.documents_key(),
-                     asdict(seg) | {"workers": None, "chunk_size": None},
+        return _hash("tokens", code_version(), self.documents_key(), asdict(seg),
                      *( [Path(seg.user_dictionary)] if seg.user_dictionary else []), *word_lists)
 
     def tokens(self) -> pd.DataFrame:
@@ -339,7 +409,11 @@ class Study:
             segmenter = Segmenter(self.config.segment)
             texts = [f"{t}\n{x}" if isinstance(t, str) else x
                      for t, x in zip(kept["title"], kept["text"])]
-            token_lists = segmenter.tokenize_many(texts, progress=self.progress, total=len(texts))
+            compute = self.config.compute
+            token_lists = segmenter.tokenize_many(texts, workers=compute.workers,
+                                                  chunk_size=compute.chunk_size,
+                                                  scheduler=compute.scheduler or None,
+                                                  progress=self.progress, total=len(texts))
             if self.config.segment.phrases:
                 token_lists = apply_phrases(token_lists, self.config.segment.phrases_min_count,
                                             self.config.segment.phrases_threshold)
@@ -351,10 +425,52 @@ class Study:
             writer=lambda frame, p: _atomic_parquet(frame, p.with_suffix(".parquet")),
         )
 
-    # Stage 3: model -----------------------------------------------------------------
+    # Stage 3: bag-of-words corpus ---------------------------------------------------
+    def corpus_key(self) -> str:
+        cfg = self.config.model
+        return _hash("corpus", code_version(), self.tokens_key(),
+                     {"no_below": cfg.no_below, "no_above": cfg.no_above, "keep_n": cfg.keep_n})
+
+    def corpus(self):
+        """The pruned dictionary and the bag-of-words corpus, as gensim files in the cache.
+
+        Returns ``(dictionary, corpus)``; ``corpus`` is a gensim ``MmCorpus`` that streams
+        from disk, so the model stage's memory does not grow with the corpus.
+        """
+        def read(path: Path):
+            if not (path / "corpus.mm.index").is_file():
+                return None
+            try:
+                from gensim.corpora import Dictionary, MmCorpus
+
+                return Dictionary.load(str(path / "dictionary.gensim")), MmCorpus(str(path / "corpus.mm"))
+            except Exception:
+                log.warning("cached corpus %s is unreadable; rebuilding it", path)
+                shutil.rmtree(path, ignore_errors=True)
+                return None
+
+        def build():
+            tokens = self.tokens()["tokens"]
+            return build_dictionary((list(t) for t in tokens), self.config.model), tokens
+
+        def write(built, path: Path):
+            from gensim.corpora import MmCorpus
+
+            dictionary, tokens = built
+            tmp = _temporary_sibling(path)
+            dictionary.save(str(tmp / "dictionary.gensim"))
+            MmCorpus.serialize(str(tmp / "corpus.mm"), (dictionary.doc2bow(list(t)) for t in tokens),
+                               id2word=dictionary, progress_cnt=10**9)
+            _replace_folder(tmp, path)
+
+        # Serve the files just written, so a cold run streams from disk like a warm one.
+        return self._stage("corpus", self.corpus_key(), build, reader=read, writer=write,
+                           serve_written=True)
+
+    # Stage 4: model -----------------------------------------------------------------
     def model_key(self) -> str:
         # Labels are names for a fitted model's topics, not a setting of the fit.
-        return _hash("model", code_version(), self.tokens_key(),
+        return _hash("model", code_version(), self.corpus_key(),
                      asdict(self.config.model) | {"labels": None})
 
     def model(self) -> TopicModel:
@@ -370,19 +486,17 @@ class Study:
                 return None
 
         def write(model: TopicModel, path: Path):
-            tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-            shutil.rmtree(tmp, ignore_errors=True)
+            tmp = _temporary_sibling(path)
             model.save(tmp)
-            shutil.rmtree(path, ignore_errors=True)
-            os.replace(tmp, path)
+            _replace_folder(tmp, path)
 
         def build():
-            token_lists = [list(t) for t in self.tokens()["tokens"]]
-            return TopicModel(self.config.model).fit(token_lists)
+            dictionary, corpus = self.corpus()
+            return TopicModel(self.config.model).fit_corpus(corpus, dictionary)
 
         return self._stage("model", self.model_key(), build, reader=read, writer=write)
 
-    # Stage 4: weights ---------------------------------------------------------------
+    # Stage 5: weights ---------------------------------------------------------------
     def topic_words(self) -> pd.DataFrame:
         return self.model().topic_words(self.config.model.top_n_words)
 
@@ -536,6 +650,14 @@ class Study:
                                    f"coverage_by_{by}", folder)
         return paths
 
+    def write_explorer(self) -> Path:
+        """The interactive topic explorer, one offline HTML file: ``topic_explorer.html``."""
+        from .explorer import write_explorer
+
+        return write_explorer(self.model(), self.config.output.tables_dir / "topic_explorer.html",
+                              topic_labels=self.topic_labels(),
+                              language=self.config.output.language)
+
     def sweep(self, ks: Sequence[int], seeds: Sequence[int] | int = 3, *, workers: int = 2,
               write: bool = True) -> dict[str, object]:
         """Fit a grid of topic counts × seeds on the cached tokens and score each K.
@@ -587,20 +709,28 @@ class Study:
         }
 
     def run(self) -> dict[str, object]:
-        """Run every stage, write tables, figures and ``run.json``; return their paths."""
+        """Run every stage, write tables, figures and ``run.json``; return their paths.
+
+        Each stage is read from the cache when its inputs and settings are unchanged; a
+        rerun with a new topic count reads the cleaned documents and the bag-of-words
+        corpus and fits only the model. ``run.json`` records each stage's own time and
+        whether it came from the cache.
+        """
         started = time.perf_counter()
         self.documents()
-        self.tokens()
-        self.model()
-        tables = self.write_tables()
-        t0 = time.perf_counter()
-        figures = self.write_figures()
-        self.timings["figures"] = round(time.perf_counter() - t0, 3)
+        self.model()  # builds the tokens and the corpus first, if they are not cached
+        outputs = {}
+        for name, step in (("weights", self.write_tables), ("figures", self.write_figures),
+                           ("explorer", self.write_explorer)):
+            t0 = time.perf_counter()
+            outputs[name] = step()
+            self.timings[name] = round(time.perf_counter() - t0, 3)
         self.timings["total"] = round(time.perf_counter() - started, 3)
         record_path = self.config.output.tables_dir / "run.json"
         record_path.write_text(json.dumps(self.run_record(), ensure_ascii=False, indent=2),
                                encoding="utf-8")
-        return {"tables": tables, "figures": figures, "run_record": record_path}
+        return {"tables": outputs["weights"], "figures": outputs["figures"],
+                "explorer": outputs["explorer"], "run_record": record_path}
 
 
 __all__ = [

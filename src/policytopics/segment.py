@@ -39,15 +39,14 @@ the policy user dictionary loaded into both):
 from __future__ import annotations
 
 import logging
-import os
 import re
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 
 from .config import SegmentConfig
+from .parallel import available_cpus
 
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 # Numbers, also written in Chinese numerals (一九五八年, 十四五 stays: it is in the user dictionary).
@@ -230,8 +229,8 @@ class Segmenter:
         memo, filtered = self._filter_memo, self._filtered
         return [kept for kept in (memo.get(t) or filtered(t) for t in tokens) if kept]
 
-    def tokenize_many(self, texts: Iterable[str], *, workers: int | None = None,
-                      chunk_size: int | None = None, progress: bool = True,
+    def tokenize_many(self, texts: Iterable[str], *, workers: int = 0, chunk_size: int = 500,
+                      scheduler: str | None = None, progress: bool = True,
                       total: int | None = None) -> list[list[str]]:
         """Tokens of many documents, in input order, with a progress bar (documents/s).
 
@@ -240,11 +239,14 @@ class Segmenter:
         texts
             Documents; any iterable (it is read once, in chunks).
         workers
-            Processes to use; ``None`` takes ``config.workers``. ``0`` means auto: one
-            (in-process) below :data:`PARALLEL_MIN_DOCS` documents, else one per
-            available CPU. ``1`` always segments in this process.
+            Processes to use. ``0`` means auto: one (in-process) below
+            :data:`PARALLEL_MIN_DOCS` documents, else one per available CPU. ``1`` always
+            segments in this process (unless a ``scheduler`` is given).
         chunk_size
-            Documents sent to a worker at a time; ``None`` takes ``config.chunk_size``.
+            Documents sent to a worker at a time.
+        scheduler
+            ``None``: local processes. A Dask scheduler address, or ``"local"`` for a
+            Dask ``LocalCluster`` (see :func:`policytopics.parallel.map_chunks`).
         progress
             Show a ``tqdm.auto`` progress bar.
         total
@@ -252,43 +254,38 @@ class Segmenter:
 
         Notes
         -----
-        Workers are started with the ``spawn`` method (safe with threads, in notebooks
-        and on every OS); each builds its own :class:`Segmenter` once from this
+        Local workers are started with the ``spawn`` method (safe with threads, in
+        notebooks and on every OS); each builds its own :class:`Segmenter` once from this
         segmenter's config. A script that calls this with ``workers > 1`` needs the usual
         ``if __name__ == "__main__":`` guard. The tokens are identical to ``workers=1``.
         """
         from tqdm.auto import tqdm
 
-        workers = self.config.workers if workers is None else workers
-        chunk_size = self.config.chunk_size if chunk_size is None else chunk_size
-        if chunk_size < 1:
-            raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
-        if workers < 0:
-            raise ValueError(f"workers must be 0 (auto) or more, got {workers}")
+        from .parallel import map_chunks, resolve_workers
+
         if total is None and hasattr(texts, "__len__"):
             total = len(texts)
         texts = iter(texts)
         head: list[str] = []
-        if workers == 0:
-            if total is None:
-                # Unknown length: look ahead just far enough to decide.
-                head = list(islice(texts, PARALLEL_MIN_DOCS))
-                n_docs = len(head) if len(head) < PARALLEL_MIN_DOCS else None
-            else:
-                n_docs = total
-            workers = 1 if n_docs is not None and n_docs < PARALLEL_MIN_DOCS else available_cpus()
+        n_docs = total
+        if workers == 0 and total is None:
+            # Unknown length: look ahead just far enough to decide.
+            head = list(islice(texts, PARALLEL_MIN_DOCS))
+            n_docs = len(head) if len(head) < PARALLEL_MIN_DOCS else None
+        workers = resolve_workers(workers, n_docs, PARALLEL_MIN_DOCS)
         documents = _chain(head, texts)
 
         bar = tqdm(total=total, desc="segment", unit="doc", disable=not progress, leave=False)
         try:
-            if workers == 1:
-                token_lists = []
+            token_lists: list[list[str]] = []
+            if workers == 1 and not scheduler:
                 for text in documents:
                     token_lists.append(self.tokenize(text))
                     bar.update()
                 return token_lists
-            token_lists = []
-            for chunk_tokens in _parallel_chunks(self.config, documents, workers, chunk_size):
+            for chunk_tokens in map_chunks(_tokenize_chunk, documents, (self.config,),
+                                           workers=workers, chunk_size=chunk_size,
+                                           scheduler=scheduler):
                 token_lists.extend(chunk_tokens)
                 bar.update(len(chunk_tokens))
             return token_lists
@@ -296,55 +293,17 @@ class Segmenter:
             bar.close()
 
 
-def available_cpus() -> int:
-    """CPUs this process may run on (respects affinity masks and container limits)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def _chain(head: list[str], rest: Iterator[str]) -> Iterator[str]:
     yield from head
     yield from rest
 
 
-# --- worker processes ------------------------------------------------------------------
+def _tokenize_chunk(texts: list[str], config: SegmentConfig) -> list[list[str]]:
+    """Worker side: tokens of a chunk, with one Segmenter per worker and configuration."""
+    from .parallel import worker_state
 
-# One Segmenter per worker process, built once by the pool's initializer. It lives only
-# in the worker, so the parent process never holds a shared tokenizer.
-_worker_segmenter: Segmenter | None = None
-
-
-def _init_worker(config: SegmentConfig) -> None:
-    global _worker_segmenter
-    _worker_segmenter = Segmenter(config)
-
-
-def _tokenize_chunk(texts: list[str]) -> list[list[str]]:
-    assert _worker_segmenter is not None, "worker was started without _init_worker"
-    return [_worker_segmenter.tokenize(text) for text in texts]
-
-
-def _parallel_chunks(config: SegmentConfig, texts: Iterator[str], workers: int,
-                     chunk_size: int) -> Iterator[list[list[str]]]:
-    """Token lists chunk by chunk, in input order, with a bounded number of chunks in flight."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=_init_worker, initargs=(config,)) as pool:
-        pending: deque = deque()
-        while True:
-            while len(pending) < 2 * workers:
-                chunk = list(islice(texts, chunk_size))
-                if not chunk:
-                    break
-                pending.append(pool.submit(_tokenize_chunk, chunk))
-            if not pending:
-                return
-            yield pending.popleft().result()
+    segmenter = worker_state(Segmenter, config)
+    return [segmenter.tokenize(text) for text in texts]
 
 
 # --- phrases ---------------------------------------------------------------------------

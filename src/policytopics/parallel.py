@@ -1,0 +1,145 @@
+"""Run a stage's work over chunks of documents: local processes or a Dask cluster.
+
+The preprocessing stages (ingest and clean, segment) are embarrassingly parallel: each
+document is handled on its own. :func:`map_chunks` sends chunks of documents to workers
+and yields the results chunk by chunk, **in input order**, with a bounded number of
+chunks in flight, so the output is the same whatever executes it:
+
+- local worker processes (the default), started with ``spawn``: safe with threads, in
+  notebooks and on every operating system;
+- a Dask cluster (``dask.distributed``) when a scheduler address is given, e.g.
+  ``tcp://10.0.0.5:8786`` (or ``"local"`` for a :class:`~distributed.LocalCluster` on this
+  machine). Dask is imported only then.
+
+The function sent to workers is a module-level function taking ``(chunk, *args)``. It
+gets expensive per-worker state (a tokenizer, compiled cleaning rules) through
+:func:`worker_state`, which builds it once per worker process and configuration, so the
+same function runs unchanged under both executors.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+
+#: Chunks kept in flight per worker: enough to keep every worker busy, few enough to
+#: bound memory on a large corpus.
+_IN_FLIGHT_PER_WORKER = 2
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (respects affinity masks and container limits)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def resolve_workers(workers: int, n_docs: int | None, min_docs: int) -> int:
+    """Processes to use: ``workers`` if set, else (``0``, auto) one per CPU from ``min_docs``
+    documents on and one below (starting workers costs more than it saves on small inputs)."""
+    if workers < 0:
+        raise ValueError(f"workers must be 0 (auto) or more, got {workers}")
+    if workers:
+        return workers
+    return 1 if n_docs is not None and n_docs < min_docs else available_cpus()
+
+
+@functools.lru_cache(maxsize=8)
+def worker_state(factory: Callable, *args):
+    """``factory(*args)``, built once per process and arguments (which must be hashable)."""
+    return factory(*args)
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    items = iter(items)
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+def map_chunks(function: Callable, items: Iterable, args: tuple = (), *, workers: int = 2,
+               chunk_size: int = 500, scheduler: str | None = None) -> Iterator[list]:
+    """``function(chunk, *args)`` for consecutive chunks of ``items``, yielded in order.
+
+    Parameters
+    ----------
+    function
+        A module-level function (it is pickled by reference) returning one result per
+        item of its chunk.
+    items
+        Any iterable; it is read lazily, chunk by chunk.
+    args
+        Extra arguments sent with every chunk (keep them small: settings, not data).
+    workers
+        Local worker processes, or Dask tasks in flight per ``_IN_FLIGHT_PER_WORKER``.
+    chunk_size
+        Items per task.
+    scheduler
+        ``None`` or ``""``: local processes. ``"local"``: a Dask ``LocalCluster`` with
+        ``workers`` single-threaded worker processes. Anything else: the address of a
+        running Dask scheduler (``tcp://host:8786``); the workers need policytopics
+        installed and the study's word-list files at the same paths.
+    """
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+    chunks = _chunks(items, chunk_size)
+    if scheduler:
+        yield from _dask_map(function, chunks, args, workers, scheduler)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    context = multiprocessing.get_context("spawn")
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            yield from _in_order(lambda chunk: pool.submit(function, chunk, *args), chunks,
+                                 _IN_FLIGHT_PER_WORKER * workers)
+    except BrokenProcessPool as exc:
+        raise RuntimeError(
+            "a worker process died. If this runs from a script, put the call under "
+            "'if __name__ == \"__main__\":' (worker processes re-import the script); if a "
+            "worker ran out of memory, lower [compute] workers or chunk_size"
+        ) from exc
+
+
+def _in_order(submit: Callable, chunks: Iterator[list], in_flight: int) -> Iterator[list]:
+    """Submit chunks with at most ``in_flight`` pending; yield their results in order."""
+    pending: deque = deque()
+    for chunk in chunks:
+        pending.append(submit(chunk))
+        if len(pending) >= in_flight:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _dask_map(function: Callable, chunks: Iterator[list], args: tuple, workers: int,
+              scheduler: str) -> Iterator[list]:
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise ImportError("a Dask scheduler was asked for, but dask.distributed is not "
+                          "installed: pip install 'policytopics[dask]'") from exc
+
+    cluster = None
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    try:
+        n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
+        yield from _in_order(lambda chunk: client.submit(function, chunk, *args, pure=False),
+                             chunks, _IN_FLIGHT_PER_WORKER * n_workers)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+__all__ = ["available_cpus", "map_chunks", "resolve_workers", "worker_state"]
