@@ -78,4 +78,40 @@ def test_every_study_figure_is_written_in_every_format(sample_study):
                  "coverage_by_region", "coverage_by_period"):
         for fmt in sample_study.config.output.figure_formats:
             assert (folder / f"{name}.{fmt}").stat().st_size > 1000, (name, fmt)
-    assert (folder / "top_words.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_pdf_export_embeds_the_cjk_font(sample_study, tmp_path):
+    fig = plot_top_words(sample_study.topic_words(), topic_labels=sample_study.topic_labels())
+    (path,) = export_figure(fig, "top_words", tmp_path, formats=("pdf",))
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF") and b"NotoSansCJK" in data
+
+
+def test_figure_drawn_after_the_context_closes_keeps_the_cjk_font():
+    from pathlib import Path
+
+    from matplotlib import font_manager
+
+    from policytopics.plots import cjk_font_path, plot_context
+
+    with plot_context():
+        fig, ax = plt.subplots()
+        ax.set_title("制造业")
+        ax.set_xticks([0, 1], ["产业链", "绿色低碳"])
+    fig.canvas.draw()  # as Jupyter's inline backend does, after the cell's code has run
+    for text in [ax.title, *ax.get_xticklabels()]:
+        assert Path(font_manager.findfont(text.get_fontproperties())) == cjk_font_path()
+    plt.close(fig)
+
+
+def test_interactive_mode_switched_on_inside_the_context_is_kept():
+    from policytopics.plots import plot_context
+
+    was = mpl.is_interactive()
+    try:
+        mpl.interactive(False)
+        with plot_context():
+            mpl.interactive(True)  # what loading Jupyter's inline backend does
+        assert mpl.is_interactive()
+    finally:
+        mpl.interactive(was)

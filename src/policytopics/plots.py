@@ -63,10 +63,22 @@ def register_cjk_font() -> str:
 
 @contextlib.contextmanager
 def plot_context(**extra) -> Iterator[None]:
-    """Style for the study's figures, applied with ``rc_context`` (global rcParams untouched)."""
+    """Style for the study's figures, applied with ``rc_context`` (global rcParams untouched).
+
+    Two details make figures drawn in a notebook match the exported files:
+
+    - ``font.family`` names the CJK font itself, not the generic ``sans-serif``: a text
+      keeps its family list, but a generic name is resolved when the figure is *drawn*,
+      which in Jupyter happens after this context has closed (Chinese then shows as boxes).
+    - the pyplot backend is resolved before the context opens, and interactive mode as
+      set inside it is kept: Jupyter's inline backend switches interactive mode on when
+      it is first loaded, and restoring rcParams would switch it off again (only the
+      first figure of a notebook would then be displayed).
+    """
     family = register_cjk_font()
+    mpl.get_backend()  # resolves (and loads) the backend now, outside the context
     style = {
-        "font.family": "sans-serif",
+        "font.family": [family, "DejaVu Sans"],
         "font.sans-serif": [family, "DejaVu Sans"],
         "axes.unicode_minus": False,
         "axes.spines.top": False,
@@ -79,8 +91,13 @@ def plot_context(**extra) -> Iterator[None]:
         "pdf.fonttype": 42,
         **extra,
     }
-    with mpl.rc_context(style):
-        yield
+    interactive = mpl.is_interactive()
+    try:
+        with mpl.rc_context(style):
+            yield
+            interactive = mpl.is_interactive()
+    finally:
+        mpl.interactive(interactive)
 
 
 def topic_colors(topics: Sequence[int]) -> dict[int, str]:
@@ -98,11 +115,20 @@ def _new_axes(ax, figsize):
     return ax
 
 
+#: Above this many cells the heatmap shows colours only: numbers in hundreds of cells
+#: are unreadable, and sparse regions are then starred in their row label instead.
+HEATMAP_MAX_ANNOTATED_CELLS = 200
+
+
 def plot_theme_weights_by_region(data: pd.DataFrame, *, ax=None, language: str = "zh",
-                                 min_docs: int | None = None, cmap: str = "Blues"):
+                                 min_docs: int | None = None, cmap: str = "Blues",
+                                 annotate: bool | None = None):
     """Heatmap of region × topic mean weights; sparse cells marked with ``*``.
 
-    ``data`` is ``theme_weights(doc_topics, by="region")``. Returns the Axes.
+    ``data`` is ``theme_weights(doc_topics, by="region")``. ``annotate`` writes each
+    cell's weight into it; by default only while the table has at most
+    :data:`HEATMAP_MAX_ANNOTATED_CELLS` cells (with more, sparse regions are starred in
+    their row label). Returns the Axes.
     """
     text = _TEXT[language]
     with plot_context():
@@ -110,14 +136,24 @@ def plot_theme_weights_by_region(data: pd.DataFrame, *, ax=None, language: str =
         order = data.drop_duplicates("topic_label").sort_values("topic")["topic_label"]
         table = table[list(order)]
         sparse = data.pivot(index="region", columns="topic_label", values="sparse")[list(order)]
+        sparse = sparse.fillna(False).astype(bool)
         n_docs = data.drop_duplicates("region").set_index("region")["n_docs"]
-        ax = _new_axes(ax, (1.6 + 1.25 * table.shape[1], max(3.2, 1.2 + 0.55 * table.shape[0])))
-        image = ax.imshow(table.to_numpy(), cmap=cmap, aspect="auto", vmin=0)
-        ax.set_xticks(range(table.shape[1]), labels=list(table.columns), rotation=30, ha="right")
+        if annotate is None:
+            annotate = table.size <= HEATMAP_MAX_ANNOTATED_CELLS
+        # Sized to stay pasteable into a report page however many topics and regions.
+        cell_width = 0.95 if annotate else 0.45
+        ax = _new_axes(ax, (2.4 + cell_width * table.shape[1],
+                            max(3.2, 1.6 + (0.45 if annotate else 0.3) * table.shape[0])))
+        image = ax.imshow(table.to_numpy(), cmap=cmap, aspect="auto", vmin=0,
+                          interpolation="nearest")
+        ax.set_xticks(range(table.shape[1]), labels=list(table.columns), rotation=35, ha="right",
+                      rotation_mode="anchor", fontsize=9 if annotate else 8)
+        row_star = sparse.any(axis=1)
         ax.set_yticks(range(table.shape[0]),
-                      labels=[f"{r} (n={n_docs[r]})" for r in table.index])
+                      labels=[f"{r} (n={n_docs[r]})" + ("*" if row_star[r] and not annotate else "")
+                              for r in table.index], fontsize=9 if annotate else 8)
         top = np.nanmax(table.to_numpy()) if table.size else 1
-        for i in range(table.shape[0]):
+        for i in range(table.shape[0]) if annotate else ():
             for j in range(table.shape[1]):
                 value = table.iat[i, j]
                 if np.isnan(value):
@@ -173,22 +209,25 @@ def plot_theme_weights_over_time(data: pd.DataFrame, *, ax=None, language: str =
     return ax
 
 
-def plot_theme_panels_over_time(data: pd.DataFrame, *, ncols: int = 3, language: str = "zh",
-                                sharey: bool = True):
+def plot_theme_panels_over_time(data: pd.DataFrame, *, ncols: int | None = None,
+                                language: str = "zh", sharey: bool = True):
     """Small multiples: one panel per topic, its mean weight per period with the interval.
 
     ``data`` is ``theme_weights(doc_topics, by="period")``. Sparse periods are drawn as
-    hollow markers. Returns the Figure.
+    hollow markers. ``ncols`` defaults to 3, or up to 5 for many topics. Returns the Figure.
     """
     import matplotlib.pyplot as plt
 
     text = _TEXT[language]
     with plot_context():
         topics = sorted(data["topic"].unique())
+        if ncols is None:
+            ncols = max(3, min(5, int(np.ceil(np.sqrt(len(topics))))))
         ncols = max(1, min(ncols, len(topics)))
         nrows = int(np.ceil(len(topics) / ncols))
-        fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.6 * nrows), sharey=sharey,
-                                 layout="constrained", squeeze=False)
+        panel_width = 3.6 if ncols <= 3 else 2.8
+        fig, axes = plt.subplots(nrows, ncols, figsize=(panel_width * ncols, 2.4 * nrows + 0.4),
+                                 sharey=sharey, layout="constrained", squeeze=False)
         periods = sorted(data["period"].unique())
         yearly = all(str(p).isdigit() for p in periods)
         position = {p: (int(p) if yearly else i) for i, p in enumerate(periods)}
@@ -291,16 +330,21 @@ def plot_k_selection(by_k: pd.DataFrame, *, suggested: int | None = None, langua
 
 
 def plot_top_words(topic_words: pd.DataFrame, *, topic_labels: dict[int, str] | None = None,
-                   n_words: int = 10, ncols: int = 2, language: str = "zh"):
-    """Bars of the top words of each topic, one panel per topic. Returns the Figure."""
+                   n_words: int = 10, ncols: int | None = None, language: str = "zh"):
+    """Bars of the top words of each topic, one panel per topic. Returns the Figure.
+
+    ``ncols`` defaults to a near-square grid (2 columns up to 4 topics, at most 5).
+    """
     import matplotlib.pyplot as plt
 
     text = _TEXT[language]
     with plot_context():
         topics = sorted(topic_words["topic"].unique())
+        if ncols is None:
+            ncols = max(2, min(5, int(np.ceil(np.sqrt(len(topics))))))
         ncols = min(ncols, len(topics))
         nrows = int(np.ceil(len(topics) / ncols))
-        fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 0.3 * n_words * nrows + 1.2),
+        fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 0.24 * n_words * nrows + 1.2),
                                  layout="constrained", squeeze=False)
         colors = topic_colors(topics)
         for ax, topic in zip(axes.flat, topics):
