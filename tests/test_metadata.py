@@ -60,3 +60,25 @@ def test_region_needs_a_dominant_unit():
     assert extract_region(None, ["全国推进改革。"]).source == "no place named"
     long_national = ["全国推进改革,各地加快发展。" * 400, "台湾同胞。", "台湾问题。"]
     assert extract_region(None, long_national).region is None
+
+
+def test_a_venue_alone_does_not_place_a_story():
+    venue = extract_region("习近平出席世界和平论坛开幕式", ["世界和平论坛7日在北京开幕,习近平出席并致辞。"])
+    assert venue.region is None and "no dominant region" in venue.source
+    # A story about the place keeps it, even with a venue phrase.
+    local = extract_region("北京:推进城市副中心建设", ["北京市召开会议,部署副中心建设。",
+                                                 "会议在北京举行。"])
+    assert local.region == "北京市"
+
+
+def test_names_that_do_not_locate_a_story_are_masked():
+    assert extract_region("航母海训", ["辽宁舰在渤海海域训练。", "辽宁舰起降多次。"]).region is None
+    bank = extract_region(None, ["中国银行黑龙江省分行哈尔滨河松街支行原行长受审。"])
+    assert bank.region is None and bank.source == "no place named"
+    quake = extract_region("云南鲁甸地震救援", ["成都军区官兵赶赴昭通,在云南鲁甸救出老人。"])
+    assert quake.region == "云南省"
+
+
+def test_news_roundup_gets_no_region():
+    roundup = extract_region("国内联播快讯", ["河北省开工重点项目。河北省石家庄加快建设。"])
+    assert roundup.region is None and "roundup" in roundup.source

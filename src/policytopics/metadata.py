@@ -159,7 +159,19 @@ _AMBIGUOUS_SHORT = {"大同", "安康", "长治", "白银", "中山", "黄山", 
                     "白山", "宜春", "江门", "新余", "三明", "鹤壁", "长春"}
 # Phrases whose place names do not say where the article is about.
 _MASKED = re.compile(r"北京时间|上海合作组织|上合组织|中山大学|北京大学|南京大学|浙江大学|香港特区政府?"
-                     r"|台湾问题|新疆棉|西藏自治区成立")
+                     r"|台湾问题|新疆棉|西藏自治区成立"
+                     # a ship, the multi-province military regions before 2016, a crude oil
+                     r"|辽宁舰|辽宁号|(?:沈阳|北京|兰州|济南|南京|广州|成都)军区|北海布伦特"
+                     # bank branches: 中国银行黑龙江省分行哈尔滨河松街支行
+                     r"|[\u4e00-\u9fff]{0,4}银行[\u4e00-\u9fff]{2,6}?分行|[\u4e00-\u9fff]{2,8}?支行")
+# A place that is only the venue of a meeting or a leader's engagement (在北京举行, 在上海会见)
+# does not say what the story is about: it counts 0.5, so a venue alone never places one.
+_VENUE = re.compile(r"在(?P<place>京|北京|上海|天津|重庆|[\u4e00-\u9fff]{2,3})"
+                    r"(?=[^,。;,；，]{0,14}?(?:举行|开幕|召开|闭幕|举办|出席|会见|揭牌))")
+_VENUE_WEIGHT = 0.5
+# Bulletins of several unrelated items (新闻联播's 国内联播快讯): one local item would
+# otherwise take all the mentions.
+_ROUNDUP_TITLE = re.compile(r"联播快讯|快讯$")
 
 
 @dataclass(frozen=True)
@@ -208,9 +220,17 @@ def _gazetteer() -> tuple[dict[str, Place], re.Pattern]:
 
 def place_mentions(text: str) -> list[Place]:
     """Places named in ``text`` (leftmost-longest), after masking non-locating phrases."""
+    return [place for place, _ in _weighted_mentions(text, 1.0)]
+
+
+def _weighted_mentions(text: str, weight: float) -> list[tuple[Place, float]]:
+    """Places named in ``text`` with their weight: ``weight``, or less inside a venue phrase."""
     names, pattern = _gazetteer()
     text = _MASKED.sub("", text)
-    return [names[m.group(0)] for m in pattern.finditer(text)]
+    venues = [m.span("place") for m in _VENUE.finditer(text)]
+    return [(names[m.group(0)],
+             min(weight, _VENUE_WEIGHT) if any(a <= m.start() < b for a, b in venues) else weight)
+            for m in pattern.finditer(text)]
 
 
 def extract_region(title: str | None, body_lines: list[str], *, min_share: float = 0.6,
@@ -222,17 +242,24 @@ def extract_region(title: str | None, body_lines: list[str], *, min_share: float
     named too rarely for the length of the text (less than one weighted mention per
     ``chars_per_mention`` characters: a national report that names 台湾 five times in
     28,000 characters is not about Taiwan).
+
+    Not counted: places inside names that do not locate the story (北京时间, 辽宁舰,
+    成都军区, bank branches …). Counted only 0.5: a place that is just the venue of a
+    meeting (``在北京举行``). A bulletin of several items (title ``国内联播快讯``) gets
+    no region.
     """
+    if title and _ROUNDUP_TITLE.search(title):
+        return RegionResult(None, None, "news roundup: several unrelated items")
     scores: Counter = Counter()
     city_scores: Counter = Counter()
     parts = ([(title, 3.0)] if title else []) + [
         (line, 2.0 if i == 0 else 1.0) for i, line in enumerate(body_lines)
     ]
     for text, weight in parts:
-        for place in place_mentions(text):
-            scores[place.province] += weight
+        for place, counted in _weighted_mentions(text, weight):
+            scores[place.province] += counted
             if place.city:
-                city_scores[(place.province, place.city)] += weight
+                city_scores[(place.province, place.city)] += counted
     if not scores:
         return RegionResult(None, None, "no place named")
     total = sum(scores.values())
