@@ -82,3 +82,8 @@ def test_names_that_do_not_locate_a_story_are_masked():
 def test_news_roundup_gets_no_region():
     roundup = extract_region("国内联播快讯", ["河北省开工重点项目。河北省石家庄加快建设。"])
     assert roundup.region is None and "roundup" in roundup.source
+
+
+def test_every_place_in_a_venue_phrase_counts_as_venue():
+    meeting = extract_region("全国春季农业生产工作会议召开", ["会议今天在河南省漯河市召开,李克强作出批示。"])
+    assert meeting.region is None

@@ -2,6 +2,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from policytopics import Study, load_study
 from policytopics.weights import period_of, theme_weights
@@ -75,6 +76,29 @@ def test_bootstrap_interval_contains_the_mean_and_narrows_with_more_documents():
     assert large["ci_low"] <= large["weight"] <= large["ci_high"]
     assert (large["ci_high"] - large["ci_low"]) < (small["ci_high"] - small["ci_low"])
     assert bool(theme_weights(table(1), "region", min_docs=2).iloc[0]["sparse"])
+
+
+def test_length_weighted_mean_counts_long_documents_more():
+    table = pd.DataFrame({"doc_id": [1, 2, 3], "region": "上海市", "topic": 1, "topic_label": "T1",
+                          "weight": [0.0, 1.0, 1.0], "n_chars": [800, 100, 100]})
+    plain = theme_weights(table, "region").iloc[0]
+    by_length = theme_weights(table, "region", weight_by="n_chars").iloc[0]
+    assert plain["weight"] == 2 / 3
+    assert by_length["weight"] == 0.2
+    assert by_length["ci_low"] <= by_length["weight"] <= by_length["ci_high"]
+    with pytest.raises(ValueError, match="weight_by"):
+        theme_weights(table, "region", weight_by="n_tokens")
+
+
+def test_region_level_city_groups_by_city(sample_study, tmp_path):
+    config = load_study(sample_study.config.root / "study.toml", out=tmp_path,
+                        output__cache_dir=sample_study.config.output.cache_dir,
+                        weights__region_level="city", weights__weight_by="n_chars")
+    study = Study(config, progress=False)
+    by_city = study.theme_weights_by_region()
+    cities = set(study.kept_documents()["city"].dropna())
+    assert cities and set(by_city["region"]) == cities
+    assert "n_chars" in study.doc_topics().columns
 
 
 def test_topics_table_and_human_labels(sample_study, tmp_path):

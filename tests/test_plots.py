@@ -78,6 +78,7 @@ def test_every_study_figure_is_written_in_every_format(sample_study):
                  "coverage_by_region", "coverage_by_period"):
         for fmt in sample_study.config.output.figure_formats:
             assert (folder / f"{name}.{fmt}").stat().st_size > 1000, (name, fmt)
+    assert set(sample_study.config.output.figure_formats) == {"png", "svg", "pdf"}
 
 
 def test_pdf_export_embeds_the_cjk_font(sample_study, tmp_path):
@@ -115,3 +116,33 @@ def test_interactive_mode_switched_on_inside_the_context_is_kept():
         assert mpl.is_interactive()
     finally:
         mpl.interactive(was)
+
+
+def test_regions_over_time_has_one_line_and_band_per_region(sample_study):
+    from policytopics.plots import plot_regions_over_time
+
+    data = sample_study.theme_weights_by_region_period()
+    regions = sorted(data["region"].unique())
+    ax = plot_regions_over_time(data, topic=1, regions=regions)
+    assert len(ax.collections) == len(regions)  # one band each
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == regions
+    assert ax.get_title().startswith("T1")
+    plt.close(ax.figure)
+    assert (sample_study.config.output.figures_dir / "regions_over_time_T1.png").is_file()
+
+
+def test_english_setting_gives_english_titles_and_axis_labels(sample_study):
+    import re
+
+    from policytopics.plots import plot_coverage
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    ax = plot_theme_weights_by_region(sample_study.theme_weights_by_region(), language="en", min_docs=2)
+    fig = plot_top_words(sample_study.topic_words(), language="en")
+    ax2 = plot_coverage(sample_study.doc_topics().drop_duplicates("doc_id"), by="period", language="en")
+    fixed = [ax.get_title(), ax.get_ylabel(), ax2.get_title(), ax2.get_xlabel(), ax2.get_ylabel(),
+             fig._suptitle.get_text(), *(a.get_xlabel() for a in fig.axes if a.get_visible())]
+    assert all(label and not cjk.search(label) for label in fixed), fixed
+    assert ax.get_xlabel().startswith("Topic")
+    for figure in (ax.figure, fig, ax2.figure):
+        plt.close(figure)

@@ -118,6 +118,8 @@ class WeightsConfig:
 
     period: str = "year"  # month | quarter | year
     min_docs: int = 2
+    region_level: str = "province"  # province | city: the groups of the "by region" outputs
+    weight_by: str = ""  # "" = each document counts once; "n_chars" = by cleaned text length
     # Group name for documents whose source table states no region (national documents);
     # "" keeps them out of regional groups like documents whose region is unknown.
     national_label: str = "全国"
@@ -131,7 +133,7 @@ class OutputConfig:
     figures_dir: Path = Path("figures")
     cache_dir: Path = Path(".cache")
     language: str = "zh"  # zh | en
-    figure_formats: tuple[str, ...] = ("png", "svg")  # + "pdf": ~1.5 s a figure to embed the CJK font
+    figure_formats: tuple[str, ...] = ("png", "svg", "pdf")
 
 
 @dataclass(frozen=True)
@@ -318,6 +320,12 @@ def _resolve(value: str | Path, base: Path) -> Path:
 def _validate(config: StudyConfig) -> None:
     if config.model.n_topics < 2:
         raise StudyConfigError(f"n_topics must be at least 2, got {config.model.n_topics}")
+    if config.weights.region_level not in ("province", "city"):
+        raise StudyConfigError("[weights] region_level must be 'province' or 'city', got "
+                               f"{config.weights.region_level!r}")
+    if config.weights.weight_by not in ("", "n_chars"):
+        raise StudyConfigError("[weights] weight_by must be '' or 'n_chars', got "
+                               f"{config.weights.weight_by!r}")
     if config.weights.period not in _PERIODS:
         raise StudyConfigError(f"period must be one of {_PERIODS}, got {config.weights.period!r}")
     if config.output.language not in ("zh", "en"):

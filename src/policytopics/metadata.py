@@ -166,8 +166,7 @@ _MASKED = re.compile(r"北京时间|上海合作组织|上合组织|中山大学
                      r"|[\u4e00-\u9fff]{0,4}银行[\u4e00-\u9fff]{2,6}?分行|[\u4e00-\u9fff]{2,8}?支行")
 # A place that is only the venue of a meeting or a leader's engagement (在北京举行, 在上海会见)
 # does not say what the story is about: it counts 0.5, so a venue alone never places one.
-_VENUE = re.compile(r"在(?P<place>京|北京|上海|天津|重庆|[\u4e00-\u9fff]{2,3})"
-                    r"(?=[^,。;,；，]{0,14}?(?:举行|开幕|召开|闭幕|举办|出席|会见|揭牌))")
+_VENUE = re.compile(r"在(?P<place>[^,。;,；，、]{1,14}?)(?:举行|开幕|召开|闭幕|举办|出席|会见|揭牌)")
 _VENUE_WEIGHT = 0.5
 # Bulletins of several unrelated items (新闻联播's 国内联播快讯): one local item would
 # otherwise take all the mentions.

@@ -564,10 +564,15 @@ class Study:
 
     def _theme_weights(self, by: str | list[str]) -> pd.DataFrame:
         doc_topics = self.doc_topics()
+        settings = self.config.weights
         key = f"theme_weights:{by}:{id(doc_topics)}"
         if key not in self._memo:  # the bootstrap runs once per table, not once per use
-            self._memo[key] = theme_weights(doc_topics, by, min_docs=self.config.weights.min_docs,
-                                            seed=self.config.model.seed)
+            if settings.region_level == "city":
+                # The "region" groups are cities; a document with no dominant city has none.
+                doc_topics = doc_topics.assign(region=doc_topics["city"])
+            self._memo[key] = theme_weights(doc_topics, by, min_docs=settings.min_docs,
+                                            seed=self.config.model.seed,
+                                            weight_by=settings.weight_by or None)
         return self._memo[key]
 
     def theme_weights_by_region(self) -> pd.DataFrame:
@@ -616,6 +621,7 @@ class Study:
         from .plots import (
             export_figure,
             plot_coverage,
+            plot_regions_over_time,
             plot_theme_panels_over_time,
             plot_theme_weights_by_region,
             plot_theme_weights_over_time,
@@ -641,6 +647,13 @@ class Study:
             paths += export_figure(fig, "theme_panels_over_time", folder)
         else:
             log.warning("no document has a date: skipping theme_weights_over_time")
+        by_region_period = self.theme_weights_by_region_period()
+        if by_region_period["period"].nunique() >= 2:
+            # The most prevalent topic (T1) in the regions with most documents.
+            ax = plot_regions_over_time(by_region_period, topic=1, language=lang)
+            paths += export_figure(ax, "regions_over_time_T1", folder)
+        else:
+            log.info("fewer than two periods with a region: skipping regions_over_time_T1")
         fig = plot_top_words(self.topic_words(), topic_labels=self.topic_labels(), language=lang,
                              n_words=self.config.model.top_n_words)
         paths += export_figure(fig, "top_words", folder)

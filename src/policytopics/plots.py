@@ -262,7 +262,9 @@ def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[
                            ax=None, language: str = "zh"):
     """One topic's weight over time in selected regions (one line per region).
 
-    ``data`` is ``theme_weights(doc_topics, by=["region", "period"])``. Returns the Axes.
+    ``data`` is ``theme_weights(doc_topics, by=["region", "period"])``; ``regions``
+    defaults to the five with most documents. Each line has its 95 % band; sparse cells
+    are hollow markers. Returns the Axes.
     """
     text = _TEXT[language]
     with plot_context():
@@ -277,8 +279,13 @@ def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[
         palette = OKABE_ITO + _EXTRA
         for i, region in enumerate(regions):
             part = frame[frame["region"] == region].sort_values("period")
-            ax.plot(part["period"].map(position), part["weight"], marker="o",
-                    color=palette[i % len(palette)], label=region)
+            x = part["period"].map(position).to_numpy()
+            color = palette[i % len(palette)]
+            ax.fill_between(x, part["ci_low"], part["ci_high"], color=color, alpha=0.12, linewidth=0)
+            ax.plot(x, part["weight"], color=color, label=region)
+            sparse = part["sparse"].to_numpy(dtype=bool)
+            ax.plot(x[~sparse], part["weight"].to_numpy()[~sparse], "o", color=color)
+            ax.plot(x[sparse], part["weight"].to_numpy()[sparse], "o", mfc="white", color=color)
         if yearly:
             ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         else:

@@ -43,7 +43,8 @@ def doc_topics_table(documents: pd.DataFrame, doc_topic: np.ndarray,
     """
     if len(documents) != doc_topic.shape[0]:
         raise ValueError(f"{len(documents)} documents but {doc_topic.shape[0]} topic rows")
-    meta = documents[["doc_id", "title", "date", "date_precision", "region", "city"]].reset_index(drop=True)
+    meta = documents.reindex(columns=["doc_id", "title", "date", "date_precision", "region",
+                                      "city", "n_chars"]).reset_index(drop=True)
     if national_label:
         national = (documents["region_source"] == NATIONAL_SOURCE).to_numpy() & meta["region"].isna()
         meta.loc[national, "region"] = national_label
@@ -55,12 +56,13 @@ def doc_topics_table(documents: pd.DataFrame, doc_topic: np.ndarray,
     long = long.merge(meta, on="doc_id", how="left")
     long["topic_label"] = long["topic"].map(topic_labels)
     columns = ["doc_id", "title", "date", "date_precision", "period", "region", "city",
-               "topic", "topic_label", "weight"]
+               "n_chars", "topic", "topic_label", "weight"]
     return long[columns].sort_values(["doc_id", "topic"], kind="stable").reset_index(drop=True)
 
 
 def theme_weights(doc_topics: pd.DataFrame, by: str | Sequence[str], *, min_docs: int = 2,
-                  n_boot: int = 1000, seed: int = 0, ci: float = 0.95) -> pd.DataFrame:
+                  n_boot: int = 1000, seed: int = 0, ci: float = 0.95,
+                  weight_by: str | None = None) -> pd.DataFrame:
     """Mean topic weight per group with a bootstrap interval over documents.
 
     Parameters
@@ -68,9 +70,14 @@ def theme_weights(doc_topics: pd.DataFrame, by: str | Sequence[str], *, min_docs
     doc_topics
         Output of :func:`doc_topics_table`.
     by
-        ``"region"``, ``"period"``, or both as a list.
+        ``"region"``, ``"city"``, ``"period"``, or several as a list.
     min_docs
         Groups with fewer documents are flagged ``sparse``.
+    weight_by
+        ``None``: every document counts once (the share of a group's *articles* given
+        to a topic). A column such as ``"n_chars"``: documents count in proportion to
+        it (the share of a group's *text*), so a long report outweighs a short notice.
+        The bootstrap resamples documents either way.
 
     Returns
     -------
@@ -82,12 +89,21 @@ def theme_weights(doc_topics: pd.DataFrame, by: str | Sequence[str], *, min_docs
     data = doc_topics.dropna(subset=keys)
     rng = np.random.default_rng(seed)
     rows = []
+    if weight_by is not None and weight_by not in data.columns:
+        raise ValueError(f"weight_by: no column {weight_by!r} in the document-topic table")
     for group, frame in data.groupby(keys + ["topic", "topic_label"], sort=True):
         values = frame["weight"].to_numpy()
         n = len(values)
-        mean = float(values.mean())
+        if weight_by is None:
+            sizes = np.ones(n)
+        else:
+            sizes = frame[weight_by].to_numpy(dtype=float)
+            sizes = sizes if sizes.sum() > 0 else np.ones(n)
+        mean = float(np.average(values, weights=sizes))
         if n > 1:
-            boots = rng.choice(values, size=(n_boot, n), replace=True).mean(axis=1)
+            picks = rng.integers(0, n, size=(n_boot, n))
+            boots = (values[picks] * sizes[picks]).sum(axis=1) / np.maximum(sizes[picks].sum(axis=1),
+                                                                             1e-300)
             low, high = np.quantile(boots, [(1 - ci) / 2, 1 - (1 - ci) / 2])
         else:
             low = high = mean
