@@ -87,3 +87,10 @@ def test_news_roundup_gets_no_region():
 def test_every_place_in_a_venue_phrase_counts_as_venue():
     meeting = extract_region("全国春季农业生产工作会议召开", ["会议今天在河南省漯河市召开,李克强作出批示。"])
     assert meeting.region is None
+
+
+def test_travel_and_event_names_do_not_place_a_story():
+    trip = extract_region("习近平结束国事访问回到北京", ["习近平圆满结束对俄罗斯的国事访问,乘专机回到北京。"])
+    assert trip.region is None
+    forum = extract_region("生态文明贵阳国际论坛年会闭幕", ["论坛发表共识,与会代表交流生态文明建设经验。"])
+    assert forum.region is None

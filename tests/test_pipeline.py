@@ -148,3 +148,27 @@ def test_national_documents_form_their_own_group_unknown_ones_do_not():
     table = doc_topics_table(documents, np.full((3, 2), 0.5), {1: "T1", 2: "T2"}, national_label="全国")
     regions = table.drop_duplicates("doc_id").set_index("doc_id")["region"]
     assert regions["a"] == "山东省" and regions["b"] == "全国" and pd.isna(regions["c"])
+
+
+def test_labels_follow_their_topics_by_top_words(sample_study, tmp_path):
+    template = pd.read_csv(sample_study.config.output.tables_dir / "labels_template.csv",
+                           encoding="utf-8-sig")
+    assert list(template.columns) == ["topic", "label", "top_words"]
+    template["label"] = [f"主题{t}" for t in template["topic"]]
+    # As if written for another run: rows shuffled, topic numbers no longer meaningful.
+    moved = template.sample(frac=1, random_state=1).assign(topic=99)
+    labels = tmp_path / "labels.csv"
+    moved.to_csv(labels, index=False, encoding="utf-8-sig")
+    config = load_study(sample_study.config.root / "study.toml", out=tmp_path,
+                        output__cache_dir=sample_study.config.output.cache_dir, model__labels=labels)
+    study = Study(config, progress=False)
+    assert study.human_labels() == {t: f"主题{t}" for t in template["topic"]}
+
+
+def test_match_topics_recovers_a_permutation_and_leaves_strangers_unmatched():
+    from policytopics.selection import match_topics
+
+    current = {1: ["制造业", "产业链", "企业", "创新"], 2: ["粮食", "农业", "农民", "春耕"],
+               3: ["外交", "会见", "合作", "关系"]}
+    previous = {"b": current[2][::-1], "a": current[1], "x": ["足球", "比赛", "冠军", "球队"]}
+    assert match_topics(previous, current) == {1: ("a", 1.0), 2: ("b", 1.0)}

@@ -7,9 +7,9 @@ overrides from the CLI or notebook parameters.
 Example
 -------
 >>> from policytopics.config import load_study
->>> study = load_study("study.toml", n_topics=12, seed=7)   # doctest: +SKIP
->>> study.model.n_topics
-12
+>>> study = load_study(None, n_topics=12, seed=7)   # None: the nearest study.toml, or defaults
+>>> study.model.n_topics, study.model.seed
+(12, 7)
 """
 
 from __future__ import annotations

@@ -164,9 +164,13 @@ _MASKED = re.compile(r"北京时间|上海合作组织|上合组织|中山大学
                      r"|辽宁舰|辽宁号|(?:沈阳|北京|兰州|济南|南京|广州|成都)军区|北海布伦特"
                      # bank branches: 中国银行黑龙江省分行哈尔滨河松街支行
                      r"|[\u4e00-\u9fff]{0,4}银行[\u4e00-\u9fff]{2,6}?分行|[\u4e00-\u9fff]{2,8}?支行")
-# A place that is only the venue of a meeting or a leader's engagement (在北京举行, 在上海会见)
-# does not say what the story is about: it counts 0.5, so a venue alone never places one.
-_VENUE = re.compile(r"在(?P<place>[^,。;,；，、]{1,14}?)(?:举行|开幕|召开|闭幕|举办|出席|会见|揭牌)")
+# A place that is only where something happens to take place does not say what the story
+# is about: it counts 0.5, so such a mention alone never places a story. Venues of meetings
+# and engagements (在北京举行, 在上海会见), travel (离开北京, 抵达北京) and the host city in
+# an event's name (贵阳国际论坛, 杭州峰会).
+_VENUE = re.compile(r"在(?P<place>[^,。;,；，、]{1,14}?)(?:举行|开幕|召开|闭幕|举办|出席|会见|揭牌)"
+                    r"|(?:离开|抵达|到达|飞抵|返回|回到)(?P<travel>北京)"
+                    r"|(?P<event>[\u4e00-\u9fff]{2,3})(?=(?:国际)?(?:论坛|峰会|博览会|世锦赛|年会))")
 _VENUE_WEIGHT = 0.5
 # Bulletins of several unrelated items (新闻联播's 国内联播快讯): one local item would
 # otherwise take all the mentions.
@@ -226,7 +230,7 @@ def _weighted_mentions(text: str, weight: float) -> list[tuple[Place, float]]:
     """Places named in ``text`` with their weight: ``weight``, or less inside a venue phrase."""
     names, pattern = _gazetteer()
     text = _MASKED.sub("", text)
-    venues = [m.span("place") for m in _VENUE.finditer(text)]
+    venues = [m.span(m.lastgroup) for m in _VENUE.finditer(text)]
     return [(names[m.group(0)],
              min(weight, _VENUE_WEIGHT) if any(a <= m.start() < b for a, b in venues) else weight)
             for m in pattern.finditer(text)]

@@ -315,9 +315,9 @@ class Study:
     Examples
     --------
     >>> study = Study.from_file("study.toml", n_topics=6)   # doctest: +SKIP
-    >>> study.documents()          # cleaning report (cached)
-    >>> study.model()              # fitted TopicModel (cached)
-    >>> study.run()                # tables and figures
+    >>> study.documents()          # cleaning report (cached)  # doctest: +SKIP
+    >>> study.model()              # fitted TopicModel (cached)  # doctest: +SKIP
+    >>> study.run()                # tables and figures  # doctest: +SKIP
     """
 
     def __init__(self, config: StudyConfig, *, progress: bool = True):
@@ -512,7 +512,15 @@ class Study:
         return labels
 
     def human_labels(self) -> dict[int, str]:
-        """Topic labels from the ``labels`` CSV (columns ``topic``, ``label``), if any."""
+        """Topic labels from the ``labels`` CSV, if any.
+
+        Columns ``topic`` and ``label``, and optionally ``top_words`` (space-separated, as
+        in ``labels_template.csv``). With ``top_words`` the labels follow their topics when
+        K or the seed changes: each label goes to the topic of this run that shares most
+        of its top words (one-to-one, at least 30 % shared), whatever its number now.
+        Without it, labels apply by topic number, which is right only for the run the
+        file was written for.
+        """
         path = self.config.model.labels
         if not path:
             return {}
@@ -521,8 +529,36 @@ class Study:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         if not {"topic", "label"} <= set(table.columns):
             raise ValueError(f"{path} needs the columns 'topic' and 'label'")
-        return {int(t): label.strip() for t, label in zip(table["topic"], table["label"])
-                if str(t).strip().isdigit() and label.strip()}
+        table = table[table["label"].str.strip() != ""]
+        if "top_words" not in table.columns or not table["top_words"].str.strip().any():
+            return {int(t): label.strip() for t, label in zip(table["topic"], table["label"])
+                    if str(t).strip().isdigit()}
+        from .selection import match_topics
+
+        words = self.topic_words()
+        n_words = self.config.model.top_n_words
+        current = {int(t): frame.nsmallest(n_words, "rank")["word"].tolist()
+                   for t, frame in words.groupby("topic")}
+        previous = {i: text.split()[:n_words] for i, text in enumerate(table["top_words"])}
+        matches = match_topics(previous, current)
+        labels = {topic: table["label"].iloc[i].strip() for topic, (i, _) in matches.items()}
+        unmatched = sorted(set(table["label"].str.strip()) - set(labels.values()))
+        if unmatched:
+            log.warning("labels with no matching topic in this run (top words changed too much): "
+                        "%s", ", ".join(unmatched))
+        return labels
+
+    def labels_template(self) -> pd.DataFrame:
+        """``topic, label, top_words`` for this run: copy it, fill in ``label``, set ``labels``.
+
+        Labels already known (from the ``labels`` file, matched by top words) are filled in.
+        """
+        words = self.topic_words()
+        n_words = self.config.model.top_n_words
+        known = self.human_labels()
+        rows = [(t, known.get(t, ""), " ".join(frame.nsmallest(n_words, "rank")["word"]))
+                for t, frame in words.groupby("topic")]
+        return pd.DataFrame(rows, columns=["topic", "label", "top_words"])
 
     def topics(self, n_docs: int = 3) -> pd.DataFrame:
         """One row per topic: label, prevalence, top words by probability and by
@@ -604,6 +640,7 @@ class Study:
             "theme_weights_by_region_period": self.theme_weights_by_region_period(),
             "theme_effects": self.theme_effects(),
             "coverage": coverage(doc_topics),
+            "labels_template": self.labels_template(),
         }
         written = {}
         for name, frame in tables.items():
