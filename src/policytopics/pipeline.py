@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import platform
+import re
 import shutil
 import tempfile
 import time
@@ -270,7 +271,9 @@ def _file_fingerprint(paths: Sequence[Path]) -> list:
 
 def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
+    _remove_stale_temporaries(path.parent)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.",
+                                     suffix=".tmp", delete=False) as tmp:
         tmp_path = Path(tmp.name)
     try:
         frame.to_parquet(tmp_path, index=False)
@@ -298,7 +301,43 @@ def _read_cached_parquet(path: Path) -> pd.DataFrame | None:
 def _temporary_sibling(path: Path) -> Path:
     """An empty folder beside ``path`` to build a stage in before renaming it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
+    _remove_stale_temporaries(path.parent)
+    return Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.",
+                                 suffix=".tmp"))
+
+
+_TEMPORARY = re.compile(r"^\..+\.(\d+)\.[^.]+\.tmp$")
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Delete temporaries left in ``folder`` by a run that was killed mid-write.
+
+    Their names carry the writing process's id; those of live processes (another run
+    writing now) are left alone.
+    """
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        match = _TEMPORARY.match(entry.name)
+        if not match or _process_alive(int(match.group(1))):
+            continue
+        log.info("removing %s, left by an interrupted run", entry)
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would terminate it there: keep everything
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
 
 
 def _replace_folder(tmp: Path, path: Path) -> None:
