@@ -261,12 +261,19 @@ def _file_fingerprint(paths: Sequence[Path]) -> list:
         folder = Path(path)
         files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else [folder]
         for file in files:
-            digest = hashlib.sha256()
-            with open(file, "rb") as fh:
-                for block in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(block)
-            prints.append([file.name, digest.hexdigest()])
+            stat = file.stat()
+            prints.append([file.name, _content_hash(str(file.resolve()), stat.st_size, stat.st_mtime_ns)])
     return prints
+
+
+@functools.lru_cache(maxsize=4096)
+def _content_hash(path: str, size: int, mtime_ns: int) -> str:
+    """SHA-256 of a file, computed once per path, size and modification time."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:

@@ -87,29 +87,54 @@ def theme_weights(doc_topics: pd.DataFrame, by: str | Sequence[str], *, min_docs
     """
     keys = [by] if isinstance(by, str) else list(by)
     data = doc_topics.dropna(subset=keys)
-    rng = np.random.default_rng(seed)
-    rows = []
+    columns = keys + ["topic", "topic_label", "weight", "ci_low", "ci_high", "n_docs", "sparse"]
     if weight_by is not None and weight_by not in data.columns:
         raise ValueError(f"weight_by: no column {weight_by!r} in the document-topic table")
-    for group, frame in data.groupby(keys + ["topic", "topic_label"], sort=True):
-        values = frame["weight"].to_numpy()
+    if data.empty:
+        return pd.DataFrame(columns=columns)
+    rng = np.random.default_rng(seed)
+    labels = data.drop_duplicates("topic").set_index("topic")["topic_label"]
+    # One row per document, one column per topic: every topic is resampled together.
+    wide = data.set_index(keys + ["doc_id", "topic"])["weight"].unstack("topic").sort_index()
+    topics = list(wide.columns)
+    sizes_by_doc = (data.drop_duplicates("doc_id").set_index("doc_id")[weight_by].astype(float)
+                    if weight_by is not None else None)
+    rows = []
+    for group, frame in wide.groupby(level=keys, sort=True):
+        group = group if isinstance(group, tuple) else (group,)
+        values = frame.to_numpy(dtype=float)
         n = len(values)
-        if weight_by is None:
-            sizes = np.ones(n)
-        else:
-            sizes = frame[weight_by].to_numpy(dtype=float)
-            sizes = sizes if sizes.sum() > 0 else np.ones(n)
-        mean = float(np.average(values, weights=sizes))
+        sizes = np.ones(n)
+        if sizes_by_doc is not None:
+            sizes = sizes_by_doc.reindex(frame.index.get_level_values("doc_id")).to_numpy()
+            sizes = sizes if np.nansum(sizes) > 0 else np.ones(n)
+        mean = np.average(values, axis=0, weights=sizes)
+        low = high = mean
         if n > 1:
-            picks = rng.integers(0, n, size=(n_boot, n))
-            boots = (values[picks] * sizes[picks]).sum(axis=1) / np.maximum(sizes[picks].sum(axis=1),
-                                                                             1e-300)
-            low, high = np.quantile(boots, [(1 - ci) / 2, 1 - (1 - ci) / 2])
-        else:
-            low = high = mean
-        rows.append((*group, mean, float(low), float(high), n, n < min_docs))
-    columns = keys + ["topic", "topic_label", "weight", "ci_low", "ci_high", "n_docs", "sparse"]
+            boots = _bootstrap_means(values, sizes, n_boot, rng)
+            low, high = np.quantile(boots, [(1 - ci) / 2, 1 - (1 - ci) / 2], axis=0)
+        for j, topic in enumerate(topics):
+            rows.append((*group, topic, labels[topic], float(mean[j]), float(low[j]),
+                         float(high[j]), n, n < min_docs))
     return pd.DataFrame(rows, columns=columns)
+
+
+def _bootstrap_means(values: np.ndarray, sizes: np.ndarray, n_boot: int,
+                     rng: np.random.Generator) -> np.ndarray:
+    """``n_boot`` (size-weighted) means of documents resampled with replacement.
+
+    A resample is a vector of multinomial counts per document, so all topics of a
+    resample share it and each batch of resamples is one matrix product. Batches keep
+    memory near 40 MB whatever the group's size.
+    """
+    n = len(values)
+    batch = max(1, min(n_boot, 5_000_000 // n))
+    out = []
+    for start in range(0, n_boot, batch):
+        counts = rng.multinomial(n, np.full(n, 1 / n), size=min(batch, n_boot - start))
+        weights = counts * sizes
+        out.append((weights @ values) / np.maximum(weights.sum(axis=1, keepdims=True), 1e-300))
+    return np.vstack(out)
 
 
 def theme_effects(doc_topics: pd.DataFrame, *, min_docs: int = 2, ci: float = 0.95) -> pd.DataFrame:
