@@ -69,3 +69,15 @@ def test_document_with_no_known_word_gets_a_uniform_row():
     model.fit([*TEXTS, []])
     np.testing.assert_allclose(model.doc_topic_[-1], np.full(3, 1 / 3))
     assert not np.allclose(model.doc_topic_[0], 1 / 3)
+
+
+def test_progress_bar_does_not_change_the_fit():
+    from policytopics.model import build_dictionary
+
+    config = ModelConfig(n_topics=3, seed=1, passes=4, no_below=1, no_above=0.9)
+    dictionary = build_dictionary(TEXTS, config)
+    corpus = [dictionary.doc2bow(t) for t in TEXTS]
+    quiet = TopicModel(config).fit_corpus(corpus, dictionary)
+    shown = TopicModel(config).fit_corpus(corpus, dictionary, progress=True)
+    np.testing.assert_array_equal(shown.doc_topic_, quiet.doc_topic_)
+    assert shown.lda_.callbacks is None

@@ -34,6 +34,30 @@ def build_dictionary(token_lists, config: ModelConfig):
     return dictionary
 
 
+def _pass_progress_class():
+    from gensim.models.callbacks import Metric
+
+    class PassProgress(Metric):
+        """A gensim callback "metric" that only advances a progress bar after each pass."""
+
+        logger = None
+        title = "pass"
+
+        def __init__(self, bar):
+            self.bar = bar
+
+        def get_value(self, **kwargs):
+            self.bar.update()
+            return 0.0
+
+    return PassProgress
+
+
+def _pass_progress(bar):
+    """The callback, its class made on first use (gensim is imported lazily)."""
+    return _pass_progress_class()(bar)
+
+
 class TopicModel:
     """LDA over token lists.
 
@@ -64,7 +88,7 @@ class TopicModel:
         dictionary = build_dictionary(token_lists, self.config)
         return self.fit_corpus([dictionary.doc2bow(tokens) for tokens in token_lists], dictionary)
 
-    def fit_corpus(self, corpus, dictionary) -> TopicModel:
+    def fit_corpus(self, corpus, dictionary, *, progress: bool = False) -> TopicModel:
         """Fit LDA on a bag-of-words corpus that may stream from disk.
 
         Parameters
@@ -75,8 +99,12 @@ class TopicModel:
             grow with the number of documents, beyond the document-topic matrix).
         dictionary
             The gensim ``Dictionary`` the word ids refer to (see :func:`build_dictionary`).
+        progress
+            Show a progress bar of the passes (single-process ``LdaModel`` only); it does
+            not change the fit.
         """
         from gensim.models import LdaModel, LdaMulticore
+        from tqdm.auto import tqdm
 
         cfg = self.config
         if len(dictionary) == 0:
@@ -93,7 +121,11 @@ class TopicModel:
             alpha = "symmetric" if cfg.alpha == "auto" else cfg.alpha
             self.lda_ = LdaMulticore(workers=cfg.workers, alpha=alpha, **options)
         else:
-            self.lda_ = LdaModel(alpha=cfg.alpha, **options)
+            with tqdm(total=cfg.passes, desc="LDA", unit="pass", disable=not progress,
+                      leave=False) as bar:
+                callbacks = [_pass_progress(bar)] if progress else None
+                self.lda_ = LdaModel(alpha=cfg.alpha, callbacks=callbacks, **options)
+            self.lda_.callbacks = None  # not saved with the model
         raw = self._doc_topic_matrix(corpus)
         self.order_ = np.argsort(-raw.mean(axis=0), kind="stable")
         self.doc_topic_ = raw[:, self.order_]

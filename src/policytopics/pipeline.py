@@ -66,7 +66,8 @@ def ingest(paths: Sequence[str | Path] | str | Path, config: StudyConfig | None 
     rows = []
     seen_text: dict[str, str] = {}
     documents = iter_documents(paths, config.corpus, limit=limit)
-    bar = tqdm(desc="ingest", unit="doc", disable=not progress, leave=False)
+    # The total is known only with a limit (a compressed table is not counted in advance).
+    bar = tqdm(desc="ingest", unit="doc", total=limit or None, disable=not progress, leave=False)
     for row in _document_rows(documents, config, overrides):
         if row["status"] == "kept":
             digest = hashlib.sha1(row["text"].encode("utf-8")).hexdigest()
@@ -538,7 +539,8 @@ class Study:
 
         def build():
             dictionary, corpus = self.corpus()
-            return TopicModel(self.config.model).fit_corpus(corpus, dictionary)
+            return TopicModel(self.config.model).fit_corpus(corpus, dictionary,
+                                                            progress=self.progress)
 
         return self._stage("model", self.model_key(), build, reader=read, writer=write)
 
