@@ -94,3 +94,10 @@ def test_travel_and_event_names_do_not_place_a_story():
     assert trip.region is None
     forum = extract_region("生态文明贵阳国际论坛年会闭幕", ["论坛发表共识,与会代表交流生态文明建设经验。"])
     assert forum.region is None
+
+
+def test_counties_find_the_city_but_never_place_a_story_alone():
+    county = extract_region("竹山:人人争当星级文明户", ["湖北竹山县开展文明户评选。", "竹山县各村踊跃参与。"])
+    assert (county.region, county.city) == ("湖北省", "十堰市")
+    national = extract_region("全国春耕备耕有序推进", ["各地抓紧春耕。", "在宁津县,农民忙着播种。"])
+    assert national.region is None and national.source == "no place named"

@@ -221,6 +221,37 @@ def _gazetteer() -> tuple[dict[str, Place], re.Pattern]:
     return names, re.compile("|".join(map(re.escape, ordered)))
 
 
+@lru_cache(maxsize=1)
+def _counties() -> tuple[dict[str, Place], re.Pattern]:
+    """County names (``…县``, ``…旗``) → their province and prefecture city, from cpca.
+
+    Only full names of at least three characters that are unique across the country
+    (竹山县, 巴林右旗): a short or repeated name would place stories by accident.
+    """
+    path = importlib_metadata.distribution("cpca").locate_file("cpca/resources/adcodes.csv")
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    by_code = {r["adcode"][:6]: r["name"] for r in rows}
+    seen = Counter(r["name"] for r in rows)
+    known, _ = _gazetteer()
+    names: dict[str, Place] = {}
+    for row in rows:
+        code, name = row["adcode"][:6], row["name"]
+        if (code[4:] == "00" or not name.endswith(("县", "旗")) or len(name) < 3
+                or seen[name] > 1 or name in known):
+            continue
+        province = by_code.get(code[:2] + "0000")
+        if province:
+            names[name] = Place(province, by_code.get(code[:4] + "00"))
+    ordered = sorted(names, key=len, reverse=True)
+    return names, re.compile("|".join(map(re.escape, ordered)))
+
+
+def county_mentions(text: str) -> list[Place]:
+    """Counties named in ``text`` (after masking), as places with their prefecture city."""
+    names, pattern = _counties()
+    return [names[m.group(0)] for m in pattern.finditer(_MASKED.sub("", text))]
+
+
 def place_mentions(text: str) -> list[Place]:
     """Places named in ``text`` (leftmost-longest), after masking non-locating phrases."""
     return [place for place, _ in _weighted_mentions(text, 1.0)]
@@ -249,7 +280,9 @@ def extract_region(title: str | None, body_lines: list[str], *, min_share: float
     Not counted: places inside names that do not locate the story (北京时间, 辽宁舰,
     成都军区, bank branches …). Counted only 0.5: a place that is just the venue of a
     meeting (``在北京举行``). A bulletin of several items (title ``国内联播快讯``) gets
-    no region.
+    no region. Counties (竹山县 → 湖北省 十堰市) find the city and support a province
+    that is named anyway, but never place a story on their own: national stories often
+    give one county as an example.
     """
     if title and _ROUNDUP_TITLE.search(title):
         return RegionResult(None, None, "news roundup: several unrelated items")
@@ -258,13 +291,20 @@ def extract_region(title: str | None, body_lines: list[str], *, min_share: float
     parts = ([(title, 3.0)] if title else []) + [
         (line, 2.0 if i == 0 else 1.0) for i, line in enumerate(body_lines)
     ]
+    county_scores: Counter = Counter()
     for text, weight in parts:
         for place, counted in _weighted_mentions(text, weight):
             scores[place.province] += counted
             if place.city:
                 city_scores[(place.province, place.city)] += counted
+        for place in county_mentions(text):
+            county_scores[place.province] += weight
+            if place.city:
+                city_scores[(place.province, place.city)] += weight
     if not scores:
         return RegionResult(None, None, "no place named")
+    for province_named in list(scores):  # counties only back up provinces named anyway
+        scores[province_named] += county_scores[province_named]
     total = sum(scores.values())
     province, best = scores.most_common(1)[0]
     named = ", ".join(p for p, _ in scores.most_common(4))
