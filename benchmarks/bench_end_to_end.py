@@ -50,6 +50,8 @@ from importlib import metadata
 from itertools import islice
 from pathlib import Path
 
+from _markdown import markdown_table
+
 REPO = Path(__file__).resolve().parents[1]
 XWLB = REPO.parent / "shared" / "corpora" / "xwlb.jsonl.gz"
 RESULTS = REPO / "benchmarks" / "results.md"
@@ -347,8 +349,7 @@ def npmi(topics_by_run: dict[str, list[list[str]]], texts: list[list[str]]) -> d
 # --- the report -------------------------------------------------------------------------
 
 def table(header: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+    return markdown_table(header, rows, left=range(len(header))).splitlines()
 
 
 def cpu_model() -> str:

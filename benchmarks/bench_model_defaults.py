@@ -55,6 +55,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import _markdown
+
 REPO = Path(__file__).resolve().parents[1]
 XWLB = REPO.parent / "shared" / "corpora" / "xwlb.jsonl.gz"
 CACHE = Path(tempfile.gettempdir()) / "policytopics-bench-cache"  # shared with bench_tomotopy
@@ -175,10 +177,7 @@ def plain_table(rows: list[list[str]]) -> str:
 
 
 def markdown_table(rows: list[list[str]]) -> str:
-    align = ["---" if i in (0, 1, len(HEADER) - 1) else "---:" for i in range(len(HEADER))]
-    lines = ["| " + " | ".join(HEADER) + " |", "|" + "|".join(align) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
+    return _markdown.markdown_table(HEADER, rows, left=(0, 1, len(HEADER) - 1))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,6 +32,8 @@ import warnings
 from dataclasses import replace
 from pathlib import Path
 
+import _markdown
+
 REPO = Path(__file__).resolve().parents[1]
 XWLB = REPO.parent / "shared" / "corpora" / "xwlb.jsonl.gz"
 CACHE = Path(tempfile.gettempdir()) / "policytopics-bench-cache"
@@ -152,10 +154,7 @@ def plain_table(rows: list[list[str]]) -> str:
 
 
 def markdown_table(rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(HEADER) + " |",
-             "|" + "|".join(["---"] + ["---:"] * (len(HEADER) - 1)) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
+    return _markdown.markdown_table(HEADER, rows)
 
 
 def main(argv: list[str] | None = None) -> int:
