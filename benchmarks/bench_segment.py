@@ -6,9 +6,13 @@ copied into the repository) and prints characters per second and ratios for
 1. ``jieba.lcut`` with jieba's global tokenizer, nothing else (the naive reference;
    its dictionary is loaded before the clock starts);
 2. the project's default path: ``Segmenter`` (rjieba, user dictionary, stopwords,
-   filters) with ``tokenize_many(workers=2)``, timed end to end including building the
-   segmenter and starting the worker processes;
-3. ``Study(...).tokens()`` in a fresh ``Study`` after a first run has filled the cache.
+   filters) with ``tokenize_many`` and the study's ``[compute] workers`` (0 = auto: in
+   process below 20,000 documents), timed end to end including building the segmenter;
+   then the same with ``--workers`` processes (default 2, worker start-up included) and
+   in one process;
+3. the floor: ``rjieba.cut`` alone on every text (no user dictionary, no filters), which
+   no path through jieba's algorithm can beat on one core;
+4. ``Study(...).tokens()`` in a fresh ``Study`` after a first run has filled the cache.
 
 It also checks that the default path gives the same tokens as the jieba backend with the
 same settings (``--no-check`` skips that slow step).
@@ -77,14 +81,23 @@ def main(argv: list[str] | None = None) -> int:
     study_segment = load_study(REPO / "study.toml").segment
     config = replace(study_segment, backend="rjieba")
 
+    auto = load_study(REPO / "study.toml").compute.workers
+
     def default_path():
-        return Segmenter(config).tokenize_many(texts, workers=args.workers, progress=False)
+        return Segmenter(config).tokenize_many(texts, workers=auto, progress=False)
 
     tokens, default_seconds = timed(default_path)
-    report(f"default path (rjieba, workers={args.workers})", default_seconds, plain_seconds)
+    report(f"default path (rjieba, [compute] workers={auto})", default_seconds, plain_seconds)
+    _, parallel = timed(lambda: Segmenter(config).tokenize_many(texts, workers=args.workers,
+                                                                progress=False))
+    report(f"rjieba, workers={args.workers}", parallel, plain_seconds)
     _, one_process = timed(lambda: Segmenter(config).tokenize_many(texts, workers=1,
                                                                    progress=False))
     report("rjieba, workers=1", one_process, plain_seconds)
+    import rjieba
+
+    _, floor = timed(lambda: [rjieba.cut(text) for text in texts])
+    report("floor: rjieba.cut alone (no dictionary, no filters)", floor, plain_seconds)
 
     if not args.no_check:
         reference, jieba_seconds = timed(lambda: Segmenter(replace(config, backend="jieba"))

@@ -430,6 +430,39 @@ def load_spam_phrases(path: str | None) -> tuple[str, ...]:
     return tuple(sorted(phrases, key=len, reverse=True))
 
 
+def literal_union(words) -> re.Pattern:
+    """One regex matching any of ``words``, the longest where several start at a place.
+
+    Built as a trie (``北京(?:市)?`` rather than ``北京市|北京``): Python's regex engine
+    tries the branches of a plain alternation one by one at every position, which is
+    slow with a gazetteer's thousands of names.
+
+    >>> literal_union(["北京", "北京市", "北海"]).findall("北京市和北海")
+    ['北京市', '北海']
+    """
+    trie: dict = {}
+    for word in words:
+        if not word:
+            continue
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    if not trie:
+        return re.compile(r"(?!)")  # matches nothing
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a word may end here: try the longer ones first (greedy ?)
+            return ("(?:" + body + ")?") if len(branches) > 1 or len(body) > 1 else body + "?"
+        return body
+
+    return re.compile(emit(trie))
+
+
 def spam_hits(line: str, phrases: tuple[str, ...]) -> list[str]:
     """Spam phrases found in ``line`` (case-insensitive)."""
     lowered = line.lower()
@@ -440,7 +473,7 @@ def spam_hits(line: str, phrases: tuple[str, ...]) -> list[str]:
 
 @lru_cache(maxsize=8)
 def _any_phrase(phrases: tuple[str, ...]) -> re.Pattern:
-    return re.compile("|".join(map(re.escape, phrases)))
+    return literal_union(phrases)
 
 
 def is_joined_titles(line: str) -> bool:
@@ -694,8 +727,34 @@ def _shingle_hashes(text: str, size: int = 5):
     return np.unique((hashes ^ (hashes >> np.uint64(32))) & np.uint64(0xFFFFFFFF))
 
 
+@lru_cache(maxsize=4)
+def _minhash_template(num_perm: int, seed: int):
+    from datasketch import MinHash
+
+    return MinHash(num_perm=num_perm, seed=seed)  # drawing the permutations is costly: once
+
+
+def minhash_signature(text: str, num_perm: int = 128, seed: int = 1):
+    """MinHash hash values of ``text``'s character 5-shingles, or ``None`` if it has none.
+
+    Computed where the text is cleaned (worker processes), so that
+    :func:`find_near_duplicates` only has to index them.
+    """
+    from datasketch import MinHash
+
+    shingles = _shingle_hashes(text)
+    if not len(shingles):
+        return None
+    template = _minhash_template(num_perm, seed)
+    # The shingles are hashed already: the hash function passes them through.
+    signature = MinHash(num_perm=num_perm, seed=seed, hashfunc=int, scheme=template.scheme,
+                        permutations=template.permutations)
+    signature.update_batch(shingles.tolist())
+    return signature.hashvalues
+
+
 def find_near_duplicates(doc_ids, texts, threshold: float = 0.8, num_perm: int = 128,
-                         seed: int = 1) -> dict[str, str]:
+                         seed: int = 1, signatures=None) -> dict[str, str]:
     """Map each near-duplicate document to the first document it repeats.
 
     MinHash over character 5-shingles (spaces and punctuation ignored) with an LSH
@@ -707,6 +766,9 @@ def find_near_duplicates(doc_ids, texts, threshold: float = 0.8, num_perm: int =
     ----------
     doc_ids, texts
         Parallel iterables; ``texts`` are cleaned texts (furniture already removed).
+    signatures
+        Optional parallel iterable of :func:`minhash_signature` values (with the same
+        ``num_perm`` and ``seed``) computed beforehand; ``texts`` are then not read.
 
     Returns
     -------
@@ -719,26 +781,24 @@ def find_near_duplicates(doc_ids, texts, threshold: float = 0.8, num_perm: int =
     >>> find_near_duplicates(["a", "b", "c"], [text, "相关阅读\\n" + text, "另一篇完全不同的文章内容。"])
     {'b': 'a'}
     """
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import LeanMinHash, MinHashLSH
 
     # The index only proposes candidates; each is checked against ``threshold`` below.
     # Its default balance misses 60 % of pairs exactly at the threshold, so weight it
     # towards recall: 95 % of pairs at the threshold are found, at the price of checking
     # a few more candidates.
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=(0.05, 0.95))
-    # Drawing the permutations is costly: draw them once and share them.
-    template = MinHash(num_perm=num_perm, seed=seed)
-    kept: dict[str, MinHash] = {}
+    kept: dict[str, LeanMinHash] = {}
     order: dict[str, int] = {}
     duplicates: dict[str, str] = {}
-    for doc_id, text in zip(doc_ids, texts):
-        shingles = _shingle_hashes(text)
-        if not len(shingles):
+    scheme = _minhash_template(num_perm, seed).scheme
+    if signatures is None:
+        signatures = (minhash_signature(text, num_perm, seed) for text in texts)
+    for doc_id, values in zip(doc_ids, signatures):
+        if values is None:
             continue
-        # The shingles are hashed already: the hash function passes them through.
-        signature = MinHash(num_perm=num_perm, seed=seed, hashfunc=int, scheme=template.scheme,
-                            permutations=template.permutations)
-        signature.update_batch(shingles.tolist())
+        # A lean MinHash from the values: no permutations to draw.
+        signature = LeanMinHash(seed=seed, hashvalues=values, scheme=scheme)
         matches = [m for m in lsh.query(signature) if kept[m].jaccard(signature) >= threshold]
         if matches:
             # The earliest kept document, whatever order the index returns them in.

@@ -97,10 +97,10 @@ class ModelConfig:
 
     n_topics: int = 4
     seed: int = 42
-    passes: int = 20
-    iterations: int = 400
-    no_below: int = 1
-    no_above: float = 0.9
+    passes: int = 5
+    iterations: int = 50
+    no_below: int = 0  # 0 = auto: 0.2 % of the documents, from 1 up to 20 (model.pruning)
+    no_above: float = 0.0  # 0 = auto: 0.3, or 0.9 under 100 documents
     keep_n: int = 50000
     alpha: str | float = "symmetric"
     eta: str | float = "symmetric"
@@ -330,8 +330,10 @@ def _validate(config: StudyConfig) -> None:
         raise StudyConfigError(f"period must be one of {_PERIODS}, got {config.weights.period!r}")
     if config.output.language not in ("zh", "en"):
         raise StudyConfigError(f"language must be 'zh' or 'en', got {config.output.language!r}")
-    if not 0 < config.model.no_above <= 1:
-        raise StudyConfigError("no_above must be in (0, 1]")
+    if not 0 <= config.model.no_above <= 1:
+        raise StudyConfigError("no_above must be in (0, 1] (or 0 for auto)")
+    if config.model.no_below < 0:
+        raise StudyConfigError("no_below must be 0 (auto) or more")
 
 
 def _jsonable(value: Any) -> Any:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata as importlib_metadata
 
+from .clean import literal_union
+
 # --- dates -----------------------------------------------------------------------------
 
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
@@ -218,7 +220,7 @@ def _gazetteer() -> tuple[dict[str, Place], re.Pattern]:
                 if len(form) >= 2 and form not in names and (form == name or form not in _AMBIGUOUS_SHORT):
                     names[form] = Place(province, name)
     ordered = sorted(names, key=len, reverse=True)
-    return names, re.compile("|".join(map(re.escape, ordered)))
+    return names, literal_union(ordered)
 
 
 @lru_cache(maxsize=1)
@@ -243,7 +245,7 @@ def _counties() -> tuple[dict[str, Place], re.Pattern]:
         if province:
             names[name] = Place(province, by_code.get(code[:4] + "00"))
     ordered = sorted(names, key=len, reverse=True)
-    return names, re.compile("|".join(map(re.escape, ordered)))
+    return names, literal_union(ordered)
 
 
 def county_mentions(text: str) -> list[Place]:

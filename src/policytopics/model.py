@@ -21,16 +21,40 @@ from .config import ModelConfig
 _INFERENCE_CHUNK = 2000
 
 
+#: ``no_below = 0`` (auto) keeps words in at least this share of documents, within the
+#: bounds below: 20 documents at 10,000, where it was measured (benchmarks/README.md).
+AUTO_NO_BELOW_SHARE = 0.002
+AUTO_NO_BELOW_MAX = 20
+#: ``no_above = 0`` (auto) drops words in more than 30 % of the documents (measured at
+#: 10,000 documents), or 90 % for corpora under 100 documents, where 30 % is two or
+#: three documents and no evidence of boilerplate.
+AUTO_NO_ABOVE, AUTO_NO_ABOVE_SMALL, AUTO_NO_ABOVE_MIN_DOCS = 0.3, 0.9, 100
+
+
+def pruning(config: ModelConfig, n_docs: int) -> tuple[int, float]:
+    """``(no_below, no_above)`` in effect for a corpus of ``n_docs`` documents (auto resolved).
+
+    >>> from policytopics.config import ModelConfig
+    >>> [pruning(ModelConfig(no_below=0, no_above=0), n) for n in (5, 1_000, 10_000, 74_000)]
+    [(1, 0.9), (2, 0.3), (20, 0.3), (20, 0.3)]
+    """
+    no_below = config.no_below or min(AUTO_NO_BELOW_MAX, max(1, round(AUTO_NO_BELOW_SHARE * n_docs)))
+    no_above = config.no_above or (AUTO_NO_ABOVE if n_docs >= AUTO_NO_ABOVE_MIN_DOCS
+                                   else AUTO_NO_ABOVE_SMALL)
+    return no_below, no_above
+
+
 def build_dictionary(token_lists, config: ModelConfig):
     """The pruned gensim ``Dictionary`` of a corpus (``no_below``, ``no_above``, ``keep_n``).
 
-    ``token_lists`` is read once, so it may be a stream.
+    ``token_lists`` is read once, so it may be a stream. Auto pruning (``0``) is resolved
+    for the corpus's number of documents (:func:`pruning`).
     """
     from gensim.corpora import Dictionary
 
     dictionary = Dictionary(token_lists)
-    dictionary.filter_extremes(no_below=config.no_below, no_above=config.no_above,
-                               keep_n=config.keep_n)
+    no_below, no_above = pruning(config, dictionary.num_docs)
+    dictionary.filter_extremes(no_below=no_below, no_above=no_above, keep_n=config.keep_n)
     return dictionary
 
 

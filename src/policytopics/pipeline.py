@@ -28,7 +28,14 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .clean import CleanedText, cjk_count, cjk_ratio, clean_text, find_near_duplicates
+from .clean import (
+    CleanedText,
+    cjk_count,
+    cjk_ratio,
+    clean_text,
+    find_near_duplicates,
+    minhash_signature,
+)
 from .config import CleanConfig, CorpusConfig, StudyConfig, load_study
 from .ingest import RawDocument, iter_documents
 from .metadata import extract_date, extract_region, parse_date_value
@@ -68,7 +75,9 @@ def ingest(paths: Sequence[str | Path] | str | Path, config: StudyConfig | None 
     documents = iter_documents(paths, config.corpus, limit=limit)
     # The total is known only with a limit (a compressed table is not counted in advance).
     bar = tqdm(desc="ingest", unit="doc", total=limit or None, disable=not progress, leave=False)
+    signatures = []
     for row in _document_rows(documents, config, overrides):
+        signatures.append(row.pop("_minhash", None))
         if row["status"] == "kept":
             digest = hashlib.sha1(row["text"].encode("utf-8")).hexdigest()
             if digest in seen_text:
@@ -84,7 +93,8 @@ def ingest(paths: Sequence[str | Path] | str | Path, config: StudyConfig | None 
         # Row positions as ids: doc_ids may repeat across folders.
         kept_positions = [i for i, row in enumerate(rows) if row["status"] == "kept"]
         near = find_near_duplicates(kept_positions, [rows[i]["text"] for i in kept_positions],
-                                    threshold=threshold)
+                                    threshold=threshold,
+                                    signatures=[signatures[i] for i in kept_positions])
         for position, first in near.items():
             rows[position].update(status="duplicate",
                                   reason=f"near-duplicate text (MinHash Jaccard >= {threshold})",
@@ -109,7 +119,7 @@ def _document_rows(documents: Iterator[RawDocument], config: StudyConfig,
     documents = chain(head, documents)
     if workers == 1 and not compute.scheduler:
         for raw in documents:
-            yield document_row(raw, config.clean, overrides)
+            yield _signed_row(raw, config.clean, overrides)
         return
     for chunk_rows in map_chunks(_document_rows_chunk, _with_overrides(documents, overrides),
                                  (config.clean,), workers=workers, chunk_size=compute.chunk_size,
@@ -126,7 +136,16 @@ def _with_overrides(documents: Iterator[RawDocument], overrides: dict[str, dict[
 
 def _document_rows_chunk(chunk: list[tuple[RawDocument, dict]], clean: CleanConfig) -> list[dict]:
     """Worker side of :func:`ingest`: report rows of a chunk of documents."""
-    return [document_row(raw, clean, overrides) for raw, overrides in chunk]
+    return [_signed_row(raw, clean, overrides) for raw, overrides in chunk]
+
+
+def _signed_row(raw: RawDocument, clean: CleanConfig, overrides) -> dict:
+    """:func:`document_row`, plus the MinHash signature of a kept text under ``_minhash``
+    (computed here, in the worker, for the near-duplicate search)."""
+    row = document_row(raw, clean, overrides)
+    if row["status"] == "kept" and clean.near_duplicate_threshold:
+        row["_minhash"] = minhash_signature(row["text"])
+    return row
 
 
 def document_row(raw: RawDocument, clean: CleanConfig,
