@@ -60,19 +60,11 @@ def npmi_and_diversity(topics: list[list[str]], token_lists, dictionary) -> tupl
 
 def fit_gensim(token_lists, config) -> dict:
     """Fit the study's model stage; time the whole fit and, separately, two of its parts."""
-    from gensim.corpora import Dictionary
-
-    from policytopics.model import TopicModel
+    from policytopics.model import TopicModel, build_dictionary
 
     model, wall, cpu = timed(TopicModel(config).fit, token_lists)
-
-    def build_dictionary():  # the first step of TopicModel.fit, repeated to time it alone
-        dictionary = Dictionary(token_lists)
-        dictionary.filter_extremes(no_below=config.no_below, no_above=config.no_above,
-                                   keep_n=config.keep_n)
-        return dictionary
-
-    _, dictionary_wall, _ = timed(build_dictionary)
+    # The first step of TopicModel.fit, repeated to time it alone.
+    _, dictionary_wall, _ = timed(build_dictionary, token_lists, config)
     # transform = doc2bow + the document-topic inference that ends TopicModel.fit.
     _, doc_topic_wall, _ = timed(model.transform, token_lists)
     words = model.topic_words(TOP_N)
@@ -186,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     import gensim
 
     from policytopics import Study
+    from policytopics.model import pruning
     from policytopics.segment import available_cpus
 
     if not args.corpus.is_file():
@@ -215,8 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     docs = [[w for w in tokens if w in dictionary.token2id] for tokens in token_lists]
     docs = [d for d in docs if d]
     priors = tomotopy_priors(config, args.topics, args.tp_priors)
-    print(f"vocabulary: {len(dictionary):,} words after filter_extremes(no_below={config.no_below}, "
-          f"no_above={config.no_above}, keep_n={config.keep_n}); tomotopy gets "
+    no_below, no_above = pruning(config, len(token_lists))
+    print(f"vocabulary: {len(dictionary):,} words after filter_extremes(no_below={no_below}, "
+          f"no_above={no_above}, keep_n={config.keep_n}); tomotopy gets "
           f"{len(docs):,} non-empty documents, {sum(map(len, docs)):,} tokens")
     print(f"gensim LdaModel: K={args.topics}, passes={config.passes}, iterations={config.iterations}, "
           f"chunksize={config.chunksize}, alpha={config.alpha}, eta={config.eta}, seed={config.seed}")
