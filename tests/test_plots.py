@@ -86,6 +86,7 @@ def test_pdf_export_embeds_the_cjk_font(sample_study, tmp_path):
     (path,) = export_figure(fig, "top_words", tmp_path, formats=("pdf",))
     data = path.read_bytes()
     assert data.startswith(b"%PDF") and b"NotoSansCJK" in data
+    assert b"/ToUnicode" in data  # the Chinese text stays searchable
 
 
 def test_figure_drawn_after_the_context_closes_keeps_the_cjk_font():
