@@ -33,8 +33,8 @@ from policytopics.plots import export_figure, plot_context, plot_regions_over_ti
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"
 EXAMPLES = REPO / "figures" / "examples"
-#: Words that mark the manufacturing / industrial-upgrading themes in a topic's top words.
-MANUFACTURING = ("制造业", "新质生产力", "产业链", "工业", "智能制造", "先进制造业")
+#: Words that mark the manufacturing / industrial-upgrading themes among a topic's top 30.
+MANUFACTURING = ("制造业", "新质生产力", "智能制造", "先进制造业", "工业")
 
 
 def study_for(name: str, corpus: Path, topics: int, limit: int, tables: Path, cache: Path,
@@ -90,16 +90,18 @@ def markdown(frame: pd.DataFrame) -> str:
 def xwlb_example(study: Study) -> tuple[list[str], list[int], pd.DataFrame]:
     """The manufacturing-related topics by year, and the yearly share of stories naming
     新质生产力 and 制造业 (a direct count, to read the topics against)."""
+    import matplotlib.pyplot as plt
+
     from policytopics.plots import plot_theme_weights_over_time
 
-    words = top_words(study, 10)
+    words = top_words(study, 30)
     chosen = [t for t, w in words.items() if any(m in w for m in MANUFACTURING)]
     by_period = study.theme_weights_by_period()
+    formats = study.config.output.figure_formats
     paths = []
     if chosen:
         ax = plot_theme_weights_over_time(by_period, topics=chosen)
-        paths += export_figure(ax, "manufacturing_topics_by_year", EXAMPLES / "xwlb",
-                               formats=study.config.output.figure_formats)
+        paths += export_figure(ax, "manufacturing_topics_by_year", EXAMPLES / "xwlb", formats=formats)
     kept = study.kept_documents()
     years = kept["date"].str[:4]
     terms = pd.DataFrame({"year": years,
@@ -107,6 +109,16 @@ def xwlb_example(study: Study) -> tuple[list[str], list[int], pd.DataFrame]:
                           "制造业": kept["text"].str.contains("制造业", regex=False)})
     shares = terms.groupby("year")[["新质生产力", "制造业"]].mean().mul(100).round(2)
     shares["stories"] = terms.groupby("year").size()
+    with plot_context():
+        fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+        for term, color in (("制造业", "#0072B2"), ("新质生产力", "#D55E00")):
+            ax.plot(shares.index.astype(int), shares[term], marker="o", color=color, label=term)
+        ax.set_ylabel("提及该词的报道占比 (%)")
+        ax.set_xlabel("年份")
+        ax.set_ylim(bottom=0)
+        ax.set_title("新闻联播: 提及“制造业”与“新质生产力”的报道占比, 按年")
+        ax.legend(frameon=False)
+    paths += export_figure(fig, "term_shares_by_year", EXAMPLES / "xwlb", formats=formats)
     return [str(p) for p in paths], chosen, shares
 
 
@@ -154,7 +166,8 @@ def main() -> None:
         summary += [f"## xwlb (K = {args.xwlb_topics}, {args.xwlb_limit or 'all'} stories)", "",
                     f"Documents: {counts}; {time.perf_counter() - started:.0f} s.", "",
                     "Figures: the study's standard set in `xwlb/`, plus `manufacturing_topics_by_year` "
-                    f"(topics with a manufacturing word among their top 10: "
+                    "and `term_shares_by_year` (share of stories naming 制造业 / 新质生产力) "
+                    f"(topics with a manufacturing word among their top 30: "
                     f"{', '.join(f'T{t}' for t in chosen) or 'none'}).", "",
                     "| topic | top words |", "|---|---|"]
         summary += [f"| T{t} | {' '.join(w)} |" for t, w in top_words(study).items()]
