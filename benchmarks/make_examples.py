@@ -46,7 +46,7 @@ def study_for(name: str, corpus: Path, topics: int, limit: int, tables: Path, ca
 
 
 def top_words(study: Study, n: int = 8) -> dict[int, list[str]]:
-    words = study.topic_words()
+    words = study.model().topic_words(n)
     return {int(t): frame.nsmallest(n, "rank")["word"].tolist() for t, frame in words.groupby("topic")}
 
 
@@ -137,10 +137,9 @@ def main() -> None:
     if REPO in args.tables.resolve().parents or args.tables.resolve() == REPO:
         parser.error("--tables must be outside the repository: the tables hold corpus text")
 
-    summary = ["# Example figures from the shared corpora", "",
-               f"Written by `python benchmarks/make_examples.py` on {time.strftime('%Y-%m-%d')}, "
-               "with the study's settings (`study.toml`) except the corpus, K and the period (year).",
-               "Only figures and numbers are here; the corpora stay in `../shared/corpora`.", ""]
+    header = [f"Written by `python benchmarks/make_examples.py` on {time.strftime('%Y-%m-%d')}, with the "
+              "study's settings (`study.toml`) except the corpus, K and the period (year). Only "
+              "figures and numbers are here; the corpora stay in `../shared/corpora`.", ""]
     if args.only in (None, "policy"):
         started = time.perf_counter()
         study = study_for("policy_central_shandong", CORPORA / "policy_central_shandong.jsonl.gz",
@@ -148,13 +147,13 @@ def main() -> None:
         study.run()
         paths = policy_example(study)
         counts = study.documents()["status"].value_counts().to_dict()
-        summary += [f"## policy_central_shandong (K = {args.policy_topics})", "",
-                    f"Documents: {counts}; {time.perf_counter() - started:.0f} s.", "",
-                    "Figures: the study's standard set in `policy_central_shandong/`, plus "
-                    "`shandong_vs_central_by_year` (one panel per topic, Shandong and central as lines "
-                    "with 95 % bands).", "", "| topic | top words |", "|---|---|"]
+        summary = [f"# policy_central_shandong (K = {args.policy_topics})", "", *header,
+                   f"Documents: {counts}; {time.perf_counter() - started:.0f} s.", "",
+                   "Figures: the study's standard set, plus `shandong_vs_central_by_year` (one panel "
+                   "per topic, Shandong and central as lines with 95 % bands).", "",
+                   "| topic | top words |", "|---|---|"]
         summary += [f"| T{t} | {' '.join(w)} |" for t, w in top_words(study).items()]
-        summary.append("")
+        write_summary("policy_central_shandong", summary)
         print("\n".join(paths))
     if args.only in (None, "xwlb"):
         started = time.perf_counter()
@@ -163,26 +162,35 @@ def main() -> None:
         study.run()
         paths, chosen, shares = xwlb_example(study)
         counts = study.documents()["status"].value_counts().to_dict()
-        summary += [f"## xwlb (K = {args.xwlb_topics}, {args.xwlb_limit or 'all'} stories)", "",
-                    f"Documents: {counts}; {time.perf_counter() - started:.0f} s.", "",
-                    "Figures: the study's standard set in `xwlb/`, plus `manufacturing_topics_by_year` "
-                    "and `term_shares_by_year` (share of stories naming 制造业 / 新质生产力) "
-                    f"(topics with a manufacturing word among their top 30: "
-                    f"{', '.join(f'T{t}' for t in chosen) or 'none'}).", "",
-                    "| topic | top words |", "|---|---|"]
+        summary = [f"# xwlb (K = {args.xwlb_topics}, {args.xwlb_limit or 'all'} stories)", "", *header,
+                   f"Documents: {counts}; {time.perf_counter() - started:.0f} s.", "",
+                   "Figures: the study's standard set, plus `manufacturing_topics_by_year` (topics with "
+                   "a manufacturing word among their top 30: "
+                   f"{', '.join(f'T{t}' for t in chosen) or 'none'}) and `term_shares_by_year` (share "
+                   "of stories naming 制造业 / 新质生产力).", "",
+                   "| topic | top words |", "|---|---|"]
         summary += [f"| T{t} | {' '.join(w)} |" for t, w in top_words(study).items()]
         weights = study.theme_weights_by_period()
         if chosen:
             table = weights[weights["topic"].isin(chosen)].pivot(index="period", columns="topic_label",
                                                                  values="weight").round(3)
-            summary += ["", "Mean weight per year of the manufacturing topics:", "",
-                        markdown(table)]
+            summary += ["", "Mean weight per year of the manufacturing topics:", "", markdown(table)]
         summary += ["", "Share of stories (%) whose cleaned text names the term, per year:", "",
-                    markdown(shares), ""]
+                    markdown(shares)]
+        write_summary("xwlb", summary)
         print("\n".join(paths))
-    EXAMPLES.mkdir(parents=True, exist_ok=True)
-    (EXAMPLES / "README.md").write_text("\n".join(summary), encoding="utf-8")
-    print("\n".join(summary))
+
+
+def write_summary(name: str, lines: list[str]) -> None:
+    """``figures/examples/<name>/README.md``, and the index of all examples."""
+    (EXAMPLES / name / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    folders = sorted(p.parent.name for p in EXAMPLES.glob("*/README.md"))
+    index = ["# Example figures from the shared corpora", "",
+             "Made by `python benchmarks/make_examples.py` (see its docstring). One folder per corpus, "
+             "each with a README of its settings, top words and numbers:", ""]
+    index += [f"- [`{folder}/`]({folder}/README.md)" for folder in folders]
+    (EXAMPLES / "README.md").write_text("\n".join(index) + "\n", encoding="utf-8")
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":
