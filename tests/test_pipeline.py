@@ -14,6 +14,11 @@ def test_sample_study_writes_tables(sample_study):
                  "theme_weights_by_period"):
         assert (out / f"{name}.csv").is_file(), name
     assert (out / "doc_topics.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
+    wide = pd.read_parquet(out / "doc_topics.parquet")  # one row per document
+    topics = [f"T{k}" for k in range(1, sample_study.config.model.n_topics + 1)]
+    assert list(wide["doc_id"]) == sorted(sample_study.kept_documents()["doc_id"])
+    assert list(wide.columns[-len(topics):]) == topics and {"date", "region"} <= set(wide.columns)
+    np.testing.assert_allclose(wide[topics].sum(axis=1), 1.0, atol=1e-6)
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert record["settings"]["model"]["n_topics"] == sample_study.config.model.n_topics
     assert record["documents"] == {"kept": 5}

@@ -41,7 +41,14 @@ from .ingest import RawDocument, iter_documents
 from .metadata import extract_date, extract_region, parse_date_value
 from .model import TopicModel, build_dictionary
 from .segment import Segmenter, apply_phrases
-from .weights import NATIONAL_SOURCE, coverage, doc_topics_table, theme_effects, theme_weights
+from .weights import (
+    NATIONAL_SOURCE,
+    coverage,
+    doc_topics_table,
+    doc_topics_wide,
+    theme_effects,
+    theme_weights,
+)
 
 log = logging.getLogger("policytopics")
 
@@ -699,7 +706,7 @@ class Study:
         doc_topics = self.doc_topics()
         tables = {
             "documents": self.documents(),
-            "doc_topics": doc_topics,
+            "doc_topics": doc_topics_wide(doc_topics),
             "topic_words": self.topic_words(),
             "topics": self.topics(),
             "theme_weights_by_region": self.theme_weights_by_region(),

@@ -60,6 +60,20 @@ def doc_topics_table(documents: pd.DataFrame, doc_topic: np.ndarray,
     return long[columns].sort_values(["doc_id", "topic"], kind="stable").reset_index(drop=True)
 
 
+def doc_topics_wide(doc_topics: pd.DataFrame) -> pd.DataFrame:
+    """One row per document: its metadata and one column per topic (``T1`` … ``TK``).
+
+    The form written to ``doc_topics.csv`` / ``.parquet``; ``doc_topics`` is the long table
+    of :func:`doc_topics_table`. Topic labels are in ``topics.csv``.
+    """
+    meta = [c for c in ("doc_id", "title", "date", "date_precision", "period", "region", "city",
+                        "n_chars") if c in doc_topics.columns]
+    weights = doc_topics.pivot(index="doc_id", columns="topic", values="weight")
+    weights.columns = [f"T{topic}" for topic in weights.columns]
+    documents = doc_topics.drop_duplicates("doc_id")[meta]
+    return documents.merge(weights, left_on="doc_id", right_index=True, how="left").reset_index(drop=True)
+
+
 def theme_weights(doc_topics: pd.DataFrame, by: str | Sequence[str], *, min_docs: int = 2,
                   n_boot: int = 1000, seed: int = 0, ci: float = 0.95,
                   weight_by: str | None = None) -> pd.DataFrame:
