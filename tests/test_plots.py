@@ -89,6 +89,27 @@ def test_pdf_export_embeds_the_cjk_font(sample_study, tmp_path):
     assert b"/ToUnicode" in data  # the Chinese text stays searchable
 
 
+def test_export_lays_out_once_and_matches_a_tight_constrained_save(sample_study, tmp_path):
+    # export_figure fixes the layout and the tight box on one draw, then saves every
+    # format from it; the file must be what a plain tight save of the laid-out figure gives.
+    from PIL import Image
+
+    from policytopics.plots import plot_context
+
+    data = sample_study.theme_weights_by_region()
+    fig = plot_theme_weights_by_region(data, min_docs=2).figure
+    with plot_context():
+        fig.savefig(tmp_path / "plain.png", bbox_inches="tight")
+    plt.close(fig)
+    ax = plot_theme_weights_by_region(data, min_docs=2)
+    assert ax.figure.get_layout_engine() is not None
+    (path,) = export_figure(ax, "frozen", tmp_path, formats=("png",))
+    assert ax.figure.get_layout_engine() is not None  # restored afterwards
+    width, height = Image.open(path).size
+    plain_width, plain_height = Image.open(tmp_path / "plain.png").size
+    assert abs(width - plain_width) <= 3 and abs(height - plain_height) <= 3
+
+
 def test_figure_drawn_after_the_context_closes_keeps_the_cjk_font():
     from pathlib import Path
 
