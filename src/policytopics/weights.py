@@ -49,15 +49,17 @@ def doc_topics_table(documents: pd.DataFrame, doc_topic: np.ndarray,
         national = (documents["region_source"] == NATIONAL_SOURCE).to_numpy() & meta["region"].isna()
         meta.loc[national, "region"] = national_label
     meta["period"] = [period_of(d, p, period) for d, p in zip(meta["date"], meta["date_precision"])]
-    wide = pd.DataFrame(doc_topic, columns=range(1, doc_topic.shape[1] + 1))
-    wide["doc_id"] = meta["doc_id"]
-    long = wide.melt(id_vars="doc_id", var_name="topic", value_name="weight")
-    long["topic"] = long["topic"].astype(int)
-    long = long.merge(meta, on="doc_id", how="left")
+    # Rows ordered by doc_id, then topic: each document's metadata repeated once per topic
+    # (built by position; a melt, merge and sort of the long table took seconds).
+    n_topics = doc_topic.shape[1]
+    order = meta.sort_values("doc_id", kind="stable").index.to_numpy()
+    long = meta.iloc[np.repeat(order, n_topics)].reset_index(drop=True)
+    long["topic"] = np.tile(np.arange(1, n_topics + 1, dtype=np.int64), len(order))
+    long["weight"] = doc_topic[order].ravel()
     long["topic_label"] = long["topic"].map(topic_labels)
     columns = ["doc_id", "title", "date", "date_precision", "period", "region", "city",
                "n_chars", "topic", "topic_label", "weight"]
-    return long[columns].sort_values(["doc_id", "topic"], kind="stable").reset_index(drop=True)
+    return long[columns]
 
 
 def doc_topics_wide(doc_topics: pd.DataFrame) -> pd.DataFrame:
@@ -137,15 +139,18 @@ def _bootstrap_means(values: np.ndarray, sizes: np.ndarray, n_boot: int,
                      rng: np.random.Generator) -> np.ndarray:
     """``n_boot`` (size-weighted) means of documents resampled with replacement.
 
-    A resample is a vector of multinomial counts per document, so all topics of a
-    resample share it and each batch of resamples is one matrix product. Batches keep
-    memory near 40 MB whatever the group's size.
+    A resample is a vector of counts per document (``n`` draws with replacement), so all
+    topics of a resample share it and each batch of resamples is one matrix product.
+    Counting drawn indices is about 8x faster than ``rng.multinomial`` with ``n``
+    categories. Batches keep memory near 80 MB whatever the group's size.
     """
     n = len(values)
     batch = max(1, min(n_boot, 5_000_000 // n))
     out = []
     for start in range(0, n_boot, batch):
-        counts = rng.multinomial(n, np.full(n, 1 / n), size=min(batch, n_boot - start))
+        size = min(batch, n_boot - start)
+        drawn = rng.integers(0, n, size=(size, n)) + (np.arange(size) * n)[:, None]
+        counts = np.bincount(drawn.ravel(), minlength=size * n).reshape(size, n)
         weights = counts * sizes
         out.append((weights @ values) / np.maximum(weights.sum(axis=1, keepdims=True), 1e-300))
     return np.vstack(out)
@@ -187,25 +192,31 @@ def theme_effects(doc_topics: pd.DataFrame, *, min_docs: int = 2, ci: float = 0.
     data = data[data["region"].isin(regions) & data["period"].isin(periods)]
     ref_region = max(regions, key=lambda r: (region_counts[r], r))
     ref_period = max(periods, key=lambda p: (period_counts[p], p))
+    # Every topic is regressed on the same documents, so one design matrix serves all.
+    docs = data.drop_duplicates("doc_id")
+    design = pd.concat([
+        pd.get_dummies(docs["region"], dtype=float).drop(columns=ref_region, errors="ignore")
+        .add_prefix("region="),
+        pd.get_dummies(docs["period"], dtype=float).drop(columns=ref_period, errors="ignore")
+        .add_prefix("period="),
+    ], axis=1).reset_index(drop=True)
+    design = sm.add_constant(design, has_constant="add")
+    if design.shape[0] <= design.shape[1]:
+        return pd.DataFrame(columns=columns)
+    n_docs = {name: int((docs[name.split("=", 1)[0]] == name.split("=", 1)[1]).sum())
+              for name in design.columns[1:]}
+    weights = data.pivot(index="doc_id", columns="topic", values="weight").loc[docs["doc_id"]]
+    labels = data.drop_duplicates("topic").set_index("topic")["topic_label"]
     rows = []
-    for (topic, label), frame in data.groupby(["topic", "topic_label"], sort=True):
-        design = pd.concat([
-            pd.get_dummies(frame["region"], dtype=float).drop(columns=ref_region, errors="ignore")
-            .add_prefix("region="),
-            pd.get_dummies(frame["period"], dtype=float).drop(columns=ref_period, errors="ignore")
-            .add_prefix("period="),
-        ], axis=1)
-        design = sm.add_constant(design, has_constant="add")
-        if design.shape[0] <= design.shape[1]:
-            continue
-        fit = sm.OLS(frame["weight"].to_numpy(), design).fit(cov_type="HC1")
+    for topic in sorted(weights.columns):
+        fit = sm.OLS(weights[topic].to_numpy(), design).fit(cov_type="HC1")
         bounds = fit.conf_int(alpha=1 - ci)
         for name in design.columns[1:]:
             term, level = name.split("=", 1)
-            rows.append((topic, label, term, level, ref_region if term == "region" else ref_period,
+            rows.append((topic, labels[topic], term, level,
+                         ref_region if term == "region" else ref_period,
                          float(fit.params[name]), float(bounds.loc[name, 0]),
-                         float(bounds.loc[name, 1]), float(fit.pvalues[name]),
-                         int((frame[term] == level).sum())))
+                         float(bounds.loc[name, 1]), float(fit.pvalues[name]), n_docs[name]))
     return pd.DataFrame(rows, columns=columns)
 
 
