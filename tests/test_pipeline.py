@@ -50,6 +50,20 @@ def test_same_seed_same_topics_twice(sample_study, tmp_path):
     assert again.topic_words().equals(sample_study.topic_words())
 
 
+def test_token_lists_leave_memory_once_the_corpus_is_built(sample_study, tmp_path):
+    # The model stage streams the corpus from disk; the token lists (the largest thing a
+    # cold run holds) are dropped and read back from the cache only when asked for.
+    config = load_study(sample_study.config.root / "study.toml", out=tmp_path,
+                        output__cache_dir=tmp_path / "cache")
+    study = Study(config, progress=False)
+    built = [list(tokens) for tokens in study.tokens()["tokens"]]
+    assert any(key.startswith("tokens:") for key in study._memo)
+    study.corpus()
+    assert not any(key.startswith("tokens:") for key in study._memo)
+    assert [list(tokens) for tokens in study.tokens()["tokens"]] == built
+    assert study.cache_hits["tokens"] is True
+
+
 def test_corrupt_cache_file_is_rebuilt(sample_study, tmp_path):
     config = load_study(sample_study.config.root / "study.toml", out=tmp_path,
                         output__cache_dir=tmp_path / "cache")

@@ -9,7 +9,10 @@ never serves a stale result. Writes are atomic (temporary file, then rename).
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
+import gc
 import hashlib
 import json
 import logging
@@ -17,6 +20,7 @@ import os
 import platform
 import re
 import shutil
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -271,6 +275,26 @@ def _hash(*parts) -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def trim_memory() -> None:
+    """Hand memory freed by a large stage back to the operating system.
+
+    Python, pyarrow's allocator and glibc's malloc all keep freed memory for reuse, so
+    without this the model stage would run on top of everything the ingest and the
+    segmentation once held (about 0.9 GB more at the peak for 75,000 news stories). The
+    same call Dask's workers use (``malloc_trim``); elsewhere than Linux it only collects.
+    """
+    gc.collect()
+    try:
+        import pyarrow
+
+        pyarrow.default_memory_pool().release_unused()
+    except Exception:  # an allocator without release_unused
+        pass
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):  # not glibc (musl)
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def code_version() -> str:
     """Package version plus a hash of its source, so a code change never serves old results."""
     digest = hashlib.sha256(__version__.encode())
@@ -432,6 +456,7 @@ class Study:
                 writer(result, path)
                 if serve_written:
                     result = reader(path)
+                trim_memory()
             else:
                 log.info("%s: cache hit (key %s)", name, key)
         finally:
@@ -443,6 +468,13 @@ class Study:
         self.timings[name] = round(elapsed - nested, 3)
         self._memo[memo_key] = result
         return result
+
+    def _release(self, name: str) -> bool:
+        """Drop a stage's result from memory (it stays in the cache); True if there was one."""
+        keys = [key for key in self._memo if key.startswith(f"{name}:")]
+        for key in keys:
+            del self._memo[key]
+        return bool(keys)
 
     # Stage 1: documents ------------------------------------------------------------
     def documents_key(self) -> str:
@@ -537,8 +569,13 @@ class Study:
             _replace_folder(tmp, path)
 
         # Serve the files just written, so a cold run streams from disk like a warm one.
-        return self._stage("corpus", self.corpus_key(), build, reader=read, writer=write,
-                           serve_written=True)
+        result = self._stage("corpus", self.corpus_key(), build, reader=read, writer=write,
+                             serve_written=True)
+        # The model needs only the corpus: let the token lists go (about 0.5 GB for 75,000
+        # news stories); they stay in the cache, read again if asked for (as by a sweep).
+        if self._release("tokens"):
+            trim_memory()
+        return result
 
     # Stage 4: model -----------------------------------------------------------------
     def model_key(self) -> str:
