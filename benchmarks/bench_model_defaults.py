@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import policytopics
     from policytopics import Study
-    from policytopics.segment import available_cpus
+    from policytopics.parallel import available_cpus
     from policytopics.selection import split_heldout, topic_similarity
 
     if not args.corpus.is_file():

@@ -60,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from policytopics import Study, load_study
     from policytopics.config import replace
-    from policytopics.segment import Segmenter, available_cpus
+    from policytopics.parallel import available_cpus
+    from policytopics.segment import Segmenter
 
     logging.getLogger("jieba").setLevel(logging.WARNING)
     if not args.corpus.is_file():

@@ -179,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from policytopics import Study
     from policytopics.model import pruning
-    from policytopics.segment import available_cpus
+    from policytopics.parallel import available_cpus
 
     if not args.corpus.is_file():
         parser.error(f"corpus not found: {args.corpus}")

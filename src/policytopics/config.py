@@ -63,6 +63,7 @@ class SegmentConfig:
     phrases: bool = False  # join frequent bigrams (数字_经济) learned over the corpus
     phrases_min_count: int = 5
     phrases_threshold: float = 10.0
+
     def __post_init__(self):
         # A TOML array arrives as a list; keep the frozen config hashable.
         pos = (self.pos_filter,) if isinstance(self.pos_filter, str) else self.pos_filter

@@ -115,13 +115,13 @@ def topic_coordinates(model) -> pd.DataFrame:
         One row per topic: ``topic`` (1..K in order of prevalence), ``x``, ``y``,
         ``prevalence``.
     """
-    topic_word = _topic_word(model)
+    topic_word = model.topic_word()
     coordinates = _principal_coordinates(_jensen_shannon_distances(topic_word))
     return pd.DataFrame({
         "topic": np.arange(1, len(topic_word) + 1),
         "x": coordinates[:, 0],
         "y": coordinates[:, 1],
-        "prevalence": _prevalence(model),
+        "prevalence": model.prevalence().to_numpy(),
     })
 
 
@@ -167,14 +167,16 @@ def explorer_data(model, *, topic_labels: dict[int, str] | None = None, n_words:
         raise ValueError(f"lam must be between 0 and 1, not {lam}")
     if n_words < 1:
         raise ValueError(f"n_words must be at least 1, not {n_words}")
-    topic_word = _topic_word(model)
+    topic_word = model.topic_word()
     n_topics, n_terms = topic_word.shape
     labels = dict(topic_labels or {})
     unknown = sorted(set(labels) - set(range(1, n_topics + 1)))
     if unknown:
         raise ValueError(f"topic_labels has topics {unknown}; the model's topics are 1..{n_topics}")
 
-    counts = _corpus_counts(model, n_terms)
+    counts = model.word_counts()
+    if counts.sum() == 0:
+        raise ValueError("the model's dictionary has no corpus frequencies (cfs); refit the model")
     total = int(counts.sum())
     n_words = min(n_words, n_terms)
     candidates = _relevance_candidates(topic_word, counts / total, n_words, lam)
@@ -183,7 +185,7 @@ def explorer_data(model, *, topic_labels: dict[int, str] | None = None, n_words:
     embedded = embedded[np.argsort(-counts[embedded], kind="stable")]  # most frequent first
     position = {int(word_id): i for i, word_id in enumerate(embedded)}
 
-    prevalence = _prevalence(model)
+    prevalence = model.prevalence().to_numpy()
     joint = topic_word[:, embedded] * prevalence[:, None]
     totals = joint.sum(axis=0)
     share = joint / np.where(totals > 0, totals, 1.0)
@@ -346,26 +348,6 @@ def write_explorer(model, path: str | Path, *, topic_labels: dict[int, str] | No
     finally:
         tmp_path.unlink(missing_ok=True)
     return path
-
-
-def _topic_word(model) -> np.ndarray:
-    """p(w|t), rows in topic order (1..K), the same numbers as the model's word tables."""
-    if not hasattr(model, "lda_"):
-        raise ValueError("the model is not fitted: call fit() or load() first")
-    return model.lda_.get_topics()[np.asarray(model.order_, dtype=int)].astype(np.float64)
-
-
-def _prevalence(model) -> np.ndarray:
-    return np.asarray(model.doc_topic_, dtype=np.float64).mean(axis=0)
-
-
-def _corpus_counts(model, n_terms: int) -> np.ndarray:
-    counts = np.zeros(n_terms, dtype=np.int64)
-    for word_id, count in model.dictionary_.cfs.items():
-        counts[word_id] = count
-    if counts.sum() == 0:
-        raise ValueError("the model's dictionary has no corpus frequencies (cfs); refit the model")
-    return counts
 
 
 def _relevance_candidates(topic_word: np.ndarray, marginal: np.ndarray, n_words: int,

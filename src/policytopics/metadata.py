@@ -197,10 +197,16 @@ class RegionResult:
 
 
 @lru_cache(maxsize=1)
+def _adcode_rows() -> tuple[dict[str, str], ...]:
+    """cpca's table of administrative divisions (adcode, name, …), read as data once."""
+    path = importlib_metadata.distribution("cpca").locate_file("cpca/resources/adcodes.csv")
+    return tuple(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+@lru_cache(maxsize=1)
 def _gazetteer() -> tuple[dict[str, Place], re.Pattern]:
     """Names → places, from cpca's adcodes table (read as data, cpca is not imported)."""
-    path = importlib_metadata.distribution("cpca").locate_file("cpca/resources/adcodes.csv")
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    rows = _adcode_rows()
     provinces = {r["adcode"][:2]: r["name"] for r in rows if r["adcode"][2:6] == "0000"}
     names: dict[str, Place] = {}
     for row in rows:
@@ -219,8 +225,7 @@ def _gazetteer() -> tuple[dict[str, Place], re.Pattern]:
             for form in (name, short):
                 if len(form) >= 2 and form not in names and (form == name or form not in _AMBIGUOUS_SHORT):
                     names[form] = Place(province, name)
-    ordered = sorted(names, key=len, reverse=True)
-    return names, literal_union(ordered)
+    return names, literal_union(names)
 
 
 @lru_cache(maxsize=1)
@@ -230,8 +235,7 @@ def _counties() -> tuple[dict[str, Place], re.Pattern]:
     Only full names of at least three characters that are unique across the country
     (竹山县, 巴林右旗): a short or repeated name would place stories by accident.
     """
-    path = importlib_metadata.distribution("cpca").locate_file("cpca/resources/adcodes.csv")
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    rows = _adcode_rows()
     by_code = {r["adcode"][:6]: r["name"] for r in rows}
     seen = Counter(r["name"] for r in rows)
     known, _ = _gazetteer()
@@ -244,8 +248,7 @@ def _counties() -> tuple[dict[str, Place], re.Pattern]:
         province = by_code.get(code[:2] + "0000")
         if province:
             names[name] = Place(province, by_code.get(code[:4] + "00"))
-    ordered = sorted(names, key=len, reverse=True)
-    return names, literal_union(ordered)
+    return names, literal_union(names)
 
 
 def county_mentions(text: str) -> list[Place]:

@@ -58,28 +58,20 @@ def build_dictionary(token_lists, config: ModelConfig):
     return dictionary
 
 
-def _pass_progress_class():
+def _pass_progress(bar):
+    """A gensim callback "metric" that only advances ``bar`` after each pass (gensim is
+    imported here, lazily)."""
     from gensim.models.callbacks import Metric
 
     class PassProgress(Metric):
-        """A gensim callback "metric" that only advances a progress bar after each pass."""
-
         logger = None
         title = "pass"
 
-        def __init__(self, bar):
-            self.bar = bar
-
         def get_value(self, **kwargs):
-            self.bar.update()
+            bar.update()
             return 0.0
 
-    return PassProgress
-
-
-def _pass_progress(bar):
-    """The callback, its class made on first use (gensim is imported lazily)."""
-    return _pass_progress_class()(bar)
+    return PassProgress()
 
 
 class TopicModel:
@@ -198,20 +190,29 @@ class TopicModel:
         Returns ``topic``, ``rank``, ``word``, ``relevance``, ``weight``.
         """
         n = n or self.config.top_n_words
-        topic_word = self.lda_.get_topics()  # rows: gensim topics, p(w|t)
-        counts = np.zeros(topic_word.shape[1])
-        for word_id, count in self.dictionary_.cfs.items():
-            counts[word_id] = count
+        counts = self.word_counts()
         marginal = counts / counts.sum()
         rows = []
         with np.errstate(divide="ignore"):
-            for position, gensim_topic in enumerate(self.order_, start=1):
-                p = topic_word[int(gensim_topic)]
+            for position, p in enumerate(self.topic_word(), start=1):
                 score = lam * np.log(p) + (1 - lam) * np.log(p / np.where(marginal > 0, marginal, 1))
                 for rank, word_id in enumerate(np.argsort(-score, kind="stable")[:n], start=1):
                     rows.append({"topic": position, "rank": rank, "word": self.dictionary_[int(word_id)],
                                  "relevance": float(score[word_id]), "weight": float(p[word_id])})
         return pd.DataFrame(rows)
+
+    def topic_word(self) -> np.ndarray:
+        """p(w|t): one row per topic in this model's order (T1..TK), one column per word id."""
+        if not hasattr(self, "lda_"):
+            raise ValueError("the model is not fitted: call fit() or load() first")
+        return self.lda_.get_topics()[np.asarray(self.order_, dtype=int)].astype(np.float64)
+
+    def word_counts(self) -> np.ndarray:
+        """How often each word id occurs in the corpus (the dictionary's ``cfs``)."""
+        counts = np.zeros(len(self.dictionary_), dtype=np.int64)
+        for word_id, count in self.dictionary_.cfs.items():
+            counts[word_id] = count
+        return counts
 
     def prevalence(self) -> pd.Series:
         """Mean topic proportion over documents, by topic number."""

@@ -274,7 +274,6 @@ def _hash(*parts) -> str:
     return digest.hexdigest()[:20]
 
 
-@functools.lru_cache(maxsize=1)
 def trim_memory() -> None:
     """Hand memory freed by a large stage back to the operating system.
 
@@ -295,6 +294,7 @@ def trim_memory() -> None:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
+@functools.lru_cache(maxsize=1)
 def code_version() -> str:
     """Package version plus a hash of its source, so a code change never serves old results."""
     digest = hashlib.sha256(__version__.encode())

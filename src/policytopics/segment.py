@@ -40,13 +40,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 from .config import SegmentConfig
-from .parallel import available_cpus
 
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 # Numbers, also written in Chinese numerals (一九五八年, 十四五 stays: it is in the user dictionary).
@@ -273,7 +272,7 @@ class Segmenter:
             head = list(islice(texts, PARALLEL_MIN_DOCS))
             n_docs = len(head) if len(head) < PARALLEL_MIN_DOCS else None
         workers = resolve_workers(workers, n_docs, PARALLEL_MIN_DOCS)
-        documents = _chain(head, texts)
+        documents = chain(head, texts)
 
         bar = tqdm(total=total, desc="segment", unit="doc", disable=not progress, leave=False)
         try:
@@ -291,11 +290,6 @@ class Segmenter:
             return token_lists
         finally:
             bar.close()
-
-
-def _chain(head: list[str], rest: Iterator[str]) -> Iterator[str]:
-    yield from head
-    yield from rest
 
 
 def _tokenize_chunk(texts: list[str], config: SegmentConfig) -> list[list[str]]:
@@ -346,7 +340,6 @@ __all__ = [
     "PARALLEL_MIN_DOCS",
     "Segmenter",
     "apply_phrases",
-    "available_cpus",
     "load_stopwords",
     "read_user_dictionary",
     "read_word_list",
