@@ -103,27 +103,16 @@ def pruned_dictionary(full, config):
 
 def fit_and_score(train, held, config) -> dict:
     """Fit on ``train`` (timed) and score as ``policytopics.selection.sweep`` does."""
-    from gensim.models import CoherenceModel
-
     from policytopics.model import TopicModel
+    from policytopics.selection import score_model
 
     wall, cpu = time.perf_counter(), time.process_time()
     model = TopicModel(config).fit(train)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    words = model.topic_words(TOP_N)
-    topics = [list(frame["word"]) for _, frame in words.groupby("topic")]
-    scores = {measure: float(CoherenceModel(topics=topics, texts=train,
-                                            dictionary=model.dictionary_, coherence=measure,
-                                            topn=TOP_N, processes=1).get_coherence())
-              for measure in ("c_npmi", "u_mass")}
-    held_bow = [bow for bow in (model.dictionary_.doc2bow(t) for t in held) if bow]
-    perplexity = (float(2 ** (-model.lda_.log_perplexity(held_bow))) if held_bow
-                  else float("nan"))
+    scores = score_model(model, train, held, TOP_N)
+    del scores["topics"]
     return {"seed": config.seed, "fit_seconds": wall, "cpu_seconds": cpu,
-            "vocabulary": len(model.dictionary_), "npmi": scores["c_npmi"],
-            "umass": scores["u_mass"],
-            "diversity": len({w for t in topics for w in t}) / sum(len(t) for t in topics),
-            "perplexity": perplexity, "topic_word": model.lda_.get_topics()[model.order_]}
+            "vocabulary": len(model.dictionary_), **scores, "topic_word": model.topic_word()}
 
 
 def value_text(value) -> str:

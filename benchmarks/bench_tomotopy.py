@@ -50,12 +50,9 @@ def timed(function, *args, **kwargs):
 
 def npmi_and_diversity(topics: list[list[str]], token_lists, dictionary) -> tuple[float, float]:
     """NPMI of each topic's top words (gensim ``c_npmi``) and the share of unique top words."""
-    from gensim.models import CoherenceModel
+    from policytopics.selection import coherence, diversity
 
-    coherence = CoherenceModel(topics=topics, texts=token_lists, dictionary=dictionary,
-                               coherence="c_npmi", topn=TOP_N, processes=1)
-    diversity = len({w for topic in topics for w in topic}) / sum(len(t) for t in topics)
-    return float(coherence.get_coherence()), diversity
+    return coherence(topics, token_lists, dictionary, TOP_N), diversity(topics)
 
 
 def fit_gensim(token_lists, config) -> dict:

@@ -54,32 +54,44 @@ def _init_worker(train, heldout):
     _TRAIN, _HELDOUT = train, heldout
 
 
-def _fit_and_score(config: ModelConfig, top_n: int) -> dict:
+def coherence(topics: list[list[str]], texts, dictionary, top_n: int,
+              measure: str = "c_npmi") -> float:
+    """Mean coherence of ``topics`` (lists of top words) over ``texts`` (gensim, one process)."""
     from gensim.models import CoherenceModel
 
+    return float(CoherenceModel(topics=topics, texts=texts, dictionary=dictionary,
+                                coherence=measure, topn=top_n, processes=1).get_coherence())
+
+
+def diversity(topics: list[list[str]]) -> float:
+    """Share of unique words among all topics' top words (1: no word shared)."""
+    return len({w for t in topics for w in t}) / max(1, sum(len(t) for t in topics))
+
+
+def score_model(model: TopicModel, train, heldout, top_n: int) -> dict:
+    """The sweep's scores of a fitted model: NPMI and UMass of its top ``top_n`` words over
+    ``train``, their diversity, and perplexity on ``heldout`` (NaN without held-out text)."""
+    words = model.topic_words(top_n)
+    topics = [list(frame["word"]) for _, frame in words.groupby("topic")]
+    held = [bow for bow in (model.dictionary_.doc2bow(t) for t in heldout or ()) if bow]
+    return {
+        "npmi": coherence(topics, train, model.dictionary_, top_n),
+        "umass": coherence(topics, train, model.dictionary_, top_n, "u_mass"),
+        "diversity": diversity(topics),
+        "perplexity": float(2 ** (-model.lda_.log_perplexity(held))) if held else float("nan"),
+        "topics": topics,
+    }
+
+
+def _fit_and_score(config: ModelConfig, top_n: int) -> dict:
     started = time.perf_counter()
     model = TopicModel(config).fit(_TRAIN)
     fit_seconds = time.perf_counter() - started
-    words = model.topic_words(top_n)
-    topics = [list(frame["word"]) for _, frame in words.groupby("topic")]
-    scores = {}
-    for measure in ("c_npmi", "u_mass"):
-        coherence = CoherenceModel(topics=topics, texts=_TRAIN, dictionary=model.dictionary_,
-                                   coherence=measure, topn=top_n, processes=1)
-        scores[measure] = float(coherence.get_coherence())
-    perplexity = float("nan")
-    if _HELDOUT:
-        bow = [model.dictionary_.doc2bow(tokens) for tokens in _HELDOUT]
-        bow = [b for b in bow if b]
-        if bow:
-            perplexity = float(2 ** (-model.lda_.log_perplexity(bow)))
-    topic_word = model.lda_.get_topics()[model.order_]
+    scores = score_model(model, _TRAIN, _HELDOUT, top_n)
+    topics = scores.pop("topics")
     return {
-        "k": config.n_topics, "seed": config.seed, "npmi": scores["c_npmi"],
-        "umass": scores["u_mass"],
-        "diversity": len({w for t in topics for w in t}) / max(1, sum(len(t) for t in topics)),
-        "perplexity": perplexity, "fit_seconds": round(fit_seconds, 2),
-        "topic_word": topic_word, "top_words": [" ".join(t[:5]) for t in topics],
+        "k": config.n_topics, "seed": config.seed, **scores, "fit_seconds": round(fit_seconds, 2),
+        "topic_word": model.topic_word(), "top_words": [" ".join(t[:5]) for t in topics],
     }
 
 
