@@ -1,7 +1,9 @@
 import warnings
+from itertools import pairwise
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import pandas as pd
 import pytest
 
 from policytopics.plots import (
@@ -108,6 +110,29 @@ def test_export_lays_out_once_and_matches_a_tight_constrained_save(sample_study,
     width, height = Image.open(path).size
     plain_width, plain_height = Image.open(tmp_path / "plain.png").size
     assert abs(width - plain_width) <= 3 and abs(height - plain_height) <= 3
+
+
+def test_top_words_weight_labels_do_not_run_together():
+    # Long words and small weights (a topic at 0.002, as in the samples) once gave labels
+    # such as 0.00000.00050.0010 run together in a narrow panel.
+    from policytopics.plots import plot_context
+
+    words = pd.DataFrame([(t, r, "先进制造业集群" if r == 1 else f"词语{t}{r}", top - (r - 1) * step)
+                          for t, top, step in ((1, 0.0203, 0.0013), (2, 0.0136, 0.0008),
+                                               (3, 0.0240, 0.0017), (4, 0.002303, 0.0000518))
+                          for r in range(1, 11)], columns=["topic", "rank", "word", "weight"])
+    fig = plot_top_words(words)
+    with plot_context():
+        renderer = fig.canvas.get_renderer()
+        fig.draw(renderer)
+    for ax in fig.axes:
+        low, high = ax.get_xlim()
+        boxes = sorted((label.get_window_extent(renderer) for tick, label
+                        in zip(ax.get_xticks(), ax.get_xticklabels())
+                        if low <= tick <= high and label.get_text()), key=lambda box: box.x0)
+        assert len(boxes) >= 2
+        assert all(left.x1 < right.x0 for left, right in pairwise(boxes)), ax.get_title()
+    plt.close(fig)
 
 
 def test_figure_drawn_after_the_context_closes_keeps_the_cjk_font():

@@ -369,6 +369,9 @@ def plot_top_words(topic_words: pd.DataFrame, *, topic_labels: dict[int, str] | 
             ax.set_title(title, fontsize=10, loc="left")
             ax.set_xlabel(text["word_weight"], fontsize=8)
             ax.tick_params(axis="y", labelsize=9)
+            # A narrow panel has room for three weight labels (0.0000 0.0005 … ran together).
+            ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=3))
+            ax.tick_params(axis="x", labelsize=8)
         for ax in list(axes.flat)[len(topics):]:
             ax.set_visible(False)
         fig.suptitle(text["top_words"])
