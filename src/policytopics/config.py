@@ -21,6 +21,22 @@ from pathlib import Path
 from typing import Any
 
 STUDY_FILE_NAME = "study.toml"
+#: Prefix of a word list that ships inside the package: ``policytopics:policy_terms.txt``.
+PACKAGE_DATA_PREFIX = "policytopics:"
+
+
+def package_data(name: str) -> Path:
+    """Path of a data file shipped in the package (``policytopics/data/NAME``).
+
+    >>> package_data("policy_terms.txt").name
+    'policy_terms.txt'
+    """
+    from importlib.resources import files
+
+    path = Path(str(files("policytopics") / "data" / name))
+    if not path.is_file():
+        raise StudyConfigError(f"no built-in data file {name!r} in the policytopics package")
+    return path
 
 
 @dataclass(frozen=True)
@@ -34,6 +50,18 @@ class CorpusConfig:
     region_column: str = "region"
     id_column: str = "id"
     limit: int = 0  # 0 = all documents
+    # Unit the model sees: "document", "passage", or "auto" (passages for documents longer
+    # than passage_above characters, whole documents otherwise). Metadata stays per document.
+    unit: str = "auto"
+    passage_chars: int = 400  # target passage length in Chinese characters
+    passage_above: int = 3000  # auto: documents longer than this are cut into passages
+
+    def __post_init__(self):
+        if self.unit not in ("auto", "document", "passage"):
+            raise StudyConfigError(
+                f"[corpus] unit must be 'auto', 'document' or 'passage', got {self.unit!r}")
+        if self.passage_chars < 50:
+            raise StudyConfigError(f"[corpus] passage_chars must be at least 50, got {self.passage_chars}")
 
 
 @dataclass(frozen=True)
@@ -42,7 +70,7 @@ class CleanConfig:
 
     traditional_to_simplified: bool = True
     drop_boilerplate: bool = True
-    spam_phrases: Path | None = Path("data/cleaning/spam_phrases.txt")
+    spam_phrases: Path | None = field(default_factory=lambda: package_data("spam_phrases.txt"))
     min_chars: int = 50
     min_cjk_ratio: float = 0.3
     near_duplicate_threshold: float = 0.8  # MinHash Jaccard; 0 = off
@@ -58,8 +86,14 @@ class SegmentConfig:
     keep_digits: bool = False
     keep_latin: bool = False
     pos_filter: tuple[str, ...] = ()  # e.g. ("n", "nz", "vn", "v"); empty = no POS filter
-    user_dictionary: Path | None = Path("data/dictionaries/policy_terms.txt")
-    stopwords: tuple[str, ...] = ("stopwordsiso:zh", "data/dictionaries/policy_stopwords.txt")
+    user_dictionary: Path | None = field(default_factory=lambda: package_data("policy_terms.txt"))
+    stopwords: tuple[str, ...] = field(
+        default_factory=lambda: ("stopwordsiso:zh", str(package_data("policy_stopwords.txt"))))
+    # Keep Chinese place names (provinces, cities, counties, districts; full and short forms)
+    # and administrative self-reference (全省, 我市, 自治区 ...) out of the vocabulary, so that
+    # topics do not restate the region. Region extraction is unaffected.
+    drop_place_names: bool = True
+    admin_words: Path | None = field(default_factory=lambda: package_data("admin_words.txt"))
     phrases: bool = False  # join frequent bigrams (数字_经济) learned over the corpus
     phrases_min_count: int = 5
     phrases_threshold: float = 10.0
@@ -111,6 +145,9 @@ class ModelConfig:
     multicore: bool = False  # LdaMulticore: faster, NOT bit-for-bit reproducible
     workers: int = 2  # processes for multicore
     labels: Path | None = None  # CSV with columns topic,label (human-edited topic names)
+    # Seeded themes: a TOML file with one table per theme (["数字化转型"] words = [...]).
+    themes: Path | None = None
+    seed_strength: float = 0.0  # eta prior of a theme's seed words in its topic (0 = measured default)
 
 
 @dataclass(frozen=True)
@@ -292,7 +329,8 @@ def _coerce(section: str, key: str, value: Any, spec: dataclasses.Field, base: P
             item if str(item).startswith("stopwordsiso:") else str(_resolve(item, base))
             for item in items
         )
-    if isinstance(default, Path) or key in {"spam_phrases", "user_dictionary", "labels"}:
+    if isinstance(default, Path) or key in {"spam_phrases", "user_dictionary", "labels", "admin_words",
+                                            "themes"}:
         return _resolve(value, base) if value not in ("", None) else None
     if isinstance(default, bool):
         if not isinstance(value, bool):
@@ -314,6 +352,8 @@ def _coerce(section: str, key: str, value: Any, spec: dataclasses.Field, base: P
 
 
 def _resolve(value: str | Path, base: Path) -> Path:
+    if isinstance(value, str) and value.startswith(PACKAGE_DATA_PREFIX):
+        return package_data(value.removeprefix(PACKAGE_DATA_PREFIX))
     path = Path(value).expanduser()
     return path if path.is_absolute() else (base / path)
 
