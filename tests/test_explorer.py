@@ -2,6 +2,7 @@ import json
 import re
 import shutil
 import subprocess
+from importlib.resources import files
 
 import numpy as np
 import pytest
@@ -146,3 +147,10 @@ def test_inline_script_is_valid_javascript(page, tmp_path):
     script.write_text(programs[0], encoding="utf-8")
     result = subprocess.run(["node", "--check", str(script)], capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
+
+
+def test_page_inlines_the_shipped_style_sheet_and_script(page):
+    assets = files("policytopics") / "assets"
+    for name in ("explorer.css", "explorer.js"):
+        assert (assets / name).read_text(encoding="utf-8").strip() in page
+    assert not re.search(r"\{\{[A-Z_]+\}\}", page)  # every placeholder of the template was filled

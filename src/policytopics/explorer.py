@@ -1,7 +1,9 @@
 """Interactive topic explorer: one self-contained HTML file, modelled on LDAvis.
 
 The page works offline: its CSS and vanilla JavaScript are inlined, it loads no library,
-web font or remote resource, and the numbers it draws are embedded as JSON. It shows
+web font or remote resource, and the numbers it draws are embedded as JSON. The page's
+template, style sheet and script ship as package data (``policytopics/assets/explorer.html``,
+``explorer.css``, ``explorer.js``). It shows
 
 * an intertopic distance map: classical multidimensional scaling (PCoA) of the
   Jensen–Shannon distances between the topics' word distributions, circle area
@@ -32,6 +34,8 @@ import math
 import os
 import re
 import uuid
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -300,12 +304,13 @@ def explorer_html(data: dict, *, title: str = DEFAULT_TITLE, language: str = "en
         "BAR_TOPIC": html.escape(text["bar_topic"]),
         "LAMBDA_NOTE": html.escape(text["lambda_note"]),
         "HINT": html.escape(text["hint"]),
-        "CSS": _CSS,
-        "JS": _JS,
+        "CSS": _asset("explorer.css"),
+        "JS": _asset("explorer.js"),
         "DATA": data_json,
     }
     # One pass, so a title or word that looks like a placeholder is never substituted.
-    return re.sub(r"\{\{([A-Z_]+)\}\}", lambda match: fields[match.group(1)], _PAGE)
+    return re.sub(r"\{\{([A-Z_]+)\}\}", lambda match: fields[match.group(1)],
+                  _asset("explorer.html"))
 
 
 def write_explorer(model, path: str | Path, *, topic_labels: dict[int, str] | None = None,
@@ -420,369 +425,12 @@ def _plain(value, digits: int = 6) -> float:
     return round(float(value), digits) + 0.0
 
 
-_PAGE = """<!DOCTYPE html>
-<html lang="{{LANG}}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{TITLE}}</title>
-<style>
-{{CSS}}
-</style>
-</head>
-<body>
-<header>
-  <div>
-    <h1>{{TITLE}}</h1>
-    <p class="summary" id="summary"></p>
-  </div>
-  <div class="controls">
-    <label for="lambda">{{LAMBDA_LABEL}} <output id="lambda-value" for="lambda">{{LAMBDA}}</output></label>
-    <input type="range" id="lambda" min="0" max="1" step="{{LAMBDA_STEP}}" value="{{LAMBDA}}">
-    <button type="button" id="clear">{{CLEAR}}</button>
-  </div>
-</header>
-<main>
-  <section class="map-panel">
-    <h2>{{MAP_TITLE}}</h2>
-    <svg id="map" viewBox="0 0 520 520" role="img" aria-label="{{MAP_LABEL}}"></svg>
-    <p class="note" id="map-caption">{{MAP_NOTE}}</p>
-    <h2 class="list-title">{{TOPICS}}</h2>
-    <ol class="topic-list" id="topic-list"></ol>
-  </section>
-  <section class="terms-panel">
-    <h2 id="terms-title"></h2>
-    <div class="bar-legend">
-      <span><span class="key overall"></span>{{BAR_OVERALL}}</span>
-      <span id="legend-topic"><span class="key in-topic"></span>{{BAR_TOPIC}}</span>
-    </div>
-    <div class="bars" id="bars"></div>
-    <p class="note">{{LAMBDA_NOTE}}</p>
-  </section>
-</main>
-<p class="hint">{{HINT}}</p>
-<script type="application/json" id="explorer-data">{{DATA}}</script>
-<script>
-{{JS}}
-</script>
-</body>
-</html>
-"""
+@cache
+def _asset(name: str) -> str:
+    """The text of one of the page's files in ``policytopics/assets``.
 
-_CSS = """
-:root {
-  --ink: #1f2328; --muted: #59636e; --line: #d8dde3; --bg: #f6f7f9; --panel: #ffffff;
-  --hover: #eef1f5; --current: #e2e8f0; --overall: #c8ced6; --accent: #d55e00;
-}
-* { box-sizing: border-box; }
-html {
-  font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB",
-    "Microsoft YaHei", "WenQuanYi Micro Hei", system-ui, -apple-system, "Segoe UI", Roboto,
-    "Helvetica Neue", Arial, sans-serif;
-  font-size: 14px; line-height: 1.45; color: var(--ink); background: var(--bg);
-}
-body { margin: 0; }
-header {
-  display: flex; flex-wrap: wrap; align-items: flex-end; justify-content: space-between;
-  gap: 10px 32px; padding: 14px 24px 12px; background: var(--panel); border-bottom: 1px solid var(--line);
-}
-h1 { font-size: 18px; font-weight: 600; margin: 0; }
-h2 { font-size: 15px; font-weight: 600; margin: 0 0 8px; }
-.summary { margin: 2px 0 0; color: var(--muted); font-size: 13px; }
-.controls { display: flex; flex-wrap: wrap; align-items: center; gap: 10px 14px; }
-.controls label { font-size: 13px; color: var(--muted); }
-.controls output {
-  display: inline-block; min-width: 2.4em; color: var(--ink); font-weight: 600;
-  font-variant-numeric: tabular-nums;
-}
-input[type=range] { width: 220px; accent-color: var(--accent); }
-button {
-  font: inherit; font-size: 13px; padding: 3px 12px; color: var(--ink); background: var(--panel);
-  border: 1px solid var(--line); border-radius: 6px; cursor: pointer;
-}
-button:hover { border-color: var(--muted); }
-main {
-  display: grid; grid-template-columns: minmax(300px, 5fr) minmax(360px, 6fr); gap: 18px;
-  max-width: 1360px; margin: 0 auto; padding: 16px 24px 8px;
-}
-@media (max-width: 880px) { main { grid-template-columns: 1fr; } }
-section {
-  min-width: 0; padding: 12px 16px 14px; background: var(--panel);
-  border: 1px solid var(--line); border-radius: 8px;
-}
-.note { margin: 8px 0 0; color: var(--muted); font-size: 12px; }
-.hint { margin: 0; padding: 4px 24px 18px; color: var(--muted); font-size: 12px; text-align: center; }
-#map { display: block; width: 100%; height: auto; max-height: 58vh; }
-#map text { font-family: inherit; }
-.axis { stroke: var(--line); stroke-dasharray: 4 4; }
-.axis-label { fill: var(--muted); font-size: 12px; }
-.topic { cursor: pointer; }
-.topic circle { stroke: #ffffff; stroke-width: 1; fill-opacity: 0.6; }
-.topic text {
-  fill: var(--ink); font-size: 13px; font-weight: 600; text-anchor: middle; dominant-baseline: central;
-  paint-order: stroke; stroke: #ffffff; stroke-width: 3px; stroke-linejoin: round; pointer-events: none;
-}
-#map .topic circle.target { fill: transparent; stroke: none; }
-.has-current .topic circle { fill-opacity: 0.3; }
-.topic.current circle { fill-opacity: 0.9; stroke: var(--ink); stroke-width: 2; }
-.list-title { margin-top: 14px; }
-.topic-list {
-  list-style: none; margin: 0; padding: 4px 0 0; max-height: 30vh; overflow-y: auto;
-  border-top: 1px solid var(--line);
-}
-.topic-list li {
-  display: grid; grid-template-columns: 10px 2.2em minmax(0, 1fr) auto; align-items: center; gap: 6px;
-  padding: 2px 6px; border-radius: 5px; font-size: 13px; cursor: pointer;
-}
-.topic-list li:hover { background: var(--hover); }
-.topic-list li:focus-visible { outline: 2px solid var(--accent); outline-offset: -2px; }
-.topic-list li.current { background: var(--current); font-weight: 600; }
-.swatch { width: 10px; height: 10px; border-radius: 50%; }
-.number { color: var(--muted); font-variant-numeric: tabular-nums; text-align: right; }
-.label { overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
-.share { color: var(--muted); font-size: 12px; font-variant-numeric: tabular-nums; }
-.bar-legend {
-  display: flex; flex-wrap: wrap; gap: 4px 18px; margin-bottom: 8px; color: var(--muted); font-size: 12px;
-}
-.key {
-  display: inline-block; width: 12px; height: 10px; margin-right: 5px;
-  border-radius: 2px; vertical-align: -1px;
-}
-.key.overall, .bar.overall { background: var(--overall); }
-.key.in-topic, .bar.in-topic { background: var(--accent); }
-.bars { display: grid; row-gap: 2px; }
-.bar-row {
-  display: grid; grid-template-columns: 8.5em minmax(0, 1fr) 6.5em; align-items: center; gap: 8px;
-  height: 20px; font-size: 13px; border-radius: 3px;
-}
-.bar-row:hover { background: var(--hover); }
-.term { overflow: hidden; white-space: nowrap; text-overflow: ellipsis; text-align: right; }
-.track { position: relative; height: 14px; }
-.bar { position: absolute; top: 0; bottom: 0; left: 0; border-radius: 2px; }
-.value { color: var(--muted); font-size: 12px; font-variant-numeric: tabular-nums; white-space: nowrap; }
-""".strip()
-
-_JS = r"""
-(() => {
-  "use strict";
-  const DATA = JSON.parse(document.getElementById("explorer-data").textContent);
-  const TEXT = DATA.text;
-  const TOPICS = DATA.topics;
-  const K = TOPICS.length;
-  const SVG_NS = "http://www.w3.org/2000/svg";
-  const SIZE = 520;
-  const PAD = 16;
-  const R_MAX = SIZE * (K > 1 ? 0.1 : 0.2);
-  const state = { pinned: 0, preview: 0, term: -1, lam: DATA.lam };
-
-  const byId = (id) => document.getElementById(id);
-  const current = () => state.preview || state.pinned;
-  const fill = (template, values) =>
-    template.replace(/\{(\w+)\}/g, (match, key) => (key in values ? String(values[key]) : match));
-  const percent = (x) => (100 * x).toFixed(1) + "%";
-  const integer = (x) => Math.round(x).toLocaleString();
-  // Estimates below 10 keep a decimal, so a rare term's "0.4 of 1" does not read as 0.
-  const estimate = (x) => (x < 10 ? x.toFixed(1) : integer(x));
-  const make = (tag, className, text) => {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  };
-  const svg = (tag, attributes) => {
-    const node = document.createElementNS(SVG_NS, tag);
-    for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, value);
-    return node;
-  };
-
-  // Relevance, as in policytopics.explorer.topic_terms: ties keep the probability order.
-  function rankedTerms(k, lam) {
-    const topic = TOPICS[k - 1];
-    const rows = topic.terms.map((w, order) => {
-      const p = topic.p[order];
-      const pCorpus = DATA.count[w] / DATA.total_tokens;
-      const relevance = lam * Math.log(p) + (1 - lam) * Math.log(p / pCorpus);
-      return { w, order, p, pCorpus, relevance };
-    });
-    rows.sort((a, b) => b.relevance - a.relevance || a.order - b.order);
-    return rows.slice(0, DATA.n_words);
-  }
-
-  // ---- intertopic distance map
-  const mapNode = byId("map");
-  const xs = TOPICS.map((t) => t.x);
-  const ys = TOPICS.map((t) => t.y);
-  const span = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)) || 1;
-  const inner = SIZE - 2 * (PAD + R_MAX);
-  const midX = (Math.max(...xs) + Math.min(...xs)) / 2;
-  const midY = (Math.max(...ys) + Math.min(...ys)) / 2;
-  const toX = (x) => SIZE / 2 + ((x - midX) / span) * inner;
-  const toY = (y) => SIZE / 2 - ((y - midY) / span) * inner;
-  const maxPrevalence = Math.max(...TOPICS.map((t) => t.prevalence)) || 1;
-
-  mapNode.append(
-    svg("line", { class: "axis", x1: 0, x2: SIZE, y1: toY(0), y2: toY(0) }),
-    svg("line", { class: "axis", x1: toX(0), x2: toX(0), y1: 0, y2: SIZE }),
-  );
-  const pc1 = svg("text", { class: "axis-label", x: SIZE - 4, y: toY(0) - 6, "text-anchor": "end" });
-  pc1.textContent = "PC1";
-  const pc2 = svg("text", { class: "axis-label", x: toX(0) + 6, y: 14 });
-  pc2.textContent = "PC2";
-  mapNode.append(pc1, pc2);
-
-  const circles = TOPICS.map((topic) => {
-    const group = svg("g", { class: "topic" });
-    const circle = svg("circle", { cx: toX(topic.x), cy: toY(topic.y), fill: topic.color });
-    const tooltip = svg("title");
-    tooltip.textContent = topic.label + " · " + fill(TEXT.prevalence, { value: percent(topic.prevalence) });
-    const number = svg("text", { x: toX(topic.x), y: toY(topic.y) });
-    number.textContent = String(topic.topic);
-    // A rare topic's circle can be a few pixels wide: an invisible disc keeps it easy to hit.
-    const target = svg("circle", { class: "target", cx: toX(topic.x), cy: toY(topic.y), r: 11 });
-    group.append(tooltip, circle, number, target);
-    attachTopicEvents(group, topic.topic);
-    mapNode.append(group);
-    return { group, circle };
-  });
-
-  // ---- topic list
-  const listItems = TOPICS.map((topic) => {
-    const item = make("li");
-    item.tabIndex = 0;
-    item.setAttribute("role", "button");
-    const swatch = make("span", "swatch");
-    swatch.style.background = topic.color;
-    item.append(swatch, make("span", "number", String(topic.topic)), make("span", "label", topic.label),
-                make("span", "share", percent(topic.prevalence)));
-    item.title = topic.label;
-    item.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" || event.key === " ") {
-        event.preventDefault();
-        toggle(topic.topic);
-      }
-    });
-    attachTopicEvents(item, topic.topic);
-    byId("topic-list").append(item);
-    return item;
-  });
-
-  function attachTopicEvents(node, k) {
-    node.addEventListener("mouseenter", () => { state.preview = k; render(); });
-    node.addEventListener("mouseleave", () => { state.preview = 0; render(); });
-    node.addEventListener("click", () => toggle(k));
-  }
-
-  function toggle(k) { pin(state.pinned === k ? 0 : k); }
-
-  function pin(k) {
-    state.pinned = k;
-    state.preview = 0;
-    writeHash();
-    render();
-  }
-
-  function renderMap() {
-    const k = current();
-    const shares = state.term >= 0 ? DATA.share[state.term] : null;
-    mapNode.classList.toggle("has-current", k > 0);
-    TOPICS.forEach((topic, i) => {
-      const size = shares ? Math.sqrt(shares[i]) : Math.sqrt(topic.prevalence / maxPrevalence);
-      circles[i].circle.setAttribute("r", (R_MAX * size).toFixed(2));
-      circles[i].group.classList.toggle("current", topic.topic === k);
-      listItems[i].classList.toggle("current", topic.topic === k);
-    });
-    byId("map-caption").textContent = shares
-      ? fill(TEXT.term_share, { word: DATA.vocab[state.term] })
-      : TEXT.map_note;
-  }
-
-  // ---- bar chart of terms
-  function renderBars() {
-    const k = current();
-    const rows = k
-      ? rankedTerms(k, state.lam).map((r) => ({
-          w: r.w, overall: DATA.count[r.w], inTopic: DATA.count[r.w] * DATA.share[r.w][k - 1],
-          p: r.p, lift: r.p / r.pCorpus,
-        }))
-      : DATA.overall.map((w) => ({ w, overall: DATA.count[w], inTopic: null }));
-    byId("terms-title").textContent = k
-      ? fill(TEXT.topic_title, { n: rows.length, label: TOPICS[k - 1].label })
-      : fill(TEXT.overall_title, { n: rows.length });
-    byId("legend-topic").hidden = !k;
-    const scale = Math.max(...rows.map((r) => r.overall)) || 1;
-    const bars = byId("bars");
-    bars.replaceChildren();
-    for (const r of rows) {
-      const word = DATA.vocab[r.w];
-      const row = make("div", "bar-row");
-      const track = make("div", "track");
-      const overall = make("div", "bar overall");
-      overall.style.width = percent(r.overall / scale);
-      track.append(overall);
-      if (r.inTopic !== null) {
-        const inTopic = make("div", "bar in-topic");
-        inTopic.style.width = percent(r.inTopic / scale);
-        track.append(inTopic);
-        row.title = fill(TEXT.term_tooltip, {
-          word, in_topic: estimate(r.inTopic), overall: integer(r.overall),
-          p: r.p.toPrecision(3), lift: r.lift.toPrecision(3),
-        });
-      } else {
-        row.title = fill(TEXT.overall_tooltip, { word, overall: integer(r.overall) });
-      }
-      const value = r.inTopic !== null
-        ? estimate(r.inTopic) + " / " + integer(r.overall)
-        : integer(r.overall);
-      row.append(make("span", "term", word), track, make("span", "value", value));
-      row.addEventListener("mouseenter", () => { state.term = r.w; renderMap(); });
-      row.addEventListener("mouseleave", () => { state.term = -1; renderMap(); });
-      bars.append(row);
-    }
-  }
-
-  function render() {
-    renderMap();
-    renderBars();
-  }
-
-  // ---- state in the address (#topic=3&lambda=0.60), so a view can be shared
-  function readHash() {
-    const params = new URLSearchParams(window.location.hash.slice(1));
-    const k = Number(params.get("topic"));
-    if (Number.isInteger(k) && k >= 1 && k <= K) state.pinned = k;
-    const lam = Number(params.get("lambda"));
-    if (params.has("lambda") && lam >= 0 && lam <= 1) state.lam = Math.round(lam * 100) / 100;
-  }
-
-  function writeHash() {
-    try {
-      window.history.replaceState(null, "", "#topic=" + state.pinned + "&lambda=" + state.lam.toFixed(2));
-    } catch (error) {
-      // Some browsers refuse history changes on file:// pages; the view still works.
-    }
-  }
-
-  const slider = byId("lambda");
-  slider.addEventListener("input", () => {
-    state.lam = Number(slider.value);
-    byId("lambda-value").textContent = state.lam.toFixed(2);
-    renderBars();
-  });
-  slider.addEventListener("change", writeHash);
-  byId("clear").addEventListener("click", () => pin(0));
-  document.addEventListener("keydown", (event) => {
-    if (event.target instanceof HTMLInputElement) return;
-    if (event.key === "Escape") pin(0);
-    else if (event.key === "ArrowRight") pin((current() % K) + 1);
-    else if (event.key === "ArrowLeft") pin(((current() || 1) + K - 2) % K + 1);
-  });
-
-  byId("summary").textContent = fill(TEXT.summary, {
-    k: K, terms: DATA.n_terms.toLocaleString(), tokens: DATA.total_tokens.toLocaleString(),
-  });
-  readHash();
-  slider.value = state.lam;
-  byId("lambda-value").textContent = state.lam.toFixed(2);
-  render();
-})();
-""".strip()
+    The style sheet and script end with a newline as text files do; the template already
+    puts one after each, so it is dropped here.
+    """
+    text = (files("policytopics") / "assets" / name).read_text(encoding="utf-8")
+    return text if name.endswith(".html") else text.rstrip("\n")
