@@ -23,6 +23,8 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 
+from .weights import region_area, region_sort_key
+
 # Okabe & Ito's colour-blind-safe palette, then a muted extension for many topics.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
              "#F0E442", "#000000"]
@@ -33,11 +35,22 @@ _TEXT = {
     "zh": {"region": "地区", "period": "时期", "topic": "主题", "weight": "平均主题权重",
            "word_weight": "词权重", "by_region": "各地区的主题权重", "over_time": "主题权重随时间变化",
            "top_words": "各主题高频词", "sparse": "* 文档数少于 {n} 篇", "docs": "文档数",
-           "coverage": "文档覆盖"},
+           "coverage": "文档覆盖", "emphasis": "比平均高/低（百分点）",
+           "emphasis_by_region": "各地区的主题侧重：与各地区平均之差",
+           "emphasis_by_period": "各时期的主题侧重：与各时期平均之差",
+           "emphasis_bold": "粗体：自助法区间不含 0", "emphasis_dot": "圆点：自助法区间不含 0",
+           "areas": {"东部": "东部", "中部": "中部", "西部": "西部", "东北": "东北", "其他": "其他"}},
     "en": {"region": "Region", "period": "Period", "topic": "Topic", "weight": "Mean topic weight",
            "word_weight": "Word weight", "by_region": "Theme weights by region",
            "over_time": "Theme weights over time", "top_words": "Top words per topic",
-           "sparse": "* fewer than {n} documents", "docs": "Documents", "coverage": "Coverage"},
+           "sparse": "* fewer than {n} documents", "docs": "Documents", "coverage": "Coverage",
+           "emphasis": "above/below the mean (percentage points)",
+           "emphasis_by_region": "Theme emphasis by region: difference from the mean over regions",
+           "emphasis_by_period": "Theme emphasis over time: difference from the mean over periods",
+           "emphasis_bold": "bold: bootstrap interval excludes 0",
+           "emphasis_dot": "dot: bootstrap interval excludes 0",
+           "areas": {"东部": "East", "中部": "Central", "西部": "West", "东北": "Northeast",
+                     "其他": "Other"}},
 }
 
 
@@ -389,6 +402,108 @@ def plot_coverage(documents: pd.DataFrame, *, by: str = "region", ax=None, langu
         ax.set_xlabel(text["docs"])
         ax.set_ylabel(text[by])
         ax.set_title(f"{text['coverage']}: {text[by]}")
+    return ax
+
+
+def plot_theme_emphasis(data: pd.DataFrame, *, by: str = "region", ax=None, language: str = "zh",
+                        min_docs: int | None = 2, cmap: str = "RdBu_r",
+                        annotate: bool | None = None):
+    """Heatmap of each group's topic weight above or below the mean over groups.
+
+    ``data`` is ``theme_emphasis(doc_topics, by)`` (``by`` is ``"region"`` or
+    ``"period"``). Colours diverge around zero on a symmetric scale (red: more than the
+    average group, blue: less), so equal distances above and below the mean look equally
+    strong. Cells whose bootstrap interval excludes zero are written in bold (or carry a
+    dot when the grid is too large for numbers, see :data:`HEATMAP_MAX_ANNOTATED_CELLS`);
+    sparse cells are starred and never marked. Regions are grouped by the National Bureau of Statistics'
+    areas, with a line between areas and the area's name on the right. Returns the Axes.
+
+    Examples
+    --------
+    >>> emphasis = theme_emphasis(doc_topics, "region")  # doctest: +SKIP
+    >>> ax = plot_theme_emphasis(emphasis, language="en")  # doctest: +SKIP
+    >>> export_figure(ax, "theme_emphasis_by_region", "figures")  # doctest: +SKIP
+    """
+    if data.empty:
+        raise ValueError("no emphasis to draw: theme_emphasis needs at least two groups")
+    text = _TEXT[language]
+    with plot_context():
+        groups = list(data[by].drop_duplicates())
+        groups = sorted(groups, key=region_sort_key) if by == "region" else sorted(groups)
+        order = list(data.drop_duplicates("topic_label").sort_values("topic")["topic_label"])
+
+        def grid(column):
+            return data.pivot(index=by, columns="topic_label", values=column).reindex(
+                index=groups, columns=order)
+
+        table = grid("emphasis")
+        values = table.to_numpy(dtype=float)
+        significant = ((grid("ci_low").to_numpy(dtype=float) > 0)
+                       | (grid("ci_high").to_numpy(dtype=float) < 0))
+        sparse = grid("sparse").fillna(False).to_numpy(dtype=bool)
+        # A group of one document has no bootstrap spread of its own: its interval would
+        # claim a certainty it does not have, so sparse cells are starred, never marked.
+        significant &= ~sparse
+        n_docs = data.drop_duplicates(by).set_index(by)["n_docs"]
+        rows, cols = table.shape
+        if annotate is None:
+            annotate = table.size <= HEATMAP_MAX_ANNOTATED_CELLS
+        cell_width = 0.95 if annotate else 0.45
+        ax = _new_axes(ax, (3.0 + cell_width * cols,
+                            max(3.2, 1.8 + (0.45 if annotate else 0.3) * rows)))
+        halfrange = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 0.0
+        norm = mpl.colors.CenteredNorm(vcenter=0, halfrange=halfrange or 1.0)
+        # Vector quads, as in plot_theme_weights_by_region (crisp in SVG and PDF).
+        mesh = ax.pcolormesh(np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5,
+                             np.ma.masked_invalid(values), cmap=cmap, norm=norm)
+        ax.set_xlim(-0.5, cols - 0.5)
+        ax.set_ylim(rows - 0.5, -0.5)
+        fontsize = 9 if annotate else 8
+        ax.set_xticks(range(cols), labels=order, rotation=35, ha="right", rotation_mode="anchor",
+                      fontsize=fontsize)
+        row_star = sparse.any(axis=1)
+        ax.set_yticks(range(rows), labels=[
+            f"{g} (n={n_docs[g]})" + ("*" if row_star[i] and not annotate else "")
+            for i, g in enumerate(groups)], fontsize=fontsize)
+        dark = np.abs(np.nan_to_num(values)) > 0.6 * norm.halfrange
+        if annotate:
+            for i in range(rows):
+                for j in range(cols):
+                    if np.isnan(values[i, j]):
+                        continue
+                    # Numbers in DejaVu Sans: the packaged CJK font has no bold weight.
+                    ax.text(j, i, f"{values[i, j]:+.1f}" + ("*" if sparse[i, j] else ""),
+                            ha="center", va="center", fontsize=8, fontfamily="DejaVu Sans",
+                            fontweight="bold" if significant[i, j] else "normal",
+                            color="white" if dark[i, j] else "black")
+        elif significant.any():
+            y, x = np.nonzero(significant)
+            ax.scatter(x, y, s=6, c=np.where(dark[y, x], "white", "black"), linewidths=0)
+        if by == "region":
+            areas = [region_area(g) for g in groups]
+            starts = [i for i in range(rows) if i == 0 or areas[i] != areas[i - 1]]
+            for start in starts[1:]:
+                ax.axhline(start - 0.5, color="black", linewidth=1.2)
+            ends = [*starts[1:], rows]
+            names = [text["areas"].get(areas[a], areas[a]) for a in starts]
+            side = ax.secondary_yaxis("right")
+            side.set_yticks([(a + b - 1) / 2 for a, b in zip(starts, ends)], labels=names,
+                            fontsize=9)
+            # The separators run on through the column of area names as long minor ticks,
+            # so each name sits between the lines of its own area.
+            side.set_yticks([start - 0.5 for start in starts[1:]], minor=True)
+            width = max(sum(1.0 if ord(c) > 0x2E80 else 0.62 for c in name) for name in names)
+            side.tick_params(which="major", length=0, pad=4)
+            side.tick_params(which="minor", length=8 + 9 * width, width=1.2, color="black")
+            side.spines[:].set_visible(False)
+        notes = [text["emphasis_bold" if annotate else "emphasis_dot"]] if significant.any() else []
+        if min_docs and sparse.any():
+            notes.append(text["sparse"].format(n=min_docs))
+        ax.set_xlabel("\n".join([text["topic"], *notes]))
+        ax.set_ylabel(text[by])
+        ax.set_title(text[f"emphasis_by_{by}"])
+        ax.figure.colorbar(mesh, ax=ax, label=text["emphasis"], shrink=0.8, pad=0.08)
+        ax.spines[:].set_visible(False)
     return ax
 
 

@@ -5,6 +5,7 @@ All functions return tidy long tables (one row per observation) for the plots.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -110,20 +111,10 @@ def theme_weights(doc_topics: pd.DataFrame, by: str | Sequence[str], *, min_docs
         return pd.DataFrame(columns=columns)
     rng = np.random.default_rng(seed)
     labels = data.drop_duplicates("topic").set_index("topic")["topic_label"]
-    # One row per document, one column per topic: every topic is resampled together.
-    wide = data.set_index(keys + ["doc_id", "topic"])["weight"].unstack("topic").sort_index()
-    topics = list(wide.columns)
-    sizes_by_doc = (data.drop_duplicates("doc_id").set_index("doc_id")[weight_by].astype(float)
-                    if weight_by is not None else None)
+    topics, groups = _documents_by_group(data, keys, weight_by)
     rows = []
-    for group, frame in wide.groupby(level=keys, sort=True):
-        group = group if isinstance(group, tuple) else (group,)
-        values = frame.to_numpy(dtype=float)
+    for group, values, sizes in groups:
         n = len(values)
-        sizes = np.ones(n)
-        if sizes_by_doc is not None:
-            sizes = sizes_by_doc.reindex(frame.index.get_level_values("doc_id")).to_numpy()
-            sizes = sizes if np.nansum(sizes) > 0 else np.ones(n)
         mean = np.average(values, axis=0, weights=sizes)
         low = high = mean
         if n > 1:
@@ -133,6 +124,31 @@ def theme_weights(doc_topics: pd.DataFrame, by: str | Sequence[str], *, min_docs
             rows.append((*group, topic, labels[topic], float(mean[j]), float(low[j]),
                          float(high[j]), n, n < min_docs))
     return pd.DataFrame(rows, columns=columns)
+
+
+def _documents_by_group(data: pd.DataFrame, keys: list[str], weight_by: str | None
+                        ) -> tuple[list, list[tuple[tuple, np.ndarray, np.ndarray]]]:
+    """Topics, and per group (sorted): its key, documents × topics weights, document sizes.
+
+    Sizes are ones unless ``weight_by`` names a column; a group whose sizes are all
+    missing or zero falls back to ones. Shared by :func:`theme_weights` and
+    :func:`theme_emphasis`, so both weight a group's documents the same way.
+    """
+    # One row per document, one column per topic: every topic is resampled together.
+    wide = data.set_index(keys + ["doc_id", "topic"])["weight"].unstack("topic").sort_index()
+    sizes_by_doc = (data.drop_duplicates("doc_id").set_index("doc_id")[weight_by].astype(float)
+                    if weight_by is not None else None)
+    groups = []
+    for group, frame in wide.groupby(level=keys, sort=True):
+        group = group if isinstance(group, tuple) else (group,)
+        values = frame.to_numpy(dtype=float)
+        n = len(values)
+        sizes = np.ones(n)
+        if sizes_by_doc is not None:
+            sizes = sizes_by_doc.reindex(frame.index.get_level_values("doc_id")).to_numpy()
+            sizes = sizes if np.nansum(sizes) > 0 else np.ones(n)
+        groups.append((group, values, sizes))
+    return list(wide.columns), groups
 
 
 def _bootstrap_means(values: np.ndarray, sizes: np.ndarray, n_boot: int,
@@ -154,6 +170,137 @@ def _bootstrap_means(values: np.ndarray, sizes: np.ndarray, n_boot: int,
         weights = counts * sizes
         out.append((weights @ values) / np.maximum(weights.sum(axis=1, keepdims=True), 1e-300))
     return np.vstack(out)
+
+
+# The National Bureau of Statistics' four economic areas (国家统计局《东西中部和东北地区划分
+# 方法》, 2011), provinces in the Bureau's own order.
+_AREA_PROVINCES = {
+    "东部": ("北京市", "天津市", "河北省", "上海市", "江苏省", "浙江省", "福建省", "山东省",
+             "广东省", "海南省"),
+    "中部": ("山西省", "安徽省", "江西省", "河南省", "湖北省", "湖南省"),
+    "西部": ("内蒙古自治区", "广西壮族自治区", "重庆市", "四川省", "贵州省", "云南省", "西藏自治区",
+             "陕西省", "甘肃省", "青海省", "宁夏回族自治区", "新疆维吾尔自治区"),
+    "东北": ("辽宁省", "吉林省", "黑龙江省"),
+}
+_PROVINCE_SUFFIX = re.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区)$")
+
+#: Area of every group outside the four: the national group (全国), 香港, 澳门, 台湾,
+#: and cities when the "region" groups are cities.
+OTHER_AREA = "其他"
+
+#: The areas in the order figures and tables show them; :data:`OTHER_AREA` last.
+AREA_ORDER = (*_AREA_PROVINCES, OTHER_AREA)
+
+#: Province name → area, in full form (``浙江省``, ``内蒙古自治区``, as
+#: :func:`policytopics.metadata.extract_region` gives them) and short form (``浙江``,
+#: ``内蒙古``, as a metadata column may give them). Ordered as the Bureau lists them.
+REGION_AREAS: dict[str, str] = {
+    form: area
+    for area, provinces in _AREA_PROVINCES.items()
+    for name in provinces
+    for form in (name, _PROVINCE_SUFFIX.sub("", name))
+}
+_REGION_POSITION = {name: i for i, name in enumerate(REGION_AREAS)}
+
+
+def region_area(name: str | None) -> str:
+    """Area of a region: ``东部``, ``中部``, ``西部``, ``东北``, or :data:`OTHER_AREA`.
+
+    Examples
+    --------
+    >>> region_area("浙江省"), region_area("内蒙古"), region_area("全国")
+    ('东部', '西部', '其他')
+    """
+    return REGION_AREAS.get(name, OTHER_AREA) if isinstance(name, str) else OTHER_AREA
+
+
+def region_sort_key(name: str) -> tuple[int, int, str]:
+    """Sort key that orders regions by area, then as the Bureau lists them, then by name."""
+    return (AREA_ORDER.index(region_area(name)), _REGION_POSITION.get(name, len(_REGION_POSITION)),
+            str(name))
+
+
+def theme_emphasis(doc_topics: pd.DataFrame, by: str = "region", *, min_docs: int = 2,
+                   n_boot: int = 1000, seed: int = 0, ci: float = 0.95,
+                   weight_by: str | None = None) -> pd.DataFrame:
+    """Each group's topic weight minus the mean over groups, in percentage points.
+
+    A heatmap of absolute weights is dominated by the topics every region writes about;
+    the emphasis shows what a region (or period) writes about *more or less than the
+    others*: ``emphasis = 100 * (weight - mean_over_groups)``, where ``weight`` is the
+    group's mean as :func:`theme_weights` computes it and ``mean_over_groups`` is the
+    unweighted mean of the group means (each group counts once, however many documents
+    it has). The emphases of one topic sum to zero over the groups.
+
+    The interval is a bootstrap over documents: each replicate resamples the documents of
+    every group independently (with replacement, as :func:`theme_weights` does), recomputes
+    every group mean and their mean, and takes the difference, so it covers the
+    uncertainty of both the group and the mean it is compared with. A group of one
+    document has no spread of its own (its mean is the same in every replicate); such
+    groups are flagged ``sparse``.
+
+    Parameters
+    ----------
+    doc_topics
+        Output of :func:`doc_topics_table` (one row per document and topic).
+    by
+        The group column: ``"region"`` or ``"period"``. Documents without a value are
+        left out, and they do not enter the mean.
+    min_docs
+        Groups with fewer documents are flagged ``sparse``.
+    n_boot, seed, ci
+        Bootstrap replicates, the seed of its ``numpy`` Generator, the interval's level.
+    weight_by
+        As in :func:`theme_weights`: ``None`` counts every document once, a column such
+        as ``"n_chars"`` weights documents by it within their group.
+
+    Returns
+    -------
+    DataFrame
+        One row per group and topic: the group column, ``area`` (for ``by="region"``,
+        see :func:`region_area`), ``topic``, ``topic_label``, ``weight`` and
+        ``mean_over_groups`` (proportions, 0–1), ``emphasis``, ``ci_low``, ``ci_high``
+        (percentage points), ``n_docs``, ``sparse``. Regions are ordered by area
+        (东部, 中部, 西部, 东北, then other), periods in order. With fewer than two groups
+        there is nothing to compare: an empty frame with these columns.
+
+    Examples
+    --------
+    >>> emphasis = theme_emphasis(doc_topics, "region", weight_by="n_chars")  # doctest: +SKIP
+    >>> emphasis.pivot(index="region", columns="topic_label", values="emphasis")  # doctest: +SKIP
+    """
+    area = ["area"] if by == "region" else []
+    columns = [by, *area, "topic", "topic_label", "weight", "mean_over_groups", "emphasis",
+               "ci_low", "ci_high", "n_docs", "sparse"]
+    if weight_by is not None and weight_by not in doc_topics.columns:
+        raise ValueError(f"weight_by: no column {weight_by!r} in the document-topic table")
+    data = doc_topics.dropna(subset=[by])
+    if data[by].nunique() < 2:
+        return pd.DataFrame(columns=columns)
+    rng = np.random.default_rng(seed)
+    labels = data.drop_duplicates("topic").set_index("topic")["topic_label"]
+    topics, groups = _documents_by_group(data, [by], weight_by)
+    if by == "region":
+        groups.sort(key=lambda g: region_sort_key(g[0][0]))
+    means = np.array([np.average(values, axis=0, weights=sizes) for _, values, sizes in groups])
+    # groups × replicates × topics; a one-document group is the same in every replicate.
+    boots = np.stack([
+        _bootstrap_means(values, sizes, n_boot, rng) if len(values) > 1
+        else np.broadcast_to(mean, (n_boot, len(topics)))
+        for (_, values, sizes), mean in zip(groups, means)
+    ])
+    centre = means.mean(axis=0)
+    low, high = 100 * np.quantile(boots - boots.mean(axis=0), [(1 - ci) / 2, 1 - (1 - ci) / 2],
+                                  axis=1)
+    emphasis = 100 * (means - centre)
+    rows = []
+    for g, (group, values, _) in enumerate(groups):
+        name, n = group[0], len(values)
+        for j, topic in enumerate(topics):
+            rows.append((name, *([region_area(name)] if area else []), topic, labels[topic],
+                         float(means[g, j]), float(centre[j]), float(emphasis[g, j]),
+                         float(low[g, j]), float(high[g, j]), n, n < min_docs))
+    return pd.DataFrame(rows, columns=columns)
 
 
 def theme_effects(doc_topics: pd.DataFrame, *, min_docs: int = 2, ci: float = 0.95) -> pd.DataFrame:
