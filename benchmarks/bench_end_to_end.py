@@ -380,7 +380,7 @@ def version(package: str) -> str:
 
 
 def header(argv: list[str], load_before: str) -> list[str]:
-    from policytopics.pipeline import code_version
+    from policytopics.cache import code_version
 
     libraries = ", ".join(f"{p} {version(p)}" for p in ("gensim", "jieba", "rjieba", "pandas", "psutil"))
     return [

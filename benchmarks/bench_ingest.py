@@ -5,7 +5,7 @@ place, never copied into the repository) and prints, for one run each,
 
 1. reading only (``iter_documents``): decompressing and parsing the JSONL;
 2. cleaning only (``clean_text`` on texts already in memory);
-3. the whole ``policytopics.ingest`` (read, clean, date, place, exact duplicates);
+3. the whole ``policytopics.document_report`` (read, clean, date, place, duplicates);
 4. near-duplicate search (``find_near_duplicates``) over the kept texts.
 
     python benchmarks/bench_ingest.py                # 20,000 stories
@@ -34,8 +34,9 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=CORPORA / "xwlb.jsonl.gz")
     args = parser.parse_args()
 
-    from policytopics import ingest, load_study
-    from policytopics.clean import clean_text, find_near_duplicates
+    from policytopics import document_report, load_study
+    from policytopics.clean import clean_text
+    from policytopics.dedup import find_near_duplicates
     from policytopics.ingest import iter_documents
 
     config = load_study(REPO / "study.toml")
@@ -43,7 +44,7 @@ def main() -> None:
     n = len(documents)
     clean_text("预热。", config.clean)  # OpenCC and the phrase list load before the clock starts
     _, clean_s = timed(lambda: [clean_text(d.text, config.clean) for d in documents])
-    report, ingest_s = timed(ingest, args.corpus, config, limit=args.limit, progress=False)
+    report, ingest_s = timed(document_report, args.corpus, config, limit=args.limit, progress=False)
     kept = report[report["status"] == "kept"]
     near, near_s = timed(find_near_duplicates, kept["doc_id"].tolist(), kept["text"].tolist())
     chars = sum(len(d.text) for d in documents)
@@ -51,7 +52,7 @@ def main() -> None:
     print(f"corpus: {args.corpus.name}, {n:,} documents, {chars / 1e6:.1f} M characters")
     print(f"{'stage':28} {'seconds':>8} {'docs/s':>9} {'M chars/s':>10}")
     for stage, seconds in [("read (iter_documents)", read_s), ("clean (clean_text)", clean_s),
-                           ("ingest (whole)", ingest_s), ("near-duplicates (MinHash)", near_s)]:
+                           ("document_report (whole)", ingest_s), ("near-duplicates (MinHash)", near_s)]:
         print(f"{stage:28} {seconds:8.2f} {n / seconds:9.0f} {chars / seconds / 1e6:10.2f}")
     counts = report["status"].value_counts()
     print(f"status: {counts.to_dict()}; near-duplicates among kept: {len(near)}")

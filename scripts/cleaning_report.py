@@ -1,7 +1,7 @@
 """What cleaning does to each corpus: kept, dropped, duplicates, coverage, removed lines.
 
 For each corpus in ``../shared/corpora`` (read in place, never copied into the
-repository) it runs ``policytopics.ingest`` and prints
+repository) it runs ``policytopics.document_report`` and prints
 
 - documents kept / dropped / exact duplicates, and near-duplicates among the kept ones
   (``find_near_duplicates``, MinHash at Jaccard 0.8);
@@ -12,9 +12,9 @@ repository) it runs ``policytopics.ingest`` and prints
   run of Chinese characters by ``H``, digits by ``9`` and Latin letters by ``a``
   (``(视频编辑:… 文字编辑:…)`` → ``(H:H H:H)``), so no article text is printed.
 
-    python benchmarks/cleaning_report.py                 # xwlb limited to 20,000 stories
-    python benchmarks/cleaning_report.py --limit 0       # every document
-    python benchmarks/cleaning_report.py --corpus webtext_noisy
+    python scripts/cleaning_report.py                 # xwlb limited to 20,000 stories
+    python scripts/cleaning_report.py --limit 0       # every document
+    python scripts/cleaning_report.py --corpus webtext_noisy
 """
 
 from __future__ import annotations
@@ -62,12 +62,12 @@ def _plain(counts) -> dict:
 
 
 def report_corpus(name: str, limit: int, config) -> None:
-    from policytopics import ingest
-    from policytopics.clean import find_near_duplicates
+    from policytopics import document_report
+    from policytopics.dedup import find_near_duplicates
     from policytopics.ingest import iter_documents
 
     path = CORPORA / f"{name}.jsonl.gz"
-    report = ingest(path, config, limit=limit, progress=False)
+    report = document_report(path, config, limit=limit, progress=False)
     status = report["status"].value_counts()
     kept = report[report["status"] == "kept"]
     near = find_near_duplicates(kept["doc_id"].tolist(), kept["text"].tolist())

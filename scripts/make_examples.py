@@ -11,9 +11,9 @@ folder (``--tables``) outside it.
 - ``xwlb``: CCTV news stories by year (all 74,542 by default; ``--xwlb-limit``), with the
   manufacturing and new-productive-forces themes picked out.
 
-    python benchmarks/make_examples.py                   # both, ~10 minutes on 2 cores
-    python benchmarks/make_examples.py --only policy     # ~1 minute
-    python benchmarks/make_examples.py --only xwlb --xwlb-limit 20000
+    python scripts/make_examples.py                   # both, ~10 minutes on 2 cores
+    python scripts/make_examples.py --only policy     # ~1 minute
+    python scripts/make_examples.py --only xwlb --xwlb-limit 20000
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _markdown import markdown_table
 
 from policytopics import Study, load_study
 from policytopics.plots import export_figure, plot_context, plot_regions_over_time
@@ -82,9 +81,12 @@ def policy_example(study: Study) -> list[str]:
 
 
 def markdown(frame: pd.DataFrame) -> str:
-    """A small table as Markdown (index included)."""
+    """A small table as Markdown (index included, as the first column; the others right-aligned)."""
     frame = frame.reset_index()
-    return markdown_table(list(frame.columns), list(frame.itertuples(index=False)))
+    lines = ["| " + " | ".join(map(str, row)) + " |"
+             for row in [list(frame.columns), *frame.itertuples(index=False)]]
+    lines.insert(1, "|---|" + "---:|" * (len(frame.columns) - 1))
+    return "\n".join(lines)
 
 
 def xwlb_example(study: Study) -> tuple[list[str], list[int], pd.DataFrame]:
@@ -137,7 +139,7 @@ def main() -> None:
     if REPO in args.tables.resolve().parents or args.tables.resolve() == REPO:
         parser.error("--tables must be outside the repository: the tables hold corpus text")
 
-    header = [f"Written by `python benchmarks/make_examples.py` on {time.strftime('%Y-%m-%d')}, with the "
+    header = [f"Written by `python scripts/make_examples.py` on {time.strftime('%Y-%m-%d')}, with the "
               "study's settings (`study.toml`) except the corpus, K and the period (year). Only "
               "figures and numbers are here; the corpora stay in `../shared/corpora`.", ""]
     if args.only in (None, "policy"):
@@ -186,7 +188,7 @@ def write_summary(name: str, lines: list[str]) -> None:
     (EXAMPLES / name / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     folders = sorted(p.parent.name for p in EXAMPLES.glob("*/README.md"))
     index = ["# Example figures from the shared corpora", "",
-             "Made by `python benchmarks/make_examples.py` (see its docstring). One folder per corpus, "
+             "Made by `python scripts/make_examples.py` (see its docstring). One folder per corpus, "
              "each with a README of its settings, top words and numbers:", ""]
     index += [f"- [`{folder}/`]({folder}/README.md)" for folder in folders]
     (EXAMPLES / "README.md").write_text("\n".join(index) + "\n", encoding="utf-8")

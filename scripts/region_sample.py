@@ -1,7 +1,8 @@
 """Region check: a seeded random sample of region assignments to read by hand.
 
 Ingests the first ``--limit`` stories of the xwlb corpus (``../shared/corpora``, read in
-place, never copied into the repository) with ``policytopics.ingest`` and, among the kept
+place, never copied into the repository) with ``policytopics.document_report`` and, among
+the kept
 documents, draws with a fixed seed
 
 1. ``--n`` documents that got a region (``extract_region`` named a province), and
@@ -13,9 +14,9 @@ mainly about that province (or, for the empty ones, whether a clear province was
 Nothing is written into the repository; ``--json`` saves the sample for reading elsewhere
 and refuses a path inside the repository, as the texts are corpus text.
 
-    python benchmarks/region_sample.py                       # 30 placed + 10 empty of 20,000
-    python benchmarks/region_sample.py --seed 1 --n 50
-    python benchmarks/region_sample.py --json /tmp/notes/region_sample.json
+    python scripts/region_sample.py                       # 30 placed + 10 empty of 20,000
+    python scripts/region_sample.py --seed 1 --n 50
+    python scripts/region_sample.py --json /tmp/notes/region_sample.json
 """
 
 from __future__ import annotations
@@ -71,10 +72,10 @@ def main() -> None:
     if args.json and args.json.resolve().is_relative_to(REPO):
         parser.error(f"--json must point outside the repository ({REPO}): it holds corpus text")
 
-    from policytopics import ingest, load_study
+    from policytopics import document_report, load_study
 
     config = load_study(REPO / "study.toml")
-    report = ingest(args.corpus, config, limit=args.limit, progress=False)
+    report = document_report(args.corpus, config, limit=args.limit, progress=False)
     kept = report[report["status"] == "kept"]
     placed, empty, n_placed, n_empty = sample_rows(kept, args.n, args.n_empty, args.seed)
 
