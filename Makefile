@@ -1,6 +1,9 @@
 # The two commands a new user needs:
 #   make study   run the whole study on the bundled sample articles, write figures/ and outputs/
 #   make test    lint and run the test suite (CI runs exactly this, see .ci/run)
+# and one more for a real study out of the box:
+#   make example the 52 national Government Work Reports (data/examples/), figures in
+#                figures/examples/gwr_national/
 # Both create .venv and install the package (editable, with its dev extra) on first use.
 
 PYTHON ?= python3
@@ -8,10 +11,11 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: study test lint notebooks benchmark clean-cache help
+.PHONY: study example test lint notebooks benchmark clean-cache help
 
 help:
 	@echo "make study      run the study on data/samples (study.toml), write figures/ and outputs/"
+	@echo "make example    run the study on the 52 Government Work Reports (data/examples/study.toml)"
 	@echo "make test       ruff + pytest (what CI runs)"
 	@echo "make notebooks  execute the three notebooks with papermill into outputs/notebooks/"
 	@echo "make clean-cache  delete the stage cache (.cache/)"
@@ -24,6 +28,9 @@ $(STAMP): pyproject.toml
 
 study: $(STAMP)
 	$(BIN)/policytopics run
+
+example: $(STAMP)
+	$(BIN)/policytopics run --study data/examples/study.toml
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -157,12 +157,13 @@ def test_theme_effects_recover_a_region_effect():
 
 
 def test_national_documents_form_their_own_group_unknown_ones_do_not():
-    from policytopics.weights import NATIONAL_SOURCE, doc_topics_table
+    from policytopics.metadata import NATIONAL_SOURCE
+    from policytopics.weights import doc_topics_table
 
     documents = pd.DataFrame({
         "doc_id": ["a", "b", "c"], "title": ["甲", "乙", "丙"], "date": ["2024", "2024", "2023"],
         "date_precision": ["year"] * 3, "region": ["山东省", None, None], "city": [None] * 3,
-        "region_source": ["column", NATIONAL_SOURCE, "no place named"],
+        "region_source": ["column", NATIONAL_SOURCE, "no place named"], "national": [False, True, False],
     })
     table = doc_topics_table(documents, np.full((3, 2), 0.5), {1: "T1", 2: "T2"}, national_label="全国")
     regions = table.drop_duplicates("doc_id").set_index("doc_id")["region"]
@@ -191,3 +192,61 @@ def test_match_topics_recovers_a_permutation_and_leaves_strangers_unmatched():
                3: ["外交", "会见", "合作", "关系"]}
     previous = {"b": current[2][::-1], "a": current[1], "x": ["足球", "比赛", "冠军", "球队"]}
     assert match_topics(previous, current) == {1: ("a", 1.0), 2: ("b", 1.0)}
+
+
+def _stage_keys(study):
+    return {"documents": study.documents_key(), "tokens": study.tokens_key(),
+            "corpus": study.corpus_key(), "model": study.model_key()}
+
+
+def test_display_settings_and_figure_code_rebuild_no_stage(sample_study, tmp_path, monkeypatch):
+    from policytopics import cache
+
+    before = json.loads((sample_study.config.output.tables_dir / "run.json").read_text(encoding="utf-8"))
+    digest = cache.source_digest
+    # As if plots.py (figure-only code) had been edited, and display settings changed.
+    monkeypatch.setattr(cache, "source_digest", lambda name: "edited" if name == "plots" else digest(name))
+    config = load_study(sample_study.config.root / "study.toml", out=tmp_path,
+                        output__cache_dir=sample_study.config.output.cache_dir,
+                        model__top_n_words=7, language="en", output__figure_formats=["png"])
+    study = Study(config, progress=False)
+    study.run()
+    record = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+    assert record["stage_keys"] == before["stage_keys"]
+    assert record["cache_hits"] and all(record["cache_hits"].values()), record["cache_hits"]
+    assert record["policytopics"] != before["policytopics"]  # the run record does see the edit
+    assert len(study.topic_words().query("topic == 1")) == 7
+
+
+def test_cleaning_changes_rebuild_every_later_stage(sample_study, monkeypatch):
+    from policytopics import cache
+
+    keys = _stage_keys(sample_study)
+    stricter = Study(load_study(sample_study.config.root / "study.toml", clean__min_chars=60), progress=False)
+    assert all(a != b for a, b in zip(_stage_keys(stricter).values(), keys.values()))
+    digest = cache.source_digest
+    monkeypatch.setattr(cache, "source_digest", lambda name: "edited" if name == "clean" else digest(name))
+    edited = _stage_keys(Study(sample_study.config, progress=False))
+    assert all(edited[stage] != keys[stage] for stage in keys)
+    # A unit setting re-segments and refits, but does not re-read or re-clean.
+    monkeypatch.setattr(cache, "source_digest", digest)
+    passages = _stage_keys(Study(load_study(sample_study.config.root / "study.toml",
+                                            corpus__unit="passage"), progress=False))
+    assert passages["documents"] == keys["documents"]
+    assert all(passages[stage] != keys[stage] for stage in ("tokens", "corpus", "model"))
+    # Only a change of the fit refits: top_n_words and labels do not, seed does.
+    assert _stage_keys(Study(load_study(sample_study.config.root / "study.toml", seed=7),
+                             progress=False))["model"] != keys["model"]
+
+
+def test_run_from_a_folder_outside_the_repository(samples, tmp_path, monkeypatch):
+    from policytopics.cli import main
+
+    monkeypatch.chdir(tmp_path)  # no study.toml here or above: the built-in defaults apply
+    code = main(["run", "--corpus", str(samples), "--topics", "3", "--out", "results",
+                 "--cache-dir", "cache", "--no-progress", "-q"])
+    assert code == 0
+    record = json.loads((tmp_path / "results" / "run.json").read_text(encoding="utf-8"))
+    assert record["documents"] == {"kept": 5}
+    assert record["settings"]["clean"]["spam_phrases"].endswith("spam_phrases.txt")
+    assert (tmp_path / "results" / "figures" / "theme_weights_by_region.png").is_file()

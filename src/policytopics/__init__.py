@@ -1,16 +1,20 @@
 """policytopics: policy-theme topic modelling of Chinese news and government texts.
 
-The study's stages, one module each: :mod:`~policytopics.ingest` (read),
-:mod:`~policytopics.clean`, :mod:`~policytopics.metadata` (date, region),
-:mod:`~policytopics.segment` (jieba), :mod:`~policytopics.model` (gensim LDA),
-:mod:`~policytopics.selection` (number of topics),
-:mod:`~policytopics.weights`, :mod:`~policytopics.plots`, chained by
-:mod:`~policytopics.pipeline`.
+The study's stages, one module each, in the order the data travels:
+:mod:`~policytopics.ingest` (read files and tables), :mod:`~policytopics.clean` (web
+noise, script), :mod:`~policytopics.dedup`, :mod:`~policytopics.metadata` (date, region),
+:mod:`~policytopics.documents` (one report row per input document),
+:mod:`~policytopics.units` (passages of long documents), :mod:`~policytopics.segment`
+(jieba), :mod:`~policytopics.themes` (seeded themes), :mod:`~policytopics.model`
+(gensim LDA), :mod:`~policytopics.selection` (number of topics),
+:mod:`~policytopics.weights`, :mod:`~policytopics.labels`, :mod:`~policytopics.plots`,
+:mod:`~policytopics.outputs`; wired and cached by :mod:`~policytopics.pipeline`.
 """
 
 __version__ = "0.1.0"
 
 from .config import StudyConfig, load_study
-from .pipeline import Study, ingest, summarise_report
+from .documents import document_report, summarise_report
+from .pipeline import Study
 
-__all__ = ["Study", "StudyConfig", "__version__", "ingest", "load_study", "summarise_report"]
+__all__ = ["Study", "StudyConfig", "__version__", "document_report", "load_study", "summarise_report"]

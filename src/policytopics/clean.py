@@ -12,7 +12,6 @@ then line rules, and finally spam spliced into the kept lines is cut.
 
 from __future__ import annotations
 
-import contextlib
 import re
 import unicodedata
 from collections import Counter
@@ -21,13 +20,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from .config import CleanConfig
+from .mojibake import TONED, repair_mojibake
+from .text import CJK_RANGE, cjk_count, literal_union, to_simplified
 
-_CJK = "\u4e00-\u9fff"
+_CJK = CJK_RANGE
 _CJK_RE = re.compile(f"[{_CJK}]")
 
 # --- pinyin annotations --------------------------------------------------------------
 
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê"
+_TONED = TONED
 _PINYIN_ANNOTATION = re.compile(
     rf"(?<=[{_CJK}])[(（]([a-z{_TONED}]{{1,7}})[)）]"
 )
@@ -69,18 +70,6 @@ def strip_pinyin_annotations(text: str) -> tuple[str, int]:
 
 # --- script normalisation ------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """Traditional → simplified with OpenCC (``制造業`` → ``制造业``)."""
-    return _t2s().convert(text)
-
-
 def normalise(text: str, *, simplified: bool = True) -> str:
     """NFKC (full-width digits and letters to ASCII), optional t2s, tidy spaces."""
     text = unicodedata.normalize("NFKC", text)
@@ -88,248 +77,6 @@ def normalise(text: str, *, simplified: bool = True) -> str:
         text = to_simplified(text)
     text = text.replace("\u3000", " ").replace("\xa0", " ")
     return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n"))
-
-
-# --- mojibake --------------------------------------------------------------------------
-
-_BROKEN_ANNOTATION = re.compile(rf"\?[a-z{_TONED}]{{1,7}}\)")
-# A stretch of non-ASCII text, with the lost-byte ``?`` on either side and an ASCII
-# GBK trail byte (0x40-0x7E) at the end: the byte that puts the decoder back in step.
-_MOJIBAKE_RUN = re.compile(
-    r"(\?*)([^\x00-\x7f\s，。、：；！？“”‘’（）《》【】—…·]{2,})([@-z](?![A-Za-z0-9]))?(?=(\?*))"
-)
-_HARD_SIGNAL = re.compile("[?\ufffd\ue000-\uf8ff\u0370-\u04ff\u2500-\u25ff\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-@lru_cache(maxsize=4096)
-def is_common_char(char: str) -> bool:
-    """True for the 3,755 most frequent characters (GB2312 level 1), after t2s."""
-    simple = to_simplified(char) if "\u4e00" <= char <= "\u9fff" else char
-    try:
-        code = simple.encode("gb2312")
-    except UnicodeEncodeError:
-        return False
-    return len(code) == 2 and 0xB0 <= code[0] <= 0xD7
-
-
-@lru_cache(maxsize=1)
-def _level_one() -> frozenset[str]:
-    """GB2312 level-1 characters, decoded from their byte range (B0A1-D7FE)."""
-    chars = set()
-    for lead in range(0xB0, 0xD8):
-        for trail in range(0xA1, 0xFF):
-            with contextlib.suppress(UnicodeDecodeError):  # D7FA-D7FE are unassigned
-                chars.add(bytes((lead, trail)).decode("gb2312"))
-    return frozenset(chars)
-
-
-def _odd_count(core: str) -> int:
-    common = _level_one()
-    # Most characters are level-1 already; only the rest need the t2s look-up.
-    return sum(_is_odd(c) for c in core if c not in common)
-
-
-def _is_odd(char: str) -> bool:
-    if "\u4e00" <= char <= "\u9fff":
-        return not is_common_char(char)
-    return bool(_HARD_SIGNAL.match(char)) or char == "？"
-
-
-@lru_cache(maxsize=1)
-def _tokenizer():
-    """A dedicated jieba tokenizer: its word frequencies stand in for "common Chinese"."""
-    import jieba
-
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
-
-
-def _common_share(text: str) -> float:
-    hanzi = [c for c in text if "\u4e00" <= c <= "\u9fff"]
-    return sum(map(is_common_char, hanzi)) / len(hanzi) if hanzi else 0.0
-
-
-def _word_share(text: str, start: int, end: int) -> float:
-    """Share of ``text[start:end]`` covered by dictionary words of two or more characters."""
-    covered = 0
-    position = 0
-    for word in _tokenizer().cut(to_simplified(text), HMM=False):
-        lo, hi = max(position, start), min(position + len(word), end)
-        if len(word) >= 2 and hi > lo:
-            covered += hi - lo
-        position += len(word)
-    return covered / max(1, end - start)
-
-
-def _route_score(text: str) -> float:
-    """Log-probability of the best jieba segmentation of ``text`` (higher reads better)."""
-    tokenizer = _tokenizer()
-    sentence = to_simplified(text)
-    route: dict = {}
-    tokenizer.calc(sentence, tokenizer.get_DAG(sentence), route)
-    return route[0][0]
-
-
-def _best_fill(left: str, right: str, candidates: list[str]) -> str:
-    """The lost character that makes ``left + char + right`` read best, or ``""``.
-
-    A guess is kept only if the character then belongs to a dictionary word; an
-    unattached character would be invented text.
-    """
-    if not candidates:
-        return ""
-    left, right = left[-3:], right[:3]
-    best = max(candidates, key=lambda c: _route_score(left + c + right))
-    return best if _word_share(left + best + right, len(left), len(left) + 1) == 1 else ""
-
-
-def _gbk_chars(pairs) -> list[str]:
-    out = []
-    for pair in pairs:
-        try:
-            char = bytes(pair).decode("gbk")
-        except UnicodeDecodeError:
-            continue
-        if len(char) == 1 and "\u4e00" <= char <= "\u9fff":
-            out.append(char)
-    return out
-
-
-def repair_run(run: str, left: str = "", right: str = "") -> str | None:
-    """Undo one run decoded out of step, or return ``None`` if no repair reads as Chinese.
-
-    Two decodings are tried: UTF-8 bytes read as GBK, and a GBK stream read one byte out
-    of phase (``摿Φ氖袌鰞`` → ``潛力的市場優``). In the second, the characters cut in two at
-    either end are rebuilt from the surviving byte: the candidate that gives the most
-    probable jieba segmentation with the neighbours, kept only if it then forms a word.
-    A repair is accepted only when the run itself reads as rare characters outside words
-    and the repair as common characters inside dictionary words (jieba's dictionary).
-    """
-    try:
-        data = run.encode("gbk")
-    except UnicodeEncodeError:
-        return None
-    tries = []
-    utf8 = data.decode("utf-8", "replace")
-    if utf8.count("\ufffd") <= len(utf8) // 4:
-        tries.append(utf8.replace("\ufffd", ""))
-    # Out of step, the first byte is the trail of a character whose lead was lost, and an
-    # odd byte left at the end is the lead of one whose trail was lost.
-    inner = data[1:]
-    head = _gbk_chars((lead, data[0]) for lead in range(0x81, 0xFF))
-    tail: list[str] = []
-    if len(inner) % 2:
-        tail = _gbk_chars((inner[-1], trail) for trail in range(0x40, 0xFF) if trail != 0x7F)
-        inner = inner[:-1]
-    try:
-        middle = inner.decode("gbk")
-    except UnicodeDecodeError:
-        middle = None
-    if middle is not None:
-        fixed = _best_fill(left, middle, head) + middle
-        if tail:
-            fixed += _best_fill(left + fixed, right, tail)
-        tries.append(fixed)
-    if not tries:
-        return None
-    best = max(tries, key=_common_share)
-    context_left, context_right = left[-3:], right[:3]
-    span = (len(context_left), len(context_left) + len(best))
-    accepted = (_common_share(best) >= 0.8 and _common_share(best) > _common_share(run) + 0.3
-                and _word_share(context_left + best + context_right, *span) >= 0.6
-                and _word_share(context_left + run + context_right,
-                                len(context_left), len(context_left) + len(run)) <= 0.3)
-    return best if accepted else None
-
-
-def repair_mojibake(text: str) -> tuple[str, int, int]:
-    """Repair runs of characters decoded out of step; remove those that cannot be repaired.
-
-    Runs on the text as crawled (before NFKC and t2s, which would change the bytes).
-    A run is two or more non-ASCII characters of which at least 60 % are odd (outside
-    the 3,755 common characters, ``?``/``？``, U+FFFD, private-use, Greek, Cyrillic, box
-    drawing), holding at least one Chinese character. Without a hard signal (a lost-byte
-    ``?`` beside it, often left as a broken pinyin annotation like ``?jié)``, or U+FFFD,
-    private-use, Greek, Cyrillic, box drawing inside) it must be five characters or
-    longer: rare-character names like 屠呦呦 are real text. A run whose repair is not
-    accepted is removed only when it carries a hard signal.
-
-    Returns ``(text, repaired, removed)``.
-
-    Examples
-    --------
-    >>> repair_mojibake("最具發展?jié)摿Φ氖袌鰞?yōu)勢")[0]
-    '最具發展潛力的市場優勢'
-    """
-    if text.isascii():
-        return text, 0, 0
-    marked = _BROKEN_ANNOTATION.sub("?", text)
-    pieces: list[str] = []
-    last = 0
-    repaired = removed = 0
-    for start, end, lost_head, cut_end in _mojibake_candidates(marked):
-        run = marked[start:end]
-        hard = lost_head or cut_end > end or bool(_HARD_SIGNAL.search(run))
-        if len(run) < 5 and not hard:
-            continue
-        fixed = repair_run(run, marked[:start], marked[cut_end:])
-        if fixed is None and not hard:
-            continue
-        pieces.append(marked[last:start - lost_head])
-        if fixed is not None:
-            pieces.append(fixed)
-            repaired += 1
-        else:
-            removed += 1
-        last = cut_end
-    if not repaired and not removed:
-        return text, 0, 0
-    pieces.append(marked[last:])
-    return "".join(pieces), repaired, removed
-
-
-def _mojibake_candidates(text: str):
-    """``(start, end, lost_head, cut_end)`` of runs that may be mojibake, in order.
-
-    ``lost_head`` is true when a lost-byte ``?`` stands just before ``start``; ``cut_end``
-    also takes in a ``?`` right after the run. A stretch of non-ASCII text qualifies as a
-    whole, or, in a long sentence, through a dense cluster of odd characters inside it.
-    """
-    for match in _MOJIBAKE_RUN.finditer(text):
-        before, core, after = match.group(1), match.group(2), match.group(4)
-        start = match.start(2)  # the run ends at match.end(), an ASCII trail byte included
-        if _odd_count(core) >= 0.6 * len(core) and _CJK_RE.search(core):
-            if len(core) >= 3 or before or after:
-                yield start, match.end(), bool(before), match.end() + len(after)
-            continue
-        for lo, hi in _dense_clusters(core):
-            yield start + lo, start + hi, False, start + hi
-
-
-def _dense_clusters(core: str, min_odd: int = 4, max_gap: int = 2):
-    """Spans inside ``core`` where odd characters stand at most ``max_gap`` apart."""
-    if len(core) < 8:
-        return
-    positions = [i for i, c in enumerate(core) if c not in _level_one() and _is_odd(c)]
-    if len(positions) < min_odd:
-        return
-    group = [positions[0]]
-    for pos in positions[1:] + [None]:
-        if pos is not None and pos - group[-1] <= max_gap + 1:
-            group.append(pos)
-            continue
-        lo, hi = group[0], group[-1] + 1
-        if len(group) >= min_odd and len(group) >= 0.6 * (hi - lo) and _CJK_RE.search(core[lo:hi]):
-            yield lo, hi
-        if pos is not None:
-            group = [pos]
-
-
-def remove_mojibake(text: str) -> tuple[str, int]:
-    """:func:`repair_mojibake`, counting repaired and removed runs together."""
-    text, repaired, removed = repair_mojibake(text)
-    return text, repaired + removed
 
 
 # --- line rules ----------------------------------------------------------------------
@@ -428,39 +175,6 @@ def load_spam_phrases(path: str | None) -> tuple[str, ...]:
         if line.strip() and not line.lstrip().startswith("#")
     }
     return tuple(sorted(phrases, key=len, reverse=True))
-
-
-def literal_union(words) -> re.Pattern:
-    """One regex matching any of ``words``, the longest where several start at a place.
-
-    Built as a trie (``北京(?:市)?`` rather than ``北京市|北京``): Python's regex engine
-    tries the branches of a plain alternation one by one at every position, which is
-    slow with a gazetteer's thousands of names.
-
-    >>> literal_union(["北京", "北京市", "北海"]).findall("北京市和北海")
-    ['北京市', '北海']
-    """
-    trie: dict = {}
-    for word in words:
-        if not word:
-            continue
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    if not trie:
-        return re.compile(r"(?!)")  # matches nothing
-
-    def emit(node: dict) -> str:
-        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" in node:  # a word may end here: try the longer ones first (greedy ?)
-            return ("(?:" + body + ")?") if len(branches) > 1 or len(body) > 1 else body + "?"
-        return body
-
-    return re.compile(emit(trie))
 
 
 def spam_hits(line: str, phrases: tuple[str, ...]) -> list[str]:
@@ -688,126 +402,3 @@ def _mark_related_blocks(lines: list[str], rules: list[str | None]) -> None:
                 in_block = False
             else:
                 rules[index] = "related_list"
-
-
-def cjk_count(text: str) -> int:
-    """Number of Chinese characters in ``text``."""
-    return len(_CJK_RE.findall(text))
-
-
-def cjk_ratio(text: str) -> float:
-    """Share of Chinese characters among the non-space characters of ``text``."""
-    visible = len("".join(text.split()))  # characters that are not whitespace
-    return cjk_count(text) / visible if visible else 0.0
-
-
-# --- near-duplicates -------------------------------------------------------------------
-
-_SHINGLE_SKIP = re.compile(r"[\s\W_]+")
-
-
-def _shingle_hashes(text: str, size: int = 5):
-    """32-bit hashes of the distinct character ``size``-grams of ``text``.
-
-    Spaces and punctuation are removed first. The hashes are computed with numpy over
-    the code points (a polynomial hash, the same in every process and on every run),
-    which is what makes MinHash affordable on a hundred thousand documents.
-    """
-    import numpy as np
-
-    compact = _SHINGLE_SKIP.sub("", text)
-    if not compact:
-        return np.empty(0, dtype=np.uint64)
-    codes = np.frombuffer(compact.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    width = min(size, len(codes))
-    n = len(codes) - width + 1
-    hashes = np.zeros(n, dtype=np.uint64)
-    for offset in range(width):
-        hashes = hashes * np.uint64(1_000_003) + codes[offset:offset + n]  # wraps mod 2**64
-    return np.unique((hashes ^ (hashes >> np.uint64(32))) & np.uint64(0xFFFFFFFF))
-
-
-@lru_cache(maxsize=4)
-def _minhash_template(num_perm: int, seed: int):
-    from datasketch import MinHash
-
-    return MinHash(num_perm=num_perm, seed=seed)  # drawing the permutations is costly: once
-
-
-def minhash_signature(text: str, num_perm: int = 128, seed: int = 1):
-    """MinHash hash values of ``text``'s character 5-shingles, or ``None`` if it has none.
-
-    Computed where the text is cleaned (worker processes), so that
-    :func:`find_near_duplicates` only has to index them.
-    """
-    from datasketch import MinHash
-
-    shingles = _shingle_hashes(text)
-    if not len(shingles):
-        return None
-    template = _minhash_template(num_perm, seed)
-    # The shingles are hashed already: the hash function passes them through.
-    signature = MinHash(num_perm=num_perm, seed=seed, hashfunc=int, scheme=template.scheme,
-                        permutations=template.permutations)
-    signature.update_batch(shingles.tolist())
-    return signature.hashvalues
-
-
-def find_near_duplicates(doc_ids, texts, threshold: float = 0.8, num_perm: int = 128,
-                         seed: int = 1, signatures=None) -> dict[str, str]:
-    """Map each near-duplicate document to the first document it repeats.
-
-    MinHash over character 5-shingles (spaces and punctuation ignored) with an LSH
-    index at Jaccard ``threshold``; candidates from the index are confirmed by their
-    MinHash Jaccard estimate. Documents are taken in the given order and the first
-    occurrence is kept, so the result is deterministic for a given order and ``seed``.
-
-    Parameters
-    ----------
-    doc_ids, texts
-        Parallel iterables; ``texts`` are cleaned texts (furniture already removed).
-    signatures
-        Optional parallel iterable of :func:`minhash_signature` values (with the same
-        ``num_perm`` and ``seed``) computed beforehand; ``texts`` are then not read.
-
-    Returns
-    -------
-    dict
-        ``{duplicate_doc_id: kept_doc_id}``; documents that repeat nothing are absent.
-
-    Examples
-    --------
-    >>> text = "推动制造业高质量发展，加快建设现代化产业体系。" * 3
-    >>> find_near_duplicates(["a", "b", "c"], [text, "相关阅读\\n" + text, "另一篇完全不同的文章内容。"])
-    {'b': 'a'}
-    """
-    from datasketch import LeanMinHash, MinHashLSH
-
-    # The index only proposes candidates; each is checked against ``threshold`` below.
-    # Its default balance misses 60 % of pairs exactly at the threshold, so weight it
-    # towards recall: 95 % of pairs at the threshold are found, at the price of checking
-    # a few more candidates.
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=(0.05, 0.95))
-    kept: dict[str, LeanMinHash] = {}
-    order: dict[str, int] = {}
-    duplicates: dict[str, str] = {}
-    scheme = _minhash_template(num_perm, seed).scheme
-    if signatures is None:
-        signatures = (minhash_signature(text, num_perm, seed) for text in texts)
-    for doc_id, values in zip(doc_ids, signatures):
-        if values is None:
-            continue
-        # A lean MinHash from the values: no permutations to draw.
-        signature = LeanMinHash(seed=seed, hashvalues=values, scheme=scheme)
-        matches = [m for m in lsh.query(signature) if kept[m].jaccard(signature) >= threshold]
-        if matches:
-            # The earliest kept document, whatever order the index returns them in.
-            duplicates[doc_id] = min(matches, key=order.__getitem__)
-            continue
-        if doc_id in kept:
-            continue  # a repeated id: the first document with that id stands
-        lsh.insert(doc_id, signature)
-        kept[doc_id] = signature
-        order[doc_id] = len(order)
-    return duplicates
-

@@ -54,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="random seed of the topic model (same seed, same topics)")
     run.add_argument("--period", choices=["month", "quarter", "year"], default=None,
                      help="period for theme weights over time")
+    run.add_argument("--themes", metavar="FILE", default=None,
+                     help="seeded themes: a TOML file with one table per theme "
+                          "(e.g. data/themes/manufacturing_policy.toml); default from the study file")
+    run.add_argument("--unit", choices=["auto", "document", "passage"], default=None,
+                     help="unit the model sees: whole documents, passages of long ones (auto), "
+                          "or always passages (default from the study file)")
     run.add_argument("--out", metavar="DIR", default=None,
                      help="write tables to DIR and figures to DIR/figures "
                           "(default: the study file's tables_dir and figures_dir)")
@@ -121,16 +127,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args) -> int:
+    from .documents import summarise_report
     from .pipeline import Study
 
     config = load_study(args.study, corpus=args.corpus, n_topics=args.topics, seed=args.seed,
-                        limit=args.limit, period=args.period, out=args.out,
+                        limit=args.limit, period=args.period, out=args.out, model__themes=args.themes,
+                        corpus__unit=args.unit,
                         output__cache_dir=args.cache_dir, workers=args.workers,
                         scheduler=args.scheduler)
     study = Study(config, progress=not args.no_progress)
     outputs = study.run()
-    from .pipeline import summarise_report
-
     print(summarise_report(study.documents()))
     print(f"topics: {config.model.n_topics}, seed {config.model.seed}")
     for label in study.topic_labels(5).values():
@@ -159,19 +165,16 @@ def _sweep(args) -> int:
 
 
 def _ingest(args) -> int:
-    from .pipeline import ingest, summarise_report
+    from .cache import write_csv, write_parquet
+    from .documents import document_report, summarise_report
 
     columns = {f"corpus__{name}_column": getattr(args, f"{name}_column")
                for name in ("text", "title", "date", "region", "id")}
     config = load_study(args.study, limit=args.limit, workers=args.workers,
                         scheduler=args.scheduler, **columns)
-    report = ingest(args.paths, config, progress=not args.no_progress)
+    report = document_report(args.paths, config, progress=not args.no_progress)
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix == ".parquet":
-        report.to_parquet(out, index=False)
-    else:
-        report.to_csv(out, index=False, encoding="utf-8-sig")
+    (write_parquet if out.suffix == ".parquet" else write_csv)(report, out)
     print(summarise_report(report))
     print(f"report: {out}")
     return 0

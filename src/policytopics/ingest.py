@@ -192,7 +192,7 @@ def _readability(text: str) -> float:
     mostly rare ones (Big5 read as GBK: 崩笆籹硑穨...); the right one reads as common
     characters once traditional forms are simplified.
     """
-    from .clean import to_simplified
+    from .text import to_simplified
 
     chars = _CJK.findall(text[:20000])
     if not chars:

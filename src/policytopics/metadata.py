@@ -18,8 +18,9 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata as importlib_metadata
+from pathlib import Path
 
-from .clean import literal_union
+from .text import literal_union
 
 # --- dates -----------------------------------------------------------------------------
 
@@ -149,6 +150,91 @@ def extract_date(lines: list[tuple[str, str | None]], title: str | None = None,
     has_md = any(_MD.search(line) for line in lead)
     reason = "no year in the text (month and day only)" if has_md else "no date found"
     return DateResult(None, None, reason)
+
+
+# --- one document's metadata --------------------------------------------------------
+
+#: ``region_source`` of a document whose source table states no region (a national
+#: report): its ``national`` flag is set, and the weights put it in the national group.
+NATIONAL_SOURCE = "column: no region stated"
+
+
+def document_metadata(raw, lines: list[tuple[str, str | None]], title: str | None,
+                      body: list[str]) -> dict:
+    """Date, region and city of one whole document, with where each came from.
+
+    A value stated by the source table wins over extraction: ``raw.date`` is parsed (an
+    unparseable value is left empty, with the reason in ``date_source``), and a table
+    with a region column is trusted, an empty value included (``national``: about no
+    province). Otherwise the date comes from the cleaned ``lines`` (:func:`extract_date`)
+    and the region from the title and ``body`` (:func:`extract_region`). Called once per
+    document, never per passage: passages inherit these values.
+    """
+    meta: dict = {"national": False}
+    if raw.date:
+        date, precision = parse_date_value(raw.date)
+        meta.update(date=date, date_precision=precision,
+                    date_source="column" if date else f"column value not a date: {raw.date!r}")
+    else:
+        found = extract_date(lines, title)
+        meta.update(date=found.date, date_precision=found.precision, date_source=found.source)
+    if raw.region_given:
+        meta.update(region=raw.region, city=None,
+                    region_source="column" if raw.region else NATIONAL_SOURCE,
+                    national=not raw.region)
+    else:
+        region = extract_region(title, body)
+        meta.update(region=region.region, city=region.city, region_source=region.source)
+    return meta
+
+
+# --- metadata.csv overrides ------------------------------------------------------------
+
+OVERRIDES_FILE = "metadata.csv"
+
+
+def read_overrides(paths) -> dict[str, dict[str, str]]:
+    """Values of ``metadata.csv`` files beside the inputs, by ``doc_id`` (or file stem).
+
+    Columns ``doc_id`` or ``file``, and any of ``date``, ``region``, ``title``; empty cells
+    are ignored.
+    """
+    import pandas as pd
+
+    found: dict[str, dict[str, str]] = {}
+    folders = {Path(p) if Path(p).is_dir() else Path(p).parent for p in paths}
+    for folder in sorted(folders):
+        table = folder / OVERRIDES_FILE
+        if not table.is_file():
+            continue
+        frame = pd.read_csv(table, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        key = "doc_id" if "doc_id" in frame else "file" if "file" in frame else None
+        if key is None:
+            raise ValueError(f"{table} needs a 'doc_id' or 'file' column")
+        for record in frame.to_dict("records"):
+            name = record[key]
+            found[Path(name).stem if key == "file" else name] = {
+                k: v for k, v in record.items() if k in ("date", "region", "title") and v
+            }
+    return found
+
+
+def overrides_for(raw, overrides: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The override values of one document (by its ``doc_id``, else its file's stem)."""
+    return overrides.get(raw.doc_id) or overrides.get(Path(raw.source).stem) or {}
+
+
+def apply_overrides(row: dict, values: dict[str, str], doc_id: str) -> None:
+    """Put a document's ``metadata.csv`` values into its report ``row`` (in place)."""
+    if "date" in values:
+        date, precision = parse_date_value(values["date"])
+        if date is None:
+            raise ValueError(f"{OVERRIDES_FILE}: {values['date']!r} for {doc_id} is not a date")
+        row.update(date=date, date_precision=precision, date_source=OVERRIDES_FILE)
+    if "region" in values:
+        row.update(region=values["region"], city=None, region_source=OVERRIDES_FILE, national=False)
+    if "title" in values:
+        row.update(title=values["title"])
 
 
 # --- regions ---------------------------------------------------------------------------
@@ -326,3 +412,152 @@ def extract_region(title: str | None, body_lines: list[str], *, min_share: float
             city = top_city
     where = "title" if title and any(p.province == province for p in place_mentions(title)) else "text"
     return RegionResult(province, city, f"gazetteer: {best / total:.0%} of mentions, named in {where}")
+
+
+# --- place names kept out of the vocabulary --------------------------------------------
+#
+# Topics led by 海南·全省·广东 restate the region a document is already labelled with. The
+# segmenter drops the words below (``[segment] drop_place_names``); region extraction
+# above does not use them and is unaffected.
+
+#: Official names of the 56 ethnic groups (without 族), as they appear inside the names of
+#: autonomous prefectures, counties and banners (延边朝鲜族自治州, 元江哈尼族彝族傣族自治县).
+#: 各族 as in 隆林各族自治县.
+_ETHNIC_GROUPS = (
+    "汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 "
+    "拉祜 水 东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 "
+    "怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺 各"
+)
+_ETHNIC_TAIL = re.compile(
+    "(?:" + "|".join(sorted(_ETHNIC_GROUPS.split(), key=len, reverse=True)) + ")族?$")
+#: Suffixes stripped to get a short form, tried in this order, per level.
+_PROVINCE_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区", "省", "市")
+_PREFECTURE_SUFFIXES = ("自治州", "地区", "盟", "市")
+_COUNTY_SUFFIXES = ("自治县", "自治旗", "新区", "矿区", "林区", "特区", "县", "区", "市", "旗")
+#: Rows of cpca's table that are groupings, not places.
+_NOT_PLACES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
+#: Short forms (and a few full names) of prefectures, counties and districts that stay in the
+#: vocabulary: ordinary or theme words whose main use in policy and news text is not the
+#: place. Read from every short form that occurs as a token in gwr_national,
+#: policy_central_shandong or 20,000 xwlb stories, and every short form jieba's dictionary
+#: lists at least 100 times with a name tag (place ns, person nr, other proper noun nz).
+ORDINARY_PLACE_WORDS = frozenset({
+    # peace, politics and society (和平区, 新华区, 共和县, 红旗区, 惠农区, 兴业县 ...)
+    "和平", "新华", "共和", "红旗", "红星", "友谊", "解放区", "惠民", "惠农", "兴业", "乐业", "民乐",
+    "安康", "来宾", "长安", "太平", "安宁", "兴国", "兴隆", "长寿", "吉利", "同仁", "方正", "高明",
+    "向阳", "阳春",
+    # towns and districts in general (城关镇 is the seat of many counties; 市中区 ×4)
+    "城关", "市中", "新建", "新城", "新城区", "老城", "老城区", "古城", "商城", "上街", "南郊",
+    "城东", "城西", "天桥", "海港", "河口", "路桥", "温泉", "牡丹",
+    # landscape, seas and lakes, regions named in national strategies (绿水青山就是金山银山,
+    # 南海, 太湖治理, 南湖红船, 中原城市群, 三河三湖, 天河 supercomputers)
+    "金山", "青山", "江山", "平原", "中原", "江南", "南海", "东海", "太湖", "南湖", "盐湖", "湖滨",
+    "滨海", "江海", "三江", "三河", "天河",
+})
+#: County and district short forms that jieba's dictionary lists with an ordinary part of
+#: speech at least 100 times but that are places (石首市, 仙桃市, 神农架林区 ...): dropped.
+PLACES_TAGGED_AS_WORDS = frozenset({
+    "石首", "仙桃", "神农架", "监利", "赤壁", "大冶", "应城", "金台", "平遥", "保康", "河间", "金门",
+    "常熟", "高密", "新野", "镇远", "灵台", "临清", "库车", "宝应", "文峰", "建平", "桃源", "当阳",
+    "方城", "双桥", "月湖", "二道", "太白", "定远", "大观", "龙口", "六合", "三门", "二七",
+})
+#: Tags of jieba's dictionary that mark a name: place, person, organisation, other proper noun.
+_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt"})
+#: A county short form that jieba's dictionary lists at least this often with a tag that
+#: is not a name tag is an ordinary word (合作市 → 合作, 资源县 → 资源, 比如县 → 比如).
+COMMON_WORD_MIN_FREQ = 100
+
+
+def _short_form(name: str, suffixes: tuple[str, ...]) -> str:
+    """``name`` without its administrative suffix and, for autonomous units, without the
+    ethnic groups before it (延边朝鲜族自治州 → 延边, 东乡族自治县 → 东乡); the name itself
+    when it has no known suffix (西沙群岛)."""
+    suffix = next((s for s in suffixes if name.endswith(s) and len(name) > len(s)), None)
+    if suffix is None:
+        return name
+    core = name[:-len(suffix)]
+    if suffix.startswith("自治") or "族" in suffix:
+        while (match := _ETHNIC_TAIL.search(core)) and match.start() >= 2:
+            core = core[:match.start()]
+        if core.endswith("族") and len(core) > 2:
+            core = core[:-1]
+    return core
+
+
+@lru_cache(maxsize=1)
+def _jieba_dictionary() -> dict[str, tuple[int, str]]:
+    """Words of jieba's main dictionary with their frequency and part-of-speech tag."""
+    import jieba
+
+    words = {}
+    with jieba.get_dict_file() as fh:
+        for line in fh:
+            parts = line.decode("utf-8").split()
+            if len(parts) == 3:
+                words[parts[0]] = (int(parts[1]), parts[2])
+    return words
+
+
+def _is_common_word(word: str) -> bool:
+    freq, tag = _jieba_dictionary().get(word, (0, "ns"))
+    return freq >= COMMON_WORD_MIN_FREQ and tag not in _NAME_TAGS and word not in PLACES_TAGGED_AS_WORDS
+
+
+@lru_cache(maxsize=2)
+def place_name_words(full_only: bool = False) -> frozenset[str]:
+    """Chinese place names to keep out of the vocabulary, from cpca's gazetteer.
+
+    Provinces, prefecture-level units, counties and districts, in full and short forms
+    (浙江省, 浙江, 宁波市, 宁波, 竹山县, 竹山, 内蒙古自治区, 内蒙古, 内蒙, 延边朝鲜族自治州,
+    延边). Which short forms are places:
+
+    - a province's short form always is (浙江, 广西, 新疆, 西藏, 香港, 台湾);
+    - a prefecture's short form is, unless it is in :data:`ORDINARY_PLACE_WORDS`
+      (安康 as in 幸福安康, 来宾 as in 中外来宾);
+    - a county's or district's short form (at least two characters) is, unless it is in
+      :data:`ORDINARY_PLACE_WORDS` (和平, 新华, 长安, 城关, 南海 …) or jieba's main
+      dictionary lists it at least :data:`COMMON_WORD_MIN_FREQ` times with a tag that is
+      not a name (合作, 资源, 比如, 振兴, 复兴, 平安, 中方 …), except the places jieba
+      tags as ordinary words (:data:`PLACES_TAGGED_AS_WORDS`: 石首, 仙桃, 神农架 …).
+
+    Full names are places too (忠县, whose short form would be one character, included),
+    except the generic district names whose short form is a single character (城区,
+    郊区, 矿区, 东区, 西区) and the full names listed as ordinary
+    (解放区, 老城区, 新城区). Words that contain a place name but are not one stay
+    (京津冀, 长三角, 粤港澳, 港澳, 两岸), and so do foreign places.
+
+    Parameters
+    ----------
+    full_only
+        Only the full names (at least three characters), for the tokenizer's dictionary:
+        added there, ``宁波市`` is cut as one token and dropped whole.
+
+    Examples
+    --------
+    >>> words = place_name_words()
+    >>> [w in words for w in ("浙江", "宁波市", "宁波", "竹山", "内蒙古", "和平", "长安", "创新")]
+    [True, True, True, True, True, False, False, False]
+    """
+    rows = [r for r in _adcode_rows() if r["name"] not in _NOT_PLACES]
+    full: set[str] = set()
+    short: set[str] = set()
+    for row in rows:
+        code, name = row["adcode"][:6], row["name"]
+        if code[2:] == "0000":
+            full.add(name)
+            short.add(_short_form(name, _PROVINCE_SUFFIXES))
+            continue
+        county = code[4:] != "00"
+        core = _short_form(name, _COUNTY_SUFFIXES if county else _PREFECTURE_SUFFIXES)
+        if (len(core) < 2 and name.endswith("区")) or name in ORDINARY_PLACE_WORDS:
+            continue  # 城区, 郊区, 矿区: words, not names
+        full.add(name)
+        if (len(core) < 2 or core == name or core in ORDINARY_PLACE_WORDS
+                or (county and _is_common_word(core))):
+            continue  # 忠县 has no short form; 和平, 合作 are words
+        short.add(core)
+    short.add("内蒙")  # the usual short form of 内蒙古
+    if full_only:
+        return frozenset(w for w in full if len(w) >= 3)
+    return frozenset(full | short)

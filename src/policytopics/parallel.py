@@ -23,7 +23,7 @@ import functools
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+from itertools import chain, islice
 
 #: Chunks kept in flight per worker: enough to keep every worker busy, few enough to
 #: bound memory on a large corpus.
@@ -46,6 +46,29 @@ def resolve_workers(workers: int, n_docs: int | None, min_docs: int) -> int:
     if workers:
         return workers
     return 1 if n_docs is not None and n_docs < min_docs else available_cpus()
+
+
+def plan_workers(workers: int, items: Iterable, min_docs: int, *, total: int | None = None,
+                 scheduler: str | None = None) -> tuple[int, Iterator]:
+    """Decide how many processes a stage uses, and hand back its items to iterate.
+
+    The one place where "serial or worker processes" is decided (the document stage and
+    segmentation both call it, each with its own ``min_docs``: where starting workers
+    begins to pay). With ``workers = 0`` (auto) and no ``total``, up to ``min_docs`` items
+    are looked ahead to learn whether the input is small; the returned iterator yields
+    every item, those included. Returns ``(1, items)`` for in-process work, unless a
+    Dask ``scheduler`` is set (then the cluster runs it whatever the size).
+    """
+    items = iter(items)
+    head: list = []
+    n_docs = total
+    if workers == 0 and total is None:
+        head = list(islice(items, min_docs))
+        n_docs = len(head) if len(head) < min_docs else None
+    n_workers = resolve_workers(workers, n_docs, min_docs)
+    if scheduler:
+        n_workers = max(n_workers, 1)
+    return n_workers, chain(head, items)
 
 
 @functools.lru_cache(maxsize=8)
@@ -142,4 +165,4 @@ def _dask_map(function: Callable, chunks: Iterator[list], args: tuple, workers: 
             cluster.close()
 
 
-__all__ = ["available_cpus", "map_chunks", "resolve_workers", "worker_state"]
+__all__ = ["available_cpus", "map_chunks", "plan_workers", "resolve_workers", "worker_state"]

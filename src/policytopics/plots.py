@@ -23,6 +23,7 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 
+from .cache import atomic_write
 from .weights import region_area, region_sort_key
 
 # Okabe & Ito's colour-blind-safe palette, then a muted extension for many topics.
@@ -523,11 +524,8 @@ def export_figure(figure, name: str, folder: str | Path,
         bbox, engine = _freeze_layout(fig)
         try:
             for fmt in formats:
-                path = folder / f"{name}.{fmt}"
-                tmp = path.with_name(f".{path.name}.tmp")
-                fig.savefig(tmp, format=fmt, metadata=_stable_metadata(fmt), bbox_inches=bbox)
-                tmp.replace(path)
-                paths.append(path)
+                paths.append(atomic_write(folder / f"{name}.{fmt}", lambda tmp, fmt=fmt: fig.savefig(
+                    tmp, format=fmt, metadata=_stable_metadata(fmt), bbox_inches=bbox)))
         finally:
             if engine is not None:
                 fig.set_layout_engine(engine)

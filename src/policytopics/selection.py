@@ -163,9 +163,12 @@ def sweep(token_lists: Sequence[Sequence[str]], ks: Sequence[int], seeds: Sequen
                 bar.update()
     else:
         _init_worker(train, held)
-        for job in jobs:
-            results.append(_fit_and_score(job, top_n))
-            bar.update()
+        try:
+            for job in jobs:
+                results.append(_fit_and_score(job, top_n))
+                bar.update()
+        finally:
+            _init_worker(None, None)  # the token lists leave with the sweep
     bar.close()
 
     runs = pd.DataFrame([{k: v for k, v in r.items() if k != "topic_word"} for r in results])

@@ -30,16 +30,13 @@ def period_of(date: str | None, precision: str | None, period: str) -> str | Non
     return f"{year}-{month:02d}"
 
 
-NATIONAL_SOURCE = "column: no region stated"
-
-
 def doc_topics_table(documents: pd.DataFrame, doc_topic: np.ndarray,
                      topic_labels: dict[int, str], period: str = "year",
                      national_label: str = "") -> pd.DataFrame:
     """Long table: one row per document and topic with ``weight`` and metadata.
 
     ``documents`` are the kept documents, in the row order of ``doc_topic``. Documents
-    whose source states no region (``region_source`` ``column: no region stated``) get
+    whose source states no region (their ``national`` flag, set by the document stage) get
     ``national_label`` as their region when it is not empty.
     """
     if len(documents) != doc_topic.shape[0]:
@@ -47,7 +44,7 @@ def doc_topics_table(documents: pd.DataFrame, doc_topic: np.ndarray,
     meta = documents.reindex(columns=["doc_id", "title", "date", "date_precision", "region",
                                       "city", "n_chars"]).reset_index(drop=True)
     if national_label:
-        national = (documents["region_source"] == NATIONAL_SOURCE).to_numpy() & meta["region"].isna()
+        national = documents["national"].fillna(False).astype(bool).to_numpy() & meta["region"].isna()
         meta.loc[national, "region"] = national_label
     meta["period"] = [period_of(d, p, period) for d, p in zip(meta["date"], meta["date_precision"])]
     # Rows ordered by doc_id, then topic: each document's metadata repeated once per topic

@@ -1,0 +1,118 @@
+"""Topic labels that follow their topics: theme names, human labels, top words.
+
+A topic's label is, in this order: the name of the seeded theme it was seeded with
+(``T1 数字化转型``, whatever K or seed); a label from the study's labels CSV, matched to
+this run's topics by their top words; or its top three words (``T1 产业链·创新·制造业``).
+:func:`default_label` is the one place that last form is built.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+log = logging.getLogger("policytopics")
+
+#: Share of top words a labelled topic must share with a topic of this run to keep its label.
+MIN_SHARED_TOP_WORDS = 0.3
+
+
+def default_label(topic: int, words, n_words: int = 3) -> str:
+    """``T{topic} w1·w2·w3``: a topic named by its top words.
+
+    >>> default_label(2, ["数字经济", "数据", "算力", "平台"])
+    'T2 数字经济·数据·算力'
+    """
+    return f"T{topic} " + "·".join(list(words)[:n_words])
+
+
+def top_words_by_topic(topic_words: pd.DataFrame, n_words: int) -> dict[int, list[str]]:
+    """``{topic: [its top n_words words, by rank]}`` from a tidy topic-words table."""
+    return {int(t): frame.nsmallest(n_words, "rank")["word"].tolist()
+            for t, frame in topic_words.groupby("topic")}
+
+
+def topic_labels(topic_words: pd.DataFrame, *, human: dict[int, str] | None = None,
+                 themes: dict[int, str] | None = None, n_words: int = 3) -> dict[int, str]:
+    """Label of every topic: theme name, else human label, else its top words."""
+    labels = {t: default_label(t, words, n_words)
+              for t, words in top_words_by_topic(topic_words, n_words).items()}
+    for names in (human or {}, themes or {}):  # theme names win over human labels
+        labels.update({t: f"T{t} {name}" for t, name in names.items() if t in labels})
+    return labels
+
+
+def read_human_labels(path: str | Path | None, topic_words: pd.DataFrame, n_words: int) -> dict[int, str]:
+    """Topic labels from a labels CSV, for this run's topics.
+
+    Columns ``topic`` and ``label``, and optionally ``top_words`` (space-separated, as in
+    ``labels_template.csv``). With ``top_words`` the labels follow their topics when K or
+    the seed changes: each label goes to the topic of this run that shares most of its top
+    words (one-to-one, at least 30 % shared), whatever its number now. Without it, labels
+    apply by topic number, which is right only for the run the file was written for.
+    """
+    if not path:
+        return {}
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"labels file not found: {path}")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if not {"topic", "label"} <= set(table.columns):
+        raise ValueError(f"{path} needs the columns 'topic' and 'label'")
+    table = table[table["label"].str.strip() != ""]
+    if "top_words" not in table.columns or not table["top_words"].str.strip().any():
+        return {int(t): label.strip() for t, label in zip(table["topic"], table["label"])
+                if str(t).strip().isdigit()}
+    from .selection import match_topics
+
+    current = top_words_by_topic(topic_words, n_words)
+    previous = {i: text.split()[:n_words] for i, text in enumerate(table["top_words"])}
+    matches = match_topics(previous, current, min_shared=MIN_SHARED_TOP_WORDS)
+    labels = {topic: table["label"].iloc[i].strip() for topic, (i, _) in matches.items()}
+    unmatched = sorted(set(table["label"].str.strip()) - set(labels.values()))
+    if unmatched:
+        log.warning("labels with no matching topic in this run (top words changed too much): %s",
+                    ", ".join(unmatched))
+    return labels
+
+
+def labels_template(topic_words: pd.DataFrame, known: dict[int, str], n_words: int) -> pd.DataFrame:
+    """``topic, label, top_words`` for this run: copy it, fill in ``label``, set ``labels``.
+
+    Labels already known (theme names, labels matched from the labels file) are filled in.
+    """
+    rows = [(t, known.get(t, ""), " ".join(words))
+            for t, words in top_words_by_topic(topic_words, n_words).items()]
+    return pd.DataFrame(rows, columns=["topic", "label", "top_words"])
+
+
+def topic_table(model, documents: pd.DataFrame, doc_topic, *, labels: dict[int, str], n_words: int,
+                n_docs: int = 3, min_share: float = 0.1) -> pd.DataFrame:
+    """One row per topic: label, prevalence, top words by probability and by relevance
+    (λ = 0.6), and the titles of its most representative documents.
+
+    ``documents`` are the kept documents in the row order of ``doc_topic`` (documents ×
+    topics); a document represents a topic when it has at least ``min_share`` of it.
+    """
+    by_prob = model.topic_words(n_words)
+    by_relevance = model.relevant_words(n_words)
+    rows = []
+    for topic, prevalence in model.prevalence().items():
+        weights = doc_topic[:, topic - 1]
+        best = [i for i in weights.argsort(kind="stable")[::-1][:n_docs] if weights[i] >= min_share]
+        titles = [documents["doc_id"].iat[i] if pd.isna(documents["title"].iat[i])
+                  else documents["title"].iat[i] for i in best]
+        rows.append({
+            "topic": topic,
+            "label": labels[topic],
+            "prevalence": round(float(prevalence), 6),
+            "top_words": " ".join(by_prob[by_prob["topic"] == topic]["word"]),
+            "top_words_relevance": " ".join(by_relevance[by_relevance["topic"] == topic]["word"]),
+            "representative_documents": " | ".join(titles),
+        })
+    return pd.DataFrame(rows)
+
+
+__all__ = ["default_label", "labels_template", "read_human_labels", "top_words_by_topic",
+           "topic_labels", "topic_table"]

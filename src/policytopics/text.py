@@ -1,0 +1,70 @@
+"""Chinese-text helpers shared by several stages: character counts, script, word regexes.
+
+Cleaning, metadata extraction, reading files and passage splitting all need them; they
+live here so that no stage imports another stage for a helper.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+#: The CJK Unified Ideographs block: what "a Chinese character" means in this package.
+CJK_RANGE = "\u4e00-\u9fff"
+_CJK_RE = re.compile(f"[{CJK_RANGE}]")
+
+
+def cjk_count(text: str) -> int:
+    """Number of Chinese characters in ``text``."""
+    return len(_CJK_RE.findall(text))
+
+
+def cjk_ratio(text: str) -> float:
+    """Share of Chinese characters among the non-space characters of ``text``."""
+    visible = len("".join(text.split()))  # characters that are not whitespace
+    return cjk_count(text) / visible if visible else 0.0
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified with OpenCC (``制造業`` → ``制造业``)."""
+    return _t2s().convert(text)
+
+
+def literal_union(words) -> re.Pattern:
+    """One regex matching any of ``words``, the longest where several start at a place.
+
+    Built as a trie (``北京(?:市)?`` rather than ``北京市|北京``): Python's regex engine
+    tries the branches of a plain alternation one by one at every position, which is
+    slow with a gazetteer's thousands of names.
+
+    >>> literal_union(["北京", "北京市", "北海"]).findall("北京市和北海")
+    ['北京市', '北海']
+    """
+    trie: dict = {}
+    for word in words:
+        if not word:
+            continue
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    if not trie:
+        return re.compile(r"(?!)")  # matches nothing
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a word may end here: try the longer ones first (greedy ?)
+            return ("(?:" + body + ")?") if len(branches) > 1 or len(body) > 1 else body + "?"
+        return body
+
+    return re.compile(emit(trie))
