@@ -1,27 +1,62 @@
 """Read articles from files and tables into raw documents.
 
 Accepted inputs, mixed freely: folders (searched recursively), ``.txt`` files (one
-article per file), ``.csv``, ``.jsonl``, ``.jsonl.gz`` and ``.parquet`` tables. A file
-that cannot be read is not fatal: it becomes a :class:`RawDocument` with ``error`` set,
-so the report accounts for it.
+article per file), ``.csv`` and ``.tsv`` tables in any encoding the ``.txt`` reader
+detects (UTF-8 ± BOM, GB18030/GBK, Big5, UTF-16), Excel workbooks (``.xlsx``,
+``.xlsm``, ``.xls``; every sheet, each row an article), ``.jsonl``, ``.jsonl.gz`` and
+``.parquet``. Table columns are found by their usual Chinese or English headers
+(:data:`COLUMN_ALIASES`; 标题, 正文, 发布时间, 省份 ...) unless a ``[corpus]`` column
+setting names one that the table has; which column was taken for what is logged and
+noted in each document's ``encoding``. A file that cannot be read is not fatal: it
+becomes a :class:`RawDocument` with ``error`` set, so the report accounts for it, and a
+warning is logged.
 """
 
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import gzip
+import io
 import json
+import logging
+import numbers
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import pandas as pd
 
 from .config import CorpusConfig
 
+log = logging.getLogger("policytopics")
+
 TEXT_SUFFIXES = (".txt",)
-TABLE_SUFFIXES = (".csv", ".jsonl", ".jsonl.gz", ".parquet")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+TABLE_SUFFIXES = (".csv", ".tsv", *EXCEL_SUFFIXES, ".jsonl", ".jsonl.gz", ".parquet")
+
+#: Headers recognised without a column setting, by field, in order of preference. They
+#: match up to case, full-width forms, traditional script, spaces and a colon (``Title``,
+#: ``標題``, ``标题：``).
+#: ``publisher`` is the 来源 column (the outlet or office that published the article).
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "text": ("正文", "内容", "全文", "text", "content"),
+    "title": ("标题", "题目", "title"),
+    "date": ("发布时间", "发布日期", "日期", "时间", "date"),
+    "region": ("地区", "省份", "省", "region"),
+    "publisher": ("来源", "source"),
+    "id": ("id", "编号"),
+}
+#: Rows searched for the header row of a sheet (a title line often sits above it).
+HEADER_SEARCH_ROWS = 10
+# An Excel serial day number (a date cell that lost its date format) in the 1900 date
+# system, 1905-10-01 .. 2100-12-31; smaller whole numbers are read as years (2024).
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_EXCEL_SERIALS = (2101, 73416)
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _BOMS = (
@@ -33,7 +68,12 @@ _BOMS = (
 
 @dataclass(frozen=True)
 class RawDocument:
-    """One input document as read, before cleaning."""
+    """One input document as read, before cleaning.
+
+    ``encoding`` is the file's text encoding; for a table it also says which column was
+    taken for what (``"gb18030; columns: 正文→text, 标题→title, 发布时间→date"``).
+    ``publisher`` is the table's 来源 column, when it has one.
+    """
 
     doc_id: str
     source: str
@@ -44,6 +84,79 @@ class RawDocument:
     region: str | None = None
     error: str | None = None  # set when the input could not be read
     region_given: bool = False  # the table has a region column: its value (even empty) wins
+    publisher: str | None = None
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """The header of a table taken for each field (``None``: the table has none)."""
+
+    text: str | None = None
+    title: str | None = None
+    date: str | None = None
+    region: str | None = None
+    publisher: str | None = None
+    id: str | None = None
+
+    def describe(self) -> str:
+        """``"正文→text, 标题→title"``: which header was taken for which field."""
+        taken = [(f.name, getattr(self, f.name)) for f in fields(self)]
+        return ", ".join(f"{header}→{name}" for name, header in taken if header is not None)
+
+
+def find_columns(headers: Sequence[str], columns: CorpusConfig | None = None) -> ColumnMap:
+    """Which of a table's ``headers`` holds the text, title, date, region, publisher and id.
+
+    A column setting (``columns.text_column`` ...) wins when the table has that column;
+    otherwise the first of :data:`COLUMN_ALIASES` that the table has is taken. Headers
+    match up to case, full-width forms, traditional script, spaces and a colon. A header
+    is taken for one field only.
+
+    Parameters
+    ----------
+    headers
+        The table's column names, in order.
+    columns
+        The study's column settings; defaults otherwise.
+
+    Returns
+    -------
+    ColumnMap
+        The header taken for each field, ``None`` where the table has none.
+
+    Examples
+    --------
+    >>> find_columns(["标题", "正文", "发布时间", "省份"]).describe()
+    '正文→text, 标题→title, 发布时间→date, 省份→region'
+    >>> find_columns(["正文", "摘要"], CorpusConfig(text_column="摘要")).text
+    '摘要'
+    """
+    columns = columns or CorpusConfig()
+    by_key: dict[str, str] = {}
+    for header in headers:
+        by_key.setdefault(_header_key(header), header)
+    taken: dict[str, str] = {}
+
+    def take(field: str, header: str | None) -> None:
+        if header is not None and field not in taken and header not in taken.values():
+            taken[field] = header
+
+    for field in ("text", "title", "date", "region", "id"):
+        name = getattr(columns, f"{field}_column")
+        take(field, name if name in headers else by_key.get(_header_key(name)))
+    for field, aliases in COLUMN_ALIASES.items():
+        for alias in aliases:
+            take(field, by_key.get(_header_key(alias)))
+    return ColumnMap(**taken)
+
+
+@lru_cache(maxsize=4096)
+def _header_key(header: str) -> str:
+    """``"標題："`` and ``"标题"`` alike: NFKC, simplified, no spaces or colons, case-folded."""
+    from .text import to_simplified
+
+    key = unicodedata.normalize("NFKC", str(header)).replace("\ufeff", "")
+    return to_simplified(re.sub(r"[\s:]+", "", key)).casefold()
 
 
 def iter_documents(paths: Sequence[str | Path], columns: CorpusConfig | None = None,
@@ -55,9 +168,16 @@ def iter_documents(paths: Sequence[str | Path], columns: CorpusConfig | None = N
     paths
         Files or folders. Folders are searched recursively for accepted files.
     columns
-        Column names for tables (text, title, date, region, id); defaults otherwise.
+        Column settings for tables (text, title, date, region, id); a setting wins when
+        the table has that column, else the usual headers are found (:func:`find_columns`).
     limit
         Stop after this many documents (0 = all).
+
+    Yields
+    ------
+    RawDocument
+        One per article; an unreadable file, or a table without a text column, is one
+        document with ``error`` set.
     """
     columns = columns or CorpusConfig()
     count = 0
@@ -75,10 +195,11 @@ def _expand(paths: Sequence[str | Path]) -> Iterator[Path]:
         if not path.exists():
             raise FileNotFoundError(f"corpus path not found: {path}")
         if path.is_dir():
+            # "~$book.xlsx" is the lock file Excel keeps beside a workbook while it is open.
             found = sorted(
                 p for p in path.rglob("*")
                 if p.is_file() and _suffix(p) in TEXT_SUFFIXES + TABLE_SUFFIXES
-                and not p.name.startswith(".") and p.name != "metadata.csv"
+                and not p.name.startswith((".", "~$")) and p.name != "metadata.csv"
             )
             yield from found
         else:
@@ -222,19 +343,158 @@ def _newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+@dataclass(frozen=True)
+class _Table:
+    """One table of a file (a whole CSV, or one sheet of a workbook) and its rows."""
+
+    path: Path
+    label: str  # for messages: "docs.csv", "docs.xlsx [Sheet1]"
+    id_prefix: str  # doc_id is id_prefix:id (or the row number)
+    source_prefix: str  # source is source_prefix + row number
+    headers: list[str]
+    rows: Iterable[tuple[int, dict]]
+    encoding: str
+    excel: bool = False  # numbers in the date column may be Excel serial days
+
+
 def _read_table(path: Path, suffix: str, columns: CorpusConfig) -> Iterator[RawDocument]:
+    """Documents of one table file; an unreadable file is one document with ``error``."""
+    stem = path.stem.split(".")[0]
+    if suffix in EXCEL_SUFFIXES:
+        sheets, reason = _load_workbook(path)
+        if reason:
+            yield _unreadable(path, reason)
+            return
+        for sheet, grid in sheets.items():
+            table = _sheet_table(path, stem, sheet, grid, columns)
+            if table is None:
+                log.info("%s [%s]: empty sheet, skipped", path.name, sheet)
+                continue
+            yield from _table_documents(table, columns)
+        return
     try:
-        if suffix == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-            rows = frame.to_dict("records")
+        if suffix in (".csv", ".tsv"):
+            table = _delimited_table(path, stem, suffix)
         elif suffix == ".parquet":
-            rows = pd.read_parquet(path).to_dict("records")
+            frame = pd.read_parquet(path)
+            table = _Table(path, path.name, stem, f"{path}#", [str(c) for c in frame.columns],
+                           enumerate(frame.rename(columns=str).to_dict("records")), "utf-8")
         else:
-            rows = _iter_jsonl(path, gz=suffix == ".jsonl.gz")
-        for index, row in enumerate(rows):
-            yield _row_to_document(row, index, path, columns)
+            table = _jsonl_table(path, stem, gz=suffix == ".jsonl.gz")
+        yield from _table_documents(table, columns)
     except (OSError, ValueError, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as exc:
-        yield RawDocument(path.stem, str(path), "", error=f"unreadable table: {exc}")
+        yield _unreadable(path, str(exc) or type(exc).__name__)
+
+
+def _unreadable(path: Path, reason: str) -> RawDocument:
+    log.warning("%s: unreadable table (%s); it is one dropped row in the report", path, reason)
+    return RawDocument(path.stem, str(path), "", error=f"unreadable table {path.name}: {reason}")
+
+
+def _delimited_table(path: Path, stem: str, suffix: str) -> _Table:
+    """A CSV or TSV file, decoded like a ``.txt`` file (:func:`decode_bytes`)."""
+    text, encoding, error = decode_bytes(path.read_bytes())
+    if error:
+        raise ValueError(error)
+    first_line = text.split("\n", 1)[0]
+    # Excel's "Unicode text" export is tab-separated, and is often renamed .csv.
+    sep = "\t" if suffix == ".tsv" or ("\t" in first_line and "," not in first_line) else ","
+    frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    return _Table(path, path.name, stem, f"{path}#", [str(c) for c in frame.columns],
+                  enumerate(frame.to_dict("records")), encoding)
+
+
+def _jsonl_table(path: Path, stem: str, *, gz: bool) -> _Table:
+    """A JSON-lines file, streamed; its columns are the keys of its first object."""
+    rows = enumerate(_iter_jsonl(path, gz=gz))
+    seen: list[tuple[int, dict]] = []
+    for index, row in rows:
+        seen.append((index, row))
+        if "__error__" not in row:
+            break
+    headers = [str(key) for key in seen[-1][1]] if seen and "__error__" not in seen[-1][1] else []
+    return _Table(path, path.name, stem, f"{path}#", headers, chain(seen, rows), "utf-8")
+
+
+def _load_workbook(path: Path) -> tuple[dict[str, list[list]], str | None]:
+    """Every sheet of a workbook as rows of cells, or the reason it cannot be read."""
+    try:
+        frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="calamine")
+    except ImportError as exc:
+        return {}, f"reading Excel files needs python-calamine ({exc})"
+    except Exception as exc:  # the reader raises its own error types on damaged files
+        return {}, _workbook_problem(path, exc)
+    except BaseException as exc:  # a panic inside the Rust reader is not an Exception
+        if type(exc).__name__ != "PanicException":
+            raise
+        return {}, _workbook_problem(path, exc)
+    return {str(name): frame.to_numpy(dtype=object).tolist() for name, frame in frames.items()}, None
+
+
+def _workbook_problem(path: Path, exc: BaseException) -> str:
+    try:
+        head = path.read_bytes()[:2048]
+    except OSError as read_error:
+        return read_error.strerror or str(read_error)
+    if not head.strip():
+        return "empty file"
+    if head.lstrip(codecs.BOM_UTF8 + b" \t\r\n").startswith(b"<"):
+        # Web sites often serve an HTML table under an .xls name.
+        return "not an Excel workbook but an HTML page; open it in Excel and save it as .xlsx"
+    return f"not a readable Excel workbook ({exc})"
+
+
+def _sheet_table(path: Path, stem: str, sheet: str, grid: list[list],
+                 columns: CorpusConfig) -> _Table | None:
+    """One sheet as a table, its header row found; ``None`` for an empty sheet.
+
+    The header row is the first of the top :data:`HEADER_SEARCH_ROWS` non-empty rows in
+    which a text column is found (a title line above the headers is common), else the
+    first non-empty row. Rows are numbered as Excel numbers them.
+    """
+    filled = [i for i, cells in enumerate(grid) if any(_cell_text(c) is not None for c in cells)]
+    if not filled:
+        return None
+    header_at = next((i for i in filled[:HEADER_SEARCH_ROWS]
+                      if find_columns(_header_names(grid[i]), columns).text is not None), filled[0])
+    if header_at != filled[0]:
+        log.info("%s [%s]: headers in row %d", path.name, sheet, header_at + 1)
+    headers = _header_names(grid[header_at])
+    rows = ((i + 1, dict(zip(headers, grid[i]))) for i in filled if i > header_at)
+    return _Table(path, f"{path.name} [{sheet}]", f"{stem}:{sheet}", f"{path}#{sheet}!", headers,
+                  rows, path.suffix.lower().lstrip("."), excel=True)
+
+
+def _header_names(cells: list) -> list[str]:
+    """Column names of a header row: blanks named ``Unnamed: 3``, repeats ``标题.1``."""
+    names: list[str] = []
+    for position, cell in enumerate(cells):
+        name = _cell_text(cell) or f"Unnamed: {position}"
+        base, count = name, 1
+        while name in names:
+            name, count = f"{base}.{count}", count + 1
+        names.append(name)
+    return names
+
+
+def _table_documents(table: _Table, columns: CorpusConfig) -> Iterator[RawDocument]:
+    """The documents of one table, its columns found by :func:`find_columns`."""
+    mapping = find_columns(table.headers, columns)
+    if mapping.text is None and table.headers:
+        present = ", ".join(table.headers[:40]) + (" ..." if len(table.headers) > 40 else "")
+        looked_for = ", ".join(dict.fromkeys((columns.text_column, *COLUMN_ALIASES["text"])))
+        reason = (f"no text column in {table.label}: its columns are {present}; set --text-column "
+                  f"or [corpus] text_column to the one holding the article text (looked for {looked_for})")
+        log.warning("%s", reason)
+        yield RawDocument(table.id_prefix, str(table.path), "", error=reason)
+        return
+    encoding = f"{table.encoding}; columns: {mapping.describe()}" if table.headers else table.encoding
+    if table.headers:
+        log.info("%s: columns %s (%s)", table.label, mapping.describe(), table.encoding)
+    for index, row in table.rows:
+        if "__error__" not in row and all(_cell_text(v) is None for v in row.values()):
+            continue  # a blank line of the table, not an article
+        yield _row_to_document(row, index, table, mapping, encoding)
 
 
 def _iter_jsonl(path: Path, *, gz: bool) -> Iterator[dict]:
@@ -250,31 +510,98 @@ def _iter_jsonl(path: Path, *, gz: bool) -> Iterator[dict]:
             yield row if isinstance(row, dict) else {"__error__": f"line {line_no} is not an object"}
 
 
-def _row_to_document(row: dict, index: int, path: Path, columns: CorpusConfig) -> RawDocument:
-    def value(column: str) -> str | None:
-        got = row.get(column)
-        if got is None or (isinstance(got, float) and got != got):
-            return None
-        got = str(got).strip()
-        return got or None
+def _row_to_document(row: dict, index: int, table: _Table, mapping: ColumnMap,
+                     encoding: str) -> RawDocument:
+    def value(header: str | None) -> str | None:
+        return None if header is None else _cell_text(row.get(header))
 
-    raw_id = value(columns.id_column)
-    doc_id = f"{path.stem.split('.')[0]}:{raw_id if raw_id is not None else index}"
-    source = f"{path}#{index}"
+    raw_id = value(mapping.id)
+    doc_id = f"{table.id_prefix}:{raw_id if raw_id is not None else index}"
+    source = f"{table.source_prefix}{index}"
     if "__error__" in row:
         return RawDocument(doc_id, source, "", error=row["__error__"])
-    if columns.text_column not in row:
+    if mapping.text is None or mapping.text not in row:
         return RawDocument(doc_id, source, "",
-                           error=f"no text column {columns.text_column!r} in {path.name}")
-    text = _newlines(value(columns.text_column) or "")
+                           error=f"no text column {mapping.text!r} in this row of {table.label}")
+    text = _newlines(value(mapping.text) or "")
     return RawDocument(
         doc_id=doc_id,
         source=source,
         text=text,
-        encoding="utf-8",
-        title=value(columns.title_column),
-        date=value(columns.date_column),
-        region=value(columns.region_column),
-        region_given=columns.region_column in row,
+        encoding=encoding,
+        title=value(mapping.title),
+        date=None if mapping.date is None else date_text(row.get(mapping.date), excel=table.excel),
+        region=value(mapping.region),
+        region_given=mapping.region is not None and mapping.region in row,
+        publisher=value(mapping.publisher),
         error=None if text else "empty text",
     )
+
+
+def _cell_text(value: object) -> str | None:
+    """A table cell as stripped text; ``None`` when empty (``NaN``, ``NaT``, ``""``).
+
+    Whole numbers lose the ``.0`` a spreadsheet gives them (编号 ``12.0`` → ``"12"``).
+    """
+    if value is None or (not isinstance(value, str) and _is_missing(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _is_missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or array in a cell
+        return False
+
+
+def date_text(value: object, *, excel: bool = False) -> str | None:
+    """A date column's cell as text for :func:`policytopics.metadata.parse_date_value`.
+
+    Text is passed on as it is (``2024-03-05``, ``2024/3/5``, ``2024.03.05``,
+    ``20240305``, ``2024年3月5日``, ``2024年3月``, ``2024`` all parse there; anything
+    else is reported there as not a date). Date and datetime cells become ``YYYY-MM-DD``.
+    In an Excel sheet a number is a year (``2024``), a compact date (``20240305``) or a
+    serial day number in the 1900 date system (``45356`` → ``2024-03-05``, what a date cell
+    shows once its date format is lost); any other number is left marked as a number, so
+    it is reported rather than guessed (``2024.1`` may be January or October).
+
+    Parameters
+    ----------
+    value
+        The cell as the table reader gives it.
+    excel
+        Whether the cell comes from an Excel sheet (numbers may be serial days).
+
+    Returns
+    -------
+    str or None
+        The text to parse, ``None`` for an empty cell.
+
+    Examples
+    --------
+    >>> import datetime
+    >>> date_text(datetime.datetime(2013, 8, 21, 9, 30))
+    '2013-08-21'
+    >>> date_text(45356, excel=True), date_text(2024.0, excel=True), date_text("2024年3月")
+    ('2024-03-05', '2024', '2024年3月')
+    >>> date_text(2024.1, excel=True)
+    'number 2024.1'
+    """
+    if value is None or (not isinstance(value, str) and _is_missing(value)):
+        return None
+    if isinstance(value, dt.datetime):  # pandas Timestamps included
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if excel and isinstance(value, numbers.Real) and not isinstance(value, bool):
+        number = float(value)
+        if number.is_integer() and (1900 <= number <= 2100 or 19000101 <= number <= 21001231):
+            return str(int(number))
+        if _EXCEL_SERIALS[0] <= number < _EXCEL_SERIALS[1]:
+            return (_EXCEL_EPOCH + dt.timedelta(days=int(number))).isoformat()
+        return f"number {_cell_text(value)}"
+    return _cell_text(value)

@@ -1,0 +1,310 @@
+"""Tables as researchers have them: Excel sheets, CSV/TSV in GB18030 and friends,
+Chinese headers, dates written every usual way, and unreadable files reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+
+import pandas as pd
+import pytest
+
+from policytopics import document_report, load_study
+from policytopics.config import CorpusConfig
+from policytopics.ingest import COLUMN_ALIASES, date_text, find_columns, iter_documents
+from policytopics.metadata import parse_date_value
+
+PHRASES = [
+    "推动制造业高质量发展", "加快建设现代化产业体系", "培育先进制造业集群", "提升产业链供应链韧性",
+    "促进数字经济和实体经济深度融合", "实施创新驱动发展战略", "强化企业科技创新主体地位",
+    "推进新型工业化", "发展战略性新兴产业", "加强关键核心技术攻关", "优化营商环境",
+    "扩大高水平对外开放", "稳步推进碳达峰碳中和", "加快绿色低碳转型", "完善现代物流体系",
+    "支持中小企业专精特新发展", "深化国有企业改革", "健全人才培养机制", "推动区域协调发展",
+    "加强知识产权保护", "建设高标准市场体系", "提高公共服务水平", "扩大有效投资",
+    "促进消费持续恢复", "夯实粮食安全根基", "推进乡村全面振兴", "提升城市治理能力",
+    "加快发展现代服务业", "强化金融服务实体经济", "推动工业互联网平台建设", "完善社会保障体系",
+    "加大研发投入力度", "培育壮大新动能", "推进智能制造试点示范", "加强生态环境保护",
+    "深化科技体制改革", "支持民营经济发展壮大", "推进标准化建设", "做好就业优先工作",
+    "加快新型基础设施建设",
+]
+PROVINCES = ["山东省", "浙江省", "广东省", "江苏省", "四川省", "湖北省", "河南省", "福建省"]
+
+
+def articles(n: int = 40) -> pd.DataFrame:
+    """``n`` distinct articles (well over 50 Chinese characters) with Chinese headers."""
+    rows = []
+    for i in range(n):
+        rng = random.Random(i)
+        sentences = ["，".join(rng.sample(PHRASES, 4)) + "。" for _ in range(4)]
+        rows.append({"标题": f"关于第{i + 1}批重点项目的通知", "正文": "".join(sentences),
+                     "发布时间": f"2013年08月{i % 28 + 1:02d}日", "省份": PROVINCES[i % len(PROVINCES)]})
+    return pd.DataFrame(rows)
+
+
+def write_delimited(frame: pd.DataFrame, path, encoding: str, sep: str = ",") -> None:
+    path.write_bytes(frame.to_csv(index=False, sep=sep).encode(encoding))
+
+
+def iso_day(i: int) -> str:
+    return f"2013-08-{i % 28 + 1:02d}"
+
+
+def check_report(report: pd.DataFrame, expected: pd.DataFrame) -> None:
+    assert len(report) == len(expected)
+    assert (report["status"] == "kept").all(), report.loc[report["status"] != "kept", "reason"].tolist()
+    assert report["title"].tolist() == expected["标题"].tolist()
+    assert report["date"].tolist() == [iso_day(i) for i in range(len(expected))]
+    assert set(report["date_source"]) == {"column"}
+    assert report["region"].tolist() == expected["省份"].tolist()
+    assert set(report["region_source"]) == {"column"}
+
+
+def test_gb18030_csv_with_chinese_headers_keeps_every_article(tmp_path, caplog):
+    table = articles()
+    path = tmp_path / "政策文件.csv"
+    write_delimited(table, path, "gb18030")
+    with caplog.at_level(logging.INFO, logger="policytopics"):
+        docs = list(iter_documents([path]))
+    assert len(docs) == 40
+    assert [d.title for d in docs] == table["标题"].tolist()
+    assert [parse_date_value(d.date)[0] for d in docs] == [iso_day(i) for i in range(40)]
+    assert all(d.region_given for d in docs)
+    assert docs[0].encoding == "gb18030; columns: 正文→text, 标题→title, 发布时间→date, 省份→region"
+    assert len({d.doc_id for d in docs}) == 40
+    column_lines = [r.getMessage() for r in caplog.records if "columns 正文→text" in r.getMessage()]
+    assert len(column_lines) == 1  # once per table, not once per row
+    check_report(document_report(path, load_study(None), progress=False), table)
+
+
+def test_same_table_as_xlsx_keeps_every_article(tmp_path):
+    pytest.importorskip("openpyxl")
+    table = articles()
+    path = tmp_path / "政策文件.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        table.to_excel(writer, sheet_name="2013年", index=False)
+    report = document_report(path, load_study(None), progress=False)
+    check_report(report, table)
+    assert report["encoding"].iloc[0] == "xlsx; columns: 正文→text, 标题→title, 发布时间→date, 省份→region"
+    assert report["doc_id"].iloc[0] == "政策文件:2013年:2"  # Excel's row number; row 1 holds the headers
+    assert report["source"].iloc[0].endswith("政策文件.xlsx#2013年!2")
+
+
+def test_every_sheet_is_read_and_ids_stay_unique(tmp_path):
+    pytest.importorskip("openpyxl")
+    table = articles(6).assign(编号=[1, 2, 3, 1, 2, 3])
+    path = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        table.iloc[:3].to_excel(writer, sheet_name="国家", index=False)
+        table.iloc[3:].to_excel(writer, sheet_name="地方", index=False)
+        pd.DataFrame().to_excel(writer, sheet_name="空白", index=False)
+    docs = list(iter_documents([path]))
+    assert [d.doc_id for d in docs] == ["book:国家:1", "book:国家:2", "book:国家:3",
+                                        "book:地方:1", "book:地方:2", "book:地方:3"]
+    assert [d.title for d in docs] == table["标题"].tolist()
+
+
+def test_headers_below_a_title_line_and_blank_rows_in_a_sheet(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "汇总"
+    sheet.append(["2024年政策文件汇总"])
+    sheet.append([])
+    sheet.append(["序号", "题目", "内容", "发布日期"])
+    sheet.append([1, "第一篇", "正文一", dt.datetime(2024, 3, 5, 9, 30)])
+    sheet.append([])
+    sheet.append([2, "第二篇", "正文二", dt.date(2023, 12, 1)])
+    book.save(tmp_path / "汇总.xlsx")
+    (tmp_path / "~$汇总.xlsx").write_bytes(b"lock file of an open workbook")
+    docs = list(iter_documents([tmp_path]))
+    assert [(d.title, d.text, d.date) for d in docs] == [("第一篇", "正文一", "2024-03-05"),
+                                                          ("第二篇", "正文二", "2023-12-01")]
+    assert [d.source.rsplit("!", 1)[1] for d in docs] == ["4", "6"]
+
+
+SIMPLIFIED = (("标题", "正文", "地区"), ("制造业高质量发展", "推动数字经济发展"), ("山东省", "广东省"))
+TRADITIONAL = (("標題", "內容", "地區"), ("製造業高質量發展", "推動數位經濟發展"), ("山東省", "廣東省"))
+CASES = [  # (written as, reported as, table) -- Big5 has no simplified characters
+    ("utf-8", "utf-8", SIMPLIFIED),
+    ("utf-8-sig", "utf-8-sig", SIMPLIFIED),
+    ("gb18030", "gb18030", SIMPLIFIED),
+    ("gbk", "gb18030", SIMPLIFIED),  # GB18030 is a superset of GBK
+    ("big5", "big5", TRADITIONAL),
+    ("utf-16", "utf-16", SIMPLIFIED),
+]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv"])
+@pytest.mark.parametrize(("encoding", "reported", "table"), CASES, ids=[c[0] for c in CASES])
+def test_each_encoding_of_csv_and_tsv(tmp_path, suffix, encoding, reported, table):
+    headers, texts, regions = table
+    frame = pd.DataFrame({headers[0]: ["一", "二"], headers[1]: [t * 4 for t in texts],
+                          headers[2]: list(regions)})
+    path = tmp_path / f"docs{suffix}"
+    write_delimited(frame, path, encoding, sep="\t" if suffix == ".tsv" else ",")
+    docs = list(iter_documents([path]))
+    assert [d.error for d in docs] == [None, None]
+    assert [d.text for d in docs] == [t * 4 for t in texts]
+    assert [d.title for d in docs] == ["一", "二"]
+    assert [d.region for d in docs] == list(regions)
+    mapping = f"{headers[1]}→text, {headers[0]}→title, {headers[2]}→region"
+    assert docs[0].encoding == f"{reported}; columns: {mapping}"
+
+
+def test_tab_separated_file_named_csv(tmp_path):
+    path = tmp_path / "unicode_text.csv"  # Excel's "Unicode text": UTF-16, tabs
+    write_delimited(pd.DataFrame({"标题": ["甲"], "正文": ["正文，带逗号"]}), path, "utf-16", sep="\t")
+    (doc,) = iter_documents([path])
+    assert (doc.title, doc.text) == ("甲", "正文，带逗号")
+
+
+HEADERS = [(field, alias) for field, aliases in COLUMN_ALIASES.items() for alias in aliases]
+
+
+@pytest.mark.parametrize(("field", "header"), HEADERS, ids=[f"{f}-{h}" for f, h in HEADERS])
+def test_each_header_name_is_found(tmp_path, field, header):
+    values = {"text": "推动制造业高质量发展", "title": "一个标题", "date": "2024-03-05",
+              "region": "浙江省", "publisher": "新华社", "id": "A-7"}
+    text_header = header if field == "text" else "正文"
+    frame = pd.DataFrame({text_header: [values["text"]], header: [values[field]]})
+    path = tmp_path / "docs.csv"
+    write_delimited(frame, path, "utf-8")
+    (doc,) = iter_documents([path])
+    got = {"text": doc.text, "title": doc.title, "date": doc.date, "region": doc.region,
+           "publisher": doc.publisher, "id": doc.doc_id.split(":", 1)[1]}
+    assert got[field] == values[field]
+    assert f"{header}→{field}" in doc.encoding
+
+
+def test_headers_match_up_to_case_width_script_and_colon():
+    mapping = find_columns(["Title", "內容：", "發布時間", " 省份 ", "ＩＤ"])
+    assert (mapping.title, mapping.text, mapping.date, mapping.region, mapping.id) == (
+        "Title", "內容：", "發布時間", " 省份 ", "ＩＤ")
+
+
+def test_first_alias_wins_and_a_header_serves_one_field():
+    mapping = find_columns(["时间", "发布时间", "内容", "正文"])
+    assert (mapping.date, mapping.text) == ("发布时间", "正文")
+    mapping = find_columns(["标题", "正文"], CorpusConfig(text_column="标题"))
+    assert (mapping.text, mapping.title) == ("标题", None)
+
+
+def test_explicit_column_setting_wins_over_detection(tmp_path):
+    frame = pd.DataFrame({"正文": ["正文内容" * 5], "摘要": ["摘要内容" * 5], "标题": ["标题甲"],
+                          "headline": ["标题乙"], "日期": ["2020-01-01"], "pubdate": ["2021-02-03"]})
+    path = tmp_path / "docs.csv"
+    write_delimited(frame, path, "utf-8")
+    columns = CorpusConfig(text_column="摘要", title_column="headline", date_column="pubdate")
+    (doc,) = iter_documents([path], columns)
+    assert (doc.text, doc.title, doc.date) == ("摘要内容" * 5, "标题乙", "2021-02-03")
+    # A setting the table lacks leaves detection to find the usual header.
+    (doc,) = iter_documents([path], CorpusConfig(title_column="题名"))
+    assert (doc.text, doc.title) == ("正文内容" * 5, "标题甲")
+
+
+def test_default_english_columns_still_map(tmp_path):
+    frame = pd.DataFrame({"id": ["x1"], "title": ["t"], "date": ["2024"], "text": ["正文"],
+                          "region": ["山东省"], "正文": ["另一列"]})
+    path = tmp_path / "docs.csv"
+    write_delimited(frame, path, "utf-8")
+    (doc,) = iter_documents([path])
+    got = (doc.doc_id, doc.text, doc.title, doc.date, doc.region)
+    assert got == ("docs:x1", "正文", "t", "2024", "山东省")
+
+
+def test_no_text_column_is_one_row_listing_the_columns_and_the_flag(tmp_path, caplog):
+    frame = pd.DataFrame({"标题": ["甲", "乙", "丙"], "摘要": ["一", "二", "三"], "网址": ["u", "v", "w"]})
+    path = tmp_path / "docs.csv"
+    write_delimited(frame, path, "gb18030")
+    with caplog.at_level(logging.WARNING, logger="policytopics"):
+        report = document_report(path, load_study(None), progress=False)
+    assert len(report) == 1
+    reason = report["reason"].iloc[0]
+    assert report["status"].iloc[0] == "dropped"
+    assert "docs.csv" in reason and "标题, 摘要, 网址" in reason
+    assert "--text-column" in reason and "[corpus] text_column" in reason
+    assert any("no text column" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+
+
+DATE_FORMS = [
+    ("2024-03-05", "2024-03-05", "day"),
+    ("2024/3/5", "2024-03-05", "day"),
+    ("2024.03.05", "2024-03-05", "day"),
+    ("20240305", "2024-03-05", "day"),
+    ("2024年3月5日", "2024-03-05", "day"),
+    ("2013年08月21日", "2013-08-21", "day"),
+    ("2024-03-05 10:30:00", "2024-03-05", "day"),
+    ("2024年3月", "2024-03", "month"),
+    ("2024", "2024", "year"),
+]
+
+
+@pytest.mark.parametrize(("written", "iso", "precision"), DATE_FORMS, ids=[f[0] for f in DATE_FORMS])
+def test_each_date_form_in_a_csv(tmp_path, written, iso, precision):
+    path = tmp_path / "docs.csv"
+    write_delimited(pd.DataFrame({"正文": ["推动制造业高质量发展"], "发布时间": [written]}), path, "gb18030")
+    (doc,) = iter_documents([path])
+    assert parse_date_value(doc.date) == (iso, precision)
+
+
+def test_excel_date_cells_serials_and_numbers(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    cells = [dt.datetime(2024, 3, 5, 14, 0), dt.date(2013, 8, 21), 45356, 2024, 20240305,
+             "2024年3月", "2024/3/5", "去年春天", 2024.1]
+    expected = [("2024-03-05", "column"), ("2013-08-21", "column"), ("2024-03-05", "column"),
+                ("2024", "column"), ("2024-03-05", "column"), ("2024-03", "column"),
+                ("2024-03-05", "column"), (None, "column value not a date: '去年春天'"),
+                (None, "column value not a date: 'number 2024.1'")]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["正文", "日期"])
+    rng = random.Random(0)
+    for cell in cells:
+        sheet.append(["。".join(rng.sample(PHRASES, 10)) + "。", cell])
+    book.save(tmp_path / "dates.xlsx")
+    report = document_report(tmp_path / "dates.xlsx", load_study(None), progress=False)
+    assert (report["status"] == "kept").all(), report["reason"].tolist()
+    got = [(None if pd.isna(d) else d, s) for d, s in zip(report["date"], report["date_source"])]
+    assert got == expected
+
+
+def test_date_text_of_python_and_pandas_values():
+    assert date_text(pd.Timestamp("2024-03-05 10:00")) == "2024-03-05"
+    assert date_text(dt.date(2024, 3, 5)) == "2024-03-05"
+    assert date_text(pd.NaT) is None and date_text(float("nan")) is None and date_text("  ") is None
+    assert date_text(45356) == "45356"  # outside Excel a number is not a serial day: reported, not guessed
+    assert date_text(45356.75, excel=True) == "2024-03-05"
+    assert date_text(7, excel=True) == "number 7"
+
+
+def test_parquet_and_jsonl_with_chinese_headers(tmp_path):
+    frame = pd.DataFrame({"题目": ["甲"], "全文": ["推动制造业高质量发展"],
+                          "发布日期": [pd.Timestamp("2022-06-01")], "来源": ["人民网"]})
+    frame.to_parquet(tmp_path / "a.parquet")
+    frame.assign(发布日期="2022-06-01").to_json(tmp_path / "b.jsonl", orient="records", lines=True,
+                                             force_ascii=False)
+    docs = list(iter_documents([tmp_path / "a.parquet", tmp_path / "b.jsonl"]))
+    assert [(d.title, d.text, d.date, d.publisher) for d in docs] == [
+        ("甲", "推动制造业高质量发展", "2022-06-01", "人民网")] * 2
+
+
+@pytest.mark.parametrize(("name", "data", "says"), [
+    ("broken.xlsx", b"PK\x03\x04 not really a zip", "not a readable Excel workbook"),
+    ("page.xls", "<html><table><tr><td>标题</td></tr></table></html>".encode(), "HTML page"),
+    ("empty.xlsx", b"", "empty file"),
+    ("binary.csv", bytes(range(256)) * 4, "binary file"),
+    ("garbage.tsv", bytes(range(0x80, 0x100)) * 8, "undecodable"),
+    ("ragged.csv", "标题,正文\n甲,乙\n丙,丁,戊,己\n".encode(), "Expected 2 fields"),
+])
+def test_unreadable_table_is_one_row_and_a_warning(tmp_path, caplog, name, data, says):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with caplog.at_level(logging.WARNING, logger="policytopics"):
+        report = document_report(path, load_study(None), progress=False)
+    assert len(report) == 1
+    row = report.iloc[0]
+    assert row["status"] == "dropped"
+    assert row["reason"].startswith(f"unreadable table {name}: ") and says in row["reason"]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(name in message and says in message for message in warnings)
