@@ -23,6 +23,28 @@ TOPIC_TEXTS = [
 ] * 3
 
 
+def pytest_collection_modifyitems(items):
+    """A test that asks for the ``corpora`` fixture carries the ``corpora`` marker.
+
+    So ``-m "not corpora"`` leaves out every test that reads ../shared/corpora, even one
+    whose author forgot the marker (tests that open the corpora by path mark themselves).
+    """
+    for item in items:
+        if "corpora" in getattr(item, "fixturenames", ()) and item.get_closest_marker("corpora") is None:
+            item.add_marker(pytest.mark.corpora)
+
+
+@pytest.fixture(autouse=True)
+def _run_outside_the_repository(tmp_path_factory, monkeypatch):
+    """Every test runs in an empty working folder of its own.
+
+    Relative defaults (the study file found from the working folder, ``.cache/``,
+    ``outputs/``, ``figures/``) then never reach the repository's own folders; a test that
+    wants the repository's study file names it.
+    """
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO

@@ -4,14 +4,15 @@ from policytopics.clean import (
     classify_line,
     clean_text,
     cut_spam,
-    find_near_duplicates,
     load_spam_phrases,
-    remove_mojibake,
-    repair_mojibake,
     strip_pinyin_annotations,
-    to_simplified,
 )
-from policytopics.config import CleanConfig
+from policytopics.config import CleanConfig, package_data
+from policytopics.dedup import find_near_duplicates
+from policytopics.mojibake import remove_mojibake, repair_mojibake
+from policytopics.text import to_simplified
+
+SPAM_PHRASES = package_data("spam_phrases.txt")
 
 
 def test_pinyin_annotations_are_removed_and_counted():
@@ -60,13 +61,15 @@ def test_rare_characters_are_not_mojibake(text):
     assert repair_mojibake(text) == (text, 0, 0)
 
 
+@pytest.mark.corpora
 def test_mojibake_has_no_false_positives_on_news(corpora):
+    # The small version of benchmarks/bench_mojibake.py, which scans every story.
     import gzip
     import itertools
     import json
 
     with gzip.open(corpora / "xwlb.jsonl.gz", "rt", encoding="utf-8") as fh:
-        stories = [json.loads(line)["text"] for line in itertools.islice(fh, 3000)]
+        stories = [json.loads(line)["text"] for line in itertools.islice(fh, 200)]
     touched = [i for i, story in enumerate(stories)
                if repair_mojibake(strip_pinyin_annotations(story)[0])[1:] != (0, 0)]
     assert touched == []
@@ -103,8 +106,8 @@ def test_clean_text_keeps_ordinary_chinese():
     ("网址:www.example.com", "contact"),
     ("欧宝体育app 海德体育官网", "spam_line"),
 ])
-def test_line_rules(line, rule, repo):
-    phrases = load_spam_phrases(str(repo / "data/cleaning/spam_phrases.txt"))
+def test_line_rules(line, rule):
+    phrases = load_spam_phrases(str(SPAM_PHRASES))
     assert classify_line(line, phrases) == rule
 
 
@@ -116,15 +119,15 @@ def test_related_list_with_dates_is_dropped():
     assert cleaned.removed["related_list"] >= 3
 
 
-def test_samples_lose_their_spam(samples, repo):
-    config = CleanConfig(spam_phrases=repo / "data/cleaning/spam_phrases.txt")
+def test_samples_lose_their_spam(samples):
+    config = CleanConfig(spam_phrases=SPAM_PHRASES)
     text = clean_text((samples / "000_46a4b63bdb78f1a1.txt").read_text(encoding="utf-8"), config).text
     assert "成都" not in text and "网站建设" not in text
     assert "制造业" in text and "製造業" not in text
 
 
-def test_spliced_spam_is_cut_from_the_sentence(repo):
-    phrases = load_spam_phrases(str(repo / "data/cleaning/spam_phrases.txt"))
+def test_spliced_spam_is_cut_from_the_sentence():
+    phrases = load_spam_phrases(str(SPAM_PHRASES))
     line, cut = cut_spam("美狮贵宾会四名挂职干部参加了座谈会。", phrases)
     assert line == "四名挂职干部参加了座谈会。" and sum(cut.values()) == 1
     line, cut = cut_spam("因此,js333金沙线路将围绕主业开展工作。", phrases)

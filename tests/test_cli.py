@@ -1,3 +1,4 @@
+import re
 import subprocess
 import sys
 
@@ -7,23 +8,40 @@ import pytest
 from policytopics.cli import main
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["ingest"]])
+@pytest.mark.parametrize("command", [[], ["run"], ["sweep"], ["ingest"]])
 def test_help_explains_every_option(command, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main([*command, "--help"])
     assert exit_info.value.code == 0
     text = capsys.readouterr().out
     for option in {"run": ["--corpus", "--topics", "--seed", "--limit", "--out"],
+                   "sweep": ["--topics", "--seeds", "--workers", "--out", "--cache-dir"],
                    "ingest": ["--out", "--text-column"]}.get(command[0] if command else "", []):
         assert option in text
 
 
-def test_run_on_samples_writes_figures(samples, tmp_path, capsys):
+def test_run_on_samples_writes_figures(repo, samples, tmp_path, capsys):
     code = main(["run", "--corpus", str(samples), "--topics", "3", "--out", str(tmp_path),
+                 "--study", str(repo / "study.toml"), "--cache-dir", str(tmp_path / "cache"),
                  "--no-progress", "-q"])
     assert code == 0
     assert (tmp_path / "figures" / "theme_weights_by_region.png").is_file()
     assert "kept: 5" in capsys.readouterr().out
+
+
+def test_sweep_on_samples_writes_one_row_per_k_and_suggests_one(repo, samples, tmp_path, capsys):
+    code = main(["sweep", "--topics", "2:3", "--seeds", "1", "--workers", "1", "--corpus", str(samples),
+                 "--out", str(tmp_path), "--study", str(repo / "study.toml"),
+                 "--cache-dir", str(tmp_path / "cache"), "--no-progress", "-q"])
+    assert code == 0
+    by_k = pd.read_csv(tmp_path / "k_selection.csv", encoding="utf-8-sig")
+    assert by_k["k"].tolist() == [2, 3]
+    assert by_k[["npmi", "diversity"]].notna().all().all()
+    runs = pd.read_csv(tmp_path / "k_selection_runs.csv", encoding="utf-8-sig")
+    assert sorted(runs["k"]) == [2, 3]  # one seed per K
+    suggested = re.search(r"suggested K: (\d+)\.", capsys.readouterr().out)
+    assert suggested and int(suggested.group(1)) in {2, 3}
+    assert (tmp_path / "figures" / "k_selection.png").is_file()
 
 
 def test_ingest_writes_the_report(samples, tmp_path):

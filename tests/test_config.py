@@ -2,14 +2,42 @@ from pathlib import Path
 
 import pytest
 
-from policytopics.config import StudyConfigError, find_study_file, load_study
+from policytopics.config import StudyConfigError, find_study_file, load_study, package_data
 
 
-def test_study_file_resolves_paths_against_its_folder(repo):
+def test_study_file_resolves_paths_against_its_folder(tmp_path):
+    study = tmp_path / "study" / "study.toml"
+    study.parent.mkdir()
+    study.write_text(
+        '[corpus]\npaths = ["articles", "/elsewhere/table.csv"]\n'
+        '[clean]\nspam_phrases = "policytopics:spam_phrases.txt"\n'
+        '[segment]\nuser_dictionary = "lists/terms.txt"\nstopwords = ["stopwordsiso:zh", "lists/stop.txt"]\n'
+        '[output]\nfigures_dir = "figs"\n',
+        encoding="utf-8")
+    folder = study.parent.resolve()
+    config = load_study(study)
+    assert config.root == folder
+    assert config.corpus.paths == (folder / "articles", Path("/elsewhere/table.csv"))
+    assert config.segment.user_dictionary == folder / "lists/terms.txt"
+    assert config.segment.stopwords == ("stopwordsiso:zh", str(folder / "lists/stop.txt"))
+    assert config.output.figures_dir == folder / "figs"
+    # "policytopics:NAME" is a word list shipped in the package, wherever the study is.
+    assert config.clean.spam_phrases == package_data("spam_phrases.txt")
+    assert package_data("spam_phrases.txt").read_text(encoding="utf-8").strip()
+    # Paths given as overrides (the command line) are relative to where the user is.
+    assert load_study(study, corpus="here").corpus.paths == (Path.cwd() / "here",)
+
+
+def test_unknown_built_in_word_list_is_a_clear_error():
+    with pytest.raises(StudyConfigError, match=r"no built-in data file 'missing\.txt'"):
+        load_study(None, clean__spam_phrases="policytopics:missing.txt")
+
+
+def test_every_file_the_repository_study_names_exists(repo):
     config = load_study(repo / "study.toml")
-    assert config.corpus.paths == (repo / "data" / "samples",)
-    assert config.segment.user_dictionary == repo / "data/dictionaries/policy_terms.txt"
-    assert config.output.figures_dir == repo / "figures"
+    named = [*config.corpus.paths, config.clean.spam_phrases, config.segment.user_dictionary,
+             *(Path(s) for s in config.segment.stopwords if not s.startswith("stopwordsiso:"))]
+    assert [path for path in named if not path.exists()] == []
 
 
 def test_overrides_win_and_none_is_ignored(repo, tmp_path):

@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from policytopics import ingest
+from policytopics import document_report
 from policytopics.ingest import decode_bytes, iter_documents
 
 TEXT = "推动制造业高质量发展，加快建设现代化产业体系。"
@@ -28,7 +28,7 @@ def test_binary_and_empty_files_are_reported_not_fatal(tmp_path):
     (tmp_path / "a.txt").write_bytes(bytes(range(256)) * 4)
     (tmp_path / "b.txt").write_bytes(b"")
     (tmp_path / "c.txt").write_text(TEXT * 5, encoding="gb18030")
-    report = ingest(tmp_path, progress=False).set_index("doc_id")
+    report = document_report(tmp_path, progress=False).set_index("doc_id")
     assert report.loc["a", "status"] == "dropped" and "binary" in report.loc["a", "reason"]
     assert report.loc["b", "reason"] == "empty file"
     assert report.loc["c", "status"] == "kept"
@@ -44,7 +44,7 @@ def test_tables_map_their_columns(tmp_path):
     pd.DataFrame(rows).to_csv(tmp_path / "docs.csv", index=False)
     docs = list(iter_documents([tmp_path / "docs.jsonl.gz", tmp_path / "docs.csv"]))
     assert [d.doc_id for d in docs] == ["docs:x1", "docs:x2", "docs:x1", "docs:x2"]
-    report = ingest(tmp_path / "docs.jsonl.gz", progress=False).set_index("doc_id")
+    report = document_report(tmp_path / "docs.jsonl.gz", progress=False).set_index("doc_id")
     assert report.loc["docs:x1", ["date", "date_precision", "region"]].tolist() == ["2024", "year", "山东省"]
     assert report.loc["docs:x2", "date"] == "2023-05-06"
     assert report.loc["docs:x2", "region_source"] == "column: no region stated"
@@ -56,7 +56,7 @@ def test_every_document_is_accounted_for_and_duplicates_point_to_the_kept_one(tm
     english = "This page is in English only, nothing Chinese here at all."
     (tmp_path / "c.txt").write_text(english, encoding="utf-8")
     (tmp_path / "d.txt").write_text("短文。", encoding="utf-8")
-    report = ingest(tmp_path, progress=False).set_index("doc_id")
+    report = document_report(tmp_path, progress=False).set_index("doc_id")
     assert len(report) == 4
     assert report.loc["b", "status"] == "duplicate" and report.loc["b", "duplicate_of"] == "a"
     assert report.loc["c", "reason"].startswith(("not mainly Chinese", "empty after cleaning"))
@@ -66,14 +66,14 @@ def test_every_document_is_accounted_for_and_duplicates_point_to_the_kept_one(tm
 def test_metadata_csv_overrides_extraction(tmp_path):
     (tmp_path / "a.txt").write_text("发布时间:2020-01-02\n" + "杭州" + TEXT * 4, encoding="utf-8")
     (tmp_path / "metadata.csv").write_text("file,date,region\na.txt,2021-03-04,上海市\n", encoding="utf-8")
-    row = ingest(tmp_path, progress=False).iloc[0]
+    row = document_report(tmp_path, progress=False).iloc[0]
     assert (row["date"], row["date_source"]) == ("2021-03-04", "metadata.csv")
     assert (row["region"], row["region_source"]) == ("上海市", "metadata.csv")
 
 
 def test_missing_corpus_path_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="corpus path not found"):
-        ingest(tmp_path / "nope", progress=False)
+        document_report(tmp_path / "nope", progress=False)
 
 
 def test_gbk_file_with_a_few_bad_bytes_is_read_and_flagged():
@@ -133,7 +133,7 @@ def test_near_duplicate_repost_is_marked_in_the_report(tmp_path):
                "各地要发挥比较优势,培育先进制造业集群,提升产业链供应链韧性和安全水平。") * 3
     (tmp_path / "a.txt").write_text("当前位置:首页 > 新闻\n" + article, encoding="utf-8")
     (tmp_path / "b.txt").write_text(article.replace("各地", "各省") + "\n责任编辑:某某", encoding="utf-8")
-    report = ingest(tmp_path, progress=False).set_index("doc_id")
+    report = document_report(tmp_path, progress=False).set_index("doc_id")
     assert report.loc["b", "status"] == "duplicate"
     assert report.loc["b", "duplicate_of"] == "a"
     assert report.loc["b", "reason"].startswith("near-duplicate")
@@ -150,7 +150,7 @@ def test_ingest_in_worker_processes_gives_the_same_report(samples, tmp_path):
     (tmp_path / "short.txt").write_text("太短", encoding="utf-8")
     (tmp_path / "repost.txt").write_bytes(next(samples.glob("*.txt")).read_bytes())
     (tmp_path / "metadata.csv").write_text("file,region\nshort.txt,湖南\n", encoding="utf-8")
-    serial = ingest(tmp_path, load_study(None, workers=1), progress=False)
-    parallel = ingest(tmp_path, load_study(None, workers=2, compute__chunk_size=2), progress=False)
+    serial = document_report(tmp_path, load_study(None, workers=1), progress=False)
+    parallel = document_report(tmp_path, load_study(None, workers=2, compute__chunk_size=2), progress=False)
     pd.testing.assert_frame_equal(parallel, serial)
     assert set(serial["status"]) == {"kept", "dropped", "duplicate"}

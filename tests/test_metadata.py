@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from policytopics import ingest
+from policytopics import document_report
 from policytopics.metadata import extract_date, extract_region, find_full_date, parse_date_value
 
 # Read off the five sample articles by hand.
@@ -15,7 +15,7 @@ EXPECTED = {
 
 
 def test_samples_get_the_right_region_and_date(samples):
-    report = ingest(samples, progress=False).set_index("doc_id")
+    report = document_report(samples, progress=False).set_index("doc_id")
     for doc_id, (region, date) in EXPECTED.items():
         assert report.loc[doc_id, "region"] == region, doc_id
         found = report.loc[doc_id, "date"]
