@@ -1,18 +1,51 @@
-"""Every notebook runs top to bottom in a fresh kernel, with papermill parameters."""
+"""Every notebook runs top to bottom in a fresh kernel, with papermill parameters, and shows
+the tables and figures it is there to show."""
 
 import nbformat
 import pytest
 
 NOTEBOOKS = ["01_corpus", "02_topics", "03_themes"]
 
+#: Per notebook, a call that only one code cell makes, and how many figures that cell draws.
+FIGURES = {
+    "01_corpus": {"plot_coverage(": 1},
+    "02_topics": {"plot_top_words(": 1, "plot_k_selection(": 1},
+    "03_themes": {"plot_coverage(": 2, "plot_top_words(": 1, "plot_k_selection(": 1,
+                  "plot_theme_weights_by_region(": 1, "plot_theme_weights_over_time(": 1,
+                  "plot_theme_panels_over_time(": 1, "plot_regions_over_time(": 1},
+}
+#: Per notebook, code that only one cell holds and whose cell ends by showing a table.
+TABLES = {
+    "01_corpus": ["study.documents()", "removed.fillna(0)", "'date_source'"],
+    "02_topics": ["top_tokens.assign(", "joined_terms.head(", "topic_words.pivot(",
+                  "selection['by_k'].round("],
+    "03_themes": ["coverage(doc_topics)", "by_region.head(", "by_period.head(", "effects.round("],
+}
+
+
+def cell_with(notebook, code: str):
+    """The one code cell whose source contains ``code``."""
+    cells = [c for c in notebook.cells if c.cell_type == "code" and code in c.source]
+    assert len(cells) == 1, f"{len(cells)} cells contain {code!r}"
+    return cells[0]
+
+
+def outputs_with(cell, mime: str) -> list:
+    return [o for o in cell.outputs if mime in o.get("data", {})]
+
+
+def printed(cell) -> str:
+    return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_runs_with_parameters(name, repo, tmp_path):
+def test_notebook_runs_with_parameters(name, repo, samples, tmp_path):
     import papermill
 
     source = repo / "notebooks" / f"{name}.ipynb"
     out = tmp_path / f"{name}.ipynb"
+    # papermill raises if a cell fails; what follows checks what the cells showed.
     papermill.execute_notebook(
         str(source), str(out), cwd=str(repo / "notebooks"), kernel_name="python3",
         parameters={"n_topics": 3, "out": str(tmp_path / "out"),
@@ -20,11 +53,30 @@ def test_notebook_runs_with_parameters(name, repo, tmp_path):
         progress_bar=False,
     )
     executed = nbformat.read(out, as_version=4)
-    errors = [o for c in executed.cells if c.cell_type == "code"
-              for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    assert not errors
+
+    # The parameters reached the study: K is the one papermill passed.
+    assert "topics: 3 seed:" in printed(cell_with(executed, "Study.from_file("))
+    for call, n_figures in FIGURES[name].items():
+        assert len(outputs_with(cell_with(executed, call), "image/png")) == n_figures, call
+    for code in TABLES[name]:
+        assert outputs_with(cell_with(executed, code), "text/html"), code
+
+    if name == "01_corpus":
+        # The cleaning report accounts for every input document.
+        report = outputs_with(cell_with(executed, "study.documents()"), "text/html")[0]
+        for path in samples.glob("*.txt"):
+            assert path.stem in report["data"]["text/html"]
+    if name == "02_topics":
+        assert "suggested K:" in printed(cell_with(executed, "study.sweep("))
     if name == "03_themes":
-        assert (tmp_path / "out" / "figures" / "theme_weights_by_region.png").is_file()
+        # The export cell writes the study's figures and tables into the out folder.
+        figures = [line for line in printed(cell_with(executed, "study.write_figures()")).splitlines()
+                   if line.endswith(".png")]
+        assert {line.rsplit("/", 1)[-1] for line in figures} >= {
+            "theme_weights_by_region.png", "theme_weights_over_time.png", "top_words.png"}
+        assert all(line.startswith(str(tmp_path / "out")) for line in figures)
+        for table in ("doc_topics.csv", "theme_weights_by_region.csv", "theme_weights_by_period.csv"):
+            assert (tmp_path / "out" / table).is_file()
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
