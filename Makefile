@@ -11,7 +11,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: study example test lint notebooks benchmark clean-cache help
+.PHONY: study example test lint notebooks clean-cache help
 
 help:
 	@echo "make study      run the study on data/samples (study.toml), write figures/ and outputs/"
