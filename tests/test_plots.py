@@ -74,6 +74,19 @@ def test_panels_over_time_has_one_panel_per_topic_with_bands(sample_study):
     plt.close(fig)
 
 
+def test_shared_panels_show_every_topic_whole():
+    # The first panel's range must not cut off a later panel's larger weights.
+    from policytopics.plots import plot_theme_panels_over_time
+
+    rows = [{"period": str(year), "topic": topic, "topic_label": f"T{topic}", "n_docs": 1, "sparse": True,
+             "weight": weight, "ci_low": weight, "ci_high": weight}
+            for year in (2020, 2021) for topic, weight in ((1, 0.1), (2, 0.9))]
+    fig = plot_theme_panels_over_time(pd.DataFrame(rows))
+    low, high = fig.axes[0].get_ylim()
+    assert low == 0 and high >= 0.9
+    plt.close(fig)
+
+
 def test_every_study_figure_is_written_in_every_format(sample_study):
     folder = sample_study.config.output.figures_dir
     for name in ("theme_weights_by_region", "theme_panels_over_time", "top_words",

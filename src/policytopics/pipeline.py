@@ -47,6 +47,8 @@ STAGE_CODE = {
     "corpus": ("model",),
     "model": ("model", "themes"),
 }
+#: The corpus stage's list of the words seen before pruning.
+SEEN_WORDS_FILE = "seen_words.txt"
 #: Model settings that change only what is shown or how fast, never the fitted model.
 DISPLAY_MODEL_SETTINGS = ("labels", "top_n_words", "eval_every")
 #: Corpus settings of the units, not of reading: they re-segment, they do not re-read.
@@ -220,14 +222,19 @@ class Study:
 
         def build():
             tokens = self.tokens()["tokens"]
-            return build_dictionary((list(t) for t in tokens), self.config.model), tokens
+            dictionary, seen = build_dictionary((list(t) for t in tokens), self.config.model,
+                                                return_unpruned=True)
+            return dictionary, seen, tokens
 
         def write(built, path: Path):
             from gensim.corpora import MmCorpus
 
-            dictionary, tokens = built
+            dictionary, seen, tokens = built
             tmp = temporary_sibling(path)
             dictionary.save(str(tmp / "dictionary.gensim"))
+            # The words seen before pruning: a seed word missing from the vocabulary was
+            # pruned, or never seen (the seeded themes' report tells which).
+            (tmp / SEEN_WORDS_FILE).write_text("\n".join(sorted(seen)), encoding="utf-8")
             MmCorpus.serialize(str(tmp / "corpus.mm"), (dictionary.doc2bow(list(t)) for t in tokens),
                                id2word=dictionary, progress_cnt=10**9)
             replace_folder(tmp, path)
@@ -240,6 +247,18 @@ class Study:
         if self._release("tokens"):
             trim_memory()
         return result
+
+    def seen_words(self) -> frozenset[str]:
+        """Every word of the tokens before the vocabulary was pruned."""
+        self.corpus()
+        path = self.cache_dir / "corpus" / self.corpus_key() / SEEN_WORDS_FILE
+        return frozenset(path.read_text(encoding="utf-8").split("\n")) if path.is_file() else frozenset()
+
+    def unit_ids(self) -> list[str]:
+        """One id per unit, in the model's row order: ``doc_id`` or ``doc_id#passage``."""
+        units = self.tokens()
+        whole = units.groupby("doc_id")["passage"].transform("size") == 1
+        return [d if one else f"{d}#{p}" for d, p, one in zip(units["doc_id"], units["passage"], whole)]
 
     # Stage 4: model -----------------------------------------------------------------
     def model_settings(self) -> dict:
@@ -261,7 +280,7 @@ class Study:
             if not (path / "order.json").is_file():
                 return None
             try:
-                return TopicModel.load(path, self.config.model)
+                return TopicModel.load(path, self.config.model, doc_ids=self.unit_ids())
             except Exception:
                 log.warning("cached model %s is unreadable; refitting", path)
                 shutil.rmtree(path, ignore_errors=True)
@@ -274,7 +293,9 @@ class Study:
 
         def build():
             dictionary, corpus = self.corpus()
-            return TopicModel(self.config.model).fit_corpus(corpus, dictionary, progress=self.progress)
+            return TopicModel(self.config.model).fit_corpus(
+                corpus, dictionary, progress=self.progress, doc_ids=self.unit_ids(),
+                unpruned=self.seen_words())
 
         return self._stage("model", self.model_key(), build, reader=read, writer=write)
 
@@ -287,9 +308,19 @@ class Study:
         return topic_naming.read_human_labels(self.config.model.labels, self.topic_words(),
                                               self.config.model.top_n_words)
 
+    def theme_seeds(self) -> pd.DataFrame:
+        """Each seeded theme's seed words: in the vocabulary (and which words they seeded),
+        pruned, or never seen. Empty without a themes file."""
+        from .themes import REPORT_COLUMNS, theme_prior
+
+        if not self.themes():
+            return pd.DataFrame(columns=list(REPORT_COLUMNS))
+        dictionary, _ = self.corpus()
+        return theme_prior(self.themes(), dictionary, self.config.model, unpruned=self.seen_words())[1]
+
     def theme_labels(self) -> dict[int, str]:
         """``{topic: theme name}`` for the seeded topics."""
-        return dict(getattr(self.model(), "theme_names_", {}) or {})
+        return dict(self.model().theme_names_)
 
     def topic_labels(self, n_words: int = 3) -> dict[int, str]:
         """Label per topic: ``T1 数字化转型`` (seeded), ``T1 产业链创新`` (labels file) or
@@ -399,6 +430,7 @@ class Study:
             "theme_effects": self.theme_effects(),
             "coverage": coverage(doc_topics),
             "labels_template": self.labels_template(),
+            **({"theme_seeds": self.theme_seeds()} if self.themes() else {}),
         }
 
     def write_tables(self) -> dict[str, Path]:

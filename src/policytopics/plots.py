@@ -265,13 +265,18 @@ def plot_theme_panels_over_time(data: pd.DataFrame, *, ncols: int | None = None,
             ax.scatter(x[sparse], frame["weight"][sparse], facecolor="white",
                        edgecolor=colors[topic], s=14, zorder=3)
             ax.set_title(frame["topic_label"].iloc[0], fontsize=9, loc="left")
-            ax.set_ylim(bottom=0)
+            if not sharey:
+                ax.set_ylim(bottom=0)
             if yearly:
                 ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True, nbins=5))
             else:
                 step = max(1, int(np.ceil(len(periods) / 6)))
                 ax.set_xticks(range(0, len(periods), step), labels=periods[::step], fontsize=7)
             ax.tick_params(labelsize=7)
+        if sharey:
+            # Once all panels are drawn: set_ylim fixes the top too, and the shared axes
+            # would keep the first panel's range, cutting off the others.
+            axes.flat[0].set_ylim(bottom=0)
         for ax in list(axes.flat)[len(topics):]:
             ax.set_visible(False)
         fig.supxlabel(text["period"], fontsize=9)
