@@ -60,8 +60,11 @@ def test_token_lists_leave_memory_once_the_corpus_is_built(sample_study, tmp_pat
     assert any(key.startswith("tokens:") for key in study._memo)
     study.corpus()
     assert not any(key.startswith("tokens:") for key in study._memo)
+    cached = (tmp_path / "cache" / "tokens" / study.tokens_key()).with_suffix(".parquet")
+    written = cached.stat().st_mtime_ns
     assert [list(tokens) for tokens in study.tokens()["tokens"]] == built
-    assert study.cache_hits["tokens"] is True
+    assert cached.stat().st_mtime_ns == written  # read back, not built again
+    assert study.cache_hits["tokens"] is False  # the run record keeps the first outcome: built
 
 
 def test_corrupt_cache_file_is_rebuilt(sample_study, tmp_path):

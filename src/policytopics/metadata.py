@@ -504,6 +504,39 @@ def _is_common_word(word: str) -> bool:
     return freq >= COMMON_WORD_MIN_FREQ and tag not in _NAME_TAGS and word not in PLACES_TAGGED_AS_WORDS
 
 
+@lru_cache(maxsize=1)
+def _place_forms() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Full names; short forms; and the names (full and short) of provinces and prefectures."""
+    full: set[str] = set()
+    short: set[str] = set()
+    major: set[str] = set()
+    for row in _adcode_rows():
+        code, name = row["adcode"][:6], row["name"]
+        if name in _NOT_PLACES:
+            continue
+        if code[2:] == "0000":
+            full.add(name)
+            short.add(_short_form(name, _PROVINCE_SUFFIXES))
+            major |= {name, _short_form(name, _PROVINCE_SUFFIXES)}
+            continue
+        county = code[4:] != "00"
+        core = _short_form(name, _COUNTY_SUFFIXES if county else _PREFECTURE_SUFFIXES)
+        if (len(core) < 2 and name.endswith("区")) or name in ORDINARY_PLACE_WORDS:
+            continue  # 城区, 郊区, 矿区: words, not names
+        full.add(name)
+        if not county:
+            major.add(name)
+        if (len(core) < 2 or core == name or core in ORDINARY_PLACE_WORDS
+                or (county and _is_common_word(core))):
+            continue  # 忠县 has no short form; 和平, 合作 are words
+        short.add(core)
+        if not county:
+            major.add(core)
+    short.add("内蒙")  # the usual short form of 内蒙古
+    major.add("内蒙")
+    return frozenset(full), frozenset(short), frozenset(major)
+
+
 @lru_cache(maxsize=2)
 def place_name_words(full_only: bool = False) -> frozenset[str]:
     """Chinese place names to keep out of the vocabulary, from cpca's gazetteer.
@@ -525,7 +558,9 @@ def place_name_words(full_only: bool = False) -> frozenset[str]:
     except the generic district names whose short form is a single character (城区,
     郊区, 矿区, 东区, 西区) and the full names listed as ordinary
     (解放区, 老城区, 新城区). Words that contain a place name but are not one stay
-    (京津冀, 长三角, 粤港澳, 港澳, 两岸), and so do foreign places.
+    (京津冀, 长三角, 粤港澳, 港澳, 两岸), and so do foreign places; tokens that join a
+    place name to another or to an admin word (广西南宁, 浙江省委) are
+    :func:`is_place_token`'s.
 
     Parameters
     ----------
@@ -539,25 +574,49 @@ def place_name_words(full_only: bool = False) -> frozenset[str]:
     >>> [w in words for w in ("浙江", "宁波市", "宁波", "竹山", "内蒙古", "和平", "长安", "创新")]
     [True, True, True, True, True, False, False, False]
     """
-    rows = [r for r in _adcode_rows() if r["name"] not in _NOT_PLACES]
-    full: set[str] = set()
-    short: set[str] = set()
-    for row in rows:
-        code, name = row["adcode"][:6], row["name"]
-        if code[2:] == "0000":
-            full.add(name)
-            short.add(_short_form(name, _PROVINCE_SUFFIXES))
-            continue
-        county = code[4:] != "00"
-        core = _short_form(name, _COUNTY_SUFFIXES if county else _PREFECTURE_SUFFIXES)
-        if (len(core) < 2 and name.endswith("区")) or name in ORDINARY_PLACE_WORDS:
-            continue  # 城区, 郊区, 矿区: words, not names
-        full.add(name)
-        if (len(core) < 2 or core == name or core in ORDINARY_PLACE_WORDS
-                or (county and _is_common_word(core))):
-            continue  # 忠县 has no short form; 和平, 合作 are words
-        short.add(core)
-    short.add("内蒙")  # the usual short form of 内蒙古
+    full, short, _ = _place_forms()
     if full_only:
         return frozenset(w for w in full if len(w) >= 3)
-    return frozenset(full | short)
+    return full | short
+
+
+#: What may follow a province's or prefecture's name inside one token that is still only a
+#: place: an administrative suffix (甘孜州, 山南地区, 北京地区) or its government (香港特区政府).
+PLACE_TOKEN_SUFFIXES = frozenset({"省", "市", "区", "县", "州", "盟", "旗", "地区", "特区", "新区",
+                                  "政府", "人民政府", "特区政府", "特别行政区政府"})
+
+
+def is_place_token(token: str, admin_words: frozenset[str] = frozenset()) -> bool:
+    """Whether a token only names a Chinese place or its administration.
+
+    True for a word of :func:`place_name_words`, and for the compounds jieba's dictionary
+    holds as one word: a province's or prefecture's name followed by another place name,
+    an admin word or an administrative suffix (:data:`PLACE_TOKEN_SUFFIXES`: 广西南宁,
+    上海浦东, 浙江省委, 北京市政府, 甘孜州, 北京地区, 香港特区政府), and any place name
+    followed by an admin word (竹山县委). Compounds that say more than where stay: 台湾同胞,
+    南京大屠杀, 新疆生产建设兵团, 香港基本法, 北京大学, and 大城市 (大城县's short form
+    takes no suffix: only provinces and prefectures do).
+
+    Parameters
+    ----------
+    token
+        One token.
+    admin_words
+        Administrative self-reference (全省, 省委 …; ``[segment] admin_words``).
+
+    Examples
+    --------
+    >>> [is_place_token(t, frozenset({"省委"})) for t in ("宁波", "浙江省委", "甘孜州", "台湾同胞", "大城市")]
+    [True, True, True, False, False]
+    """
+    words = place_name_words()
+    if token in words:
+        return True
+    _, _, major = _place_forms()
+    for cut in range(2, len(token)):
+        head, tail = token[:cut], token[cut:]
+        if tail in admin_words and head in words:
+            return True
+        if head in major and (tail in words or tail in PLACE_TOKEN_SUFFIXES):
+            return True
+    return False

@@ -4,13 +4,21 @@
 :meth:`TopicModel.fit`, learned state in attributes ending in ``_``. The default is
 gensim's single-process ``LdaModel`` with ``random_state=seed``, so the same tokens,
 settings and seed give the same document-topic matrix.
+
+Seeded themes (:mod:`policytopics.themes`) reach the fit as gensim's ``eta`` prior; the
+model records which of its ordered topics (T1..TK) is which theme in ``theme_names_``.
+A saved model describes itself: its settings, K, the ids of the documents its rows belong
+to and its theme names are written beside the gensim files (``model.json``), and
+:meth:`TopicModel.load` checks them against the caller's settings and documents.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +27,12 @@ from .config import ModelConfig
 
 #: Documents per inference call when the document-topic matrix is built.
 _INFERENCE_CHUNK = 2000
+#: File beside the gensim files that makes a saved model describe itself.
+MODEL_FILE = "model.json"
+#: Version of ``model.json``; a file of another version is refused by :meth:`TopicModel.load`.
+MODEL_FORMAT = 1
+#: ModelConfig settings that name or show topics but do not change the fit.
+DISPLAY_SETTINGS = frozenset({"top_n_words", "labels"})
 
 
 #: ``no_below = 0`` (auto) keeps words in at least this share of documents, within the
@@ -44,18 +58,68 @@ def pruning(config: ModelConfig, n_docs: int) -> tuple[int, float]:
     return no_below, no_above
 
 
-def build_dictionary(token_lists, config: ModelConfig):
+def build_dictionary(token_lists, config: ModelConfig, *, return_unpruned: bool = False):
     """The pruned gensim ``Dictionary`` of a corpus (``no_below``, ``no_above``, ``keep_n``).
 
     ``token_lists`` is read once, so it may be a stream. Auto pruning (``0``) is resolved
     for the corpus's number of documents (:func:`pruning`).
+
+    Parameters
+    ----------
+    token_lists
+        Tokens per document.
+    config
+        Pruning settings.
+    return_unpruned
+        Also return the words seen before pruning, which the seeded-themes report needs
+        to tell a pruned seed word from one never seen
+        (:func:`policytopics.themes.seed_prior`, ``unpruned=``).
+
+    Returns
+    -------
+    dictionary : gensim.corpora.Dictionary
+        Alone, or as ``(dictionary, unpruned)`` with ``unpruned`` a frozenset of words.
+
+    Examples
+    --------
+    >>> from policytopics.config import ModelConfig
+    >>> texts = [["数据", "算力"], ["数据", "人才"], ["数据", "算力"]]
+    >>> dictionary, seen = build_dictionary(texts, ModelConfig(no_below=2, no_above=1),
+    ...                                     return_unpruned=True)
+    >>> sorted(dictionary.token2id), sorted(seen)
+    (['数据', '算力'], ['人才', '数据', '算力'])
     """
     from gensim.corpora import Dictionary
 
     dictionary = Dictionary(token_lists)
+    unpruned = frozenset(dictionary.token2id) if return_unpruned else None
     no_below, no_above = pruning(config, dictionary.num_docs)
     dictionary.filter_extremes(no_below=no_below, no_above=no_above, keep_n=config.keep_n)
-    return dictionary
+    return (dictionary, unpruned) if return_unpruned else dictionary
+
+
+def settings_dict(config: ModelConfig) -> dict[str, Any]:
+    """A ModelConfig as a JSON-ready dict (paths as strings), as saved with a model.
+
+    >>> from policytopics.config import ModelConfig
+    >>> settings_dict(ModelConfig(n_topics=8))["n_topics"]
+    8
+    """
+    return json.loads(json.dumps(dataclasses.asdict(config), default=str))
+
+
+def fit_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings of :func:`settings_dict` that change the fit (display settings out).
+
+    ``workers`` counts only with ``multicore``: a single-process fit ignores it. A
+    setting missing from ``settings`` (saved before it existed) takes today's default.
+    """
+    defaults = settings_dict(ModelConfig())
+    full = defaults | dict(settings)
+    fit = {key: value for key, value in full.items() if key not in DISPLAY_SETTINGS}
+    if not fit.get("multicore"):
+        fit.pop("workers", None)
+    return fit
 
 
 def _pass_progress(bar):
@@ -74,6 +138,23 @@ def _pass_progress(bar):
     return PassProgress()
 
 
+def _seeded_lda(lda_class, *, corpus, **options):
+    """Fit gensim LDA whose first pass starts from topics that hold the seeded prior.
+
+    gensim's single-process ``LdaModel`` starts its first E-step from random topics
+    without ``eta``; the prior enters only at the first M-step. By then a free topic has
+    often taken a theme's documents and keeps them, and the seeded topic is left with its
+    seed words alone (on the planted test corpus: 0 of 10 top words from the planted theme
+    for two of three themes at strength 50, and 10 of 10 for all three with the start
+    below). Starting from ``eta + sstats``, as gensim's ``LdaMulticore`` workers do,
+    gives the seeds their topic from the first pass. Same random draws, same passes.
+    """
+    lda = lda_class(corpus=None, **options)
+    lda.sync_state()  # expElogbeta from the state's eta + sstats
+    lda.update(corpus)
+    return lda
+
+
 class TopicModel:
     """LDA over token lists.
 
@@ -90,21 +171,53 @@ class TopicModel:
         Topic proportions per document, columns in topic order (most prevalent first).
     order_ : ndarray
         gensim topic index of each ordered topic.
+    theme_names_ : dict of int to str
+        Topic number (1 = most prevalent, as in every table) → name of the theme that
+        seeded it; free topics are absent. Empty for an unseeded model.
+    doc_ids_ : list or None
+        Ids of the documents of ``doc_topic_``'s rows, when the fit was given them.
+    seed_report_ : DataFrame or None
+        The seed words' report of :func:`policytopics.themes.seed_prior`, when the prior
+        was built by the model (``fit(themes=...)``, or ``config.themes`` without an
+        ``eta``); ``None`` when the caller passed the prior.
     """
 
     def __init__(self, config: ModelConfig | None = None):
         self.config = config or ModelConfig()
 
-    def fit(self, token_lists: Sequence[Sequence[str]]) -> TopicModel:
+    def fit(self, token_lists: Sequence[Sequence[str]], *, themes=None,
+            doc_ids: Sequence | None = None) -> TopicModel:
         """Build the vocabulary and fit LDA on token lists held in memory.
 
         Empty documents get a uniform row. For a corpus streamed from disk use
         :meth:`fit_corpus`.
-        """
-        dictionary = build_dictionary(token_lists, self.config)
-        return self.fit_corpus([dictionary.doc2bow(tokens) for tokens in token_lists], dictionary)
 
-    def fit_corpus(self, corpus, dictionary, *, progress: bool = False) -> TopicModel:
+        Parameters
+        ----------
+        token_lists
+            Tokens per document.
+        themes
+            Seeded themes (:class:`policytopics.themes.Theme`, theme ``i`` seeds topic
+            ``i``); ``None`` reads ``config.themes`` when it is set. The prior and its
+            report are built by :func:`policytopics.themes.theme_prior`.
+        doc_ids
+            Ids of the documents, saved with the model.
+        """
+        dictionary, unpruned = build_dictionary(token_lists, self.config, return_unpruned=True)
+        corpus = [dictionary.doc2bow(tokens) for tokens in token_lists]
+        if themes is None:
+            return self.fit_corpus(corpus, dictionary, doc_ids=doc_ids, unpruned=unpruned)
+        from .themes import theme_prior
+
+        eta, report = theme_prior(themes, dictionary, self.config, unpruned=unpruned)
+        self.fit_corpus(corpus, dictionary, eta=eta, theme_names=[theme.name for theme in themes],
+                        doc_ids=doc_ids)
+        self.seed_report_ = report
+        return self
+
+    def fit_corpus(self, corpus, dictionary, *, progress: bool = False, eta=None,
+                   theme_names: Sequence[str] | None = None, doc_ids: Sequence | None = None,
+                   unpruned=None) -> TopicModel:
         """Fit LDA on a bag-of-words corpus that may stream from disk.
 
         Parameters
@@ -118,6 +231,29 @@ class TopicModel:
         progress
             Show a progress bar of the passes (single-process ``LdaModel`` only); it does
             not change the fit.
+        eta
+            A seeded prior, shape ``(n_topics, len(dictionary))``, from
+            :func:`policytopics.themes.seed_prior`. ``None``: ``config.eta``, unless
+            ``config.themes`` is set, in which case the prior is built here from that
+            file (its report in ``seed_report_``, with ``unpruned`` passed on).
+        theme_names
+            Name of the theme that seeded gensim topic ``i``, for ``i`` from 0; recorded
+            by topic number in ``theme_names_`` once the topics are ordered.
+        doc_ids
+            Ids of the corpus's documents, in order; saved with the model and checked
+            by :meth:`load`.
+        unpruned
+            Words seen before pruning, for the seed report when the prior is built here.
+
+        Examples
+        --------
+        >>> from policytopics.themes import seed_prior                       # doctest: +SKIP
+        >>> eta, report = seed_prior(themes, dictionary, 14, strength=0)    # doctest: +SKIP
+        >>> model = TopicModel(config).fit_corpus(
+        ...     corpus, dictionary, eta=eta, theme_names=[t.name for t in themes],
+        ...     doc_ids=ids)                                                 # doctest: +SKIP
+        >>> model.theme_names_                                               # doctest: +SKIP
+        {3: '科技创新', 1: '产业链供应链', ...}
         """
         from gensim.models import LdaModel, LdaMulticore
         from tqdm.auto import tqdm
@@ -128,23 +264,52 @@ class TopicModel:
                 "the vocabulary is empty after pruning: too few documents or tokens "
                 f"(no_below={cfg.no_below}, no_above={cfg.no_above})"
             )
+        report = None
+        if eta is None and cfg.themes is not None:
+            from .themes import load_themes, theme_prior
+
+            themes = load_themes(cfg.themes)
+            eta, report = theme_prior(themes, dictionary, cfg, unpruned=unpruned)
+            theme_names = [theme.name for theme in themes]
+        theme_names = list(theme_names or [])
+        if len(theme_names) > cfg.n_topics:
+            raise ValueError(f"{len(theme_names)} theme names for {cfg.n_topics} topics")
+        if eta is not None:
+            eta = np.asarray(eta, dtype=np.float64)
+            if eta.shape != (cfg.n_topics, len(dictionary)):
+                raise ValueError(f"eta has shape {eta.shape}; expected (n_topics, vocabulary) = "
+                                 f"({cfg.n_topics}, {len(dictionary)})")
+        if doc_ids is not None:
+            doc_ids = list(doc_ids)
+            if len(doc_ids) != len(corpus):
+                raise ValueError(f"{len(doc_ids)} document ids for a corpus of {len(corpus)} documents")
         self.dictionary_ = dictionary
         options = dict(corpus=corpus, id2word=dictionary, num_topics=cfg.n_topics,
                        random_state=cfg.seed, passes=cfg.passes, iterations=cfg.iterations,
-                       eta=cfg.eta, eval_every=cfg.eval_every or None, chunksize=cfg.chunksize)
+                       eta=cfg.eta if eta is None else eta, eval_every=cfg.eval_every or None,
+                       chunksize=cfg.chunksize)
+        seeded = eta is not None and eta.max() > eta.min()
         if cfg.multicore:
-            # LdaMulticore has no alpha="auto" and is not reproducible run to run.
+            # LdaMulticore has no alpha="auto" and is not reproducible run to run. Its
+            # workers start every pass from eta + sstats, so a seeded prior needs no help.
             alpha = "symmetric" if cfg.alpha == "auto" else cfg.alpha
             self.lda_ = LdaMulticore(workers=cfg.workers, alpha=alpha, **options)
         else:
             with tqdm(total=cfg.passes, desc="LDA", unit="pass", disable=not progress,
                       leave=False) as bar:
                 callbacks = [_pass_progress(bar)] if progress else None
-                self.lda_ = LdaModel(alpha=cfg.alpha, callbacks=callbacks, **options)
+                if seeded:
+                    self.lda_ = _seeded_lda(LdaModel, alpha=cfg.alpha, callbacks=callbacks, **options)
+                else:
+                    self.lda_ = LdaModel(alpha=cfg.alpha, callbacks=callbacks, **options)
             self.lda_.callbacks = None  # not saved with the model
         raw = self._doc_topic_matrix(corpus)
         self.order_ = np.argsort(-raw.mean(axis=0), kind="stable")
         self.doc_topic_ = raw[:, self.order_]
+        position = {int(gensim_topic): number for number, gensim_topic in enumerate(self.order_, start=1)}
+        self.theme_names_ = dict(sorted((position[i], name) for i, name in enumerate(theme_names)))
+        self.doc_ids_ = doc_ids
+        self.seed_report_ = report
         return self
 
     def _doc_topic_matrix(self, corpus) -> np.ndarray:
@@ -220,24 +385,103 @@ class TopicModel:
                          name="prevalence")
 
     def save(self, folder: str | Path) -> None:
-        """Save into ``folder`` (gensim files: load only from a trusted source)."""
+        """Save into ``folder`` (gensim files: load only from a trusted source).
+
+        Beside the gensim files, ``model.json`` holds the settings (``config`` as a
+        JSON-ready dict), K, the theme names by topic number and the document ids, so
+        the folder says what it is and :meth:`load` can check it.
+        """
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         self.lda_.save(str(folder / "lda.gensim"))
         self.dictionary_.save(str(folder / "dictionary.gensim"))
         np.save(folder / "doc_topic.npy", self.doc_topic_)
         (folder / "order.json").write_text(json.dumps([int(i) for i in self.order_]))
+        doc_ids = getattr(self, "doc_ids_", None)
+        record = {
+            "format": MODEL_FORMAT,
+            "n_topics": int(self.doc_topic_.shape[1]),
+            "n_docs": int(self.doc_topic_.shape[0]),
+            "settings": settings_dict(self.config),
+            "theme_names": {str(t): name for t, name in sorted(getattr(self, "theme_names_", {}).items())},
+            "doc_ids": None if doc_ids is None else list(doc_ids),
+        }
+        (folder / MODEL_FILE).write_text(json.dumps(record, ensure_ascii=False, indent=1, default=str),
+                                         encoding="utf-8")
 
     @classmethod
-    def load(cls, folder: str | Path, config: ModelConfig) -> TopicModel:
-        """Load a model saved by :meth:`save` (trusted cache only)."""
+    def load(cls, folder: str | Path, config: ModelConfig | None = None, *,
+             doc_ids: Sequence | None = None) -> TopicModel:
+        """Load a model saved by :meth:`save` (trusted cache only), checking what it is.
+
+        Parameters
+        ----------
+        folder
+            A folder written by :meth:`save`.
+        config
+            The settings the caller expects. Its fit settings (all but
+            :data:`DISPLAY_SETTINGS`, and ``workers`` without ``multicore``) must equal
+            the saved ones; its display settings are used. ``None``: the saved settings.
+        doc_ids
+            The documents the caller expects the rows to be, in order.
+
+        Raises
+        ------
+        ValueError
+            The folder holds no ``model.json`` (saved by an older version), or the saved
+            settings or document ids differ from the ones given; the message names the
+            settings that differ.
+        """
         from gensim.corpora import Dictionary
         from gensim.models import LdaModel
 
         folder = Path(folder)
-        model = cls(config)
+        record_path = folder / MODEL_FILE
+        if not record_path.is_file():
+            raise ValueError(f"{folder} holds no {MODEL_FILE}: saved by an older policytopics "
+                             "without its settings and document ids; fit the model again")
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+        if record.get("format") != MODEL_FORMAT:
+            raise ValueError(f"{record_path} is format {record.get('format')!r}; this version reads "
+                             f"format {MODEL_FORMAT}: fit the model again")
+        saved = record["settings"]
+        if config is not None:
+            expected, found = fit_settings(settings_dict(config)), fit_settings(saved)
+            differ = sorted(key for key in expected.keys() | found.keys()
+                            if expected.get(key) != found.get(key))
+            if differ:
+                detail = ", ".join(f"{key}: saved {found.get(key)!r}, asked {expected.get(key)!r}"
+                                   for key in differ)
+                raise ValueError(f"the model in {folder} was fitted with other settings ({detail})")
+        if doc_ids is not None:
+            asked = [str(i) for i in doc_ids]
+            kept = record["doc_ids"]
+            if kept is None:
+                raise ValueError(f"the model in {folder} was saved without document ids; "
+                                 "cannot check that its rows are these documents")
+            if [str(i) for i in kept] != asked:
+                first = next((n for n, (a, b) in enumerate(zip(kept, asked)) if str(a) != b),
+                             min(len(kept), len(asked)))
+                raise ValueError(f"the model in {folder} belongs to other documents: "
+                                 f"{len(kept)} saved, {len(asked)} asked, first difference at row {first}")
+        model = cls(config if config is not None else _config_from_settings(saved))
         model.lda_ = LdaModel.load(str(folder / "lda.gensim"))
         model.dictionary_ = Dictionary.load(str(folder / "dictionary.gensim"))
         model.doc_topic_ = np.load(folder / "doc_topic.npy")
         model.order_ = np.array(json.loads((folder / "order.json").read_text()))
+        model.theme_names_ = {int(t): name for t, name in record["theme_names"].items()}
+        model.doc_ids_ = record["doc_ids"]
         return model
+
+
+def _config_from_settings(settings: dict[str, Any]) -> ModelConfig:
+    """The ModelConfig of saved settings (unknown keys ignored, paths back to ``Path``)."""
+    known = {f.name: f for f in dataclasses.fields(ModelConfig)}
+    values = {}
+    for key, value in settings.items():
+        if key not in known:
+            continue
+        if key in ("labels", "themes") and value is not None:
+            value = Path(value)
+        values[key] = value
+    return ModelConfig(**values)

@@ -254,9 +254,27 @@ class Study:
         path = self.cache_dir / "corpus" / self.corpus_key() / SEEN_WORDS_FILE
         return frozenset(path.read_text(encoding="utf-8").split("\n")) if path.is_file() else frozenset()
 
+    def units(self) -> pd.DataFrame:
+        """The units of analysis without their tokens: ``doc_id``, ``passage``, ``n_chars``.
+
+        Read from the cached tokens table's own columns, so a new K does not load the tokens.
+        """
+        columns = ["doc_id", "passage", "n_chars"]
+
+        def read():
+            path = (self.cache_dir / "tokens" / self.tokens_key()).with_suffix(".parquet")
+            if f"tokens:{self.tokens_key()}" not in self._memo and path.is_file():
+                try:
+                    return pd.read_parquet(path, columns=columns)
+                except Exception:
+                    log.warning("cache file %s is unreadable; rebuilding it", path)
+            return self.tokens()[columns]
+
+        return self._memoised(f"units:{self.tokens_key()}", read)
+
     def unit_ids(self) -> list[str]:
         """One id per unit, in the model's row order: ``doc_id`` or ``doc_id#passage``."""
-        units = self.tokens()
+        units = self.units()
         whole = units.groupby("doc_id")["passage"].transform("size") == 1
         return [d if one else f"{d}#{p}" for d, p, one in zip(units["doc_id"], units["passage"], whole)]
 
@@ -345,8 +363,7 @@ class Study:
         from .units import document_topics
 
         def build():
-            units = self.tokens()[["doc_id", "passage", "n_chars"]]
-            doc_ids, matrix = document_topics(self.model().doc_topic_, units)
+            doc_ids, matrix = document_topics(self.model().doc_topic_, self.units())
             order = pd.Index(doc_ids).get_indexer(self.kept_documents()["doc_id"])
             return matrix[order]
 
@@ -354,7 +371,7 @@ class Study:
 
     def passage_topics(self) -> pd.DataFrame:
         """One row per unit: ``doc_id``, ``passage``, ``n_chars`` and ``T1`` … ``TK``."""
-        units = self.tokens()[["doc_id", "passage", "n_chars"]].reset_index(drop=True)
+        units = self.units().reset_index(drop=True)
         matrix = self.model().doc_topic_
         return units.join(pd.DataFrame(matrix, columns=[f"T{t}" for t in range(1, matrix.shape[1] + 1)]))
 
@@ -494,7 +511,7 @@ class Study:
             "stage_keys": {"documents": self.documents_key(), "tokens": self.tokens_key(),
                            "corpus": self.corpus_key(), "model": self.model_key()},
             "documents": report["status"].value_counts().to_dict(),
-            "units": len(self.tokens()),
+            "units": len(self.units()),
             "dictionary_size": len(self.model().dictionary_),
             "cache_hits": self.cache_hits,
             "timings_seconds": self.timings,

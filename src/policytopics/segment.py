@@ -7,6 +7,31 @@ plus stopword lists, token filters and an optional part-of-speech filter.
 and :func:`apply_phrases` joins frequent bigrams (``数字_经济``) learned over the whole
 corpus.
 
+Place names and administrative self-reference
+---------------------------------------------
+With ``drop_place_names = true`` (the default) the words that only say *where* or *by
+whom* are filtered out like stopwords, after segmentation: Chinese provinces, prefecture
+cities, counties and districts in full and short forms
+(:func:`policytopics.metadata.place_name_words`: 浙江省, 浙江, 宁波市, 宁波, 竹山县, 竹山 …;
+short forms that are ordinary words stay, 和平, 新华, 长安, 合作), and the administrative
+self-reference of ``admin_words`` (全省, 我市, 自治区, 省委, 省级 …, a documented list shipped
+as ``policytopics/data/admin_words.txt``). Full place names and multi-word admin entries
+are added to the tokenizer's dictionary when it would split them, so that ``宁波市`` is one
+token and dropped whole rather than cut into ``宁波`` ``市``. Otherwise a topic of
+provincial reports is ``海南·全省·广东``: it restates the region the document is already
+labelled with. Region extraction (:func:`policytopics.metadata.extract_region`) reads the
+cleaned text, not these tokens, and is unaffected.
+
+Foreign places (美国, 日本, 欧盟, 俄罗斯 …) stay in the vocabulary: foreign affairs is a
+theme of news and of the reports (中美关系, 对外开放), not the region of a document, which is
+always a Chinese province. 香港, 澳门 and 台湾 are province-level units of the gazetteer and
+go like the others; the words of those themes that are not place names (港澳, 两岸, 一国两制,
+同胞) stay.
+
+Extra words (``Segmenter(config, extra_words=...)``: a study's seed words) are added to the
+tokenizer's dictionary so they survive segmentation, and are kept by every filter except the
+stopword lists: a seed word is dropped only if it is a stopword.
+
 Backends
 --------
 ``backend = "rjieba"`` (default)
@@ -46,6 +71,7 @@ from itertools import chain, islice
 from pathlib import Path
 
 from .config import SegmentConfig
+from .metadata import is_place_token, place_name_words
 
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 # Numbers, also written in Chinese numerals (一九五八年, 十四五 stays: it is in the user dictionary).
@@ -91,6 +117,19 @@ def load_stopwords(sources: tuple[str, ...]) -> frozenset[str]:
         else:
             words |= set(read_word_list(source))
     return frozenset(words)
+
+
+@lru_cache(maxsize=8)
+def load_admin_words(path: str | Path | None) -> frozenset[str]:
+    """Administrative self-reference words (全省, 我市, 自治区 …) of a word-list file."""
+    return frozenset(read_word_list(path)) if path else frozenset()
+
+
+@lru_cache(maxsize=8)
+def place_words(admin_words: str | Path | None) -> frozenset[str]:
+    """Everything ``drop_place_names`` drops: the gazetteer's place names
+    (:func:`policytopics.metadata.place_name_words`) and the admin words of a file."""
+    return place_name_words() | load_admin_words(admin_words)
 
 
 # --- backends --------------------------------------------------------------------------
@@ -157,29 +196,73 @@ class Segmenter:
     Parameters
     ----------
     config
-        Segmentation settings (backend, HMM, filters, user dictionary, stopwords,
-        parallelism).
+        Segmentation settings (backend, HMM, filters, user dictionary, stopwords, place
+        names and admin words).
+    extra_words
+        Words to add to the tokenizer's dictionary so that they survive segmentation
+        (the seed words of a study's themes). They pass every filter but the stopword
+        lists, the part-of-speech filter included.
+
+    Attributes
+    ----------
+    user_terms_ : list of str
+        Entries of the user dictionary, in file order.
+    extra_words_ : tuple of str
+        ``extra_words``, deduplicated, in the order given.
+    stopwords_ : frozenset of str
+    place_words_ : frozenset of str
+        Words dropped because they name a Chinese place or the administration (empty
+        with ``drop_place_names = false``); tokens that join them (浙江省委, 广西南宁)
+        are dropped too (:func:`policytopics.metadata.is_place_token`).
+
+    Notes
+    -----
+    A segmenter pickles as its settings (``config`` and ``extra_words``): a worker
+    process rebuilds the same tokenizer from them.
 
     Examples
     --------
     >>> seg = Segmenter(SegmentConfig(user_dictionary=None, stopwords=()))  # doctest: +SKIP
     >>> seg.tokenize("推动制造业高质量发展")                                  # doctest: +SKIP
     ['推动', '制造业', '高质量', '发展']
+    >>> seg.tokenize("浙江省宁波市推动制造业高质量发展")   # place names dropped  # doctest: +SKIP
+    ['推动', '制造业', '高质量', '发展']
+    >>> Segmenter(extra_words=("智改数转",)).tokenize("推进智改数转")         # doctest: +SKIP
+    ['推进', '智改数转']
     >>> seg.tokenize_many(texts, workers=2)      # same tokens, in input order  # doctest: +SKIP
     """
 
-    def __init__(self, config: SegmentConfig | None = None):
+    def __init__(self, config: SegmentConfig | None = None, extra_words: Iterable[str] = ()):
         self.config = config or SegmentConfig()
+        self.extra_words_ = tuple(dict.fromkeys(w.strip() for w in extra_words if w.strip()))
         self.backend_ = _make_backend(self.config.backend, self.config.hmm)
         self.user_terms_: list[str] = []
         if self.config.user_dictionary:
             for word, freq, tag in read_user_dictionary(self.config.user_dictionary):
                 self.backend_.add_word(word, freq, tag)
                 self.user_terms_.append(word)
-        self._user_term_set = frozenset(self.user_terms_)
         self.stopwords_ = load_stopwords(tuple(self.config.stopwords))
+        self.place_words_: frozenset[str] = frozenset()
+        self._admin_words: frozenset[str] = frozenset()
+        if self.config.drop_place_names:
+            admin = self._admin_words = load_admin_words(self.config.admin_words)
+            self.place_words_ = place_words(self.config.admin_words)
+            # Names the dictionary would split are added, so they are cut and dropped
+            # whole: 和平区 cut as 和平 区 would keep 和平, an ordinary word.
+            for word in sorted(place_name_words(full_only=True) | {w for w in admin if len(w) >= 3}):
+                if self.backend_.cut(word) != [word]:
+                    self.backend_.add_word(word, None, None)
+        for word in self.extra_words_:
+            if self.backend_.cut(word) != [word]:
+                self.backend_.add_word(word, None, None)
+        self._kept_terms = frozenset(self.extra_words_) - self.stopwords_
+        self._user_term_set = frozenset(self.user_terms_) | self._kept_terms
         self.pos_filter_ = frozenset(self.config.pos_filter)
         self._filter_memo: dict[str, str] = {}
+
+    def __reduce__(self):
+        # The tokenizer itself does not pickle (and need not): its settings rebuild it.
+        return (Segmenter, (self.config, self.extra_words_))
 
     @property
     def tokenizer_(self):
@@ -195,9 +278,15 @@ class Segmenter:
         return self.backend_.tag(text)
 
     def keep(self, token: str) -> bool:
-        """Whether a token passes the length, digit, Latin and stopword filters."""
+        """Whether a token passes the stopword, place-name, length, digit and Latin filters
+        (an extra word passes all but the stopwords)."""
         token = token.strip()
         if not token or token in self.stopwords_:
+            return False
+        if token in self._kept_terms:
+            return True
+        if self.place_words_ and (token in self.place_words_
+                                  or is_place_token(token, self._admin_words)):
             return False
         if _DIGITS.match(token):
             return self.config.keep_digits
@@ -255,7 +344,7 @@ class Segmenter:
         -----
         Local workers are started with the ``spawn`` method (safe with threads, in
         notebooks and on every OS); each builds its own :class:`Segmenter` once from this
-        segmenter's config. A script that calls this with ``workers > 1`` needs the usual
+        segmenter's config and extra words. A script that calls this with ``workers > 1`` needs the usual
         ``if __name__ == "__main__":`` guard. The tokens are identical to ``workers=1``.
         """
         from tqdm.auto import tqdm
@@ -282,7 +371,7 @@ class Segmenter:
                     token_lists.append(self.tokenize(text))
                     bar.update()
                 return token_lists
-            for chunk_tokens in map_chunks(_tokenize_chunk, documents, (self.config,),
+            for chunk_tokens in map_chunks(_tokenize_chunk, documents, (self.config, self.extra_words_),
                                            workers=workers, chunk_size=chunk_size,
                                            scheduler=scheduler):
                 token_lists.extend(chunk_tokens)
@@ -292,11 +381,13 @@ class Segmenter:
             bar.close()
 
 
-def _tokenize_chunk(texts: list[str], config: SegmentConfig) -> list[list[str]]:
-    """Worker side: tokens of a chunk, with one Segmenter per worker and configuration."""
+def _tokenize_chunk(texts: list[str], config: SegmentConfig,
+                    extra_words: tuple[str, ...] = ()) -> list[list[str]]:
+    """Worker side: tokens of a chunk, with one Segmenter per worker, configuration and
+    extra words."""
     from .parallel import worker_state
 
-    segmenter = worker_state(Segmenter, config)
+    segmenter = worker_state(Segmenter, config, tuple(extra_words))
     return [segmenter.tokenize(text) for text in texts]
 
 
@@ -340,7 +431,9 @@ __all__ = [
     "PARALLEL_MIN_DOCS",
     "Segmenter",
     "apply_phrases",
+    "load_admin_words",
     "load_stopwords",
+    "place_words",
     "read_user_dictionary",
     "read_word_list",
 ]

@@ -1,0 +1,317 @@
+"""Seed strength by measurement: how strong a prior holds the themes without wrecking the rest.
+
+Reads ``policy_central_shandong`` and ``gwr_national`` from ``../shared/corpora`` (in
+place, never copied into the repository), cuts each document into passages of about 400
+Chinese characters (``policytopics.units.split_passages``: paragraphs merged, long ones
+split at sentence ends), segments them with the project's ``Segmenter`` with the policy
+user dictionary plus every seed word of the themes file, and builds the pruned dictionary
+with ``policytopics.model.build_dictionary`` (auto pruning for the number of passages).
+Then, at K = ``--topics`` with the themes file (theme i seeds topic i, the others stay
+free), it fits one unseeded model and one seeded model per strength and seed, base prior
+1/K, and scores each:
+
+- **held**: share of the themes whose topic has at least 3 of its top 10 words that are
+  seed words or contain one (the words the theme seeds, :func:`seed_prior`'s rule);
+- **follows**: Spearman correlation across documents between a seeded topic's share of
+  the document (passages weighted by length) and the document's rate of its theme's
+  seed words (seed words and words containing them per token, before pruning); mean and
+  minimum over the themes. For ``gwr_national`` a document is one year's report, so this
+  is across years;
+- **learned**: mean number of a seeded topic's top 10 words that are not seeded (words
+  the model found with the seeds; a prior so strong that the top words are only seeds
+  shows the seed list back);
+- **c_npmi**: gensim ``c_npmi`` of the top 10 words over the passages' token lists, mean
+  over the free topics, against an unseeded model with as many topics as there are free
+  ones (what those topics would be without the themes: a strong prior must not wreck
+  them); also over all K topics, against the unseeded model with K topics;
+- **seeded share**: mean total share of the seeded topics per passage;
+- **fit s**: CPU seconds of ``TopicModel.fit_corpus`` (this process; the machine is shared).
+
+``--start gensim`` also fits each strength with gensim's own start (its first E-step
+ignores the prior; ``policytopics`` starts from ``eta + sstats`` as gensim's
+``LdaMulticore`` workers do, see ``policytopics.model``), to show what that start is for.
+
+Rule for the default (printed with the table, fixed before the measurement): the
+smallest strength at which every theme is held for every corpus and seed, whose mean
+*follows* (worse corpus) is within 0.03 of the best strength's, and whose free topics'
+c_npmi is no lower than the unseeded model's with as many topics minus 0.01, on both
+corpora.
+
+    nice -n 10 python benchmarks/bench_seed_strength.py
+    nice -n 10 python benchmarks/bench_seed_strength.py --strengths 1,50 --seeds 42 --start both
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+from scipy.stats import spearmanr
+
+from policytopics.config import ModelConfig, SegmentConfig, package_data
+from policytopics.model import TopicModel, build_dictionary
+from policytopics.segment import Segmenter
+from policytopics.themes import load_themes, seed_prior, seed_rates, seed_words
+
+REPO = Path(__file__).resolve().parents[1]
+CORPORA = REPO.parent / "shared" / "corpora"
+CORPUS_FILES = {"shandong": "policy_central_shandong.jsonl.gz", "gwr": "gwr_national.jsonl.gz"}
+THEMES_FILE = REPO / "data" / "themes" / "manufacturing_policy.toml"
+TOP_N = 10
+HELD_MIN = 3  # seed words (or words containing one) among a seeded topic's top 10
+FOLLOW_MARGIN = 0.03
+NPMI_MARGIN = 0.01
+
+
+def passages_of(text: str, target: int) -> list[str]:
+    """Passages of ``text`` (the project's splitter when present, else a simple one)."""
+    try:
+        from policytopics.units import split_passages
+    except ImportError:  # before units.py existed: paragraphs merged up to the target
+        out, current = [], ""
+        for paragraph in filter(None, (line.strip() for line in text.split("\n"))):
+            if current and len(current) + len(paragraph) > target:
+                out.append(current)
+                current = ""
+            current += paragraph
+        return out + ([current] if current else [])
+    return split_passages(text, target)
+
+
+def simplified(text: str) -> str:
+    try:
+        from policytopics.clean import normalise
+    except ImportError:
+        return text
+    return normalise(text, simplified=True)
+
+
+def read_corpus(name: str, target: int):
+    """Passage texts, the document index of each passage and its length in characters."""
+    texts, doc_of, lengths, n_docs = [], [], [], 0
+    with gzip.open(CORPORA / CORPUS_FILES[name], "rt", encoding="utf-8") as fh:
+        for line in fh:
+            record = json.loads(line)
+            for passage in passages_of(simplified(record["text"]), target):
+                texts.append(passage)
+                doc_of.append(n_docs)
+                lengths.append(len(passage))
+            n_docs += 1
+    return texts, np.array(doc_of), np.array(lengths, dtype=float), n_docs
+
+
+def segmenter_with(words: list[str]) -> Segmenter:
+    """The project's default Segmenter with ``words`` added to its user dictionary."""
+    terms = package_data("policy_terms.txt").read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "terms.txt"
+        path.write_text(terms + "\n" + "\n".join(words) + "\n", encoding="utf-8")
+        return Segmenter(SegmentConfig(user_dictionary=path))
+
+
+def by_document(values: np.ndarray, doc_of: np.ndarray, weights: np.ndarray, n_docs: int) -> np.ndarray:
+    """Length-weighted mean of passage rows per document."""
+    totals = np.zeros((n_docs, values.shape[1]))
+    np.add.at(totals, doc_of, values * weights[:, None])
+    mass = np.bincount(doc_of, weights=weights, minlength=n_docs)
+    return totals / np.where(mass > 0, mass, 1)[:, None]
+
+
+def npmi_per_topic(topics, tokens, dictionary) -> list[float]:
+    from gensim.models import CoherenceModel
+
+    model = CoherenceModel(topics=topics, texts=tokens, dictionary=dictionary, coherence="c_npmi",
+                           topn=TOP_N, processes=1)
+    return [float(x) for x in model.get_coherence_per_topic()]
+
+
+@contextmanager
+def gensim_start(enabled: bool):
+    """Fit with gensim's own first E-step (random topics without the prior)."""
+    if not enabled:
+        yield
+        return
+    with mock.patch("policytopics.model._seeded_lda", lambda lda_class, **options: lda_class(**options)):
+        yield
+
+
+def score(model: TopicModel, data: dict, themes, theme_words: list[set[str]]) -> dict:
+    words = model.topic_words(TOP_N)
+    topics = [list(frame["word"]) for _, frame in words.groupby("topic")]
+    npmi = npmi_per_topic(topics, data["tokens"], model.dictionary_)
+    seeded_numbers = {name: topic for topic, name in model.theme_names_.items()}
+    free = [t for t in range(1, len(topics) + 1) if t not in model.theme_names_]
+    row = {"npmi_free": float(np.mean([npmi[t - 1] for t in free])) if free else float("nan"),
+           "npmi_all": float(np.mean(npmi))}
+    if not seeded_numbers:
+        return row
+    held, follows, learned = [], [], []
+    shares = by_document(model.doc_topic_, data["doc_of"], data["lengths"], data["n_docs"])
+    for i, theme in enumerate(themes):
+        topic = seeded_numbers[theme.name]
+        n_seeded = sum(word in theme_words[i] for word in topics[topic - 1])
+        held.append(n_seeded >= HELD_MIN)
+        learned.append(len(topics[topic - 1]) - n_seeded)
+        follows.append(spearmanr(shares[:, topic - 1], data["rates"][:, i]).statistic)
+    seeded_columns = [seeded_numbers[theme.name] - 1 for theme in themes]
+    row |= {"held": float(np.mean(held)), "follows": float(np.nanmean(follows)),
+            "follows_min": float(np.nanmin(follows)), "learned": float(np.mean(learned)),
+            "npmi_seeded": float(np.mean([npmi[c] for c in seeded_columns])),
+            "seeded_share": float(model.doc_topic_[:, seeded_columns].sum(axis=1).mean()),
+            "not_held": [theme.name for theme, ok in zip(themes, held) if not ok]}
+    return row
+
+
+def prepare(name: str, themes, args) -> dict:
+    started = time.perf_counter()
+    texts, doc_of, lengths, n_docs = read_corpus(name, args.passage_chars)
+    segmenter = segmenter_with(seed_words(themes))
+    tokens = [segmenter.tokenize(text) for text in texts]
+    config = ModelConfig(n_topics=args.topics)
+    dictionary, unpruned = build_dictionary(tokens, config, return_unpruned=True)
+    corpus = [dictionary.doc2bow(t) for t in tokens]
+    passage_rates = seed_rates(themes, tokens) * np.array([len(t) for t in tokens])[:, None]
+    n_tokens = np.bincount(doc_of, weights=[len(t) for t in tokens], minlength=n_docs)
+    doc_rates = np.zeros((n_docs, len(themes)))
+    np.add.at(doc_rates, doc_of, passage_rates)
+    doc_rates /= np.where(n_tokens > 0, n_tokens, 1)[:, None]
+    _, report = seed_prior(themes, dictionary, args.topics, strength=1, unpruned=unpruned)
+    print(f"{name}: {n_docs} documents, {len(texts)} passages, {sum(map(len, tokens)):,} tokens, "
+          f"vocabulary {len(dictionary):,} of {len(unpruned):,}; seeds "
+          + ", ".join(f"{n} {status}" for status, n in report["status"].value_counts().items())
+          + f"; prepared in {time.perf_counter() - started:.0f} s", flush=True)
+    return {"tokens": tokens, "dictionary": dictionary, "corpus": corpus, "doc_of": doc_of,
+            "lengths": lengths, "n_docs": n_docs, "rates": doc_rates, "report": report,
+            "n_passages": len(texts)}
+
+
+def fit(data, themes, args, seed: int, strength: float | None, start: str = "seeded",
+        n_topics: int | None = None):
+    config = ModelConfig(n_topics=n_topics or args.topics, seed=seed, passes=args.passes)
+    eta = names = None
+    if strength is not None:
+        eta, _ = seed_prior(themes, data["dictionary"], args.topics, strength=strength)
+        names = [theme.name for theme in themes]
+    cpu = time.process_time()
+    with gensim_start(start == "gensim"):
+        model = TopicModel(config).fit_corpus(data["corpus"], data["dictionary"], eta=eta, theme_names=names)
+    return model, time.process_time() - cpu
+
+
+def fmt(value, digits=2):
+    if isinstance(value, float):
+        return "--" if np.isnan(value) else f"{value:.{digits}f}"
+    return str(value)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpora", default="shandong,gwr", help="shandong,gwr")
+    parser.add_argument("--themes", type=Path, default=THEMES_FILE)
+    parser.add_argument("--topics", type=int, default=14)
+    parser.add_argument("--passes", type=int, default=5)
+    parser.add_argument("--passage-chars", type=int, default=400)
+    parser.add_argument("--strengths", default="1,5,20,50,100,200")
+    parser.add_argument("--seeds", default="42,7")
+    parser.add_argument("--start", choices=("seeded", "gensim", "both"), default="seeded",
+                        help="first E-step: the project's (seeded), gensim's own, or both")
+    parser.add_argument("--out", type=Path, default=None, help="also write the rows as JSON")
+    args = parser.parse_args(argv)
+    if not CORPORA.is_dir():
+        print(f"{CORPORA} is not beside the repository", file=sys.stderr)
+        return 2
+    themes = load_themes(args.themes)
+    theme_names = [theme.name for theme in themes]
+    strengths = [float(s) for s in args.strengths.split(",")]
+    seeds = [int(s) for s in args.seeds.split(",")]
+    starts = ["seeded", "gensim"] if args.start == "both" else [args.start]
+    rows = []
+    for name in args.corpora.split(","):
+        data = prepare(name, themes, args)
+        report = data["report"]
+        theme_words = [set(" ".join(report.loc[report["theme"] == t, "seeded"]).split()) for t in theme_names]
+        for seed in seeds:
+            model, cpu = fit(data, themes, args, seed, None)
+            rows.append({"corpus": name, "start": "--", "strength": 0.0, "seed": seed, "fit_s": cpu,
+                         **score(model, data, themes, theme_words)})
+            free_k = args.topics - len(themes)
+            if free_k >= 2:
+                model, _ = fit(data, themes, args, seed, None, n_topics=free_k)
+                rows[-1]["npmi_k_free"] = score(model, data, themes, theme_words)["npmi_all"]
+            print(f"  {name} unseeded seed {seed}: c_npmi {rows[-1]['npmi_all']:.3f} "
+                  f"(K = {free_k}: {rows[-1].get('npmi_k_free', float('nan')):.3f}) ({cpu:.0f} s)",
+                  flush=True)
+            for start in starts:
+                for strength in strengths:
+                    model, cpu = fit(data, themes, args, seed, strength, start)
+                    row = {"corpus": name, "start": start, "strength": strength, "seed": seed, "fit_s": cpu,
+                           **score(model, data, themes, theme_words)}
+                    rows.append(row)
+                    print(f"  {name} {start} strength {strength:g} seed {seed}: held {row['held']:.2f} "
+                          f"follows {row['follows']:.2f} (min {row['follows_min']:.2f}) "
+                          f"learned {row['learned']:.1f} free c_npmi "
+                          f"{row['npmi_free']:.3f} ({cpu:.0f} s) not held: {row['not_held']}", flush=True)
+    if args.out:
+        args.out.write_text(json.dumps(rows, ensure_ascii=False, indent=1))
+    print_table(rows, args)
+    return 0
+
+
+def print_table(rows: list[dict], args) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
+    corpora = list(dict.fromkeys(frame["corpus"]))
+    print(f"\nK = {args.topics}, {args.passes} passes, base prior 1/K, seeds {args.seeds}; mean over seeds "
+          "(held: share of themes held; follows: mean Spearman over themes (min over themes); "
+          "learned: non-seed words among a seeded topic's top 10; c_npmi of the free topics "
+          "(of all K); seeded share; CPU s per fit). Unseeded rows: c_npmi with K - themes "
+          "topics (with K)\n")
+    measures = ("held", "follows (min)", "learned", "c_npmi free (all)", "seeded share", "fit s")
+    header = ["start", "strength"] + [f"{c} {m}" for c in corpora for m in measures]
+    lines = [header]
+    for (start, strength), group in frame.groupby(["start", "strength"], sort=False):
+        line = [start, "none" if strength == 0 else f"{strength:g}"]
+        for corpus in corpora:
+            g = group[group["corpus"] == corpus].mean(numeric_only=True)
+            if strength == 0:
+                line += ["--", "--", "--", f"{g.get('npmi_k_free', float('nan')):.3f} ({g['npmi_all']:.3f})",
+                         "--", f"{g['fit_s']:.0f}"]
+            else:
+                line += [fmt(g["held"]), f"{g['follows']:.2f} ({g['follows_min']:.2f})", fmt(g["learned"], 1),
+                         f"{g['npmi_free']:.3f} ({g['npmi_all']:.3f})", fmt(g["seeded_share"]),
+                         f"{g['fit_s']:.0f}"]
+        lines.append(line)
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
+    for line in lines:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(line, widths)))
+
+    seeded = frame[(frame["start"] == "seeded") & (frame["strength"] > 0)]
+    if seeded.empty:
+        return
+    baseline = "npmi_k_free" if "npmi_k_free" in frame else "npmi_all"
+    unseeded = frame[frame["strength"] == 0].groupby("corpus")[baseline].mean()
+    per = seeded.groupby(["strength", "corpus"]).agg(held=("held", "min"), follows=("follows", "mean"),
+                                                    npmi=("npmi_free", "mean")).reset_index()
+    worst = per.groupby("strength").agg(held=("held", "min"), follows=("follows", "min"))
+    npmi_ok = per.assign(ok=[row.npmi >= unseeded[row.corpus] - NPMI_MARGIN for row in per.itertuples()]) \
+        .groupby("strength")["ok"].all()
+    best = worst["follows"].max()
+    candidates = [s for s in worst.index if worst.loc[s, "held"] == 1.0
+                  and worst.loc[s, "follows"] >= best - FOLLOW_MARGIN and npmi_ok[s]]
+    print("\nrecommended DEFAULT_SEED_STRENGTH:",
+          f"{min(candidates):g}" if candidates else "none meets the rule",
+          f"(every theme held for every corpus and seed, mean follows within {FOLLOW_MARGIN} of the best "
+          f"{best:.2f}, free c_npmi >= unseeded with as many topics - {NPMI_MARGIN})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

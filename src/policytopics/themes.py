@@ -1,0 +1,361 @@
+"""Seeded policy themes: a keyword file becomes an LDA prior and topic labels.
+
+A themes file is TOML with one table per theme, its name quoted (TOML bare keys are
+ASCII)::
+
+    # Where the words come from: the 14th Five-Year Plan, chapter 15.
+    ["数字化转型与智能制造"]
+    words = ["数字化转型", "智能制造", "工业互联网"]
+
+Theme ``i`` of the file seeds topic ``i`` of gensim's LDA through its ``eta`` prior (a
+topics × vocabulary matrix, :func:`seed_prior`); the other topics stay free, and the
+number of topics counts both. Every cell of the prior starts at gensim's symmetric default
+``1 / K``; the vocabulary words a theme's seed words seed get ``strength`` in its row.
+
+Contained words
+    A seed word also seeds every vocabulary word that contains it (生态 → 生态环境,
+    生态文明), so a theme does not hang on how jieba splits its words. A vocabulary word
+    that is itself a seed word is seeded by its own theme only. A word that only
+    *contains* seed words of several themes goes to the theme whose contained seed word is
+    longest, the more specific one (绿色制造业 contains 绿色 and 绿色制造: 绿色制造 decides);
+    when two themes tie (绿色金融 with the seeds 绿色 and 金融 in two themes) it is seeded
+    by neither, the data decide, and the report lists it as ``shared``.
+
+Missing seeds
+    Seed words are added to the tokenizer's dictionary (:func:`seed_words`) so they
+    survive segmentation. A seed word missing from the pruned vocabulary is reported as
+    ``"pruned"`` (seen in the corpus, removed by ``no_below``/``no_above``/``keep_n``) or
+    ``"never seen"``; telling them apart needs the words seen before pruning
+    (:func:`policytopics.model.build_dictionary` with ``return_unpruned=True``). A theme
+    that seeds no vocabulary word at all is an error that names it.
+
+Default strength (:data:`DEFAULT_SEED_STRENGTH`)
+    MEASUREMENT PENDING.
+
+Examples
+--------
+>>> from gensim.corpora import Dictionary
+>>> from policytopics.themes import Theme, seed_prior
+>>> dictionary = Dictionary([["生态环境", "生态文明", "数据", "绿色金融", "金融"]])
+>>> themes = [Theme("绿色", ("生态", "绿色")), Theme("金融", ("金融",))]
+>>> eta, report = seed_prior(themes, dictionary, 3, strength=50, unpruned={"生态"})
+>>> eta.shape
+(3, 5)
+>>> eta[:, dictionary.token2id["生态环境"]].tolist()   # 生态 seeds 生态环境 in topic 0
+[50.0, 0.3333333333333333, 0.3333333333333333]
+>>> for row in report[["seed", "status", "seeded", "shared"]].values.tolist():
+...     print(row)
+['生态', 'pruned', '生态文明 生态环境', '']
+['绿色', 'never seen', '', '绿色金融']
+['金融', 'in vocabulary', '金融', '绿色金融']
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .config import ModelConfig, StudyConfigError
+
+#: ``seed_strength = 0`` in a study file means this prior for a theme's seed words in its
+#: topic (others keep gensim's 1/K); measured, see the module docstring.
+DEFAULT_SEED_STRENGTH = 50.0
+
+#: Status of a seed word in the report of :func:`seed_prior`.
+IN_VOCABULARY = "in vocabulary"
+NEVER_SEEN = "never seen"
+PRUNED = "pruned"
+#: Status when the words seen before pruning were not given: pruned or never seen.
+NOT_IN_VOCABULARY = "not in vocabulary"
+
+#: Columns of the report of :func:`seed_prior`.
+REPORT_COLUMNS = ("theme", "topic", "seed", "status", "n_seeded", "seeded", "shared")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A named theme and its seed words.
+
+    Parameters
+    ----------
+    name
+        The theme's name, used as its topic's label (``"数字化转型与智能制造"``).
+    words
+        Seed words, in file order, without duplicates.
+    """
+
+    name: str
+    words: tuple[str, ...]
+
+
+def load_themes(path: str | Path) -> list[Theme]:
+    """Themes of a TOML themes file, in file order.
+
+    Parameters
+    ----------
+    path
+        A TOML file with one table per theme: ``["数字化转型"]`` then ``words = [...]``.
+
+    Returns
+    -------
+    list of Theme
+
+    Raises
+    ------
+    StudyConfigError
+        Naming the file (and the theme) when the file is missing or not TOML, a theme has
+        no ``words``, an empty list or a non-text word, an unknown key, two themes share a
+        name (also after stripping spaces) or a seed word.
+
+    Examples
+    --------
+    >>> from policytopics.config import package_data
+    >>> themes = load_themes(package_data("manufacturing_policy.toml"))
+    >>> themes[0].name, themes[0].words[:2]
+    ('产业链供应链', ('产业链', '供应链'))
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise StudyConfigError(f"themes file not found: {path}")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        # tomllib itself rejects a table declared twice ("Cannot declare ... twice").
+        raise StudyConfigError(f"themes file {path} is not valid TOML: {exc}") from exc
+    if not raw:
+        raise StudyConfigError(f"themes file {path} defines no theme")
+    themes: list[Theme] = []
+    owner: dict[str, str] = {}  # seed word -> theme name
+    for key, table in raw.items():
+        name = key.strip()
+        where = f"themes file {path}, theme {name!r}"
+        if not isinstance(table, dict):
+            raise StudyConfigError(
+                f"themes file {path}: {key!r} is not a theme table; write [\"{key}\"] and "
+                "then words = [...]")
+        if not name:
+            raise StudyConfigError(f"themes file {path}: a theme has an empty name")
+        if any(theme.name == name for theme in themes):
+            raise StudyConfigError(f"{where} is named twice")
+        unknown = set(table) - {"words"}
+        if unknown:
+            raise StudyConfigError(f"{where}: unknown key(s) {sorted(unknown)}; expected 'words'")
+        if "words" not in table:
+            raise StudyConfigError(f"{where} has no words = [...]")
+        words = table["words"]
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise StudyConfigError(f"{where}: words must be a list of text, got {words!r}")
+        words = list(dict.fromkeys(w.strip() for w in words))
+        if "" in words:
+            raise StudyConfigError(f"{where}: a seed word is empty")
+        if not words:
+            raise StudyConfigError(f"{where} has an empty word list")
+        spaced = [w for w in words if len(w.split()) > 1]
+        if spaced:
+            raise StudyConfigError(f"{where}: seed words cannot contain spaces: {spaced}")
+        for word in words:
+            if word in owner:
+                raise StudyConfigError(
+                    f"{where}: seed word {word!r} is also a seed of theme {owner[word]!r}; "
+                    "a word can seed one theme only")
+            owner[word] = name
+        themes.append(Theme(name, tuple(words)))
+    return themes
+
+
+def seed_words(themes: Iterable[Theme]) -> list[str]:
+    """Every seed word of ``themes``, once, in file order.
+
+    Add them to the tokenizer's user dictionary so that segmentation keeps them whole.
+
+    >>> seed_words([Theme("a", ("数据", "算力")), Theme("b", ("人才",))])
+    ['数据', '算力', '人才']
+    """
+    return list(dict.fromkeys(word for theme in themes for word in theme.words))
+
+
+def resolve_strength(strength: float) -> float:
+    """The seed prior in effect: ``strength``, or :data:`DEFAULT_SEED_STRENGTH` for 0.
+
+    >>> resolve_strength(0), resolve_strength(5)
+    (50.0, 5.0)
+    """
+    if strength < 0:
+        raise StudyConfigError(f"seed_strength must be 0 (the default) or more, got {strength}")
+    return float(strength) if strength else DEFAULT_SEED_STRENGTH
+
+
+def seed_prior(themes: Sequence[Theme], dictionary, n_topics: int, *, strength: float = 0.0,
+               base: float | None = None,
+               unpruned: Container[str] | None = None) -> tuple[np.ndarray, pd.DataFrame]:
+    """gensim's ``eta`` prior that seeds topic ``i`` with theme ``i``, and its report.
+
+    Parameters
+    ----------
+    themes
+        Seeded themes; theme ``i`` seeds gensim topic ``i``, topics from ``len(themes)``
+        on stay free.
+    dictionary
+        The pruned gensim ``Dictionary`` the model is fitted on.
+    n_topics
+        K, seeded and free topics together.
+    strength
+        Prior of a seeded word in its theme's topic; ``0`` means
+        :data:`DEFAULT_SEED_STRENGTH`.
+    base
+        Prior of every other cell; ``None`` is gensim's symmetric default ``1 / K``.
+    unpruned
+        The words seen before pruning (a set, or the gensim ``Dictionary`` before
+        ``filter_extremes``), to tell ``"pruned"`` from ``"never seen"``; without it a
+        missing seed is ``"not in vocabulary"``.
+
+    Returns
+    -------
+    eta : ndarray, shape (n_topics, len(dictionary))
+        Pass it to :meth:`policytopics.model.TopicModel.fit_corpus` (``eta=``).
+    report : DataFrame
+        One row per theme and seed word: ``theme``, ``topic`` (gensim topic index),
+        ``seed``, ``status`` (``"in vocabulary"``, ``"pruned"``, ``"never seen"``),
+        ``n_seeded`` and ``seeded`` (the vocabulary words it seeded, space-separated,
+        itself included), ``shared`` (words containing it left unseeded because another
+        theme's seed word of the same length is in them too).
+
+    Raises
+    ------
+    ValueError
+        More themes than topics, a non-positive strength or base, or a theme that seeds no
+        vocabulary word (the error names it and says why its words are missing).
+    """
+    themes = list(themes)
+    if len(themes) > n_topics:
+        raise ValueError(f"{len(themes)} seeded themes need at least as many topics; "
+                         f"n_topics is {n_topics}")
+    strength = resolve_strength(strength)
+    base = 1.0 / n_topics if base is None else float(base)
+    if base <= 0:
+        raise ValueError(f"the base prior must be positive, got {base}")
+    token2id = dictionary.token2id
+    seen = getattr(unpruned, "token2id", unpruned)  # a Dictionary is a mapping of ids
+
+    seeded_by, credit, shared = _assign(themes, token2id)
+
+    eta = np.full((n_topics, len(token2id)), base)
+    for word, topic in seeded_by.items():
+        eta[topic, token2id[word]] = strength
+
+    rows = []
+    for i, theme in enumerate(themes):
+        for seed in theme.words:
+            if seed in token2id:
+                status = IN_VOCABULARY
+            elif seen is None:
+                status = NOT_IN_VOCABULARY
+            else:
+                status = PRUNED if seed in seen else NEVER_SEEN
+            words = sorted(credit.get((i, seed), []))
+            rows.append({"theme": theme.name, "topic": i, "seed": seed, "status": status,
+                         "n_seeded": len(words), "seeded": " ".join(words),
+                         "shared": " ".join(sorted(shared.get((i, seed), [])))})
+    report = pd.DataFrame(rows, columns=list(REPORT_COLUMNS))
+    seeded_topics = set(seeded_by.values())
+    for i, theme in enumerate(themes):
+        if i not in seeded_topics:
+            mine = report[report["theme"] == theme.name]
+            reasons = ", ".join(f"{seed} ({status})" for seed, status in
+                                zip(mine["seed"], mine["status"], strict=True))
+            raise ValueError(f"theme {theme.name!r} has no seed word left in the vocabulary: "
+                             f"{reasons}")
+    return eta, report
+
+
+def _assign(themes: Sequence[Theme], vocabulary: Iterable[str]):
+    """Which theme each vocabulary word seeds (the contained-word rule of the module).
+
+    Returns ``(seeded_by, credit, shared)``: vocabulary word -> theme index; (theme index,
+    seed) -> the words that seed seeded; (theme index, seed) -> words containing it left
+    to no theme because another theme's seed of the same length is in them too.
+    """
+    seed_theme = {word: i for i, theme in enumerate(themes) for word in theme.words}
+    longest = max((len(word) for word in seed_theme), default=0)
+    seeded_by: dict[str, int] = {}
+    credit: dict[tuple[int, str], list[str]] = {}
+    shared: dict[tuple[int, str], list[str]] = {}
+    for word in vocabulary:
+        # Seed words inside the word, found through its substrings: faster than testing
+        # every seed against every word of a large vocabulary.
+        contained = {word[a:b] for a in range(len(word))
+                     for b in range(a + 1, min(len(word), a + longest) + 1)} & seed_theme.keys()
+        if not contained:
+            continue
+        if word in seed_theme:
+            winners = {seed_theme[word]}
+        else:
+            top = max(len(seed) for seed in contained)
+            winners = {seed_theme[seed] for seed in contained if len(seed) == top}
+        target = credit if len(winners) == 1 else shared
+        for seed in contained:
+            if len(winners) > 1 or seed_theme[seed] in winners:
+                target.setdefault((seed_theme[seed], seed), []).append(word)
+        if len(winners) == 1:
+            seeded_by[word] = next(iter(winners))
+    return seeded_by, credit, shared
+
+
+def theme_prior(themes: Sequence[Theme], dictionary, config: ModelConfig, *,
+                unpruned: Container[str] | None = None) -> tuple[np.ndarray, pd.DataFrame]:
+    """:func:`seed_prior` with K, strength and base taken from a :class:`ModelConfig`.
+
+    The base is ``config.eta`` when it is a number, else gensim's symmetric ``1 / K``
+    (``eta = "auto"`` cannot be learned with a seeded matrix).
+
+    Examples
+    --------
+    >>> themes = load_themes(config.themes)                       # doctest: +SKIP
+    >>> eta, report = theme_prior(themes, dictionary, config, unpruned=seen)  # doctest: +SKIP
+    >>> TopicModel(config).fit_corpus(corpus, dictionary, eta=eta,
+    ...                               theme_names=[t.name for t in themes])  # doctest: +SKIP
+    """
+    base = config.eta if isinstance(config.eta, (int, float)) else None
+    return seed_prior(themes, dictionary, config.n_topics, strength=config.seed_strength,
+                      base=base, unpruned=unpruned)
+
+
+def seed_rates(themes: Sequence[Theme], token_lists: Iterable[Sequence[str]]) -> np.ndarray:
+    """Share of each document's tokens that are a theme's seed words or contain one.
+
+    Returns an array of shape ``(n_docs, len(themes))``; a yardstick for a seeded topic's
+    proportions (an empty document gets zeros). Contained words follow the rule of
+    :func:`seed_prior`.
+
+    >>> seed_rates([Theme("a", ("数据",))], [["数据", "大数据", "人才", "人才"]])
+    array([[0.5]])
+    """
+    themes = list(themes)
+    token_lists = [list(tokens) for tokens in token_lists]
+    vocabulary = {token for tokens in token_lists for token in tokens}
+    word_theme, _, _ = _assign(themes, vocabulary)
+    rates = np.zeros((len(token_lists), len(themes)))
+    for row, tokens in enumerate(token_lists):
+        for token in tokens:
+            if token in word_theme:
+                rates[row, word_theme[token]] += 1
+        if tokens:
+            rates[row] /= len(tokens)
+    return rates
+
+
+__all__ = [
+    "DEFAULT_SEED_STRENGTH",
+    "Theme",
+    "load_themes",
+    "resolve_strength",
+    "seed_prior",
+    "seed_rates",
+    "seed_words",
+    "theme_prior",
+]
