@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from policytopics import Study, load_study
-from policytopics.plots import export_figure, plot_context, plot_regions_over_time
+from policytopics.plots import export_figure, plot_regions_over_time
+from policytopics.style import plot_context
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"

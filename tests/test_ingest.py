@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from policytopics import document_report
-from policytopics.ingest import decode_bytes, iter_documents
+from policytopics.decode import decode_bytes
+from policytopics.ingest import iter_documents
 
 TEXT = "推动制造业高质量发展，加快建设现代化产业体系。"
 

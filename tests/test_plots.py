@@ -109,7 +109,7 @@ def test_export_lays_out_once_and_matches_a_tight_constrained_save(sample_study,
     # format from it; the file must be what a plain tight save of the laid-out figure gives.
     from PIL import Image
 
-    from policytopics.plots import plot_context
+    from policytopics.style import plot_context
 
     data = sample_study.theme_weights_by_region()
     fig = plot_theme_weights_by_region(data, min_docs=2).figure
@@ -128,7 +128,7 @@ def test_export_lays_out_once_and_matches_a_tight_constrained_save(sample_study,
 def test_top_words_weight_labels_do_not_run_together():
     # Long words and small weights (a topic at 0.002, as in the samples) once gave labels
     # such as 0.00000.00050.0010 run together in a narrow panel.
-    from policytopics.plots import plot_context
+    from policytopics.style import plot_context
 
     words = pd.DataFrame([(t, r, "先进制造业集群" if r == 1 else f"词语{t}{r}", top - (r - 1) * step)
                           for t, top, step in ((1, 0.0203, 0.0013), (2, 0.0136, 0.0008),
@@ -153,7 +153,7 @@ def test_figure_drawn_after_the_context_closes_keeps_the_cjk_font():
 
     from matplotlib import font_manager
 
-    from policytopics.plots import cjk_font_path, plot_context
+    from policytopics.style import cjk_font_path, plot_context
 
     with plot_context():
         fig, ax = plt.subplots()
@@ -166,7 +166,7 @@ def test_figure_drawn_after_the_context_closes_keeps_the_cjk_font():
 
 
 def test_interactive_mode_switched_on_inside_the_context_is_kept():
-    from policytopics.plots import plot_context
+    from policytopics.style import plot_context
 
     was = mpl.is_interactive()
     try:

@@ -1,4 +1,4 @@
-"""Command-line front door: ``policytopics run`` and ``policytopics ingest``."""
+"""Command-line front door: ``policytopics run``, ``sweep``, ``ingest`` and ``init``."""
 
 from __future__ import annotations
 
@@ -93,6 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_compute(sw, workers=False)
     _add_common(sw)
 
+    init = sub.add_parser("init", help="start a study folder of your own",
+                          description="Write a new study folder: a commented study.toml with every "
+                                      "setting, the three notebooks, an empty labels.csv template, the "
+                                      "example themes file and an articles/ folder for the corpus.")
+    init.add_argument("folder", metavar="FOLDER", help="the study folder to create (or fill, if empty)")
+    init.add_argument("--force", action="store_true", help="overwrite files that are already there")
+
     ing = sub.add_parser("ingest", help="read and clean documents, write the cleaning report",
                          description="Read, clean, date and place documents and write one report "
                                      "row per input document (kept, dropped with a reason, or "
@@ -116,14 +123,16 @@ def main(argv: list[str] | None = None) -> int:
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     logger = logging.getLogger("policytopics")
     logger.addHandler(handler)
-    logger.setLevel(logging.WARNING if args.quiet else logging.INFO)
+    logger.setLevel(logging.WARNING if getattr(args, "quiet", False) else logging.INFO)
     try:
         if args.command == "run":
             return _run(args)
         if args.command == "sweep":
             return _sweep(args)
+        if args.command == "init":
+            return _init(args)
         return _ingest(args)
-    except (StudyConfigError, FileNotFoundError, ValueError) as exc:
+    except (StudyConfigError, FileNotFoundError, FileExistsError, ValueError) as exc:
         print(f"policytopics: error: {exc}", file=sys.stderr)
         return 2
 
@@ -163,6 +172,37 @@ def _sweep(args) -> int:
     print(f"suggested K: {result['suggested_k']}. {result['reason']}")
     print(f"sweep wall time: {result['seconds']} s for {len(ks)} K x {args.seeds} seeds "
           f"with {args.workers} workers")
+    return 0
+
+
+def _init(args) -> int:
+    from importlib.resources import files
+
+    from .cache import write_text
+
+    folder = Path(args.folder)
+    data = files("policytopics") / "data"
+    wanted = {
+        "study.toml": (data / "study.toml").read_text(encoding="utf-8"),
+        "labels.csv": "topic,label,top_words\n",
+        "themes/manufacturing_policy.toml": (data / "manufacturing_policy.toml").read_text(encoding="utf-8"),
+        **{f"notebooks/{nb.name}": nb.read_text(encoding="utf-8")
+           for nb in sorted((data / "notebooks").iterdir()) if nb.name.endswith(".ipynb")},
+    }
+    present = [name for name in wanted if (folder / name).exists()]
+    if present and not args.force:
+        raise FileExistsError(f"{folder} already has {', '.join(present)}; use --force to overwrite")
+    for name, text in wanted.items():
+        write_text(folder / name, text)
+    (folder / "articles").mkdir(parents=True, exist_ok=True)
+    print(f"study folder {folder}/ written:")
+    for name in [*wanted, "articles/"]:
+        print(f"  {name}")
+    print(f"""next:
+  1. put your articles in {folder}/articles/ (.txt files, or .xlsx/.csv/.jsonl tables)
+  2. read and adapt {folder}/study.toml (topics, period, themes, ...)
+  3. cd {folder} && policytopics run        (tables in outputs/, figures in figures/)
+  4. open the notebooks in notebooks/ in Jupyter to read the study step by step""")
     return 0
 
 

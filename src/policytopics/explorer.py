@@ -165,7 +165,7 @@ def explorer_data(model, *, topic_labels: dict[int, str] | None = None, n_words:
     ``count * share``, therefore adds up over topics to the term's corpus frequency, as in
     LDAvis.
     """
-    from .plots import topic_colors
+    from .style import topic_colors
 
     if not 0 <= lam <= 1:
         raise ValueError(f"lam must be between 0 and 1, not {lam}")

@@ -36,7 +36,7 @@ from .config import StudyConfig, load_study
 from .documents import document_report, kept_documents
 from .model import TopicModel, build_dictionary
 from .segment import Segmenter, apply_phrases
-from .weights import coverage, doc_topics_table, doc_topics_wide, theme_effects, theme_weights
+from .weights import coverage, doc_topics_table, doc_topics_wide, theme_effects, theme_emphasis, theme_weights
 
 log = logging.getLogger("policytopics")
 
@@ -371,9 +371,9 @@ class Study:
 
     def passage_topics(self) -> pd.DataFrame:
         """One row per unit: ``doc_id``, ``passage``, ``n_chars`` and ``T1`` … ``TK``."""
-        units = self.units().reset_index(drop=True)
-        matrix = self.model().doc_topic_
-        return units.join(pd.DataFrame(matrix, columns=[f"T{t}" for t in range(1, matrix.shape[1] + 1)]))
+        from .units import passage_topics_table
+
+        return passage_topics_table(self.units(), self.model().doc_topic_)
 
     def doc_topics(self) -> pd.DataFrame:
         """Long table: document × topic weights with date, period and region.
@@ -393,37 +393,30 @@ class Study:
             doc_topics = doc_topics.assign(region=doc_topics["city"])
         return doc_topics
 
-    def _theme_weights(self, by: str | list[str]) -> pd.DataFrame:
+    def _per_group(self, compute, by: str | list[str]) -> pd.DataFrame:
+        """``compute(doc_topics, by, ...)`` with the study's weight settings, once per table
+        (the bootstrap is not run again for every use)."""
         settings = self.config.weights
-        # The bootstrap runs once per table, not once per use.
-        return self._memoised(f"theme_weights:{by}:{id(self.doc_topics())}", lambda: theme_weights(
+        return self._memoised(f"{compute.__name__}:{by}:{id(self.doc_topics())}", lambda: compute(
             self._grouped_doc_topics(), by, min_docs=settings.min_docs, seed=self.config.model.seed,
             weight_by=settings.weight_by or None))
 
     def theme_weights_by_region(self) -> pd.DataFrame:
-        return self._theme_weights("region")
+        return self._per_group(theme_weights, "region")
 
     def theme_weights_by_period(self) -> pd.DataFrame:
-        return self._theme_weights("period")
+        return self._per_group(theme_weights, "period")
 
     def theme_weights_by_region_period(self) -> pd.DataFrame:
-        return self._theme_weights(["region", "period"])
-
-    def _theme_emphasis(self, by: str) -> pd.DataFrame:
-        from .weights import theme_emphasis
-
-        settings = self.config.weights
-        return self._memoised(f"theme_emphasis:{by}:{id(self.doc_topics())}", lambda: theme_emphasis(
-            self._grouped_doc_topics(), by, min_docs=settings.min_docs, seed=self.config.model.seed,
-            weight_by=settings.weight_by or None))
+        return self._per_group(theme_weights, ["region", "period"])
 
     def theme_emphasis_by_region(self) -> pd.DataFrame:
         """Each region's theme weight minus the mean over regions (percentage points)."""
-        return self._theme_emphasis("region")
+        return self._per_group(theme_emphasis, "region")
 
     def theme_emphasis_by_period(self) -> pd.DataFrame:
         """Each period's theme weight minus the mean over periods (percentage points)."""
-        return self._theme_emphasis("period")
+        return self._per_group(theme_emphasis, "period")
 
     def theme_effects(self) -> pd.DataFrame:
         """Region and period effects on each topic's prevalence (see weights.theme_effects)."""

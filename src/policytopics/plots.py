@@ -5,18 +5,14 @@ Plot functions take the tidy tables from :mod:`policytopics.weights` and
 (``ax=``) and return what they drew. They never call ``plt.show()`` or save; use
 :func:`export_figure`.
 
-Chinese labels render on machines with no CJK font installed: the Noto Sans CJK SC font
-shipped in the ``mplfonts`` wheel is registered with matplotlib's font manager at run
-time and selected inside :func:`plot_context` only; the user's ``rcParams`` are not
-touched.
+Chinese labels render on machines with no CJK font installed: every figure is drawn
+inside :func:`policytopics.style.plot_context`, which registers the font shipped in the
+``mplfonts`` wheel at run time; the user's ``rcParams`` are not touched.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Sequence
-from functools import lru_cache
-from importlib import metadata as importlib_metadata
+from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib as mpl
@@ -24,13 +20,8 @@ import numpy as np
 import pandas as pd
 
 from .cache import atomic_write
+from .style import OKABE_ITO, PALETTE, plot_context, topic_colors
 from .weights import region_area, region_sort_key
-
-# Okabe & Ito's colour-blind-safe palette, then a muted extension for many topics.
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
-             "#F0E442", "#000000"]
-_EXTRA = ["#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499", "#117733", "#332288",
-          "#DDCC77", "#661100", "#6699CC", "#888888", "#CC6677"]
 
 _TEXT = {
     "zh": {"region": "地区", "period": "时期", "topic": "主题", "weight": "平均主题权重",
@@ -53,74 +44,6 @@ _TEXT = {
            "areas": {"东部": "East", "中部": "Central", "西部": "West", "东北": "Northeast",
                      "其他": "Other"}},
 }
-
-
-@lru_cache(maxsize=1)
-def cjk_font_path() -> Path:
-    """Path of the packaged Noto Sans CJK SC font (from the ``mplfonts`` wheel)."""
-    dist = importlib_metadata.distribution("mplfonts")
-    path = Path(dist.locate_file("mplfonts/fonts/NotoSansCJKsc-Regular.otf"))
-    if not path.is_file():
-        raise FileNotFoundError(f"packaged CJK font missing: {path}; reinstall mplfonts")
-    return path
-
-
-@lru_cache(maxsize=1)
-def register_cjk_font() -> str:
-    """Register the packaged CJK font with matplotlib (once) and return its family name."""
-    from matplotlib import font_manager
-
-    path = cjk_font_path()
-    font_manager.fontManager.addfont(str(path))
-    return font_manager.FontProperties(fname=str(path)).get_name()
-
-
-@contextlib.contextmanager
-def plot_context(**extra) -> Iterator[None]:
-    """Style for the study's figures, applied with ``rc_context`` (global rcParams untouched).
-
-    Two details make figures drawn in a notebook match the exported files:
-
-    - ``font.family`` names the CJK font itself, not the generic ``sans-serif``: a text
-      keeps its family list, but a generic name is resolved when the figure is *drawn*,
-      which in Jupyter happens after this context has closed (Chinese then shows as boxes).
-    - the pyplot backend is resolved before the context opens, and interactive mode as
-      set inside it is kept: Jupyter's inline backend switches interactive mode on when
-      it is first loaded, and restoring rcParams would switch it off again (only the
-      first figure of a notebook would then be displayed).
-    """
-    family = register_cjk_font()
-    mpl.get_backend()  # resolves (and loads) the backend now, outside the context
-    style = {
-        "font.family": [family, "DejaVu Sans"],
-        "font.sans-serif": [family, "DejaVu Sans"],
-        "axes.unicode_minus": False,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "figure.dpi": 100,
-        "savefig.dpi": 300,
-        "savefig.bbox": "tight",
-        "svg.fonttype": "path",
-        "svg.hashsalt": "policytopics",
-        # Glyph outlines embedded as Type 3 fonts, with a ToUnicode map (text stays
-        # searchable). Type 42 embeds a subset of the 16 MB CJK font through fontTools,
-        # which took about 10x longer: over a second per figure.
-        "pdf.fonttype": 3,
-        **extra,
-    }
-    interactive = mpl.is_interactive()
-    try:
-        with mpl.rc_context(style):
-            yield
-            interactive = mpl.is_interactive()
-    finally:
-        mpl.interactive(interactive)
-
-
-def topic_colors(topics: Sequence[int]) -> dict[int, str]:
-    """The same colour for a topic in every figure."""
-    palette = OKABE_ITO + _EXTRA
-    return {t: palette[(int(t) - 1) % len(palette)] for t in topics}
 
 
 def _new_axes(ax, figsize):
@@ -303,7 +226,7 @@ def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[
         periods = sorted(frame["period"].unique())
         yearly = all(str(p).isdigit() for p in periods)
         position = {p: (int(p) if yearly else i) for i, p in enumerate(periods)}
-        palette = OKABE_ITO + _EXTRA
+        palette = PALETTE
         for i, region in enumerate(regions):
             part = frame[frame["region"] == region].sort_values("period")
             x = part["period"].map(position).to_numpy()

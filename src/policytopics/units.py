@@ -292,3 +292,15 @@ def document_topics(passage_topics: np.ndarray, units: pd.DataFrame) -> tuple[li
 
 
 __all__ = ["UNIT_COLUMNS", "document_topics", "document_units", "split_passages"]
+
+
+def passage_topics_table(units: pd.DataFrame, passage_topics: np.ndarray) -> pd.DataFrame:
+    """One row per unit: ``doc_id``, ``passage``, ``n_chars`` and its shares ``T1`` … ``TK``.
+
+    >>> passage_topics_table(pd.DataFrame({"doc_id": ["a"], "passage": [0], "n_chars": [9]}),
+    ...                      np.array([[0.25, 0.75]])).columns.tolist()
+    ['doc_id', 'passage', 'n_chars', 'T1', 'T2']
+    """
+    units = units[["doc_id", "passage", "n_chars"]].reset_index(drop=True)
+    columns = [f"T{t}" for t in range(1, passage_topics.shape[1] + 1)]
+    return units.join(pd.DataFrame(passage_topics, columns=columns))

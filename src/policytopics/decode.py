@@ -1,0 +1,131 @@
+"""Decode crawled bytes: byte-order marks, UTF-8, GB18030/GBK, Big5, UTF-16, or a guess.
+
+:func:`decode_bytes` is what every reader of files and delimited tables calls; it never
+raises on odd bytes, it says what went wrong.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
+    """Decode a crawled file, returning ``(text, encoding, error)``.
+
+    Byte-order marks win; then strict UTF-8; then GB18030 and Big5 when they decode
+    cleanly into mostly Chinese text; then charset-normalizer's best guess, accepted only
+    if the result looks like text. Line endings are normalised to ``\\n``.
+    """
+    if not data.strip():
+        return "", "", "empty file"
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return newlines(data.decode(encoding)), encoding, None
+            except UnicodeDecodeError:
+                break
+    if b"\x00" in data[:4096]:
+        guess = _utf16_without_bom(data)
+        if guess is not None:
+            return newlines(guess[0]), guess[1], None
+        return "", "", "binary file"
+    try:
+        return newlines(data.decode("utf-8")), "utf-8", None
+    except UnicodeDecodeError:
+        pass
+    candidates = []
+    for encoding in ("gb18030", "big5"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((_readability(text), encoding, text))
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is not None:
+            text = str(best)
+            candidates.append((_readability(text), best.encoding, text))
+    except Exception:
+        pass
+    if candidates:
+        # Highest readability wins; on a tie the earlier candidate (GB18030) does.
+        share, encoding, text = max(candidates, key=lambda c: c[0])
+        if share > 0.5 or (_cjk_share(text) < 0.05 and _printable_share(text) > 0.95):
+            return newlines(text), encoding, None
+    lenient = _decode_with_few_bad_bytes(data)
+    if lenient is not None:
+        return newlines(lenient[0]), lenient[1], None
+    return "", "", "undecodable: no encoding gives readable text"
+
+
+def _decode_with_few_bad_bytes(data: bytes, max_bad: float = 0.01) -> tuple[str, str] | None:
+    """A UTF-8 or GB18030 file damaged in a few places (a truncated download, a bad copy).
+
+    The bad bytes become U+FFFD, which the mojibake repair in cleaning then handles;
+    accepted only if at most ``max_bad`` of the characters are replaced and the rest reads
+    as common Chinese. The encoding is reported as ``"gb18030 (3 bad bytes)"``.
+    """
+    for encoding in ("utf-8", "gb18030"):
+        text = data.decode(encoding, errors="replace")
+        bad = text.count("\ufffd")
+        if bad <= max(2, max_bad * len(text)) and _readability(text) > 0.5:
+            return text, f"{encoding} ({bad} bad bytes)"
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _printable_share(text) > 0.95:
+            return text, encoding
+    return None
+
+
+def _readability(text: str) -> float:
+    """Share of Chinese characters that are common ones (GB2312 after t2s).
+
+    A wrong two-byte encoding still decodes "cleanly" into Chinese characters, but
+    mostly rare ones (Big5 read as GBK: 崩笆籹硑穨...); the right one reads as common
+    characters once traditional forms are simplified.
+    """
+    from .text import to_simplified
+
+    chars = _CJK.findall(text[:20000])
+    if not chars:
+        return 0.0
+    common = 0
+    for char in to_simplified("".join(chars)):
+        try:
+            char.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common / len(chars)
+
+
+def _cjk_share(text: str) -> float:
+    sample = text[:20000]
+    visible = [c for c in sample if not c.isspace()]
+    return len(_CJK.findall(sample)) / max(1, len(visible))
+
+
+def _printable_share(text: str) -> float:
+    sample = text[:20000]
+    return sum(c.isprintable() or c.isspace() for c in sample) / max(1, len(sample))
+
+
+def newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")

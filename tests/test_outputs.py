@@ -1,0 +1,32 @@
+"""Outputs safe to open: CSV cells Excel would run as formulas, the Parquet keeping raw text."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from policytopics.outputs import write_tables
+
+
+def test_csv_text_cells_that_start_a_formula_are_written_as_text(tmp_path):
+    titles = ['=HYPERLINK("http://x","点击")', "+86 热线", "-5 个百分点", "@某人", "\t缩进", "产业链"]
+    frame = pd.DataFrame({"doc_id": range(len(titles)), "title": titles, "weight": [-0.5] * len(titles)})
+    written = write_tables({"documents": frame, "doc_topics": frame}, tmp_path)
+    raw = pd.read_csv(written["documents"], encoding="utf-8-sig", keep_default_na=False)
+    assert raw["title"].tolist()[:5] == ["'" + t for t in titles[:5]]
+    assert raw["title"].iloc[5] == "产业链"
+    assert raw["weight"].tolist() == [-0.5] * len(titles)  # numbers stay numbers
+    assert pd.read_parquet(tmp_path / "doc_topics.parquet")["title"].tolist() == titles  # raw text kept
+
+
+def test_a_carriage_return_at_the_start_is_made_text_too():
+    from policytopics.cache import excel_safe
+
+    assert excel_safe(pd.DataFrame({"title": ["\r回车"]}))["title"].iloc[0] == "'\r回车"
+
+
+def test_sample_study_tables_open_safely(sample_study):
+    out = sample_study.config.output.tables_dir
+    for name in ("documents", "topics", "doc_topics"):
+        table = pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        for column in table.columns:
+            assert not table[column].str.match(r"^[=+@\t\r]").any(), (name, column)
