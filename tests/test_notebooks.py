@@ -12,14 +12,16 @@ FIGURES = {
     "02_topics": {"plot_top_words(": 1, "plot_k_selection(": 1},
     "03_themes": {"plot_coverage(": 2, "plot_top_words(": 1, "plot_k_selection(": 1,
                   "plot_theme_weights_by_region(": 1, "plot_theme_weights_over_time(": 1,
-                  "plot_theme_panels_over_time(": 1, "plot_regions_over_time(": 1},
+                  "plot_theme_panels_over_time(": 1, "plot_regions_over_time(": 1,
+                  "plot_theme_emphasis(emphasis_by_region": 1, "plot_theme_emphasis(emphasis_by_period": 1},
 }
 #: Per notebook, code that only one cell holds and whose cell ends by showing a table.
 TABLES = {
     "01_corpus": ["study.documents()", "removed.fillna(0)", "'date_source'"],
     "02_topics": ["top_tokens.assign(", "joined_terms.head(", "topic_words.pivot(",
                   "selection['by_k'].round("],
-    "03_themes": ["coverage(doc_topics)", "by_region.head(", "by_period.head(", "effects.round("],
+    "03_themes": ["coverage(doc_topics)", "by_region.head(", "by_period.head(", "effects.round(",
+                  "seeded.theme_seeds().head(", "emphasis_by_region.round(2).head("],
 }
 
 
@@ -69,6 +71,9 @@ def test_notebook_runs_with_parameters(name, repo, samples, tmp_path):
     if name == "02_topics":
         assert "suggested K:" in printed(cell_with(executed, "study.sweep("))
     if name == "03_themes":
+        # The seeded demonstration labels its topics with the themes' names.
+        labels = printed(cell_with(executed, "seeded.topic_labels()"))
+        assert "科技创新" in labels and "数字化转型与智能制造" in labels
         # The export cell writes the study's figures and tables into the out folder.
         figures = [line for line in printed(cell_with(executed, "study.write_figures()")).splitlines()
                    if line.endswith(".png")]
