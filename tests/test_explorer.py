@@ -1,3 +1,5 @@
+import base64
+import io
 import json
 import re
 import shutil
@@ -7,10 +9,19 @@ from importlib.resources import files
 import numpy as np
 import pytest
 from conftest import TOPIC_TEXTS as TEXTS
+from fontTools.ttLib import TTFont
 
 from policytopics.config import ModelConfig
-from policytopics.explorer import explorer_data, explorer_html, topic_coordinates, topic_terms, write_explorer
+from policytopics.explorer import (
+    EMBEDDED_FONT_FAMILY,
+    explorer_data,
+    explorer_html,
+    topic_coordinates,
+    topic_terms,
+    write_explorer,
+)
 from policytopics.model import TopicModel
+from policytopics.style import cjk_font_path
 
 K = 3
 LABELS = {1: "T1 绿色转型", 3: "T3 产业链创新"}
@@ -37,6 +48,23 @@ def embedded_json(page: str) -> dict:
     blocks = re.findall(r'<script type="application/json" id="explorer-data">(.*?)</script>', page, re.S)
     assert len(blocks) == 1
     return json.loads(blocks[0])
+
+
+def embedded_font(page: str) -> tuple[bytes, TTFont]:
+    """The page's one @font-face: its WOFF2 bytes and the font they decode to."""
+    sources = re.findall(r'url\("data:font/woff2;base64,([A-Za-z0-9+/=]+)"\) format\("woff2"\)', page)
+    assert len(sources) == 1
+    woff2 = base64.b64decode(sources[0], validate=True)
+    return woff2, TTFont(io.BytesIO(woff2))
+
+
+def cjk_characters(page: str) -> set[str]:
+    """CJK ideographs, CJK punctuation and full-width forms in the page."""
+    return set(re.findall(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]", page))
+
+
+def font_families(declaration: str) -> list[str]:
+    return [name.strip().strip('"\'') for name in declaration.split(",")]
 
 
 def test_every_topic_has_coordinates_and_prevalences_sum_to_one(data, model):
@@ -108,8 +136,53 @@ def test_page_loads_nothing_from_outside(page):
     assert not re.search(r"<script[^>]*\ssrc\s*=", page, re.I)
     assert not re.search(r"<link\b", page, re.I)
     assert not re.search(r"""\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
-    assert "@import" not in page and "url(" not in page
+    assert "@import" not in page
+    # The one URL in the style sheet is the embedded font; the one web address is the SVG
+    # namespace the script creates elements in, which is a name, not something loaded.
+    text = re.sub(r"(data:font/woff2;base64,)[A-Za-z0-9+/=]+", r"\1", page)
+    assert re.findall(r"url\(([^)]*)\)", text) == ['"data:font/woff2;base64,"']
+    assert set(re.findall(r"(?:https?:)?//[^\s\"'<>)]+", text)) == {"http://www.w3.org/2000/svg"}
     assert page.count("<script") == 2  # the JSON block and the inline program
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_embedded_font_covers_every_cjk_character_on_the_page(model, language):
+    # A label with characters found nowhere else: rare ideographs, CJK and full-width
+    # punctuation; and a character the font lacks (an emoji), which must not break the page.
+    label = "T2 鑫淼龘，「试点」〇％（二）🙂"
+    page = explorer_html(explorer_data(model, topic_labels={**LABELS, 2: label}, n_words=5),
+                         title="制造业政策 · 主题浏览", language=language)
+    woff2, font = embedded_font(page)
+    assert woff2[:4] == b"wOF2" and font.flavor == "woff2"
+    covered = {chr(code) for code in font.getBestCmap()}
+    on_page = cjk_characters(page)
+    assert set("鑫淼龘，「」〇％（）制造业政策浏览绿色转型数字经济") <= on_page
+    assert on_page <= covered, sorted(on_page - covered)
+    # Only the page's own characters are embedded (ASCII is left to the system fonts).
+    assert covered <= {c for c in page if ord(c) > 0x7F}
+    assert "🙂" not in covered and "🙂" in page
+
+
+def test_embedded_font_is_a_small_subset_of_the_packaged_font(page):
+    woff2, font = embedded_font(page)
+    packaged = TTFont(cjk_font_path())
+    assert font["name"].getDebugName(1) == packaged["name"].getDebugName(1) == "Noto Sans CJK SC Regular"
+    assert "OFL" in font["name"].getDebugName(14)  # the licence travels with the glyphs
+    # Same timestamp as the packaged font, so the same page gives the same bytes.
+    assert font["head"].modified == packaged["head"].modified
+    assert len(font.getGlyphOrder()) == len(font.getBestCmap()) + 1  # the page's glyphs and .notdef
+    assert len(woff2) < 250 * len(font.getGlyphOrder())  # about 150 bytes a glyph
+
+
+def test_style_sheet_names_the_embedded_font_first(page):
+    faces = re.findall(r"@font-face\s*\{[^}]*?font-family:\s*([^;]+);", page)
+    assert [font_families(face) for face in faces] == [[EMBEDDED_FONT_FAMILY]]
+    declarations = re.findall(r"(?<![-\w])font-family:\s*([^;]+);", page)
+    families = [font_families(d) for d in declarations if not d.strip().startswith("inherit")]
+    assert len(families) == 2  # the @font-face rule and the page's html element
+    assert all(names[0] == EMBEDDED_FONT_FAMILY for names in families)
+    assert "Noto Sans CJK SC" in families[1] and families[1][-1] == "sans-serif"
+    assert page.index("@font-face") < page.index("font-family: inherit")
 
 
 def test_page_shows_the_labels_and_embeds_the_data_losslessly(page, data):
