@@ -13,7 +13,6 @@ from fontTools.ttLib import TTFont
 
 from policytopics.config import ModelConfig
 from policytopics.explorer import (
-    EMBEDDED_FONT_FAMILY,
     explorer_data,
     explorer_html,
     topic_coordinates,
@@ -22,6 +21,7 @@ from policytopics.explorer import (
 )
 from policytopics.model import TopicModel
 from policytopics.style import cjk_font_path
+from policytopics.webfont import EMBEDDED_FONT_FAMILY
 
 K = 3
 LABELS = {1: "T1 绿色转型", 3: "T3 产业链创新"}

@@ -31,20 +31,19 @@ Examples
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import json
 import math
-import os
 import re
-import uuid
-from functools import cache, lru_cache
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from .cache import atomic_write
+from .webfont import font_face_css
 
 #: Step of the λ slider. Each topic embeds every term that reaches its top ``n_words``
 #: at some slider position, so the ranking in the browser is exact at every step.
@@ -52,10 +51,6 @@ LAMBDA_STEP = 0.01
 
 DEFAULT_TITLE = "policytopics · topic explorer"
 
-#: CSS family of the embedded font, named first in ``assets/explorer.css``. It differs
-#: from the installed font's name so that a character outside the subset still falls back
-#: to an installed Noto Sans CJK SC.
-EMBEDDED_FONT_FAMILY = "policytopics Noto Sans CJK SC"
 
 _TEXT = {
     "en": {
@@ -327,7 +322,7 @@ def explorer_html(data: dict, *, title: str = DEFAULT_TITLE, language: str = "en
         "DATA": data_json,
     }
     template = _asset("explorer.html")
-    fields["FONT_FACE"] = _font_face(set(template).union(*fields.values()))
+    fields["FONT_FACE"] = font_face_css(set(template).union(*fields.values()))
     # One pass, so a title or word that looks like a placeholder is never substituted.
     return re.sub(r"\{\{([A-Z_]+)\}\}", lambda match: fields[match.group(1)], template)
 
@@ -361,17 +356,7 @@ def write_explorer(model, path: str | Path, *, topic_labels: dict[int, str] | No
     """
     page = explorer_html(explorer_data(model, topic_labels=topic_labels, n_words=n_words, lam=lam),
                          title=title, language=language)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Not tempfile: its files are private (0600); this one gets the usual umask permissions.
-    tmp_path = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(tmp_path, "x", encoding="utf-8", newline="\n") as out:
-            out.write(page)
-        os.replace(tmp_path, path)
-    finally:
-        tmp_path.unlink(missing_ok=True)
-    return path
+    return atomic_write(path, lambda tmp: tmp.write_text(page, encoding="utf-8", newline="\n"))
 
 
 def _relevance_candidates(topic_word: np.ndarray, marginal: np.ndarray, n_words: int,
@@ -438,64 +423,6 @@ def _principal_coordinates(distances: np.ndarray, n_components: int = 2) -> np.n
             column = -column
         coordinates[:, axis] = column
     return np.round(coordinates, 6) + 0.0  # + 0.0 turns -0.0 into 0.0
-
-
-def _font_face(characters: set[str]) -> str:
-    """The ``@font-face`` rule embedding the CJK font's glyphs for ``characters``.
-
-    Characters beyond ASCII are embedded (CJK ideographs and punctuation, full-width
-    forms, and symbols such as λ or ·); those the font does not have are skipped and left
-    to the fallback fonts.
-    """
-    woff2 = _subset_woff2("".join(sorted(c for c in characters if ord(c) > 0x7F)))
-    return (
-        "/* Noto Sans CJK SC, cut to the characters of this page; SIL Open Font License 1.1 */\n"
-        "@font-face {\n"
-        f'  font-family: "{EMBEDDED_FONT_FAMILY}"; font-style: normal; font-weight: 400;\n'
-        f'  src: url("data:font/woff2;base64,{base64.b64encode(woff2).decode("ascii")}") format("woff2");\n'
-        "}"
-    )
-
-
-@lru_cache(maxsize=16)
-def _subset_woff2(characters: str) -> bytes:
-    """WOFF2 font with the glyphs of the packaged CJK font for ``characters``.
-
-    The same characters give the same bytes (the font's timestamp is kept, not renewed),
-    so the page stays byte-identical. Hints, layout features and vertical metrics are
-    dropped: the page sets horizontal text on screens, and the font is half the size
-    without them (about 150 bytes a glyph). The full font's bounding boxes are kept as
-    they are; recomputing them for the subset took longer than the subsetting itself.
-    """
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    # The subsetter rewrites the font it is given, so each call parses its own copy from
-    # the cached bytes; only the tables the subset needs are read.
-    font = TTFont(io.BytesIO(_cjk_font_bytes()), recalcBBoxes=False, recalcTimestamp=False)
-    options = subset.Options(
-        hinting=False, desubroutinize=True, layout_features=[],
-        name_IDs=[0, 1, 2, 3, 4, 5, 6, 13, 14],  # names, copyright and the licence (OFL)
-    )
-    options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "VORG", "vhea", "vmtx"]
-    for tag in options.drop_tables:
-        if tag in font:
-            del font[tag]  # unread: the subsetter would parse GSUB and GPOS only to drop them
-    subsetter = subset.Subsetter(options=options)
-    subsetter.populate(text=characters)
-    subsetter.subset(font)
-    font.flavor = "woff2"
-    buffer = io.BytesIO()
-    font.save(buffer)
-    return buffer.getvalue()
-
-
-@lru_cache(maxsize=1)
-def _cjk_font_bytes() -> bytes:
-    """The packaged Noto Sans CJK SC font file (16 MB), read once per process."""
-    from .style import cjk_font_path
-
-    return cjk_font_path().read_bytes()
 
 
 def _plain(value, digits: int = 6) -> float:
