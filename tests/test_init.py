@@ -74,9 +74,16 @@ def test_built_wheel_installs_and_runs_from_an_empty_folder(samples, tmp_path):
     The new environment sees the test environment's dependencies through a path entry (no
     download), but not its editable install of policytopics: the package comes from the wheel.
     """
+    import shutil
+
+    # Built from a copy of the sources, so the build leaves nothing in the repository.
+    source = tmp_path / "source"
+    shutil.copytree(REPO / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
     wheels = tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels),
-                    str(REPO)], check=True, capture_output=True)
+                    str(source)], check=True, capture_output=True)
     wheel = next(wheels.glob("policytopics-*.whl"))
     env_dir = tmp_path / "env"
     venv.create(env_dir, with_pip=True)

@@ -57,9 +57,9 @@ def test_token_lists_leave_memory_once_the_corpus_is_built(sample_study, tmp_pat
                         output__cache_dir=tmp_path / "cache")
     study = Study(config, progress=False)
     built = [list(tokens) for tokens in study.tokens()["tokens"]]
-    assert any(key.startswith("tokens:") for key in study._memo)
+    assert any(key.startswith("tokens:") for key in study.stages.memo)
     study.corpus()
-    assert not any(key.startswith("tokens:") for key in study._memo)
+    assert not any(key.startswith("tokens:") for key in study.stages.memo)
     cached = (tmp_path / "cache" / "tokens" / study.tokens_key()).with_suffix(".parquet")
     written = cached.stat().st_mtime_ns
     assert [list(tokens) for tokens in study.tokens()["tokens"]] == built

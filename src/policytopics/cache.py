@@ -261,7 +261,72 @@ def trim_memory() -> None:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
+# --- stages ----------------------------------------------------------------------------
+
+class StageCache:
+    """A study's stage results: in memory, in ``cache_dir/<stage>/<key>``, or built.
+
+    Records for each stage whether it came from the cache (``hits``, the first outcome of
+    a run: a stage built, released and read back counts as built) and its own time
+    (``timings``, without the earlier stages it had to build first).
+    """
+
+    def __init__(self, cache_dir: Path):
+        self.cache_dir = Path(cache_dir)
+        self.memo: dict[str, object] = {}
+        self.hits: dict[str, bool] = {}
+        self.timings: dict[str, float] = {}
+        self._nested_seconds: list[float] = []
+
+    def memoised(self, key: str, build):
+        """``build()`` once per key, then from memory."""
+        if key not in self.memo:
+            self.memo[key] = build()
+        return self.memo[key]
+
+    def get(self, name: str, key: str, build, *, reader, writer, serve_written: bool = False):
+        """A stage's result from memory, from ``reader(path)``, or by ``build()`` then
+        ``writer(result, path)``. With ``serve_written`` a freshly built result is read back
+        (for stages whose cached form streams from disk)."""
+        import time
+
+        memo_key = f"{name}:{key}"
+        if memo_key in self.memo:
+            return self.memo[memo_key]
+        path = self.cache_dir / name / key
+        started = time.perf_counter()
+        self._nested_seconds.append(0.0)
+        try:
+            result = reader(path)
+            self.hits.setdefault(name, result is not None)
+            if result is None:
+                log.info("%s: building (cache key %s)", name, key)
+                result = build()
+                writer(result, path)
+                if serve_written:
+                    result = reader(path)
+                trim_memory()
+            else:
+                log.info("%s: cache hit (key %s)", name, key)
+        finally:
+            elapsed = time.perf_counter() - started
+            nested = self._nested_seconds.pop()
+            if self._nested_seconds:
+                self._nested_seconds[-1] += elapsed
+        self.timings[name] = round(elapsed - nested, 3)
+        self.memo[memo_key] = result
+        return result
+
+    def release(self, name: str) -> bool:
+        """Drop a stage's result from memory (it stays on disk); True if there was one."""
+        keys = [key for key in self.memo if key.startswith(f"{name}:")]
+        for key in keys:
+            del self.memo[key]
+        return bool(keys)
+
+
 __all__ = [
+    "StageCache",
     "atomic_write",
     "code_version",
     "excel_safe",

@@ -134,7 +134,7 @@ class ModelConfig:
     seed: int = 42
     passes: int = 5
     iterations: int = 50
-    no_below: int = 0  # 0 = auto: 0.2 % of the documents, from 1 up to 20 (model.pruning)
+    no_below: int = 0  # 0 = auto: 0.2 % of the documents, from 1 up to 20 (corpus.pruning)
     no_above: float = 0.0  # 0 = auto: 0.3 from 1,000 documents, 0.5 from 100, else 0.9
     keep_n: int = 50000
     alpha: str | float = "symmetric"

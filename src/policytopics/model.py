@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .config import ModelConfig
+from .corpus import build_dictionary
 
 #: Documents per inference call when the document-topic matrix is built.
 _INFERENCE_CHUNK = 2000
@@ -35,67 +36,6 @@ MODEL_FORMAT = 1
 DISPLAY_SETTINGS = frozenset({"top_n_words", "labels"})
 
 
-#: ``no_below = 0`` (auto) keeps words in at least this share of documents, within the
-#: bounds below: 20 documents at 10,000, where it was measured (benchmarks/README.md).
-AUTO_NO_BELOW_SHARE = 0.002
-AUTO_NO_BELOW_MAX = 20
-#: ``no_above = 0`` (auto) drops words in more than this share of the documents, by corpus
-#: size: 0.3 from 1,000 documents (measured at 10,000 news stories); 0.5 from 100 (read
-#: on the 211 long policy documents, where 0.3 cut too much and 0.9 left generic topics);
-#: 0.9 below 100, where a share is two or three documents and no evidence of boilerplate.
-AUTO_NO_ABOVE = ((1_000, 0.3), (100, 0.5), (0, 0.9))
-
-
-def pruning(config: ModelConfig, n_docs: int) -> tuple[int, float]:
-    """``(no_below, no_above)`` in effect for a corpus of ``n_docs`` documents (auto resolved).
-
-    >>> from policytopics.config import ModelConfig
-    >>> [pruning(ModelConfig(no_below=0, no_above=0), n) for n in (5, 221, 1_000, 10_000, 74_000)]
-    [(1, 0.9), (1, 0.5), (2, 0.3), (20, 0.3), (20, 0.3)]
-    """
-    no_below = config.no_below or min(AUTO_NO_BELOW_MAX, max(1, round(AUTO_NO_BELOW_SHARE * n_docs)))
-    no_above = config.no_above or next(share for size, share in AUTO_NO_ABOVE if n_docs >= size)
-    return no_below, no_above
-
-
-def build_dictionary(token_lists, config: ModelConfig, *, return_unpruned: bool = False):
-    """The pruned gensim ``Dictionary`` of a corpus (``no_below``, ``no_above``, ``keep_n``).
-
-    ``token_lists`` is read once, so it may be a stream. Auto pruning (``0``) is resolved
-    for the corpus's number of documents (:func:`pruning`).
-
-    Parameters
-    ----------
-    token_lists
-        Tokens per document.
-    config
-        Pruning settings.
-    return_unpruned
-        Also return the words seen before pruning, which the seeded-themes report needs
-        to tell a pruned seed word from one never seen
-        (:func:`policytopics.themes.seed_prior`, ``unpruned=``).
-
-    Returns
-    -------
-    dictionary : gensim.corpora.Dictionary
-        Alone, or as ``(dictionary, unpruned)`` with ``unpruned`` a frozenset of words.
-
-    Examples
-    --------
-    >>> from policytopics.config import ModelConfig
-    >>> texts = [["数据", "算力"], ["数据", "人才"], ["数据", "算力"]]
-    >>> dictionary, seen = build_dictionary(texts, ModelConfig(no_below=2, no_above=1),
-    ...                                     return_unpruned=True)
-    >>> sorted(dictionary.token2id), sorted(seen)
-    (['数据', '算力'], ['人才', '数据', '算力'])
-    """
-    from gensim.corpora import Dictionary
-
-    dictionary = Dictionary(token_lists)
-    unpruned = frozenset(dictionary.token2id) if return_unpruned else None
-    no_below, no_above = pruning(config, dictionary.num_docs)
-    dictionary.filter_extremes(no_below=no_below, no_above=no_above, keep_n=config.keep_n)
-    return (dictionary, unpruned) if return_unpruned else dictionary
 
 
 def settings_dict(config: ModelConfig) -> dict[str, Any]:

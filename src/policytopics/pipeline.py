@@ -23,6 +23,7 @@ import pandas as pd
 from . import labels as topic_naming
 from . import outputs
 from .cache import (
+    StageCache,
     code_version,
     file_fingerprint,
     read_cached_parquet,
@@ -33,8 +34,9 @@ from .cache import (
     write_parquet,
 )
 from .config import StudyConfig, load_study
+from .corpus import build_dictionary, load_corpus, save_corpus, seen_words
 from .documents import document_report, kept_documents
-from .model import TopicModel, build_dictionary
+from .model import TopicModel
 from .segment import Segmenter, apply_phrases
 from .weights import coverage, doc_topics_table, doc_topics_wide, theme_effects, theme_emphasis, theme_weights
 
@@ -44,11 +46,9 @@ log = logging.getLogger("policytopics")
 STAGE_CODE = {
     "documents": ("ingest", "text", "clean", "mojibake", "metadata", "dedup", "documents"),
     "tokens": ("units", "segment"),
-    "corpus": ("model",),
-    "model": ("model", "themes"),
+    "corpus": ("corpus",),
+    "model": ("corpus", "model", "themes"),
 }
-#: The corpus stage's list of the words seen before pruning.
-SEEN_WORDS_FILE = "seen_words.txt"
 #: Model settings that change only what is shown or how fast, never the fitted model.
 DISPLAY_MODEL_SETTINGS = ("labels", "top_n_words", "eval_every")
 #: Corpus settings of the units, not of reading: they re-segment, they do not re-read.
@@ -69,10 +69,9 @@ class Study:
     def __init__(self, config: StudyConfig, *, progress: bool = True):
         self.config = config
         self.progress = progress
-        self.timings: dict[str, float] = {}
-        self.cache_hits: dict[str, bool] = {}
-        self._memo: dict[str, object] = {}
-        self._nested_seconds: list[float] = []
+        self.stages = StageCache(config.output.cache_dir)
+        self.timings = self.stages.timings  # each stage's own seconds, and the outputs'
+        self.cache_hits = self.stages.hits  # stage -> read from the cache (True) or built
 
     @classmethod
     def from_file(cls, path: str | Path | None = None, *, progress: bool = True, **overrides) -> Study:
@@ -82,53 +81,6 @@ class Study:
     @property
     def cache_dir(self) -> Path:
         return self.config.output.cache_dir
-
-    def _memoised(self, key: str, build):
-        if key not in self._memo:
-            self._memo[key] = build()
-        return self._memo[key]
-
-    def _stage(self, name: str, key: str, build, *, reader, writer, serve_written: bool = False):
-        """Return a stage's result from memory, the cache, or by building it.
-
-        With ``serve_written`` a freshly built result is read back from the cache (for
-        stages whose cached form streams from disk).
-        """
-        memo_key = f"{name}:{key}"
-        if memo_key in self._memo:
-            return self._memo[memo_key]
-        path = self.cache_dir / name / key
-        started = time.perf_counter()
-        self._nested_seconds.append(0.0)
-        try:
-            result = reader(path)
-            # The first outcome counts: a stage built, released and read back was built.
-            self.cache_hits.setdefault(name, result is not None)
-            if result is None:
-                log.info("%s: building (cache key %s)", name, key)
-                result = build()
-                writer(result, path)
-                if serve_written:
-                    result = reader(path)
-                trim_memory()
-            else:
-                log.info("%s: cache hit (key %s)", name, key)
-        finally:
-            # A stage's own time, without the earlier stages it had to build first.
-            elapsed = time.perf_counter() - started
-            nested = self._nested_seconds.pop()
-            if self._nested_seconds:
-                self._nested_seconds[-1] += elapsed
-        self.timings[name] = round(elapsed - nested, 3)
-        self._memo[memo_key] = result
-        return result
-
-    def _release(self, name: str) -> bool:
-        """Drop a stage's result from memory (it stays in the cache); True if there was one."""
-        keys = [key for key in self._memo if key.startswith(f"{name}:")]
-        for key in keys:
-            del self._memo[key]
-        return bool(keys)
 
     # Stage 1: documents ------------------------------------------------------------
     def documents_key(self) -> str:
@@ -140,7 +92,7 @@ class Study:
 
     def documents(self) -> pd.DataFrame:
         """The ingest report: one row per input document (kept, dropped, duplicate)."""
-        return self._stage(
+        return self.stages.get(
             "documents", self.documents_key(),
             lambda: document_report(self.config.corpus.paths, self.config, progress=self.progress),
             reader=lambda p: read_cached_parquet(p.with_suffix(".parquet")),
@@ -156,7 +108,7 @@ class Study:
         from .themes import load_themes
 
         path = self.config.model.themes
-        return self._memoised(f"themes:{path}", lambda: load_themes(path) if path else [])
+        return self.stages.memoised(f"themes:{path}", lambda: load_themes(path) if path else [])
 
     def tokens_key(self) -> str:
         seg, corpus = self.config.segment, self.config.corpus
@@ -190,7 +142,7 @@ class Study:
                                             self.config.segment.phrases_threshold)
             return units.drop(columns="text").assign(tokens=token_lists)
 
-        return self._stage(
+        return self.stages.get(
             "tokens", self.tokens_key(), build,
             reader=lambda p: read_cached_parquet(p.with_suffix(".parquet")),
             writer=lambda frame, p: write_parquet(frame, p.with_suffix(".parquet")),
@@ -209,12 +161,8 @@ class Study:
         from disk, so the model stage's memory does not grow with the corpus.
         """
         def read(path: Path):
-            if not (path / "corpus.mm.index").is_file():
-                return None
             try:
-                from gensim.corpora import Dictionary, MmCorpus
-
-                return Dictionary.load(str(path / "dictionary.gensim")), MmCorpus(str(path / "corpus.mm"))
+                return load_corpus(path)
             except Exception:
                 log.warning("cached corpus %s is unreadable; rebuilding it", path)
                 shutil.rmtree(path, ignore_errors=True)
@@ -227,32 +175,24 @@ class Study:
             return dictionary, seen, tokens
 
         def write(built, path: Path):
-            from gensim.corpora import MmCorpus
-
-            dictionary, seen, tokens = built
             tmp = temporary_sibling(path)
-            dictionary.save(str(tmp / "dictionary.gensim"))
-            # The words seen before pruning: a seed word missing from the vocabulary was
-            # pruned, or never seen (the seeded themes' report tells which).
-            (tmp / SEEN_WORDS_FILE).write_text("\n".join(sorted(seen)), encoding="utf-8")
-            MmCorpus.serialize(str(tmp / "corpus.mm"), (dictionary.doc2bow(list(t)) for t in tokens),
-                               id2word=dictionary, progress_cnt=10**9)
+            dictionary, seen, tokens = built
+            save_corpus(tmp, dictionary, tokens, seen)
             replace_folder(tmp, path)
 
         # Serve the files just written, so a cold run streams from disk like a warm one.
-        result = self._stage("corpus", self.corpus_key(), build, reader=read, writer=write,
+        result = self.stages.get("corpus", self.corpus_key(), build, reader=read, writer=write,
                              serve_written=True)
         # The model needs only the corpus: let the token lists go (about 0.5 GB for 75,000
         # news stories); they stay in the cache, read again if asked for (as by a sweep).
-        if self._release("tokens"):
+        if self.stages.release("tokens"):
             trim_memory()
         return result
 
     def seen_words(self) -> frozenset[str]:
         """Every word of the tokens before the vocabulary was pruned."""
         self.corpus()
-        path = self.cache_dir / "corpus" / self.corpus_key() / SEEN_WORDS_FILE
-        return frozenset(path.read_text(encoding="utf-8").split("\n")) if path.is_file() else frozenset()
+        return seen_words(self.cache_dir / "corpus" / self.corpus_key())
 
     def units(self) -> pd.DataFrame:
         """The units of analysis without their tokens: ``doc_id``, ``passage``, ``n_chars``.
@@ -263,14 +203,14 @@ class Study:
 
         def read():
             path = (self.cache_dir / "tokens" / self.tokens_key()).with_suffix(".parquet")
-            if f"tokens:{self.tokens_key()}" not in self._memo and path.is_file():
+            if f"tokens:{self.tokens_key()}" not in self.stages.memo and path.is_file():
                 try:
                     return pd.read_parquet(path, columns=columns)
                 except Exception:
                     log.warning("cache file %s is unreadable; rebuilding it", path)
             return self.tokens()[columns]
 
-        return self._memoised(f"units:{self.tokens_key()}", read)
+        return self.stages.memoised(f"units:{self.tokens_key()}", read)
 
     def unit_ids(self) -> list[str]:
         """One id per unit, in the model's row order: ``doc_id`` or ``doc_id#passage``."""
@@ -315,7 +255,7 @@ class Study:
                 corpus, dictionary, progress=self.progress, doc_ids=self.unit_ids(),
                 unpruned=self.seen_words())
 
-        return self._stage("model", self.model_key(), build, reader=read, writer=write)
+        return self.stages.get("model", self.model_key(), build, reader=read, writer=write)
 
     # Stage 5: topics, labels, weights -----------------------------------------------
     def topic_words(self) -> pd.DataFrame:
@@ -367,7 +307,7 @@ class Study:
             order = pd.Index(doc_ids).get_indexer(self.kept_documents()["doc_id"])
             return matrix[order]
 
-        return self._memoised(f"document_topics:{self.model_key()}", build)
+        return self.stages.memoised(f"document_topics:{self.model_key()}", build)
 
     def passage_topics(self) -> pd.DataFrame:
         """One row per unit: ``doc_id``, ``passage``, ``n_chars`` and ``T1`` … ``TK``."""
@@ -382,7 +322,7 @@ class Study:
         """
         labels = self.config.model.labels
         key = f"doc_topics:{self.model_key()}:{stable_hash(Path(labels)) if labels else ''}"
-        return self._memoised(key, lambda: doc_topics_table(
+        return self.stages.memoised(key, lambda: doc_topics_table(
             self.kept_documents(), self.document_topic_matrix(), self.topic_labels(),
             period=self.config.weights.period, national_label=self.config.weights.national_label))
 
@@ -397,7 +337,7 @@ class Study:
         """``compute(doc_topics, by, ...)`` with the study's weight settings, once per table
         (the bootstrap is not run again for every use)."""
         settings = self.config.weights
-        return self._memoised(f"{compute.__name__}:{by}:{id(self.doc_topics())}", lambda: compute(
+        return self.stages.memoised(f"{compute.__name__}:{by}:{id(self.doc_topics())}", lambda: compute(
             self._grouped_doc_topics(), by, min_docs=settings.min_docs, seed=self.config.model.seed,
             weight_by=settings.weight_by or None))
 
