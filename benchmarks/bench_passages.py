@@ -30,8 +30,8 @@ whole) next to the reports and policy documents, and fits ``policy_central_shand
 with ``unit = "auto"`` at each ``--above`` value (the documents of middling length are the
 ones the choice moves).
 
-    nice -n 10 python benchmarks/bench_passages.py                        # about 10 minutes
-    nice -n 10 python benchmarks/bench_passages.py --seeds 42,43,44       # seed spread
+    nice -n 10 python benchmarks/bench_passages.py                        # about 5 minutes
+    nice -n 10 python benchmarks/bench_passages.py --seeds 42,43,44,45,46 --targets 200,300,350,400,600,800
     nice -n 10 python benchmarks/bench_passages.py --corpus gwr_national --targets 300,400
 """
 
@@ -127,6 +127,31 @@ def row_cells(corpus: str, unit: str, seed: int, r: dict) -> list[str]:
             f"{r['npmi']:+.4f}", f"{r['diversity']:.2f}", f"{r['fit_seconds']:.1f}"]
 
 
+SUMMARY_HEADER = ["corpus", "unit", "seeds", "units", "largest share", "worst", "empty",
+                  "leading", "c_npmi", "diversity", "fit s"]
+
+
+def summary_rows(results: list[tuple[str, str, dict]]) -> list[list[str]]:
+    """Mean ± SD over seeds per corpus and unit (worst: the largest "largest share")."""
+    import numpy as np
+
+    rows = []
+    for key in dict.fromkeys((corpus, unit) for corpus, unit, _ in results):
+        group = [r for corpus, unit, r in results if (corpus, unit) == key]
+
+        def stat(name, digits, signed=False, group=group):
+            values = np.array([r[name] for r in group], dtype=float)
+            sign = "+" if signed else ""
+            spread = f" ± {values.std(ddof=1):.{digits}f}" if len(values) > 1 else ""
+            return f"{values.mean():{sign}.{digits}f}{spread}"
+
+        rows.append([*key, str(len(group)), f"{group[0]['units']:,}", stat("largest", 3),
+                     f"{max(r['largest'] for r in group):.3f}", str(sum(r["empty"] for r in group)),
+                     stat("leading", 1), stat("npmi", 4, signed=True), stat("diversity", 3),
+                     stat("fit_seconds", 1)])
+    return rows
+
+
 def plain_table(header: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
 
@@ -180,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         parser.error(f"corpora not found in {CORPORA}: {missing}")
 
-    rows, auto_rows, tops = [], [], []
+    rows, auto_rows, tops, results = [], [], [], []
     lengths: dict[str, list[int]] = {}
     for name in names:
         config, documents = kept_documents(name, args.cache_dir)
@@ -193,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         for unit, units in units_by.items():
             for seed in args.seeds:
                 result = fit_units(units, config, args.topics, seed)
+                results.append((name, unit, result))
                 rows.append(row_cells(name, unit, seed, result))
                 tops.append((name, unit, seed, result["top_words"]))
                 print("  " + "  ".join(rows[-1][1:]), flush=True)
@@ -204,7 +230,9 @@ def main(argv: list[str] | None = None) -> int:
                 cut = int((documents["n_chars"] > above).sum())
                 for seed in args.seeds:
                     result = fit_units(units, config, args.topics, seed)
-                    auto_rows.append(row_cells(name, f"auto > {above:,} ({cut} cut)", seed, result))
+                    label = f"auto > {above:,} ({cut} cut)"
+                    results.append((name, label, result))
+                    auto_rows.append(row_cells(name, label, seed, result))
                     print("  " + "  ".join(auto_rows[-1][1:]), flush=True)
 
     _, stories = kept_documents("xwlb", args.cache_dir, limit=args.xwlb_limit)
@@ -215,6 +243,10 @@ def main(argv: list[str] | None = None) -> int:
     if auto_rows:
         print(f"\nunit = auto, passage_chars = {args.auto_target}:\n")
         print(plain_table(HEADER, auto_rows))
+    summary = summary_rows(results)
+    print(f"\nMean ± SD over seeds {','.join(map(str, args.seeds))} (worst: the largest of the "
+          "seeds' largest shares; empty: summed over seeds):\n")
+    print(plain_table(SUMMARY_HEADER, summary))
     length_header, length_rows = length_table(lengths, args.thresholds)
     print("\nLengths (Chinese characters of the cleaned text):\n")
     print(plain_table(length_header, length_rows))
@@ -227,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
         parts = [f"`{command}`", "", _markdown.markdown_table(HEADER, rows, left=(0, 1))]
         if auto_rows:
             parts += ["", _markdown.markdown_table(HEADER, auto_rows, left=(0, 1))]
-        parts += ["", _markdown.markdown_table(length_header, length_rows)]
+        parts += ["", _markdown.markdown_table(SUMMARY_HEADER, summary, left=(0, 1)),
+                  "", _markdown.markdown_table(length_header, length_rows)]
         args.out.write_text("\n".join(parts) + "\n", encoding="utf-8")
     return 0
 
