@@ -219,7 +219,7 @@ def test_short_forms_that_are_ordinary_words_stay(segmenters, backend):
 def test_place_name_words_forms_and_rule():
     words = place_name_words()
     for word in PLACES + ("新疆", "新疆维吾尔自治区", "内蒙", "延边", "延边朝鲜族自治州", "东乡",
-                          "忠县", "和平区", "石首", "香港", "台湾"):
+                          "忠县", "和平区", "石首", "五峰", "香港", "台湾"):
         assert word in words, word
     for word in ORDINARY + ("河口", "城关", "市中", "郊区", "矿区", "开发", "高新", "比如", "资源",
                             "京津冀", "长三角", "港澳", "两岸", "美国", "日本", "欧盟", "俄罗斯"):

@@ -461,6 +461,7 @@ PLACES_TAGGED_AS_WORDS = frozenset({
     "石首", "仙桃", "神农架", "监利", "赤壁", "大冶", "应城", "金台", "平遥", "保康", "河间", "金门",
     "常熟", "高密", "新野", "镇远", "灵台", "临清", "库车", "宝应", "文峰", "建平", "桃源", "当阳",
     "方城", "双桥", "月湖", "二道", "太白", "定远", "大观", "龙口", "六合", "三门", "二七",
+    "五峰", "峰峰", "民和", "融水", "永新",
 })
 #: Tags of jieba's dictionary that mark a name: place, person, organisation, other proper noun.
 _NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt"})
