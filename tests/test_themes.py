@@ -16,10 +16,12 @@ from scipy.stats import spearmanr
 from policytopics.config import ModelConfig, SegmentConfig, StudyConfigError, package_data
 from policytopics.model import TopicModel, build_dictionary
 from policytopics.themes import (
-    DEFAULT_SEED_STRENGTH,
+    DEFAULT_SEED_WEIGHT,
+    MIN_SEED_STRENGTH,
     NEVER_SEEN,
     PRUNED,
     Theme,
+    default_strength,
     load_themes,
     resolve_strength,
     seed_prior,
@@ -225,15 +227,26 @@ def test_more_themes_than_topics_is_an_error():
         seed_prior(THEMES, vocabulary("数据"), 2, strength=5)
 
 
-def test_strength_zero_means_the_measured_default():
-    assert resolve_strength(0) == DEFAULT_SEED_STRENGTH
-    eta, _ = seed_prior(THEMES[1:2], vocabulary("数据", "人才"), 2)
-    assert eta.max() == DEFAULT_SEED_STRENGTH
+def test_strength_zero_means_the_measured_weight_of_the_corpus():
+    from gensim.corpora import Dictionary
+
+    dictionary = build_dictionary(TEXTS, config())
+    n_tokens = sum(len(tokens) for tokens in TEXTS)  # nothing pruned from the planted corpus
+    assert default_strength(dictionary, 5) == pytest.approx(DEFAULT_SEED_WEIGHT * n_tokens / 5)
+    eta, _ = seed_prior(THEMES, dictionary, 5)
+    assert eta.max() == pytest.approx(DEFAULT_SEED_WEIGHT * n_tokens / 5)
+    # Twice the corpus, twice the prior: the same weight against the data.
+    doubled = Dictionary(TEXTS + TEXTS)
+    assert default_strength(doubled, 5) == pytest.approx(2 * default_strength(dictionary, 5))
+    # A tiny corpus still gives its seeds more than the base 1/K.
+    assert default_strength(vocabulary("数据", "人才"), 2) == MIN_SEED_STRENGTH
+    # An explicit strength is the prior itself; the base follows a numeric config eta.
+    assert resolve_strength(5, dictionary, 5) == 5.0
     eta, _ = theme_prior(THEMES[1:2], vocabulary("数据", "人才"), ModelConfig(n_topics=2, eta=0.2,
                                                                             seed_strength=7))
     assert sorted(set(eta.ravel())) == [0.2, 7]
     with pytest.raises(StudyConfigError):
-        resolve_strength(-1)
+        resolve_strength(-1, dictionary, 5)
 
 
 def test_seed_rates_count_seed_words_and_words_containing_them():
