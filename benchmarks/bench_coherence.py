@@ -5,7 +5,7 @@ For each corpus it fits, at K topics:
 - **the plain script**, the reference a researcher would write in an afternoon:
   ``pd.read_json``, ``jieba.lcut`` (jieba's default dictionary) on the raw texts, tokens
   that are words of at least two CJK characters, ``Dictionary.filter_extremes(no_below=5,
-  no_above=0.5)``, gensim ``LdaModel`` with 5 passes and ``random_state=42`` (``--seed``;
+  no_above=0.5)``, gensim ``LdaModel`` with 5 passes and ``random_state=42`` (``--seeds``;
   gensim's defaults otherwise); for ``gwr`` on passages of the raw reports (below);
 - **the project** with its defaults, through the public API: ``load_study(None, ...)``
   from a temporary working folder outside the repository, so the built-in defaults apply
@@ -34,17 +34,24 @@ modelled documents (for ``xwlb`` the first ``--limit`` stories as read, for ``gw
   counties and districts in full form, from cpca's table);
 - **seconds**: "prepare" is reading and segmenting (the project: ``Study.documents()`` and
   ``Study.tokens()``), "fit" the dictionary and the LDA fit (the project: ``Study.corpus()``
-  and ``Study.model()``, which also infers the document-topic matrix). In a grid, the
-  project's later fits reuse the first one's documents and tokens from the cache.
+  and ``Study.model()``, which also infers the document-topic matrix). In a grid or with
+  several seeds, the project's later fits reuse the first one's documents and tokens from
+  the cache.
+
+Sentence NPMI moves a lot with the seed (one run of the project at 10,000 xwlb stories gave
+0.064 at seed 42 and 0.128 at seed 43, same vocabulary): compare settings over several
+seeds (``--seeds 42,43,44,45,46``), which adds a table of means and each seed's gap to the
+plain script.
 
 Passages (``gwr``): the project cuts documents itself (``[corpus] unit``). The plain
 script gets passages of the same target length (the project's ``corpus.passage_chars``)
 from ``policytopics.units.split_passages`` when the package has it, else from the
 paragraph-merging splitter here. The table's "units" column is what each model saw.
 
-    nice -n 10 python benchmarks/bench_coherence.py --corpus both --write
+    nice -n 10 python benchmarks/bench_coherence.py --corpus both --seeds 42,43,44 --write
     nice -n 10 python benchmarks/bench_coherence.py --corpus xwlb --grid model.no_above=0,0.4,0.5 \\
-        --grid model.no_below=0,5
+        --grid model.no_below=0,5 --seeds 42,43,44,45,46 --write --section coherence-grid
+    python benchmarks/bench_coherence.py --corpus xwlb --limit 300 --topics 5   # quick check
 
 The corpora are read in place from ``../shared/corpora`` and never copied; ``--write``
 puts only numbers and settings into ``benchmarks/results.md``, replacing the section
@@ -148,8 +155,8 @@ class SentenceIndex:
             rows[hits[:, 1], self._sentence_of(hits[:, 0])] = True
         self._rows.update(zip(new, rows))
 
-    def npmi(self, topics: Sequence[Sequence[str]]) -> tuple[float, int]:
-        """Mean sentence NPMI over topics, and how many top words occur in no sentence."""
+    def npmi(self, topics: Sequence[Sequence[str]]) -> tuple[list[float], int]:
+        """Sentence NPMI of each topic, and how many top words occur in no sentence."""
         self._index({w for t in topics for w in t})
         n = len(self)
         topic_scores, missing = [], 0
@@ -168,7 +175,7 @@ class SentenceIndex:
                     p12 = both / n
                     pairs.append(math.log(p12 / (ca / n * cb / n)) / -math.log(p12))
             topic_scores.append(float(np.mean(pairs)))
-        return float(np.mean(topic_scores)), missing
+        return topic_scores, missing
 
 
 def diversity(topics: Sequence[Sequence[str]], n: int) -> float:
@@ -309,6 +316,11 @@ def project(config) -> dict:
     """The project's model from ``config``, timed by stage."""
     from policytopics import Study
 
+    try:
+        from policytopics.corpus import pruning
+    except ImportError:  # before the bag-of-words stage had its own module
+        from policytopics.model import pruning
+
     study = Study(config, progress=False)
     started = time.perf_counter()
     study.documents()
@@ -319,8 +331,6 @@ def project(config) -> dict:
     fitted = time.perf_counter()
     words = model.topic_words(max(TOP_DIVERSITY))
     topics = [list(frame.sort_values("rank")["word"]) for _, frame in words.groupby("topic")]
-    from policytopics.model import pruning
-
     no_below, no_above = pruning(config.model, model.dictionary_.num_docs)
     return {"system": "project", "units": model.dictionary_.num_docs, "vocabulary": len(model.dictionary_),
             "topics": topics, "prepare_seconds": prepared - started, "fit_seconds": fitted - prepared,
@@ -329,9 +339,9 @@ def project(config) -> dict:
 
 
 def score(run: dict, sentences: SentenceIndex, places: frozenset[str]) -> dict:
-    npmi, missing = sentences.npmi([t[:TOP_NPMI] for t in run["topics"]])
+    topic_npmi, missing = sentences.npmi([t[:TOP_NPMI] for t in run["topics"]])
     top = [w for t in run["topics"] for w in t[:TOP_NPMI]]
-    return {"sentence_npmi": npmi, "missing": missing,
+    return {"sentence_npmi": float(np.mean(topic_npmi)), "topic_npmi": topic_npmi, "missing": missing,
             **{f"diversity_{n}": diversity(run["topics"], n) for n in TOP_DIVERSITY},
             "c_npmi": c_npmi(run["topics"], run["token_lists"], run["dictionary"]),
             "places": sum(w in places for w in top), "top_words": len(top),
@@ -345,6 +355,55 @@ def parse_value(text: str):
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         return text
+
+
+def parse_values(text: str) -> list:
+    """Grid values: a TOML array's items without the brackets (``0,0.4``, ``["a"],["a","b"]``), or
+    plain words separated by commas (``passage,document``)."""
+    try:
+        return tomllib.loads(f"v = [{text}]")["v"]
+    except tomllib.TOMLDecodeError:
+        return [parse_value(v) for v in text.split(",")]
+
+
+def parse_seeds(text: str) -> list[int]:
+    try:
+        seeds = [int(s) for s in text.split(",") if s.strip()]
+    except ValueError:
+        seeds = []
+    if not seeds:
+        raise argparse.ArgumentTypeError(f"seeds are whole numbers separated by commas, got {text!r}")
+    return seeds
+
+
+def shown_settings(variant: dict) -> str:
+    """``key=value, ...`` with file paths in list values shortened to their names."""
+    def shown(value):
+        if isinstance(value, list):
+            return "[" + ", ".join(Path(v).name if isinstance(v, str) and "/" in v else str(v)
+                                   for v in value) + "]"
+        return str(value)
+
+    return ", ".join(f"{key}={shown(value)}" for key, value in variant.items()) or "defaults"
+
+
+def word_list_notes(settings: Sequence[dict]) -> list[str]:
+    """A line per word-list file outside the package named in the settings, with its words,
+    so that a report whose grid used a temporary file says what it held."""
+    import policytopics
+
+    package = Path(policytopics.__file__).resolve().parent
+    notes = []
+    for value in dict.fromkeys(str(v) for s in settings for vs in s.values()
+                               for v in (vs if isinstance(vs, list) else [vs])):
+        path = Path(value)
+        if "/" not in value or not path.is_file() or package in path.resolve().parents:
+            continue
+        lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+        words = [line for line in lines if line and not line.startswith("#")]
+        if len(words) <= 30:
+            notes.append(f"- `{path.name}` ({path}) holds: {' '.join(words)}")
+    return notes
 
 
 def parse_setting(text: str) -> tuple[str, str]:
@@ -381,17 +440,42 @@ def versions() -> str:
             f"pandas {pandas.__version__}")
 
 
-HEADER = ["corpus", "system", "settings", "units", "K", "vocabulary", "sentence NPMI", "diversity@10",
-          "diversity@25", "c_npmi (own tokens)", "place names in top 10", "prepare s", "fit s"]
+HEADER = ["corpus", "system", "settings", "seed", "units", "K", "vocabulary", "sentence NPMI",
+          "diversity@10", "diversity@25", "c_npmi (own tokens)", "place names in top 10", "prepare s",
+          "fit s"]
+SUMMARY_HEADER = ["corpus", "system", "settings", "sentence NPMI", "diversity@10", "diversity@25",
+                  "c_npmi (own tokens)", "place names in top 10", "fit s", "sentence NPMI − plain, per seed"]
 
 
-def table_row(corpus: str, k: int, run: dict, scores: dict) -> list[str]:
-    missing = f" ({scores['missing']} words in no sentence)" if scores["missing"] else ""
-    return [corpus, run["system"], run["settings"], f"{run['units']:,}", str(k), f"{run['vocabulary']:,}",
-            f"{scores['sentence_npmi']:+.4f}{missing}", f"{scores['diversity_10']:.3f}",
-            f"{scores['diversity_25']:.3f}", f"{scores['c_npmi']:+.4f}",
-            f"{scores['places']}/{scores['top_words']}", f"{run['prepare_seconds']:.1f}",
-            f"{run['fit_seconds']:.1f}"]
+def table_row(r: dict) -> list[str]:
+    missing = f" ({r['missing']} words in no sentence)" if r["missing"] else ""
+    return [r["corpus"], r["system"], r["settings"], str(r["seed"]), f"{r['units']:,}", str(r["k"]),
+            f"{r['vocabulary']:,}", f"{r['sentence_npmi']:+.4f}{missing}", f"{r['diversity_10']:.3f}",
+            f"{r['diversity_25']:.3f}", f"{r['c_npmi']:+.4f}", f"{r['places']}/{r['top_words']}",
+            f"{r['prepare_seconds']:.1f}", f"{r['fit_seconds']:.1f}"]
+
+
+def summary_rows(results: list[dict]) -> list[list[str]]:
+    """Mean ± SD over seeds per corpus, system and settings, with each seed's NPMI gap to plain."""
+    plain = {(r["corpus"], r["seed"]): r["sentence_npmi"] for r in results if r["system"] == "plain script"}
+    groups: dict[tuple, list[dict]] = {}
+    for r in results:
+        groups.setdefault((r["corpus"], r["system"], r["settings"]), []).append(r)
+
+    def spread(runs, key, digits=3, sign=""):
+        values = np.array([r[key] for r in runs], dtype=float)
+        sd = values.std(ddof=1) if len(values) > 1 else 0.0
+        return f"{values.mean():{sign}.{digits}f} ± {sd:.{digits}f}"
+
+    rows = []
+    for (corpus, system, settings), runs in groups.items():
+        gaps = " / ".join(f"{r['sentence_npmi'] - plain[corpus, r['seed']]:+.3f}" for r in runs)
+        rows.append([corpus, system, settings, spread(runs, "sentence_npmi", 4, "+"),
+                     spread(runs, "diversity_10"), spread(runs, "diversity_25"),
+                     spread(runs, "c_npmi", 4, "+"), f"{np.mean([r['places'] for r in runs]):.1f}",
+                     f"{np.mean([r['fit_seconds'] for r in runs]):.1f}",
+                     "–" if system == "plain script" else gaps])
+    return rows
 
 
 def write_section(text: str, section: str, path: Path = RESULTS) -> None:
@@ -419,8 +503,9 @@ def main(argv: list[str] | None = None) -> int:
                         metavar="SECTION.KEY=VALUE", help="a project setting, e.g. model.no_above=0.5")
     parser.add_argument("--grid", type=parse_setting, action="append", default=[],
                         metavar="SECTION.KEY=V1,V2", help="fit the project once per value (combined)")
-    parser.add_argument("--seed", type=int, default=SEED,
-                        help=f"the plain script's random_state and the project's model.seed (default {SEED})")
+    parser.add_argument("--seeds", type=parse_seeds, default=[SEED],
+                        help="the plain script's random_state and the project's model.seed; several "
+                             f"(42,43,44) fit everything once per seed and add means (default {SEED})")
     parser.add_argument("--study", type=Path, default=None,
                         help="a study file for the project (default: the built-in defaults)")
     parser.add_argument("--corpora-dir", type=Path, default=CORPORA_DIR)
@@ -431,13 +516,13 @@ def main(argv: list[str] | None = None) -> int:
     command = "python benchmarks/bench_coherence.py " + shlex.join(sys.argv[1:] if argv is None else argv)
     started = datetime.datetime.now().astimezone()
     base = {key: parse_value(value) for key, value in args.settings}
-    axes = [[(key, parse_value(v)) for v in values.split(",")] for key, values in args.grid]
+    axes = [[(key, value) for value in parse_values(values)] for key, values in args.grid]
     variants = [base | dict(combo) for combo in itertools.product(*axes)] or [base]
     places, places_source = place_names()
     _, splitter_source = passage_splitter()
     load = os.getloadavg()
 
-    rows, top_words, notes = [], [], []
+    results, top_words, notes = [], [], []
     names = list(CORPORA) if args.corpus == "both" else [args.corpus]
     with tempfile.TemporaryDirectory(prefix="bench-coherence-") as tmp:
         for name in names:
@@ -449,36 +534,39 @@ def main(argv: list[str] | None = None) -> int:
             k = args.topics or corpus.n_topics
             workdir = Path(tmp) / name
             workdir.mkdir()
-            configs = [project_config(path, limit, k, v, study_file=args.study, workdir=workdir,
-                                      seed=args.seed) for v in variants]
-            passage_chars = None
-            if corpus.passages:
-                passage_chars = getattr(configs[0].corpus, "passage_chars", FALLBACK_PASSAGE_CHARS)
             print(f"[{name}] reading the reference sentences", file=sys.stderr)
             sentences = SentenceIndex(read_raw_texts(path, limit))
             notes.append(f"{name}: {len(sentences):,} reference sentences")
-            print(f"[{name}] plain script", file=sys.stderr)
-            plain = plain_script(path, limit, k, passage_chars, args.seed)
-            if passage_chars:
-                plain["settings"] += f"; passages of {passage_chars} characters"
-            runs = [plain]
-            for variant, config in zip(variants, configs):
-                print(f"[{name}] project {variant or 'defaults'}", file=sys.stderr)
-                run = project(config)
-                shown = ", ".join(f"{key}={value}" for key, value in variant.items()) or "defaults"
-                run["settings"] = f"{shown} (in effect: {run['pruning']})"
-                runs.append(run)
-            for run in runs:
-                scores = score(run, sentences, places)
-                rows.append(table_row(name, k, run, scores))
-                top_words.append((f"{name}, {run['system']}, {run['settings']}", run["topics"],
-                                  scores["place_words"]))
-                del run["token_lists"], run["dictionary"]
-                print("| " + " | ".join(rows[-1]) + " |", file=sys.stderr)
+            for seed in args.seeds:
+                configs = [project_config(path, limit, k, v, study_file=args.study, workdir=workdir,
+                                          seed=seed) for v in variants]
+                passage_chars = None
+                if corpus.passages:
+                    passage_chars = getattr(configs[0].corpus, "passage_chars", FALLBACK_PASSAGE_CHARS)
+                print(f"[{name}] seed {seed}: plain script", file=sys.stderr)
+                plain = plain_script(path, limit, k, passage_chars, seed)
+                if passage_chars:
+                    plain["settings"] += f"; passages of {passage_chars} characters"
+                runs = [plain]
+                for variant, config in zip(variants, configs):
+                    print(f"[{name}] seed {seed}: project {variant or 'defaults'}", file=sys.stderr)
+                    run = project(config)
+                    run["settings"] = f"{shown_settings(variant)} (in effect: {run['pruning']})"
+                    runs.append(run)
+                for run in runs:
+                    scores = score(run, sentences, places)
+                    results.append({"corpus": name, "k": k, "seed": seed, **run, **scores})
+                    top_words.append((f"{name}, seed {seed}, {run['system']}, {run['settings']}",
+                                      run["topics"], scores["topic_npmi"], scores["place_words"]))
+                    del results[-1]["token_lists"], results[-1]["dictionary"]
+                    print("| " + " | ".join(table_row(results[-1])) + " |", file=sys.stderr)
 
     finished = datetime.datetime.now().astimezone()
+    title = "Coherence: the plain script vs the project"
+    if args.grid:
+        title += ", grid over " + ", ".join(key for key, _ in args.grid)
     report = "\n".join([
-        "## Coherence: the plain script vs the project",
+        f"## {title}",
         "",
         f"- date: {started:%Y-%m-%d %H:%M %Z} (took {(finished - started).total_seconds() / 60:.1f} min)",
         f"- machine: {platform.platform()}; os.cpu_count() = {os.cpu_count()}; load average before "
@@ -487,26 +575,33 @@ def main(argv: list[str] | None = None) -> int:
         f"- {versions()}",
         f"- command: `{command}`",
         f"- project settings: {'study file ' + str(args.study) if args.study else 'built-in defaults'}"
-        + (f", with {', '.join(f'{key}={value}' for key, value in base.items())}" if base else ""),
+        + (f", with {shown_settings(base)}" if base else ""),
+        *word_list_notes([base, *variants]),
         f"- reference: sentences of the raw texts of the modelled documents ({'; '.join(notes)}); "
         f"place names: {places_source}; plain script's passages: {splitter_source}",
         "",
-        _markdown.markdown_table(HEADER, rows, left=(0, 1, 2)),
+        _markdown.markdown_table(HEADER, [table_row(r) for r in results], left=(0, 1, 2)),
         "",
+        *([] if len(args.seeds) < 2 else [
+            f"Mean ± SD over the seeds {', '.join(map(str, args.seeds))}; the last column is each "
+            "seed's sentence NPMI minus the plain script's at the same seed:", "",
+            _markdown.markdown_table(SUMMARY_HEADER, summary_rows(results), left=(0, 1, 2)), ""]),
         "Sentence NPMI: mean over topics of the mean NPMI of the 45 pairs of the top 10 words, "
         "two words co-occurring when both are substrings of one raw sentence (never: -1). "
         "Diversity@n: unique share of all topics' top n words. c_npmi: gensim, window 10, over "
         "each model's own tokens (not comparable across systems). Seconds: prepare = read and "
         "segment, fit = dictionary and LDA (the project's also infers the document-topic matrix; "
-        "later project rows of a grid reuse the first one's cached documents and tokens). "
-        f"One run each, seed {args.seed}. Written by `benchmarks/bench_coherence.py`.",
+        "later project rows, for other settings or seeds, reuse the first one's cached documents and "
+        "tokens). "
+        f"One run each per seed ({', '.join(map(str, args.seeds))}). "
+        "Written by `benchmarks/bench_coherence.py`.",
     ])
     print(report)
-    print("\n## Top words (first 10 per topic; not written to results.md)\n")
-    for title, topics, place_words in top_words:
+    print("\n## Top words (first 10 per topic, with the topic's sentence NPMI; not written to results.md)\n")
+    for title, topics, topic_npmi, place_words in top_words:
         print(f"### {title}" + (f"; place names: {' '.join(place_words)}" if place_words else ""))
-        for i, words in enumerate(topics, start=1):
-            print(f"{i:2d}. {' '.join(words[:TOP_NPMI])}")
+        for i, (words, npmi) in enumerate(zip(topics, topic_npmi), start=1):
+            print(f"{i:2d}. {npmi:+.3f}  {' '.join(words[:TOP_NPMI])}")
         print()
     if args.write:
         write_section(report, args.section)
