@@ -27,7 +27,7 @@ import pandas as pd
 
 
 def acceptance(out: Path) -> dict:
-    from policytopics.metadata import place_name_words
+    from policytopics.places import place_name_words
     from policytopics.segment import load_admin_words
 
     wide = pd.read_parquet(out / "doc_topics.parquet")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from matplotlib.collections import QuadMesh
 
-from policytopics.metadata import place_mentions
+from policytopics.places import place_mentions
 from policytopics.plots import export_figure, plot_theme_emphasis
 from policytopics.weights import (
     AREA_ORDER,

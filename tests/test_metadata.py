@@ -2,7 +2,8 @@ import pandas as pd
 import pytest
 
 from policytopics import document_report
-from policytopics.metadata import extract_date, extract_region, find_full_date, parse_date_value
+from policytopics.metadata import extract_date, find_full_date, parse_date_value
+from policytopics.places import extract_region
 
 # Read off the five sample articles by hand.
 EXPECTED = {

@@ -11,7 +11,7 @@ import rjieba
 import policytopics
 from policytopics import parallel
 from policytopics.config import SegmentConfig, StudyConfigError, load_study, package_data
-from policytopics.metadata import extract_region, place_name_words
+from policytopics.places import extract_region, place_name_words
 from policytopics.segment import Segmenter, apply_phrases, load_admin_words, read_word_list
 
 BACKENDS = ["rjieba", "jieba"]

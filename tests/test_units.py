@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from policytopics.config import CorpusConfig
-from policytopics.metadata import extract_region
+from policytopics.places import extract_region
 from policytopics.text import cjk_count
 from policytopics.units import UNIT_COLUMNS, document_topics, document_units, split_passages
 

@@ -44,8 +44,9 @@ log = logging.getLogger("policytopics")
 
 #: The modules whose code each cached stage runs: part of that stage's cache key.
 STAGE_CODE = {
-    "documents": ("ingest", "text", "clean", "mojibake", "metadata", "dedup", "documents"),
-    "tokens": ("units", "segment"),
+    "documents": ("ingest", "decode", "text", "clean", "mojibake", "metadata", "places", "dedup",
+                  "documents"),
+    "tokens": ("text", "units", "segment", "places"),
     "corpus": ("corpus",),
     "model": ("corpus", "model", "themes"),
 }

@@ -12,14 +12,14 @@ Place names and administrative self-reference
 With ``drop_place_names = true`` (the default) the words that only say *where* or *by
 whom* are filtered out like stopwords, after segmentation: Chinese provinces, prefecture
 cities, counties and districts in full and short forms
-(:func:`policytopics.metadata.place_name_words`: 浙江省, 浙江, 宁波市, 宁波, 竹山县, 竹山 …;
+(:func:`policytopics.places.place_name_words`: 浙江省, 浙江, 宁波市, 宁波, 竹山县, 竹山 …;
 short forms that are ordinary words stay, 和平, 新华, 长安, 合作), and the administrative
 self-reference of ``admin_words`` (全省, 我市, 自治区, 省委, 省级 …, a documented list shipped
 as ``policytopics/data/admin_words.txt``). Full place names and multi-word admin entries
 are added to the tokenizer's dictionary when it would split them, so that ``宁波市`` is one
 token and dropped whole rather than cut into ``宁波`` ``市``. Otherwise a topic of
 provincial reports is ``海南·全省·广东``: it restates the region the document is already
-labelled with. Region extraction (:func:`policytopics.metadata.extract_region`) reads the
+labelled with. Region extraction (:func:`policytopics.places.extract_region`) reads the
 cleaned text, not these tokens, and is unaffected.
 
 Foreign places (美国, 日本, 欧盟, 俄罗斯 …) stay in the vocabulary: foreign affairs is a
@@ -71,7 +71,7 @@ from itertools import chain, islice
 from pathlib import Path
 
 from .config import SegmentConfig
-from .metadata import is_place_token, place_name_words
+from .places import is_place_token, place_name_words
 
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 # Numbers, also written in Chinese numerals (一九五八年, 十四五 stays: it is in the user dictionary).
@@ -128,7 +128,7 @@ def load_admin_words(path: str | Path | None) -> frozenset[str]:
 @lru_cache(maxsize=8)
 def place_words(admin_words: str | Path | None) -> frozenset[str]:
     """Everything ``drop_place_names`` drops: the gazetteer's place names
-    (:func:`policytopics.metadata.place_name_words`) and the admin words of a file."""
+    (:func:`policytopics.places.place_name_words`) and the admin words of a file."""
     return place_name_words() | load_admin_words(admin_words)
 
 
@@ -213,7 +213,7 @@ class Segmenter:
     place_words_ : frozenset of str
         Words dropped because they name a Chinese place or the administration (empty
         with ``drop_place_names = false``); tokens that join them (浙江省委, 广西南宁)
-        are dropped too (:func:`policytopics.metadata.is_place_token`).
+        are dropped too (:func:`policytopics.places.is_place_token`).
 
     Notes
     -----

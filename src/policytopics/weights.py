@@ -189,7 +189,7 @@ OTHER_AREA = "其他"
 AREA_ORDER = (*_AREA_PROVINCES, OTHER_AREA)
 
 #: Province name → area, in full form (``浙江省``, ``内蒙古自治区``, as
-#: :func:`policytopics.metadata.extract_region` gives them) and short form (``浙江``,
+#: :func:`policytopics.places.extract_region` gives them) and short form (``浙江``,
 #: ``内蒙古``, as a metadata column may give them). Ordered as the Bureau lists them.
 REGION_AREAS: dict[str, str] = {
     form: area

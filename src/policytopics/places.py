@@ -1,0 +1,406 @@
+"""Places: the gazetteer's provinces, cities and counties, the region of a text, and the
+place words kept out of the vocabulary.
+
+Regions are province-level units from the ``cpca`` gazetteer (provinces and
+prefecture-level cities, 宁波 → 浙江省; counties such as 竹山县 find their city), weighted
+toward the title and lead, and left empty when no unit clearly dominates. The same
+gazetteer gives :func:`place_name_words`, which segmentation drops so that topics do not
+restate the metadata.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata as importlib_metadata
+
+from .text import literal_union
+
+# --- regions ---------------------------------------------------------------------------
+
+_PROVINCE_SUFFIX = re.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
+_CITY_SUFFIX = re.compile(r"((?:[\u4e00-\u9fff]{1,4}?族)+)?(自治州|地区|盟|市)$")
+# Short city names that are also common words; only their full name (with 市) counts.
+_AMBIGUOUS_SHORT = {"大同", "安康", "长治", "白银", "中山", "黄山", "通化", "朝阳", "海东",
+                    "吉安", "永州", "东方", "普洱", "和田", "阿里", "海北", "海西", "海南",
+                    "白山", "宜春", "江门", "新余", "三明", "鹤壁", "长春"}
+# Phrases whose place names do not say where the article is about.
+_MASKED = re.compile(r"北京时间|上海合作组织|上合组织|中山大学|北京大学|南京大学|浙江大学|香港特区政府?"
+                     r"|台湾问题|新疆棉|西藏自治区成立"
+                     # a ship, the multi-province military regions before 2016, a crude oil
+                     r"|辽宁舰|辽宁号|(?:沈阳|北京|兰州|济南|南京|广州|成都)军区|北海布伦特"
+                     # bank branches: 中国银行黑龙江省分行哈尔滨河松街支行
+                     r"|[\u4e00-\u9fff]{0,4}银行[\u4e00-\u9fff]{2,6}?分行|[\u4e00-\u9fff]{2,8}?支行")
+# A place that is only where something happens to take place does not say what the story
+# is about: it counts 0.5, so such a mention alone never places a story. Venues of meetings
+# and engagements (在北京举行, 在上海会见), travel (离开北京, 抵达北京) and the host city in
+# an event's name (贵阳国际论坛, 杭州峰会).
+_VENUE = re.compile(r"在(?P<place>[^,。;,；，、]{1,14}?)(?:举行|开幕|召开|闭幕|举办|出席|会见|揭牌)"
+                    r"|(?:离开|抵达|到达|飞抵|返回|回到)(?P<travel>北京)"
+                    r"|(?P<event>[\u4e00-\u9fff]{2,3})(?=(?:国际)?(?:论坛|峰会|博览会|世锦赛|年会))")
+_VENUE_WEIGHT = 0.5
+# Bulletins of several unrelated items (新闻联播's 国内联播快讯): one local item would
+# otherwise take all the mentions.
+_ROUNDUP_TITLE = re.compile(r"联播快讯|快讯$")
+
+
+@dataclass(frozen=True)
+class Place:
+    """One gazetteer entry: the name as written and the units it belongs to."""
+
+    province: str
+    city: str | None
+
+
+@dataclass(frozen=True)
+class RegionResult:
+    """Province (and city) an article is about, with how it was decided."""
+
+    region: str | None
+    city: str | None
+    source: str
+
+
+@lru_cache(maxsize=1)
+def _adcode_rows() -> tuple[dict[str, str], ...]:
+    """cpca's table of administrative divisions (adcode, name, …), read as data once."""
+    path = importlib_metadata.distribution("cpca").locate_file("cpca/resources/adcodes.csv")
+    return tuple(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> tuple[dict[str, Place], re.Pattern]:
+    """Names → places, from cpca's adcodes table (read as data, cpca is not imported)."""
+    rows = _adcode_rows()
+    provinces = {r["adcode"][:2]: r["name"] for r in rows if r["adcode"][2:6] == "0000"}
+    names: dict[str, Place] = {}
+    for row in rows:
+        code, name = row["adcode"][:6], row["name"]
+        province = provinces.get(code[:2])
+        if province is None:
+            continue
+        if code[2:] == "0000":
+            short = _PROVINCE_SUFFIX.sub("", name)
+            names[name] = Place(province, None)
+            names[short] = Place(province, None)
+            if name == "内蒙古自治区":
+                names["内蒙古"] = Place(province, None)
+        elif code[4:] == "00":
+            short = _CITY_SUFFIX.sub("", name)
+            for form in (name, short):
+                if len(form) >= 2 and form not in names and (form == name or form not in _AMBIGUOUS_SHORT):
+                    names[form] = Place(province, name)
+    return names, literal_union(names)
+
+
+@lru_cache(maxsize=1)
+def _counties() -> tuple[dict[str, Place], re.Pattern]:
+    """County names (``…县``, ``…旗``) → their province and prefecture city, from cpca.
+
+    Only full names of at least three characters that are unique across the country
+    (竹山县, 巴林右旗): a short or repeated name would place stories by accident.
+    """
+    rows = _adcode_rows()
+    by_code = {r["adcode"][:6]: r["name"] for r in rows}
+    seen = Counter(r["name"] for r in rows)
+    known, _ = _gazetteer()
+    names: dict[str, Place] = {}
+    for row in rows:
+        code, name = row["adcode"][:6], row["name"]
+        if (code[4:] == "00" or not name.endswith(("县", "旗")) or len(name) < 3
+                or seen[name] > 1 or name in known):
+            continue
+        province = by_code.get(code[:2] + "0000")
+        if province:
+            names[name] = Place(province, by_code.get(code[:4] + "00"))
+    return names, literal_union(names)
+
+
+def county_mentions(text: str) -> list[Place]:
+    """Counties named in ``text`` (after masking), as places with their prefecture city."""
+    names, pattern = _counties()
+    return [names[m.group(0)] for m in pattern.finditer(_MASKED.sub("", text))]
+
+
+def place_mentions(text: str) -> list[Place]:
+    """Places named in ``text`` (leftmost-longest), after masking non-locating phrases."""
+    return [place for place, _ in _weighted_mentions(text, 1.0)]
+
+
+def _weighted_mentions(text: str, weight: float) -> list[tuple[Place, float]]:
+    """Places named in ``text`` with their weight: ``weight``, or less inside a venue phrase."""
+    names, pattern = _gazetteer()
+    text = _MASKED.sub("", text)
+    venues = [m.span(m.lastgroup) for m in _VENUE.finditer(text)]
+    return [(names[m.group(0)],
+             min(weight, _VENUE_WEIGHT) if any(a <= m.start() < b for a, b in venues) else weight)
+            for m in pattern.finditer(text)]
+
+
+def extract_region(title: str | None, body_lines: list[str], *, min_share: float = 0.6,
+                   min_score: float = 2.0, chars_per_mention: int = 2500) -> RegionResult:
+    """Province the article is about: weighted mentions (title ×3, lead ×2, rest ×1).
+
+    Returns an empty region with the reason when nothing is named, when no province
+    reaches ``min_share`` of the weighted mentions, or when the leading province is
+    named too rarely for the length of the text (less than one weighted mention per
+    ``chars_per_mention`` characters: a national report that names 台湾 five times in
+    28,000 characters is not about Taiwan).
+
+    Not counted: places inside names that do not locate the story (北京时间, 辽宁舰,
+    成都军区, bank branches …). Counted only 0.5: a place that is just the venue of a
+    meeting (``在北京举行``). A bulletin of several items (title ``国内联播快讯``) gets
+    no region. Counties (竹山县 → 湖北省 十堰市) find the city and support a province
+    that is named anyway, but never place a story on their own: national stories often
+    give one county as an example.
+    """
+    if title and _ROUNDUP_TITLE.search(title):
+        return RegionResult(None, None, "news roundup: several unrelated items")
+    scores: Counter = Counter()
+    city_scores: Counter = Counter()
+    parts = ([(title, 3.0)] if title else []) + [
+        (line, 2.0 if i == 0 else 1.0) for i, line in enumerate(body_lines)
+    ]
+    county_scores: Counter = Counter()
+    for text, weight in parts:
+        for place, counted in _weighted_mentions(text, weight):
+            scores[place.province] += counted
+            if place.city:
+                city_scores[(place.province, place.city)] += counted
+        for place in county_mentions(text):
+            county_scores[place.province] += weight
+            if place.city:
+                city_scores[(place.province, place.city)] += weight
+    if not scores:
+        return RegionResult(None, None, "no place named")
+    for province_named in list(scores):  # counties only back up provinces named anyway
+        scores[province_named] += county_scores[province_named]
+    total = sum(scores.values())
+    province, best = scores.most_common(1)[0]
+    named = ", ".join(p for p, _ in scores.most_common(4))
+    if best / total < min_share or best < min_score:
+        return RegionResult(None, None, f"no dominant region ({named})")
+    length = sum(len(line) for line in body_lines)
+    if best < length / chars_per_mention:
+        return RegionResult(None, None, f"places named too rarely for the text's length ({named})")
+    in_province = {c: s for (p, c), s in city_scores.items() if p == province}
+    city = None
+    if in_province:
+        top_city, top_score = max(in_province.items(), key=lambda kv: kv[1])
+        if top_score / sum(in_province.values()) >= min_share and top_city != province:
+            city = top_city
+    where = "title" if title and any(p.province == province for p in place_mentions(title)) else "text"
+    return RegionResult(province, city, f"gazetteer: {best / total:.0%} of mentions, named in {where}")
+
+
+# --- place names kept out of the vocabulary --------------------------------------------
+#
+# Topics led by 海南·全省·广东 restate the region a document is already labelled with. The
+# segmenter drops the words below (``[segment] drop_place_names``); region extraction
+# above does not use them and is unaffected.
+
+#: Official names of the 56 ethnic groups (without 族), as they appear inside the names of
+#: autonomous prefectures, counties and banners (延边朝鲜族自治州, 元江哈尼族彝族傣族自治县).
+#: 各族 as in 隆林各族自治县.
+_ETHNIC_GROUPS = (
+    "汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 "
+    "拉祜 水 东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 "
+    "怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺 各"
+)
+_ETHNIC_TAIL = re.compile(
+    "(?:" + "|".join(sorted(_ETHNIC_GROUPS.split(), key=len, reverse=True)) + ")族?$")
+#: Suffixes stripped to get a short form, tried in this order, per level.
+_PROVINCE_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区", "省", "市")
+_PREFECTURE_SUFFIXES = ("自治州", "地区", "盟", "市")
+_COUNTY_SUFFIXES = ("自治县", "自治旗", "新区", "矿区", "林区", "特区", "县", "区", "市", "旗")
+#: Rows of cpca's table that are groupings, not places.
+_NOT_PLACES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
+#: Short forms (and a few full names) of prefectures, counties and districts that stay in the
+#: vocabulary: ordinary or theme words whose main use in policy and news text is not the
+#: place. Read from every short form that occurs as a token in gwr_national,
+#: policy_central_shandong or 20,000 xwlb stories, and every short form jieba's dictionary
+#: lists at least 100 times with a name tag (place ns, person nr, other proper noun nz).
+ORDINARY_PLACE_WORDS = frozenset({
+    # peace, politics and society (和平区, 新华区, 共和县, 红旗区, 惠农区, 兴业县 ...)
+    "和平", "新华", "共和", "红旗", "红星", "友谊", "解放区", "惠民", "惠农", "兴业", "乐业", "民乐",
+    "安康", "来宾", "长安", "太平", "安宁", "兴国", "兴隆", "长寿", "吉利", "同仁", "方正", "高明",
+    "向阳", "阳春",
+    # towns and districts in general (城关镇 is the seat of many counties; 市中区 ×4)
+    "城关", "市中", "新建", "新城", "新城区", "老城", "老城区", "古城", "商城", "上街", "南郊",
+    "城东", "城西", "天桥", "海港", "河口", "路桥", "温泉", "牡丹",
+    # landscape, seas and lakes, regions named in national strategies (绿水青山就是金山银山,
+    # 南海, 太湖治理, 南湖红船, 中原城市群, 三河三湖, 天河 supercomputers)
+    "金山", "青山", "江山", "平原", "中原", "江南", "南海", "东海", "太湖", "南湖", "盐湖", "湖滨",
+    "滨海", "江海", "三江", "三河", "天河",
+})
+#: County and district short forms that jieba's dictionary lists with an ordinary part of
+#: speech at least 100 times but that are places (石首市, 仙桃市, 神农架林区 ...): dropped.
+PLACES_TAGGED_AS_WORDS = frozenset({
+    "石首", "仙桃", "神农架", "监利", "赤壁", "大冶", "应城", "金台", "平遥", "保康", "河间", "金门",
+    "常熟", "高密", "新野", "镇远", "灵台", "临清", "库车", "宝应", "文峰", "建平", "桃源", "当阳",
+    "方城", "双桥", "月湖", "二道", "太白", "定远", "大观", "龙口", "六合", "三门", "二七",
+    "五峰", "峰峰", "民和", "融水", "永新",
+})
+#: Tags of jieba's dictionary that mark a name: place, person, organisation, other proper noun.
+_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt"})
+#: A county short form that jieba's dictionary lists at least this often with a tag that
+#: is not a name tag is an ordinary word (合作市 → 合作, 资源县 → 资源, 比如县 → 比如).
+COMMON_WORD_MIN_FREQ = 100
+
+
+def _short_form(name: str, suffixes: tuple[str, ...]) -> str:
+    """``name`` without its administrative suffix and, for autonomous units, without the
+    ethnic groups before it (延边朝鲜族自治州 → 延边, 东乡族自治县 → 东乡); the name itself
+    when it has no known suffix (西沙群岛)."""
+    suffix = next((s for s in suffixes if name.endswith(s) and len(name) > len(s)), None)
+    if suffix is None:
+        return name
+    core = name[:-len(suffix)]
+    if suffix.startswith("自治") or "族" in suffix:
+        while (match := _ETHNIC_TAIL.search(core)) and match.start() >= 2:
+            core = core[:match.start()]
+        if core.endswith("族") and len(core) > 2:
+            core = core[:-1]
+    return core
+
+
+@lru_cache(maxsize=1)
+def _jieba_dictionary() -> dict[str, tuple[int, str]]:
+    """Words of jieba's main dictionary with their frequency and part-of-speech tag."""
+    import jieba
+
+    words = {}
+    with jieba.get_dict_file() as fh:
+        for line in fh:
+            parts = line.decode("utf-8").split()
+            if len(parts) == 3:
+                words[parts[0]] = (int(parts[1]), parts[2])
+    return words
+
+
+def _is_common_word(word: str) -> bool:
+    freq, tag = _jieba_dictionary().get(word, (0, "ns"))
+    return freq >= COMMON_WORD_MIN_FREQ and tag not in _NAME_TAGS and word not in PLACES_TAGGED_AS_WORDS
+
+
+@lru_cache(maxsize=1)
+def _place_forms() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Full names; short forms; and the names (full and short) of provinces and prefectures."""
+    full: set[str] = set()
+    short: set[str] = set()
+    major: set[str] = set()
+    for row in _adcode_rows():
+        code, name = row["adcode"][:6], row["name"]
+        if name in _NOT_PLACES:
+            continue
+        if code[2:] == "0000":
+            full.add(name)
+            short.add(_short_form(name, _PROVINCE_SUFFIXES))
+            major |= {name, _short_form(name, _PROVINCE_SUFFIXES)}
+            continue
+        county = code[4:] != "00"
+        core = _short_form(name, _COUNTY_SUFFIXES if county else _PREFECTURE_SUFFIXES)
+        if (len(core) < 2 and name.endswith("区")) or name in ORDINARY_PLACE_WORDS:
+            continue  # 城区, 郊区, 矿区: words, not names
+        full.add(name)
+        if not county:
+            major.add(name)
+        if (len(core) < 2 or core == name or core in ORDINARY_PLACE_WORDS
+                or (county and _is_common_word(core))):
+            continue  # 忠县 has no short form; 和平, 合作 are words
+        short.add(core)
+        if not county:
+            major.add(core)
+    short.add("内蒙")  # the usual short form of 内蒙古
+    major.add("内蒙")
+    return frozenset(full), frozenset(short), frozenset(major)
+
+
+@lru_cache(maxsize=2)
+def place_name_words(full_only: bool = False) -> frozenset[str]:
+    """Chinese place names to keep out of the vocabulary, from cpca's gazetteer.
+
+    Provinces, prefecture-level units, counties and districts, in full and short forms
+    (浙江省, 浙江, 宁波市, 宁波, 竹山县, 竹山, 内蒙古自治区, 内蒙古, 内蒙, 延边朝鲜族自治州,
+    延边). Which short forms are places:
+
+    - a province's short form always is (浙江, 广西, 新疆, 西藏, 香港, 台湾);
+    - a prefecture's short form is, unless it is in :data:`ORDINARY_PLACE_WORDS`
+      (安康 as in 幸福安康, 来宾 as in 中外来宾);
+    - a county's or district's short form (at least two characters) is, unless it is in
+      :data:`ORDINARY_PLACE_WORDS` (和平, 新华, 长安, 城关, 南海 …) or jieba's main
+      dictionary lists it at least :data:`COMMON_WORD_MIN_FREQ` times with a tag that is
+      not a name (合作, 资源, 比如, 振兴, 复兴, 平安, 中方 …), except the places jieba
+      tags as ordinary words (:data:`PLACES_TAGGED_AS_WORDS`: 石首, 仙桃, 神农架 …).
+
+    Full names are places too (忠县, whose short form would be one character, included),
+    except the generic district names whose short form is a single character (城区,
+    郊区, 矿区, 东区, 西区) and the full names listed as ordinary
+    (解放区, 老城区, 新城区). Words that contain a place name but are not one stay
+    (京津冀, 长三角, 粤港澳, 港澳, 两岸), and so do foreign places; tokens that join a
+    place name to another or to an admin word (广西南宁, 浙江省委) are
+    :func:`is_place_token`'s.
+
+    Parameters
+    ----------
+    full_only
+        Only the full names (at least three characters), for the tokenizer's dictionary:
+        added there, ``宁波市`` is cut as one token and dropped whole.
+
+    Examples
+    --------
+    >>> words = place_name_words()
+    >>> [w in words for w in ("浙江", "宁波市", "宁波", "竹山", "内蒙古", "和平", "长安", "创新")]
+    [True, True, True, True, True, False, False, False]
+    """
+    full, short, _ = _place_forms()
+    if full_only:
+        return frozenset(w for w in full if len(w) >= 3)
+    return full | short
+
+
+#: What may follow a province's or prefecture's name inside one token that is still only a
+#: place: an administrative suffix (甘孜州, 山南地区, 北京地区) or its government (香港特区政府).
+PLACE_TOKEN_SUFFIXES = frozenset({"省", "市", "区", "县", "州", "盟", "旗", "地区", "特区", "新区",
+                                  "政府", "人民政府", "特区政府", "特别行政区政府"})
+
+
+def is_place_token(token: str, admin_words: frozenset[str] = frozenset()) -> bool:
+    """Whether a token only names a Chinese place or its administration.
+
+    True for a word of :func:`place_name_words`, and for the compounds jieba's dictionary
+    holds as one word: a province's or prefecture's name followed by another place name,
+    an admin word or an administrative suffix (:data:`PLACE_TOKEN_SUFFIXES`: 广西南宁,
+    上海浦东, 浙江省委, 北京市政府, 甘孜州, 北京地区, 香港特区政府), and any place name
+    followed by an admin word (竹山县委). Compounds that say more than where stay: 台湾同胞,
+    南京大屠杀, 新疆生产建设兵团, 香港基本法, 北京大学, and 大城市 (大城县's short form
+    takes no suffix: only provinces and prefectures do).
+
+    Parameters
+    ----------
+    token
+        One token.
+    admin_words
+        Administrative self-reference (全省, 省委 …; ``[segment] admin_words``).
+
+    Examples
+    --------
+    >>> [is_place_token(t, frozenset({"省委"})) for t in ("宁波", "浙江省委", "甘孜州", "台湾同胞", "大城市")]
+    [True, True, True, False, False]
+    """
+    words = place_name_words()
+    if token in words:
+        return True
+    _, _, major = _place_forms()
+    for cut in range(2, len(token)):
+        head, tail = token[:cut], token[cut:]
+        if tail in admin_words and head in words:
+            return True
+        if head in major and (tail in words or tail in PLACE_TOKEN_SUFFIXES):
+            return True
+    return False
