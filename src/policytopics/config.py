@@ -142,6 +142,9 @@ class ModelConfig:
     top_n_words: int = 10
     chunksize: int = 2000
     eval_every: int = 0  # 0: no perplexity logging during training (it costs time)
+    # "gensim" (LdaModel, variational Bayes; the default) or "tomotopy" (collapsed Gibbs
+    # sampling in C++; pip install 'policytopics[tomotopy]'). Both give the same outputs.
+    engine: str = "gensim"
     multicore: bool = False  # LdaMulticore: faster, NOT bit-for-bit reproducible
     workers: int = 2  # processes for multicore
     labels: Path | None = None  # CSV with columns topic,label (human-edited topic names)
@@ -361,6 +364,8 @@ def _resolve(value: str | Path, base: Path) -> Path:
 def _validate(config: StudyConfig) -> None:
     if config.model.n_topics < 2:
         raise StudyConfigError(f"n_topics must be at least 2, got {config.model.n_topics}")
+    if config.model.engine not in ("gensim", "tomotopy"):
+        raise StudyConfigError(f"[model] engine must be 'gensim' or 'tomotopy', got {config.model.engine!r}")
     if config.weights.region_level not in ("province", "city"):
         raise StudyConfigError("[weights] region_level must be 'province' or 'city', got "
                                f"{config.weights.region_level!r}")
