@@ -30,3 +30,24 @@ def test_sample_study_tables_open_safely(sample_study):
         table = pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
         for column in table.columns:
             assert not table[column].str.match(r"^[=+@\t\r]").any(), (name, column)
+
+
+def test_figures_drawn_by_worker_processes_are_the_same_files(sample_study, tmp_path):
+    from policytopics.config import replace
+    from policytopics.outputs import write_figures
+
+    config = sample_study.config
+    frames = {"by_region": sample_study.theme_weights_by_region(),
+              "by_period": sample_study.theme_weights_by_period(),
+              "by_region_period": sample_study.theme_weights_by_region_period(),
+              "emphasis_by_region": sample_study.theme_emphasis_by_region(),
+              "emphasis_by_period": sample_study.theme_emphasis_by_period(),
+              "topic_words": sample_study.topic_words(), "topic_labels": sample_study.topic_labels(),
+              "doc_topics": sample_study.doc_topics()}
+    parallel = replace(config, compute=replace(config.compute, workers=2),
+                       output=replace(config.output, figures_dir=tmp_path, figure_formats=("png", "svg")))
+    paths = write_figures(frames, parallel)
+    assert [p.name for p in paths] == [p.name for p in sample_study.outputs_["figures"]
+                                       if p.suffix in (".png", ".svg")]
+    for path in paths:
+        assert path.read_bytes() == (config.output.figures_dir / path.name).read_bytes(), path.name

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -34,41 +33,35 @@ def write_tables(tables: Mapping[str, pd.DataFrame], folder: Path) -> dict[str, 
     return written
 
 
-def write_figures(frames: Mapping[str, object], config: StudyConfig) -> list[Path]:
-    """The study's figures in ``figures_dir``, under stable names, in every format asked.
+def figure_jobs(frames: Mapping[str, object], config: StudyConfig) -> list[tuple[str, str, tuple, dict]]:
+    """The study's figures as ``(file name, plots function, arguments, keywords)``.
 
     ``frames`` holds the tables the figures draw: ``by_region``, ``by_period``,
     ``by_region_period``, ``topic_words``, ``topic_labels`` (a dict), ``doc_topics`` and,
     when computed, ``emphasis_by_region`` and ``emphasis_by_period``. A figure whose table
-    is empty is skipped with a log line saying why.
+    is empty is left out with a log line saying why.
     """
-    from . import plots
-
     lang = config.output.language
-    folder = config.output.figures_dir
     min_docs = config.weights.min_docs
-    export = partial(plots.export_figure, folder=folder, formats=config.output.figure_formats)
-    paths: list[Path] = []
-
+    jobs: list[tuple[str, str, tuple, dict]] = []
     by_region = frames["by_region"]
     if not by_region.empty:
-        paths += export(plots.plot_theme_weights_by_region(by_region, language=lang, min_docs=min_docs),
-                        "theme_weights_by_region")
+        jobs.append(("theme_weights_by_region", "plot_theme_weights_by_region", (by_region,),
+                     {"language": lang, "min_docs": min_docs}))
     else:
         log.warning("no document has a region: skipping theme_weights_by_region")
     by_period = frames["by_period"]
     if not by_period.empty:
-        paths += export(plots.plot_theme_weights_over_time(by_period, language=lang),
-                        "theme_weights_over_time")
-        paths += export(plots.plot_theme_panels_over_time(by_period, language=lang),
-                        "theme_panels_over_time")
+        for name, function in (("theme_weights_over_time", "plot_theme_weights_over_time"),
+                               ("theme_panels_over_time", "plot_theme_panels_over_time")):
+            jobs.append((name, function, (by_period,), {"language": lang}))
     else:
         log.warning("no document has a date: skipping theme_weights_over_time")
     by_region_period = frames["by_region_period"]
     if by_region_period["period"].nunique() >= 2:
         # The most prevalent topic (T1) in the regions with most documents.
-        paths += export(plots.plot_regions_over_time(by_region_period, topic=1, language=lang),
-                        "regions_over_time_T1")
+        jobs.append(("regions_over_time_T1", "plot_regions_over_time", (by_region_period,),
+                     {"topic": 1, "language": lang}))
     else:
         log.info("fewer than two periods with a region: skipping regions_over_time_T1")
     for by, name in (("region", "theme_emphasis_by_region"), ("period", "theme_emphasis_over_time")):
@@ -78,12 +71,43 @@ def write_figures(frames: Mapping[str, object], config: StudyConfig) -> list[Pat
         if emphasis.empty:
             log.info("fewer than two %ss with documents: skipping %s", by, name)
             continue
-        paths += export(plots.plot_theme_emphasis(emphasis, by=by, language=lang, min_docs=min_docs), name)
-    paths += export(plots.plot_top_words(frames["topic_words"], topic_labels=frames["topic_labels"],
-                                         language=lang, n_words=config.model.top_n_words), "top_words")
+        jobs.append((name, "plot_theme_emphasis", (emphasis,),
+                     {"by": by, "language": lang, "min_docs": min_docs}))
+    jobs.append(("top_words", "plot_top_words", (frames["topic_words"],),
+                 {"topic_labels": frames["topic_labels"], "language": lang,
+                  "n_words": config.model.top_n_words}))
     documents = frames["doc_topics"].drop_duplicates("doc_id")
     for by in ("region", "period"):
-        paths += export(plots.plot_coverage(documents, by=by, language=lang), f"coverage_by_{by}")
+        jobs.append((f"coverage_by_{by}", "plot_coverage", (documents,), {"by": by, "language": lang}))
+    return jobs
+
+
+def write_figures(frames: Mapping[str, object], config: StudyConfig) -> list[Path]:
+    """The study's figures in ``figures_dir``, under stable names, in every format asked.
+
+    Drawn in this process, or with ``[compute] workers`` of 2 or more in that many worker
+    processes (the files are the same either way). ``workers = 0`` (auto) draws them here:
+    a worker needs about two seconds to import matplotlib and the package, and whether
+    that pays on two cores has not been measured on a quiet machine yet.
+    """
+    from .parallel import map_chunks
+
+    jobs = figure_jobs(frames, config)
+    args = (config.output.figures_dir, tuple(config.output.figure_formats))
+    workers = config.compute.workers
+    if workers < 2 or len(jobs) < 2:
+        return _draw(jobs, *args)
+    # Figures differ in cost: one per task keeps the workers busy.
+    return [path for paths in map_chunks(_draw, jobs, args, workers=workers, chunk_size=1) for path in paths]
+
+
+def _draw(jobs: list, folder: Path, formats: tuple[str, ...]) -> list[Path]:
+    """Draw and export figure jobs (worker side of :func:`write_figures`)."""
+    from . import plots
+
+    paths: list[Path] = []
+    for name, function, args, kwargs in jobs:
+        paths += plots.export_figure(getattr(plots, function)(*args, **kwargs), name, folder, formats=formats)
     return paths
 
 
