@@ -1,23 +1,38 @@
-"""LDA stage, time and quality: the project's gensim ``TopicModel`` vs. tomotopy's LDA.
+"""The two LDA engines on the same units: time and coherence, and tomotopy's Gibbs sweeps.
 
-Reads the first ``--limit`` stories of the xwlb corpus (``../shared/corpora``, read in
-place, never copied into the repository) through ``Study.tokens()`` with a cache under
-the system's temporary folder (untimed; a rerun reuses the tokens), then fits K topics
+Builds the units through ``policytopics.Study`` on the first ``--limit`` stories of the
+xwlb corpus (``../shared/corpora``, read in place, never copied into the repository) with
+the repository's ``study.toml`` (its tokens and pruning), cached under the system's
+temporary folder (untimed; a rerun reuses the corpus), then, for each ``--seeds`` seed,
+fits K topics on that one bag-of-words corpus (``Study.corpus()``, streamed from disk)
+with ``TopicModel(config).fit_corpus``, the project's own model stage, timed end to end
+(reading the corpus, training, the document-topic matrix):
 
-1. with ``TopicModel(config).fit(token_lists)``, the study's own model stage (gensim
-   ``LdaModel``, online variational Bayes, one process, the study's settings): timed as a
-   whole, which includes building and pruning the dictionary and computing the
-   document-topic matrix;
-2. with ``tomotopy.LDAModel`` (collapsed Gibbs sampling) on the same documents restricted
-   to gensim's pruned vocabulary, with ``--workers`` threads and with one: timed from
-   adding the documents to reading out the document-topic matrix.
+1. ``engine = "gensim"``: ``LdaModel``, the study's passes and iterations, one process;
+2. ``engine = "tomotopy"``, one worker, ``--gibbs-iterations`` sweeps (default: the
+   study's ``gibbs_iterations``): reproducible on one machine;
+3. ``engine = "tomotopy"`` with ``multicore = true, workers = 2``: not reproducible (the
+   first seed's fit is run twice to show it).
 
-Both models' top 10 words per topic are scored by one scorer, gensim's ``CoherenceModel``
-(``c_npmi``) over the study's token lists, and by topic diversity (share of unique top
-words). tomotopy is a benchmark-only dependency: ``pip install tomotopy``.
+Every model's top words are scored alike: **sentence NPMI** of the top 10 words over the
+raw texts of the same stories (``bench_coherence.SentenceIndex``: two words co-occur when
+both are in one sentence; independent of the tokenizer), gensim **c_npmi** of the top 10
+over the study's token lists, and **diversity** (unique share of all topics' top 10 and
+top 25 words).
 
-    python benchmarks/bench_tomotopy.py                           # 10,000 stories, K = 20
-    python benchmarks/bench_tomotopy.py --limit 1000 --topics 10 --tp-iterations 100
+**Sweeps.** One more one-worker tomotopy run per seed is trained in steps to each
+``--checkpoints`` count (sweeps in several calls give the same model as in one: the
+script checks that the checkpoint at the default equals the fit above) and scored at each;
+the log-likelihood per word is shown beside. The iteration default is chosen by a rule
+fixed before the run: the fewest sweeps whose mean sentence NPMI and mean c_npmi are both
+within one seed-to-seed standard deviation of the best checkpoint's.
+
+    nice -n 10 python benchmarks/bench_tomotopy.py                    # 10,000 stories, K = 20, 3 seeds
+    nice -n 10 python benchmarks/bench_tomotopy.py --out engines.md   # also the tables as Markdown
+    python benchmarks/bench_tomotopy.py --limit 1000 --topics 10 --seeds 42 --checkpoints 20,50,100
+
+Times are wall seconds on a shared machine (the load average is printed): compare them
+within one run.
 """
 
 from __future__ import annotations
@@ -26,19 +41,22 @@ import argparse
 import datetime
 import os
 import platform
+import sys
 import tempfile
 import time
-import warnings
 from dataclasses import replace
 from pathlib import Path
 
 import _markdown
+import numpy as np
+from bench_coherence import SentenceIndex, c_npmi, diversity, read_raw_texts, write_section
 
 REPO = Path(__file__).resolve().parents[1]
 XWLB = REPO.parent / "shared" / "corpora" / "xwlb.jsonl.gz"
 CACHE = Path(tempfile.gettempdir()) / "policytopics-bench-cache"
-TOP_N = 10
-CHECKPOINTS = 10  # tomotopy trains in this many chunks; log-likelihood read between them
+TOP_NPMI = 10
+TOP_WORDS = 25
+CHECKPOINTS = (50, 100, 150, 200, 300, 500, 1000)
 
 
 def timed(function, *args, **kwargs):
@@ -48,102 +66,77 @@ def timed(function, *args, **kwargs):
     return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def npmi_and_diversity(topics: list[list[str]], token_lists, dictionary) -> tuple[float, float]:
-    """NPMI of each topic's top words (gensim ``c_npmi``) and the share of unique top words."""
-    from policytopics.selection import coherence, diversity
-
-    return coherence(topics, token_lists, dictionary, TOP_N), diversity(topics)
+def top_words(topic_word: np.ndarray, dictionary, n: int = TOP_WORDS) -> list[list[str]]:
+    """Each topic's ``n`` most probable words (ties by word id, as ``TopicModel.topic_words``)."""
+    return [[dictionary[int(i)] for i in np.argsort(-row, kind="stable")[:n]] for row in topic_word]
 
 
-def fit_gensim(token_lists, config) -> dict:
-    """Fit the study's model stage; time the whole fit and, separately, two of its parts."""
-    from policytopics.model import TopicModel, build_dictionary
-
-    model, wall, cpu = timed(TopicModel(config).fit, token_lists)
-    # The first step of TopicModel.fit, repeated to time it alone.
-    _, dictionary_wall, _ = timed(build_dictionary, token_lists, config)
-    # transform = doc2bow + the document-topic inference that ends TopicModel.fit.
-    _, doc_topic_wall, _ = timed(model.transform, token_lists)
-    words = model.topic_words(TOP_N)
-    topics = [list(frame["word"]) for _, frame in words.groupby("topic")]
-    return {"model": model, "wall": wall, "cpu": cpu, "topics": topics,
-            "train_wall": max(0.0, wall - dictionary_wall - doc_topic_wall),
-            "dictionary_wall": dictionary_wall, "doc_topic_wall": doc_topic_wall}
+def scores(topics: list[list[str]], sentences: SentenceIndex, token_lists, dictionary) -> dict:
+    topic_npmi, _ = sentences.npmi([t[:TOP_NPMI] for t in topics])
+    return {"sentence_npmi": float(np.mean(topic_npmi)),
+            "c_npmi": c_npmi([t[:TOP_NPMI] for t in topics], token_lists, dictionary),
+            "diversity_10": diversity(topics, 10), "diversity_25": diversity(topics, 25)}
 
 
-def tomotopy_priors(config, k: int, choice: str) -> dict:
-    """tomotopy settings: the gensim model's priors, held fixed, or tomotopy's defaults."""
-    if choice == "default":  # alpha 0.1, eta 0.01, alpha re-estimated every 10 iterations
-        return {"alpha": 0.1, "eta": 0.01, "optim_interval": 10}
+def fit_engine(config, corpus, dictionary) -> dict:
+    """The project's model stage on ``corpus``, timed; its top words."""
+    from policytopics.model import TopicModel
 
-    def prior(value, name):
-        if value == "symmetric":
-            return 1.0 / k  # gensim's "symmetric" for both alpha and eta
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            raise SystemExit(f"--tp-priors matched cannot copy {name}={value!r}; "
-                             "use --tp-priors default") from None
-
-    return {"alpha": prior(config.alpha, "alpha"), "eta": prior(config.eta, "eta"),
-            "optim_interval": 0}
+    model, wall, cpu = timed(TopicModel(config).fit_corpus, corpus, dictionary)
+    return {"model": model, "wall": wall, "cpu": cpu,
+            "topics": top_words(model.topic_word(), dictionary)}
 
 
-def fit_tomotopy(tp, docs, *, k: int, seed: int, iterations: int, workers: int,
-                 priors: dict) -> dict:
-    """Build, train and read out a tomotopy LDA; time each step, log-likelihood untimed."""
-    def build():
-        model = tp.LDAModel(k=k, alpha=priors["alpha"], eta=priors["eta"], seed=seed)
-        model.optim_interval = priors["optim_interval"]
-        for words in docs:
-            model.add_doc(words)
-        return model
+def sweep_trajectory(config, corpus, dictionary, checkpoints) -> list[dict]:
+    """One one-worker tomotopy run trained to each checkpoint in turn: its top words there,
+    the training seconds so far and the log-likelihood per word."""
+    from policytopics.engines import TomotopyEngine
 
-    model, build_wall, build_cpu = timed(build)
-    step = max(1, iterations // CHECKPOINTS)
-    done, train_wall, train_cpu, trajectory = 0, 0.0, 0.0, []
-    with warnings.catch_warnings():
-        # Said once in the summary, not at every chunk: several threads are not reproducible.
-        warnings.filterwarnings("ignore", message="The training result may differ")
-        while done < iterations:
-            chunk = min(step, iterations - done)
-            _, wall, cpu = timed(model.train, chunk, workers=workers)
-            done, train_wall, train_cpu = done + chunk, train_wall + wall, train_cpu + cpu
-            trajectory.append((done, train_wall, model.ll_per_word))
-    _, read_wall, read_cpu = timed(lambda: [doc.get_topic_dist() for doc in model.docs])
-    counts = [int(c) for c in model.get_count_by_topics()]  # unsigned: never negate
-    by_prevalence = sorted(range(k), key=counts.__getitem__, reverse=True)
-    topics = [[word for word, _ in model.get_topic_words(t, top_n=TOP_N)] for t in by_prevalence]
-    return {"model": model, "wall": build_wall + train_wall + read_wall,
-            "cpu": build_cpu + train_cpu + read_cpu, "train_wall": train_wall,
-            "topics": topics, "trajectory": trajectory}
+    lda, _ = TomotopyEngine.prepare(corpus, dictionary, config)
+    done, seconds, points = 0, 0.0, []
+    for checkpoint in checkpoints:
+        _, wall, _ = timed(TomotopyEngine.train, lda, checkpoint - done, config)
+        done, seconds = checkpoint, seconds + wall
+        topic_word = TomotopyEngine(lda, dictionary).topic_word()
+        points.append({"sweeps": done, "train_wall": seconds, "ll_per_word": lda.ll_per_word,
+                       "topics": top_words(topic_word, dictionary)})
+    return points
 
 
-def table_rows(results: list[dict], reference: dict) -> list[list[str]]:
-    rows = []
-    for r in results:
-        ratio = reference["wall"] / r["wall"]
-        rows.append([r["name"], str(r["workers"]), f"{r['wall']:.1f}", f"{r['cpu']:.1f}",
-                     f"{r['train_wall']:.1f}", f"{r['npmi']:+.4f}", f"{r['diversity']:.2f}",
-                     f"{ratio:.2f}x"])
-    return rows
+def mean_sd(values, digits=3, sign="") -> str:
+    values = np.asarray(values, dtype=float)
+    text = f"{values.mean():{sign}.{digits}f}"
+    return text + (f" ± {values.std(ddof=1):.{digits}f}" if len(values) > 1 else "")
 
 
-HEADER = ["model", "workers", "wall s", "CPU s", "train wall s", "NPMI", "diversity",
-          "gensim s / this s"]
+def choose_sweeps(trajectory_rows: list[dict]) -> int:
+    """The fewest sweeps whose mean sentence NPMI and mean c_npmi are both within one
+    seed-to-seed SD of the best checkpoint's (one seed: within 0.005)."""
+    def ok(key):
+        means = {r["sweeps"]: np.mean(r[key]) for r in trajectory_rows}
+        best = max(means, key=means.get)
+        values = next(r[key] for r in trajectory_rows if r["sweeps"] == best)
+        sd = float(np.std(values, ddof=1)) if len(values) > 1 else 0.005
+        return {s for s, m in means.items() if m >= means[best] - sd}
+
+    good = ok("sentence_npmi") & ok("c_npmi")
+    return min(good) if good else max(r["sweeps"] for r in trajectory_rows)
 
 
-def plain_table(rows: list[list[str]]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HEADER)]
-    lines = ["  ".join(h.ljust(w) if i == 0 else h.rjust(w)
-                       for i, (h, w) in enumerate(zip(HEADER, widths)))]
-    lines += ["  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                        for i, (c, w) in enumerate(zip(row, widths))) for row in rows]
-    return "\n".join(lines)
+ENGINE_HEADER = ["engine", "workers", "reproducible", "wall s", "CPU s", "gensim s / this s",
+                 "sentence NPMI", "c_npmi", "diversity@10", "diversity@25"]
+SWEEP_HEADER = ["Gibbs sweeps", "train wall s", "log-lik/word", "sentence NPMI", "c_npmi",
+                "diversity@10", "diversity@25"]
 
 
-def markdown_table(rows: list[list[str]]) -> str:
-    return _markdown.markdown_table(HEADER, rows)
+def plain_table(header, rows) -> str:
+    widths = [max(len(h), *(len(str(r[i])) for r in rows)) for i, h in enumerate(header)]
+
+    def line(cells) -> str:
+        return "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths)))
+
+    return "\n".join([line(header), *map(line, rows)])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,122 +144,157 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=10_000, help="stories to read (default 10000)")
     parser.add_argument("--corpus", type=Path, default=XWLB, help="xwlb.jsonl.gz")
     parser.add_argument("--topics", type=int, default=20, help="K (default 20)")
-    parser.add_argument("--seed", type=int, default=None, help="seed of both models (default: study's)")
-    parser.add_argument("--passes", type=int, default=None, help="gensim passes (default: study's)")
-    parser.add_argument("--iterations", type=int, default=None,
-                        help="gensim per-document inference iterations (default: study's)")
-    parser.add_argument("--tp-iterations", type=int, default=1000,
-                        help="tomotopy Gibbs sweeps (default 1000, MALLET's default)")
-    parser.add_argument("--tp-priors", choices=["matched", "default"], default="matched",
-                        help="tomotopy priors: gensim's, held fixed (default), or tomotopy's "
-                             "defaults with alpha optimisation")
-    parser.add_argument("--workers", type=int, default=2,
-                        help="tomotopy threads for the parallel run (default 2; 1 is always run)")
+    parser.add_argument("--seeds", default="42,43,44", help="comma-separated seeds (default 42,43,44)")
+    parser.add_argument("--gibbs-iterations", type=int, default=None,
+                        help="tomotopy sweeps of the engine comparison (default: the study's)")
+    parser.add_argument("--checkpoints", default=",".join(map(str, CHECKPOINTS)),
+                        help="sweep counts scored in the sweep trajectory ('' = none)")
+    parser.add_argument("--workers", type=int, default=2, help="threads of the multicore tomotopy run")
     parser.add_argument("--cache-dir", type=Path, default=CACHE,
-                        help=f"token cache, reused by reruns (default {CACHE})")
-    parser.add_argument("--out", type=Path, default=None, help="also write the table as Markdown")
+                        help=f"stage cache, reused by reruns (default {CACHE})")
+    parser.add_argument("--out", type=Path, default=None, help="also write the tables as Markdown")
+    parser.add_argument("--write", action="store_true",
+                        help="put the tables into benchmarks/results.md (section <!-- engines -->)")
     args = parser.parse_args(argv)
 
     try:
         import tomotopy as tp
     except ImportError:
-        parser.exit(2, "tomotopy is not installed; it is a benchmark-only dependency:\n"
-                       "    pip install tomotopy\n")
+        parser.exit(2, "tomotopy is not installed: pip install 'policytopics[tomotopy]'\n")
     import gensim
 
     from policytopics import Study
-    from policytopics.model import pruning
+    from policytopics.corpus import pruning
     from policytopics.parallel import available_cpus
 
     if not args.corpus.is_file():
         parser.error(f"corpus not found: {args.corpus}")
+    seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
+    checkpoints = sorted({int(c) for c in args.checkpoints.split(",") if c.strip()})
     study = Study.from_file(REPO / "study.toml", progress=False, corpus=str(args.corpus),
-                            limit=args.limit, n_topics=args.topics,
-                            output__cache_dir=args.cache_dir)
-    _, tokens_wall, _ = timed(study.tokens)
+                            limit=args.limit, n_topics=args.topics, output__cache_dir=args.cache_dir)
+    (dictionary, corpus), corpus_wall, _ = timed(study.corpus)
     token_lists = [[str(w) for w in tokens] for tokens in study.tokens()["tokens"]]
-    config = study.config.model
-    config = replace(config, seed=config.seed if args.seed is None else args.seed,
-                     passes=args.passes or config.passes,
-                     iterations=args.iterations or config.iterations)
+    sentences = SentenceIndex(read_raw_texts(args.corpus, args.limit))
+    base = study.config.model
+    sweeps = args.gibbs_iterations or base.gibbs_iterations
+    if sweeps not in checkpoints and checkpoints:
+        checkpoints = sorted({*checkpoints, sweeps})
 
     started = datetime.datetime.now().astimezone()
     machine = (f"{started:%Y-%m-%d %H:%M %Z}; {platform.platform()}; os.cpu_count()={os.cpu_count()}, "
-               f"usable CPUs {available_cpus()}, load average {os.getloadavg()[0]:.2f}; "
+               f"usable CPUs {available_cpus()}, load average {os.getloadavg()[0]:.2f} at the start; "
                f"Python {platform.python_version()}, gensim {gensim.__version__}, "
                f"tomotopy {tp.__version__} ({tp.isa})")
+    no_below, no_above = pruning(base, len(corpus))
+    n_tokens = sum(dictionary.cfs.values())
     print(f"machine: {machine}")
-    print(f"corpus: {len(token_lists):,} kept documents of the first {args.limit:,} xwlb stories, "
-          f"{sum(map(len, token_lists)):,} tokens (Study.tokens(): {tokens_wall:.1f} s, "
-          f"cache {'hit' if study.cache_hits.get('tokens') else 'miss'}; untimed below)")
+    print(f"units: {len(corpus):,} of the first {args.limit:,} xwlb stories, vocabulary "
+          f"{len(dictionary):,} (no_below={no_below}, no_above={no_above}), {n_tokens:,} tokens "
+          f"(Study.corpus(): {corpus_wall:.1f} s, untimed below); {len(sentences):,} raw sentences")
+    print(f"gensim: passes={base.passes}, iterations={base.iterations}, chunksize={base.chunksize}; "
+          f"tomotopy: {sweeps} sweeps; K={args.topics}, alpha={base.alpha}, eta={base.eta}, "
+          f"seeds {seeds}")
 
-    gensim_run, tomotopy_runs = fit_gensim(token_lists, config), []
-    dictionary = gensim_run["model"].dictionary_
-    docs = [[w for w in tokens if w in dictionary.token2id] for tokens in token_lists]
-    docs = [d for d in docs if d]
-    priors = tomotopy_priors(config, args.topics, args.tp_priors)
-    no_below, no_above = pruning(config, len(token_lists))
-    print(f"vocabulary: {len(dictionary):,} words after filter_extremes(no_below={no_below}, "
-          f"no_above={no_above}, keep_n={config.keep_n}); tomotopy gets "
-          f"{len(docs):,} non-empty documents, {sum(map(len, docs)):,} tokens")
-    print(f"gensim LdaModel: K={args.topics}, passes={config.passes}, iterations={config.iterations}, "
-          f"chunksize={config.chunksize}, alpha={config.alpha}, eta={config.eta}, seed={config.seed}")
-    print(f"tomotopy LDAModel: K={args.topics}, {args.tp_iterations} Gibbs iterations, "
-          f"alpha={priors['alpha']:g}, eta={priors['eta']:g}, "
-          f"optim_interval={priors['optim_interval']}, seed={config.seed}")
+    runs = {("gensim", 1): [], ("tomotopy", 1): [], ("tomotopy", args.workers): []}
+    trajectory: dict[int, dict] = {c: {"sweeps": c, "train_wall": [], "ll_per_word": [],
+                                       "sentence_npmi": [], "c_npmi": [], "diversity_10": [],
+                                       "diversity_25": []} for c in checkpoints}
+    notes = []
+    for seed in seeds:
+        gensim_config = replace(base, engine="gensim", seed=seed, multicore=False)
+        one = replace(base, engine="tomotopy", seed=seed, gibbs_iterations=sweeps, multicore=False)
+        several = replace(one, multicore=True, workers=args.workers)
+        for key, config in ((("gensim", 1), gensim_config), (("tomotopy", 1), one),
+                            (("tomotopy", args.workers), several)):
+            run = fit_engine(config, corpus, dictionary)
+            run |= scores(run["topics"], sentences, token_lists, dictionary)
+            runs[key].append(run)
+            print(f"  seed {seed}: {key[0]}, {key[1]} worker(s): {run['wall']:.1f} s, "
+                  f"sentence NPMI {run['sentence_npmi']:+.3f}, c_npmi {run['c_npmi']:+.3f}", flush=True)
+        if seed == seeds[0]:
+            again = fit_engine(several, corpus, dictionary)
+            first = runs[("tomotopy", args.workers)][-1]["model"]
+            same = np.array_equal(again["model"].doc_topic_, first.doc_topic_)
+            notes.append(f"tomotopy with {args.workers} workers, seed {seed}, fitted twice: "
+                         f"{'identical' if same else 'different'} document-topic matrices "
+                         "(tomotopy promises the same result for one worker only)")
+        for run in runs.values():
+            run[-1].pop("model")
+        if checkpoints:
+            for point in sweep_trajectory(one, corpus, dictionary, checkpoints):
+                row = trajectory[point["sweeps"]]
+                for key, value in (scores(point["topics"], sentences, token_lists, dictionary)
+                                   | {"train_wall": point["train_wall"],
+                                      "ll_per_word": point["ll_per_word"]}).items():
+                    row[key].append(value)
+                if point["sweeps"] == sweeps:
+                    fitted = runs[("tomotopy", 1)][-1]["topics"]
+                    same = sorted(map(tuple, point["topics"])) == sorted(map(tuple, fitted))
+                    notes.append(f"seed {seed}: the trajectory at {sweeps} sweeps "
+                                 f"{'reproduces' if same else 'DIFFERS FROM'} the one-worker fit")
+            print(f"  seed {seed}: trajectory to {checkpoints[-1]} sweeps done", flush=True)
 
-    for workers in dict.fromkeys([args.workers, 1]):
-        run = fit_tomotopy(tp, docs, k=args.topics, seed=config.seed,
-                           iterations=args.tp_iterations, workers=workers, priors=priors)
-        tomotopy_runs.append(run | {"name": "tomotopy LDA (Gibbs)", "workers": workers})
-    gensim_run |= {"name": "gensim TopicModel (VB)", "workers": 1}
+    gensim_wall = np.mean([r["wall"] for r in runs[("gensim", 1)]])
+    engine_rows = []
+    for (engine, workers), fits in runs.items():
+        reproducible = "yes" if workers == 1 else "no"
+        label = engine if engine == "gensim" else f"tomotopy, {sweeps} sweeps"
+        engine_rows.append([label, workers, reproducible, mean_sd([r["wall"] for r in fits], 1),
+                            mean_sd([r["cpu"] for r in fits], 1),
+                            f"{gensim_wall / np.mean([r['wall'] for r in fits]):.2f}x",
+                            *(mean_sd([r[k] for r in fits], sign="+" if "npmi" in k else "")
+                              for k in ("sentence_npmi", "c_npmi", "diversity_10", "diversity_25"))])
+    sweep_rows = [[row["sweeps"], mean_sd(row["train_wall"], 1), mean_sd(row["ll_per_word"], 3),
+                   *(mean_sd(row[k], sign="+" if "npmi" in k else "")
+                     for k in ("sentence_npmi", "c_npmi", "diversity_10", "diversity_25"))]
+                  for row in trajectory.values()]
+    chosen = choose_sweeps(list(trajectory.values())) if checkpoints else None
 
-    results = [gensim_run, *tomotopy_runs]
-    for r in results:
-        r["npmi"], r["diversity"] = npmi_and_diversity(r["topics"], token_lists, dictionary)
-    rows = table_rows(results, gensim_run)
     print()
-    print(plain_table(rows))
+    print(plain_table(ENGINE_HEADER, engine_rows))
+    if checkpoints:
+        print(f"\ntomotopy, one worker, by Gibbs sweeps (mean ± SD over seeds {seeds}):")
+        print(plain_table(SWEEP_HEADER, sweep_rows))
+        notes.append(f"fewest sweeps within one seed SD of the best checkpoint on both NPMI "
+                     f"measures: {chosen}")
+    threads = np.mean([r["cpu"] / r["wall"] for r in runs[("tomotopy", args.workers)]])
+    notes.append(f"tomotopy with {args.workers} workers kept {threads:.2f} CPUs busy on average "
+                 f"(CPU s / wall s; load average {os.getloadavg()[0]:.2f} at the end): below "
+                 f"{args.workers} means its threads waited for a free core")
+    tomotopy_one = np.mean([r["wall"] for r in runs[("tomotopy", 1)]])
+    tomotopy_several = np.mean([r["wall"] for r in runs[("tomotopy", args.workers)]])
+    recommendation = [
+        f"gensim (the default): {gensim_wall:.1f} s; the same numbers on any machine for the "
+        "same inputs, settings and seed, and seeded themes that hold (policytopics.engines): "
+        "the engine for seeded themes and for results that others rerun elsewhere.",
+        f"tomotopy, one worker: {gensim_wall / tomotopy_one:.2f}x gensim's speed at higher NPMI "
+        "that moves less with the seed; reproducible on the same machine (not across CPUs "
+        "with other SIMD instructions): the engine for the K / seed loop and for sweeps of "
+        "free topics, where every fit is repeated.",
+        f"tomotopy, {args.workers} workers: {gensim_wall / tomotopy_several:.2f}x gensim's "
+        "speed, not reproducible even with a seed: for a first look at a large corpus only.",
+    ]
+    print("\n" + "\n".join(notes))
+    print("\nrecommendation:\n" + "\n".join(f"- {line}" for line in recommendation))
 
-    summary = [f"gensim fit = {gensim_run['wall']:.1f} s wall, of which dictionary "
-               f"{gensim_run['dictionary_wall']:.1f} s and document-topic matrix "
-               f"{gensim_run['doc_topic_wall']:.1f} s (timed apart; training the remainder)"]
-    for run in tomotopy_runs:
-        summary.append(
-            f"gensim / tomotopy ({run['workers']} worker{'s' * (run['workers'] > 1)}): "
-            f"{gensim_run['wall'] / run['wall']:.2f}x the time end to end, "
-            f"{gensim_run['train_wall'] / run['train_wall']:.2f}x training only; "
-            f"NPMI gensim - tomotopy = {gensim_run['npmi'] - run['npmi']:+.4f}, "
-            f"diversity {gensim_run['diversity'] - run['diversity']:+.2f}")
-    if args.workers > 1:
-        summary.append(f"tomotopy with {args.workers} workers is not reproducible run to run, "
-                       "even with a fixed seed (its own warning); the 1-worker run and gensim are")
-    trajectory = tomotopy_runs[-1]["trajectory"]  # the single-worker run: reproducible
-    final = trajectory[-1][2]
-    settled = next(t for t in trajectory if abs(t[2] - final) <= 0.01 * abs(final))
-    summary.append("tomotopy log-likelihood per word (1 worker), iteration: value: "
-                   + ", ".join(f"{i}: {ll:.3f}" for i, _, ll in trajectory))
-    summary.append(f"within 1 % of its final value from iteration {settled[0]} "
-                   f"({settled[1]:.1f} s of {trajectory[-1][1]:.1f} s training)")
-    print()
-    print("\n".join(summary))
-
-    shown = min(5, args.topics)
-    print(f"\ntop 5 words of the {shown} most prevalent topics:")
-    for r in results:
-        label = f"{r['name']}, {r['workers']} worker{'s' * (r['workers'] > 1)}"
-        print(f"  {label}")
-        for number, words in enumerate(r["topics"][:shown], start=1):
-            print(f"    T{number}: {' '.join(words[:5])}")
-
-    if args.out:
-        settings = (f"{len(token_lists):,} documents (first {args.limit:,} xwlb stories), "
-                    f"vocabulary {len(dictionary):,}, K = {args.topics}; gensim passes = "
-                    f"{config.passes}, iterations = {config.iterations}; tomotopy "
-                    f"{args.tp_iterations} iterations, priors {args.tp_priors}")
-        args.out.write_text(f"{markdown_table(rows)}\n\n{settings}.\n\nMachine: {machine}.\n\n"
-                            + "\n".join(f"- {line}" for line in summary) + "\n", encoding="utf-8")
-        print(f"\nwrote {args.out}")
+    if args.out or args.write:
+        settings = (f"{len(corpus):,} units (first {args.limit:,} xwlb stories), vocabulary "
+                    f"{len(dictionary):,}, {n_tokens:,} tokens, K = {args.topics}, seeds {seeds}; "
+                    f"gensim passes = {base.passes}, iterations = {base.iterations}; tomotopy "
+                    f"{sweeps} sweeps; alpha = {base.alpha}, eta = {base.eta}")
+        text = (f"{_markdown.markdown_table(ENGINE_HEADER, engine_rows)}\n\n"
+                + (f"{_markdown.markdown_table(SWEEP_HEADER, sweep_rows)}\n\n" if checkpoints else "")
+                + f"{settings}.\n\nMachine: {machine}.\n\n"
+                + "\n".join(f"- {line}" for line in notes + recommendation) + "\n")
+        if args.out:
+            args.out.write_text(text, encoding="utf-8")
+            print(f"\nwrote {args.out}")
+        if args.write:
+            command = " ".join(["python benchmarks/bench_tomotopy.py",
+                                *(sys.argv[1:] if argv is None else argv)])
+            write_section(f"`{command.strip()}`\n\n{text}", "engines")
+            print("wrote benchmarks/results.md (section engines)")
     return 0
 
 

@@ -128,7 +128,8 @@ class ComputeConfig:
 
 @dataclass(frozen=True)
 class ModelConfig:
-    """gensim LDA settings. ``seed`` makes a run reproducible (single process)."""
+    """LDA settings (gensim or tomotopy). ``seed`` makes a run reproducible (one process or
+    worker; tomotopy: on the same machine)."""
 
     n_topics: int = 4
     seed: int = 42
@@ -143,14 +144,24 @@ class ModelConfig:
     chunksize: int = 2000
     eval_every: int = 0  # 0: no perplexity logging during training (it costs time)
     # "gensim" (LdaModel, variational Bayes; the default) or "tomotopy" (collapsed Gibbs
-    # sampling in C++; pip install 'policytopics[tomotopy]'). Both give the same outputs.
+    # sampling in C++; pip install 'policytopics[tomotopy]'). Both give the same outputs
+    # (policytopics.engines); passes, iterations, chunksize and eval_every are gensim's,
+    # gibbs_iterations tomotopy's.
     engine: str = "gensim"
-    multicore: bool = False  # LdaMulticore: faster, NOT bit-for-bit reproducible
-    workers: int = 2  # processes for multicore
+    gibbs_iterations: int = 200  # tomotopy: Gibbs sweeps over the corpus (measured)
+    multicore: bool = False  # gensim LdaMulticore / tomotopy threads: faster, NOT reproducible
+    workers: int = 2  # multicore: gensim processes or tomotopy threads (tomotopy: 0 = all CPUs)
     labels: Path | None = None  # CSV with columns topic,label (human-edited topic names)
     # Seeded themes: a TOML file with one table per theme (["数字化转型"] words = [...]).
     themes: Path | None = None
     seed_strength: float = 0.0  # eta prior of a theme's seed words in its topic (0 = measured default)
+
+    def __post_init__(self):
+        if self.gibbs_iterations < 1:
+            raise StudyConfigError(
+                f"[model] gibbs_iterations must be at least 1, got {self.gibbs_iterations}")
+        if self.workers < 0:
+            raise StudyConfigError(f"[model] workers must be 0 or more, got {self.workers}")
 
 
 @dataclass(frozen=True)

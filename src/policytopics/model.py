@@ -1,21 +1,28 @@
-"""gensim LDA topic model: fit with a fixed seed, topics ordered by prevalence.
+"""LDA topic model: fit with a fixed seed, topics ordered by prevalence.
 
 :class:`TopicModel` follows the scikit-learn habit: settings in ``__init__``, learning in
-:meth:`TopicModel.fit`, learned state in attributes ending in ``_``. The default is
-gensim's single-process ``LdaModel`` with ``random_state=seed``, so the same tokens,
-settings and seed give the same document-topic matrix.
+:meth:`TopicModel.fit`, learned state in attributes ending in ``_``. The fit runs on one of
+two engines (:mod:`policytopics.engines`, ``[model] engine``): gensim's single-process
+``LdaModel`` (the default) or tomotopy's Gibbs sampler with one worker; either way the
+same tokens, settings and seed give the same document-topic matrix (tomotopy: on the same
+machine). Everything the model answers (top words, relevance, the topic-word matrix,
+prevalence, new documents, held-out perplexity) is computed here from the engine's
+topic-word matrix and inference, the same way for both.
 
-Seeded themes (:mod:`policytopics.themes`) reach the fit as gensim's ``eta`` prior; the
-model records which of its ordered topics (T1..TK) is which theme in ``theme_names_``.
-A saved model describes itself: its settings, K, the ids of the documents its rows belong
-to and its theme names are written beside the gensim files (``model.json``), and
-:meth:`TopicModel.load` checks them against the caller's settings and documents.
+Seeded themes (:mod:`policytopics.themes`) reach the fit as an ``eta`` prior matrix
+(gensim's ``eta``, tomotopy's word priors); the model records which of its ordered topics
+(T1..TK) is which theme in ``theme_names_``. A saved model describes itself: its settings
+(the engine among them), K, the ids of the documents its rows belong to and its theme
+names are written beside the engine's files (``model.json``), and :meth:`TopicModel.load`
+checks them against the caller's settings and documents.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import math
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,17 +32,14 @@ import pandas as pd
 
 from .config import ModelConfig
 from .corpus import build_dictionary
+from .engines import ENGINE_SETTINGS, engine_class
 
-#: Documents per inference call when the document-topic matrix is built.
-_INFERENCE_CHUNK = 2000
-#: File beside the gensim files that makes a saved model describe itself.
+#: File beside the engine's files that makes a saved model describe itself.
 MODEL_FILE = "model.json"
 #: Version of ``model.json``; a file of another version is refused by :meth:`TopicModel.load`.
 MODEL_FORMAT = 1
 #: ModelConfig settings that name or show topics but do not change the fit.
 DISPLAY_SETTINGS = frozenset({"top_n_words", "labels"})
-
-
 
 
 def settings_dict(config: ModelConfig) -> dict[str, Any]:
@@ -51,51 +55,22 @@ def settings_dict(config: ModelConfig) -> dict[str, Any]:
 def fit_settings(settings: dict[str, Any]) -> dict[str, Any]:
     """The settings of :func:`settings_dict` that change the fit (display settings out).
 
-    ``workers`` counts only with ``multicore``: a single-process fit ignores it. A
-    setting missing from ``settings`` (saved before it existed) takes today's default.
+    ``workers`` counts only with ``multicore``: a single-process fit ignores it; the
+    settings only the other engine reads (:data:`policytopics.engines.ENGINE_SETTINGS`)
+    are left out too. A setting missing from ``settings`` (saved before it existed) takes
+    today's default.
+
+    >>> sorted(set(fit_settings(settings_dict(ModelConfig())))
+    ...        ^ set(fit_settings(settings_dict(ModelConfig(engine="tomotopy")))))
+    ['chunksize', 'eval_every', 'gibbs_iterations', 'iterations', 'passes']
     """
     defaults = settings_dict(ModelConfig())
     full = defaults | dict(settings)
-    fit = {key: value for key, value in full.items() if key not in DISPLAY_SETTINGS}
+    others = set().union(*(names for engine, names in ENGINE_SETTINGS.items() if engine != full["engine"]))
+    fit = {key: value for key, value in full.items() if key not in DISPLAY_SETTINGS | others}
     if not fit.get("multicore"):
         fit.pop("workers", None)
     return fit
-
-
-def _pass_progress(bar):
-    """A gensim callback "metric" that only advances ``bar`` after each pass (gensim is
-    imported here, lazily)."""
-    from gensim.models.callbacks import Metric
-
-    class PassProgress(Metric):
-        logger = None
-        title = "pass"
-
-        def get_value(self, **kwargs):
-            bar.update()
-            return 0.0
-
-    return PassProgress()
-
-
-def _seeded_lda(lda_class, *, corpus, **options):
-    """Fit gensim LDA whose first pass starts from topics that hold the seeded prior.
-
-    gensim's single-process ``LdaModel`` starts its first E-step from random topics
-    without ``eta``; the prior enters only at the first M-step. By then a free topic has
-    often taken a theme's documents and keeps them, and the seeded topic is left with its
-    seed words alone. Starting from ``eta + sstats``, as gensim's ``LdaMulticore``
-    workers do, gives the seeds their topic from the first pass; the random draws and
-    passes are gensim's own. Measured: on the planted test corpus at strength 50 (seeds
-    1, 3, 11), 2 of 9 seeded topics had 8 of their top 10 words from their planted theme
-    with gensim's start, 9 of 9 with this one; on passages of policy documents and
-    Government Work Reports (``benchmarks/bench_seed_strength.py``, the default prior),
-    0.40 and 0.53 of the ten themes held with gensim's start, all of them with this one.
-    """
-    lda = lda_class(corpus=None, **options)
-    lda.sync_state()  # expElogbeta from the state's eta + sstats
-    lda.update(corpus)
-    return lda
 
 
 class TopicModel:
@@ -104,16 +79,21 @@ class TopicModel:
     Parameters
     ----------
     config
-        Model settings (number of topics, seed, passes, pruning, priors).
+        Model settings (engine, number of topics, seed, passes or Gibbs sweeps, pruning,
+        priors).
 
     Attributes
     ----------
     dictionary_ : gensim.corpora.Dictionary
-    lda_ : gensim.models.LdaModel
+    engine_ : policytopics.engines.GensimEngine or policytopics.engines.TomotopyEngine
+        The fitted engine; read the model through this class's methods, which work
+        for both.
+    lda_ : gensim.models.LdaModel or tomotopy.LDAModel
+        The engine's own model (``engine_.lda``), for what only that library offers.
     doc_topic_ : ndarray, shape (n_docs, n_topics)
         Topic proportions per document, columns in topic order (most prevalent first).
     order_ : ndarray
-        gensim topic index of each ordered topic.
+        The engine's topic index of each ordered topic.
     theme_names_ : dict of int to str
         Topic number (1 = most prevalent, as in every table) → name of the theme that
         seeded it; free topics are absent. Empty for an unseeded model.
@@ -172,15 +152,15 @@ class TopicModel:
         dictionary
             The gensim ``Dictionary`` the word ids refer to (see :func:`build_dictionary`).
         progress
-            Show a progress bar of the passes (single-process ``LdaModel`` only); it does
-            not change the fit.
+            Show a progress bar of the passes (gensim's single-process ``LdaModel``) or
+            of the Gibbs sweeps (tomotopy); it does not change the fit.
         eta
             A seeded prior, shape ``(n_topics, len(dictionary))``, from
             :func:`policytopics.themes.seed_prior`. ``None``: ``config.eta``, unless
             ``config.themes`` is set, in which case the prior is built here from that
             file (its report in ``seed_report_``, with ``unpruned`` passed on).
         theme_names
-            Name of the theme that seeded gensim topic ``i``, for ``i`` from 0; recorded
+            Name of the theme that seeded the engine's topic ``i``, for ``i`` from 0; recorded
             by topic number in ``theme_names_`` once the topics are ordered.
         doc_ids
             Ids of the corpus's documents, in order; saved with the model and checked
@@ -198,9 +178,6 @@ class TopicModel:
         >>> model.theme_names_                                               # doctest: +SKIP
         {3: '科技创新', 1: '产业链供应链', ...}
         """
-        from gensim.models import LdaModel, LdaMulticore
-        from tqdm.auto import tqdm
-
         cfg = self.config
         if len(dictionary) == 0:
             raise ValueError(
@@ -227,67 +204,63 @@ class TopicModel:
             if len(doc_ids) != len(corpus):
                 raise ValueError(f"{len(doc_ids)} document ids for a corpus of {len(corpus)} documents")
         self.dictionary_ = dictionary
-        options = dict(corpus=corpus, id2word=dictionary, num_topics=cfg.n_topics,
-                       random_state=cfg.seed, passes=cfg.passes, iterations=cfg.iterations,
-                       eta=cfg.eta if eta is None else eta, eval_every=cfg.eval_every or None,
-                       chunksize=cfg.chunksize)
-        seeded = eta is not None and eta.max() > eta.min()
-        if cfg.multicore:
-            # LdaMulticore has no alpha="auto" and is not reproducible run to run. Its
-            # workers start every pass from eta + sstats, so a seeded prior needs no help.
-            alpha = "symmetric" if cfg.alpha == "auto" else cfg.alpha
-            self.lda_ = LdaMulticore(workers=cfg.workers, alpha=alpha, **options)
-        else:
-            with tqdm(total=cfg.passes, desc="LDA", unit="pass", disable=not progress,
-                      leave=False) as bar:
-                callbacks = [_pass_progress(bar)] if progress else None
-                if seeded:
-                    self.lda_ = _seeded_lda(LdaModel, alpha=cfg.alpha, callbacks=callbacks, **options)
-                else:
-                    self.lda_ = LdaModel(alpha=cfg.alpha, callbacks=callbacks, **options)
-            self.lda_.callbacks = None  # not saved with the model
-        raw = self._doc_topic_matrix(corpus)
+        self.engine_, raw = engine_class(cfg.engine).fit(corpus, dictionary, cfg, eta=eta,
+                                                         progress=progress)
+        self.lda_ = self.engine_.lda
         self.order_ = np.argsort(-raw.mean(axis=0), kind="stable")
         self.doc_topic_ = raw[:, self.order_]
-        position = {int(gensim_topic): number for number, gensim_topic in enumerate(self.order_, start=1)}
+        position = {int(topic): number for number, topic in enumerate(self.order_, start=1)}
         self.theme_names_ = dict(sorted((position[i], name) for i, name in enumerate(theme_names)))
         self.doc_ids_ = doc_ids
         self.seed_report_ = report
         return self
 
-    def _doc_topic_matrix(self, corpus) -> np.ndarray:
-        """Topic proportions per document, inferred chunk by chunk (gensim topic order)."""
-        from itertools import islice
-
-        k = self.config.n_topics
-        matrix = np.full((len(corpus), k), 1.0 / k)  # empty documents keep the uniform row
-        stream = iter(corpus)
-        start = 0
-        while chunk := list(islice(stream, _INFERENCE_CHUNK)):
-            filled = [i for i, bow in enumerate(chunk) if bow]
-            if filled:
-                gamma, _ = self.lda_.inference([chunk[i] for i in filled])
-                matrix[[start + i for i in filled]] = gamma / gamma.sum(axis=1, keepdims=True)
-            start += len(chunk)
-        return matrix
-
     def transform(self, token_lists: Sequence[Sequence[str]]) -> np.ndarray:
-        """Topic proportions of new documents, in topic order."""
+        """Topic proportions of new documents, in topic order (an empty one: uniform)."""
         corpus = [self.dictionary_.doc2bow(tokens) for tokens in token_lists]
-        return self._doc_topic_matrix(corpus)[:, self.order_]
+        return self.engine_.infer(corpus)[:, self.order_]
+
+    def perplexity(self, token_lists: Sequence[Sequence[str]]) -> float:
+        """Held-out perplexity by document completion, computed alike for either engine.
+
+        Each document's vocabulary tokens (in word-id order) alternate between two halves:
+        the topic proportions ``theta`` are inferred from the first, and the second is
+        scored, ``exp(-sum log(theta . p(w|t)) / n_scored)`` (Wallach et al. 2009,
+        "Evaluation methods for topic models"). Scoring words the inference has not seen
+        keeps the measure honest; the same formula for both engines makes their numbers
+        comparable. Lower is better; NaN when no document has two vocabulary tokens.
+
+        Examples
+        --------
+        >>> model.perplexity(heldout_token_lists)   # doctest: +SKIP
+        812.4
+        """
+        observed, scored = [], []
+        for tokens in token_lists:
+            words = [w for w, count in sorted(self.dictionary_.doc2bow(tokens)) for _ in range(count)]
+            if len(words) >= 2:
+                observed.append(sorted(Counter(words[0::2]).items()))
+                scored.append(np.asarray(words[1::2], dtype=int))
+        if not scored:
+            return float("nan")
+        theta = self.engine_.infer(observed)
+        topic_word = self.engine_.topic_word()
+        log_likelihood = sum(float(np.log(theta[d] @ topic_word[:, words]).sum())
+                             for d, words in enumerate(scored))
+        return math.exp(-log_likelihood / sum(len(words) for words in scored))
 
     def topic_words(self, n: int | None = None) -> pd.DataFrame:
         """Tidy table: one row per topic and word (``topic``, ``rank``, ``word``, ``weight``).
 
-        Topics are numbered from 1 in order of prevalence.
+        Topics are numbered from 1 in order of prevalence; words by ``p(w|t)``, ties by
+        word id.
         """
         n = n or self.config.top_n_words
         rows = []
-        for position, gensim_topic in enumerate(self.order_, start=1):
-            for rank, (word_id, weight) in enumerate(
-                    self.lda_.get_topic_terms(int(gensim_topic), topn=n), start=1):
+        for position, p in enumerate(self.topic_word(), start=1):
+            for rank, word_id in enumerate(np.argsort(-p, kind="stable")[:n], start=1):
                 rows.append({"topic": position, "rank": rank,
-                             "word": self.dictionary_[word_id], "weight": float(weight)})
+                             "word": self.dictionary_[int(word_id)], "weight": float(p[word_id])})
         return pd.DataFrame(rows)
 
     def relevant_words(self, n: int | None = None, lam: float = 0.6) -> pd.DataFrame:
@@ -311,9 +284,9 @@ class TopicModel:
 
     def topic_word(self) -> np.ndarray:
         """p(w|t): one row per topic in this model's order (T1..TK), one column per word id."""
-        if not hasattr(self, "lda_"):
+        if not hasattr(self, "engine_"):
             raise ValueError("the model is not fitted: call fit() or load() first")
-        return self.lda_.get_topics()[np.asarray(self.order_, dtype=int)].astype(np.float64)
+        return self.engine_.topic_word()[np.asarray(self.order_, dtype=int)]
 
     def word_counts(self) -> np.ndarray:
         """How often each word id occurs in the corpus (the dictionary's ``cfs``)."""
@@ -328,15 +301,16 @@ class TopicModel:
                          name="prevalence")
 
     def save(self, folder: str | Path) -> None:
-        """Save into ``folder`` (gensim files: load only from a trusted source).
+        """Save into ``folder`` (engine files: load only from a trusted source).
 
-        Beside the gensim files, ``model.json`` holds the settings (``config`` as a
-        JSON-ready dict), K, the theme names by topic number and the document ids, so
-        the folder says what it is and :meth:`load` can check it.
+        Beside the engine's file (``lda.gensim`` or ``lda.tomotopy``) and the dictionary,
+        ``model.json`` holds the settings (``config`` as a JSON-ready dict, the engine
+        among them), K, the theme names by topic number, the document ids and the
+        engine's versions, so the folder says what it is and :meth:`load` can check it.
         """
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        self.lda_.save(str(folder / "lda.gensim"))
+        self.engine_.save(folder)
         self.dictionary_.save(str(folder / "dictionary.gensim"))
         np.save(folder / "doc_topic.npy", self.doc_topic_)
         (folder / "order.json").write_text(json.dumps([int(i) for i in self.order_]))
@@ -348,6 +322,7 @@ class TopicModel:
             "settings": settings_dict(self.config),
             "theme_names": {str(t): name for t, name in sorted(getattr(self, "theme_names_", {}).items())},
             "doc_ids": None if doc_ids is None else list(doc_ids),
+            "engine": {"name": self.engine_.name, **self.engine_.versions()},
         }
         (folder / MODEL_FILE).write_text(json.dumps(record, ensure_ascii=False, indent=1, default=str),
                                          encoding="utf-8")
@@ -363,8 +338,10 @@ class TopicModel:
             A folder written by :meth:`save`.
         config
             The settings the caller expects. Its fit settings (all but
-            :data:`DISPLAY_SETTINGS`, and ``workers`` without ``multicore``) must equal
-            the saved ones; its display settings are used. ``None``: the saved settings.
+            :data:`DISPLAY_SETTINGS`, ``workers`` without ``multicore`` and the other
+            engine's settings, :func:`fit_settings`) must equal the saved ones, the
+            engine among them; its display settings are used. ``None``: the saved
+            settings.
         doc_ids
             The documents the caller expects the rows to be, in order.
 
@@ -376,7 +353,6 @@ class TopicModel:
             settings that differ.
         """
         from gensim.corpora import Dictionary
-        from gensim.models import LdaModel
 
         folder = Path(folder)
         record_path = folder / MODEL_FILE
@@ -408,8 +384,9 @@ class TopicModel:
                 raise ValueError(f"the model in {folder} belongs to other documents: "
                                  f"{len(kept)} saved, {len(asked)} asked, first difference at row {first}")
         model = cls(config if config is not None else _config_from_settings(saved))
-        model.lda_ = LdaModel.load(str(folder / "lda.gensim"))
         model.dictionary_ = Dictionary.load(str(folder / "dictionary.gensim"))
+        model.engine_ = engine_class(saved.get("engine", "gensim")).load(folder, model.dictionary_)
+        model.lda_ = model.engine_.lda
         model.doc_topic_ = np.load(folder / "doc_topic.npy")
         model.order_ = np.array(json.loads((folder / "order.json").read_text()))
         model.theme_names_ = {int(t): name for t, name in record["theme_names"].items()}

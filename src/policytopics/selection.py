@@ -2,8 +2,9 @@
 
 For each K the sweep reports NPMI coherence (``c_npmi``) and UMass from gensim's
 ``CoherenceModel``, topic diversity (share of unique top words), held-out perplexity on a
-fixed 10 % split, and stability across seeds (mean cosine similarity of topic-word
-vectors after Hungarian matching). It suggests a K and says why, but reading the topics
+fixed 10 % split (document completion, :meth:`policytopics.model.TopicModel.perplexity`,
+with either ``[model] engine``), and stability across seeds (mean cosine similarity of
+topic-word vectors after Hungarian matching). It suggests a K and says why, but reading the topics
 decides. ``c_v`` is not used: its authors no longer recommend it.
 """
 
@@ -70,15 +71,15 @@ def diversity(topics: list[list[str]]) -> float:
 
 def score_model(model: TopicModel, train, heldout, top_n: int) -> dict:
     """The sweep's scores of a fitted model: NPMI and UMass of its top ``top_n`` words over
-    ``train``, their diversity, and perplexity on ``heldout`` (NaN without held-out text)."""
+    ``train``, their diversity, and perplexity on ``heldout`` (NaN without held-out text):
+    :meth:`TopicModel.perplexity`, document completion, the same for either engine."""
     words = model.topic_words(top_n)
     topics = [list(frame["word"]) for _, frame in words.groupby("topic")]
-    held = [bow for bow in (model.dictionary_.doc2bow(t) for t in heldout or ()) if bow]
     return {
         "npmi": coherence(topics, train, model.dictionary_, top_n),
         "umass": coherence(topics, train, model.dictionary_, top_n, "u_mass"),
         "diversity": diversity(topics),
-        "perplexity": float(2 ** (-model.lda_.log_perplexity(held))) if held else float("nan"),
+        "perplexity": model.perplexity(heldout or ()),
         "topics": topics,
     }
 
