@@ -36,17 +36,19 @@ Measured (``benchmarks/bench_tomotopy.py``: the first 10,000 xwlb stories, 9,959
 891,130 tokens, K = 20, seeds 42-44, 2 CPUs; mean ± SD over seeds)::
 
     engine                 workers   wall s   sentence NPMI   c_npmi          diversity@10
-    gensim (5 passes)      1         12.2     0.102 ± 0.034   0.084 ± 0.020   0.843
-    tomotopy (200 sweeps)  1          9.1     0.158 ± 0.002   0.124 ± 0.006   0.815
-    tomotopy (200 sweeps)  2          5.7     0.167 ± 0.009   0.131 ± 0.004   0.807
+    gensim (5 passes)      1         11.9     0.102 ± 0.034   0.084 ± 0.020   0.843
+    tomotopy (200 sweeps)  1          9.4     0.158 ± 0.002   0.124 ± 0.006   0.815
+    tomotopy (200 sweeps)  2          6.7     0.167 ± 0.009   0.131 ± 0.004   0.807
 
     tomotopy sweeps        50      100     150     200     300     500     1000
-    train wall s           2.2     4.3     6.4     8.5     12.7    21.1    41.8
+    train wall s           2.2     4.4     6.5     8.6     12.8    21.2    42.2
     sentence NPMI          0.143   0.141   0.155   0.158   0.160   0.163   0.163
     c_npmi                 0.115   0.115   0.122   0.124   0.129   0.128   0.127
 
-``gibbs_iterations = 200`` is the rule's pick, fixed before the run: the fewest sweeps
-whose mean sentence NPMI and c_npmi are both within one seed-to-seed SD of the best.
+With two workers a fit took 5.1 s when the second core was free and 9.9 s when another
+job held it (the machine is shared). ``gibbs_iterations = 200`` is the rule's pick, fixed
+before the run: the fewest sweeps whose mean sentence NPMI and c_npmi are both within one
+seed-to-seed SD of the best.
 
 Seeded themes hold less well with tomotopy. With the ten themes of
 ``data/themes/manufacturing_policy.toml`` on 400-character passages, K = 14, seeds 42, 7
