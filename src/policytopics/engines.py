@@ -318,6 +318,9 @@ class TomotopyEngine:
         lda = tp.LDAModel(k=k, alpha=alpha, eta=base, seed=config.seed)
         lda.optim_interval = TOMOTOPY_OPTIM_INTERVAL if optimise else 0
         if eta is not None:
+            if eta.max() > eta.min():
+                log.warning("seeded themes hold less well with tomotopy than with gensim at the same "
+                            "seed_strength (measured: policytopics.engines); engine = 'gensim' for them")
             for word_id in np.flatnonzero((eta != base).any(axis=0)):
                 lda.set_word_prior(dictionary[int(word_id)], eta[:, word_id].tolist())
         fitted_rows = []
