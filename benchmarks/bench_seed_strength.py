@@ -145,7 +145,7 @@ def gensim_start(enabled: bool):
     if not enabled:
         yield
         return
-    with mock.patch("policytopics.model._seeded_lda", lambda lda_class, **options: lda_class(**options)):
+    with mock.patch("policytopics.engines._seeded_lda", lambda lda_class, **options: lda_class(**options)):
         yield
 
 

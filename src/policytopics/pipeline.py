@@ -48,7 +48,7 @@ STAGE_CODE = {
                   "documents"),
     "tokens": ("text", "units", "segment", "places"),
     "corpus": ("corpus",),
-    "model": ("corpus", "model", "themes"),
+    "model": ("corpus", "model", "engines", "themes"),
 }
 #: Model settings that change only what is shown or how fast, never the fitted model.
 DISPLAY_MODEL_SETTINGS = ("labels", "top_n_words", "eval_every")
