@@ -401,7 +401,7 @@ def plot_theme_emphasis(data: pd.DataFrame, *, by: str = "region", ax=None, lang
                     if np.isnan(values[i, j]):
                         continue
                     # Numbers in DejaVu Sans: the packaged CJK font has no bold weight.
-                    ax.text(j, i, f"{values[i, j]:+.1f}" + ("*" if sparse[i, j] else ""),
+                    ax.text(j, i, f"{round(values[i, j], 1) + 0.0:+.1f}" + ("*" if sparse[i, j] else ""),
                             ha="center", va="center", fontsize=8, fontfamily="DejaVu Sans",
                             fontweight="bold" if significant[i, j] else "normal",
                             color="white" if dark[i, j] else "black")
