@@ -25,6 +25,7 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -288,8 +289,6 @@ class StageCache:
         """A stage's result from memory, from ``reader(path)``, or by ``build()`` then
         ``writer(result, path)``. With ``serve_written`` a freshly built result is read back
         (for stages whose cached form streams from disk)."""
-        import time
-
         memo_key = f"{name}:{key}"
         if memo_key in self.memo:
             return self.memo[memo_key]

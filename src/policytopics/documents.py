@@ -92,8 +92,7 @@ def _document_rows(documents: Iterator[RawDocument], config: StudyConfig,
     from .parallel import map_chunks, plan_workers
 
     compute = config.compute
-    workers, documents = plan_workers(compute.workers, documents, PARALLEL_MIN_DOCS,
-                                      scheduler=compute.scheduler or None)
+    workers, documents = plan_workers(compute.workers, documents, PARALLEL_MIN_DOCS)
     pairs = ((raw, overrides_for(raw, overrides)) for raw in documents)
     if workers == 1 and not compute.scheduler:
         for raw, values in pairs:

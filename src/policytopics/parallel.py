@@ -48,16 +48,16 @@ def resolve_workers(workers: int, n_docs: int | None, min_docs: int) -> int:
     return 1 if n_docs is not None and n_docs < min_docs else available_cpus()
 
 
-def plan_workers(workers: int, items: Iterable, min_docs: int, *, total: int | None = None,
-                 scheduler: str | None = None) -> tuple[int, Iterator]:
+def plan_workers(workers: int, items: Iterable, min_docs: int, *,
+                 total: int | None = None) -> tuple[int, Iterator]:
     """Decide how many processes a stage uses, and hand back its items to iterate.
 
     The one place where "serial or worker processes" is decided (the document stage and
     segmentation both call it, each with its own ``min_docs``: where starting workers
     begins to pay). With ``workers = 0`` (auto) and no ``total``, up to ``min_docs`` items
     are looked ahead to learn whether the input is small; the returned iterator yields
-    every item, those included. Returns ``(1, items)`` for in-process work, unless a
-    Dask ``scheduler`` is set (then the cluster runs it whatever the size).
+    every item, those included. Returns ``(1, items)`` for in-process work; a caller with
+    a Dask scheduler sends the work to the cluster whatever the count.
     """
     items = iter(items)
     head: list = []
@@ -65,10 +65,7 @@ def plan_workers(workers: int, items: Iterable, min_docs: int, *, total: int | N
     if workers == 0 and total is None:
         head = list(islice(items, min_docs))
         n_docs = len(head) if len(head) < min_docs else None
-    n_workers = resolve_workers(workers, n_docs, min_docs)
-    if scheduler:
-        n_workers = max(n_workers, 1)
-    return n_workers, chain(head, items)
+    return resolve_workers(workers, n_docs, min_docs), chain(head, items)
 
 
 @functools.lru_cache(maxsize=8)

@@ -183,7 +183,7 @@ class Study:
 
         # Serve the files just written, so a cold run streams from disk like a warm one.
         result = self.stages.get("corpus", self.corpus_key(), build, reader=read, writer=write,
-                             serve_written=True)
+                                 serve_written=True)
         # The model needs only the corpus: let the token lists go (about 0.5 GB for 75,000
         # news stories); they stay in the cache, read again if asked for (as by a sweep).
         if self.stages.release("tokens"):

@@ -67,7 +67,6 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from itertools import chain, islice
 from pathlib import Path
 
 from .config import SegmentConfig
@@ -349,19 +348,11 @@ class Segmenter:
         """
         from tqdm.auto import tqdm
 
-        from .parallel import map_chunks, resolve_workers
+        from .parallel import map_chunks, plan_workers
 
         if total is None and hasattr(texts, "__len__"):
             total = len(texts)
-        texts = iter(texts)
-        head: list[str] = []
-        n_docs = total
-        if workers == 0 and total is None:
-            # Unknown length: look ahead just far enough to decide.
-            head = list(islice(texts, PARALLEL_MIN_DOCS))
-            n_docs = len(head) if len(head) < PARALLEL_MIN_DOCS else None
-        workers = resolve_workers(workers, n_docs, PARALLEL_MIN_DOCS)
-        documents = chain(head, texts)
+        workers, documents = plan_workers(workers, texts, PARALLEL_MIN_DOCS, total=total)
 
         bar = tqdm(total=total, desc="segment", unit="doc", disable=not progress, leave=False)
         try:
