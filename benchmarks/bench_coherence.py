@@ -13,6 +13,12 @@ For each corpus it fits, at K topics:
   section.key=value`` overrides a setting; ``--grid section.key=v1,v2`` fits the project
   once per value (several ``--grid`` options: every combination), the plain script once.
 
+A third row per seed, **plain script, filtered top words**, is no new fit: the plain
+script's model with each topic's ranked words read through the project's default word
+filters (stopwords, place names, administrative self-reference, one-character words), so
+its top 10 are the first 10 words the project's vocabulary could hold. Its gap to the plain
+row is how much of the plain script's NPMI comes from words found in every kind of sentence.
+
 Both are scored by one scorer over one reference, the corpus's own raw texts of the
 modelled documents (for ``xwlb`` the first ``--limit`` stories as read, for ``gwr`` all
 52 reports), cut into sentences at ``。！？!?；;`` and line breaks:
@@ -92,6 +98,7 @@ SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
 CJK_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
 SEED = 42
 PLAIN_PASSES = 5
+PLAIN_RANKED = 100  # ranked words kept per plain topic (its filtered top words come from these)
 PLAIN_NO_BELOW, PLAIN_NO_ABOVE = 5, 0.5
 FALLBACK_PASSAGE_CHARS = 400
 
@@ -285,11 +292,32 @@ def plain_script(path: Path, limit: int, n_topics: int, passage_chars: int | Non
     lda = LdaModel(corpus, id2word=dictionary, num_topics=n_topics, passes=PLAIN_PASSES,
                    random_state=seed)
     fitted = time.perf_counter()
-    topics = [[w for w, _ in lda.show_topic(k, topn=max(TOP_DIVERSITY))] for k in range(n_topics)]
+    ranked = [[w for w, _ in lda.show_topic(k, topn=PLAIN_RANKED)] for k in range(n_topics)]
+    topics = [words[:max(TOP_DIVERSITY)] for words in ranked]
     return {"system": "plain script", "settings": f"no_below={PLAIN_NO_BELOW}, no_above={PLAIN_NO_ABOVE}",
-            "units": len(units), "vocabulary": len(dictionary), "topics": topics,
+            "units": len(units), "vocabulary": len(dictionary), "topics": topics, "ranked": ranked,
             "prepare_seconds": prepared - started, "fit_seconds": fitted - prepared,
             "token_lists": token_lists, "dictionary": dictionary}
+
+
+def plain_filtered(plain: dict) -> dict | None:
+    """The plain script's own model, its top words read through the project's word filters.
+
+    Each topic's ranked words without those the project's default tokenizer drops
+    (stopwords, place names, administrative self-reference, one-character words): the same
+    fit, no new model. It shows how much of the plain script's sentence NPMI comes from
+    words that occur in every kind of sentence (我们, 今天, 进行, 北京 ...).
+    """
+    try:
+        from policytopics.config import SegmentConfig
+        from policytopics.segment import Segmenter
+    except ImportError:
+        return None
+    keep = Segmenter(SegmentConfig()).keep
+    return {**plain, "system": "plain script, filtered top words",
+            "settings": plain["settings"] + "; top words through the project's default filters",
+            "topics": [[w for w in words if keep(w)][:max(TOP_DIVERSITY)] for words in plain["ranked"]],
+            "prepare_seconds": 0.0, "fit_seconds": 0.0}
 
 
 def project_config(path: Path, limit: int, n_topics: int, overrides: dict, *, study_file: Path | None,
@@ -547,7 +575,7 @@ def main(argv: list[str] | None = None) -> int:
                 plain = plain_script(path, limit, k, passage_chars, seed)
                 if passage_chars:
                     plain["settings"] += f"; passages of {passage_chars} characters"
-                runs = [plain]
+                runs = [plain, *filter(None, [plain_filtered(plain)])]
                 for variant, config in zip(variants, configs):
                     print(f"[{name}] seed {seed}: project {variant or 'defaults'}", file=sys.stderr)
                     run = project(config)
@@ -558,7 +586,8 @@ def main(argv: list[str] | None = None) -> int:
                     results.append({"corpus": name, "k": k, "seed": seed, **run, **scores})
                     top_words.append((f"{name}, seed {seed}, {run['system']}, {run['settings']}",
                                       run["topics"], scores["topic_npmi"], scores["place_words"]))
-                    del results[-1]["token_lists"], results[-1]["dictionary"]
+                    for key in ("token_lists", "dictionary", "ranked"):
+                        results[-1].pop(key, None)
                     print("| " + " | ".join(table_row(results[-1])) + " |", file=sys.stderr)
 
     finished = datetime.datetime.now().astimezone()
