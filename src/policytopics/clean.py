@@ -154,6 +154,9 @@ _SPAM_BRAND = re.compile(
     r"|[a-z]{1,6}\d{2,5}(金沙|威尼斯人|葡京|永利|银河)(线路|网站|娱乐|官网|app)?[:：]?",
     re.IGNORECASE,
 )
+# Every brand shape above holds one of these words: a line without any needs no scan.
+_SPAM_BRAND_WORDS = ("体育", "娱乐", "国际", "贵宾会", "棋牌", "彩票", "电竞", "真人", "现金网",
+                     "金沙", "威尼斯人", "葡京", "永利", "银河")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTACT_ZONE = 0.2  # share of a page's lines at each end where contact lines are furniture
 
@@ -198,6 +201,8 @@ def is_joined_titles(line: str) -> bool:
 
 def spam_brands(line: str) -> list[str]:
     """Gambling-brand shapes in ``line`` (``欧宝体育app``, ``王者威尼斯人现金网网址：``)."""
+    if not any(word in line for word in _SPAM_BRAND_WORDS):
+        return []
     return [m.group(0) for m in _SPAM_BRAND.finditer(line)]
 
 
@@ -322,8 +327,9 @@ def cut_spam(line: str, phrases: tuple[str, ...] = ()) -> tuple[str, Counter]:
     """
     cut: Counter = Counter()
     # Brand shapes first: they take the whole name (美狮贵宾会), a listed 贵宾会 only a part.
-    line, n = _SPAM_BRAND.subn("", line)
-    cut["spam_brand"] += n
+    if any(word in line for word in _SPAM_BRAND_WORDS):
+        line, n = _SPAM_BRAND.subn("", line)
+        cut["spam_brand"] += n
     for phrase in spam_hits(line, phrases):
         line, n = re.subn(re.escape(phrase) + "[:：]?", "", line, flags=re.IGNORECASE)
         cut["spam_phrase"] += n

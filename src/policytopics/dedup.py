@@ -13,11 +13,13 @@ _SHINGLE_SKIP = re.compile(r"[\s\W_]+")
 
 
 def _shingle_hashes(text: str, size: int = 5):
-    """32-bit hashes of the distinct character ``size``-grams of ``text``.
+    """32-bit hashes of the character ``size``-grams of ``text``, repeats included.
 
     Spaces and punctuation are removed first. The hashes are computed with numpy over
     the code points (a polynomial hash, the same in every process and on every run),
-    which is what makes MinHash affordable on a hundred thousand documents.
+    which is what makes MinHash affordable on a hundred thousand documents. Repeated
+    shingles are left in: a MinHash is a minimum, which repeats do not change, and
+    removing them (``np.unique``) was a quarter of the signature's time.
     """
     import numpy as np
 
@@ -30,7 +32,7 @@ def _shingle_hashes(text: str, size: int = 5):
     hashes = np.zeros(n, dtype=np.uint64)
     for offset in range(width):
         hashes = hashes * np.uint64(1_000_003) + codes[offset:offset + n]  # wraps mod 2**64
-    return np.unique((hashes ^ (hashes >> np.uint64(32))) & np.uint64(0xFFFFFFFF))
+    return (hashes ^ (hashes >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
 
 
 @lru_cache(maxsize=4)

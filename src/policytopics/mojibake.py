@@ -190,8 +190,8 @@ def repair_mojibake(text: str) -> tuple[str, int, int]:
     >>> repair_mojibake("最具發展?jié)摿Φ氖袌鰞?yōu)勢")[0]
     '最具發展潛力的市場優勢'
     """
-    if text.isascii():
-        return text, 0, 0
+    if text.isascii() or not any(map(_is_odd, set(text) - _level_one())):
+        return text, 0, 0  # every run needs an odd character: most texts have none
     marked = _BROKEN_ANNOTATION.sub("?", text)
     pieces: list[str] = []
     last = 0
@@ -239,7 +239,8 @@ def _dense_clusters(core: str, min_odd: int = 4, max_gap: int = 2):
     """Spans inside ``core`` where odd characters stand at most ``max_gap`` apart."""
     if len(core) < 8:
         return
-    positions = [i for i, c in enumerate(core) if c not in _level_one() and _is_odd(c)]
+    common = _level_one()
+    positions = [i for i, c in enumerate(core) if c not in common and _is_odd(c)]
     if len(positions) < min_odd:
         return
     group = [positions[0]]

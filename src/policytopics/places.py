@@ -120,10 +120,13 @@ def _counties() -> tuple[dict[str, Place], re.Pattern]:
     return names, literal_union(names)
 
 
-def county_mentions(text: str) -> list[Place]:
-    """Counties named in ``text`` (after masking), as places with their prefecture city."""
+def county_mentions(text: str, *, masked: bool = False) -> list[Place]:
+    """Counties named in ``text`` (after masking, unless ``masked`` says it is done), as
+    places with their prefecture city."""
+    if "县" not in text and "旗" not in text:
+        return []  # every county name ends so: most lines need no scan of the county trie
     names, pattern = _counties()
-    return [names[m.group(0)] for m in pattern.finditer(_MASKED.sub("", text))]
+    return [names[m.group(0)] for m in pattern.finditer(text if masked else _MASKED.sub("", text))]
 
 
 def place_mentions(text: str) -> list[Place]:
@@ -131,10 +134,11 @@ def place_mentions(text: str) -> list[Place]:
     return [place for place, _ in _weighted_mentions(text, 1.0)]
 
 
-def _weighted_mentions(text: str, weight: float) -> list[tuple[Place, float]]:
+def _weighted_mentions(text: str, weight: float, *, masked: bool = False) -> list[tuple[Place, float]]:
     """Places named in ``text`` with their weight: ``weight``, or less inside a venue phrase."""
     names, pattern = _gazetteer()
-    text = _MASKED.sub("", text)
+    if not masked:
+        text = _MASKED.sub("", text)
     venues = [m.span(m.lastgroup) for m in _VENUE.finditer(text)]
     return [(names[m.group(0)],
              min(weight, _VENUE_WEIGHT) if any(a <= m.start() < b for a, b in venues) else weight)
@@ -167,11 +171,12 @@ def extract_region(title: str | None, body_lines: list[str], *, min_share: float
     ]
     county_scores: Counter = Counter()
     for text, weight in parts:
-        for place, counted in _weighted_mentions(text, weight):
+        text = _MASKED.sub("", text)
+        for place, counted in _weighted_mentions(text, weight, masked=True):
             scores[place.province] += counted
             if place.city:
                 city_scores[(place.province, place.city)] += counted
-        for place in county_mentions(text):
+        for place in county_mentions(text, masked=True):
             county_scores[place.province] += weight
             if place.city:
                 city_scores[(place.province, place.city)] += weight
