@@ -297,7 +297,7 @@ def plain_script(path: Path, limit: int, n_topics: int, passage_chars: int | Non
     return {"system": "plain script", "settings": f"no_below={PLAIN_NO_BELOW}, no_above={PLAIN_NO_ABOVE}",
             "units": len(units), "vocabulary": len(dictionary), "topics": topics, "ranked": ranked,
             "prepare_seconds": prepared - started, "fit_seconds": fitted - prepared,
-            "token_lists": token_lists, "dictionary": dictionary}
+            "token_lists": token_lists, "dictionary": dictionary, "lda": lda, "frame": frame}
 
 
 def plain_filtered(plain: dict) -> dict | None:
@@ -586,7 +586,7 @@ def main(argv: list[str] | None = None) -> int:
                     results.append({"corpus": name, "k": k, "seed": seed, **run, **scores})
                     top_words.append((f"{name}, seed {seed}, {run['system']}, {run['settings']}",
                                       run["topics"], scores["topic_npmi"], scores["place_words"]))
-                    for key in ("token_lists", "dictionary", "ranked"):
+                    for key in ("token_lists", "dictionary", "ranked", "lda", "frame"):
                         results[-1].pop(key, None)
                     print("| " + " | ".join(table_row(results[-1])) + " |", file=sys.stderr)
 

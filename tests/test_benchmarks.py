@@ -37,22 +37,35 @@ def from_cache(run) -> set[str]:
 @pytest.mark.skipif(not XWLB.is_file(), reason="../shared/corpora/xwlb.jsonl.gz is absent")
 def test_end_to_end_smoke(bench, tmp_path):
     args = bench.parse_args(["--smoke", "--out", str(tmp_path / "results.md")])
-    runs, full = bench.measure_runs(args, tmp_path)
-    plain, cold, warm, rerun = runs
-    assert full is None  # --full was not asked for
+    runs = bench.measure_runs(args, tmp_path)
+    names = [run.name for run in runs]
+    assert names == [bench.PLAIN, "project cold", "project warm", f"project new K = {args.rerun_topics}",
+                     f"project new K = {args.rerun_topics + 1}, PNG only",
+                     "project, tomotopy engine"]  # no full-corpus runs: --full was not asked for
+    plain, cold, warm, rerun, png_only, tomotopy = runs
 
     assert from_cache(cold) == set() and {"documents", "model"} <= built(cold)
     # Warm: nothing is rebuilt (the cached model means the tokens need not even be read).
     assert "documents" in from_cache(warm) and built(warm) == set()
-    # New K: only the model is fitted; documents and segmentation come from the cache.
-    assert "documents" in from_cache(rerun) and "model" in built(rerun) and "tokens" not in built(rerun)
-    assert [len(run.topics) for run in runs] == [args.topics] * 3 + [args.rerun_topics]
-    assert all(len(topic) == bench.TOP_N for run in runs for topic in run.topics)
+    # New K, and the other engine: only the model is fitted; documents and segmentation
+    # come from the cache.
+    for run in (rerun, png_only, tomotopy):
+        assert "documents" in from_cache(run) and "model" in built(run) and "tokens" not in built(run)
+    assert [len(run.topics) for run in runs] == [args.topics] * 3 + [args.rerun_topics, args.rerun_topics + 1,
+                                                                      args.topics]
+    figures = sorted(p.suffix for p in (tmp_path / "new-k-png" / "figures").iterdir())
+    assert figures and set(figures) == {".png"}
+    assert all(len(topic) >= bench.TOP_N for run in runs for topic in run.topics)
+    assert {"prepare", "fit", "weights", "total"} <= set(plain.stages)
 
     quality = bench.score_topics(args, runs)
-    assert set(quality) == {"primary", "cross-check"}
-    for scores in quality.values():
-        for run in (plain, cold, rerun):
-            assert -1 <= scores[run.name]["npmi"] <= 1 and not math.isnan(scores[run.name]["npmi"])
-            assert scores[run.name]["topics_scored"] == len(run.topics)
-    assert warm.name not in quality["primary"]  # it serves the cold run's model: not scored twice
+    assert set(quality) == {plain.name, cold.name, rerun.name, png_only.name, tomotopy.name}  # warm: cold's
+    for run in (plain, cold, rerun, png_only, tomotopy):
+        scores = quality[run.name]
+        assert -1 <= scores["npmi"] <= 1 and not math.isnan(scores["npmi"])
+        assert 0 < scores["diversity"] <= 1 and scores["topics_scored"] == len(run.topics)
+
+    report = bench.report(args, ["--smoke"], "0 / 0 / 0", runs, quality)
+    assert "new K / its model stage, 300 stories: end to end" in report
+    assert "all stories: not measured" in report and "tomotopy one worker" in report
+    assert "300 stories, `--formats png`" in report

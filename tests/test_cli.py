@@ -29,6 +29,19 @@ def test_run_on_samples_writes_figures(repo, samples, tmp_path, capsys):
     assert "kept: 5" in capsys.readouterr().out
 
 
+def test_formats_choose_the_figure_files_and_none_draws_none(repo, samples, tmp_path, capsys):
+    common = ["--corpus", str(samples), "--topics", "3", "--study", str(repo / "study.toml"),
+              "--cache-dir", str(tmp_path / "cache"), "--no-progress", "-q"]
+    assert main(["run", *common, "--out", str(tmp_path / "png"), "--formats", "png"]) == 0
+    suffixes = {p.suffix for p in (tmp_path / "png" / "figures").iterdir()}
+    assert suffixes == {".png"}
+    assert main(["run", *common, "--out", str(tmp_path / "none"), "--formats", "none"]) == 0
+    assert not (tmp_path / "none" / "figures").exists() and (tmp_path / "none" / "doc_topics.csv").is_file()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", *common, "--formats", "png,jpg"])
+    assert exit_info.value.code == 2 and "png, svg, pdf" in capsys.readouterr().err
+
+
 def test_sweep_on_samples_writes_one_row_per_k_and_suggests_one(repo, samples, tmp_path, capsys):
     code = main(["sweep", "--topics", "2:3", "--seeds", "1", "--workers", "1", "--corpus", str(samples),
                  "--out", str(tmp_path), "--study", str(repo / "study.toml"),

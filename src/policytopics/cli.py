@@ -67,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
                           "(default: the study file's tables_dir and figures_dir)")
     run.add_argument("--cache-dir", metavar="DIR", default=None,
                     help="stage cache folder (default from the study file: .cache)")
+    run.add_argument("--formats", metavar="LIST", default=None, type=_formats,
+                     help="figure formats, comma-separated: png,svg,pdf, or none for no figures "
+                          "(default from the study file: all three). In a loop over K, --formats png "
+                          "draws a third of the files")
     _add_compute(run)
     _add_common(run)
 
@@ -137,13 +141,24 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def _formats(text: str) -> list[str]:
+    """``--formats``: ``png,svg`` → ``["png", "svg"]``; ``none`` → no figures."""
+    items = [item.strip().lower() for item in text.split(",") if item.strip()]
+    if items == ["none"]:
+        return []
+    bad = [item for item in items if item not in ("png", "svg", "pdf")]
+    if bad or not items:
+        raise argparse.ArgumentTypeError(f"formats are png, svg, pdf (comma-separated) or none, got {text!r}")
+    return items
+
+
 def _run(args) -> int:
     from .documents import summarise_report
     from .pipeline import Study
 
     config = load_study(args.study, corpus=args.corpus, n_topics=args.topics, seed=args.seed,
                         limit=args.limit, period=args.period, out=args.out, model__themes=args.themes,
-                        corpus__unit=args.unit,
+                        corpus__unit=args.unit, output__figure_formats=args.formats,
                         output__cache_dir=args.cache_dir, workers=args.workers,
                         scheduler=args.scheduler)
     study = Study(config, progress=not args.no_progress)

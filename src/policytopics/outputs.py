@@ -93,6 +93,9 @@ def write_figures(frames: Mapping[str, object], config: StudyConfig) -> list[Pat
     """
     from .parallel import map_chunks
 
+    if not config.output.figure_formats:
+        log.info("figure_formats is empty: no figures drawn")
+        return []
     jobs = figure_jobs(frames, config)
     args = (config.output.figures_dir, tuple(config.output.figure_formats))
     workers = config.compute.workers
