@@ -131,6 +131,9 @@ class Study:
             from .units import document_units
 
             units = document_units(self.kept_documents(), self.config.corpus)
+            # Building the units leaves ~0.4 GB of freed text copies in the heap on 72,855
+            # news stories; hand it back before the workers start (the stage's peak).
+            trim_memory()
             seeds = [w for theme in self.themes() for w in theme.words]
             segmenter = Segmenter(self.config.segment, extra_words=tuple(seeds))
             compute = self.config.compute
