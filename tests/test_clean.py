@@ -203,6 +203,25 @@ def test_near_duplicates_are_deterministic_and_keep_the_first():
     assert find_near_duplicates(["y", "x"], texts[1::-1]) == {"x": "y"}
 
 
+def test_signatures_equal_datasketch_update_batch():
+    """The vectorised signature is datasketch's own arithmetic, value for value."""
+    import numpy as np
+    from datasketch import MinHash
+
+    from policytopics.dedup import _minhash_template, _shingle_hashes, minhash_signature
+
+    template = _minhash_template(128, 1)
+    long_text = ARTICLE * 30  # more shingles than one block of the vectorised minimum
+    for text in (ARTICLE, long_text, "短讯短讯短讯"):
+        reference = MinHash(num_perm=128, seed=1, hashfunc=int, scheme=template.scheme,
+                            permutations=template.permutations)
+        reference.update_batch(_shingle_hashes(text).tolist())
+        values = minhash_signature(text)
+        assert values.dtype == reference.hashvalues.dtype
+        assert np.array_equal(values, reference.hashvalues)
+    assert minhash_signature("。，") is None
+
+
 def test_distinct_articles_on_the_same_theme_are_not_duplicates():
     second = ARTICLE.replace("制造业高质量发展推进会", "数字经济发展大会").replace(
         "推动传统产业转型升级,培育壮大战略性新兴产业", "加快数字基础设施建设,推动数据要素市场化配置").replace(

@@ -190,8 +190,8 @@ def repair_mojibake(text: str) -> tuple[str, int, int]:
     >>> repair_mojibake("最具發展?jié)摿Φ氖袌鰞?yōu)勢")[0]
     '最具發展潛力的市場優勢'
     """
-    if text.isascii() or not any(map(_is_odd, set(text) - _level_one())):
-        return text, 0, 0  # every run needs an odd character: most texts have none
+    if text.isascii() or _odd_occurrences(text) < 2:
+        return text, 0, 0  # every run needs two odd characters or more: most texts have fewer
     marked = _BROKEN_ANNOTATION.sub("?", text)
     pieces: list[str] = []
     last = 0
@@ -215,6 +215,11 @@ def repair_mojibake(text: str) -> tuple[str, int, int]:
         return text, 0, 0
     pieces.append(marked[last:])
     return "".join(pieces), repaired, removed
+
+
+def _odd_occurrences(text: str) -> int:
+    """How many characters of ``text`` are odd (:func:`_is_odd`), repeats counted."""
+    return sum(text.count(c) for c in set(text) - _level_one() if _is_odd(c))
 
 
 def _mojibake_candidates(text: str):
