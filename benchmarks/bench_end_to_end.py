@@ -214,13 +214,6 @@ def policytopics_command() -> list[str]:
     return [script] if script else [sys.executable, "-m", "policytopics.cli"]
 
 
-def cli_has_cache_dir() -> bool:
-    from policytopics.cli import build_parser
-
-    _, unknown = build_parser().parse_known_args(["run", "--cache-dir", "x"])
-    return not unknown
-
-
 def _toml_value(value) -> str:
     if value is None:
         return '""'
@@ -246,12 +239,11 @@ def write_study_file(path: Path, **overrides) -> Path:
     return path
 
 
-def study_options(cache_dir: Path, study_overrides: dict) -> list[str]:
-    """``--study`` and the cache folder: ``--cache-dir`` if the CLI has it, else a study file."""
-    if not study_overrides and cli_has_cache_dir():
-        return ["--study", str(REPO / "study.toml"), "--cache-dir", str(cache_dir)]
+def study_options(out: Path, cache_dir: Path, study_overrides: dict) -> list[str]:
+    """``--study`` with this run's own study file (``OUT.study.toml``: the repository's
+    settings, ``study_overrides`` and the shared cache folder)."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    study = write_study_file(cache_dir.with_name(f"{cache_dir.name}.study.toml"),
+    study = write_study_file(out.with_name(f"{out.name}.study.toml"),
                              output__cache_dir=cache_dir, **study_overrides)
     return ["--study", str(study)]
 
@@ -266,7 +258,7 @@ def read_topic_words(path: Path) -> list[list[str]]:
 def run_project(name: str, corpus: Path, limit: int, n_topics: int, out: Path,
                 cache_dir: Path, study_overrides: dict, extra_options: list[str] = ()) -> Measured:
     options = ["run", "--corpus", str(corpus), "--limit", str(limit), "--topics", str(n_topics),
-               "--out", str(out), *study_options(cache_dir, study_overrides), *extra_options,
+               "--out", str(out), *study_options(out, cache_dir, study_overrides), *extra_options,
                "--no-progress", "-q"]
     log_path = out.with_suffix(".log")
     started = time.perf_counter()

@@ -199,9 +199,14 @@ def is_joined_titles(line: str) -> bool:
     return len(parts) >= 3 and not re.search(r"[。，,；;！？]", line)
 
 
+def _may_hold_brand(line: str) -> bool:
+    """Whether ``line`` holds a word every brand shape needs (a cheap test before the regex)."""
+    return any(word in line for word in _SPAM_BRAND_WORDS)
+
+
 def spam_brands(line: str) -> list[str]:
     """Gambling-brand shapes in ``line`` (``欧宝体育app``, ``王者威尼斯人现金网网址：``)."""
-    if not any(word in line for word in _SPAM_BRAND_WORDS):
+    if not _may_hold_brand(line):
         return []
     return [m.group(0) for m in _SPAM_BRAND.finditer(line)]
 
@@ -327,7 +332,7 @@ def cut_spam(line: str, phrases: tuple[str, ...] = ()) -> tuple[str, Counter]:
     """
     cut: Counter = Counter()
     # Brand shapes first: they take the whole name (美狮贵宾会), a listed 贵宾会 only a part.
-    if any(word in line for word in _SPAM_BRAND_WORDS):
+    if _may_hold_brand(line):
         line, n = _SPAM_BRAND.subn("", line)
         cut["spam_brand"] += n
     for phrase in spam_hits(line, phrases):

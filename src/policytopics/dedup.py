@@ -83,8 +83,8 @@ def _permuted_minimum(shingles, template):
         from datasketch.minhash import _SCHEME_DTYPES, _SCHEME_WIDTHS, _fmix
     except ImportError:
         return None
-    scheme = getattr(template, "scheme", None)
-    if scheme not in _SCHEME_WIDTHS:
+    scheme = template.scheme
+    if scheme not in _SCHEME_WIDTHS:  # the legacy scheme: no pre-mix, another modulus
         return None
     a, b = template.permutations
     values = template.hashvalues.copy()

@@ -120,29 +120,28 @@ def _counties() -> tuple[dict[str, Place], re.Pattern]:
     return names, literal_union(names)
 
 
-def county_mentions(text: str, *, masked: bool = False) -> list[Place]:
-    """Counties named in ``text`` (after masking, unless ``masked`` says it is done), as
-    places with their prefecture city."""
-    if "县" not in text and "旗" not in text:
+def _county_mentions(masked: str) -> list[Place]:
+    """Counties named in ``masked`` (text after ``_MASKED``), as places with their
+    prefecture city."""
+    if "县" not in masked and "旗" not in masked:
         return []  # every county name ends so: most lines need no scan of the county trie
     names, pattern = _counties()
-    return [names[m.group(0)] for m in pattern.finditer(text if masked else _MASKED.sub("", text))]
+    return [names[m.group(0)] for m in pattern.finditer(masked)]
 
 
 def place_mentions(text: str) -> list[Place]:
     """Places named in ``text`` (leftmost-longest), after masking non-locating phrases."""
-    return [place for place, _ in _weighted_mentions(text, 1.0)]
+    return [place for place, _ in _weighted_mentions(_MASKED.sub("", text), 1.0)]
 
 
-def _weighted_mentions(text: str, weight: float, *, masked: bool = False) -> list[tuple[Place, float]]:
-    """Places named in ``text`` with their weight: ``weight``, or less inside a venue phrase."""
+def _weighted_mentions(masked: str, weight: float) -> list[tuple[Place, float]]:
+    """Places named in ``masked`` (text after ``_MASKED``) with their weight: ``weight``,
+    or less inside a venue phrase."""
     names, pattern = _gazetteer()
-    if not masked:
-        text = _MASKED.sub("", text)
-    venues = [m.span(m.lastgroup) for m in _VENUE.finditer(text)]
+    venues = [m.span(m.lastgroup) for m in _VENUE.finditer(masked)]
     return [(names[m.group(0)],
              min(weight, _VENUE_WEIGHT) if any(a <= m.start() < b for a, b in venues) else weight)
-            for m in pattern.finditer(text)]
+            for m in pattern.finditer(masked)]
 
 
 def extract_region(title: str | None, body_lines: list[str], *, min_share: float = 0.6,
@@ -171,12 +170,12 @@ def extract_region(title: str | None, body_lines: list[str], *, min_share: float
     ]
     county_scores: Counter = Counter()
     for text, weight in parts:
-        text = _MASKED.sub("", text)
-        for place, counted in _weighted_mentions(text, weight, masked=True):
+        masked = _MASKED.sub("", text)  # once per line, for provinces and counties alike
+        for place, counted in _weighted_mentions(masked, weight):
             scores[place.province] += counted
             if place.city:
                 city_scores[(place.province, place.city)] += counted
-        for place in county_mentions(text, masked=True):
+        for place in _county_mentions(masked):
             county_scores[place.province] += weight
             if place.city:
                 city_scores[(place.province, place.city)] += weight

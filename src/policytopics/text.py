@@ -11,7 +11,6 @@ from functools import lru_cache
 
 #: The CJK Unified Ideographs block: what "a Chinese character" means in this package.
 CJK_RANGE = "\u4e00-\u9fff"
-_CJK_RE = re.compile(f"[{CJK_RANGE}]")
 _NON_CJK_RE = re.compile(f"[^{CJK_RANGE}]+")
 
 
