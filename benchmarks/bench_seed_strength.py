@@ -170,6 +170,7 @@ def score(model: TopicModel, data: dict, themes, theme_words: list[set[str]]) ->
     seeded_columns = [seeded_numbers[theme.name] - 1 for theme in themes]
     row |= {"held": float(np.mean(held)), "follows": float(np.nanmean(follows)),
             "follows_min": float(np.nanmin(follows)), "learned": float(np.mean(learned)),
+            "learned_min": int(np.min(learned)),
             "npmi_seeded": float(np.mean([npmi[c] for c in seeded_columns])),
             "seeded_share": float(model.doc_topic_[:, seeded_columns].sum(axis=1).mean()),
             "not_held": [theme.name for theme, ok in zip(themes, held) if not ok]}
@@ -201,11 +202,13 @@ def prepare(name: str, themes, args) -> dict:
 
 
 def fit(data, themes, args, seed: int, strength: float | None, start: str = "seeded",
-        n_topics: int | None = None):
-    config = ModelConfig(n_topics=n_topics or args.topics, seed=seed, passes=args.passes)
+        n_topics: int | None = None, other: float | None = None):
+    config = ModelConfig(n_topics=n_topics or args.topics, seed=seed, passes=args.passes,
+                         engine=args.engine, gibbs_iterations=args.gibbs_iterations)
     eta = names = None
     if strength is not None:
-        eta, _ = seed_prior(themes, data["dictionary"], args.topics, strength=strength)
+        eta, _ = seed_prior(themes, data["dictionary"], args.topics, strength=strength,
+                            other=None if other is None else other / args.topics)
         names = [theme.name for theme in themes]
     cpu = time.process_time()
     with gensim_start(start == "gensim"):
@@ -240,6 +243,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--weights", default="0.001,0.002,0.003,0.004,0.006,0.01",
                         help="priors relative to the corpus: strength = weight * tokens / K ('' for none)")
     parser.add_argument("--seeds", default="42,7,2026")
+    parser.add_argument("--engine", choices=("gensim", "tomotopy"), default="tomotopy")
+    parser.add_argument("--gibbs-iterations", type=int, default=200)
+    parser.add_argument("--others", default="",
+                        help="prior of a seed word in the topics it does not seed, as multiples of the "
+                             "base 1/K ('' = the engine's default form, policytopics.themes)")
     parser.add_argument("--start", choices=("seeded", "gensim", "both"), default="seeded",
                         help="first E-step: the project's (seeded), gensim's own, or both")
     parser.add_argument("--out", type=Path, default=None, help="also write the rows as JSON")
@@ -251,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     theme_names = [theme.name for theme in themes]
     seeds = [int(s) for s in args.seeds.split(",")]
     starts = ["seeded", "gensim"] if args.start == "both" else [args.start]
+    others = [float(v) for v in args.others.split(",") if v.strip()] or [None]
     rows = []
     for corpus_name in args.corpora.split(","):
         data = prepare(corpus_name, themes, args)
@@ -271,20 +280,21 @@ def main(argv: list[str] | None = None) -> int:
                   f"(K = {free_k}: {baseline.get('npmi_k_free', float('nan')):.3f}) ({cpu:.0f} s)",
                   flush=True)
             for start in starts:
-                for kind, value in priors(args):
-                    strength = value if kind == "strength" else value * data["n_tokens"] / args.topics
-                    model, cpu = fit(data, themes, args, seed, strength, start)
-                    row = {"corpus": name, "n_tokens": data["n_tokens"], "start": start, "prior": kind,
-                           "value": value,
-                           "strength": strength, "seed": seed, "fit_s": cpu,
-                           **score(model, data, themes, theme_words)}
-                    rows.append(row)
-                    print(f"  {name} {start} {kind} {value:g} (strength {strength:.0f}) seed {seed}: "
-                          f"held {row['held']:.2f} follows {row['follows']:.2f} "
-                          f"(min {row['follows_min']:.2f}) "
-                          f"learned {row['learned']:.1f} free c_npmi {row['npmi_free']:.3f} "
-                          f"seeded share {row['seeded_share']:.2f} ({cpu:.0f} s) not held: {row['not_held']}",
-                          flush=True)
+                for other in others:
+                    form = start if other is None else f"{start}, other {other:g}/K"
+                    for kind, value in priors(args):
+                        strength = value if kind == "strength" else value * data["n_tokens"] / args.topics
+                        model, cpu = fit(data, themes, args, seed, strength, start, other=other)
+                        row = {"corpus": name, "n_tokens": data["n_tokens"], "start": form, "prior": kind,
+                               "value": value, "strength": strength, "seed": seed, "fit_s": cpu,
+                               **score(model, data, themes, theme_words)}
+                        rows.append(row)
+                        print(f"  {name} {form} {kind} {value:g} (strength {strength:.1f}) seed {seed}: "
+                              f"held {row['held']:.2f} follows {row['follows']:.2f} "
+                              f"(min {row['follows_min']:.2f}) learned {row['learned']:.1f} "
+                              f"(min {row['learned_min']}) free c_npmi {row['npmi_free']:.3f} "
+                              f"seeded share {row['seeded_share']:.2f} ({cpu:.0f} s) "
+                              f"not held: {row['not_held']}", flush=True)
     if args.out:
         args.out.write_text(json.dumps(rows, ensure_ascii=False, indent=1))
     print_tables(rows, args)

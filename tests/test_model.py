@@ -86,7 +86,7 @@ def test_saved_model_describes_itself(tmp_path):
 
 
 def test_loading_checks_settings_and_documents(tmp_path):
-    model = fit()
+    model = fit(engine="gensim")
     model.save(tmp_path / "m")
     with pytest.raises(ValueError, match=r"other settings \(n_topics: saved 3, asked 4\)"):
         TopicModel.load(tmp_path / "m", replace(model.config, n_topics=4))
@@ -156,10 +156,13 @@ def test_document_with_no_known_word_gets_a_uniform_row():
 
 
 def test_progress_bar_does_not_change_the_fit():
-    config = ModelConfig(n_topics=3, seed=1, passes=4, no_below=1, no_above=0.9)
+    config = ModelConfig(n_topics=3, seed=1, passes=4, no_below=1, no_above=0.9, engine="gensim")
     dictionary = build_dictionary(TEXTS, config)
     corpus = [dictionary.doc2bow(t) for t in TEXTS]
     quiet = TopicModel(config).fit_corpus(corpus, dictionary)
     shown = TopicModel(config).fit_corpus(corpus, dictionary, progress=True)
     np.testing.assert_array_equal(shown.doc_topic_, quiet.doc_topic_)
     assert shown.lda_.callbacks is None
+    gibbs = replace(config, engine="tomotopy")
+    np.testing.assert_array_equal(TopicModel(gibbs).fit_corpus(corpus, dictionary, progress=True).doc_topic_,
+                                  TopicModel(gibbs).fit_corpus(corpus, dictionary).doc_topic_)

@@ -17,6 +17,8 @@ from policytopics.config import ModelConfig, SegmentConfig, StudyConfigError, pa
 from policytopics.model import TopicModel, build_dictionary
 from policytopics.themes import (
     DEFAULT_SEED_WEIGHT,
+    GIBBS_OTHER_PRIOR,
+    GIBBS_SEED_WEIGHT,
     MIN_SEED_STRENGTH,
     NEVER_SEEN,
     PRUNED,
@@ -242,9 +244,26 @@ def test_strength_zero_means_the_measured_weight_of_the_corpus():
     assert default_strength(vocabulary("数据", "人才"), 2) == MIN_SEED_STRENGTH
     # An explicit strength is the prior itself; the base follows a numeric config eta.
     assert resolve_strength(5, dictionary, 5) == 5.0
-    eta, _ = theme_prior(THEMES[1:2], vocabulary("数据", "人才"), ModelConfig(n_topics=2, eta=0.2,
-                                                                            seed_strength=7))
+    eta, _ = theme_prior(THEMES[1:2], vocabulary("数据", "人才"),
+                         ModelConfig(n_topics=2, eta=0.2, seed_strength=7, engine="gensim"))
     assert sorted(set(eta.ravel())) == [0.2, 7]
+
+
+def test_gibbs_prior_form_anchors_a_seed_word_to_its_theme():
+    """tomotopy: a seed word's prior is near zero in the topics it does not seed, and its
+    automatic strength uses the Gibbs weight."""
+    dictionary = build_dictionary(TEXTS, config())
+    n_tokens = sum(dictionary.cfs.values())
+    eta, _ = theme_prior(THEMES, dictionary, ModelConfig(n_topics=5, engine="tomotopy"))
+    word = dictionary.token2id[THEMES[0].words[0]]
+    assert eta[0, word] == pytest.approx(GIBBS_SEED_WEIGHT * n_tokens / 5)
+    assert eta[1:, word].tolist() == pytest.approx([GIBBS_OTHER_PRIOR / 5] * 4)
+    unseeded = next(i for i in range(len(dictionary)) if (eta[:, i] == 0.2).all())
+    assert eta[:, unseeded].tolist() == [0.2] * 5
+    gensim_eta, _ = theme_prior(THEMES, dictionary, ModelConfig(n_topics=5, engine="gensim"))
+    assert gensim_eta[1:, word].tolist() == [0.2] * 4
+    with pytest.raises(ValueError, match="positive"):
+        seed_prior(THEMES, dictionary, 5, other=0)
     with pytest.raises(StudyConfigError):
         resolve_strength(-1, dictionary, 5)
 

@@ -141,13 +141,15 @@ class ModelConfig:
     alpha: str | float = "symmetric"
     eta: str | float = "symmetric"
     top_n_words: int = 10
+    # Words that name a topic in labels (T3 w1·w2·w3): "probability", "frex" (stm) or
+    # "relevance" (LDAvis, λ = 0.6); all three are in topic_words.csv and topics.csv.
+    label_words: str = "frex"
     chunksize: int = 2000
     eval_every: int = 0  # 0: no perplexity logging during training (it costs time)
-    # "gensim" (LdaModel, variational Bayes; the default) or "tomotopy" (collapsed Gibbs
-    # sampling in C++; pip install 'policytopics[tomotopy]'). Both give the same outputs
-    # (policytopics.engines); passes, iterations, chunksize and eval_every are gensim's,
-    # gibbs_iterations tomotopy's.
-    engine: str = "gensim"
+    # "tomotopy" (collapsed Gibbs sampling in C++; the default, by measurement) or "gensim"
+    # (LdaModel, online variational Bayes). Both give the same outputs (policytopics.engines);
+    # passes, iterations, chunksize and eval_every are gensim's, gibbs_iterations tomotopy's.
+    engine: str = "tomotopy"
     gibbs_iterations: int = 200  # tomotopy: Gibbs sweeps over the corpus (measured)
     multicore: bool = False  # gensim LdaMulticore / tomotopy threads: faster, NOT reproducible
     workers: int = 2  # multicore: gensim processes or tomotopy threads (tomotopy: 0 = all CPUs)
@@ -377,6 +379,9 @@ def _validate(config: StudyConfig) -> None:
         raise StudyConfigError(f"n_topics must be at least 2, got {config.model.n_topics}")
     if config.model.engine not in ("gensim", "tomotopy"):
         raise StudyConfigError(f"[model] engine must be 'gensim' or 'tomotopy', got {config.model.engine!r}")
+    if config.model.label_words not in ("probability", "frex", "relevance"):
+        raise StudyConfigError("[model] label_words must be 'probability', 'frex' or 'relevance', got "
+                               f"{config.model.label_words!r}")
     if config.weights.region_level not in ("province", "city"):
         raise StudyConfigError("[weights] region_level must be 'province' or 'city', got "
                                f"{config.weights.region_level!r}")

@@ -230,8 +230,8 @@ def _tomotopy():
     try:
         import tomotopy
     except ImportError:
-        raise ImportError("[model] engine = 'tomotopy' needs tomotopy: "
-                          "pip install 'policytopics[tomotopy]'") from None
+        raise ImportError("[model] engine = 'tomotopy' needs tomotopy, a dependency of policytopics: "
+                          "pip install tomotopy") from None
     return tomotopy
 
 
@@ -318,9 +318,6 @@ class TomotopyEngine:
         lda = tp.LDAModel(k=k, alpha=alpha, eta=base, seed=config.seed)
         lda.optim_interval = TOMOTOPY_OPTIM_INTERVAL if optimise else 0
         if eta is not None:
-            if eta.max() > eta.min():
-                log.warning("seeded themes hold less well with tomotopy than with gensim at the same "
-                            "seed_strength (measured: policytopics.engines); engine = 'gensim' for them")
             for word_id in np.flatnonzero((eta != base).any(axis=0)):
                 lda.set_word_prior(dictionary[int(word_id)], eta[:, word_id].tolist())
         fitted_rows = []

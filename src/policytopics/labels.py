@@ -2,7 +2,9 @@
 
 A topic's label is, in this order: the name of the seeded theme it was seeded with
 (``T1 数字化转型``, whatever K or seed); a label from the study's labels CSV, matched to
-this run's topics by their top words; or its top three words (``T1 产业链·创新·制造业``).
+this run's topics by their top words; or its top three words (``T1 产业链·创新·制造业``)
+by the ranking of ``[model] label_words`` (FREX by default, chosen by measurement:
+``benchmarks/bench_labels.py``).
 :func:`default_label` is the one place that last form is built.
 """
 
@@ -89,13 +91,15 @@ def labels_template(topic_words: pd.DataFrame, known: dict[int, str], n_words: i
 
 def topic_table(model, documents: pd.DataFrame, doc_topic, *, labels: dict[int, str], n_words: int,
                 n_docs: int = 3, min_share: float = 0.1) -> pd.DataFrame:
-    """One row per topic: label, prevalence, top words by probability and by relevance
-    (λ = 0.6), and the titles of its most representative documents.
+    """One row per topic: label, prevalence, top words by probability, by FREX (stm,
+    weight 0.5) and by relevance (LDAvis, λ = 0.6), and the titles of its most
+    representative documents.
 
     ``documents`` are the kept documents in the row order of ``doc_topic`` (documents ×
     topics); a document represents a topic when it has at least ``min_share`` of it.
     """
     by_prob = model.topic_words(n_words)
+    by_frex = model.ranked_words(n_words, "frex")
     by_relevance = model.relevant_words(n_words)
     rows = []
     for topic, prevalence in model.prevalence().items():
@@ -108,6 +112,7 @@ def topic_table(model, documents: pd.DataFrame, doc_topic, *, labels: dict[int, 
             "label": labels[topic],
             "prevalence": round(float(prevalence), 6),
             "top_words": " ".join(by_prob[by_prob["topic"] == topic]["word"]),
+            "top_words_frex": " ".join(by_frex[by_frex["topic"] == topic]["word"]),
             "top_words_relevance": " ".join(by_relevance[by_relevance["topic"] == topic]["word"]),
             "representative_documents": " | ".join(titles),
         })

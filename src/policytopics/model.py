@@ -39,7 +39,46 @@ MODEL_FILE = "model.json"
 #: Version of ``model.json``; a file of another version is refused by :meth:`TopicModel.load`.
 MODEL_FORMAT = 1
 #: ModelConfig settings that name or show topics but do not change the fit.
-DISPLAY_SETTINGS = frozenset({"top_n_words", "labels"})
+DISPLAY_SETTINGS = frozenset({"top_n_words", "labels", "label_words", "eval_every"})
+#: How a topic's words can be ranked (:meth:`TopicModel.ranked_words`).
+WORD_RANKINGS = ("probability", "frex", "relevance")
+#: LDAvis' relevance weight λ (Sievert & Shirley 2014 found 0.6 best for reading topics).
+RELEVANCE_LAMBDA = 0.6
+#: stm's FREX weight of exclusivity against frequency (its default).
+FREX_WEIGHT = 0.5
+
+
+def word_scores(topic_word: np.ndarray, by: str, *, marginal: np.ndarray | None = None,
+                lam: float = RELEVANCE_LAMBDA, frex_weight: float = FREX_WEIGHT) -> np.ndarray:
+    """Score of every word in every topic (topics × words) for a ranking of :data:`WORD_RANKINGS`.
+
+    ``marginal`` (word counts or probabilities) is needed for ``"relevance"``.
+
+    >>> beta = np.array([[0.35, 0.3, 0.25, 0.1], [0.5, 0.01, 0.2, 0.29]])
+    >>> np.argsort(-word_scores(beta, "frex")[0], kind="stable").tolist()  # word 1: topic 0's own
+    [1, 0, 2, 3]
+    >>> np.argsort(-word_scores(beta, "probability")[0], kind="stable").tolist()
+    [0, 1, 2, 3]
+    """
+    topic_word = np.asarray(topic_word, dtype=np.float64)
+    if by == "probability":
+        return topic_word
+    if by == "frex":
+        from scipy.stats import rankdata
+
+        exclusivity = topic_word / topic_word.sum(axis=0, keepdims=True)
+        n_words = topic_word.shape[1]
+        exclusive = rankdata(exclusivity, axis=1) / n_words  # stm: data.table::frank / ncol
+        frequent = rankdata(topic_word, axis=1) / n_words
+        return 1.0 / (frex_weight / exclusive + (1 - frex_weight) / frequent)
+    if by == "relevance":
+        if marginal is None:
+            raise ValueError("relevance needs the words' marginal counts")
+        marginal = np.asarray(marginal, dtype=np.float64)
+        marginal = marginal / marginal.sum()
+        with np.errstate(divide="ignore"):
+            return lam * np.log(topic_word) + (1 - lam) * np.log(topic_word / np.where(marginal > 0, marginal, 1))
+    raise ValueError(f"unknown word ranking {by!r}; expected one of {WORD_RANKINGS}")
 
 
 def settings_dict(config: ModelConfig) -> dict[str, Any]:
@@ -60,9 +99,9 @@ def fit_settings(settings: dict[str, Any]) -> dict[str, Any]:
     are left out too. A setting missing from ``settings`` (saved before it existed) takes
     today's default.
 
-    >>> sorted(set(fit_settings(settings_dict(ModelConfig())))
+    >>> sorted(set(fit_settings(settings_dict(ModelConfig(engine="gensim"))))
     ...        ^ set(fit_settings(settings_dict(ModelConfig(engine="tomotopy")))))
-    ['chunksize', 'eval_every', 'gibbs_iterations', 'iterations', 'passes']
+    ['chunksize', 'gibbs_iterations', 'iterations', 'passes']
     """
     defaults = settings_dict(ModelConfig())
     full = defaults | dict(settings)
@@ -263,24 +302,44 @@ class TopicModel:
                              "word": self.dictionary_[int(word_id)], "weight": float(p[word_id])})
         return pd.DataFrame(rows)
 
-    def relevant_words(self, n: int | None = None, lam: float = 0.6) -> pd.DataFrame:
+    def relevant_words(self, n: int | None = None, lam: float = RELEVANCE_LAMBDA) -> pd.DataFrame:
         """Top words by relevance (Sievert & Shirley 2014, as in LDAvis).
 
         ``relevance = lam * log p(w|t) + (1 - lam) * log(p(w|t) / p(w))``: with
         ``lam < 1`` words frequent everywhere sink and words typical of the topic rise.
         Returns ``topic``, ``rank``, ``word``, ``relevance``, ``weight``.
         """
+        table = self.ranked_words(n, by="relevance", lam=lam)
+        return table.rename(columns={"score": "relevance"})[["topic", "rank", "word", "relevance", "weight"]]
+
+    def ranked_words(self, n: int | None = None, by: str = "probability", *,
+                     lam: float = RELEVANCE_LAMBDA, frex_weight: float = FREX_WEIGHT) -> pd.DataFrame:
+        """Each topic's top ``n`` words by one of :data:`WORD_RANKINGS`.
+
+        ``"probability"``
+            ``p(w|t)``: the topic's most frequent words, often the corpus's common words.
+        ``"frex"``
+            stm's FREX (Roberts et al. 2016, ``calcfrex``): the weighted harmonic mean of a
+            word's rank within the topic by exclusivity, ``p(w|t) / sum_t' p(w|t')``, and by
+            frequency, ``p(w|t)``, each as an empirical CDF over the vocabulary;
+            ``frex_weight`` is the exclusivity's weight (stm's default 0.5).
+        ``"relevance"``
+            LDAvis' relevance with ``lam`` (:meth:`relevant_words`).
+
+        Returns ``topic``, ``rank``, ``word``, ``weight`` (``p(w|t)``) and ``score`` (the
+        ranking's own value); ties go to the smaller word id.
+        """
+        if by not in WORD_RANKINGS:
+            raise ValueError(f"unknown word ranking {by!r}; expected one of {WORD_RANKINGS}")
         n = n or self.config.top_n_words
-        counts = self.word_counts()
-        marginal = counts / counts.sum()
+        topic_word = self.topic_word()
+        scores = word_scores(topic_word, by, marginal=self.word_counts(), lam=lam, frex_weight=frex_weight)
         rows = []
-        with np.errstate(divide="ignore"):
-            for position, p in enumerate(self.topic_word(), start=1):
-                score = lam * np.log(p) + (1 - lam) * np.log(p / np.where(marginal > 0, marginal, 1))
-                for rank, word_id in enumerate(np.argsort(-score, kind="stable")[:n], start=1):
-                    rows.append({"topic": position, "rank": rank, "word": self.dictionary_[int(word_id)],
-                                 "relevance": float(score[word_id]), "weight": float(p[word_id])})
-        return pd.DataFrame(rows)
+        for position, (p, score) in enumerate(zip(topic_word, scores), start=1):
+            for rank, word_id in enumerate(np.argsort(-score, kind="stable")[:n], start=1):
+                rows.append({"topic": position, "rank": rank, "word": self.dictionary_[int(word_id)],
+                             "weight": float(p[word_id]), "score": float(score[word_id])})
+        return pd.DataFrame(rows, columns=["topic", "rank", "word", "weight", "score"])
 
     def topic_word(self) -> np.ndarray:
         """p(w|t): one row per topic in this model's order (T1..TK), one column per word id."""

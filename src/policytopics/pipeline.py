@@ -51,7 +51,7 @@ STAGE_CODE = {
     "model": ("corpus", "model", "engines", "themes"),
 }
 #: Model settings that change only what is shown or how fast, never the fitted model.
-DISPLAY_MODEL_SETTINGS = ("labels", "top_n_words", "eval_every")
+DISPLAY_MODEL_SETTINGS = ("labels", "top_n_words", "label_words", "eval_every")
 #: Corpus settings of the units, not of reading: they re-segment, they do not re-read.
 UNIT_SETTINGS = ("unit", "passage_chars", "passage_above")
 
@@ -263,7 +263,38 @@ class Study:
 
     # Stage 5: topics, labels, weights -----------------------------------------------
     def topic_words(self) -> pd.DataFrame:
+        """Each topic's top words by probability: ``topic, rank, word, weight``."""
         return self.model().topic_words(self.config.model.top_n_words)
+
+    def ranked_words(self) -> pd.DataFrame:
+        """Each topic's top words by every ranking (probability, FREX, relevance): the
+        ``topic_words`` table, ``topic, ranking, rank, word, weight, score``."""
+        from .model import WORD_RANKINGS
+
+        model, n = self.model(), self.config.model.top_n_words
+        frames = [model.ranked_words(n, by).assign(ranking=by) for by in WORD_RANKINGS]
+        return pd.concat(frames, ignore_index=True)[["topic", "ranking", "rank", "word", "weight", "score"]]
+
+    def label_words(self) -> pd.DataFrame:
+        """The words that name topics in labels (``[model] label_words`` ranking)."""
+        return self.model().ranked_words(self.config.model.top_n_words, self.config.model.label_words)
+
+    def themes_held(self) -> pd.DataFrame:
+        """Whether each seeded topic holds its theme (:func:`policytopics.themes.themes_held`);
+        a theme that does not is logged as a warning. Empty without themes."""
+        from .themes import themes_held
+
+        def build():
+            if not self.themes():
+                return themes_held(self.topic_words(), {}, self.theme_seeds())
+            held = themes_held(self.topic_words(), self.theme_labels(), self.theme_seeds())
+            for row in held[~held["held"]].itertuples():
+                log.warning("seeded theme %r did not hold its topic T%d: %d of its top 10 words are "
+                            "its seed words (%s); raise seed_strength, add seed words, or use more "
+                            "topics", row.theme, row.topic, row.n_seeded_top, row.top_words)
+            return held
+
+        return self.stages.memoised(f"themes_held:{self.model_key()}", build)
 
     def human_labels(self) -> dict[int, str]:
         """Topic labels from the ``labels`` CSV, matched to this run's topics."""
@@ -287,7 +318,7 @@ class Study:
     def topic_labels(self, n_words: int = 3) -> dict[int, str]:
         """Label per topic: ``T1 数字化转型`` (seeded), ``T1 产业链创新`` (labels file) or
         ``T1 产业链·创新·制造业`` (top words)."""
-        return topic_naming.topic_labels(self.topic_words(), human=self.human_labels(),
+        return topic_naming.topic_labels(self.label_words(), human=self.human_labels(),
                                          themes=self.theme_labels(), n_words=n_words)
 
     def labels_template(self) -> pd.DataFrame:
@@ -297,9 +328,13 @@ class Study:
     def topics(self, n_docs: int = 3) -> pd.DataFrame:
         """One row per topic: label, prevalence, top words by probability and by
         relevance (λ = 0.6), and the titles of its most representative documents."""
-        return topic_naming.topic_table(self.model(), self.kept_documents(), self.document_topic_matrix(),
-                                        labels=self.topic_labels(), n_words=self.config.model.top_n_words,
-                                        n_docs=n_docs)
+        table = topic_naming.topic_table(self.model(), self.kept_documents(), self.document_topic_matrix(),
+                                         labels=self.topic_labels(), n_words=self.config.model.top_n_words,
+                                         n_docs=n_docs)
+        if self.themes():
+            held = self.themes_held().set_index("topic")
+            table["theme_held"] = table["topic"].map(held["held"]).astype("boolean")
+        return table
 
     def document_topic_matrix(self):
         """Topic proportions per kept document (rows in kept order): the n_chars-weighted
@@ -374,7 +409,7 @@ class Study:
             "documents": self.documents(),
             "doc_topics": doc_topics_wide(doc_topics),
             "passage_topics": self.passage_topics(),
-            "topic_words": self.topic_words(),
+            "topic_words": self.ranked_words(),
             "topics": self.topics(),
             "theme_weights_by_region": self.theme_weights_by_region(),
             "theme_weights_by_period": self.theme_weights_by_period(),

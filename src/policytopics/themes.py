@@ -108,8 +108,19 @@ from .config import ModelConfig, StudyConfigError
 
 #: ``seed_strength = 0`` (the default) sets a seed word's prior in its theme's topic to
 #: this share of an average topic's tokens: ``weight * n_tokens / K``, with ``n_tokens`` the
-#: tokens of the pruned corpus (:func:`default_strength`). Measured; see the module docstring.
+#: tokens of the pruned corpus (:func:`default_strength`). Measured for gensim; see the
+#: module docstring.
 DEFAULT_SEED_WEIGHT = 0.004
+#: The same for tomotopy's Gibbs sampler, whose prior form differs (:data:`GIBBS_OTHER_PRIOR`).
+#: Measured with ``benchmarks/bench_seed_strength.py --engine tomotopy``; see the module docstring.
+GIBBS_SEED_WEIGHT = 0.01
+#: In a Gibbs sampler a seed word's prior in the topics it does not seed is this share of the
+#: base prior (near zero: the word is hardly ever drawn for another topic, so every occurrence
+#: of it counts for its theme). gensim keeps the base there.
+GIBBS_OTHER_PRIOR = 1e-4
+#: A seeded topic *holds* its theme when at least this many of its top 10 words are words
+#: the theme seeds (:func:`themes_held`); otherwise the run warns.
+HELD_MIN_SEEDED = 3
 #: The automatic strength never goes below this (a tiny corpus would otherwise give a seed
 #: word less prior than the base 1/K of every cell).
 MIN_SEED_STRENGTH = 1.0
@@ -227,8 +238,8 @@ def seed_words(themes: Iterable[Theme]) -> list[str]:
     return list(dict.fromkeys(word for theme in themes for word in theme.words))
 
 
-def default_strength(dictionary, n_topics: int) -> float:
-    """The automatic seed prior: :data:`DEFAULT_SEED_WEIGHT` × tokens of the corpus / K.
+def default_strength(dictionary, n_topics: int, weight: float = DEFAULT_SEED_WEIGHT) -> float:
+    """The automatic seed prior: ``weight`` (:data:`DEFAULT_SEED_WEIGHT`) × tokens of the corpus / K.
 
     The tokens are the pruned dictionary's collection frequencies (``dictionary.cfs``), so
     the prior keeps the same weight against the data whatever the corpus size; never
@@ -240,10 +251,11 @@ def default_strength(dictionary, n_topics: int) -> float:
     20.0
     """
     n_tokens = sum(dictionary.cfs.values())
-    return max(MIN_SEED_STRENGTH, DEFAULT_SEED_WEIGHT * n_tokens / n_topics)
+    return max(MIN_SEED_STRENGTH, weight * n_tokens / n_topics)
 
 
-def resolve_strength(strength: float, dictionary, n_topics: int) -> float:
+def resolve_strength(strength: float, dictionary, n_topics: int,
+                     weight: float = DEFAULT_SEED_WEIGHT) -> float:
     """The seed prior in effect: ``strength``, or :func:`default_strength` for 0.
 
     >>> from gensim.corpora import Dictionary
@@ -252,11 +264,11 @@ def resolve_strength(strength: float, dictionary, n_topics: int) -> float:
     """
     if strength < 0:
         raise StudyConfigError(f"seed_strength must be 0 (automatic) or more, got {strength}")
-    return float(strength) if strength else default_strength(dictionary, n_topics)
+    return float(strength) if strength else default_strength(dictionary, n_topics, weight)
 
 
 def seed_prior(themes: Sequence[Theme], dictionary, n_topics: int, *, strength: float = 0.0,
-               base: float | None = None,
+               weight: float = DEFAULT_SEED_WEIGHT, base: float | None = None, other: float | None = None,
                unpruned: Container[str] | None = None) -> tuple[np.ndarray, pd.DataFrame]:
     """gensim's ``eta`` prior that seeds topic ``i`` with theme ``i``, and its report.
 
@@ -273,8 +285,14 @@ def seed_prior(themes: Sequence[Theme], dictionary, n_topics: int, *, strength: 
         Prior of a seeded word in its theme's topic; ``0`` means automatic
         (:func:`default_strength`: :data:`DEFAULT_SEED_WEIGHT` of an average topic's
         tokens).
+    weight
+        The share of an average topic's tokens that ``strength = 0`` gives a seed word.
     base
-        Prior of every other cell; ``None`` is gensim's symmetric default ``1 / K``.
+        Prior of every cell of an unseeded word; ``None`` is gensim's symmetric default ``1 / K``.
+    other
+        Prior of a seeded word in the topics it does not seed; ``None`` is ``base``. A
+        Gibbs sampler anchors a theme with a value near zero here (the word can then hardly
+        be drawn for another topic) and a modest ``strength``.
     unpruned
         The words seen before pruning (a set, or the gensim ``Dictionary`` before
         ``filter_extremes``), to tell ``"pruned"`` from ``"never seen"``; without it a
@@ -301,7 +319,7 @@ def seed_prior(themes: Sequence[Theme], dictionary, n_topics: int, *, strength: 
     if len(themes) > n_topics:
         raise ValueError(f"{len(themes)} seeded themes need at least as many topics; "
                          f"n_topics is {n_topics}")
-    strength = resolve_strength(strength, dictionary, n_topics)
+    strength = resolve_strength(strength, dictionary, n_topics, weight)
     base = 1.0 / n_topics if base is None else float(base)
     if base <= 0:
         raise ValueError(f"the base prior must be positive, got {base}")
@@ -310,8 +328,12 @@ def seed_prior(themes: Sequence[Theme], dictionary, n_topics: int, *, strength: 
 
     seeded_by, credit, shared = _assign(themes, token2id)
 
+    other = base if other is None else float(other)
+    if other <= 0:
+        raise ValueError(f"the prior of a seeded word in other topics must be positive, got {other}")
     eta = np.full((n_topics, len(token2id)), base)
     for word, topic in seeded_by.items():
+        eta[:, token2id[word]] = other
         eta[topic, token2id[word]] = strength
 
     rows = []
@@ -374,10 +396,13 @@ def _assign(themes: Sequence[Theme], vocabulary: Iterable[str]):
 
 def theme_prior(themes: Sequence[Theme], dictionary, config: ModelConfig, *,
                 unpruned: Container[str] | None = None) -> tuple[np.ndarray, pd.DataFrame]:
-    """:func:`seed_prior` with K, strength and base taken from a :class:`ModelConfig`.
+    """:func:`seed_prior` with K, strength, base and the engine's prior form from a
+    :class:`ModelConfig`.
 
-    The base is ``config.eta`` when it is a number, else gensim's symmetric ``1 / K``
-    (``eta = "auto"`` cannot be learned with a seeded matrix).
+    The base is ``config.eta`` when it is a number, else the symmetric ``1 / K`` (``eta =
+    "auto"`` cannot be learned with a seeded matrix). gensim: a seed word keeps the base in
+    the other topics, weight :data:`DEFAULT_SEED_WEIGHT`; tomotopy (Gibbs sampling): near
+    zero there (:data:`GIBBS_OTHER_PRIOR` × base), weight :data:`GIBBS_SEED_WEIGHT`.
 
     Examples
     --------
@@ -387,8 +412,47 @@ def theme_prior(themes: Sequence[Theme], dictionary, config: ModelConfig, *,
     ...                               theme_names=[t.name for t in themes])  # doctest: +SKIP
     """
     base = config.eta if isinstance(config.eta, (int, float)) else None
+    if config.engine == "gensim":
+        weight, other = DEFAULT_SEED_WEIGHT, None
+    else:
+        weight = GIBBS_SEED_WEIGHT
+        other = GIBBS_OTHER_PRIOR * (base if base is not None else 1.0 / config.n_topics)
     return seed_prior(themes, dictionary, config.n_topics, strength=config.seed_strength,
-                      base=base, unpruned=unpruned)
+                      weight=weight, base=base, other=other, unpruned=unpruned)
+
+
+def themes_held(topic_words: pd.DataFrame, theme_topics: dict[int, str], report: pd.DataFrame,
+                n_words: int = 10) -> pd.DataFrame:
+    """Whether each seeded topic holds its theme: how many of its top ``n_words`` words
+    the theme seeds (held when at least :data:`HELD_MIN_SEEDED`).
+
+    Parameters
+    ----------
+    topic_words
+        Tidy ``topic, rank, word`` table (by probability).
+    theme_topics
+        Topic number → theme name (``TopicModel.theme_names_``).
+    report
+        The seed report of :func:`seed_prior` (its ``seeded`` column).
+
+    Returns
+    -------
+    DataFrame
+        ``theme, topic, n_seeded_top, held, top_words``.
+
+    >>> words = pd.DataFrame({"topic": [1, 1, 1], "rank": [1, 2, 3], "word": ["数据", "算力", "人才"]})
+    >>> report = pd.DataFrame({"theme": ["数字"], "seeded": ["数据 算力"]})
+    >>> themes_held(words, {1: "数字"}, report)[["theme", "n_seeded_top", "held"]].values.tolist()
+    [['数字', 2, False]]
+    """
+    rows = []
+    for topic, name in sorted(theme_topics.items()):
+        seeded = set(" ".join(report.loc[report["theme"] == name, "seeded"]).split())
+        top = topic_words[topic_words["topic"] == topic].nsmallest(n_words, "rank")["word"].tolist()
+        n_seeded = sum(word in seeded for word in top)
+        rows.append({"theme": name, "topic": topic, "n_seeded_top": n_seeded,
+                     "held": n_seeded >= HELD_MIN_SEEDED, "top_words": " ".join(top)})
+    return pd.DataFrame(rows, columns=["theme", "topic", "n_seeded_top", "held", "top_words"])
 
 
 def seed_rates(themes: Sequence[Theme], token_lists: Iterable[Sequence[str]]) -> np.ndarray:
@@ -417,6 +481,9 @@ def seed_rates(themes: Sequence[Theme], token_lists: Iterable[Sequence[str]]) ->
 
 __all__ = [
     "DEFAULT_SEED_WEIGHT",
+    "GIBBS_OTHER_PRIOR",
+    "GIBBS_SEED_WEIGHT",
+    "HELD_MIN_SEEDED",
     "MIN_SEED_STRENGTH",
     "Theme",
     "default_strength",
@@ -426,4 +493,5 @@ __all__ = [
     "seed_rates",
     "seed_words",
     "theme_prior",
+    "themes_held",
 ]
