@@ -54,6 +54,7 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from unittest import mock
 
@@ -63,7 +64,7 @@ from scipy.stats import spearmanr
 from policytopics.config import ModelConfig, SegmentConfig, package_data
 from policytopics.model import TopicModel, build_dictionary
 from policytopics.segment import Segmenter
-from policytopics.themes import load_themes, seed_prior, seed_rates, seed_words
+from policytopics.themes import load_themes, seed_prior, seed_rates, seed_words, theme_prior
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"
@@ -159,18 +160,19 @@ def score(model: TopicModel, data: dict, themes, theme_words: list[set[str]]) ->
            "npmi_all": float(np.mean(npmi))}
     if not seeded_numbers:
         return row
-    held, follows, learned = [], [], []
+    held, follows, learned, learned_strict = [], [], [], []
     shares = by_document(model.doc_topic_, data["doc_of"], data["lengths"], data["n_docs"])
     for i, theme in enumerate(themes):
         topic = seeded_numbers[theme.name]
         n_seeded = sum(word in theme_words[i] for word in topics[topic - 1])
         held.append(n_seeded >= HELD_MIN)
         learned.append(len(topics[topic - 1]) - n_seeded)
+        learned_strict.append(sum(word not in theme.words for word in topics[topic - 1]))
         follows.append(spearmanr(shares[:, topic - 1], data["rates"][:, i]).statistic)
     seeded_columns = [seeded_numbers[theme.name] - 1 for theme in themes]
     row |= {"held": float(np.mean(held)), "follows": float(np.nanmean(follows)),
             "follows_min": float(np.nanmin(follows)), "learned": float(np.mean(learned)),
-            "learned_min": int(np.min(learned)),
+            "learned_min": int(np.min(learned)), "learned_strict": float(np.mean(learned_strict)),
             "npmi_seeded": float(np.mean([npmi[c] for c in seeded_columns])),
             "seeded_share": float(model.doc_topic_[:, seeded_columns].sum(axis=1).mean()),
             "not_held": [theme.name for theme, ok in zip(themes, held) if not ok]}
@@ -207,8 +209,11 @@ def fit(data, themes, args, seed: int, strength: float | None, start: str = "see
                          engine=args.engine, gibbs_iterations=args.gibbs_iterations)
     eta = names = None
     if strength is not None:
-        eta, _ = seed_prior(themes, data["dictionary"], args.topics, strength=strength,
-                            other=None if other is None else other / args.topics)
+        if other is None:  # the engine's own prior form (policytopics.themes.theme_prior)
+            eta, _ = theme_prior(themes, data["dictionary"], replace(config, seed_strength=strength))
+        else:
+            eta, _ = seed_prior(themes, data["dictionary"], args.topics, strength=strength,
+                                other=other / args.topics)
         names = [theme.name for theme in themes]
     cpu = time.process_time()
     with gensim_start(start == "gensim"):
@@ -306,16 +311,20 @@ def print_tables(rows: list[dict], args) -> None:
 
     frame = pd.DataFrame(rows)
     corpora = list(dict.fromkeys(frame["corpus"]))
-    print(f"\nK = {args.topics}, {args.passes} passes, base prior 1/K, seeds {args.seeds}; mean over seeds. "
+    fitting = f"{args.passes} passes" if args.engine == "gensim" else f"{args.gibbs_iterations} Gibbs sweeps"
+    print(f"\nengine {args.engine}, K = {args.topics}, {fitting}, base prior 1/K, seeds {args.seeds}; "
+          "mean over seeds. "
           "held: share of themes held; follows: Spearman over documents, mean (min) over themes; "
-          "learned: non-seed words among a seeded topic's top 10; c_npmi of the free topics (all K); "
+          "learned: words among a seeded topic's top 10 that the theme does not seed (in brackets: "
+          "that are not in its seed list, words containing a seed counting as learned); "
+          "c_npmi of the free topics (all K); "
           "share: seeded topics' mean total share; s: CPU seconds per fit. Unseeded rows: c_npmi "
           "with K - themes topics (with K).")
     for corpus in corpora:
         part = frame[frame["corpus"] == corpus]
         print(f"\n{corpus} ({part['n_tokens'].iloc[0]:,} tokens after pruning)")
-        header = ["start", "prior", "strength", "held", "follows (min)", "learned", "c_npmi free (all)",
-                  "share", "s"]
+        header = ["start", "prior", "strength", "held", "follows (min)", "learned (not a seed)",
+                  "c_npmi free (all)", "share", "s"]
         lines = [header]
         for (start, kind, value), group in part.groupby(["start", "prior", "value"], sort=False):
             g = group.mean(numeric_only=True)
@@ -326,7 +335,8 @@ def print_tables(rows: list[dict], args) -> None:
                               f"{g['fit_s']:.0f}"])
             else:
                 lines.append([start, label, f"{g['strength']:.0f}", fmt(g["held"]),
-                              f"{g['follows']:.2f} ({g['follows_min']:.2f})", fmt(g["learned"], 1),
+                              f"{g['follows']:.2f} ({g['follows_min']:.2f})",
+                              f"{g['learned']:.1f} ({g['learned_strict']:.1f})",
                               f"{g['npmi_free']:.3f} ({g['npmi_all']:.3f})", fmt(g["seeded_share"]),
                               f"{g['fit_s']:.0f}"])
         widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]

@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import tomotopy as tp
     except ImportError:
-        parser.exit(2, "tomotopy is not installed: pip install 'policytopics[tomotopy]'\n")
+        parser.exit(2, "tomotopy is not installed: pip install tomotopy\n")
     import gensim
 
     from policytopics import Study

@@ -4,13 +4,17 @@ run that writes the same tables and figures."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+import tomotopy as tp
 from conftest import REPO
 from conftest import TOPIC_TEXTS as TEXTS
 from scipy.stats import spearmanr
@@ -23,8 +27,6 @@ from policytopics.config import ModelConfig, StudyConfigError
 from policytopics.explorer import explorer_data
 from policytopics.model import TopicModel, build_dictionary
 from policytopics.selection import sweep
-
-import tomotopy as tp
 
 DOC_IDS = [f"doc{i}" for i in range(len(TEXTS))]
 
@@ -55,6 +57,38 @@ def test_same_seed_and_one_worker_give_the_same_topics(model):
     np.testing.assert_array_equal(again.topic_word(), model.topic_word())
     assert again.topic_words().equals(model.topic_words())
     assert not np.array_equal(fit(seed=2).doc_topic_, model.doc_topic_)
+
+
+FIT_AND_DIGEST = """
+import hashlib, sys
+from policytopics.config import ModelConfig
+from policytopics.model import TopicModel
+sys.path.insert(0, {tests!r})
+from conftest import TOPIC_TEXTS as TEXTS
+config = ModelConfig(n_topics=3, seed=1, no_below=1, no_above=0.9, engine="tomotopy")
+model = TopicModel(config).fit(TEXTS)
+print(hashlib.sha256(model.topic_words().to_csv().encode() + model.doc_topic_.tobytes()).hexdigest())
+"""
+
+
+def digest(model: TopicModel) -> str:
+    return hashlib.sha256(model.topic_words().to_csv().encode() + model.doc_topic_.tobytes()).hexdigest()
+
+
+def test_same_seed_gives_the_same_bytes_in_two_processes(model):
+    """Topic words and the document-topic table are byte-identical across processes, not only
+    within one (the engine's version and instruction set are the same here)."""
+    code = FIT_AND_DIGEST.format(tests=str(Path(__file__).resolve().parent))
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           timeout=300).stdout.strip() for _ in range(2)]
+    assert runs == [digest(model)] * 2
+    assert digest(fit(seed=2)) != digest(model)
+
+
+def test_the_engine_version_and_instruction_set_are_recorded(model, tmp_path):
+    model.save(tmp_path / "m")
+    record = json.loads((tmp_path / "m" / "model.json").read_text(encoding="utf-8"))
+    assert record["engine"] == {"name": "tomotopy", "tomotopy": tp.__version__, "isa": tp.isa}
 
 
 def test_progress_bar_does_not_change_the_fit(model):
@@ -117,12 +151,15 @@ def test_seeded_themes_hold_through_word_priors():
         top = words[words["topic"] == topic]["word"]
         assert top.isin(PLANTED[theme.name]).sum() >= 8, (theme.name, top.tolist())
         assert spearmanr(model.doc_topic_[:, topic - 1], SHARES[:, column]).statistic > 0.7
-    # Every seeded word carries its theme's column of the eta prior; free words none.
+    # Every seeded word is anchored to its theme (near zero in the other topics); the seed
+    # words themselves also carry the strength there; free words carry no word prior.
+    seeds = {word for theme in THEMES for word in theme.words}
     seeded = set(" ".join(model.seed_report_["seeded"]).split())
-    assert seeded
+    assert seeded - seeds and seeded & seeds
     for word in seeded:
         prior = model.lda_.get_word_prior(word)
-        assert len(prior) == 5 and max(prior) > 1, word
+        assert len(prior) == 5 and max(prior) >= 1000 * min(prior), word
+        assert (max(prior) > 1) == (word in seeds), word
     free = next(word for word in model.dictionary_.token2id if word not in seeded)
     np.testing.assert_allclose(model.lda_.get_word_prior(free), 1 / 5)
 
@@ -162,11 +199,26 @@ def test_loading_checks_the_engine_and_ignores_the_other_engines_settings(model,
     TopicModel.load(tmp_path / "m", replace(model.config, passes=2, iterations=7))  # gensim's
 
 
-def test_several_workers_fit_the_themes_and_say_they_are_not_reproducible(caplog):
+def test_workers_are_reproducible_and_part_of_the_fit(caplog, tmp_path):
+    """Two sampling threads (the default, PARTITION scheme) give the same bytes run to run;
+    one worker gives other topics, so workers is a fit setting; 0 (all CPUs) warns."""
+    two = fit(workers=2)
+    np.testing.assert_array_equal(fit(workers=2).doc_topic_, two.doc_topic_)
+    assert_topics_separate_the_planted_themes(two)
+    assert not np.array_equal(fit(workers=1).doc_topic_, two.doc_topic_)
+    two.save(tmp_path / "m")
+    with pytest.raises(ValueError, match="workers: saved 2, asked 1"):
+        TopicModel.load(tmp_path / "m", replace(two.config, workers=1))
     with caplog.at_level(logging.WARNING, logger="policytopics"):
-        model = fit(multicore=True, workers=2)
-    assert "NOT reproducible" in caplog.text
-    assert_topics_separate_the_planted_themes(model)
+        fit(workers=0)
+    assert "depend on the machine's CPU count" in caplog.text
+
+
+def test_eval_every_does_not_refit(tmp_path):
+    """eval_every only logs gensim's perplexity: a saved model loads whatever its value."""
+    model = TopicModel(config(engine="gensim", passes=2)).fit(TEXTS)
+    model.save(tmp_path / "m")
+    TopicModel.load(tmp_path / "m", replace(model.config, eval_every=5))
 
 
 def test_perplexity_is_one_formula_for_both_engines(model):

@@ -82,7 +82,7 @@ def test_every_topic_has_coordinates_and_prevalences_sum_to_one(data, model):
 
 def test_map_distances_are_the_jensen_shannon_distances(model):
     # Three topics embed exactly in two dimensions, so the map must keep their distances.
-    topic_word = model.lda_.get_topics()[model.order_].astype(float)
+    topic_word = model.topic_word()
     points = topic_coordinates(model)[["x", "y"]].to_numpy()
     for i in range(K):
         for j in range(i + 1, K):

@@ -143,7 +143,7 @@ class ModelConfig:
     top_n_words: int = 10
     # Words that name a topic in labels (T3 w1·w2·w3): "probability", "frex" (stm) or
     # "relevance" (LDAvis, λ = 0.6); all three are in topic_words.csv and topics.csv.
-    label_words: str = "frex"
+    label_words: str = "relevance"
     chunksize: int = 2000
     eval_every: int = 0  # 0: no perplexity logging during training (it costs time)
     # "tomotopy" (collapsed Gibbs sampling in C++; the default, by measurement) or "gensim"
@@ -151,8 +151,10 @@ class ModelConfig:
     # passes, iterations, chunksize and eval_every are gensim's, gibbs_iterations tomotopy's.
     engine: str = "tomotopy"
     gibbs_iterations: int = 200  # tomotopy: Gibbs sweeps over the corpus (measured)
-    multicore: bool = False  # gensim LdaMulticore / tomotopy threads: faster, NOT reproducible
-    workers: int = 2  # multicore: gensim processes or tomotopy threads (tomotopy: 0 = all CPUs)
+    multicore: bool = False  # gensim only: LdaMulticore, faster, NOT reproducible
+    # tomotopy: sampling threads (PARTITION scheme; the same seed and workers give the same
+    # topics; 0 = all CPUs, machine-dependent); gensim: LdaMulticore processes with multicore.
+    workers: int = 2
     labels: Path | None = None  # CSV with columns topic,label (human-edited topic names)
     # Seeded themes: a TOML file with one table per theme (["数字化转型"] words = [...]).
     themes: Path | None = None

@@ -3,7 +3,7 @@
 A topic's label is, in this order: the name of the seeded theme it was seeded with
 (``T1 数字化转型``, whatever K or seed); a label from the study's labels CSV, matched to
 this run's topics by their top words; or its top three words (``T1 产业链·创新·制造业``)
-by the ranking of ``[model] label_words`` (FREX by default, chosen by measurement:
+by the ranking of ``[model] label_words`` (LDAvis relevance by default, chosen by measurement:
 ``benchmarks/bench_labels.py``).
 :func:`default_label` is the one place that last form is built.
 """

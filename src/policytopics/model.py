@@ -77,7 +77,8 @@ def word_scores(topic_word: np.ndarray, by: str, *, marginal: np.ndarray | None 
         marginal = np.asarray(marginal, dtype=np.float64)
         marginal = marginal / marginal.sum()
         with np.errstate(divide="ignore"):
-            return lam * np.log(topic_word) + (1 - lam) * np.log(topic_word / np.where(marginal > 0, marginal, 1))
+            lift = topic_word / np.where(marginal > 0, marginal, 1)
+            return lam * np.log(topic_word) + (1 - lam) * np.log(lift)
     raise ValueError(f"unknown word ranking {by!r}; expected one of {WORD_RANKINGS}")
 
 
@@ -94,20 +95,21 @@ def settings_dict(config: ModelConfig) -> dict[str, Any]:
 def fit_settings(settings: dict[str, Any]) -> dict[str, Any]:
     """The settings of :func:`settings_dict` that change the fit (display settings out).
 
-    ``workers`` counts only with ``multicore``: a single-process fit ignores it; the
-    settings only the other engine reads (:data:`policytopics.engines.ENGINE_SETTINGS`)
+    ``workers`` counts for tomotopy (its sampling threads change the topics) and for gensim
+    only with ``multicore``; the settings only the other engine reads
+    (:data:`policytopics.engines.ENGINE_SETTINGS`)
     are left out too. A setting missing from ``settings`` (saved before it existed) takes
     today's default.
 
     >>> sorted(set(fit_settings(settings_dict(ModelConfig(engine="gensim"))))
     ...        ^ set(fit_settings(settings_dict(ModelConfig(engine="tomotopy")))))
-    ['chunksize', 'gibbs_iterations', 'iterations', 'passes']
+    ['chunksize', 'gibbs_iterations', 'iterations', 'multicore', 'passes', 'workers']
     """
     defaults = settings_dict(ModelConfig())
     full = defaults | dict(settings)
     others = set().union(*(names for engine, names in ENGINE_SETTINGS.items() if engine != full["engine"]))
     fit = {key: value for key, value in full.items() if key not in DISPLAY_SETTINGS | others}
-    if not fit.get("multicore"):
+    if full["engine"] == "gensim" and not fit.get("multicore"):
         fit.pop("workers", None)
     return fit
 
@@ -397,7 +399,7 @@ class TopicModel:
             A folder written by :meth:`save`.
         config
             The settings the caller expects. Its fit settings (all but
-            :data:`DISPLAY_SETTINGS`, ``workers`` without ``multicore`` and the other
+            :data:`DISPLAY_SETTINGS`, gensim's ``workers`` without ``multicore`` and the other
             engine's settings, :func:`fit_settings`) must equal the saved ones, the
             engine among them; its display settings are used. ``None``: the saved
             settings.

@@ -50,8 +50,6 @@ STAGE_CODE = {
     "corpus": ("corpus",),
     "model": ("corpus", "model", "engines", "themes"),
 }
-#: Model settings that change only what is shown or how fast, never the fitted model.
-DISPLAY_MODEL_SETTINGS = ("labels", "top_n_words", "label_words", "eval_every")
 #: Corpus settings of the units, not of reading: they re-segment, they do not re-read.
 UNIT_SETTINGS = ("unit", "passage_chars", "passage_above")
 
@@ -224,12 +222,11 @@ class Study:
 
     # Stage 4: model -----------------------------------------------------------------
     def model_settings(self) -> dict:
-        """The ``[model]`` settings that change the fit (display settings left out)."""
-        cfg = self.config.model
-        settings = {k: v for k, v in asdict(cfg).items() if k not in DISPLAY_MODEL_SETTINGS}
-        if not cfg.multicore:
-            settings.pop("workers")  # used only by LdaMulticore
-        return settings
+        """The ``[model]`` settings that change the fit (:func:`policytopics.model.fit_settings`:
+        the one rule the model's cache key and :meth:`TopicModel.load`'s check share)."""
+        from .model import fit_settings, settings_dict
+
+        return fit_settings(settings_dict(self.config.model))
 
     def model_key(self) -> str:
         themes = self.config.model.themes
@@ -478,6 +475,10 @@ class Study:
             "python": platform.python_version(),
             "libraries": {"gensim": gensim.__version__, "jieba": jieba.__version__,
                           "pandas": pd.__version__, "matplotlib": matplotlib.__version__},
+            # The engine's version and, for tomotopy, the instruction set it ran with (picked at
+            # import, pinned with TOMOTOPY_ISA): Gibbs sampling is bit-for-bit the same only
+            # with both the same.
+            "engine": {"name": self.model().engine_.name, **self.model().engine_.versions()},
             "settings": self.config.to_dict(),
             "corpus_key": self.documents_key(),
             "stage_keys": {"documents": self.documents_key(), "tokens": self.tokens_key(),

@@ -7,10 +7,28 @@ ASCII)::
     ["数字化转型与智能制造"]
     words = ["数字化转型", "智能制造", "工业互联网"]
 
-Theme ``i`` of the file seeds topic ``i`` of gensim's LDA through its ``eta`` prior (a
-topics × vocabulary matrix, :func:`seed_prior`); the other topics stay free, and the
-number of topics counts both. Every cell of the prior starts at gensim's symmetric default
-``1 / K``; the vocabulary words a theme's seed words seed get ``strength`` in its row.
+Theme ``i`` of the file seeds topic ``i`` through a word prior (a topics × vocabulary
+``eta`` matrix, :func:`seed_prior`; tomotopy's word priors, gensim's ``eta``); the other
+topics stay free, and the number of topics counts both. Every cell of the prior starts at
+the symmetric ``1 / K``; the vocabulary words a theme's seed words seed get ``strength`` in
+its row. The form depends on the engine (:func:`theme_prior`):
+
+Gibbs sampling (tomotopy, the default engine)
+    A prior is a pseudo-count, and a large one swamps: it lifts every seeded word into
+    the topic's top words and, in the denominator ``n_t + sum_w eta_tw``, shuts the
+    topic to the documents' other words. So a seed word's prior is near zero
+    (:data:`GIBBS_OTHER_PRIOR` × 1/K) in the topics it does not seed, which anchors each of
+    its occurrences to its theme; in its theme's topic a seed word gets ``strength``
+    (:data:`GIBBS_SEED_WEIGHT` × tokens / K by default) and a word that only contains one
+    keeps the base (anchored, not lifted). Measured in ``benchmarks/results.md`` (section
+    seed-strength): no weight made every theme hold while at least half of a seeded
+    topic's top 10 words were learned on both the Shandong policy documents and the
+    Government Work Reports; 0.01 held 0.90 and 1.00 of the themes (gensim at its
+    default: 1.00 and 0.92) and learned more words than gensim. A theme that does not
+    hold is named in a warning and in ``topics.csv`` (``theme_held``; :func:`themes_held`).
+Variational Bayes (gensim)
+    The seed word keeps the base in the other topics, and words containing a seed word
+    get ``strength`` too (:data:`DEFAULT_SEED_WEIGHT`; the table under *Strength*).
 
 Contained words
     A seed word also seeds every vocabulary word that contains it (生态 → 生态环境,
@@ -269,6 +287,7 @@ def resolve_strength(strength: float, dictionary, n_topics: int,
 
 def seed_prior(themes: Sequence[Theme], dictionary, n_topics: int, *, strength: float = 0.0,
                weight: float = DEFAULT_SEED_WEIGHT, base: float | None = None, other: float | None = None,
+               contained: float | None = None,
                unpruned: Container[str] | None = None) -> tuple[np.ndarray, pd.DataFrame]:
     """gensim's ``eta`` prior that seeds topic ``i`` with theme ``i``, and its report.
 
@@ -293,6 +312,11 @@ def seed_prior(themes: Sequence[Theme], dictionary, n_topics: int, *, strength: 
         Prior of a seeded word in the topics it does not seed; ``None`` is ``base``. A
         Gibbs sampler anchors a theme with a value near zero here (the word can then hardly
         be drawn for another topic) and a modest ``strength``.
+    contained
+        Prior of a word that only *contains* a seed word (生态环境 for 生态) in its theme's
+        topic; ``None`` is ``strength``. A Gibbs sampler keeps the base there: the word is
+        still anchored to its theme (``other`` elsewhere) without a pseudo-count that would
+        lift every rare compound into the topic's top words.
     unpruned
         The words seen before pruning (a set, or the gensim ``Dictionary`` before
         ``filter_extremes``), to tell ``"pruned"`` from ``"never seen"``; without it a
@@ -331,10 +355,12 @@ def seed_prior(themes: Sequence[Theme], dictionary, n_topics: int, *, strength: 
     other = base if other is None else float(other)
     if other <= 0:
         raise ValueError(f"the prior of a seeded word in other topics must be positive, got {other}")
+    contained = strength if contained is None else float(contained)
+    seeds = {word for theme in themes for word in theme.words}
     eta = np.full((n_topics, len(token2id)), base)
     for word, topic in seeded_by.items():
         eta[:, token2id[word]] = other
-        eta[topic, token2id[word]] = strength
+        eta[topic, token2id[word]] = strength if word in seeds else contained
 
     rows = []
     for i, theme in enumerate(themes):
@@ -401,8 +427,10 @@ def theme_prior(themes: Sequence[Theme], dictionary, config: ModelConfig, *,
 
     The base is ``config.eta`` when it is a number, else the symmetric ``1 / K`` (``eta =
     "auto"`` cannot be learned with a seeded matrix). gensim: a seed word keeps the base in
-    the other topics, weight :data:`DEFAULT_SEED_WEIGHT`; tomotopy (Gibbs sampling): near
-    zero there (:data:`GIBBS_OTHER_PRIOR` × base), weight :data:`GIBBS_SEED_WEIGHT`.
+    the other topics, weight :data:`DEFAULT_SEED_WEIGHT`, and a word containing a seed word
+    is seeded as strongly as the seed; tomotopy (Gibbs sampling): near zero there
+    (:data:`GIBBS_OTHER_PRIOR` × base), weight :data:`GIBBS_SEED_WEIGHT` for the seed words
+    themselves, the base for words containing one (anchored, not lifted).
 
     Examples
     --------
@@ -413,12 +441,14 @@ def theme_prior(themes: Sequence[Theme], dictionary, config: ModelConfig, *,
     """
     base = config.eta if isinstance(config.eta, (int, float)) else None
     if config.engine == "gensim":
-        weight, other = DEFAULT_SEED_WEIGHT, None
+        weight = DEFAULT_SEED_WEIGHT
+        other = contained = None
     else:
         weight = GIBBS_SEED_WEIGHT
-        other = GIBBS_OTHER_PRIOR * (base if base is not None else 1.0 / config.n_topics)
+        contained = base if base is not None else 1.0 / config.n_topics
+        other = GIBBS_OTHER_PRIOR * contained
     return seed_prior(themes, dictionary, config.n_topics, strength=config.seed_strength,
-                      weight=weight, base=base, other=other, unpruned=unpruned)
+                      weight=weight, base=base, other=other, contained=contained, unpruned=unpruned)
 
 
 def themes_held(topic_words: pd.DataFrame, theme_topics: dict[int, str], report: pd.DataFrame,
