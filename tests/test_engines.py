@@ -240,17 +240,40 @@ def test_the_sweep_runs_on_tomotopy():
     np.testing.assert_array_equal(by_k[["npmi", "perplexity"]], again[["npmi", "perplexity"]])
 
 
-def test_a_study_on_tomotopy_writes_what_gensim_writes(sample_study, tmp_path):
-    gensim_out = sample_study.config.output.tables_dir
-    out = tmp_path / "tomotopy"
+def test_a_study_on_gensim_writes_what_the_default_writes(sample_study, tmp_path):
+    default_out = sample_study.config.output.tables_dir
+    assert isinstance(sample_study.model().lda_, tp.LDAModel)  # tomotopy is the default engine
+    out = tmp_path / "gensim"
     study_config = load_study(REPO / "study.toml", out=out, output__cache_dir=out / "cache",
-                              model__engine="tomotopy")
+                              model__engine="gensim")
     study = Study(study_config, progress=False)
     study.run()
-    assert files_written(out) == files_written(gensim_out)
-    assert isinstance(study.model().lda_, tp.LDAModel)
-    # A gensim model cached under the same key space never serves the tomotopy run.
+    assert files_written(out) == files_written(default_out)
+    assert not isinstance(study.model().lda_, tp.LDAModel)
+    # A model cached under the same key space never serves the other engine's run.
     assert study.model_key() != sample_study.model_key()
     rerun = Study(study_config, progress=False)
     np.testing.assert_array_equal(rerun.model().doc_topic_, study.model().doc_topic_)
     assert rerun.cache_hits["model"]
+
+
+def test_a_seeded_study_warns_for_a_theme_that_does_not_hold(tmp_path, caplog, monkeypatch):
+    from policytopics import themes as themes_module
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for i, tokens in enumerate(PLANTED_TEXTS):
+        (articles / f"{i:03d}.txt").write_text("。".join(tokens) + "。", encoding="utf-8")
+    themes_file = tmp_path / "themes.toml"
+    themes_file.write_text("".join(f'["{t.name}"]\nwords = {list(t.words)!r}\n'.replace("'", '"')
+                                   for t in THEMES), encoding="utf-8")
+    config = load_study(None, corpus=[articles], out=tmp_path / "out", output__cache_dir=tmp_path / "cache",
+                        n_topics=5, model__themes=themes_file, model__no_above=0.95)
+    held = Study(config, progress=False).topics()
+    assert held["theme_held"].dropna().all()
+    monkeypatch.setattr(themes_module, "HELD_MIN_SEEDED", 11)  # no top 10 can reach it
+    with caplog.at_level(logging.WARNING, logger="policytopics"):
+        topics = Study(config, progress=False).topics()
+    assert "did not hold its topic" in caplog.text
+    assert topics["theme_held"].dropna().tolist() == [False] * len(THEMES)
+    assert topics["theme_held"].isna().sum() == 5 - len(THEMES)

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from policytopics import Study, load_study
+from policytopics.config import StudyConfigError
 from policytopics.weights import period_of, theme_weights
 
 
@@ -229,6 +230,32 @@ def test_match_topics_recovers_a_permutation_and_leaves_strangers_unmatched():
 def _stage_keys(study):
     return {"documents": study.documents_key(), "tokens": study.tokens_key(),
             "corpus": study.corpus_key(), "model": study.model_key()}
+
+
+def test_topic_words_in_three_rankings_and_labels_by_the_chosen_one(sample_study, tmp_path):
+    """topic_words.csv ranks every topic's words by probability, FREX and relevance;
+    topics.csv shows all three; labels take their words from [model] label_words."""
+    out = sample_study.config.output.tables_dir
+    words = pd.read_csv(out / "topic_words.csv", encoding="utf-8-sig")
+    k, n = sample_study.config.model.n_topics, sample_study.config.model.top_n_words
+    assert words.groupby("ranking").size().to_dict() == {"frex": k * n, "probability": k * n,
+                                                        "relevance": k * n}
+    model = sample_study.model()
+    for ranking in ("probability", "frex", "relevance"):
+        mine = words[words["ranking"] == ranking].sort_values(["topic", "rank"])
+        assert mine["word"].tolist() == model.ranked_words(n, ranking)["word"].tolist()
+    assert not words[words["ranking"] == "frex"]["word"].equals(words[words["ranking"] == "probability"]["word"])
+    topics = pd.read_csv(out / "topics.csv", encoding="utf-8-sig")
+    assert {"top_words", "top_words_frex", "top_words_relevance"} <= set(topics.columns)
+    by_relevance = model.ranked_words(3, "relevance")
+    assert sample_study.topic_labels()[1] == "T1 " + "·".join(by_relevance.query("topic == 1")["word"])
+    config = load_study(sample_study.config.root / "study.toml", out=tmp_path,
+                        output__cache_dir=sample_study.config.output.cache_dir, model__label_words="probability")
+    study = Study(config, progress=False)
+    assert study.topic_labels()[1] == "T1 " + "·".join(model.topic_words(3).query("topic == 1")["word"])
+    assert study.cache_hits.get("model") is True  # label words do not refit
+    with pytest.raises(StudyConfigError, match="label_words"):
+        load_study(sample_study.config.root / "study.toml", model__label_words="tfidf")
 
 
 def test_display_settings_and_figure_code_rebuild_no_stage(sample_study, tmp_path, monkeypatch):

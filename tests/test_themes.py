@@ -357,3 +357,18 @@ def test_loading_with_other_fit_settings_or_documents_raises(seeded, tmp_path):
     # Display settings do not change the fit (tomotopy's workers do: test_engines).
     shown = replace(seeded.config, top_n_words=3, labels=tmp_path / "labels.csv", label_words="frex")
     assert TopicModel.load(tmp_path / "m", shown).config.top_n_words == 3
+
+
+def test_a_theme_that_does_not_hold_is_reported():
+    """themes_held counts a seeded topic's seeded words among its top 10 (the study's
+    warning: test_engines)."""
+    import pandas as pd
+
+    from policytopics.themes import themes_held
+
+    words = pd.DataFrame({"topic": [1] * 4 + [2] * 4, "rank": [1, 2, 3, 4] * 2,
+                          "word": ["数据", "算力", "人才", "平台", "政策", "资金", "数据", "项目"]})
+    report = pd.DataFrame({"theme": ["数字", "数字", "数字", "资金"],
+                           "seeded": ["数据", "算力 大数据", "平台", "资金"]})
+    held = themes_held(words, {1: "数字", 2: "资金"}, report)
+    assert held[["theme", "n_seeded_top", "held"]].values.tolist() == [["数字", 3, True], ["资金", 1, False]]
