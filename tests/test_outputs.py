@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from policytopics.outputs import write_tables
@@ -51,3 +53,34 @@ def test_figures_drawn_by_worker_processes_are_the_same_files(sample_study, tmp_
                                        if p.suffix in (".png", ".svg")]
     for path in paths:
         assert path.read_bytes() == (config.output.figures_dir / path.name).read_bytes(), path.name
+
+
+def test_figures_that_cannot_show_anything_are_skipped_with_a_reason(sample_study, caplog):
+    """One region (every report national) or one period: no one-row heatmap, one-bar chart
+    or one-point line; the run log and run.json say which figure was skipped and why."""
+    import logging
+
+    from policytopics.outputs import figure_jobs, skipped_figures
+
+    frames = sample_study.figure_frames()
+    assert skipped_figures(frames) == {}  # the samples have four regions and two years
+    assert len(figure_jobs(frames, sample_study.config)) == 9
+    national = frames["doc_topics"].assign(region="全国")
+    from policytopics.weights import theme_emphasis, theme_weights
+
+    one_region = frames | {
+        "doc_topics": national,
+        "by_region": theme_weights(national, by="region"),
+        "by_region_period": theme_weights(national, by=["region", "period"]),
+        "emphasis_by_region": theme_emphasis(national, "region"),
+    }
+    skipped = skipped_figures(one_region)
+    assert set(skipped) == {"theme_weights_by_region", "theme_emphasis_by_region", "coverage_by_region",
+                            "regions_over_time_T1"}
+    assert skipped["coverage_by_region"] == "only one region (全国): nothing to compare"
+    with caplog.at_level(logging.INFO, logger="policytopics"):
+        names = [job[0] for job in figure_jobs(one_region, sample_study.config)]
+    assert not set(names) & set(skipped)
+    assert "figure coverage_by_region not drawn: only one region (全国)" in caplog.text
+    record = json.loads((sample_study.config.output.tables_dir / "run.json").read_text(encoding="utf-8"))
+    assert record["figures_skipped"] == {}

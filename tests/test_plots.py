@@ -206,3 +206,67 @@ def test_english_setting_gives_english_titles_and_axis_labels(sample_study):
     assert ax.get_xlabel().startswith("Topic")
     for figure in (ax.figure, fig, ax2.figure):
         plt.close(figure)
+
+
+def _periods_frame(periods, topics=(1, 2), regions=("全国",)):
+    rows = []
+    for region in regions:
+        for i, period in enumerate(periods):
+            for topic in topics:
+                weight = 0.1 * topic + 0.01 * i
+                rows.append({"region": region, "period": period, "topic": topic, "topic_label": f"T{topic} 词",
+                             "weight": weight, "ci_low": weight - 0.02, "ci_high": weight + 0.02,
+                             "n_docs": 3, "sparse": False})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(("periods", "gap_at"), [
+    (["2012", "2013", "2016", "2017", "2018", "2020"], [2014.5, 2019.0]),
+    (["2023Q1", "2023Q2", "2024Q1"], [2023.625]),
+    (["2024-01", "2024-02", "2024-05"], [2024 + 2.5 / 12]),
+])
+def test_over_time_lines_break_where_a_period_has_no_data(periods, gap_at):
+    """A line is a claim that data connects two points: every over-time figure breaks its
+    lines and bands at missing periods, on a true time axis."""
+    from policytopics.plots import plot_regions_over_time, plot_theme_panels_over_time
+
+    data = _periods_frame(periods)
+    ax = plot_theme_weights_over_time(data)
+    fig = plot_theme_panels_over_time(data)
+    regions = plot_regions_over_time(data, topic=1)
+    for axes in (ax, fig.axes[0], regions):
+        line = next(l for l in axes.get_lines() if len(l.get_xdata()) > len(periods) - 1)
+        x, y = line.get_xdata(), line.get_ydata()
+        assert [float(v) for v, w in zip(x, y) if w != w] == pytest.approx(gap_at)
+        assert sum(w == w for w in y) == len(periods)
+    plt.close("all")
+
+
+def test_periods_without_gaps_draw_unbroken_lines():
+    ax = plot_theme_weights_over_time(_periods_frame(["2020", "2021", "2022"]))
+    assert all(not pd.isna(line.get_ydata()).any() for line in ax.get_lines())
+    plt.close(ax.figure)
+
+
+def test_emphasis_marks_only_intervals_that_can_carry_them_and_keeps_the_sign():
+    """Bold only where the group has enough documents and the interval a width; a small
+    negative value keeps its sign and digits; the legend says what bold means."""
+    from policytopics.plots import MARK_MIN_DOCS, plot_theme_emphasis
+
+    rows = []
+    for region, n_docs in (("上海市", 2), ("浙江省", 9), ("江苏省", 9)):
+        for topic in (1, 2):
+            value = {"上海市": 4.0, "浙江省": -0.0239, "江苏省": 3.0}[region] * (1 if topic == 1 else -1)
+            width = 0.0 if (region, topic) == ("江苏省", 2) else 0.002
+            rows.append({"region": region, "topic": topic, "topic_label": f"T{topic} 词", "emphasis": value,
+                         "ci_low": value - width,
+                         "ci_high": value + width, "n_docs": n_docs, "sparse": n_docs < 2, "area": "东部"})
+    ax = plot_theme_emphasis(pd.DataFrame(rows), by="region", language="en")
+    cells = {t.get_text(): t.get_fontweight() for t in ax.texts}
+    assert cells["+4.0"] == "normal"      # two documents: no mark, however narrow the interval
+    assert cells["-0.024"] == "bold"      # nine documents, interval [-0.026, -0.022]: marked, sign kept
+    assert cells["+3.0"] == "bold"
+    assert cells["-3.0"] == "normal"      # an interval of zero width carries no mark
+    assert "+0.0" not in cells and "-0.0" not in cells
+    assert f"≥ {MARK_MIN_DOCS} documents" in ax.get_xlabel()
+    plt.close(ax.figure)

@@ -38,48 +38,71 @@ def figure_jobs(frames: Mapping[str, object], config: StudyConfig) -> list[tuple
 
     ``frames`` holds the tables the figures draw: ``by_region``, ``by_period``,
     ``by_region_period``, ``topic_words``, ``topic_labels`` (a dict), ``doc_topics`` and,
-    when computed, ``emphasis_by_region`` and ``emphasis_by_period``. A figure whose table
-    is empty is left out with a log line saying why.
+    when computed, ``emphasis_by_region`` and ``emphasis_by_period``. A figure is drawn only
+    when it can show something: a comparison of regions needs two regions or more, a series
+    over time two periods or more. The skipped figures are logged, each with its reason
+    (:func:`skipped_figures`).
     """
     lang = config.output.language
     min_docs = config.weights.min_docs
     jobs: list[tuple[str, str, tuple, dict]] = []
-    by_region = frames["by_region"]
-    if not by_region.empty:
-        jobs.append(("theme_weights_by_region", "plot_theme_weights_by_region", (by_region,),
-                     {"language": lang, "min_docs": min_docs}))
-    else:
-        log.warning("no document has a region: skipping theme_weights_by_region")
-    by_period = frames["by_period"]
-    if not by_period.empty:
-        for name, function in (("theme_weights_over_time", "plot_theme_weights_over_time"),
-                               ("theme_panels_over_time", "plot_theme_panels_over_time")):
-            jobs.append((name, function, (by_period,), {"language": lang}))
-    else:
-        log.warning("no document has a date: skipping theme_weights_over_time")
-    by_region_period = frames["by_region_period"]
-    if by_region_period["period"].nunique() >= 2:
-        # The most prevalent topic (T1) in the regions with most documents.
-        jobs.append(("regions_over_time_T1", "plot_regions_over_time", (by_region_period,),
-                     {"topic": 1, "language": lang}))
-    else:
-        log.info("fewer than two periods with a region: skipping regions_over_time_T1")
+    skipped = skipped_figures(frames)
+    for name, reason in skipped.items():
+        log.info("figure %s not drawn: %s", name, reason)
+
+    def add(name, function, args, kwargs):
+        if name not in skipped:
+            jobs.append((name, function, args, kwargs))
+
+    add("theme_weights_by_region", "plot_theme_weights_by_region", (frames["by_region"],),
+        {"language": lang, "min_docs": min_docs})
+    for name, function in (("theme_weights_over_time", "plot_theme_weights_over_time"),
+                           ("theme_panels_over_time", "plot_theme_panels_over_time")):
+        add(name, function, (frames["by_period"],), {"language": lang})
+    # The most prevalent topic (T1) in the regions with most documents.
+    add("regions_over_time_T1", "plot_regions_over_time", (frames["by_region_period"],),
+        {"topic": 1, "language": lang})
     for by, name in (("region", "theme_emphasis_by_region"), ("period", "theme_emphasis_over_time")):
-        emphasis = frames.get(f"emphasis_by_{by}")
-        if emphasis is None:
-            continue
-        if emphasis.empty:
-            log.info("fewer than two %ss with documents: skipping %s", by, name)
-            continue
-        jobs.append((name, "plot_theme_emphasis", (emphasis,),
-                     {"by": by, "language": lang, "min_docs": min_docs}))
-    jobs.append(("top_words", "plot_top_words", (frames["topic_words"],),
-                 {"topic_labels": frames["topic_labels"], "language": lang,
-                  "n_words": config.model.top_n_words}))
+        if frames.get(f"emphasis_by_{by}") is not None:
+            add(name, "plot_theme_emphasis", (frames[f"emphasis_by_{by}"],),
+                {"by": by, "language": lang, "min_docs": min_docs})
+    add("top_words", "plot_top_words", (frames["topic_words"],),
+        {"topic_labels": frames["topic_labels"], "language": lang, "n_words": config.model.top_n_words})
     documents = frames["doc_topics"].drop_duplicates("doc_id")
     for by in ("region", "period"):
-        jobs.append((f"coverage_by_{by}", "plot_coverage", (documents,), {"by": by, "language": lang}))
+        add(f"coverage_by_{by}", "plot_coverage", (documents,), {"by": by, "language": lang})
     return jobs
+
+
+def skipped_figures(frames: Mapping[str, object]) -> dict[str, str]:
+    """The figures a study cannot show, by file name, with the reason in words.
+
+    A figure that compares regions needs at least two regions; one over time at least two
+    periods (a one-row heatmap or a one-point line would only restate a single number).
+    """
+    regions = frames["by_region"]["region"].nunique() if not frames["by_region"].empty else 0
+    periods = frames["by_period"]["period"].nunique() if not frames["by_period"].empty else 0
+    regional_periods = (frames["by_region_period"]["period"].nunique()
+                        if not frames["by_region_period"].empty else 0)
+    one_region = ("no document has a region" if regions == 0 else
+                  f"only one region ({frames['by_region']['region'].iloc[0]}): nothing to compare")
+    few_periods = "no document has a date" if periods == 0 else "only one period: no series over time"
+    skipped = {}
+    if regions < 2:
+        for name in ("theme_weights_by_region", "theme_emphasis_by_region", "coverage_by_region",
+                     "regions_over_time_T1"):
+            skipped[name] = one_region
+    if periods < 2:
+        for name in ("theme_weights_over_time", "theme_panels_over_time", "theme_emphasis_over_time",
+                     "coverage_by_period"):
+            skipped[name] = few_periods
+    if "regions_over_time_T1" not in skipped and regional_periods < 2:
+        skipped["regions_over_time_T1"] = "fewer than two periods with a region"
+    for by, name in (("region", "theme_emphasis_by_region"), ("period", "theme_emphasis_over_time")):
+        emphasis = frames.get(f"emphasis_by_{by}")
+        if emphasis is not None and emphasis.empty and name not in skipped:
+            skipped[name] = f"fewer than two {by}s with documents"
+    return skipped
 
 
 def write_figures(frames: Mapping[str, object], config: StudyConfig) -> list[Path]:

@@ -423,9 +423,9 @@ class Study:
         """CSV (UTF-8 with BOM, opens in Excel) and Parquet tables in ``tables_dir``."""
         return outputs.write_tables(self.tables(), self.config.output.tables_dir)
 
-    def write_figures(self) -> list[Path]:
-        """The study's figures in ``figures_dir``, under stable names."""
-        return outputs.write_figures({
+    def figure_frames(self) -> dict[str, object]:
+        """The tables the study's figures draw, by the names :mod:`policytopics.outputs` uses."""
+        return {
             "by_region": self.theme_weights_by_region(),
             "by_period": self.theme_weights_by_period(),
             "by_region_period": self.theme_weights_by_region_period(),
@@ -434,7 +434,15 @@ class Study:
             "topic_words": self.topic_words(),
             "topic_labels": self.topic_labels(),
             "doc_topics": self.doc_topics(),
-        }, self.config)
+        }
+
+    def skipped_figures(self) -> dict[str, str]:
+        """The figures this study cannot show (one region, one period ...), with the reason."""
+        return outputs.skipped_figures(self.figure_frames())
+
+    def write_figures(self) -> list[Path]:
+        """The study's figures in ``figures_dir``, under stable names."""
+        return outputs.write_figures(self.figure_frames(), self.config)
 
     def write_explorer(self) -> Path:
         """The interactive topic explorer, one offline HTML file: ``topic_explorer.html``."""
@@ -486,6 +494,7 @@ class Study:
             "documents": report["status"].value_counts().to_dict(),
             "units": len(self.units()),
             "dictionary_size": len(self.model().dictionary_),
+            "figures_skipped": self.skipped_figures(),
             "cache_hits": self.cache_hits,
             "timings_seconds": self.timings,
         }

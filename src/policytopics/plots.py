@@ -30,7 +30,8 @@ _TEXT = {
            "coverage": "文档覆盖", "emphasis": "比平均高/低（百分点）",
            "emphasis_by_region": "各地区的主题侧重：与各地区平均之差",
            "emphasis_by_period": "各时期的主题侧重：与各时期平均之差",
-           "emphasis_bold": "粗体：自助法区间不含 0", "emphasis_dot": "圆点：自助法区间不含 0",
+           "emphasis_bold": "粗体：自助法 95% 区间不含 0（仅标注文档数 ≥ {n} 的组）",
+           "emphasis_dot": "圆点：自助法 95% 区间不含 0（仅标注文档数 ≥ {n} 的组）",
            "areas": {"东部": "东部", "中部": "中部", "西部": "西部", "东北": "东北", "其他": "其他"}},
     "en": {"region": "Region", "period": "Period", "topic": "Topic", "weight": "Mean topic weight",
            "word_weight": "Word weight", "by_region": "Theme weights by region",
@@ -39,8 +40,8 @@ _TEXT = {
            "emphasis": "above/below the mean (percentage points)",
            "emphasis_by_region": "Theme emphasis by region: difference from the mean over regions",
            "emphasis_by_period": "Theme emphasis over time: difference from the mean over periods",
-           "emphasis_bold": "bold: bootstrap interval excludes 0",
-           "emphasis_dot": "dot: bootstrap interval excludes 0",
+           "emphasis_bold": "bold: the 95 % bootstrap interval excludes 0 (marked only for groups of ≥ {n} documents)",
+           "emphasis_dot": "dot: the 95 % bootstrap interval excludes 0 (marked only for groups of ≥ {n} documents)",
            "areas": {"东部": "East", "中部": "Central", "西部": "West", "东北": "Northeast",
                      "其他": "Other"}},
 }
@@ -53,6 +54,105 @@ def _new_axes(ax, figsize):
         return ax
     _, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
+
+
+def period_positions(periods: Sequence[str]) -> tuple[np.ndarray, float]:
+    """Positions of period labels on a true time axis, and the length of one period.
+
+    Years (``2024``) sit at the year, quarters (``2024Q2``) and months (``2024-06``) at the
+    fractional year of their start, so a period without data leaves a gap of its width.
+    Other labels are evenly spaced (step 1).
+
+    >>> period_positions(["2014", "2016"])
+    (array([2014., 2016.]), 1.0)
+    >>> period_positions(["2024Q1", "2024Q3"])[0].tolist(), period_positions(["2024Q1"])[1]
+    ([2024.0, 2024.5], 0.25)
+    >>> period_positions(["2024-01", "2024-02"])[1] == 1 / 12
+    True
+    """
+    labels = [str(p) for p in periods]
+    if labels and all(p.isdigit() for p in labels):
+        return np.array([float(p) for p in labels]), 1.0
+    if labels and all(len(p) == 6 and p[:4].isdigit() and p[4] == "Q" and p[5] in "1234" for p in labels):
+        return np.array([int(p[:4]) + (int(p[5]) - 1) / 4 for p in labels]), 0.25
+    if labels and all(len(p) == 7 and p[:4].isdigit() and p[4] == "-" and p[5:].isdigit() for p in labels):
+        return np.array([int(p[:4]) + (int(p[5:]) - 1) / 12 for p in labels]), 1 / 12
+    return np.arange(len(labels), dtype=float), 1.0
+
+
+def with_gaps(x, y, step: float):
+    """``x`` and ``y`` (sorted by ``x``) with a NaN point inserted wherever consecutive
+    positions are more than one period apart, so a line breaks where data is missing.
+
+    >>> xs, ys = with_gaps([2014, 2015, 2018], [0.1, 0.2, 0.3], 1.0)
+    >>> xs.tolist(), [round(float(v), 1) if v == v else None for v in ys]
+    ([2014.0, 2015.0, 2016.5, 2018.0], [0.1, 0.2, None, 0.3])
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if len(x) < 2:
+        return x, y
+    breaks = np.flatnonzero(np.diff(x) > step * 1.5) + 1
+    return (np.insert(x, breaks, (x[breaks - 1] + x[breaks]) / 2),
+            np.insert(y, breaks, np.nan))
+
+
+def _time_axis(ax, x: np.ndarray, periods: Sequence[str], step: float, *, nbins: int = 8,
+               fontsize: float | None = None) -> None:
+    """Ticks of a period axis: the period labels when few, else a thinned year axis."""
+    if step == 1.0 and not all(str(p).isdigit() for p in periods):
+        stride = max(1, int(np.ceil(len(periods) / nbins)))
+        ax.set_xticks(x[::stride], labels=[str(p) for p in periods][::stride], fontsize=fontsize)
+        return
+    if len(periods) <= 6 and step == 1.0:
+        ax.set_xticks(x, labels=[str(p) for p in periods], fontsize=fontsize)
+        return
+    ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True, nbins=nbins))
+    if fontsize:
+        ax.tick_params(axis="x", labelsize=fontsize)
+
+
+def _band_and_line(ax, x, frame: pd.DataFrame, step: float, color, *, band_alpha: float, **line):
+    """A period series: its interval as a band and its weight as a line, both broken where a
+    period has no data."""
+    gx, low = with_gaps(x, frame["ci_low"], step)
+    _, high = with_gaps(x, frame["ci_high"], step)
+    _, weight = with_gaps(x, frame["weight"], step)
+    ax.fill_between(gx, low, high, color=color, alpha=band_alpha, linewidth=0)
+    return ax.plot(gx, weight, color=color, **line)
+
+
+#: A cell is marked significant only when its group has at least this many documents: a
+#: bootstrap over fewer documents has too few distinct resamples to carry an interval.
+MARK_MIN_DOCS = 5
+
+
+def significance_marks(ci_low, ci_high, n_docs, sparse) -> np.ndarray:
+    """Which cells may be marked: the interval excludes zero, has a width, and its group is
+    not sparse and has at least :data:`MARK_MIN_DOCS` documents.
+
+    >>> significance_marks(np.array([0.1, 0.1, 0.1, 0.2]), np.array([0.3, 0.3, 0.3, 0.2]),
+    ...                    np.array([9, 2, 9, 9]), np.array([False, False, True, False])).tolist()
+    [True, False, False, False]
+    """
+    ci_low, ci_high = np.asarray(ci_low, dtype=float), np.asarray(ci_high, dtype=float)
+    excludes_zero = (ci_low > 0) | (ci_high < 0)
+    real = (ci_high - ci_low > 0) & (np.asarray(n_docs) >= MARK_MIN_DOCS) & ~np.asarray(sparse, dtype=bool)
+    return excludes_zero & real
+
+
+def signed_value(value: float) -> str:
+    """A value with its true sign and enough digits to show it: one decimal from 0.95 up,
+    else two significant digits (never a ``+0.0`` for a negative value).
+
+    >>> [signed_value(v) for v in (5.93, -0.0239, 0.0, 0.004, -1.04)]
+    ['+5.9', '-0.024', '0', '+0.004', '-1.0']
+    """
+    if value == 0 or not np.isfinite(value):
+        return "0" if value == 0 else ""
+    if abs(value) >= 0.95:
+        return f"{value:+.1f}"
+    return f"{value:+.2g}" if abs(value) >= 0.01 else f"{value:+.1g}"
 
 
 #: Above this many cells the heatmap shows colours only: numbers in hundreds of cells
@@ -127,25 +227,21 @@ def plot_theme_weights_over_time(data: pd.DataFrame, *, ax=None, language: str =
     with plot_context():
         ax = _new_axes(ax, (8, 4.5))
         periods = sorted(data["period"].unique())
-        # Years sit on a real time axis, so gaps (years without documents) show as gaps.
-        yearly = all(str(p).isdigit() for p in periods)
-        x = np.array([int(p) for p in periods]) if yearly else np.arange(len(periods))
+        # Periods sit on a true time axis; a line breaks where a period has no document.
+        positions, step = period_positions(periods)
         shown = topics or sorted(data["topic"].unique())
         colors = topic_colors(shown)
         for topic in shown:
             frame = data[data["topic"] == topic].set_index("period").reindex(periods)
+            present = frame["weight"].notna().to_numpy()
             label = frame["topic_label"].dropna().iloc[0]
-            ax.plot(x, frame["weight"], marker="o", color=colors[topic], label=label)
-            ax.fill_between(x, frame["ci_low"], frame["ci_high"], color=colors[topic], alpha=0.15,
-                            linewidth=0)
+            _band_and_line(ax, positions[present], frame[present], step, colors[topic], band_alpha=0.15,
+                           marker="o", markersize=4, label=label)
         n_docs = data.drop_duplicates("period").set_index("period")["n_docs"].reindex(periods)
         if len(periods) <= 12:
-            ax.set_xticks(x, labels=[f"{p}\n(n={n})" for p, n in zip(periods, n_docs)])
-        elif yearly:
-            ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+            ax.set_xticks(positions, labels=[f"{p}\n(n={n})" for p, n in zip(periods, n_docs)])
         else:
-            step = int(np.ceil(len(periods) / 10))
-            ax.set_xticks(x[::step], labels=periods[::step])
+            _time_axis(ax, positions, periods, step)
         ax.set_xlabel(text["period"])
         ax.set_ylabel(text["weight"])
         ax.set_ylim(bottom=0)
@@ -174,15 +270,13 @@ def plot_theme_panels_over_time(data: pd.DataFrame, *, ncols: int | None = None,
         fig, axes = plt.subplots(nrows, ncols, figsize=(panel_width * ncols, 2.4 * nrows + 0.4),
                                  sharey=sharey, layout="constrained", squeeze=False)
         periods = sorted(data["period"].unique())
-        yearly = all(str(p).isdigit() for p in periods)
-        position = {p: (int(p) if yearly else i) for i, p in enumerate(periods)}
+        positions, step = period_positions(periods)
+        position = dict(zip(periods, positions))
         colors = topic_colors(topics)
         for ax, topic in zip(axes.flat, topics):
             frame = data[data["topic"] == topic].sort_values("period")
-            x = frame["period"].map(position).to_numpy()
-            ax.fill_between(x, frame["ci_low"], frame["ci_high"], color=colors[topic], alpha=0.2,
-                            linewidth=0)
-            ax.plot(x, frame["weight"], color=colors[topic], linewidth=1.5)
+            x = frame["period"].map(position).to_numpy(dtype=float)
+            _band_and_line(ax, x, frame, step, colors[topic], band_alpha=0.2, linewidth=1.5)
             sparse = frame["sparse"].to_numpy(dtype=bool)
             ax.scatter(x[~sparse], frame["weight"][~sparse], color=colors[topic], s=14, zorder=3)
             ax.scatter(x[sparse], frame["weight"][sparse], facecolor="white",
@@ -190,11 +284,7 @@ def plot_theme_panels_over_time(data: pd.DataFrame, *, ncols: int | None = None,
             ax.set_title(frame["topic_label"].iloc[0], fontsize=9, loc="left")
             if not sharey:
                 ax.set_ylim(bottom=0)
-            if yearly:
-                ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True, nbins=5))
-            else:
-                step = max(1, int(np.ceil(len(periods) / 6)))
-                ax.set_xticks(range(0, len(periods), step), labels=periods[::step], fontsize=7)
+            _time_axis(ax, positions, periods, step, nbins=5, fontsize=7)
             ax.tick_params(labelsize=7)
         if sharey:
             # Once all panels are drawn: set_ylim fixes the top too, and the shared axes
@@ -224,22 +314,19 @@ def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[
                        .nlargest(5).index.tolist())
         ax = _new_axes(ax, (7, 4))
         periods = sorted(frame["period"].unique())
-        yearly = all(str(p).isdigit() for p in periods)
-        position = {p: (int(p) if yearly else i) for i, p in enumerate(periods)}
+        positions, step = period_positions(periods)
+        position = dict(zip(periods, positions))
         palette = PALETTE
         for i, region in enumerate(regions):
             part = frame[frame["region"] == region].sort_values("period")
-            x = part["period"].map(position).to_numpy()
+            x = part["period"].map(position).to_numpy(dtype=float)
             color = palette[i % len(palette)]
-            ax.fill_between(x, part["ci_low"], part["ci_high"], color=color, alpha=0.12, linewidth=0)
-            ax.plot(x, part["weight"], color=color, label=region)
+            _band_and_line(ax, x, part, step, color, band_alpha=0.12, marker="o", label=region)
             sparse = part["sparse"].to_numpy(dtype=bool)
-            ax.plot(x[~sparse], part["weight"].to_numpy()[~sparse], "o", color=color)
-            ax.plot(x[sparse], part["weight"].to_numpy()[sparse], "o", mfc="white", color=color)
-        if yearly:
-            ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
-        else:
-            ax.set_xticks(range(len(periods)), labels=periods)
+            # Sparse periods hollow, as in every over-time figure.
+            ax.plot(x[sparse], part["weight"].to_numpy()[sparse], "o", mfc="white", color=color,
+                    linestyle="none")
+        _time_axis(ax, positions, periods, step)
         label = frame["topic_label"].iloc[0] if len(frame) else f"T{topic}"
         ax.set_title(label)
         ax.set_xlabel(text["period"])
@@ -367,13 +454,11 @@ def plot_theme_emphasis(data: pd.DataFrame, *, by: str = "region", ax=None, lang
 
         table = grid("emphasis")
         values = table.to_numpy(dtype=float)
-        significant = ((grid("ci_low").to_numpy(dtype=float) > 0)
-                       | (grid("ci_high").to_numpy(dtype=float) < 0))
         sparse = grid("sparse").fillna(False).to_numpy(dtype=bool)
-        # A group of one document has no bootstrap spread of its own: its interval would
-        # claim a certainty it does not have, so sparse cells are starred, never marked.
-        significant &= ~sparse
         n_docs = data.drop_duplicates(by).set_index(by)["n_docs"]
+        significant = significance_marks(grid("ci_low").to_numpy(dtype=float),
+                                         grid("ci_high").to_numpy(dtype=float),
+                                         n_docs.reindex(groups).to_numpy()[:, None], sparse)
         rows, cols = table.shape
         if annotate is None:
             annotate = table.size <= HEATMAP_MAX_ANNOTATED_CELLS
@@ -401,7 +486,7 @@ def plot_theme_emphasis(data: pd.DataFrame, *, by: str = "region", ax=None, lang
                     if np.isnan(values[i, j]):
                         continue
                     # Numbers in DejaVu Sans: the packaged CJK font has no bold weight.
-                    ax.text(j, i, f"{round(values[i, j], 1) + 0.0:+.1f}" + ("*" if sparse[i, j] else ""),
+                    ax.text(j, i, signed_value(values[i, j]) + ("*" if sparse[i, j] else ""),
                             ha="center", va="center", fontsize=8, fontfamily="DejaVu Sans",
                             fontweight="bold" if significant[i, j] else "normal",
                             color="white" if dark[i, j] else "black")
@@ -425,7 +510,8 @@ def plot_theme_emphasis(data: pd.DataFrame, *, by: str = "region", ax=None, lang
             side.tick_params(which="major", length=0, pad=4)
             side.tick_params(which="minor", length=8 + 9 * width, width=1.2, color="black")
             side.spines[:].set_visible(False)
-        notes = [text["emphasis_bold" if annotate else "emphasis_dot"]] if significant.any() else []
+        notes = [text["emphasis_bold" if annotate else "emphasis_dot"].format(n=MARK_MIN_DOCS)]
+        notes = notes if significant.any() else []
         if min_docs and sparse.any():
             notes.append(text["sparse"].format(n=min_docs))
         ax.set_xlabel("\n".join([text["topic"], *notes]))
