@@ -1,3 +1,4 @@
+import os
 import re
 import subprocess
 import sys
@@ -75,3 +76,72 @@ def test_console_script_is_installed():
     result = subprocess.run([sys.executable, "-m", "policytopics.cli", "--help"],
                             capture_output=True, text=True, check=True)
     assert "run" in result.stdout and "ingest" in result.stdout
+
+
+def _run_args(repo, samples, tmp_path, *extra):
+    return ["run", "--corpus", str(samples), "--topics", "3", "--study", str(repo / "study.toml"),
+            "--no-progress", "-q", *extra]
+
+
+@pytest.mark.parametrize("where", ["out_is_a_file", "out_under_a_file", "cache_is_read_only"])
+def test_unwritable_output_or_cache_is_one_line_before_any_work(repo, samples, tmp_path, capsys,
+                                                                monkeypatch, where):
+    """Checked before reading a document: one line naming the flag and the path, exit 2."""
+    from policytopics import documents
+
+    monkeypatch.setattr(documents, "document_report", lambda *a, **k: pytest.fail("worked before checking"))
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x")
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    if where == "out_is_a_file":
+        out = a_file
+    elif where == "out_under_a_file":
+        out = a_file / "out"
+    else:
+        cache.mkdir()
+        cache.chmod(0o500)
+        if os.access(cache, os.W_OK):  # root ignores the mode bits
+            pytest.skip("this user can write a read-only folder")
+    code = main(_run_args(repo, samples, tmp_path, "--out", str(out), "--cache-dir", str(cache)))
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert err.count("\n") == 0 and err.startswith("policytopics: error: ")
+    assert "Traceback" not in err
+    assert ("cache folder" if where == "cache_is_read_only" else "output folder") in err
+
+
+def test_more_themes_than_topics_fails_before_any_work(repo, samples, tmp_path, capsys, monkeypatch):
+    from policytopics import documents
+
+    monkeypatch.setattr(documents, "document_report", lambda *a, **k: pytest.fail("worked before checking"))
+    themes = str(repo / "data/themes/manufacturing_policy.toml")
+    code = main(_run_args(repo, samples, tmp_path, "--out", str(tmp_path / "out"), "--cache-dir",
+                          str(tmp_path / "cache"), "--themes", themes))
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "10 seeded themes" in err and "n_topics is 3" in err
+
+
+def test_ctrl_c_stops_with_one_line(repo, samples, tmp_path, capsys, monkeypatch):
+    from policytopics import pipeline
+
+    def interrupted(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline.Study, "model", interrupted)
+    code = main(_run_args(repo, samples, tmp_path, "--out", str(tmp_path / "out"),
+                          "--cache-dir", str(tmp_path / "cache")))
+    err = capsys.readouterr().err.strip()
+    assert code == 130 and err.startswith("policytopics: interrupted") and "\n" not in err
+
+
+def test_more_topics_than_units_is_a_clear_warning(repo, samples, tmp_path, caplog):
+    import logging
+
+    args = _run_args(repo, samples, tmp_path, "--out", str(tmp_path / "out"), "--cache-dir",
+                     str(tmp_path / "cache"), "--formats", "none")
+    args[args.index("--topics") + 1] = "8"
+    with caplog.at_level(logging.WARNING, logger="policytopics"):
+        code = main(args)
+    assert code == 0
+    assert "8 topics for 5 units of text" in caplog.text

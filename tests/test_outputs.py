@@ -84,3 +84,17 @@ def test_figures_that_cannot_show_anything_are_skipped_with_a_reason(sample_stud
     assert "figure coverage_by_region not drawn: only one region (全国)" in caplog.text
     record = json.loads((sample_study.config.output.tables_dir / "run.json").read_text(encoding="utf-8"))
     assert record["figures_skipped"] == {}
+
+
+def test_a_long_theme_name_is_shortened_in_figures_only(sample_study):
+    from policytopics.outputs import FIGURE_LABEL_CHARS, figure_jobs
+
+    frames = sample_study.figure_frames()
+    long_name = "T1 " + "先进制造业与现代服务业深度融合发展" * 12
+    frames["topic_labels"] = {**frames["topic_labels"], 1: long_name}
+    frames["by_period"] = frames["by_period"].assign(
+        topic_label=frames["by_period"]["topic_label"].where(frames["by_period"]["topic"] != 1, long_name))
+    jobs = {name: (args, kwargs) for name, _, args, kwargs in figure_jobs(frames, sample_study.config)}
+    assert max(map(len, jobs["top_words"][1]["topic_labels"].values())) <= FIGURE_LABEL_CHARS
+    assert jobs["theme_weights_over_time"][0][0]["topic_label"].str.len().max() <= FIGURE_LABEL_CHARS
+    assert frames["topic_labels"][1] == long_name  # the caller's table keeps the full name

@@ -214,7 +214,8 @@ def _periods_frame(periods, topics=(1, 2), regions=("全国",)):
         for i, period in enumerate(periods):
             for topic in topics:
                 weight = 0.1 * topic + 0.01 * i
-                rows.append({"region": region, "period": period, "topic": topic, "topic_label": f"T{topic} 词",
+                rows.append({"region": region, "period": period, "topic": topic,
+                             "topic_label": f"T{topic} 词",
                              "weight": weight, "ci_low": weight - 0.02, "ci_high": weight + 0.02,
                              "n_docs": 3, "sparse": False})
     return pd.DataFrame(rows)
@@ -235,7 +236,7 @@ def test_over_time_lines_break_where_a_period_has_no_data(periods, gap_at):
     fig = plot_theme_panels_over_time(data)
     regions = plot_regions_over_time(data, topic=1)
     for axes in (ax, fig.axes[0], regions):
-        line = next(l for l in axes.get_lines() if len(l.get_xdata()) > len(periods) - 1)
+        line = next(drawn for drawn in axes.get_lines() if len(drawn.get_xdata()) > len(periods) - 1)
         x, y = line.get_xdata(), line.get_ydata()
         assert [float(v) for v, w in zip(x, y) if w != w] == pytest.approx(gap_at)
         assert sum(w == w for w in y) == len(periods)

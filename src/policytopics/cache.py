@@ -127,6 +127,28 @@ def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:
     return path
 
 
+def check_writable_folder(path: str | Path, what: str) -> Path:
+    """Make sure ``path`` is a folder this process can write, before any work is done.
+
+    Creates it (and its parents) when missing, writes and removes a probe file. Raises a
+    one-line ``ValueError`` naming ``what`` (the setting or flag), the path and why (a
+    file in the way, no permission, a read-only disk), never an ``OSError`` traceback.
+    """
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"{what} {path} is a file, not a folder; choose a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / f".policytopics-write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ValueError(f"{what} {path} cannot be written ({reason}); "
+                         "choose a folder you can write") from None
+    return path
+
+
 def write_text(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding=encoding))
 

@@ -139,6 +139,14 @@ def main(argv: list[str] | None = None) -> int:
     except (StudyConfigError, FileNotFoundError, FileExistsError, ValueError) as exc:
         print(f"policytopics: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a disk full, a folder removed or made read-only during the run
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"policytopics: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("policytopics: interrupted; the stages already finished are cached, so the same "
+              "command continues from there", file=sys.stderr)
+        return 130
 
 
 def _formats(text: str) -> list[str]:

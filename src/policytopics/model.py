@@ -221,9 +221,13 @@ class TopicModel:
         """
         cfg = self.config
         if len(dictionary) == 0:
+            from .corpus import pruning
+
+            no_below, no_above = pruning(cfg, dictionary.num_docs)
             raise ValueError(
-                "the vocabulary is empty after pruning: too few documents or tokens "
-                f"(no_below={cfg.no_below}, no_above={cfg.no_above})"
+                f"the vocabulary is empty after pruning: too few documents or tokens ({dictionary.num_docs} "
+                f"units; pruning in effect no_below={no_below}, no_above={no_above}"
+                + (", set automatically" if not (cfg.no_below and cfg.no_above) else "") + ")"
             )
         report = None
         if eta is None and cfg.themes is not None:

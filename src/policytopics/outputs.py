@@ -33,6 +33,31 @@ def write_tables(tables: Mapping[str, pd.DataFrame], folder: Path) -> dict[str, 
     return written
 
 
+#: Topic labels longer than this many characters are cut in figures (with "…"); the tables
+#: keep the full name.
+FIGURE_LABEL_CHARS = 24
+
+
+def short_label(label: str, limit: int = FIGURE_LABEL_CHARS) -> str:
+    """``label`` cut to ``limit`` characters with an ellipsis, for figures.
+
+    >>> short_label("T1 产业链"), short_label("T2 " + "很长的主题名" * 10, 12)
+    ('T1 产业链', 'T2 很长的主题名很长…')
+    """
+    return label if len(label) <= limit else label[:limit - 1] + "…"
+
+
+def _short_labels(frames: Mapping[str, object]) -> dict[str, object]:
+    """The figure tables with every ``topic_label`` (and the labels dict) shortened."""
+    out = dict(frames)
+    for name, frame in frames.items():
+        if isinstance(frame, pd.DataFrame) and "topic_label" in frame.columns:
+            out[name] = frame.assign(topic_label=frame["topic_label"].map(short_label))
+    if isinstance(frames.get("topic_labels"), dict):
+        out["topic_labels"] = {t: short_label(label) for t, label in frames["topic_labels"].items()}
+    return out
+
+
 def figure_jobs(frames: Mapping[str, object], config: StudyConfig) -> list[tuple[str, str, tuple, dict]]:
     """The study's figures as ``(file name, plots function, arguments, keywords)``.
 
@@ -41,11 +66,13 @@ def figure_jobs(frames: Mapping[str, object], config: StudyConfig) -> list[tuple
     when computed, ``emphasis_by_region`` and ``emphasis_by_period``. A figure is drawn only
     when it can show something: a comparison of regions needs two regions or more, a series
     over time two periods or more. The skipped figures are logged, each with its reason
-    (:func:`skipped_figures`).
+    (:func:`skipped_figures`). Topic labels longer than :data:`FIGURE_LABEL_CHARS` are cut
+    in the figures (:func:`short_label`).
     """
     lang = config.output.language
     min_docs = config.weights.min_docs
     jobs: list[tuple[str, str, tuple, dict]] = []
+    frames = _short_labels(frames)
     skipped = skipped_figures(frames)
     for name, reason in skipped.items():
         log.info("figure %s not drawn: %s", name, reason)

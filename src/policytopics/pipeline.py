@@ -252,6 +252,11 @@ class Study:
 
         def build():
             dictionary, corpus = self.corpus()
+            k, n_units = self.config.model.n_topics, len(corpus)
+            if k > n_units:
+                log.warning("%d topics for %d units of text: a model cannot tell more topics apart than "
+                            "it has units, so most topics will be empty or filler; use fewer topics "
+                            "(--topics)", k, n_units)
             return TopicModel(self.config.model).fit_corpus(
                 corpus, dictionary, progress=self.progress, doc_ids=self.unit_ids(),
                 unpruned=self.seen_words())
@@ -456,8 +461,13 @@ class Study:
         Writes ``k_selection.csv`` (one row per K), ``k_selection_runs.csv`` (one row per
         fit) and the ``k_selection`` figure; returns them with the suggested K and why.
         """
+        from .cache import check_writable_folder
         from .selection import suggest_k, sweep
 
+        out = self.config.output
+        if write:
+            check_writable_folder(out.tables_dir, "the output folder (--out, [output] tables_dir)")
+        check_writable_folder(out.cache_dir, "the cache folder (--cache-dir, [output] cache_dir)")
         if isinstance(seeds, int):
             seeds = [self.config.model.seed + i for i in range(seeds)]
         token_lists = [list(t) for t in self.tokens()["tokens"]]
@@ -499,6 +509,21 @@ class Study:
             "timings_seconds": self.timings,
         }
 
+    def check_outputs(self) -> None:
+        """Every check that needs no data, before any work: the output and cache folders can
+        be written, and the themes fit in K. Each failure is one ``ValueError`` line."""
+        from .cache import check_writable_folder
+
+        out = self.config.output
+        check_writable_folder(out.tables_dir, "the output folder (--out, [output] tables_dir)")
+        if out.figure_formats:
+            check_writable_folder(out.figures_dir, "the figures folder ([output] figures_dir)")
+        check_writable_folder(out.cache_dir, "the cache folder (--cache-dir, [output] cache_dir)")
+        n_themes, k = len(self.themes()), self.config.model.n_topics
+        if n_themes > k:
+            raise ValueError(f"{n_themes} seeded themes in {self.config.model.themes} need at least "
+                             f"{n_themes} topics; n_topics is {k} (--topics)")
+
     def run(self) -> dict[str, object]:
         """Run every stage, write tables, figures and ``run.json``; return their paths.
 
@@ -508,6 +533,7 @@ class Study:
         whether it came from the cache.
         """
         started = time.perf_counter()
+        self.check_outputs()
         self.documents()
         self.model()  # builds the tokens and the corpus first, if they are not cached
         written = {}

@@ -40,8 +40,10 @@ _TEXT = {
            "emphasis": "above/below the mean (percentage points)",
            "emphasis_by_region": "Theme emphasis by region: difference from the mean over regions",
            "emphasis_by_period": "Theme emphasis over time: difference from the mean over periods",
-           "emphasis_bold": "bold: the 95 % bootstrap interval excludes 0 (marked only for groups of ≥ {n} documents)",
-           "emphasis_dot": "dot: the 95 % bootstrap interval excludes 0 (marked only for groups of ≥ {n} documents)",
+           "emphasis_bold": "bold: the 95 % bootstrap interval excludes 0 "
+                            "(marked only for groups of ≥ {n} documents)",
+           "emphasis_dot": "dot: the 95 % bootstrap interval excludes 0 "
+                           "(marked only for groups of ≥ {n} documents)",
            "areas": {"东部": "East", "中部": "Central", "西部": "West", "东北": "Northeast",
                      "其他": "Other"}},
 }
