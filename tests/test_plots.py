@@ -271,3 +271,18 @@ def test_emphasis_marks_only_intervals_that_can_carry_them_and_keeps_the_sign():
     assert "+0.0" not in cells and "-0.0" not in cells
     assert f"≥ {MARK_MIN_DOCS} documents" in ax.get_xlabel()
     plt.close(ax.figure)
+
+
+def test_coverage_orders_regions_by_area_national_last_and_counts_in_whole_numbers():
+    from policytopics.plots import plot_coverage
+
+    documents = pd.DataFrame({"region": ["全国", "上海市", "天津市", "天津市", None],
+                              "period": ["2020", "2020", "2021", "2024", None]})
+    ax = plot_coverage(documents, by="region", language="en")
+    names = [t.get_text() for t in ax.get_yticklabels()][::-1]  # barh draws bottom-up
+    assert names == ["天津市", "上海市", "全国", "unknown"]
+    assert all(float(t).is_integer() for t in ax.get_xticks())
+    ax = plot_coverage(documents, by="period", language="en")
+    assert len(ax.patches) == 3 and "unknown: 1" in ax.get_xlabel()
+    assert all(float(t).is_integer() for t in ax.get_yticks())
+    plt.close("all")

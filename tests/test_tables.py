@@ -308,3 +308,24 @@ def test_unreadable_table_is_one_row_and_a_warning(tmp_path, caplog, name, data,
     assert row["reason"].startswith(f"unreadable table {name}: ") and says in row["reason"]
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any(name in message and says in message for message in warnings)
+
+
+def test_the_run_summary_and_coverage_count_regions_one_way():
+    """with a province / national / without a region: the same numbers in the printed
+    summary and in coverage.csv."""
+    import numpy as np
+
+    from policytopics.documents import summarise_report
+    from policytopics.weights import coverage, doc_topics_table
+
+    report = pd.DataFrame({"doc_id": list("abcd"), "status": ["kept"] * 4, "reason": [""] * 4,
+                           "title": list("abcd"), "date": ["2020-01-01"] * 4, "date_precision": ["day"] * 4,
+                           "region": ["浙江省", None, None, "上海市"], "city": [None] * 4,
+                           "national": [False, True, False, False], "n_chars": [10] * 4})
+    summary = summarise_report(report)
+    assert "with a province: 2 of 4" in summary
+    assert "national (the source states no region): 1 of 4" in summary
+    assert "without a region: 1 of 4" in summary
+    doc_topics = doc_topics_table(report, np.full((4, 2), 0.5), {1: "T1", 2: "T2"}, national_label="全国")
+    table = coverage(doc_topics, "全国").set_index("what")["n"]
+    assert (table["with a province"], table["national"], table["without a region"]) == (2, 1, 1)

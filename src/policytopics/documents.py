@@ -177,11 +177,13 @@ def summarise_report(report: pd.DataFrame) -> str:
     for reason, n in Counter(r.split(" (")[0] for r in dropped["reason"]).most_common():
         lines.append(f"  {reason}: {n}")
     if len(kept):
+        # The definitions of coverage.csv (policytopics.weights.coverage).
+        national = kept["national"].fillna(False).astype(bool) & kept["region"].isna()
         lines.append(f"with a date: {kept['date'].notna().sum()} of {len(kept)}")
-        lines.append(f"with a region: {kept['region'].notna().sum()} of {len(kept)}")
-        national = int(kept["national"].fillna(False).astype(bool).sum())
-        if national:
-            lines.append(f"national (the source states no region): {national}")
+        lines.append(f"with a province: {kept['region'].notna().sum()} of {len(kept)}")
+        if national.any():
+            lines.append(f"national (the source states no region): {int(national.sum())} of {len(kept)}")
+        lines.append(f"without a region: {int((kept['region'].isna() & ~national).sum())} of {len(kept)}")
     return "\n".join(lines)
 
 

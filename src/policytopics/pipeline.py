@@ -419,7 +419,7 @@ class Study:
             "theme_emphasis_by_region": self.theme_emphasis_by_region(),
             "theme_emphasis_by_period": self.theme_emphasis_by_period(),
             "theme_effects": self.theme_effects(),
-            "coverage": coverage(doc_topics),
+            "coverage": coverage(doc_topics, self.config.weights.national_label),
             "labels_template": self.labels_template(),
             **({"theme_seeds": self.theme_seeds()} if self.themes() else {}),
         }

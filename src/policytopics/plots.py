@@ -174,11 +174,12 @@ def plot_theme_weights_by_region(data: pd.DataFrame, *, ax=None, language: str =
     """
     text = _TEXT[language]
     with plot_context():
-        table = data.pivot(index="region", columns="topic_label", values="weight")
+        regions = sorted(data["region"].unique(), key=region_sort_key)  # by area, 全国 last
+        table = data.pivot(index="region", columns="topic_label", values="weight").reindex(regions)
         order = data.drop_duplicates("topic_label").sort_values("topic")["topic_label"]
         table = table[list(order)]
-        sparse = data.pivot(index="region", columns="topic_label", values="sparse")[list(order)]
-        sparse = sparse.fillna(False).astype(bool)
+        sparse = data.pivot(index="region", columns="topic_label", values="sparse").reindex(regions)
+        sparse = sparse[list(order)].fillna(False).astype(bool)
         n_docs = data.drop_duplicates("region").set_index("region")["n_docs"]
         if annotate is None:
             annotate = table.size <= HEATMAP_MAX_ANNOTATED_CELLS
@@ -413,12 +414,29 @@ def plot_coverage(documents: pd.DataFrame, *, by: str = "region", ax=None, langu
     """Number of kept documents per region or period (missing values shown as such)."""
     text = _TEXT[language]
     missing = "未知" if language == "zh" else "unknown"
+    integer_counts = mpl.ticker.MaxNLocator(integer=True)
     with plot_context():
-        counts = documents[by].fillna(missing).value_counts().sort_index()
-        ax = _new_axes(ax, (6, 0.4 * len(counts) + 1.2))
-        ax.barh(counts.index[::-1], counts.to_numpy()[::-1], color=OKABE_ITO[0])
-        ax.set_xlabel(text["docs"])
-        ax.set_ylabel(text[by])
+        counts = documents[by].value_counts()
+        unknown = int(documents[by].isna().sum())
+        if by == "period":
+            # Periods on a time axis (a bar per period, gaps where none), a page wide.
+            periods = sorted(counts.index)
+            positions, step = period_positions(periods)
+            ax = _new_axes(ax, (7.5, 3.2))
+            ax.bar(positions, counts.reindex(periods).to_numpy(), width=step * 0.8, color=OKABE_ITO[0])
+            _time_axis(ax, positions, periods, step)
+            ax.yaxis.set_major_locator(integer_counts)
+            ax.set_xlabel(text[by] + (f" ({missing}: {unknown})" if unknown else ""))
+            ax.set_ylabel(text["docs"])
+        else:
+            names = sorted(counts.index, key=region_sort_key) + ([missing] if unknown else [])
+            values = [*counts.reindex([n for n in names if n != missing]).to_numpy(),
+                      *([unknown] if unknown else [])]
+            ax = _new_axes(ax, (6, min(9.5, 0.32 * len(names) + 1.2)))
+            ax.barh(names[::-1], values[::-1], color=OKABE_ITO[0])
+            ax.xaxis.set_major_locator(integer_counts)
+            ax.set_xlabel(text["docs"])
+            ax.set_ylabel(text[by])
         ax.set_title(f"{text['coverage']}: {text[by]}")
     return ax
 

@@ -386,13 +386,21 @@ def _ols_hc1(design: np.ndarray, outcomes: np.ndarray) -> tuple[np.ndarray, np.n
     return params, std_errors
 
 
-def coverage(doc_topics: pd.DataFrame) -> pd.DataFrame:
-    """Documents with and without a region and a period: what the figures rest on."""
+def coverage(doc_topics: pd.DataFrame, national_label: str = "") -> pd.DataFrame:
+    """Documents with and without a region and a period: what the figures rest on.
+
+    One definition, the run summary's too (:func:`policytopics.documents.summarise_report`):
+    *with a province* is a document whose province was found or stated; *national* one
+    whose source states no region (grouped as ``national_label``); *without a region* the
+    rest, left out of the regional tables and figures.
+    """
     docs = doc_topics.drop_duplicates("doc_id")
+    national = docs["region"].eq(national_label) if national_label else pd.Series(False, index=docs.index)
     return pd.DataFrame([
         {"what": "documents", "n": len(docs)},
-        {"what": "with region", "n": int(docs["region"].notna().sum())},
-        {"what": "with period", "n": int(docs["period"].notna().sum())},
-        {"what": "without region", "n": int(docs["region"].isna().sum())},
-        {"what": "without period", "n": int(docs["period"].isna().sum())},
+        {"what": "with a province", "n": int((docs["region"].notna() & ~national).sum())},
+        {"what": "national", "n": int(national.sum())},
+        {"what": "without a region", "n": int(docs["region"].isna().sum())},
+        {"what": "with a period", "n": int(docs["period"].notna().sum())},
+        {"what": "without a period", "n": int(docs["period"].isna().sum())},
     ])
