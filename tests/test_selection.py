@@ -38,4 +38,19 @@ def test_sweep_scores_every_k_and_parallel_equals_serial():
     np.testing.assert_allclose(by_k[["npmi", "perplexity", "stability"]],
                                by_k2[["npmi", "perplexity", "stability"]])
     k, reason = suggest_k(by_k)
-    assert k in (2, 3) and f"K = {k}" in reason
+    assert f"K = {k} has the best average" in reason
+
+
+def test_suggestion_says_when_it_sits_at_the_edge_of_the_grid():
+    import pandas as pd
+
+    def grid(npmi):
+        return pd.DataFrame({"k": [4, 6, 8], "npmi": npmi, "diversity": [0.8, 0.8, 0.8],
+                             "stability": [0.5, 0.5, 0.5]})
+
+    k, reason = suggest_k(grid([0.1, 0.3, 0.2]))
+    assert k == 6 and "edge" not in reason
+    k, reason = suggest_k(grid([0.3, 0.2, 0.1]))
+    assert k == 4 and "at the edge of the grid (4-8)" in reason and "smaller" in reason
+    k, reason = suggest_k(grid([0.1, 0.2, 0.3]))
+    assert k == 8 and "larger" in reason

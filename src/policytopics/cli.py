@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     sw = sub.add_parser("sweep", help="compare topic counts: coherence, diversity, perplexity, stability",
                         description="Fit a grid of topic counts x seeds on the cached tokens, in "
                                     "parallel processes, and report per K: NPMI and UMass "
-                                    "coherence, topic diversity, held-out perplexity (fixed 10%% "
+                                    "coherence, topic diversity, held-out perplexity (fixed 10% "
                                     "split) and stability across seeds. Writes k_selection.csv and "
                                     "the k_selection figure and suggests a K with its reasoning; "
                                     "reading the topics decides.")
@@ -175,10 +175,24 @@ def _run(args) -> int:
     print(f"topics: {config.model.n_topics}, seed {config.model.seed}")
     for label in study.topic_labels(5).values():
         print(f"  {label}")
-    print(f"tables in {config.output.tables_dir}/, figures in {config.output.figures_dir}/:")
+    print(f"tables in {_shown(config.output.tables_dir)}/, figures in {_shown(config.output.figures_dir)}/:")
     for path in outputs["figures"]:
-        print(f"  {path}")
+        print(f"  {_shown(path)}")
+    skipped = study.skipped_figures()
+    if skipped:
+        print("figures not drawn:")
+        for name, reason in skipped.items():
+            print(f"  {name}: {reason}")
     return 0
+
+
+def _shown(path) -> str:
+    """A path as a reader wants it: resolved (no ``../..``), relative to here when inside."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _sweep(args) -> int:

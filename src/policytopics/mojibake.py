@@ -12,7 +12,7 @@ import contextlib
 import re
 from functools import lru_cache
 
-from .text import CJK_RANGE, to_simplified
+from .text import CJK_RANGE, jieba_tokenizer, to_simplified
 
 _CJK = CJK_RANGE
 _CJK_RE = re.compile(f"[{_CJK}]")
@@ -66,11 +66,7 @@ def _is_odd(char: str) -> bool:
 @lru_cache(maxsize=1)
 def _tokenizer():
     """A dedicated jieba tokenizer: its word frequencies stand in for "common Chinese"."""
-    import jieba
-
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
+    return jieba_tokenizer()
 
 
 def _common_share(text: str) -> float:

@@ -63,7 +63,6 @@ the policy user dictionary loaded into both):
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -71,6 +70,7 @@ from pathlib import Path
 
 from .config import SegmentConfig
 from .places import is_place_token, place_name_words
+from .text import jieba_tokenizer
 
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 # Numbers, also written in Chinese numerals (一九五八年, 十四五 stays: it is in the user dictionary).
@@ -156,13 +156,8 @@ class _JiebaBackend:
     """A dedicated ``jieba.Tokenizer`` and, on demand, a ``POSTokenizer`` over it."""
 
     def __init__(self, hmm: bool):
-        import jieba
-
-        # jieba sets its own logger to DEBUG on import; its start-up chatter is noise here.
-        logging.getLogger("jieba").setLevel(logging.WARNING)
         self.hmm = hmm
-        self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.initialize()
+        self.tokenizer = jieba_tokenizer()
         self._pos_tokenizer = None
 
     def add_word(self, word: str, freq: int | None, tag: str | None) -> None:

@@ -208,4 +208,9 @@ def suggest_k(by_k: pd.DataFrame) -> tuple[int, str]:
     reason = (f"K = {k} has the best average of scaled {', '.join(usable) or 'criteria'} "
               f"({'; '.join(parts)}). Read the topics at K = {k} and its neighbours before "
               "choosing: coherence scores are a guide, not a verdict.")
+    grid = sorted(int(v) for v in by_k["k"])
+    if len(grid) > 1 and k in (grid[0], grid[-1]):
+        side = "smaller" if k == grid[0] else "larger"
+        reason += (f" K = {k} is at the edge of the grid ({grid[0]}-{grid[-1]}): the best K may be "
+                   f"{side}; extend the grid that way before choosing.")
     return k, reason

@@ -6,6 +6,7 @@ live here so that no stage imports another stage for a helper.
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 
@@ -69,3 +70,23 @@ def literal_union(words) -> re.Pattern:
         return body
 
     return re.compile(emit(trie))
+
+
+def jieba_tokenizer():
+    """A new, initialised ``jieba.Tokenizer`` whose start-up lines stay quiet.
+
+    jieba logs "Building prefix dict ..." through a handler of its own at DEBUG level,
+    which interleaves with progress bars and fills notebooks. Its logger loses that
+    handler and passes only warnings on, through the logging set-up of the caller (the
+    command line's ``policytopics`` handler, or a notebook's own).
+    """
+    import jieba
+
+    logger = logging.getLogger("jieba")
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = True
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
