@@ -98,3 +98,15 @@ def test_a_long_theme_name_is_shortened_in_figures_only(sample_study):
     assert max(map(len, jobs["top_words"][1]["topic_labels"].values())) <= FIGURE_LABEL_CHARS
     assert jobs["theme_weights_over_time"][0][0]["topic_label"].str.len().max() <= FIGURE_LABEL_CHARS
     assert frames["topic_labels"][1] == long_name  # the caller's table keeps the full name
+
+
+def test_many_topics_get_panels_not_one_tangled_chart(sample_study):
+    from policytopics.outputs import COMBINED_MAX_TOPICS, skipped_figures
+
+    frames = sample_study.figure_frames()
+    by_period = frames["by_period"]
+    many = pd.concat([by_period.assign(topic=by_period["topic"] + 10 * i) for i in range(3)])
+    assert many["topic"].nunique() > COMBINED_MAX_TOPICS
+    skipped = skipped_figures(frames | {"by_period": many})
+    assert "theme_panels_over_time" in skipped["theme_weights_over_time"]
+    assert "theme_panels_over_time" not in skipped

@@ -33,6 +33,9 @@ def write_tables(tables: Mapping[str, pd.DataFrame], folder: Path) -> dict[str, 
     return written
 
 
+#: Above this many topics the combined over-time chart is not drawn (the lines tangle); the
+#: small multiples (theme_panels_over_time) show every topic.
+COMBINED_MAX_TOPICS = 6
 #: Topic labels longer than this many characters are cut in figures (with "…"); the tables
 #: keep the full name.
 FIGURE_LABEL_CHARS = 24
@@ -123,6 +126,10 @@ def skipped_figures(frames: Mapping[str, object]) -> dict[str, str]:
         for name in ("theme_weights_over_time", "theme_panels_over_time", "theme_emphasis_over_time",
                      "coverage_by_period"):
             skipped[name] = few_periods
+    n_topics = frames["by_period"]["topic"].nunique() if not frames["by_period"].empty else 0
+    if "theme_weights_over_time" not in skipped and n_topics > COMBINED_MAX_TOPICS:
+        skipped["theme_weights_over_time"] = (f"{n_topics} topics would tangle in one chart; "
+                                              "theme_panels_over_time shows one panel per topic")
     if "regions_over_time_T1" not in skipped and regional_periods < 2:
         skipped["regions_over_time_T1"] = "fewer than two periods with a region"
     for by, name in (("region", "theme_emphasis_by_region"), ("period", "theme_emphasis_over_time")):

@@ -16,11 +16,14 @@ from pathlib import Path
 
 import matplotlib as mpl
 
-# Okabe & Ito's colour-blind-safe palette, then a muted extension for many topics.
+# Okabe & Ito's colour-blind-safe palette, then Tol's muted colours for many topics.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
              "#F0E442", "#000000"]
-_EXTRA = ["#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499", "#117733", "#332288",
-          "#DDCC77", "#661100", "#6699CC", "#888888", "#CC6677"]
+# Topic colours: Okabe & Ito's without the yellow (faint on white), then the muted colours
+# that stay apart from them (no second light blue), the pale sand last.
+_TOPIC_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000",
+                  "#882255", "#44AA99", "#999933", "#AA4499", "#117733", "#332288", "#661100",
+                  "#888888", "#CC6677", "#DDCC77"]
 
 
 @lru_cache(maxsize=1)
@@ -86,7 +89,7 @@ def plot_context(**extra) -> Iterator[None]:
 
 
 #: Every colour a figure may use, in order.
-PALETTE = OKABE_ITO + _EXTRA
+PALETTE = _TOPIC_COLOURS
 
 
 def topic_colors(topics: Sequence[int]) -> dict[int, str]:

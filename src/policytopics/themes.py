@@ -23,7 +23,7 @@ Gibbs sampling (tomotopy, the default engine)
     keeps the base (anchored, not lifted). Measured in ``benchmarks/results.md`` (section
     seed-strength): no weight made every theme hold while at least half of a seeded
     topic's top 10 words were learned on both the Shandong policy documents and the
-    Government Work Reports; 0.01 held 0.90 and 1.00 of the themes (gensim at its
+    Government Work Reports; 0.01 held 0.93 and 1.00 of the themes (gensim at its
     default: 1.00 and 0.92) and learned more words than gensim. A theme that does not
     hold is named in a warning and in ``topics.csv`` (``theme_held``; :func:`themes_held`).
 Variational Bayes (gensim)
