@@ -110,3 +110,25 @@ def test_many_topics_get_panels_not_one_tangled_chart(sample_study):
     skipped = skipped_figures(frames | {"by_period": many})
     assert "theme_panels_over_time" in skipped["theme_weights_over_time"]
     assert "theme_panels_over_time" not in skipped
+
+
+def test_a_figure_this_run_cannot_draw_is_not_left_from_an_earlier_run(sample_study, tmp_path):
+    from dataclasses import replace
+
+    from policytopics.outputs import write_figures
+    from policytopics.weights import theme_weights
+
+    frames = sample_study.figure_frames()
+    national = frames["doc_topics"].assign(region="全国")
+    frames = frames | {"doc_topics": national, "by_region": theme_weights(national, by="region"),
+                       "by_region_period": theme_weights(national, by=["region", "period"])}
+    folder = tmp_path / "figures"
+    folder.mkdir()
+    (folder / "theme_weights_by_region.png").write_bytes(b"old")
+    (folder / "theme_weights_by_region.csv").write_text("not a figure")
+    config = sample_study.config
+    config = replace(config, output=replace(config.output, figures_dir=folder, figure_formats=("png",)))
+    written = write_figures(frames, config)
+    assert not (folder / "theme_weights_by_region.png").exists()
+    assert (folder / "theme_weights_by_region.csv").exists()  # only figure files are removed
+    assert all(p.exists() for p in written) and "theme_weights_by_region.png" not in {p.name for p in written}

@@ -154,7 +154,14 @@ def write_figures(frames: Mapping[str, object], config: StudyConfig) -> list[Pat
         log.info("figure_formats is empty: no figures drawn")
         return []
     jobs = figure_jobs(frames, config)
-    args = (config.output.figures_dir, tuple(config.output.figure_formats))
+    folder = config.output.figures_dir
+    for name in skipped_figures(frames):
+        # A figure of an earlier run that this one cannot draw would be read as current.
+        for stale in sorted(folder.glob(f"{name}.*")):
+            if stale.suffix in (".png", ".svg", ".pdf"):
+                stale.unlink()
+                log.info("removed %s: this run does not draw it", stale.name)
+    args = (folder, tuple(config.output.figure_formats))
     workers = config.compute.workers
     if workers < 2 or len(jobs) < 2:
         return _draw(jobs, *args)

@@ -32,6 +32,7 @@ _TEXT = {
            "emphasis_by_period": "各时期的主题侧重：与各时期平均之差",
            "emphasis_bold": "粗体：自助法 95% 区间不含 0（仅标注文档数 ≥ {n} 的组）",
            "emphasis_dot": "圆点：自助法 95% 区间不含 0（仅标注文档数 ≥ {n} 的组）",
+           "beyond": "色标截至 ±{limit:.1f}；超出者以该端颜色显示（未标数值时以 ▲/▼ 标出）",
            "areas": {"东部": "东部", "中部": "中部", "西部": "西部", "东北": "东北", "其他": "其他"}},
     "en": {"region": "Region", "period": "Period", "topic": "Topic", "weight": "Mean topic weight",
            "word_weight": "Word weight", "by_region": "Theme weights by region",
@@ -44,6 +45,8 @@ _TEXT = {
                             "(marked only for groups of ≥ {n} documents)",
            "emphasis_dot": "dot: the 95 % bootstrap interval excludes 0 "
                            "(marked only for groups of ≥ {n} documents)",
+           "beyond": "colour scale capped at ±{limit:.1f}; cells beyond it take the end colour "
+                     "(▲/▼ where no number is shown)",
            "areas": {"东部": "East", "中部": "Central", "西部": "West", "东北": "Northeast",
                      "其他": "Other"}},
 }
@@ -124,6 +127,51 @@ def _band_and_line(ax, x, frame: pd.DataFrame, step: float, color, *, band_alpha
     return ax.plot(gx, weight, color=color, **line)
 
 
+#: A figure fits a page: A4 width (8.27 in, 2,480 px at 300 dpi) and, for tall heatmaps,
+#: a page's height less margins.
+PAGE_WIDTH_IN = 8.27
+PAGE_HEIGHT_IN = 11.0
+
+
+def heatmap_layout(rows: int, cols: int, annotate: bool,
+                   margin: float) -> tuple[tuple[float, float], bool, float]:
+    """Figure size, whether numbers fit in the cells, and the tick font size of a heatmap
+    that fits a page: cells narrow (and lose their numbers) before the figure grows past
+    :data:`PAGE_WIDTH_IN`; rows thin before it grows past :data:`PAGE_HEIGHT_IN`.
+
+    >>> heatmap_layout(4, 5, True, 3.0)[:2]
+    ((7.75, 3.6), True)
+    >>> size, annotate, _ = heatmap_layout(52, 12, True, 3.0)
+    >>> size[0] <= PAGE_WIDTH_IN and size[1] <= PAGE_HEIGHT_IN and not annotate
+    True
+    """
+    cell_width = min(0.95 if annotate else 0.45, (PAGE_WIDTH_IN - margin) / max(cols, 1))
+    annotate = annotate and cell_width >= 0.6
+    row_height = min(0.45 if annotate else 0.3, (PAGE_HEIGHT_IN - 1.8) / max(rows, 1))
+    annotate = annotate and row_height >= 0.3
+    fontsize = 9 if annotate else (8 if row_height >= 0.2 else 6)
+    return (margin + cell_width * cols, max(3.2, 1.8 + row_height * rows)), annotate, fontsize
+
+
+def robust_limit(values: np.ndarray, percentile: float = 95) -> tuple[float, bool]:
+    """A symmetric colour limit for diverging values: the ``percentile`` of their absolute
+    values, so one extreme cell does not pale every other; and whether any value is
+    beyond it (the colour bar then shows arrows and those cells are drawn at the limit).
+
+    >>> limit, clipped = robust_limit(np.r_[np.linspace(-3, 3, 40), 58.0])
+    >>> round(float(limit), 2), clipped
+    (3.0, True)
+    >>> robust_limit(np.array([1.0, -2.0]))   # too few cells for a percentile: the maximum
+    (np.float64(2.0), False)
+    """
+    finite = np.abs(values[np.isfinite(values)])
+    if not finite.size:
+        return 1.0, False
+    limit = float(np.percentile(finite, percentile)) if finite.size >= 20 else float(finite.max())
+    limit = limit or float(finite.max()) or 1.0
+    return np.float64(limit), bool((finite > limit).any())
+
+
 #: A cell is marked significant only when its group has at least this many documents: a
 #: bootstrap over fewer documents has too few distinct resamples to carry an interval.
 MARK_MIN_DOCS = 5
@@ -183,10 +231,9 @@ def plot_theme_weights_by_region(data: pd.DataFrame, *, ax=None, language: str =
         n_docs = data.drop_duplicates("region").set_index("region")["n_docs"]
         if annotate is None:
             annotate = table.size <= HEATMAP_MAX_ANNOTATED_CELLS
-        # Sized to stay pasteable into a report page however many topics and regions.
-        cell_width = 0.95 if annotate else 0.45
-        ax = _new_axes(ax, (2.4 + cell_width * table.shape[1],
-                            max(3.2, 1.6 + (0.45 if annotate else 0.3) * table.shape[0])))
+        # Sized to fit a report page however many topics and regions.
+        size, annotate, fontsize = heatmap_layout(*table.shape, annotate, 2.4)
+        ax = _new_axes(ax, size)
         # Cells as vector quads, not an image: crisp in SVG and PDF, and a PDF does not
         # embed a 300 dpi raster (which took ~10 s for 30 regions x 20 topics).
         rows, cols = table.shape
@@ -195,11 +242,11 @@ def plot_theme_weights_by_region(data: pd.DataFrame, *, ax=None, language: str =
         ax.set_xlim(-0.5, cols - 0.5)
         ax.set_ylim(rows - 0.5, -0.5)  # first region at the top, as in a table
         ax.set_xticks(range(table.shape[1]), labels=list(table.columns), rotation=35, ha="right",
-                      rotation_mode="anchor", fontsize=9 if annotate else 8)
+                      rotation_mode="anchor", fontsize=fontsize)
         row_star = sparse.any(axis=1)
         ax.set_yticks(range(table.shape[0]),
                       labels=[f"{r} (n={n_docs[r]})" + ("*" if row_star[r] and not annotate else "")
-                              for r in table.index], fontsize=9 if annotate else 8)
+                              for r in table.index], fontsize=fontsize)
         top = np.nanmax(table.to_numpy()) if table.size else 1
         for i in range(table.shape[0]) if annotate else ():
             for j in range(table.shape[1]):
@@ -269,8 +316,9 @@ def plot_theme_panels_over_time(data: pd.DataFrame, *, ncols: int | None = None,
             ncols = max(3, min(5, int(np.ceil(np.sqrt(len(topics))))))
         ncols = max(1, min(ncols, len(topics)))
         nrows = int(np.ceil(len(topics) / ncols))
-        panel_width = 3.6 if ncols <= 3 else 2.8
-        fig, axes = plt.subplots(nrows, ncols, figsize=(panel_width * ncols, 2.4 * nrows + 0.4),
+        # A page wide (A4 at 300 dpi) whatever the number of columns.
+        panel_width = min(3.6 if ncols <= 3 else 2.8, PAGE_WIDTH_IN / ncols)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(panel_width * ncols, 2.2 * nrows + 0.4),
                                  sharey=sharey, layout="constrained", squeeze=False)
         periods = sorted(data["period"].unique())
         positions, step = period_positions(periods)
@@ -380,7 +428,8 @@ def plot_top_words(topic_words: pd.DataFrame, *, topic_labels: dict[int, str] | 
                    n_words: int = 10, ncols: int | None = None, language: str = "zh"):
     """Bars of the top words of each topic, one panel per topic. Returns the Figure.
 
-    ``ncols`` defaults to a near-square grid (2 columns up to 4 topics, at most 5).
+    ``ncols`` defaults to 2 columns up to 4 topics, else 3, so the figure is a page wide
+    (A4 at 300 dpi) and grows down the page.
     """
     import matplotlib.pyplot as plt
 
@@ -388,10 +437,11 @@ def plot_top_words(topic_words: pd.DataFrame, *, topic_labels: dict[int, str] | 
     with plot_context():
         topics = sorted(topic_words["topic"].unique())
         if ncols is None:
-            ncols = max(2, min(5, int(np.ceil(np.sqrt(len(topics))))))
+            ncols = 2 if len(topics) <= 4 else 3
         ncols = min(ncols, len(topics))
         nrows = int(np.ceil(len(topics) / ncols))
-        fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 0.24 * n_words * nrows + 1.2),
+        fig, axes = plt.subplots(nrows, ncols, figsize=(min(3.2 * ncols, PAGE_WIDTH_IN),
+                                                        0.24 * n_words * nrows + 1.2),
                                  layout="constrained", squeeze=False)
         colors = topic_colors(topics)
         for ax, topic in zip(axes.flat, topics):
@@ -482,17 +532,16 @@ def plot_theme_emphasis(data: pd.DataFrame, *, by: str = "region", ax=None, lang
         rows, cols = table.shape
         if annotate is None:
             annotate = table.size <= HEATMAP_MAX_ANNOTATED_CELLS
-        cell_width = 0.95 if annotate else 0.45
-        ax = _new_axes(ax, (3.0 + cell_width * cols,
-                            max(3.2, 1.8 + (0.45 if annotate else 0.3) * rows)))
-        halfrange = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 0.0
-        norm = mpl.colors.CenteredNorm(vcenter=0, halfrange=halfrange or 1.0)
+        size, annotate, fontsize = heatmap_layout(rows, cols, annotate, 3.0)
+        ax = _new_axes(ax, size)
+        # A robust scale: one extreme cell (a single-report year) must not pale the rest.
+        halfrange, clipped = robust_limit(values)
+        norm = mpl.colors.CenteredNorm(vcenter=0, halfrange=halfrange)
         # Vector quads, as in plot_theme_weights_by_region (crisp in SVG and PDF).
         mesh = ax.pcolormesh(np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5,
                              np.ma.masked_invalid(values), cmap=cmap, norm=norm)
         ax.set_xlim(-0.5, cols - 0.5)
         ax.set_ylim(rows - 0.5, -0.5)
-        fontsize = 9 if annotate else 8
         ax.set_xticks(range(cols), labels=order, rotation=35, ha="right", rotation_mode="anchor",
                       fontsize=fontsize)
         row_star = sparse.any(axis=1)
@@ -513,6 +562,11 @@ def plot_theme_emphasis(data: pd.DataFrame, *, by: str = "region", ax=None, lang
         elif significant.any():
             y, x = np.nonzero(significant)
             ax.scatter(x, y, s=6, c=np.where(dark[y, x], "white", "black"), linewidths=0)
+        beyond = np.abs(np.nan_to_num(values)) > halfrange
+        if beyond.any() and not annotate:  # annotated cells show their own value
+            for sign, marker in ((1, "^"), (-1, "v")):
+                y, x = np.nonzero(beyond & (np.sign(np.nan_to_num(values)) == sign))
+                ax.scatter(x, y, s=10, marker=marker, facecolors="none", edgecolors="white", linewidths=0.6)
         if by == "region":
             areas = [region_area(g) for g in groups]
             starts = [i for i in range(rows) if i == 0 or areas[i] != areas[i - 1]]
@@ -534,10 +588,13 @@ def plot_theme_emphasis(data: pd.DataFrame, *, by: str = "region", ax=None, lang
         notes = notes if significant.any() else []
         if min_docs and sparse.any():
             notes.append(text["sparse"].format(n=min_docs))
+        if clipped:
+            notes.append(text["beyond"].format(limit=halfrange))
         ax.set_xlabel("\n".join([text["topic"], *notes]))
         ax.set_ylabel(text[by])
         ax.set_title(text[f"emphasis_by_{by}"])
-        ax.figure.colorbar(mesh, ax=ax, label=text["emphasis"], shrink=0.8, pad=0.08)
+        ax.figure.colorbar(mesh, ax=ax, label=text["emphasis"], shrink=0.8, pad=0.08,
+                           extend="both" if clipped else "neither")
         ax.spines[:].set_visible(False)
     return ax
 
