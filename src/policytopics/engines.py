@@ -36,9 +36,9 @@ documents (:meth:`infer`), and the topic-word matrix ``p(w|t)`` over the diction
 
 Why tomotopy is the default (``benchmarks/results.md``, sections coherence, labels and
 seed-strength; 10,000 xwlb stories at K = 20 and the 52 Government Work Reports' passages
-at K = 10, five seeds): sentence NPMI 0.171 and 0.124 against the plain script's 0.118
-and 0.093 (gensim with the project's defaults: 0.096 on the stories), diversity@10 0.819
-and 0.730 against 0.762 and 0.654; in a blind word-intrusion test two raters found the
+at K = 10, five seeds): sentence NPMI 0.170 and 0.125 against the plain script's 0.118
+and 0.093 (gensim with the project's defaults: 0.096 on the stories), diversity@10 0.809
+and 0.750 against 0.762 and 0.654; in a blind word-intrusion test two raters found the
 intruder in 100 % of tomotopy's topics, 85 % of gensim's and 65 % of the plain script's
 (``benchmarks/bench_intrusion.py``). Sampling alone, 200 sweeps over the 10,000
 stories: 9.3 s with one worker, 5.2-6.0 s with two (the same bytes in three runs and two
