@@ -329,3 +329,20 @@ def test_the_run_summary_and_coverage_count_regions_one_way():
     doc_topics = doc_topics_table(report, np.full((4, 2), 0.5), {1: "T1", 2: "T2"}, national_label="全国")
     table = coverage(doc_topics, "全国").set_index("what")["n"]
     assert (table["with a province"], table["national"], table["without a region"]) == (2, 1, 1)
+
+
+def test_rows_are_numbered_one_way_in_every_table_format(tmp_path):
+    """A row without an id is named by its number as the file's viewer shows it: the
+    spreadsheet row (headers in row 1) for CSV, TSV and Excel, the line for JSON lines."""
+    pytest.importorskip("openpyxl")
+    table = articles(2)
+    write_delimited(table, tmp_path / "a.csv", "utf-8")
+    write_delimited(table, tmp_path / "b.tsv", "gb18030", sep="\t")
+    with pd.ExcelWriter(tmp_path / "c.xlsx", engine="openpyxl") as writer:
+        table.to_excel(writer, sheet_name="S", index=False)
+    (tmp_path / "d.jsonl").write_text(
+        "\n".join(table.rename(columns={"正文": "text"}).to_json(orient="records", lines=True,
+                                                               force_ascii=False).splitlines()) + "\n",
+        encoding="utf-8")
+    report = document_report(tmp_path, load_study(None), progress=False)
+    assert sorted(report["doc_id"]) == ["a:2", "a:3", "b:2", "b:3", "c:S:2", "c:S:3", "d:1", "d:2"]

@@ -259,7 +259,7 @@ def _read_table(path: Path, suffix: str, columns: CorpusConfig) -> Iterator[RawD
         elif suffix == ".parquet":
             frame = pd.read_parquet(path)
             table = _Table(path, path.name, stem, f"{path}#", [str(c) for c in frame.columns],
-                           enumerate(frame.rename(columns=str).to_dict("records")), "utf-8")
+                           enumerate(frame.rename(columns=str).to_dict("records"), start=1), "utf-8")
         else:
             table = _jsonl_table(path, stem, gz=suffix == ".jsonl.gz")
         yield from _table_documents(table, columns)
@@ -281,13 +281,14 @@ def _delimited_table(path: Path, stem: str, suffix: str) -> _Table:
     # Excel's "Unicode text" export is tab-separated, and is often renamed .csv.
     sep = "\t" if suffix == ".tsv" or ("\t" in first_line and "," not in first_line) else ","
     frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    # Numbered as a spreadsheet shows the file: the header is row 1, the first article row 2.
     return _Table(path, path.name, stem, f"{path}#", [str(c) for c in frame.columns],
-                  enumerate(frame.to_dict("records")), encoding)
+                  enumerate(frame.to_dict("records"), start=2), encoding)
 
 
 def _jsonl_table(path: Path, stem: str, *, gz: bool) -> _Table:
     """A JSON-lines file, streamed; its columns are the keys of its first object."""
-    rows = enumerate(_iter_jsonl(path, gz=gz))
+    rows = _iter_jsonl(path, gz=gz)  # numbered by their line in the file
     seen: list[tuple[int, dict]] = []
     for index, row in rows:
         seen.append((index, row))
@@ -378,7 +379,8 @@ def _table_documents(table: _Table, columns: CorpusConfig) -> Iterator[RawDocume
         yield _row_to_document(row, index, table, mapping, encoding)
 
 
-def _iter_jsonl(path: Path, *, gz: bool) -> Iterator[dict]:
+def _iter_jsonl(path: Path, *, gz: bool) -> Iterator[tuple[int, dict]]:
+    """``(line number, object)`` of each non-blank line."""
     opener = gzip.open if gz else open
     with opener(path, "rt", encoding="utf-8-sig") as fh:
         for line_no, line in enumerate(fh, start=1):
@@ -388,7 +390,7 @@ def _iter_jsonl(path: Path, *, gz: bool) -> Iterator[dict]:
                 row = json.loads(line)
             except json.JSONDecodeError:
                 row = {"__error__": f"line {line_no} is not valid JSON"}
-            yield row if isinstance(row, dict) else {"__error__": f"line {line_no} is not an object"}
+            yield line_no, (row if isinstance(row, dict) else {"__error__": f"line {line_no} is not an object"})
 
 
 def _row_to_document(row: dict, index: int, table: _Table, mapping: ColumnMap,
