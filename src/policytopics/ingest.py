@@ -390,7 +390,9 @@ def _iter_jsonl(path: Path, *, gz: bool) -> Iterator[tuple[int, dict]]:
                 row = json.loads(line)
             except json.JSONDecodeError:
                 row = {"__error__": f"line {line_no} is not valid JSON"}
-            yield line_no, (row if isinstance(row, dict) else {"__error__": f"line {line_no} is not an object"})
+            if not isinstance(row, dict):
+                row = {"__error__": f"line {line_no} is not an object"}
+            yield line_no, row
 
 
 def _row_to_document(row: dict, index: int, table: _Table, mapping: ColumnMap,
