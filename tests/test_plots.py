@@ -41,8 +41,12 @@ def test_region_heatmap_has_a_row_per_region_and_labelled_cells(sample_study):
 def test_over_time_has_one_line_per_topic(sample_study):
     data = sample_study.theme_weights_by_period()
     ax = plot_theme_weights_over_time(data)
-    assert len(ax.get_lines()) == data["topic"].nunique()
-    assert ax.get_legend() is not None
+    labelled = [line for line in ax.get_lines() if not line.get_label().startswith("_")]
+    assert len(labelled) == data["topic"].nunique()
+    assert len(ax.get_legend().get_texts()) == data["topic"].nunique()
+    # Sparse periods are hollow markers here too, as in the panels.
+    hollow = [line for line in ax.get_lines() if line.get_markerfacecolor() == "white"]
+    assert sum(len(line.get_xdata()) for line in hollow) == int(data["sparse"].sum())
     plt.close(ax.figure)
 
 

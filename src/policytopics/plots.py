@@ -33,6 +33,7 @@ _TEXT = {
            "emphasis_bold": "粗体：自助法 95% 区间不含 0（仅标注文档数 ≥ {n} 的组）",
            "emphasis_dot": "圆点：自助法 95% 区间不含 0（仅标注文档数 ≥ {n} 的组）",
            "beyond": "色标截至 ±{limit:.1f}；超出者以该端颜色显示（未标数值时以 ▲/▼ 标出）",
+           "regions_over_time": "{label}：各地区平均主题权重随时间变化（阴影：95% 区间；空心：文档少）",
            "areas": {"东部": "东部", "中部": "中部", "西部": "西部", "东北": "东北", "其他": "其他"}},
     "en": {"region": "Region", "period": "Period", "topic": "Topic", "weight": "Mean topic weight",
            "word_weight": "Word weight", "by_region": "Theme weights by region",
@@ -47,6 +48,8 @@ _TEXT = {
                            "(marked only for groups of ≥ {n} documents)",
            "beyond": "colour scale capped at ±{limit:.1f}; cells beyond it take the end colour "
                      "(▲/▼ where no number is shown)",
+           "regions_over_time": "{label}: mean topic weight by region over time "
+                                "(band: 95 % interval; hollow: few documents)",
            "areas": {"东部": "East", "中部": "Central", "西部": "West", "东北": "Northeast",
                      "其他": "Other"}},
 }
@@ -287,6 +290,10 @@ def plot_theme_weights_over_time(data: pd.DataFrame, *, ax=None, language: str =
             label = frame["topic_label"].dropna().iloc[0]
             _band_and_line(ax, positions[present], frame[present], step, colors[topic], band_alpha=0.15,
                            marker="o", markersize=4, label=label)
+            # Sparse periods hollow, as in every over-time figure.
+            sparse = frame["sparse"].fillna(False).to_numpy(dtype=bool) & present
+            ax.plot(positions[sparse], frame["weight"].to_numpy()[sparse], "o", markersize=4,
+                    mfc="white", color=colors[topic], linestyle="none")
         n_docs = data.drop_duplicates("period").set_index("period")["n_docs"].reindex(periods)
         if len(periods) <= 12:
             ax.set_xticks(positions, labels=[f"{p}\n(n={n})" for p, n in zip(periods, n_docs)])
@@ -379,7 +386,7 @@ def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[
                     linestyle="none")
         _time_axis(ax, positions, periods, step)
         label = frame["topic_label"].iloc[0] if len(frame) else f"T{topic}"
-        ax.set_title(label)
+        ax.set_title(text["regions_over_time"].format(label=label))
         ax.set_xlabel(text["period"])
         ax.set_ylabel(text["weight"])
         ax.set_ylim(bottom=0)
