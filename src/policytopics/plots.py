@@ -573,7 +573,9 @@ def plot_theme_emphasis(data: pd.DataFrame, *, by: str = "region", ax=None, lang
         if beyond.any() and not annotate:  # annotated cells show their own value
             for sign, marker in ((1, "^"), (-1, "v")):
                 y, x = np.nonzero(beyond & (np.sign(np.nan_to_num(values)) == sign))
-                ax.scatter(x, y, s=10, marker=marker, facecolors="none", edgecolors="white", linewidths=0.6)
+                if len(x):
+                    ax.scatter(x, y, s=10, marker=marker, facecolors="none", edgecolors="white",
+                               linewidths=0.6, label=f"_beyond_{sign}")
         if by == "region":
             areas = [region_area(g) for g in groups]
             starts = [i for i in range(rows) if i == 0 or areas[i] != areas[i - 1]]
