@@ -60,10 +60,11 @@ def policy_example(study: Study) -> list[str]:
     ncols = 4
     nrows = int(np.ceil(len(topics) / ncols))
     with plot_context():
-        fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.8 * nrows),
+        fig, axes = plt.subplots(nrows, ncols, figsize=(8.27, 2.4 * nrows + 0.6),  # A4 wide
                                  layout="constrained", sharey=True, squeeze=False)
     for i, (ax, topic) in enumerate(zip(axes.flat, topics)):
-        plot_regions_over_time(data, topic=topic, regions=regions, ax=ax)
+        label = data.loc[data["topic"] == topic, "topic_label"].iloc[0]
+        plot_regions_over_time(data, topic=topic, regions=regions, ax=ax, title=label)
         with plot_context():
             ax.set_title(ax.get_title(), fontsize=9)
             if i:

@@ -202,8 +202,9 @@ def test_region_figure_diverges_around_zero_with_areas_separated(by_region):
     separators = sorted(line.get_ydata()[0] for line in ax.get_lines())
     assert separators == [1.5, 2.5, 4.5, 5.5]
     side = [child for child in ax.child_axes]
+    # 全国, alone outside the four areas, is named as itself, not as an area.
     assert [t.get_text() for t in side[0].get_yticklabels()] == ["东部", "中部", "西部", "东北",
-                                                                 "其他"]
+                                                                 "全国"]
     colorbar = ax.figure.axes[-1]
     assert colorbar.get_ylabel() == "比平均高/低（百分点）"
     cells = {t.get_text(): t for t in ax.texts}
@@ -234,7 +235,7 @@ def test_english_labels(by_region):
     assert "mean" in ax.get_title()
     side = ax.child_axes[0]
     assert [t.get_text() for t in side.get_yticklabels()] == ["East", "Central", "West",
-                                                              "Northeast", "Other"]
+                                                              "Northeast", "全国"]
     plt.close(ax.figure)
 
 

@@ -188,7 +188,12 @@ def test_regions_over_time_has_one_line_and_band_per_region(sample_study):
     data = sample_study.theme_weights_by_region_period()
     regions = sorted(data["region"].unique())
     ax = plot_regions_over_time(data, topic=1, regions=regions)
-    assert len(ax.collections) == len(regions)  # one band each
+    bands = [c for c in ax.collections if not c.get_label().startswith("_interval")]
+    assert len(bands) == len(regions)  # one band each
+    # Every period without a neighbour shows its interval as a bar (the samples: all of them).
+    bars = [c for c in ax.collections if c.get_label() == "_interval"]
+    assert sum(len(c.get_segments()) for c in bars) == len(data[(data["topic"] == 1)
+                                                                & data["region"].isin(regions)])
     assert [t.get_text() for t in ax.get_legend().get_texts()] == regions
     assert ax.get_title().startswith("T1")
     plt.close(ax.figure)
@@ -284,7 +289,8 @@ def test_coverage_orders_regions_by_area_national_last_and_counts_in_whole_numbe
                               "period": ["2020", "2020", "2021", "2024", None]})
     ax = plot_coverage(documents, by="region", language="en")
     names = [t.get_text() for t in ax.get_yticklabels()][::-1]  # barh draws bottom-up
-    assert names == ["天津市", "上海市", "全国", "unknown"]
+    assert names == ["天津市", "上海市", "全国"]
+    assert "unknown: 1" in ax.get_xlabel() and "5 kept documents" in ax.get_title()
     assert all(float(t).is_integer() for t in ax.get_xticks())
     ax = plot_coverage(documents, by="period", language="en")
     assert len(ax.patches) == 3 and "unknown: 1" in ax.get_xlabel()

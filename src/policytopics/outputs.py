@@ -86,9 +86,9 @@ def figure_jobs(frames: Mapping[str, object], config: StudyConfig) -> list[tuple
 
     add("theme_weights_by_region", "plot_theme_weights_by_region", (frames["by_region"],),
         {"language": lang, "min_docs": min_docs})
-    for name, function in (("theme_weights_over_time", "plot_theme_weights_over_time"),
-                           ("theme_panels_over_time", "plot_theme_panels_over_time")):
-        add(name, function, (frames["by_period"],), {"language": lang})
+    add("theme_weights_over_time", "plot_theme_weights_over_time", (frames["by_period"],), {"language": lang})
+    add("theme_panels_over_time", "plot_theme_panels_over_time", (frames["by_period"],),
+        {"language": lang, "min_docs": min_docs})
     # The most prevalent topic (T1) in the regions with most documents.
     add("regions_over_time_T1", "plot_regions_over_time", (frames["by_region_period"],),
         {"topic": 1, "language": lang})

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from .cache import atomic_write
-from .style import OKABE_ITO, PALETTE, plot_context, topic_colors
-from .weights import region_area, region_sort_key
+from .style import OKABE_ITO, plot_context, region_colors, topic_colors
+from .weights import OTHER_AREA, region_area, region_sort_key
 
 _TEXT = {
     "zh": {"region": "地区", "period": "时期", "topic": "主题", "weight": "平均主题权重",
@@ -32,8 +32,13 @@ _TEXT = {
            "emphasis_by_period": "各时期的主题侧重：与各时期平均之差",
            "emphasis_bold": "粗体：自助法 95% 区间不含 0（仅标注文档数 ≥ {n} 的组）",
            "emphasis_dot": "圆点：自助法 95% 区间不含 0（仅标注文档数 ≥ {n} 的组）",
-           "beyond": "色标截至 ±{limit:.1f}；超出者以该端颜色显示（未标数值时以 ▲/▼ 标出）",
-           "regions_over_time": "{label}：各地区平均主题权重随时间变化（阴影：95% 区间；空心：文档少）",
+           "beyond": "色标截至 ±{limit:.1f}；超出者以该端颜色显示（未标数值时以 △/▽ 标出）",
+           "regions_over_time": "{label}：各地区平均主题权重随时间变化{chosen}\n"
+                                "（阴影或竖线：95% 区间；空心：文档少）",
+           "top_regions": "；文档最多的五个地区",
+           "panels_note": "阴影或竖线：95% 区间；空心点：文档数少于 {n} 篇的时期；"
+                          "每个时期的值为其文档的平均",
+           "kept": "保留的 {n} 篇",
            "areas": {"东部": "东部", "中部": "中部", "西部": "西部", "东北": "东北", "其他": "其他"}},
     "en": {"region": "Region", "period": "Period", "topic": "Topic", "weight": "Mean topic weight",
            "word_weight": "Word weight", "by_region": "Theme weights by region",
@@ -47,9 +52,13 @@ _TEXT = {
            "emphasis_dot": "dot: the 95 % bootstrap interval excludes 0 "
                            "(marked only for groups of ≥ {n} documents)",
            "beyond": "colour scale capped at ±{limit:.1f}; cells beyond it take the end colour "
-                     "(▲/▼ where no number is shown)",
-           "regions_over_time": "{label}: mean topic weight by region over time "
-                                "(band: 95 % interval; hollow: few documents)",
+                     "(△/▽ where no number is shown)",
+           "regions_over_time": "{label}: mean topic weight by region over time{chosen}\n"
+                                "(band or bar: 95 % interval; hollow: few documents)",
+           "top_regions": "; the five regions with most documents",
+           "panels_note": "band or bar: 95 % interval; hollow: periods of fewer than {n} documents; "
+                          "a period's value is the mean over its documents",
+           "kept": "{n} kept documents",
            "areas": {"东部": "East", "中部": "Central", "西部": "West", "东北": "Northeast",
                      "其他": "Other"}},
 }
@@ -127,6 +136,15 @@ def _band_and_line(ax, x, frame: pd.DataFrame, step: float, color, *, band_alpha
     _, high = with_gaps(x, frame["ci_high"], step)
     _, weight = with_gaps(x, frame["weight"], step)
     ax.fill_between(gx, low, high, color=color, alpha=band_alpha, linewidth=0)
+    # A period with no neighbour has no band to draw: its interval is a vertical bar.
+    x = np.asarray(x, dtype=float)
+    if len(x):
+        gaps = np.diff(x) > step * 1.5
+        alone = np.r_[True, gaps] & np.r_[gaps, True]
+        if alone.any():
+            ax.vlines(x[alone], frame["ci_low"].to_numpy(dtype=float)[alone],
+                      frame["ci_high"].to_numpy(dtype=float)[alone], color=color,
+                      alpha=min(1.0, band_alpha * 4), linewidth=1.2, label="_interval")
     return ax.plot(gx, weight, color=color, **line)
 
 
@@ -240,8 +258,11 @@ def plot_theme_weights_by_region(data: pd.DataFrame, *, ax=None, language: str =
         # Cells as vector quads, not an image: crisp in SVG and PDF, and a PDF does not
         # embed a 300 dpi raster (which took ~10 s for 30 regions x 20 topics).
         rows, cols = table.shape
+        # A robust top: one extreme cell must not pale the others (arrow on the colour bar).
+        vmax, clipped = robust_limit(table.to_numpy(dtype=float))
         image = ax.pcolormesh(np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5,
-                              np.ma.masked_invalid(table.to_numpy(dtype=float)), cmap=cmap, vmin=0)
+                              np.ma.masked_invalid(table.to_numpy(dtype=float)), cmap=cmap, vmin=0,
+                              vmax=vmax)
         ax.set_xlim(-0.5, cols - 0.5)
         ax.set_ylim(rows - 0.5, -0.5)  # first region at the top, as in a table
         ax.set_xticks(range(table.shape[1]), labels=list(table.columns), rotation=35, ha="right",
@@ -265,7 +286,8 @@ def plot_theme_weights_by_region(data: pd.DataFrame, *, ax=None, language: str =
         ax.set_xlabel(text["topic"] + note)
         ax.set_ylabel(text["region"])
         ax.set_title(text["by_region"])
-        ax.figure.colorbar(image, ax=ax, label=text["weight"], shrink=0.8)
+        ax.figure.colorbar(image, ax=ax, label=text["weight"], shrink=0.8,
+                           extend="max" if clipped else "neither")
         ax.spines[:].set_visible(False)
     return ax
 
@@ -308,11 +330,14 @@ def plot_theme_weights_over_time(data: pd.DataFrame, *, ax=None, language: str =
 
 
 def plot_theme_panels_over_time(data: pd.DataFrame, *, ncols: int | None = None,
-                                language: str = "zh", sharey: bool = True):
+                                language: str = "zh", sharey: bool = True,
+                                min_docs: int | None = None):
     """Small multiples: one panel per topic, its mean weight per period with the interval.
 
     ``data`` is ``theme_weights(doc_topics, by="period")``. Sparse periods are drawn as
-    hollow markers. ``ncols`` defaults to 3, or up to 5 for many topics. Returns the Figure.
+    hollow markers; a note under the panels says what the band, the bars and the hollow
+    markers are. ``ncols`` defaults to 3, or 4 for many topics (a page wide); panel titles
+    are cut to the panel's width. Returns the Figure.
     """
     import matplotlib.pyplot as plt
 
@@ -320,7 +345,7 @@ def plot_theme_panels_over_time(data: pd.DataFrame, *, ncols: int | None = None,
     with plot_context():
         topics = sorted(data["topic"].unique())
         if ncols is None:
-            ncols = max(3, min(5, int(np.ceil(np.sqrt(len(topics))))))
+            ncols = max(3, min(4, int(np.ceil(np.sqrt(len(topics))))))
         ncols = max(1, min(ncols, len(topics)))
         nrows = int(np.ceil(len(topics) / ncols))
         # A page wide (A4 at 300 dpi) whatever the number of columns.
@@ -339,7 +364,9 @@ def plot_theme_panels_over_time(data: pd.DataFrame, *, ncols: int | None = None,
             ax.scatter(x[~sparse], frame["weight"][~sparse], color=colors[topic], s=14, zorder=3)
             ax.scatter(x[sparse], frame["weight"][sparse], facecolor="white",
                        edgecolor=colors[topic], s=14, zorder=3)
-            ax.set_title(frame["topic_label"].iloc[0], fontsize=9, loc="left")
+            # A title no wider than its panel (9 pt characters), so neighbours do not collide.
+            ax.set_title(_fit(frame["topic_label"].iloc[0], int(panel_width * 72 / 9.5)), fontsize=9,
+                         loc="left")
             if not sharey:
                 ax.set_ylim(bottom=0)
             _time_axis(ax, positions, periods, step, nbins=5, fontsize=7)
@@ -350,23 +377,38 @@ def plot_theme_panels_over_time(data: pd.DataFrame, *, ncols: int | None = None,
             axes.flat[0].set_ylim(bottom=0)
         for ax in list(axes.flat)[len(topics):]:
             ax.set_visible(False)
-        fig.supxlabel(text["period"], fontsize=9)
+        note = text["panels_note"].format(n=min_docs) if min_docs else ""
+        fig.supxlabel(text["period"] + (f"\n{note}" if note else ""), fontsize=9)
         fig.supylabel(text["weight"], fontsize=9)
         fig.suptitle(text["over_time"])
     return fig
 
 
+def _fit(label: str, chars: int) -> str:
+    """``label`` cut to ``chars`` characters (a CJK character counting one, others half)."""
+    width, out = 0.0, []
+    for char in label:
+        width += 1.0 if ord(char) > 0x2E80 else 0.55
+        if width > chars:
+            return "".join(out).rstrip() + "…"
+        out.append(char)
+    return label
+
+
 def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[str] | None = None,
-                           ax=None, language: str = "zh"):
+                           ax=None, language: str = "zh", title: str | None = None):
     """One topic's weight over time in selected regions (one line per region).
 
     ``data`` is ``theme_weights(doc_topics, by=["region", "period"])``; ``regions``
-    defaults to the five with most documents. Each line has its 95 % band; sparse cells
-    are hollow markers. Returns the Axes.
+    defaults to the five with most documents. Each line has its 95 % band (a vertical bar
+    for a period with no neighbour); sparse cells are hollow markers. A region has the same
+    colour in every figure (:func:`policytopics.style.region_colors`). ``title`` replaces
+    the descriptive title (small multiples use the topic label). Returns the Axes.
     """
     text = _TEXT[language]
     with plot_context():
         frame = data[data["topic"] == topic]
+        regions_default = regions is None
         if regions is None:
             regions = (frame.drop_duplicates(["region", "period"]).groupby("region")["n_docs"].sum()
                        .nlargest(5).index.tolist())
@@ -374,11 +416,11 @@ def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[
         periods = sorted(frame["period"].unique())
         positions, step = period_positions(periods)
         position = dict(zip(periods, positions))
-        palette = PALETTE
-        for i, region in enumerate(regions):
+        colors = region_colors(regions)
+        for region in regions:
             part = frame[frame["region"] == region].sort_values("period")
             x = part["period"].map(position).to_numpy(dtype=float)
-            color = palette[i % len(palette)]
+            color = colors[region]
             _band_and_line(ax, x, part, step, color, band_alpha=0.12, marker="o", label=region)
             sparse = part["sparse"].to_numpy(dtype=bool)
             # Sparse periods hollow, as in every over-time figure.
@@ -386,7 +428,9 @@ def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[
                     linestyle="none")
         _time_axis(ax, positions, periods, step)
         label = frame["topic_label"].iloc[0] if len(frame) else f"T{topic}"
-        ax.set_title(text["regions_over_time"].format(label=label))
+        chosen = text["top_regions"] if len(regions) == 5 and regions_default else ""
+        described = text["regions_over_time"].format(label=label, chosen=chosen)
+        ax.set_title(title if title is not None else described)
         ax.set_xlabel(text["period"])
         ax.set_ylabel(text["weight"])
         ax.set_ylim(bottom=0)
@@ -444,18 +488,21 @@ def plot_top_words(topic_words: pd.DataFrame, *, topic_labels: dict[int, str] | 
     with plot_context():
         topics = sorted(topic_words["topic"].unique())
         if ncols is None:
-            ncols = 2 if len(topics) <= 4 else 3
+            ncols = 2 if len(topics) <= 4 else (3 if len(topics) <= 12 else 4)
         ncols = min(ncols, len(topics))
         nrows = int(np.ceil(len(topics) / ncols))
+        # A page wide and, up to 20 topics, a page tall (rows of bars get thinner).
+        bar_height = min(0.24, (PAGE_HEIGHT_IN - 1.2) / max(1, n_words * nrows))
         fig, axes = plt.subplots(nrows, ncols, figsize=(min(3.2 * ncols, PAGE_WIDTH_IN),
-                                                        0.24 * n_words * nrows + 1.2),
+                                                        bar_height * n_words * nrows + 1.2),
                                  layout="constrained", squeeze=False)
         colors = topic_colors(topics)
         for ax, topic in zip(axes.flat, topics):
             frame = topic_words[topic_words["topic"] == topic].nsmallest(n_words, "rank")
             ax.barh(frame["word"][::-1], frame["weight"][::-1], color=colors[topic])
             title = (topic_labels or {}).get(topic, f"{text['topic']} {topic}")
-            ax.set_title(title, fontsize=10, loc="left")
+            ax.set_title(_fit(title, int(min(3.2, PAGE_WIDTH_IN / ncols) * 72 / 10.5)), fontsize=10,
+                         loc="left")
             ax.set_xlabel(text["word_weight"], fontsize=8)
             ax.tick_params(axis="y", labelsize=9)
             # A narrow panel has room for three weight labels (0.0000 0.0005 … ran together).
@@ -486,15 +533,17 @@ def plot_coverage(documents: pd.DataFrame, *, by: str = "region", ax=None, langu
             ax.set_xlabel(text[by] + (f" ({missing}: {unknown})" if unknown else ""))
             ax.set_ylabel(text["docs"])
         else:
-            names = sorted(counts.index, key=region_sort_key) + ([missing] if unknown else [])
-            values = [*counts.reindex([n for n in names if n != missing]).to_numpy(),
-                      *([unknown] if unknown else [])]
+            # The documents without a region are counted in the axis label, not drawn as a
+            # bar: in a news corpus they can outnumber every province together.
+            names = sorted(counts.index, key=region_sort_key)
             ax = _new_axes(ax, (6, min(9.5, 0.32 * len(names) + 1.2)))
-            ax.barh(names[::-1], values[::-1], color=OKABE_ITO[0])
+            ax.barh(names[::-1], counts.reindex(names).to_numpy()[::-1], color=OKABE_ITO[0])
             ax.xaxis.set_major_locator(integer_counts)
-            ax.set_xlabel(text["docs"])
+            ax.set_xlabel(text["docs"] + (f" ({missing}: {unknown:,})" if unknown else ""))
             ax.set_ylabel(text[by])
-        ax.set_title(f"{text['coverage']}: {text[by]}")
+        n_kept = documents["doc_id"].nunique() if "doc_id" in documents else len(documents)
+        kept = text["kept"].format(n=f"{n_kept:,}")
+        ax.set_title(f"{text['coverage']}: {text[by]} ({kept})")
     return ax
 
 
@@ -582,7 +631,9 @@ def plot_theme_emphasis(data: pd.DataFrame, *, by: str = "region", ax=None, lang
             for start in starts[1:]:
                 ax.axhline(start - 0.5, color="black", linewidth=1.2)
             ends = [*starts[1:], rows]
-            names = [text["areas"].get(areas[a], areas[a]) for a in starts]
+            # A group outside the four areas alone in its block (全国) is named as itself.
+            names = [groups[a] if areas[a] == OTHER_AREA and ends[k] - a == 1
+                     else text["areas"].get(areas[a], areas[a]) for k, a in enumerate(starts)]
             side = ax.secondary_yaxis("right")
             side.set_yticks([(a + b - 1) / 2 for a, b in zip(starts, ends)], labels=names,
                             fontsize=9)

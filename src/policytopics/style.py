@@ -92,6 +92,34 @@ def plot_context(**extra) -> Iterator[None]:
 PALETTE = _TOPIC_COLOURS
 
 
+#: Region lines: well-separated colours (one blue only), the national group in black.
+REGION_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#882255", "#999933",
+                  "#332288", "#44AA99", "#661100", "#AA4499", "#117733"]
+NATIONAL_COLOUR = "#000000"
+
+
+def region_colors(regions: Sequence[str]) -> dict[str, str]:
+    """A colour per region that is the same in every figure: fixed by the region's place in
+    the country's list (so Shandong is one colour wherever it is drawn), the national group
+    black; a clash inside one figure takes the next free colour.
+
+    >>> region_colors(["山东省", "全国"]) == region_colors(["全国", "山东省"])
+    True
+    """
+    from .weights import REGION_AREAS
+
+    order = {name: i for i, name in enumerate(REGION_AREAS)}
+    colours: dict[str, str] = {}
+    for region in sorted(regions, key=lambda r: order.get(r, len(order))):
+        if region not in order:
+            wanted = NATIONAL_COLOUR if NATIONAL_COLOUR not in colours.values() else REGION_PALETTE[0]
+        else:
+            wanted = REGION_PALETTE[order[region] % len(REGION_PALETTE)]
+        free = [c for c in [wanted, *REGION_PALETTE] if c not in colours.values()]
+        colours[region] = free[0] if free else wanted
+    return {region: colours[region] for region in regions}
+
+
 def topic_colors(topics: Sequence[int]) -> dict[int, str]:
     """The same colour for a topic in every figure."""
     return {t: PALETTE[(int(t) - 1) % len(PALETTE)] for t in topics}
