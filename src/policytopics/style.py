@@ -93,30 +93,32 @@ PALETTE = _TOPIC_COLOURS
 
 
 #: Region lines: well-separated colours (one blue only), the national group in black.
+#: (The first five are the ones a figure of the five largest regions uses.)
 REGION_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#882255", "#999933",
                   "#332288", "#44AA99", "#661100", "#AA4499", "#117733"]
 NATIONAL_COLOUR = "#000000"
 
 
 def region_colors(regions: Sequence[str]) -> dict[str, str]:
-    """A colour per region that is the same in every figure: fixed by the region's place in
-    the country's list (so Shandong is one colour wherever it is drawn), the national group
-    black; a clash inside one figure takes the next free colour.
+    """A colour per region: the regions in the country's order (area, then the Bureau's
+    list) take :data:`REGION_PALETTE` in turn, the national group black. The same regions
+    get the same colours in every figure whatever order they are passed in, and the
+    colours of one figure stay far apart.
 
     >>> region_colors(["山东省", "全国"]) == region_colors(["全国", "山东省"])
     True
+    >>> region_colors(["山东省", "全国"])["全国"]
+    '#000000'
     """
     from .weights import REGION_AREAS
 
     order = {name: i for i, name in enumerate(REGION_AREAS)}
-    colours: dict[str, str] = {}
-    for region in sorted(regions, key=lambda r: order.get(r, len(order))):
-        if region not in order:
-            wanted = NATIONAL_COLOUR if NATIONAL_COLOUR not in colours.values() else REGION_PALETTE[0]
-        else:
-            wanted = REGION_PALETTE[order[region] % len(REGION_PALETTE)]
-        free = [c for c in [wanted, *REGION_PALETTE] if c not in colours.values()]
-        colours[region] = free[0] if free else wanted
+    provinces = sorted((r for r in regions if r in order), key=order.__getitem__)
+    others = sorted(r for r in regions if r not in order)
+    colours = {r: REGION_PALETTE[i % len(REGION_PALETTE)] for i, r in enumerate(provinces)}
+    for i, region in enumerate(others):
+        later = REGION_PALETTE[(len(provinces) + i) % len(REGION_PALETTE)]
+        colours[region] = NATIONAL_COLOUR if i == 0 else later
     return {region: colours[region] for region in regions}
 
 
