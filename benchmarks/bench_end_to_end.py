@@ -253,7 +253,10 @@ def study_options(out: Path, cache_dir: Path, study_overrides: dict) -> list[str
 def read_topic_words(path: Path) -> list[list[str]]:
     import pandas as pd
 
-    table = pd.read_csv(path, encoding="utf-8-sig").sort_values(["topic", "rank"])
+    table = pd.read_csv(path, encoding="utf-8-sig")
+    if "ranking" in table.columns:  # topic_words.csv ranks words three ways; the measure reads p(w|t)
+        table = table[table["ranking"] == "probability"]
+    table = table.sort_values(["topic", "rank"])
     return [list(frame["word"].astype(str)) for _, frame in table.groupby("topic", sort=True)]
 
 

@@ -34,6 +34,8 @@ def acceptance(out: Path) -> dict:
     topic_columns = [c for c in wide.columns if c.startswith("T") and c[1:].isdigit()]
     topics = pd.read_csv(out / "topics.csv", encoding="utf-8-sig")
     words = pd.read_csv(out / "topic_words.csv", encoding="utf-8-sig")
+    if "ranking" in words.columns:  # three rankings since the labels issue; read p(w|t)
+        words = words[words["ranking"] == "probability"]
     documents = pd.read_csv(out / "documents.csv", encoding="utf-8-sig", dtype={"national": "boolean"})
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     places = place_name_words() | load_admin_words(record["settings"]["segment"]["admin_words"])
