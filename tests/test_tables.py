@@ -346,3 +346,92 @@ def test_rows_are_numbered_one_way_in_every_table_format(tmp_path):
         encoding="utf-8")
     report = document_report(tmp_path, load_study(None), progress=False)
     assert sorted(report["doc_id"]) == ["a:2", "a:3", "b:2", "b:3", "c:S:2", "c:S:3", "d:1", "d:2"]
+
+
+def test_a_csv_with_an_unbalanced_quote_keeps_every_row(tmp_path, caplog):
+    """One text field opens a quote it never closes: a CSV reader swallows the next rows
+    into it. All ten rows stay, each with its own text."""
+    table = articles(10)
+    table.loc[3, "正文"] = '"十四五规划纲要提出，要' + table.loc[3, "正文"]  # opened, never closed
+    table.loc[7, "正文"] = table.loc[7, "正文"] + '落实"双碳"目标'  # the quote a reader would close on
+    lines = [",".join(table.columns)] + [",".join(row) for row in table.astype(str).values.tolist()]
+    path = tmp_path / "quotes.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="policytopics"):
+        report = document_report(path, load_study(None), progress=False)
+    assert len(report) == 10 and (report["status"] == "kept").all()
+    assert report["title"].tolist() == table["标题"].tolist()
+    assert report["doc_id"].tolist() == [f"quotes:{i}" for i in range(2, 12)]
+    assert "unbalanced quote" in caplog.text
+    assert all("关于第" not in text for text in report["text"])  # no row inside another's text
+
+
+def test_a_quote_never_closed_reads_line_by_line_and_reports_a_line_that_does_not_fit(tmp_path):
+    table = articles(4)
+    table.loc[1, "正文"] = '"未闭合的引号，' + table.loc[1, "正文"]
+    table.loc[2, "正文"] = table.loc[2, "正文"].replace("。", ",", 1)  # a separator inside a text
+    lines = [",".join(table.columns)] + [",".join(row) for row in table.astype(str).values.tolist()]
+    path = tmp_path / "broken.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = document_report(path, load_study(None), progress=False)
+    # The quote is never closed: read line by line; the line that does not fit is reported.
+    kept = report[report["status"] == "kept"]
+    assert kept["title"].tolist() == [table.loc[i, "标题"] for i in (0, 1, 3)]
+    reported = report[report["reason"].str.contains("line 4 of broken.csv has 5 fields", na=False,
+                                                    regex=False)]
+    assert len(reported) == 1 and len(report) == 4  # every line is a row of the report
+
+
+def test_rows_under_a_merged_title_cell_carry_the_title(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "S"
+    sheet.append(["标题", "正文", "发布时间", "省份"])
+    table = articles(3)
+    for _, row in table.iterrows():
+        sheet.append(["关于重点项目的通知", row["正文"], row["发布时间"], row["省份"]])
+    sheet.merge_cells("A2:A4")
+    book.save(tmp_path / "merged.xlsx")
+    report = document_report(tmp_path / "merged.xlsx", load_study(None), progress=False)
+    assert report["title"].tolist() == ["关于重点项目的通知"] * 3
+
+
+def test_a_swallowed_row_that_cannot_be_split_back_is_a_report_row(tmp_path):
+    """When quotes cannot simply be read as text (another row quotes a comma properly), the
+    swallowed line is one report row with its line number: nothing vanishes silently."""
+    table = articles(5)
+    table.loc[0, "正文"] = '"未闭合的引号，' + table.loc[0, "正文"]
+    table.loc[2, "正文"] = table.loc[2, "正文"] + '落实"双碳"目标'
+    lines = [",".join(table.columns)] + [",".join(row) for row in table.astype(str).values.tolist()]
+    lines[4] = lines[4].replace(table.loc[3, "正文"], '"' + table.loc[3, "正文"] + ',附件"')
+    path = tmp_path / "mixed.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = document_report(path, load_study(None), progress=False)
+    reported = report[report["reason"].str.contains("line 3 of mixed.csv looks like a whole row",
+                                                    na=False, regex=False)]
+    assert len(reported) == 1
+    assert table.loc[3, "标题"] in report["title"].tolist()  # the properly quoted row is intact
+
+
+def test_a_sheet_without_a_header_row_gets_a_brief_reason_and_a_flag_run_accepts(tmp_path, capsys):
+    """The first row is an article, not headers: the reason quotes it briefly, and the flag it
+    names works with run as with ingest."""
+    openpyxl = pytest.importorskip("openpyxl")
+    table = articles(6)
+    book = openpyxl.Workbook()
+    for row in table[["标题", "正文", "发布时间"]].values.tolist():
+        book.active.append(row)
+    path = tmp_path / "no_header.xlsx"
+    book.save(path)
+    report = document_report(path, load_study(None), progress=False)
+    reason = report["reason"].iloc[0]
+    assert len(report) == 1 and "no header row" in reason and "--text-column" in reason
+    assert len(reason) < 600 and table.loc[0, "正文"] not in reason  # the article is not quoted whole
+    from policytopics.cli import main
+
+    column = table.loc[0, "正文"]  # with no header row, the first article is the column's name
+    code = main(["run", "--corpus", str(path), "--text-column", column, "--topics", "2", "--out",
+                 str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache"), "--formats", "none",
+                 "--no-progress", "-q"])
+    assert code == 0 and "kept: 5" in capsys.readouterr().out

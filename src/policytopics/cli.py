@@ -24,6 +24,22 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
 
 
+#: The table-column flags, shared by ``run`` and ``ingest``.
+COLUMN_FLAGS = ("text", "title", "date", "region", "id")
+
+
+def _add_columns(parser: argparse.ArgumentParser) -> None:
+    for name in COLUMN_FLAGS:
+        parser.add_argument(f"--{name}-column", default=None, metavar="NAME",
+                            help=f"{name} column of tables (default: found by its usual headers, "
+                                 f"or [corpus] {name}_column)")
+
+
+def _columns(args) -> dict[str, str | None]:
+    """``corpus__text_column`` ... from the column flags, for :func:`load_study`."""
+    return {f"corpus__{name}_column": getattr(args, f"{name}_column") for name in COLUMN_FLAGS}
+
+
 def _add_compute(parser: argparse.ArgumentParser, workers: bool = True) -> None:
     if workers:
         parser.add_argument("--workers", type=int, default=None, metavar="N",
@@ -71,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="figure formats, comma-separated: png,svg,pdf, or none for no figures "
                           "(default from the study file: all three). In a loop over K, --formats png "
                           "draws a third of the files")
+    _add_columns(run)
     _add_compute(run)
     _add_common(run)
 
@@ -111,11 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("paths", nargs="+", metavar="PATH", help=f"input files or folders: {_FORMATS}")
     ing.add_argument("--out", required=True, metavar="FILE",
                      help="report file (.csv, or .parquet)")
-    ing.add_argument("--text-column", default=None, help="text column of tables (default: text)")
-    ing.add_argument("--title-column", default=None, help="title column (default: title)")
-    ing.add_argument("--date-column", default=None, help="date column (default: date)")
-    ing.add_argument("--region-column", default=None, help="region column (default: region)")
-    ing.add_argument("--id-column", default=None, help="id column (default: id)")
+    _add_columns(ing)
     _add_compute(ing)
     _add_common(ing)
     return parser
@@ -168,7 +181,7 @@ def _run(args) -> int:
                         limit=args.limit, period=args.period, out=args.out, model__themes=args.themes,
                         corpus__unit=args.unit, output__figure_formats=args.formats,
                         output__cache_dir=args.cache_dir, workers=args.workers,
-                        scheduler=args.scheduler)
+                        scheduler=args.scheduler, **_columns(args))
     study = Study(config, progress=not args.no_progress)
     outputs = study.run()
     print(summarise_report(study.documents()))
@@ -247,10 +260,8 @@ def _ingest(args) -> int:
     from .cache import write_csv, write_parquet
     from .documents import document_report, summarise_report
 
-    columns = {f"corpus__{name}_column": getattr(args, f"{name}_column")
-               for name in ("text", "title", "date", "region", "id")}
     config = load_study(args.study, limit=args.limit, workers=args.workers,
-                        scheduler=args.scheduler, **columns)
+                        scheduler=args.scheduler, **_columns(args))
     report = document_report(args.paths, config, progress=not args.no_progress)
     out = Path(args.out)
     (write_parquet if out.suffix == ".parquet" else write_csv)(report, out)

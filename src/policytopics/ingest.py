@@ -15,6 +15,7 @@ warning is logged.
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
 import gzip
 import io
@@ -280,10 +281,83 @@ def _delimited_table(path: Path, stem: str, suffix: str) -> _Table:
     first_line = text.split("\n", 1)[0]
     # Excel's "Unicode text" export is tab-separated, and is often renamed .csv.
     sep = "\t" if suffix == ".tsv" or ("\t" in first_line and "," not in first_line) else ","
-    frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    errors: list[tuple[int, dict]] = []
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as exc:
+        if "EOF inside string" not in str(exc):
+            raise
+        # A quote opened and never closed: every row after it would be lost. Read line by
+        # line with quotes as text; a line without the table's columns is a report row.
+        frame, errors = _line_by_line(text, sep, path)
+    else:
+        swallowed = _swallowed_rows(frame, sep)
+        if swallowed:
+            frame, errors = _without_quoting(text, sep, frame, swallowed, path)
     # Numbered as a spreadsheet shows the file: the header is row 1, the first article row 2.
     return _Table(path, path.name, stem, f"{path}#", [str(c) for c in frame.columns],
-                  enumerate(frame.to_dict("records"), start=2), encoding)
+                  chain(enumerate(frame.to_dict("records"), start=2), errors), encoding)
+
+
+def _line_by_line(text: str, sep: str, path: Path) -> tuple[pd.DataFrame, list[tuple[int, dict]]]:
+    """A delimited table read one line a row, quotes as plain characters: the lines with the
+    header's number of fields are rows, every other line a report row naming its number."""
+    numbered = [(i, line) for i, line in enumerate(text.split("\n"), start=1) if line.strip()]
+    split = [(i, next(csv.reader([line], delimiter=sep, quoting=csv.QUOTE_NONE), [])) for i, line in numbered]
+    (_, header), body = split[0], split[1:]
+    rows = [fields for _, fields in body if len(fields) == len(header)]
+    errors = [(i, {"__error__": f"line {i} of {path.name} has {len(fields)} fields, not {len(header)}, "
+                                "after an unbalanced quote \" in the file; fix the line and read it again"})
+              for i, fields in body if len(fields) != len(header)]
+    log.warning("%s: a quote is opened and never closed; read line by line with quotes as text: "
+                "%d rows, %d line(s) reported", path.name, len(rows), len(errors))
+    return pd.DataFrame(rows, columns=header, dtype=str), errors
+
+
+def _swallowed_rows(frame: pd.DataFrame, sep: str) -> list[str]:
+    """Lines inside a parsed field that are themselves a whole row of the table.
+
+    An unbalanced ``"`` at the start of a field makes a CSV parser read on, across line
+    ends, to the next quote: the rows in between vanish into one text field. A line of a
+    field that splits into exactly as many fields as the table has columns, the first of
+    them not empty, is such a row (prose lines rarely hold the separator that often).
+    """
+    n_columns = len(frame.columns)
+    if n_columns < 2:
+        return []
+    found = []
+    for column in frame.columns:
+        values = frame[column]
+        for value in values[values.str.contains("\n", regex=False)]:
+            for line in value.split("\n")[1:]:
+                fields = next(csv.reader([line], delimiter=sep), [])
+                if len(fields) == n_columns and fields[0].strip():
+                    found.append(line)
+    return found
+
+
+def _without_quoting(text: str, sep: str, parsed: pd.DataFrame, swallowed: list[str],
+                     path: Path) -> tuple[pd.DataFrame, list[tuple[int, dict]]]:
+    """The table read again with quotes as plain characters, when that gives every line its
+    columns; else the first reading plus one error row per swallowed line (its line number
+    in the file), so the report shows what could not be split back."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    rows = [next(csv.reader([line], delimiter=sep, quoting=csv.QUOTE_NONE), []) for line in lines]
+    header, body = rows[0], rows[1:]
+    if body and all(len(row) == len(header) for row in body) and len(body) > len(parsed):
+        log.warning("%s: %d row(s) had been swallowed into a text field by an unbalanced quote; "
+                    "read again with quotes as text: %d rows", path.name, len(swallowed), len(body))
+        return pd.DataFrame(body, columns=[str(c) for c in parsed.columns], dtype=str), []
+    all_lines = text.split("\n")
+    errors = []
+    for line in swallowed:
+        number = all_lines.index(line) + 1 if line in all_lines else 0
+        errors.append((number, {"__error__": f"line {number} of {path.name} looks like a whole row "
+                                             "swallowed into the text of the row above (an unbalanced "
+                                             "quote \"); fix the quote and read the file again"}))
+    log.warning("%s: %d line(s) inside a text field look like whole rows (an unbalanced quote?); "
+                "each is a report row", path.name, len(swallowed))
+    return parsed, errors
 
 
 def _jsonl_table(path: Path, stem: str, *, gz: bool) -> _Table:
@@ -310,7 +384,33 @@ def _load_workbook(path: Path) -> tuple[dict[str, list[list]], str | None]:
         if type(exc).__name__ != "PanicException":
             raise
         return {}, _workbook_problem(path, exc)
-    return {str(name): frame.to_numpy(dtype=object).tolist() for name, frame in frames.items()}, None
+    grids = {str(name): frame.to_numpy(dtype=object).tolist() for name, frame in frames.items()}
+    for name, grid in grids.items():
+        _fill_merged_cells(grid, _merged_ranges(path, name))
+    return grids, None
+
+
+def _merged_ranges(path: Path, sheet: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """The merged cell ranges of one sheet, ``((row, col), (last_row, last_col))`` from 0
+    (the reader's own; an old ``.xls`` or a reader without them: none)."""
+    try:
+        from python_calamine import CalamineWorkbook
+
+        return list(CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).merged_cell_ranges or [])
+    except Exception:  # merged ranges are a refinement; the sheet itself was read
+        return []
+
+
+def _fill_merged_cells(grid: list[list], ranges) -> None:
+    """Give every cell of a merged range the value of its first cell, as a reader sees it:
+    rows under a merged title cell keep that title instead of an empty one."""
+    for (top, left), (bottom, right) in ranges:
+        if top >= len(grid) or left >= len(grid[top]):
+            continue
+        value = grid[top][left]
+        for row in range(top, min(bottom, len(grid) - 1) + 1):
+            for col in range(left, min(right, len(grid[row]) - 1) + 1):
+                grid[row][col] = value
 
 
 def _workbook_problem(path: Path, exc: BaseException) -> str:
@@ -363,10 +463,14 @@ def _table_documents(table: _Table, columns: CorpusConfig) -> Iterator[RawDocume
     """The documents of one table, its columns found by :func:`find_columns`."""
     mapping = find_columns(table.headers, columns)
     if mapping.text is None and table.headers:
-        present = ", ".join(table.headers[:40]) + (" ..." if len(table.headers) > 40 else "")
+        # Briefly: a sheet without a header row has a whole article where a name should be.
+        brief = [h if len(h) <= 20 else h[:19] + "…" for h in table.headers[:10]]
+        present = ", ".join(brief) + (f" … ({len(table.headers)} columns)" if len(table.headers) > 10 else "")
         looked_for = ", ".join(dict.fromkeys((columns.text_column, *COLUMN_ALIASES["text"])))
-        reason = (f"no text column in {table.label}: its columns are {present}; set --text-column "
-                  f"or [corpus] text_column to the one holding the article text (looked for {looked_for})")
+        reason = (f"no text column in {table.label}: its first row reads {present}; if that row is "
+                  "an article, the sheet has no header row: add one (e.g. 标题, 正文, 日期), or set "
+                  f"--text-column (policytopics run or ingest) or [corpus] text_column to the column "
+                  f"holding the article text (looked for {looked_for})")
         log.warning("%s", reason)
         yield RawDocument(table.id_prefix, str(table.path), "", error=reason)
         return
