@@ -34,6 +34,7 @@ import pandas as pd
 
 from .config import CorpusConfig
 from .decode import decode_bytes, newlines
+from .formats import DOCUMENT_SUFFIXES, read_document_file
 
 log = logging.getLogger("policytopics")
 
@@ -81,6 +82,10 @@ class RawDocument:
     error: str | None = None  # set when the input could not be read
     region_given: bool = False  # the table has a region column: its value (even empty) wins
     publisher: str | None = None
+    # A date the file's own metadata gives (a web page's PubDate): used only when the text
+    # states none, with fallback_date_source as its date_source.
+    fallback_date: str | None = None
+    fallback_date_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -194,7 +199,7 @@ def _expand(paths: Sequence[str | Path]) -> Iterator[Path]:
             # "~$book.xlsx" is the lock file Excel keeps beside a workbook while it is open.
             found = sorted(
                 p for p in path.rglob("*")
-                if p.is_file() and _suffix(p) in TEXT_SUFFIXES + TABLE_SUFFIXES
+                if p.is_file() and _suffix(p) in TEXT_SUFFIXES + TABLE_SUFFIXES + DOCUMENT_SUFFIXES
                 and not p.name.startswith((".", "~$")) and p.name != "metadata.csv"
             )
             yield from found
@@ -211,6 +216,8 @@ def _read_path(path: Path, columns: CorpusConfig) -> Iterator[RawDocument]:
     suffix = _suffix(path)
     if suffix in TABLE_SUFFIXES:
         yield from _read_table(path, suffix, columns)
+    elif suffix in DOCUMENT_SUFFIXES:
+        yield read_document_file(path)
     else:
         yield _read_text_file(path)
 

@@ -173,6 +173,13 @@ def document_metadata(raw, lines: list[tuple[str, str | None]], title: str | Non
     else:
         found = extract_date(lines, title)
         meta.update(date=found.date, date_precision=found.precision, date_source=found.source)
+        fallback = getattr(raw, "fallback_date", None)
+        if not found.date and fallback:
+            # The file's own metadata (a page's PubDate): after any date the text states.
+            date, precision = parse_date_value(fallback)
+            if date:
+                meta.update(date=date, date_precision=precision,
+                            date_source=getattr(raw, "fallback_date_source", None) or "file metadata")
     if raw.region_given:
         meta.update(region=raw.region, city=None,
                     region_source="column" if raw.region else NATIONAL_SOURCE,

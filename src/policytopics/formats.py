@@ -1,0 +1,220 @@
+"""Whole-document files as researchers download them: saved web pages, PDF and Word files.
+
+One file is one document; :data:`READERS` maps a file suffix to its reader, and
+:mod:`policytopics.ingest` reads every suffix listed there. A file that cannot give text
+is one report row whose reason says what to do, never a crash.
+
+HTML (``.html``, ``.htm``, ``.shtml``)
+    The main text by trafilatura (navigation, share buttons, footers and scripts left out),
+    the encoding from the page's own ``charset`` or by detection (GBK pages are common);
+    the title from the page's headline metadata (gov.cn's ``ArticleTitle``, ``og:title``,
+    the ``<h1>``) before ``<title>`` (whose site suffix, ``_中国政府网``, is cut); the
+    publication date of the page's metadata (gov.cn's ``PubDate``, ``firstpublishedtime``,
+    then htmldate's reading) as a fallback that a date stated in the text itself wins over;
+    the publisher from ``ContentSource``. A page with no main text (a list page, a page
+    that is only scripts) is a report row.
+PDF (``.pdf``)
+    The text layer by pypdf, page by page. A PDF without one (a scan) is a report row that
+    says to OCR it first; a password-protected or broken file likewise.
+Word (``.docx``)
+    Paragraphs and tables in document order by python-docx (a table row's cells joined by
+    a tab). An old ``.doc`` or a WPS ``.wps`` file is a report row that says to save it as
+    ``.docx``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from .decode import decode_bytes
+from .text import cjk_count
+
+log = logging.getLogger("policytopics")
+
+#: A PDF whose text layer holds fewer visible characters than this is taken for a scan.
+MIN_PDF_CHARS = 20
+#: A page whose main text has fewer Chinese characters than this has none (a list of links).
+MIN_PAGE_CHARS = 50
+#: Meta tags of a page's headline, most trusted first (gov.cn and provincial sites, Open Graph).
+TITLE_META = ("ArticleTitle", "og:title", "title")
+#: Meta tags of a page's publication date, most trusted first.
+DATE_META = ("PubDate", "firstpublishedtime", "publishdate", "pubdate", "article:published_time")
+_META_RE = re.compile(r"<meta\s+[^>]*?(?:name|property)\s*=\s*[\"']([^\"']+)[\"'][^>]*?>", re.I)
+_CONTENT_RE = re.compile(r"content\s*=\s*[\"']([^\"']*)[\"']", re.I)
+_CHARSET_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", re.I)
+_H1_RE = re.compile(r"<h1[^>]*>(.*?)</h1>", re.I | re.S)
+_TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+_TAG_RE = re.compile(r"<[^>]+>")
+#: What a site appends to a page's <title>: "_中国政府网", " - 山东省人民政府", "|新华网".
+_SITE_SUFFIX_RE = re.compile(r"\s*[_|｜\-—–]+\s*[^_|｜\-—–]{2,30}(?:网|政府|门户|官网|日报|新闻)\s*$")
+
+
+def read_document_file(path: Path):
+    """The :class:`policytopics.ingest.RawDocument` of one HTML, PDF or Word file."""
+    from .ingest import RawDocument
+
+    reader = READERS[path.suffix.lower()]
+    try:
+        return reader(path)
+    except Exception as exc:  # the readers raise their own error types on damaged files
+        return RawDocument(path.stem, str(path), "",
+                           error=f"unreadable {path.suffix.lower().lstrip('.')} file: "
+                                 f"{type(exc).__name__}: {exc}".rstrip(": "))
+
+
+def _meta(html: str) -> dict[str, str]:
+    """The page's ``<meta name=… content=…>`` values by lower-case name (first wins)."""
+    found: dict[str, str] = {}
+    for match in _META_RE.finditer(html):
+        content = _CONTENT_RE.search(match.group(0))
+        if content and content.group(1).strip():
+            found.setdefault(match.group(1).strip().lower(), content.group(1).strip())
+    return found
+
+
+def _plain(fragment: str) -> str:
+    import html as html_module
+
+    return " ".join(html_module.unescape(_TAG_RE.sub(" ", fragment)).split())
+
+
+def page_title(html: str, meta: dict[str, str] | None = None) -> str | None:
+    """The headline a reader would give the page: its headline metadata, the ``<h1>``, or
+    ``<title>`` without the site's name.
+
+    >>> page_title('<title>关于推动制造业发展的意见_政策_中国政府网</title>')
+    '关于推动制造业发展的意见_政策'
+    >>> page_title('<meta name="ArticleTitle" content="关于X的通知"><h1>首页</h1>')
+    '关于X的通知'
+    """
+    meta = _meta(html) if meta is None else meta
+    for name in TITLE_META:
+        if meta.get(name.lower()):
+            return _plain(meta[name.lower()])
+    for pattern in (_H1_RE, _TITLE_RE):
+        match = pattern.search(html)
+        if match and _plain(match.group(1)):
+            title = _plain(match.group(1))
+            return _SITE_SUFFIX_RE.sub("", title) if pattern is _TITLE_RE else title
+    return None
+
+
+def read_html(path: Path):
+    """A saved web page: main text, title, publication date (fallback), publisher."""
+    import trafilatura
+
+    from .ingest import RawDocument
+
+    data = path.read_bytes()
+    declared = _CHARSET_RE.search(data[:4096])
+    html, encoding, error = None, "", None
+    if declared:
+        name = declared.group(1).decode("ascii").lower()
+        name = "gb18030" if name in ("gb2312", "gbk", "gb18030") else name
+        try:
+            html, encoding = data.decode(name), name
+        except (LookupError, UnicodeDecodeError):
+            html = None
+    if html is None:
+        html, encoding, error = decode_bytes(data)
+        if error:
+            return RawDocument(path.stem, str(path), "", encoding=encoding, error=error)
+    meta = _meta(html)
+    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                            include_tables=True)
+    found = extracted.as_dict() if hasattr(extracted, "as_dict") else (extracted or {})
+    text = (found.get("text") or "").strip()
+    if cjk_count(text) < MIN_PAGE_CHARS:
+        return RawDocument(path.stem, str(path), "", encoding=encoding,
+                           error="no main text in this page (a list or index page, or a page "
+                                 "built by scripts): save the article page itself")
+    date = next((meta[name.lower()] for name in DATE_META if meta.get(name.lower())), None)
+    date_source = "page metadata" if date else None
+    if not date and found.get("date"):
+        date, date_source = found["date"], "page metadata (htmldate)"
+    title = page_title(html, meta) or found.get("title")
+    return RawDocument(path.stem, str(path), text, encoding=f"{encoding}; html", title=title,
+                       fallback_date=date, fallback_date_source=date_source,
+                       publisher=meta.get("contentsource"))
+
+
+def read_pdf(path: Path):
+    """The text layer of a PDF, page by page; a scan, a password or a broken file is an
+    error that says what to do."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    from .ingest import RawDocument
+
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted and not reader.decrypt(""):
+            return RawDocument(path.stem, str(path), "", encoding="pdf",
+                               error="password-protected PDF: save an unprotected copy first")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except PdfReadError as exc:
+        return RawDocument(path.stem, str(path), "", encoding="pdf",
+                           error=f"not a readable PDF ({exc}); open and save it again, or export it anew")
+    text = "\n".join(pages).strip()
+    if len("".join(text.split())) < MIN_PDF_CHARS:
+        return RawDocument(path.stem, str(path), "", encoding="pdf",
+                           error=f"scanned PDF: no text layer ({len(pages)} pages), OCR it first")
+    info = reader.metadata or {}
+    title = str(info.get("/Title") or "").strip() or None
+    return RawDocument(path.stem, str(path), text, encoding="pdf", title=title)
+
+
+def read_docx(path: Path):
+    """Paragraphs and tables of a Word ``.docx`` file, in document order."""
+    import zipfile
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    from .ingest import RawDocument
+
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+        return RawDocument(path.stem, str(path), "", encoding="docx",
+                           error=f"not a readable Word file ({exc}); open it in Word or WPS and "
+                                 "save it as .docx")
+    lines = []
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                lines.append("\t".join(cell.text.strip() for cell in row.cells))
+    title = (document.core_properties.title or "").strip() or None
+    return RawDocument(path.stem, str(path), "\n".join(lines).strip(), encoding="docx", title=title)
+
+
+def read_old_word(path: Path):
+    """An old binary ``.doc`` or a WPS ``.wps`` file: a report row saying to save it as .docx."""
+    from .ingest import RawDocument
+
+    kind = "WPS" if path.suffix.lower() == ".wps" else "old Word"
+    return RawDocument(path.stem, str(path), "", error=f"{kind} format: open it in Word or WPS and "
+                                                        "save it as .docx, then read it again")
+
+
+#: File suffix → reader of one whole document.
+READERS = {
+    ".html": read_html,
+    ".htm": read_html,
+    ".shtml": read_html,
+    ".pdf": read_pdf,
+    ".docx": read_docx,
+    ".doc": read_old_word,
+    ".wps": read_old_word,
+}
+#: Suffixes of whole-document files.
+DOCUMENT_SUFFIXES = tuple(READERS)
+
+__all__ = ["DOCUMENT_SUFFIXES", "READERS", "page_title", "read_document_file"]
