@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .config import CleanConfig
 from .mojibake import TONED, repair_mojibake
+from .pagetext import join_label_values, mark_page_furniture
 from .text import CJK_RANGE, cjk_count, literal_union, to_simplified
 
 _CJK = CJK_RANGE
@@ -137,7 +138,7 @@ _PHONE = re.compile(r"(?<!\d)(0\d{2,3}-?\d{7,8}|1[3-9]\d{9}|400-?\d{3}-?\d{4})(?
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _URL = re.compile(r"(https?://|www\.)\S+|\b[\w-]+\.(com|cn|net|org|cc)(/\S*)?\b", re.IGNORECASE)
 _RELATED_HEADING = re.compile(
-    r"^(相关阅读|相关新闻|相关文章|相关链接|推荐新闻|推荐阅读|推荐文章|热点推荐|热门推荐|延伸阅读"
+    r"^(相关阅读|相关新闻|相关报道|相关文章|相关链接|推荐新闻|推荐阅读|推荐文章|热点推荐|热门推荐|延伸阅读"
     r"|猜你喜欢|更多.{0,12}(资讯|新闻|内容|文章)|热门文章|最新文章|精彩推荐|为您推荐|大家都在看)\s*[:：]?\s*$"
 )
 # After NFKC "…" is "...": a single ellipsis (3 dots) or a crawler's run of 7+ dots marks a
@@ -303,10 +304,13 @@ def clean_text(text: str, config: CleanConfig | None = None) -> CleanedText:
 
     phrases = load_spam_phrases(str(config.spam_phrases) if config.spam_phrases else None)
     raw_lines = text.split("\n")
+    if config.drop_boilerplate:
+        raw_lines = join_label_values(raw_lines)  # 时间： / 2026-02-02 → one line (pagetext)
     rules: list[str | None] = [
         classify_line(line, phrases) if config.drop_boilerplate else None for line in raw_lines
     ]
     if config.drop_boilerplate:
+        mark_page_furniture(raw_lines, rules)
         _mark_related_blocks(raw_lines, rules)
         _mark_licence_tail(raw_lines, rules)
         _mark_contact_edges(raw_lines, rules)

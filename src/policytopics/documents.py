@@ -16,6 +16,7 @@ Example
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from enum import StrEnum
@@ -130,7 +131,13 @@ def document_row(raw: RawDocument, clean: CleanConfig, overrides: dict[str, str]
         row.update(status=DocStatus.DROPPED.value, reason=raw.error)
         return row
     cleaned = clean_text(raw.text, clean)
-    title, body = split_title(raw.title, cleaned.kept_lines)
+    kept = cleaned.kept_lines
+    title, body = split_title(raw.title, kept)
+    if raw.title is None and title is not None and title in kept and kept.index(title) > 0:
+        # Short lines above the headline (a photo caption, a channel name) are not the article.
+        above = kept.index(title)
+        body = body[above:]
+        cleaned.removed["above_title"] += above
     text = "\n".join(body)
     row.update(title=title, text=text, n_chars=cjk_count(text),
                removed=json.dumps(dict(cleaned.removed), ensure_ascii=False))
@@ -142,16 +149,42 @@ def document_row(raw: RawDocument, clean: CleanConfig, overrides: dict[str, str]
 
 
 def split_title(given: str | None, lines: list[str]) -> tuple[str | None, list[str]]:
-    """``(title, body lines)``: the source's title, else a short first line that ends no
-    sentence (crawled pages start with their headline).
+    """``(title, body lines)``: the source's title, else the title a reader would give.
+
+    Among the first :data:`TITLE_SEARCH_LINES` lines, the first short one that names a kind
+    of document (报告, 通知, 意见, 办法, 规划, 方案, 决定, 公告 ...), else the first line if it is
+    short, ends no sentence and is no salutation (``各位代表：``), source line or caption
+    (crawled pages start with their headline; widgets are gone by now).
 
     >>> split_title(None, ["推动制造业高质量发展", "正文第一段。"])
     ('推动制造业高质量发展', ['正文第一段。'])
+    >>> split_title(None, ["图为代表们在会场", "2026年山东省政府工作报告", "各位代表："])
+    ('2026年山东省政府工作报告', ['图为代表们在会场', '各位代表：'])
+
+    (The document stage then drops the lines above the title, counted as ``above_title``.)
     """
-    if given is None and lines and len(lines[0]) <= TITLE_MAX_CHARS \
-            and not lines[0].endswith(("。", "!", "?")):
+    if given is not None or not lines:
+        return given, lines
+    for i, line in enumerate(lines[:TITLE_SEARCH_LINES]):
+        if _titleish(line) and _DOCUMENT_KIND.search(line):
+            return line, lines[:i] + lines[i + 1:]
+    if _titleish(lines[0]):
         return lines[0], lines[1:]
-    return given, lines
+    return None, lines
+
+
+#: How far down a page the title is looked for.
+TITLE_SEARCH_LINES = 6
+#: Words that name a kind of official document: a line holding one near the top is its title.
+_DOCUMENT_KIND = re.compile(r"(报告|通知|意见|办法|规划|方案|决定|公告|通告|纲要|条例|规定|细则|通报|"
+                            r"批复|指南|措施|计划|决议|公报|白皮书)(（[^）]*）|\([^)]*\))?$")
+_NOT_A_TITLE = re.compile(r"^(各位代表|同志们|各位委员|尊敬的)|[:：]$|^(图为|图片|摄影|来源|记者|编辑)")
+
+
+def _titleish(line: str) -> bool:
+    stripped = line.strip()
+    return (0 < len(stripped) <= TITLE_MAX_CHARS and not stripped.endswith(("。", "!", "?", "！", "？"))
+            and not _NOT_A_TITLE.search(stripped) and not stripped.startswith(("——", "—", "-")))
 
 
 def keep_or_drop(text: str, n_chars: int, clean: CleanConfig) -> tuple[DocStatus, str]:

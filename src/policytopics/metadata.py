@@ -29,6 +29,8 @@ _CN_YMD = re.compile(r"(?P<y>[〇零一二三四五六七八九]{4})年(?P<m>[�
 _YM = re.compile(r"(?<!\d)(?P<y>(19|20)\d{2})年(?P<m>\d{1,2})月(?!\d)")
 _MD = re.compile(r"(?<![\d年])(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 _YEAR = re.compile(r"(?<!\d)((19|20)\d{2})年")
+_DELIVERED = re.compile(r"^[—\-－]*\s*\S{6,16}日\s*在.{2,60}(会议|大会|会上)")
+_ISSUED = re.compile(r"成文日期\s*[:：]")
 _LABELLED = re.compile(r"(发布时间|发布日期|发表时间|发布于|日期|时间)\s*[:：]?\s*")
 
 
@@ -105,8 +107,11 @@ def extract_date(lines: list[tuple[str, str | None]], title: str | None = None,
                  header_lines: int = 6) -> DateResult:
     """Publication date from cleaned lines ``(line, rule)`` as made by the cleaner.
 
-    Only lines kept as article text or marked ``header`` are read; related lists,
-    footers, crawler notes and spam never are.
+    In order of trust: a stated delivery or issue date (``——2026年1月27日在…会议上``,
+    ``成文日期：``), a labelled publication date (``发布时间：``, ``时间：`` with its value, joined
+    by :mod:`policytopics.pagetext` when it stood on the next line), a dated source line, a
+    full date near the top (Arabic or Chinese numerals). Only lines kept as article text or
+    marked ``header`` are read; related lists, footers, crawler notes and spam never are.
     """
     readable = [(line.strip(), rule) for line, rule in lines
                 if line.strip() and rule in (None, "header")]
@@ -114,6 +119,14 @@ def extract_date(lines: list[tuple[str, str | None]], title: str | None = None,
     body = [line for line, rule in readable if rule is None]
     top = body[:header_lines]
 
+    # A stated delivery or issue date first: a report's "——2026年1月27日在…会议上", a
+    # document's 成文日期. It is the document's own date; a page's publication date comes later.
+    for line in headers + top[:4]:
+        if _DELIVERED.search(line) or _ISSUED.search(line):
+            found = find_full_date(line)
+            if found:
+                return DateResult(found, "day", "header: delivery or issue date"
+                                  if _DELIVERED.search(line) else "header: 成文日期")
     for line in headers + top:
         match = _LABELLED.search(line)
         if match:

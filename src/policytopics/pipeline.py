@@ -44,8 +44,8 @@ log = logging.getLogger("policytopics")
 
 #: The modules whose code each cached stage runs: part of that stage's cache key.
 STAGE_CODE = {
-    "documents": ("ingest", "decode", "formats", "text", "clean", "mojibake", "metadata", "places",
-                  "dedup", "documents"),
+    "documents": ("ingest", "decode", "formats", "text", "clean", "pagetext", "mojibake", "metadata",
+                  "places", "dedup", "documents"),
     "tokens": ("text", "units", "segment", "places"),
     "corpus": ("corpus",),
     "model": ("corpus", "model", "engines", "themes"),

@@ -1,0 +1,98 @@
+"""Page text as copied out of a web page: every widget on its own line, read as blocks.
+
+Text copied from a government site or a newspaper database puts each page element on a
+line of its own: ``下载`` / ``打印`` / ``全屏`` / ``【字号：`` / ``加大`` / ``还原`` / ``】``,
+breadcrumbs (``首页`` / ``>`` / ``政府信息公开``), and labels whose value stands on the next
+line (``发表时间：`` / ``2026-02-01 09:20``). One line at a time these look like words of the
+article. :func:`join_label_values` first puts each label back with its value (so the
+metadata rules read ``时间：2026-02-02 09:20`` whole), then :func:`mark_page_furniture` marks
+widget lines, breadcrumb runs and app banners so that the cleaner drops them and the title
+is never a widget. Used by :func:`policytopics.clean.clean_text` before its line rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: A label whose value may stand on the next line.
+_LABEL_ONLY = re.compile(
+    r"^(发表时间|发布时间|发布日期|时间|日期|来源|信息来源|文章来源|发文机关|发布机构|成文日期|"
+    r"索引号|主题分类|作者|编辑|责任编辑|阅读量|阅读次数|浏览次数|点击数|字号)\s*[:：]\s*$")
+#: Lines that are only a page widget (after stripping spaces and a trailing colon).
+WIDGET_WORDS = frozenset([
+    "下载", "打印", "全屏", "收藏", "分享", "分享到", "加大", "还原", "减小", "默认", "关闭", "关闭窗口",
+    "返回顶部", "返回", "打印本页", "我要纠错", "【字号", "【字体", "字号", "字体", "【", "】", "小", "中",
+    "大", "首页", "当前位置", "您的位置", "你的位置", "您现在的位置", "所在位置", "扫一扫在手机打开当前页",
+    "扫一扫", "手机扫一扫", "微信", "微博", "QQ空间", "复制链接",
+])
+_BREADCRUMB_SEPARATOR = re.compile(r"^[>»›/]+$")
+#: A newspaper's or site's app banner at the very top (宁夏日报客户端, 学习强国APP).
+_APP_BANNER = re.compile(r"^.{1,12}(客户端|APP|App|app)$")
+_SENTENCE_END = re.compile(r"[。！？!?；;]$")
+#: A page's label line with a short value (joined or as copied): the page's metadata, read by
+#: the date rules (``header``) and kept out of the article text.
+_LABELLED_VALUE = re.compile(
+    r"^(发表时间|发布时间|发布日期|时间|日期|成文日期|来源|信息来源|文章来源|发文机关|发布机构|索引号|"
+    r"主题分类|阅读量|阅读次数|浏览次数|点击数)\s*[:：]\s*[^。！？；]{0,40}$")
+
+
+def join_label_values(lines: list[str]) -> list[str]:
+    """Each label standing alone on a line joined with the value on the next one.
+
+    The joined line replaces the label and the value's line becomes empty, so the number
+    of lines (and every later rule's view of the page) stays the same.
+
+    >>> join_label_values(["时间：", "2026-02-02 09:20", "正文。"])
+    ['时间：2026-02-02 09:20', '', '正文。']
+    """
+    out = list(lines)
+    for i, line in enumerate(out[:-1]):
+        if _LABEL_ONLY.match(line.strip()):
+            j = next((k for k in range(i + 1, min(i + 3, len(out))) if out[k].strip()), None)
+            if j is not None and len(out[j].strip()) <= 40 and not _SENTENCE_END.search(out[j].strip()) \
+                    and not _LABEL_ONLY.match(out[j].strip()):
+                out[i] = line.strip() + out[j].strip()
+                out[j] = ""
+    return out
+
+
+def is_widget(line: str) -> bool:
+    """Whether a line is only a page widget (``下载``, ``【字号：``, ``】``, ``分享:``).
+
+    >>> [is_widget(x) for x in ("下载", "【字号：", "分享:", "大", "加快建设制造强国")]
+    [True, True, True, True, False]
+    """
+    stripped = line.strip().rstrip(":：").strip()
+    return bool(stripped) and (stripped in WIDGET_WORDS or _BREADCRUMB_SEPARATOR.match(stripped) is not None)
+
+
+def mark_page_furniture(lines: list[str], rules: list[str | None]) -> None:
+    """Mark widget lines (``widget``), label/value lines (``header``: the metadata rules read
+    them), breadcrumb runs (``navigation``) and an app banner at the top (``widget``) in
+    ``rules``, in place; lines already marked keep their rule.
+
+    A breadcrumb run is a separator line (``>``) with the short lines on both sides of it:
+    ``首页`` / ``>`` / ``政府信息公开`` / ``>`` / ``政府工作报告``.
+    """
+    for i, line in enumerate(lines):
+        if rules[i] is None and is_widget(line):
+            rules[i] = "widget"
+        elif rules[i] is None and _LABELLED_VALUE.match(line.strip()):
+            rules[i] = "header"
+    for i, line in enumerate(lines):
+        if _BREADCRUMB_SEPARATOR.match(line.strip() or "-"):
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(lines) and rules[j] in (None, "widget") and _short_item(lines[j]):
+                    rules[j] = "navigation"
+            rules[i] = "navigation"
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and rules[first] is None and _APP_BANNER.match(lines[first].strip()):
+        rules[first] = "widget"
+
+
+def _short_item(line: str) -> bool:
+    stripped = line.strip()
+    return 0 < len(stripped) <= 12 and not _SENTENCE_END.search(stripped)
+
+
+__all__ = ["WIDGET_WORDS", "is_widget", "join_label_values", "mark_page_furniture"]

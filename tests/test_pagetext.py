@@ -1,0 +1,115 @@
+"""Page text copied out of a web page, every widget on its own line: title, date, region and
+the start of the cleaned text, in the shapes of provincial and newspaper sites."""
+
+from __future__ import annotations
+
+import pytest
+
+from policytopics import load_study
+from policytopics.clean import clean_text
+from policytopics.documents import document_report
+from policytopics.pagetext import is_widget, join_label_values
+
+BODY = ("现在，我代表{who}人民政府，向大会报告工作，请予审议，并请{who}政协委员提出意见。\n"
+        "过去一年，全{area}上下坚持稳中求进工作总基调，推动高质量发展取得新成效，制造业增加值增长百分之七，"
+        "新质生产力加快培育，产业链供应链韧性持续增强，数字化转型和绿色低碳发展取得积极进展。\n"
+        "加快建设现代化产业体系，培育壮大新兴产业和未来产业，推进科技创新和产业创新深度融合，持续优化营商环境。")
+
+GOVERNMENT_SITE = """下载
+打印
+全屏
+收藏
+【字号：
+加大
+还原
+减小
+】
+分享:
+首页
+>
+政府信息公开
+>
+政府工作报告
+当前位置：
+发表时间：
+2026-02-01 09:20
+来源：
+大众日报
+阅读量：
+1234
+2026年山东省政府工作报告
+——2026年1月27日在山东省第十四届人民代表大会第四次会议上
+山东省省长　周乃翔
+各位代表：
+{body}
+扫一扫在手机打开当前页
+相关报道：
+2025年山东省政府工作报告 2025-01-20
+编辑：张三"""
+
+NEWSPAPER_CLIENT = """宁夏日报客户端
+首页
+您的位置:
+首页
+>
+要闻
+时间：
+2026-02-02 09:20
+【字体：
+小
+中
+大
+】
+图为大会现场
+2026年宁夏回族自治区政府工作报告
+——二〇二六年一月二十七日在宁夏回族自治区第十三届人民代表大会第五次会议上
+各位代表：
+{body}"""
+
+PUBLICATION_DATE_ONLY = """首页 > 新闻 > 要闻
+时间：
+2026-02-03
+浙江省政府工作报告
+各位代表：
+{body}
+相关新闻：
+2024年浙江省政府工作报告全文 2024-01-23"""
+
+
+@pytest.mark.parametrize(("name", "page", "who", "area", "title", "date", "source", "region"), [
+    ("sd", GOVERNMENT_SITE, "省", "省", "2026年山东省政府工作报告", "2026-01-27",
+     "header: delivery or issue date", "山东省"),
+    ("nx", NEWSPAPER_CLIENT, "自治区", "区", "2026年宁夏回族自治区政府工作报告", "2026-01-27",
+     "header: delivery or issue date", "宁夏回族自治区"),
+    ("zj", PUBLICATION_DATE_ONLY, "省", "省", "浙江省政府工作报告", "2026-02-03",
+     "header: labelled publication date", "浙江省"),
+])
+def test_page_text_gives_title_date_region_and_starts_with_the_report(tmp_path, name, page, who, area,
+                                                                     title, date, source, region):
+    text = page.format(body=BODY.format(who=who, area=area))
+    (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    row = document_report(tmp_path, load_study(None), progress=False).iloc[0]
+    assert row["title"] == title
+    assert (row["date"], row["date_source"]) == (date, source)
+    assert row["region"] == region
+    first = row["text"].split("\n")[0]
+    assert first.startswith(("——", "各位代表", "现在", "山东省省长")), first
+    for widget in ("下载", "【字", "分享", "首页", "客户端", "阅读量", "相关报道", "2025-01-20", "2024-01-23"):
+        assert widget not in row["text"], widget
+
+
+def test_labels_join_their_values_and_widgets_are_counted_per_rule():
+    assert join_label_values(["来源：", "大众日报", "正文。"]) == ["来源：大众日报", "", "正文。"]
+    assert join_label_values(["时间：", "这是一整句正文。"]) == ["时间：", "这是一整句正文。"]  # not a value
+    cleaned = clean_text(GOVERNMENT_SITE.format(body=BODY.format(who="省", area="省")))
+    assert cleaned.removed["widget"] >= 10 and cleaned.removed["navigation"] >= 3
+    assert cleaned.removed["header"] >= 3 and cleaned.removed["related_list"] >= 2
+    assert is_widget("】") and is_widget("  >  ") and not is_widget("加快建设制造强国")
+
+
+def test_a_title_is_never_a_salutation_caption_or_widget():
+    from policytopics.documents import split_title
+
+    assert split_title(None, ["各位代表：", "现在，我代表省人民政府报告工作。"])[0] is None
+    title = "关于推进新型工业化的实施意见"
+    assert split_title(None, ["图为会场", title, "正文。"])[0] == title
