@@ -94,7 +94,8 @@ def test_page_text_gives_title_date_region_and_starts_with_the_report(tmp_path, 
     assert row["region"] == region
     first = row["text"].split("\n")[0]
     assert first.startswith(("——", "各位代表", "现在", "山东省省长")), first
-    for widget in ("下载", "【字", "分享", "首页", "客户端", "阅读量", "相关报道", "2025-01-20", "2024-01-23"):
+    furniture = ("下载", "【字", "分享", "首页", "客户端", "阅读量", "相关报道", "2025-01-20", "2024-01-23")
+    for widget in furniture:
         assert widget not in row["text"], widget
 
 
