@@ -121,6 +121,21 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("folder", metavar="FOLDER", help="the study folder to create (or fill, if empty)")
     init.add_argument("--force", action="store_true", help="overwrite files that are already there")
 
+    val = sub.add_parser("validate", help="word- and topic-intrusion pages for raters, and their scores",
+                         description="Write blind word- and topic-intrusion items of the study's model as "
+                                     "one offline HTML page per rater (and key.json, for the researcher), "
+                                     "or with --score read the raters' answers and report model precision "
+                                     "per topic and overall, topic log odds and agreement, with 95% "
+                                     "intervals (Chang et al. 2009).")
+    val.add_argument("--out", metavar="DIR", default="validation", help="folder of the pages and key")
+    val.add_argument("--raters", type=int, default=2, metavar="N", help="pages to write (default 2)")
+    val.add_argument("--documents", type=int, default=20, metavar="N",
+                     help="topic-intrusion items (documents; default 20)")
+    val.add_argument("--item-seed", type=int, default=0, metavar="N", help="seed of intruders and order")
+    val.add_argument("--score", nargs="+", metavar="CSV", default=None,
+                     help="the raters' answers (answers_rater_N.csv), scored against --out's key.json")
+    _add_common(val)
+
     ing = sub.add_parser("ingest", help="read and clean documents, write the cleaning report",
                          description="Read, clean, date and place documents and write one report "
                                      "row per input document (kept, dropped with a reason, or "
@@ -148,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
             return _sweep(args)
         if args.command == "init":
             return _init(args)
+        if args.command == "validate":
+            return _validate(args)
         return _ingest(args)
     except (StudyConfigError, FileNotFoundError, FileExistsError, ValueError) as exc:
         print(f"policytopics: error: {exc}", file=sys.stderr)
@@ -222,6 +239,28 @@ def _sweep(args) -> int:
     print(f"suggested K: {result['suggested_k']}. {result['reason']}")
     print(f"sweep wall time: {result['seconds']} s for {len(ks)} K x {args.seeds} seeds "
           f"with {args.workers} workers")
+    return 0
+
+
+def _validate(args) -> int:
+    import json
+
+    from .pipeline import Study
+    from .validation import read_answers, score, write_rater_pages
+
+    folder = Path(args.out)
+    if args.score:
+        key = json.loads((folder / "key.json").read_text(encoding="utf-8"))
+        result = score(key, read_answers(args.score))
+        for name, table in result.items():
+            print(f"{name}:")
+            print(table.round(3).to_string(index=False))
+        return 0
+    study = Study(load_study(args.study, limit=args.limit), progress=not args.no_progress)
+    pages = write_rater_pages(study.validation_items(args.documents, args.item_seed), folder,
+                              raters=args.raters, seed=args.item_seed)
+    print(f"{len(pages)} rater pages and the key in {_shown(folder)}/: give each rater one page; "
+          f"score with policytopics validate --out {_shown(folder)} --score answers_rater_*.csv")
     return 0
 
 

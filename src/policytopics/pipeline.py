@@ -509,6 +509,16 @@ class Study:
             "timings_seconds": self.timings,
         }
 
+    def validation_items(self, n_documents: int = 20, seed: int = 0) -> dict[str, list[dict]]:
+        """Word- and topic-intrusion items of this study's model (:mod:`policytopics.validation`)."""
+        from .validation import make_items
+
+        model = self.model()
+        vocabulary = [model.dictionary_[i] for i in range(len(model.dictionary_))]
+        documents = self.kept_documents()
+        return make_items(model.topic_word(), vocabulary, self.document_topic_matrix(),
+                          documents["text"].fillna("").tolist(), n_documents=n_documents, seed=seed)
+
     def check_outputs(self) -> None:
         """Every check that needs no data, before any work: the output and cache folders can
         be written, and the themes fit in K. Each failure is one ``ValueError`` line."""

@@ -1,0 +1,214 @@
+"""Validation by people: word and topic intrusion (Chang et al. 2009), blind, offline.
+
+Reviewers of topic-model studies ask whether people recognise the topics. Two tasks:
+
+Word intrusion
+    A topic's five most probable words and one *intruder*: a word among another topic's
+    ten most probable that is improbable in this topic (outside its 50 most probable),
+    shuffled. A rater picks the word that does not belong; a topic whose intruder raters
+    find is coherent to people. *Model precision* is the share of raters who found it.
+Topic intrusion
+    An excerpt of a document with four topics, each shown by its three most probable
+    words: the document's three most probable topics and one improbable one (its least
+    probable), shuffled. A rater picks the topic that does not fit. *Topic log odds* is
+    ``log θ(intruder) − log θ(chosen)`` for the document, averaged over raters (0 when the
+    intruder is found; the more negative, the worse the model's proportions read).
+
+:func:`make_items` draws both from a fitted study, fixed by a seed; :func:`write_rater_pages`
+writes one offline HTML page per rater (the items in an order of the rater's own, with no
+topic number, system or key on the page; the Chinese font embedded) and the key, which
+stays with the researcher; :func:`score` reads the raters' answers and reports precision per
+topic and overall, topic log odds, and agreement between raters, with 95 % intervals.
+
+How many items: Chang et al. used 8 raters per item; with 20 topics and 2 raters a model's
+precision of 0.8 has a 95 % interval of about ±0.12 (Wilson); a paper comparing two models or
+reporting per-topic precision wants 4 or more raters, or more topics' worth of items.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import math
+import random
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+#: Top words shown per word-intrusion item, and words that name a topic in topic intrusion.
+ITEM_WORDS, TOPIC_WORDS = 5, 3
+#: An intruder is among another topic's top ``INTRUDER_TOP`` and outside this topic's top ``OWN_TOP``.
+INTRUDER_TOP, OWN_TOP = 10, 50
+#: Characters of a document shown in a topic-intrusion item.
+EXCERPT_CHARS = 160
+
+
+def make_items(topic_word: np.ndarray, vocabulary: Sequence[str], doc_topic: np.ndarray,
+               excerpts: Sequence[str], *, n_documents: int = 20, seed: int = 0) -> dict[str, list[dict]]:
+    """Word-intrusion items (one per topic) and topic-intrusion items (``n_documents``).
+
+    ``topic_word`` is p(w|t) (topics × words, topic ``i`` is ``T{i+1}``), ``doc_topic`` the
+    documents' proportions and ``excerpts`` their texts (only the documents with text are
+    drawn). Returns ``{"word": [...], "topic": [...]}``, each item a dict with its ``key``.
+    """
+    rng = random.Random(seed)
+    order = np.argsort(-topic_word, axis=1, kind="stable")
+    k = topic_word.shape[0]
+    words = []
+    for t in range(k):
+        top = [vocabulary[j] for j in order[t, :ITEM_WORDS]]
+        own = {vocabulary[j] for j in order[t, :OWN_TOP]}
+        candidates = [vocabulary[j] for o in range(k) if o != t for j in order[o, :INTRUDER_TOP]
+                      if vocabulary[j] not in own]
+        intruder = rng.choice(sorted(set(candidates)))
+        shown = [*top, intruder]
+        rng.shuffle(shown)
+        words.append({"task": "word", "topic": t + 1, "options": shown, "intruder": intruder})
+    labels = {t + 1: "·".join(vocabulary[j] for j in order[t, :TOPIC_WORDS]) for t in range(k)}
+    with_text = [d for d, text in enumerate(excerpts) if text and text.strip()]
+    chosen = rng.sample(with_text, min(n_documents, len(with_text))) if k >= 4 else []
+    topics = []
+    for d in chosen:
+        ranked = [int(t) + 1 for t in np.argsort(-doc_topic[d], kind="stable")]
+        options = ranked[:3] + [ranked[-1]]
+        rng.shuffle(options)
+        topics.append({"task": "topic", "document": d, "excerpt": excerpts[d][:EXCERPT_CHARS],
+                       "options": [labels[t] for t in options], "topics": options,
+                       "intruder": labels[ranked[-1]], "intruder_topic": ranked[-1],
+                       "theta": {labels[t]: float(doc_topic[d, t - 1]) for t in options}})
+    return {"word": words, "topic": topics}
+
+
+def write_rater_pages(items: dict[str, list[dict]], folder: str | Path, *, raters: int = 2,
+                      seed: int = 0) -> list[Path]:
+    """``rater_1.html`` … (one per rater, items in an order of the rater's own) and
+    ``key.json`` (kept by the researcher) in ``folder``. Returns the pages' paths.
+
+    A page works offline: its Chinese font is embedded, and its button saves the answers
+    as ``answers_rater_N.csv`` (``item,answer``) for :func:`score`.
+    """
+    from .cache import write_text
+    from .webfont import EMBEDDED_FONT_FAMILY, font_face_css
+
+    folder = Path(folder)
+    numbered = [dict(item, item=f"{item['task'][0]}{i + 1}")
+                for i, item in enumerate([*items["word"], *items["topic"]])]
+    write_text(folder / "key.json", json.dumps(numbered, ensure_ascii=False, indent=1))
+    pages = []
+    for rater in range(1, raters + 1):
+        order = list(numbered)
+        random.Random(seed * 1000 + rater).shuffle(order)
+        body = []
+        for n, item in enumerate(order, start=1):
+            prompt = ("哪一个词与其他词不属于同一主题？" if item["task"] == "word"
+                      else f"「{html.escape(item['excerpt'])}……」 哪一组词与这段文字无关？")
+            choices = "".join(
+                f'<label><input type="radio" name="{item["item"]}" value="{html.escape(o)}"> '
+                f'{html.escape(o)}</label>' for o in item["options"])
+            body.append(f'<div class="item"><p><b>{n}.</b> {prompt}</p>{choices}</div>')
+        text = "".join(body)
+        page = _PAGE.format(font=font_face_css(set(text) | set(_PAGE)), family=EMBEDDED_FONT_FAMILY,
+                            rater=rater, items="\n".join(body), n=len(order))
+        pages.append(write_text(folder / f"rater_{rater}.html", page))
+    return pages
+
+
+_PAGE = """<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8">
+<title>主题校验 · 评分人 {rater}</title><style>
+{font}
+body {{ font-family: "{family}", sans-serif; max-width: 46em; margin: 2em auto; line-height: 1.6; }}
+.item {{ border-bottom: 1px solid #ddd; padding: .6em 0; }}
+label {{ margin-right: 1.2em; display: inline-block; }}
+button, input {{ font-family: inherit; font-size: 1em; }}
+</style></head><body>
+<h1>主题校验（评分人 {rater}）</h1>
+<p>共 {n} 题。每题选出一个不属于其余各项的选项。不确定时也请选择最可能的一项。
+完成后点击页末按钮保存答案文件，发回研究者。</p>
+{items}
+<p><button id="save">保存答案（answers_rater_{rater}.csv）</button></p>
+<script>
+document.getElementById("save").onclick = function () {{
+  var rows = ["item,answer"];
+  document.querySelectorAll("input:checked").forEach(function (x) {{
+    rows.push(x.name + "," + '"' + x.value.replace(/"/g, '""') + '"'); }});
+  var a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob(["\\ufeff" + rows.join("\\n")], {{type: "text/csv"}}));
+  a.download = "answers_rater_{rater}.csv"; a.click();
+}};
+</script></body></html>"""
+
+
+def read_answers(paths: Sequence[str | Path]) -> dict[str, dict[str, str]]:
+    """``{rater: {item: answer}}`` from one ``item,answer`` CSV per rater."""
+    answers = {}
+    for path in paths:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        if rows and not {"item", "answer"} <= set(rows[0]):
+            raise ValueError(f"{path}: expected the columns item,answer (the rater page's file)")
+        answers[Path(path).stem] = {row["item"]: row["answer"] for row in rows}
+    return answers
+
+
+def wilson(successes: float, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson 95 % interval of a proportion.
+
+    >>> [round(x, 3) for x in wilson(16, 20)]
+    [0.584, 0.919]
+    """
+    if n == 0:
+        return float("nan"), float("nan")
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def score(key: Sequence[dict], answers: dict[str, dict[str, str]]) -> dict[str, pd.DataFrame]:
+    """Model precision per topic and overall, topic log odds, and agreement between raters.
+
+    Returns ``{"precision": per topic, "summary": one row per task, "agreement": per pair of
+    raters}``; an unanswered item counts as not found (and is counted in ``unanswered``).
+    """
+    rows = []
+    for item in key:
+        for rater, given in answers.items():
+            answer = given.get(item["item"])
+            found = answer == item["intruder"]
+            row = {"item": item["item"], "task": item["task"], "rater": rater, "answered": answer is not None,
+                   "found": found, "topic": item.get("topic")}
+            if item["task"] == "topic":
+                theta = item["theta"]
+                chosen = theta.get(answer, theta[item["intruder"]]) if answer else theta[item["intruder"]]
+                row["log_odds"] = (math.log(max(theta[item["intruder"]], 1e-12))
+                                   - math.log(max(chosen, 1e-12))) if answer else float("nan")
+            rows.append(row)
+    table = pd.DataFrame(rows)
+    word = table[table["task"] == "word"]
+    precision = (word.groupby("topic")["found"].agg(["sum", "count"]).reset_index()
+                 .rename(columns={"sum": "found", "count": "ratings"}))
+    precision["precision"] = precision["found"] / precision["ratings"]
+    summary = []
+    for task, part in table.groupby("task", sort=False):
+        low, high = wilson(int(part["found"].sum()), len(part))
+        entry = {"task": task, "items": part["item"].nunique(), "ratings": len(part),
+                 "unanswered": int((~part["answered"]).sum()), "share_found": part["found"].mean(),
+                 "ci_low": low, "ci_high": high}
+        if task == "topic":
+            entry["topic_log_odds"] = float(part["log_odds"].mean())
+        summary.append(entry)
+    agreement = []
+    raters = list(answers)
+    for i, a in enumerate(raters):
+        for b in raters[i + 1:]:
+            items = [item["item"] for item in key]
+            same = [answers[a].get(x) == answers[b].get(x) and answers[a].get(x) is not None for x in items]
+            agreement.append({"rater_a": a, "rater_b": b, "items": len(items), "same_answer": sum(same),
+                              "share": sum(same) / len(items) if items else float("nan")})
+    return {"precision": precision, "summary": pd.DataFrame(summary), "agreement": pd.DataFrame(agreement)}
+
+
+__all__ = ["make_items", "read_answers", "score", "wilson", "write_rater_pages"]

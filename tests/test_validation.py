@@ -1,0 +1,94 @@
+"""Validation by people, built in: rater pages and their scores, checked with simulated
+raters (one who always finds the intruder scores 1, one who picks at random about 1/6)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+
+import pytest
+
+from policytopics.validation import read_answers, score, wilson, write_rater_pages
+
+
+@pytest.fixture(scope="module")
+def items(sample_study):
+    return sample_study.validation_items(n_documents=5, seed=3)
+
+
+def answer_file(path, key, pick):
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["item", "answer"])
+        for item in key:
+            writer.writerow([item["item"], pick(item)])
+    return path
+
+
+def test_items_are_blind_shuffled_and_fixed_by_their_seed(items, sample_study):
+    k = sample_study.config.model.n_topics
+    assert len(items["word"]) == k and len(items["topic"]) == 5  # the five samples
+    for item in items["word"]:
+        assert len(item["options"]) == 6 and item["intruder"] in item["options"]
+        assert len(set(item["options"])) == 6
+    for item in items["topic"]:
+        assert len(item["options"]) == 4 and item["intruder"] in item["options"]
+        assert min(item["theta"].values()) == item["theta"][item["intruder"]]
+    assert sample_study.validation_items(n_documents=5, seed=3) == items
+
+
+def test_pages_per_rater_and_the_key(items, tmp_path):
+    pages = write_rater_pages(items, tmp_path, raters=3, seed=1)
+    assert [p.name for p in pages] == ["rater_1.html", "rater_2.html", "rater_3.html"]
+    key = json.loads((tmp_path / "key.json").read_text(encoding="utf-8"))
+    first = pages[0].read_text(encoding="utf-8")
+    assert "@font-face" in first and "answers_rater_1.csv" in first
+    for item in key:
+        assert f'name="{item["item"]}"' in first
+    visible = first.split("</style>")[1]  # the page without its embedded font
+    assert "intruder" not in visible and "T1" not in visible  # no key, no topic number on the page
+    orders = [[line for line in p.read_text(encoding="utf-8").split('name="')[1::6]] for p in pages]
+    assert orders[0] != orders[1]  # each rater has an order of their own
+
+
+def test_simulated_raters_score_one_and_about_one_sixth(items, tmp_path):
+    write_rater_pages(items, tmp_path, raters=2)
+    key = json.loads((tmp_path / "key.json").read_text(encoding="utf-8"))
+    rng = random.Random(0)
+    perfect = answer_file(tmp_path / "answers_rater_1.csv", key, lambda item: item["intruder"])
+    chance = answer_file(tmp_path / "answers_rater_2.csv", key, lambda item: rng.choice(item["options"]))
+    result = score(key, read_answers([perfect]))
+    summary = result["summary"].set_index("task")
+    assert summary.loc["word", "share_found"] == 1.0 and summary.loc["topic", "share_found"] == 1.0
+    assert summary.loc["topic", "topic_log_odds"] == 0.0
+    assert (result["precision"]["precision"] == 1.0).all()
+    # A random rater over many simulated rounds finds the intruder about 1/6 of the time.
+    many = [item | {"item": f"{item['item']}-{r}"} for r in range(200) for item in key
+            if item["task"] == "word"]
+    rng = random.Random(1)
+    answers = {"random": {item["item"]: rng.choice(item["options"]) for item in many}}
+    share = score(many, answers)["summary"].set_index("task").loc["word", "share_found"]
+    assert share == pytest.approx(1 / 6, abs=0.03)
+    both = score(key, read_answers([perfect, chance]))
+    assert both["agreement"]["items"].iloc[0] == len(key)
+    assert 0 <= both["agreement"]["share"].iloc[0] < 1
+
+
+def test_the_command_writes_pages_and_scores_answers(repo, tmp_path, capsys):
+    from policytopics.cli import main
+
+    out = tmp_path / "validation"
+    assert main(["validate", "--study", str(repo / "study.toml"), "--out", str(out), "--documents", "3",
+                 "--no-progress", "-q"]) == 0
+    key = json.loads((out / "key.json").read_text(encoding="utf-8"))
+    answers = answer_file(tmp_path / "answers_rater_1.csv", key, lambda item: item["intruder"])
+    capsys.readouterr()
+    assert main(["validate", "--out", str(out), "--score", str(answers)]) == 0
+    printed = capsys.readouterr().out
+    assert "precision" in printed and "agreement" in printed
+
+
+def test_wilson_interval_brackets_the_share():
+    low, high = wilson(16, 20)
+    assert low < 0.8 < high
