@@ -133,11 +133,8 @@ def document_row(raw: RawDocument, clean: CleanConfig, overrides: dict[str, str]
     cleaned = clean_text(raw.text, clean)
     kept = cleaned.kept_lines
     title, body = split_title(raw.title, kept)
-    if raw.title is None and title is not None and title in kept and kept.index(title) > 0:
-        # Short lines above the headline (a photo caption, a channel name) are not the article.
-        above = kept.index(title)
-        body = body[above:]
-        cleaned.removed["above_title"] += above
+    if len(body) < len(kept) - 1:
+        cleaned.removed["above_title"] += len(kept) - len(body) - 1
     text = "\n".join(body)
     row.update(title=title, text=text, n_chars=cjk_count(text),
                removed=json.dumps(dict(cleaned.removed), ensure_ascii=False))
@@ -154,20 +151,20 @@ def split_title(given: str | None, lines: list[str]) -> tuple[str | None, list[s
     Among the first :data:`TITLE_SEARCH_LINES` lines, the first short one that names a kind
     of document (报告, 通知, 意见, 办法, 规划, 方案, 决定, 公告 ...), else the first line if it is
     short, ends no sentence and is no salutation (``各位代表：``), source line or caption
-    (crawled pages start with their headline; widgets are gone by now).
+    (crawled pages start with their headline; widgets are gone by now). The short lines
+    above a title found further down (a photo caption, a channel name) are not the
+    article: the body starts after the title.
 
     >>> split_title(None, ["推动制造业高质量发展", "正文第一段。"])
     ('推动制造业高质量发展', ['正文第一段。'])
     >>> split_title(None, ["图为代表们在会场", "2026年山东省政府工作报告", "各位代表："])
-    ('2026年山东省政府工作报告', ['图为代表们在会场', '各位代表：'])
-
-    (The document stage then drops the lines above the title, counted as ``above_title``.)
+    ('2026年山东省政府工作报告', ['各位代表：'])
     """
     if given is not None or not lines:
         return given, lines
     for i, line in enumerate(lines[:TITLE_SEARCH_LINES]):
         if _titleish(line) and _DOCUMENT_KIND.search(line):
-            return line, lines[:i] + lines[i + 1:]
+            return line, lines[i + 1:]
     if _titleish(lines[0]):
         return lines[0], lines[1:]
     return None, lines

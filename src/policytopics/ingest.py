@@ -337,6 +337,8 @@ def _swallowed_rows(frame: pd.DataFrame, sep: str) -> list[str]:
         values = frame[column]
         for value in values[values.str.contains("\n", regex=False)]:
             for line in value.split("\n")[1:]:
+                if line.count(sep) < n_columns - 1:  # cheap test first: prose rarely has them
+                    continue
                 fields = next(csv.reader([line], delimiter=sep), [])
                 if len(fields) == n_columns and fields[0].strip():
                     found.append(line)
@@ -392,20 +394,22 @@ def _load_workbook(path: Path) -> tuple[dict[str, list[list]], str | None]:
             raise
         return {}, _workbook_problem(path, exc)
     grids = {str(name): frame.to_numpy(dtype=object).tolist() for name, frame in frames.items()}
+    merged = _merged_ranges(path, list(grids))
     for name, grid in grids.items():
-        _fill_merged_cells(grid, _merged_ranges(path, name))
+        _fill_merged_cells(grid, merged.get(name, []))
     return grids, None
 
 
-def _merged_ranges(path: Path, sheet: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    """The merged cell ranges of one sheet, ``((row, col), (last_row, last_col))`` from 0
-    (the reader's own; an old ``.xls`` or a reader without them: none)."""
+def _merged_ranges(path: Path, sheets: list[str]) -> dict[str, list]:
+    """The merged cell ranges of each sheet, ``((row, col), (last_row, last_col))`` from 0,
+    the workbook opened once (an old ``.xls`` or a reader without them: none)."""
     try:
         from python_calamine import CalamineWorkbook
 
-        return list(CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).merged_cell_ranges or [])
-    except Exception:  # merged ranges are a refinement; the sheet itself was read
-        return []
+        book = CalamineWorkbook.from_path(str(path))
+        return {name: list(book.get_sheet_by_name(name).merged_cell_ranges or []) for name in sheets}
+    except Exception:  # merged ranges are a refinement; the sheets themselves were read
+        return {}
 
 
 def _fill_merged_cells(grid: list[list], ranges) -> None:

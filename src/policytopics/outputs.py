@@ -15,6 +15,7 @@ import pandas as pd
 
 from .cache import write_csv, write_json, write_parquet
 from .config import StudyConfig
+from .text import cut_label
 
 log = logging.getLogger("policytopics")
 
@@ -41,13 +42,9 @@ COMBINED_MAX_TOPICS = 6
 FIGURE_LABEL_CHARS = 24
 
 
-def short_label(label: str, limit: int = FIGURE_LABEL_CHARS) -> str:
-    """``label`` cut to ``limit`` characters with an ellipsis, for figures.
-
-    >>> short_label("T1 产业链"), short_label("T2 " + "很长的主题名" * 10, 12)
-    ('T1 产业链', 'T2 很长的主题名很长…')
-    """
-    return label if len(label) <= limit else label[:limit - 1] + "…"
+def short_label(label: str) -> str:
+    """``label`` cut to :data:`FIGURE_LABEL_CHARS` for figures (:func:`policytopics.text.cut_label`)."""
+    return cut_label(label, FIGURE_LABEL_CHARS)
 
 
 def _short_labels(frames: Mapping[str, object]) -> dict[str, object]:

@@ -80,7 +80,7 @@ def mark_page_furniture(lines: list[str], rules: list[str | None]) -> None:
         elif rules[i] is None and _LABELLED_VALUE.match(line.strip()):
             rules[i] = "header"
     for i, line in enumerate(lines):
-        if _BREADCRUMB_SEPARATOR.match(line.strip() or "-"):
+        if _BREADCRUMB_SEPARATOR.match(line.strip()):
             for j in (i - 1, i + 1):
                 if 0 <= j < len(lines) and rules[j] in (None, "widget") and _short_item(lines[j]):
                     rules[j] = "navigation"

@@ -461,13 +461,9 @@ class Study:
         Writes ``k_selection.csv`` (one row per K), ``k_selection_runs.csv`` (one row per
         fit) and the ``k_selection`` figure; returns them with the suggested K and why.
         """
-        from .cache import check_writable_folder
         from .selection import suggest_k, sweep
 
-        out = self.config.output
-        if write:
-            check_writable_folder(out.tables_dir, "the output folder (--out, [output] tables_dir)")
-        check_writable_folder(out.cache_dir, "the cache folder (--cache-dir, [output] cache_dir)")
+        self.check_outputs(write=write, themes=False)  # the grid of K decides, not the study's K
         if isinstance(seeds, int):
             seeds = [self.config.model.seed + i for i in range(seeds)]
         token_lists = [list(t) for t in self.tokens()["tokens"]]
@@ -519,18 +515,20 @@ class Study:
         return make_items(model.topic_word(), vocabulary, self.document_topic_matrix(),
                           documents["text"].fillna("").tolist(), n_documents=n_documents, seed=seed)
 
-    def check_outputs(self) -> None:
-        """Every check that needs no data, before any work: the output and cache folders can
-        be written, and the themes fit in K. Each failure is one ``ValueError`` line."""
+    def check_outputs(self, *, write: bool = True, themes: bool = True) -> None:
+        """Every check that needs no data, before any work: the output (``write``) and cache
+        folders can be written, and the themes fit in K (``themes``). Each failure is one
+        ``ValueError`` line."""
         from .cache import check_writable_folder
 
         out = self.config.output
-        check_writable_folder(out.tables_dir, "the output folder (--out, [output] tables_dir)")
-        if out.figure_formats:
-            check_writable_folder(out.figures_dir, "the figures folder ([output] figures_dir)")
+        if write:
+            check_writable_folder(out.tables_dir, "the output folder (--out, [output] tables_dir)")
+            if out.figure_formats:
+                check_writable_folder(out.figures_dir, "the figures folder ([output] figures_dir)")
         check_writable_folder(out.cache_dir, "the cache folder (--cache-dir, [output] cache_dir)")
         n_themes, k = len(self.themes()), self.config.model.n_topics
-        if n_themes > k:
+        if themes and n_themes > k:
             raise ValueError(f"{n_themes} seeded themes in {self.config.model.themes} need at least "
                              f"{n_themes} topics; n_topics is {k} (--topics)")
 

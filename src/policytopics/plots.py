@@ -21,6 +21,7 @@ import pandas as pd
 
 from .cache import atomic_write
 from .style import OKABE_ITO, plot_context, region_colors, topic_colors
+from .text import cut_label
 from .weights import OTHER_AREA, region_area, region_sort_key
 
 _TEXT = {
@@ -365,7 +366,7 @@ def plot_theme_panels_over_time(data: pd.DataFrame, *, ncols: int | None = None,
             ax.scatter(x[sparse], frame["weight"][sparse], facecolor="white",
                        edgecolor=colors[topic], s=14, zorder=3)
             # A title no wider than its panel (9 pt characters), so neighbours do not collide.
-            ax.set_title(_fit(frame["topic_label"].iloc[0], int(panel_width * 72 / 9.5)), fontsize=9,
+            ax.set_title(cut_label(frame["topic_label"].iloc[0], int(panel_width * 72 / 9.5)), fontsize=9,
                          loc="left")
             if not sharey:
                 ax.set_ylim(bottom=0)
@@ -382,17 +383,6 @@ def plot_theme_panels_over_time(data: pd.DataFrame, *, ncols: int | None = None,
         fig.supylabel(text["weight"], fontsize=9)
         fig.suptitle(text["over_time"])
     return fig
-
-
-def _fit(label: str, chars: int) -> str:
-    """``label`` cut to ``chars`` characters (a CJK character counting one, others half)."""
-    width, out = 0.0, []
-    for char in label:
-        width += 1.0 if ord(char) > 0x2E80 else 0.55
-        if width > chars:
-            return "".join(out).rstrip() + "…"
-        out.append(char)
-    return label
 
 
 def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[str] | None = None,
@@ -501,7 +491,7 @@ def plot_top_words(topic_words: pd.DataFrame, *, topic_labels: dict[int, str] | 
             frame = topic_words[topic_words["topic"] == topic].nsmallest(n_words, "rank")
             ax.barh(frame["word"][::-1], frame["weight"][::-1], color=colors[topic])
             title = (topic_labels or {}).get(topic, f"{text['topic']} {topic}")
-            ax.set_title(_fit(title, int(min(3.2, PAGE_WIDTH_IN / ncols) * 72 / 10.5)), fontsize=10,
+            ax.set_title(cut_label(title, int(min(3.2, PAGE_WIDTH_IN / ncols) * 72 / 10.5)), fontsize=10,
                          loc="left")
             ax.set_xlabel(text["word_weight"], fontsize=8)
             ax.tick_params(axis="y", labelsize=9)

@@ -72,6 +72,15 @@ def literal_union(words) -> re.Pattern:
     return re.compile(emit(trie))
 
 
+def cut_label(label: str, limit: int) -> str:
+    """``label`` cut to ``limit`` characters with an ellipsis (figure titles, legends).
+
+    >>> cut_label("T1 产业链", 24), cut_label("T2 " + "很长的主题名" * 10, 12)
+    ('T1 产业链', 'T2 很长的主题名很长…')
+    """
+    return label if len(label) <= limit else label[:limit - 1] + "…"
+
+
 def jieba_tokenizer():
     """A new, initialised ``jieba.Tokenizer`` whose start-up lines stay quiet.
 
