@@ -3,6 +3,8 @@ the start of the cleaned text, in the shapes of provincial and newspaper sites."
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from policytopics import load_study
@@ -114,3 +116,50 @@ def test_a_title_is_never_a_salutation_caption_or_widget():
     assert split_title(None, ["各位代表：", "现在，我代表省人民政府报告工作。"])[0] is None
     title = "关于推进新型工业化的实施意见"
     assert split_title(None, ["图为会场", title, "正文。"])[0] == title
+
+
+def test_a_headline_with_its_date_below_is_not_a_related_list():
+    page = ("河北日报客户端\n打开APP\n政府工作报告\n2026-01-26 06:58\n来源：河北日报\n"
+            "——二○二六年一月二十三日在河北省第十四届人民代表大会第四次会议上\n各位代表：\n"
+            + "现在，我代表省人民政府向大会报告工作，请予审议。\n" * 3
+            + "相关新闻\n河南省政府工作报告（全文）\n2025-01-20\n山西省政府工作报告\n2025-01-22\n")
+    cleaned = clean_text(page)
+    kept = cleaned.kept_lines
+    # The headline stays, its date is page metadata.
+    assert kept[0] == "政府工作报告" and "2026-01-26 06:58" not in kept
+    assert "山西省政府工作报告" not in kept and cleaned.removed["related_list"] >= 4
+    from policytopics.metadata import extract_date
+
+    # A delivery date in Chinese numerals (○ too) outranks the page's publication date.
+    assert extract_date(cleaned.lines).date == "2026-01-23"
+
+
+def test_a_page_of_links_stays_a_list():
+    links = "".join(f"第{i}条新闻的标题\n2024-03-{i:02d}\n" for i in range(1, 6))
+    assert clean_text("正文第一段，推动高质量发展。\n" + links).kept_lines == ["正文第一段,推动高质量发展。"]
+
+
+def test_a_delivery_date_over_two_lines_or_in_brackets_and_widget_groups():
+    from policytopics.metadata import extract_date
+
+    lines = [("时间：2026-01-26 07:30", "header"), ("2026年浙江省政府工作报告", None),
+             ("——2026年1月24日", None),
+             ("在浙江省第十四届人民代表大会第四次会议上", None), ("各位代表：", None)]
+    assert extract_date(lines).source == "header: delivery or issue date"
+    assert extract_date(lines).date == "2026-01-24"
+    bracketed = [("(2026年1月20日在内蒙古自治区第十四届人民代表大会第四次会议上)", None),
+                 ("各位代表：", None)]
+    assert extract_date(bracketed).date == "2026-01-20"
+    assert is_widget("【字号：大 中 小】") and is_widget("分享到：微信 微博 QQ空间")
+    assert is_widget("上一版　下一版")
+    assert not is_widget("大中小企业") and not is_widget("中小微企业融资")
+
+
+def test_thirty_one_copied_report_pages_written_by_someone_who_never_saw_the_code():
+    """benchmarks/pagetext31: the goals of #22 (date, title, start 29 of 31; region 31 of 31)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from bench_pagetext import main
+
+    assert main([]) == 0

@@ -384,6 +384,40 @@ def _mark_contact_edges(lines: list[str], rules: list[str | None], max_chars: in
 _LIST_RULES = ("related_list", "teaser")
 
 
+def _headline_and_date(lines: list[str], rules: list[str | None], nonempty: list[int]) -> None:
+    """A page's own headline with its date under it is not a one-item related list.
+
+    Above the article's first paragraph, a run of list lines holding one bare date at most
+    (``2026年山东省政府工作报告`` / ``2026-01-29 09:20``, with a photo caption above or a source
+    line between: three lines and one date at most) is the
+    page's headline and publication date, when it is the only such run up there: the
+    headline goes back to the text and the date becomes a ``header`` line the date rules
+    read. A related list has two items or more, and a page of links many runs.
+    """
+    first_paragraph = next((i for i in nonempty if rules[i] is None and len(lines[i].strip()) >= 15
+                            and _SENTENCE_END.search(lines[i].strip())), None)
+    top = [i for i in nonempty if first_paragraph is None or i < first_paragraph]
+    runs: list[tuple[list[int], bool]] = []  # (lines, under a "相关新闻" heading)
+    run: list[int] = []
+    after_heading = False
+    for index in [*top, None]:
+        heading = index is not None and bool(_RELATED_HEADING.match(lines[index].strip()))
+        if index is not None and rules[index] == "related_list" and not heading:
+            run.append(index)
+            continue
+        if run:
+            runs.append((run, after_heading))
+        run, after_heading = [], heading
+    # Only a lone run: a page of links (one link and its date after another) is a list.
+    if len(runs) != 1 or runs[0][1]:
+        return
+    run = runs[0][0]
+    dates = [i for i in run if _DATE_ONLY.match(lines[i].strip())]
+    if len(dates) <= 1 and len(run) - len(dates) <= 3:
+        for i in run:
+            rules[i] = "header" if i in dates else None
+
+
 def _mark_related_blocks(lines: list[str], rules: list[str | None]) -> None:
     """Related-article lists: a title line followed by a teaser or a date line is a link.
 
@@ -407,11 +441,15 @@ def _mark_related_blocks(lines: list[str], rules: list[str | None]) -> None:
         if (rules[index] is None and rules[nxt] in _LIST_RULES and len(stripped) <= 80
                 and not _SENTENCE_END.search(stripped)):
             rules[index] = "related_list"
+    _headline_and_date(lines, rules, nonempty)
     in_block = False
     for index in nonempty:
         if rules[index] == "related_list" and _RELATED_HEADING.match(lines[index].strip()):
             in_block = True
             continue
+        if in_block and rules[index] not in (None, *_LIST_RULES):
+            # Page furniture (a breadcrumb, a widget, a label) starts another part of the page.
+            in_block = False
         if in_block and rules[index] is None:
             if len(lines[index]) > 150 and _SENTENCE_END.search(lines[index].strip()):
                 in_block = False

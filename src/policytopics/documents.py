@@ -175,13 +175,18 @@ TITLE_SEARCH_LINES = 6
 #: Words that name a kind of official document: a line holding one near the top is its title.
 _DOCUMENT_KIND = re.compile(r"(报告|通知|意见|办法|规划|方案|决定|公告|通告|纲要|条例|规定|细则|通报|"
                             r"批复|指南|措施|计划|决议|公报|白皮书)(（[^）]*）|\([^)]*\))?$")
-_NOT_A_TITLE = re.compile(r"^(各位代表|同志们|各位委员|尊敬的)|[:：]$|^(图为|图片|摄影|来源|记者|编辑)")
+_NOT_A_TITLE = re.compile(r"^(各位代表|同志们|各位委员|尊敬的)|[:：]$|^(图为|图片|摄影|来源|记者|编辑)"
+                          r"|在.{2,60}(会议|大会)上[)）]?$")
+
+
+#: A line starting with a dash is a delivery header or a byline, not a title.
+_DASHES = ("——", "—", "-", "―", "─", "–")
 
 
 def _titleish(line: str) -> bool:
     stripped = line.strip()
     return (0 < len(stripped) <= TITLE_MAX_CHARS and not stripped.endswith(("。", "!", "?", "！", "？"))
-            and not _NOT_A_TITLE.search(stripped) and not stripped.startswith(("——", "—", "-")))
+            and not _NOT_A_TITLE.search(stripped) and not stripped.startswith(_DASHES))
 
 
 def keep_or_drop(text: str, n_chars: int, clean: CleanConfig) -> tuple[DocStatus, str]:

@@ -19,17 +19,22 @@ from .places import extract_region
 
 # --- dates -----------------------------------------------------------------------------
 
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+_CN_DIGITS = {"〇": 0, "○": 0, "Ｏ": 0, "O": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _YMD = re.compile(
     r"(?<!\d)(?P<y>(19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?!\d)"
 )
-_CN_YMD = re.compile(r"(?P<y>[〇零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,3})月"
+_CN_YMD = re.compile(r"(?P<y>[〇○ＯO零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,3})月"
                      r"(?P<d>[一二三四五六七八九十]{1,3})日")
 _YM = re.compile(r"(?<!\d)(?P<y>(19|20)\d{2})年(?P<m>\d{1,2})月(?!\d)")
 _MD = re.compile(r"(?<![\d年])(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 _YEAR = re.compile(r"(?<!\d)((19|20)\d{2})年")
-_DELIVERED = re.compile(r"^[—\-－]*\s*\S{6,16}日\s*在.{2,60}(会议|大会|会上)")
+_DELIVERED = re.compile(r"^[—―─–\-－(（]*\s*\S{6,16}日\s*在.{2,60}(会议|大会|会上)")
+#: A delivery date alone on its line (``——2026年1月24日``), its venue on the next.
+_DELIVERED_DATE = re.compile(r"^[—―─–\-－(（]+\s*\S{6,16}日$")
+_VENUE = re.compile(r"^在.{2,60}(会议|大会|会上)")
+#: How far down the lines (before the salutation) a delivery date is looked for.
+DELIVERY_SEARCH_LINES = 15
 _ISSUED = re.compile(r"成文日期\s*[:：]")
 _LABELLED = re.compile(r"(发布时间|发布日期|发表时间|发布于|日期|时间)\s*[:：]?\s*")
 
@@ -119,9 +124,15 @@ def extract_date(lines: list[tuple[str, str | None]], title: str | None = None,
     body = [line for line, rule in readable if rule is None]
     top = body[:header_lines]
 
-    # A stated delivery or issue date first: a report's "——2026年1月27日在…会议上", a
-    # document's 成文日期. It is the document's own date; a page's publication date comes later.
-    for line in headers + top[:4]:
+    # A stated delivery or issue date first: a report's "——2026年1月27日在…会议上" (or its
+    # date and venue on two lines), a document's 成文日期. It is the document's own date; a
+    # page's publication date comes later. Looked for above the salutation (各位代表).
+    salutation = next((i for i, line in enumerate(body) if line.startswith(("各位代表", "同志们"))),
+                      len(body))
+    upper = body[:min(salutation, DELIVERY_SEARCH_LINES)]
+    joined = [line + upper[i + 1] if _DELIVERED_DATE.match(line) and i + 1 < len(upper)
+              and _VENUE.match(upper[i + 1]) else line for i, line in enumerate(upper)]
+    for line in headers + joined:
         if _DELIVERED.search(line) or _ISSUED.search(line):
             found = find_full_date(line)
             if found:

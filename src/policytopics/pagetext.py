@@ -23,8 +23,12 @@ WIDGET_WORDS = frozenset([
     "下载", "打印", "全屏", "收藏", "分享", "分享到", "加大", "还原", "减小", "默认", "关闭", "关闭窗口",
     "返回顶部", "返回", "打印本页", "我要纠错", "【字号", "【字体", "字号", "字体", "【", "】", "小", "中",
     "大", "首页", "当前位置", "您的位置", "你的位置", "您现在的位置", "所在位置", "扫一扫在手机打开当前页",
-    "扫一扫", "手机扫一扫", "微信", "微博", "QQ空间", "复制链接",
+    "扫一扫", "手机扫一扫", "微信", "微博", "QQ空间", "复制链接", "打开", "打开APP", "打开App",
+    "下载APP", "下载App", "下载客户端", "打开客户端", "点击分享", "朋友圈", "微信好友", "QQ好友",
+    "上一版", "下一版", "上一篇", "下一篇", "T", "|",
 ])
+#: A widget group on one line: ``【字号：大 中 小】``, ``分享到：微信 微博 QQ空间``, ``打印 关闭``.
+_WIDGET_SPLIT = re.compile(r"[\s【】\[\]|｜:：]+")
 _BREADCRUMB_SEPARATOR = re.compile(r"^[>»›/]+$")
 #: A newspaper's or site's app banner at the very top (宁夏日报客户端, 学习强国APP).
 _APP_BANNER = re.compile(r"^.{1,12}(客户端|APP|App|app)$")
@@ -61,9 +65,17 @@ def is_widget(line: str) -> bool:
 
     >>> [is_widget(x) for x in ("下载", "【字号：", "分享:", "大", "加快建设制造强国")]
     [True, True, True, True, False]
+    >>> [is_widget(x) for x in ("【字号：大 中 小】", "分享到：微信 微博", "上一版　下一版", "大中小企业")]
+    [True, True, True, False]
     """
     stripped = line.strip().rstrip(":：").strip()
-    return bool(stripped) and (stripped in WIDGET_WORDS or _BREADCRUMB_SEPARATOR.match(stripped) is not None)
+    if not stripped:
+        return False
+    if stripped in WIDGET_WORDS or _BREADCRUMB_SEPARATOR.match(stripped) is not None:
+        return True
+    # A group of widgets on one line: every word of it a widget word.
+    words = [w for w in _WIDGET_SPLIT.split(stripped) if w]
+    return len(words) >= 2 and len(stripped) <= 40 and all(w in WIDGET_WORDS for w in words)
 
 
 def mark_page_furniture(lines: list[str], rules: list[str | None]) -> None:
