@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .config import CleanConfig
 from .mojibake import TONED, repair_mojibake
-from .pagetext import join_label_values, mark_page_furniture
+from .pagetext import is_signature, join_label_values, mark_page_furniture
 from .text import CJK_RANGE, cjk_count, literal_union, to_simplified
 
 _CJK = CJK_RANGE
@@ -424,8 +424,15 @@ def _mark_related_blocks(lines: list[str], rules: list[str | None]) -> None:
     Also everything after a "related" heading that is not a full paragraph.
     """
     nonempty = [i for i, line in enumerate(lines) if line.strip()]
+    # A document's signature (its office, its date) is no link with its date.
+    signed = {i for pos, i in enumerate(nonempty[:-1]) if is_signature(lines[i], lines[nonempty[pos + 1]])}
+    for index in list(signed):
+        signed.add(nonempty[nonempty.index(index) + 1])
+    for index in signed:
+        if rules[index] == "related_list":  # a bare date line is a list's date only elsewhere
+            rules[index] = None
     for pos, index in enumerate(nonempty):
-        if rules[index] is not None:
+        if rules[index] is not None or index in signed:
             continue
         nxt = nonempty[pos + 1] if pos + 1 < len(nonempty) else None
         stripped = lines[index].strip()
@@ -439,7 +446,7 @@ def _mark_related_blocks(lines: list[str], rules: list[str | None]) -> None:
         index, nxt = nonempty[pos], nonempty[pos + 1]
         stripped = lines[index].strip()
         if (rules[index] is None and rules[nxt] in _LIST_RULES and len(stripped) <= 80
-                and not _SENTENCE_END.search(stripped)):
+                and not _SENTENCE_END.search(stripped) and index not in signed):
             rules[index] = "related_list"
     _headline_and_date(lines, rules, nonempty)
     in_block = False

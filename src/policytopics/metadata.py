@@ -11,10 +11,12 @@ inputs wins over both (:func:`read_overrides`).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .pagetext import is_signature
 from .places import extract_region
 
 # --- dates -----------------------------------------------------------------------------
@@ -29,9 +31,9 @@ _CN_YMD = re.compile(r"(?P<y>[〇○ＯO零一二三四五六七八九]{4})年(?
 _YM = re.compile(r"(?<!\d)(?P<y>(19|20)\d{2})年(?P<m>\d{1,2})月(?!\d)")
 _MD = re.compile(r"(?<![\d年])(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 _YEAR = re.compile(r"(?<!\d)((19|20)\d{2})年")
-_DELIVERED = re.compile(r"^[—―─–\-－(（]*\s*\S{6,16}日\s*在.{2,60}(会议|大会|会上)")
+_DELIVERED = re.compile(r"^[—―─–\-－(（]*\s*[\S ]{6,24}?日\s*在.{2,60}(会议|大会|会上)")
 #: A delivery date alone on its line (``——2026年1月24日``), its venue on the next.
-_DELIVERED_DATE = re.compile(r"^[—―─–\-－(（]+\s*\S{6,16}日$")
+_DELIVERED_DATE = re.compile(r"^[—―─–\-－(（]+\s*[\S ]{6,24}?日$")
 _VENUE = re.compile(r"^在.{2,60}(会议|大会|会上)")
 #: How far down the lines (before the salutation) a delivery date is looked for.
 DELIVERY_SEARCH_LINES = 15
@@ -113,7 +115,8 @@ def extract_date(lines: list[tuple[str, str | None]], title: str | None = None,
     """Publication date from cleaned lines ``(line, rule)`` as made by the cleaner.
 
     In order of trust: a stated delivery or issue date (``——2026年1月27日在…会议上``,
-    ``成文日期：``), a labelled publication date (``发布时间：``, ``时间：`` with its value, joined
+    ``成文日期：``), a document's signature (the issuing office, the date on the next line),
+    a labelled publication date (``发布时间：``, ``时间：`` with its value, joined
     by :mod:`policytopics.pagetext` when it stood on the next line), a dated source line, a
     full date near the top (Arabic or Chinese numerals). Only lines kept as article text or
     marked ``header`` are read; related lists, footers, crawler notes and spam never are.
@@ -138,6 +141,11 @@ def extract_date(lines: list[tuple[str, str | None]], title: str | None = None,
             if found:
                 return DateResult(found, "day", "header: delivery or issue date"
                                   if _DELIVERED.search(line) else "header: 成文日期")
+    for line, following in itertools.pairwise(body):
+        if is_signature(line, following):
+            found = find_full_date(following)
+            if found:
+                return DateResult(found, "day", "signature: issuing office and date")
     for line in headers + top:
         match = _LABELLED.search(line)
         if match:

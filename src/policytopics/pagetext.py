@@ -35,9 +35,13 @@ _APP_BANNER = re.compile(r"^.{1,12}(客户端|APP|App|app)$")
 _SENTENCE_END = re.compile(r"[。！？!?；;]$")
 #: A page's label line with a short value (joined or as copied): the page's metadata, read by
 #: the date rules (``header``) and kept out of the article text.
-_LABELLED_VALUE = re.compile(
-    r"^(发表时间|发布时间|发布日期|时间|日期|成文日期|来源|信息来源|文章来源|发文机关|发布机构|索引号|"
-    r"主题分类|阅读量|阅读次数|浏览次数|点击数)\s*[:：]\s*[^。！？；]{0,40}$")
+_LABELS = (r"发表时间|发布时间|发布日期|时间|日期|成文日期|来源|信息来源|文章来源|发文机关|发布机构|索引号|"
+           r"主题分类|阅读量|阅读次数|浏览次数|点击数|发文字号|文号|主题词|有效性|公文种类|体裁分类|服务对象")
+_LABELLED_VALUE = re.compile(rf"^({_LABELS})\s*[:：]\s*[^。！？；]{{0,40}}$")
+#: A government site's metadata table copied as text: ``标题：…`` (a long value), or several
+#: ``label：value`` cells on one line (``发文机关：…\t成文日期：…``).
+_TITLE_LABEL = re.compile(r"^(标题|名称|文件名称)\s*[:：]\s*\S.{0,120}$")
+_LABEL_CELL = re.compile(rf"(^|\s)({_LABELS}|标题)\s*[:：]")
 
 
 def join_label_values(lines: list[str]) -> list[str]:
@@ -78,6 +82,22 @@ def is_widget(line: str) -> bool:
     return len(words) >= 2 and len(stripped) <= 40 and all(w in WIDGET_WORDS for w in words)
 
 
+#: A document's signature: the issuing office on a line, the date alone on the next
+#: (``山东省人民政府办公厅`` / ``2025年9月26日``): the issue date of a 通知 without 成文日期.
+_ISSUER = re.compile(r"^\S{2,30}(人民政府|办公厅|办公室|委员会|厅|局|部|署|院)$")
+_DATE_LINE = re.compile(r"^(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○零一二三四五六七八九]{4}年"
+                        r"[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)$")
+
+
+def is_signature(line: str, following: str) -> bool:
+    """Whether two lines are a document's signature: its issuing office, then its date.
+
+    >>> is_signature("山东省人民政府办公厅", "2025年9月26日"), is_signature("相关新闻标题", "2025年9月26日")
+    (True, False)
+    """
+    return bool(_ISSUER.match(line.strip()) and _DATE_LINE.match(following.strip()))
+
+
 def mark_page_furniture(lines: list[str], rules: list[str | None]) -> None:
     """Mark widget lines (``widget``), label/value lines (``header``: the metadata rules read
     them), breadcrumb runs (``navigation``) and an app banner at the top (``widget``) in
@@ -89,7 +109,8 @@ def mark_page_furniture(lines: list[str], rules: list[str | None]) -> None:
     for i, line in enumerate(lines):
         if rules[i] is None and is_widget(line):
             rules[i] = "widget"
-        elif rules[i] is None and _LABELLED_VALUE.match(line.strip()):
+        elif rules[i] is None and (_LABELLED_VALUE.match(line.strip()) or _TITLE_LABEL.match(line.strip())
+                                   or len(_LABEL_CELL.findall(line)) >= 2):
             rules[i] = "header"
     for i, line in enumerate(lines):
         if _BREADCRUMB_SEPARATOR.match(line.strip()):
@@ -107,4 +128,4 @@ def _short_item(line: str) -> bool:
     return 0 < len(stripped) <= 12 and not _SENTENCE_END.search(stripped)
 
 
-__all__ = ["WIDGET_WORDS", "is_widget", "join_label_values", "mark_page_furniture"]
+__all__ = ["WIDGET_WORDS", "is_signature", "is_widget", "join_label_values", "mark_page_furniture"]
