@@ -116,24 +116,24 @@ def test_emphasis_is_in_percentage_points_around_the_unweighted_mean_of_group_me
 def test_columns_and_flags(by_region):
     assert list(by_region.columns) == ["region", "area", "topic", "topic_label", "weight",
                                        "mean_over_groups", "emphasis", "ci_low", "ci_high",
-                                       "n_docs", "sparse"]
+                                       "n_docs", "sparse", "interval"]
     assert (by_region["n_docs"] == 12).all() and not by_region["sparse"].any()
     assert by_region["topic_label"].tolist()[:4] == list(LABELS.values())
 
 
 def test_weight_by_characters_weights_the_group_means_as_theme_weights_does(doc_topics):
-    emphasis = theme_emphasis(doc_topics, "region", weight_by="n_chars", n_boot=50)
-    weights = theme_weights(doc_topics, "region", weight_by="n_chars", n_boot=50)
+    emphasis = theme_emphasis(doc_topics, "region", weight_by="n_chars", draws=50)
+    weights = theme_weights(doc_topics, "region", weight_by="n_chars", draws=50)
     merged = emphasis.merge(weights, on=["region", "topic"], suffixes=("", "_tw"))
     np.testing.assert_allclose(merged["weight"], merged["weight_tw"])
-    unweighted = theme_emphasis(doc_topics, "region", n_boot=50)
+    unweighted = theme_emphasis(doc_topics, "region", draws=50)
     assert not np.allclose(emphasis["weight"], unweighted["weight"])
     with pytest.raises(ValueError, match="weight_by"):
         theme_emphasis(doc_topics, "region", weight_by="pages")
 
 
 def test_by_period_has_no_area_and_periods_in_order(doc_topics):
-    by_period = theme_emphasis(doc_topics, "period", n_boot=100)
+    by_period = theme_emphasis(doc_topics, "period", draws=100)
     assert "area" not in by_period.columns
     assert list(by_period["period"].drop_duplicates()) == ["2018", "2019", "2020"]
     np.testing.assert_allclose(by_period.groupby("topic")["emphasis"].sum(), 0, atol=1e-9)
@@ -142,7 +142,7 @@ def test_by_period_has_no_area_and_periods_in_order(doc_topics):
 def test_documents_without_a_group_are_left_out_and_one_group_gives_an_empty_frame(doc_topics):
     unnamed = doc_topics.assign(region=doc_topics["region"].where(
         doc_topics["region"] != "全国", None))
-    emphasis = theme_emphasis(unnamed, "region", n_boot=50)
+    emphasis = theme_emphasis(unnamed, "region", draws=50)
     assert "全国" not in set(emphasis["region"]) and emphasis["region"].notna().all()
     single = doc_topics[doc_topics["region"] == HEAVY]
     empty = theme_emphasis(single, "region")
@@ -150,9 +150,9 @@ def test_documents_without_a_group_are_left_out_and_one_group_gives_an_empty_fra
 
 
 def test_the_bootstrap_is_reproducible_with_its_seed(doc_topics):
-    first = theme_emphasis(doc_topics, "region", n_boot=200, seed=11)
-    again = theme_emphasis(doc_topics, "region", n_boot=200, seed=11)
-    other = theme_emphasis(doc_topics, "region", n_boot=200, seed=12)
+    first = theme_emphasis(doc_topics, "region", draws=200, seed=11)
+    again = theme_emphasis(doc_topics, "region", draws=200, seed=11)
+    other = theme_emphasis(doc_topics, "region", draws=200, seed=12)
     pd.testing.assert_frame_equal(first, again)
     assert not np.allclose(first["ci_low"], other["ci_low"])
     np.testing.assert_allclose(first["emphasis"], other["emphasis"])  # only intervals move
@@ -162,7 +162,7 @@ def test_the_bootstrap_resamples_documents_within_groups():
     # One document per group: resampling documents cannot move any group mean, so every
     # interval is the estimate itself (resampling groups would give wide intervals).
     one_each = make_doc_topics(docs_per_region=1)
-    emphasis = theme_emphasis(one_each, "region", n_boot=200)
+    emphasis = theme_emphasis(one_each, "region", draws=200)
     np.testing.assert_allclose(emphasis["ci_low"], emphasis["emphasis"])
     np.testing.assert_allclose(emphasis["ci_high"], emphasis["emphasis"])
     assert emphasis["sparse"].all()
@@ -170,8 +170,8 @@ def test_the_bootstrap_resamples_documents_within_groups():
     # larger group's (half its mean's spread, as each counts half of the mean over groups).
     pair = make_doc_topics(docs_per_region=40, regions=["北京市", "河南省"])
     pair = pair[(pair["region"] == "河南省") | (pair["doc_id"] == "00-000")]
-    emphasis = theme_emphasis(pair, "region", n_boot=4000, seed=1).set_index(["region", "topic"])
-    weights = theme_weights(pair, "region", n_boot=4000, seed=2).set_index(["region", "topic"])
+    emphasis = theme_emphasis(pair, "region", draws=4000, seed=1).set_index(["region", "topic"])
+    weights = theme_weights(pair, "region", draws=4000, seed=2).set_index(["region", "topic"])
     assert (weights.loc["北京市", "ci_low"] == weights.loc["北京市", "ci_high"]).all()
     width = emphasis["ci_high"] - emphasis["ci_low"]
     expected = 100 * (weights.loc["河南省", "ci_high"] - weights.loc["河南省", "ci_low"]) / 2
@@ -216,7 +216,7 @@ def test_region_figure_diverges_around_zero_with_areas_separated(by_region):
 
 
 def test_sparse_cells_are_starred_and_never_marked_as_beyond_the_mean(doc_topics):
-    lone = make_doc_topics(docs_per_region=1, regions=["湖北省"], seed=9)
+    lone = make_doc_topics(docs_per_region=1, regions=["湖北省"], seed=9).assign(doc_id="hubei-lone")
     emphasis = theme_emphasis(pd.concat([doc_topics, lone]), "region", seed=7)
     hubei = emphasis[emphasis["region"] == "湖北省"]
     assert hubei["sparse"].all() and ((hubei["ci_low"] > 0) | (hubei["ci_high"] < 0)).any()
@@ -240,19 +240,19 @@ def test_english_labels(by_region):
 
 
 def test_period_figure_has_no_areas_and_a_large_grid_has_dots_not_numbers(doc_topics):
-    by_period = theme_emphasis(doc_topics, "period", n_boot=100)
+    by_period = theme_emphasis(doc_topics, "period", draws=100)
     ax = plot_theme_emphasis(by_period, by="period", language="en")
     assert [t.get_text().split(" (n=")[0] for t in ax.get_yticklabels()] == ["2018", "2019",
                                                                             "2020"]
     assert not ax.child_axes and not ax.get_lines()
     assert ax.get_ylabel() == "Period"
     plt.close(ax.figure)
-    ax = plot_theme_emphasis(theme_emphasis(doc_topics, "region", n_boot=100), annotate=False)
+    ax = plot_theme_emphasis(theme_emphasis(doc_topics, "region", draws=100), annotate=False)
     assert not ax.texts
     beyond = [c for c in ax.collections if c.get_label().startswith("_beyond")]
     dots = [c for c in ax.collections if not isinstance(c, QuadMesh) and c not in beyond]
     assert len(dots) == 1 and len(dots[0].get_offsets()) >= 1
-    emphasis = theme_emphasis(doc_topics, "region", n_boot=100)["emphasis"].abs()
+    emphasis = theme_emphasis(doc_topics, "region", draws=100)["emphasis"].abs()
     n_beyond = int((emphasis > ax.collections[0].norm.vmax).sum())
     assert sum(len(c.get_offsets()) for c in beyond) == n_beyond
     plt.close(ax.figure)

@@ -13,14 +13,16 @@ FIGURES = {
     "03_themes": {"plot_coverage(": 2, "plot_top_words(": 1, "plot_k_selection(": 1,
                   "plot_theme_weights_by_region(": 1, "plot_theme_weights_over_time(": 1,
                   "plot_theme_panels_over_time(": 1, "plot_regions_over_time(": 1,
-                  "plot_theme_emphasis(emphasis_by_region": 1, "plot_theme_emphasis(emphasis_by_period": 1},
+                  "plot_theme_emphasis(emphasis_by_region": 1, "plot_theme_emphasis(emphasis_by_period": 1,
+                  "plot_topic_correlation(": 1},
 }
 #: Per notebook, code that only one cell holds and whose cell ends by showing a table.
 TABLES = {
     "01_corpus": ["study.documents()", "removed.fillna(0)", "'date_source'"],
     "02_topics": ["top_tokens.assign(", "joined_terms.head(", "topic_words.pivot(",
                   "selection['by_k'].round("],
-    "03_themes": ["coverage(doc_topics)", "by_region.head(", "by_period.head(", "effects.round(",
+    "03_themes": ["coverage(doc_topics)", "by_region.head(", "by_period.head(",
+                  "effects[\"coefficients\"].round(", "correlations.sort_values(",
                   "seeded.theme_seeds().head(", "emphasis_by_region.round(2).head("],
 }
 

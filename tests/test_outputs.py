@@ -39,13 +39,7 @@ def test_figures_drawn_by_worker_processes_are_the_same_files(sample_study, tmp_
     from policytopics.outputs import write_figures
 
     config = sample_study.config
-    frames = {"by_region": sample_study.theme_weights_by_region(),
-              "by_period": sample_study.theme_weights_by_period(),
-              "by_region_period": sample_study.theme_weights_by_region_period(),
-              "emphasis_by_region": sample_study.theme_emphasis_by_region(),
-              "emphasis_by_period": sample_study.theme_emphasis_by_period(),
-              "topic_words": sample_study.topic_words(), "topic_labels": sample_study.topic_labels(),
-              "doc_topics": sample_study.doc_topics()}
+    frames = sample_study.figure_frames()
     parallel = replace(config, compute=replace(config.compute, workers=2),
                        output=replace(config.output, figures_dir=tmp_path, figure_formats=("png", "svg")))
     paths = write_figures(frames, parallel)
@@ -63,8 +57,10 @@ def test_figures_that_cannot_show_anything_are_skipped_with_a_reason(sample_stud
     from policytopics.outputs import figure_jobs, skipped_figures
 
     frames = sample_study.figure_frames()
-    assert skipped_figures(frames) == {}  # the samples have four regions and two years
-    assert len(figure_jobs(frames, sample_study.config)) == 9
+    # The samples have four regions and two years, but no region with two documents.
+    assert skipped_figures(frames) == {"effects": "effects of 'region + period' not estimated: region has "
+                                                  "no level with 2 or more documents: nothing to compare"}
+    assert len(figure_jobs(frames, sample_study.config)) == 10
     national = frames["doc_topics"].assign(region="全国")
     from policytopics.weights import theme_emphasis, theme_weights
 
@@ -76,14 +72,14 @@ def test_figures_that_cannot_show_anything_are_skipped_with_a_reason(sample_stud
     }
     skipped = skipped_figures(one_region)
     assert set(skipped) == {"theme_weights_by_region", "theme_emphasis_by_region", "coverage_by_region",
-                            "regions_over_time_T1"}
+                            "regions_over_time_T1", "effects"}
     assert skipped["coverage_by_region"] == "only one region (全国): nothing to compare"
     with caplog.at_level(logging.INFO, logger="policytopics"):
         names = [job[0] for job in figure_jobs(one_region, sample_study.config)]
     assert not set(names) & set(skipped)
     assert "figure coverage_by_region not drawn: only one region (全国)" in caplog.text
     record = json.loads((sample_study.config.output.tables_dir / "run.json").read_text(encoding="utf-8"))
-    assert record["figures_skipped"] == {}
+    assert set(record["figures_skipped"]) == {"effects"}
 
 
 def test_a_long_theme_name_is_shortened_in_figures_only(sample_study):

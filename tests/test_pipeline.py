@@ -139,56 +139,6 @@ def test_topics_table_and_human_labels(sample_study, tmp_path):
     assert study.cache_hits.get("model") is True  # labels do not refit the model
 
 
-def test_theme_effects_recover_a_region_effect():
-    from policytopics.weights import theme_effects
-
-    rng = np.random.default_rng(1)
-    rows = []
-    for i in range(300):
-        region, period = ["甲省", "乙省", "丙省"][i % 3], ["2020", "2021"][i % 2]
-        share = 0.2 + (0.3 if region == "乙省" else 0.0) + rng.normal(0, 0.05)
-        rows += [{"doc_id": i, "region": region, "period": period, "topic": 1, "topic_label": "T1",
-                  "weight": share},
-                 {"doc_id": i, "region": region, "period": period, "topic": 2, "topic_label": "T2",
-                  "weight": 1 - share}]
-    effects = theme_effects(pd.DataFrame(rows)).set_index(["topic", "term", "level"]).sort_index()
-    b1 = effects.loc[(1, "region", "乙省")]
-    assert b1["ci_low"] < 0.3 < b1["ci_high"] and b1["p_value"] < 0.001
-    assert effects.loc[(2, "region", "乙省"), "effect"] < -0.25
-    assert set(effects.loc[(1, "region"), "reference"]) == {"甲省"}  # ties: last name wins
-    c1 = effects.loc[(1, "region", "丙省")]  # no true effect: estimate near zero, narrow interval
-    assert abs(c1["effect"]) < 0.03 and c1["ci_high"] - c1["ci_low"] < 0.05
-
-
-def test_theme_effects_match_statsmodels_ols_with_hc1_errors():
-    sm = pytest.importorskip("statsmodels.api")
-    from policytopics.weights import theme_effects
-
-    rng = np.random.default_rng(3)
-    rows = []
-    for i in range(120):
-        region, period = ["甲省", "乙省", "丙省", "丁省"][i % 4], ["2020", "2021", "2022"][i % 3]
-        share = rng.beta(2, 5)
-        rows += [{"doc_id": i, "region": region, "period": period, "topic": t, "topic_label": f"T{t}",
-                  "weight": w} for t, w in ((1, share), (2, 1 - share))]
-    table = pd.DataFrame(rows)
-    effects = theme_effects(table).set_index(["topic", "term", "level"])
-    docs = table.drop_duplicates("doc_id")
-    # References: the most documents, ties to the last name (甲省, 2022).
-    regions = pd.get_dummies(docs["region"], dtype=float).drop(columns="甲省").add_prefix("region=")
-    periods = pd.get_dummies(docs["period"], dtype=float).drop(columns="2022").add_prefix("period=")
-    design = pd.concat([regions, periods], axis=1).reset_index(drop=True)
-    fit = sm.OLS(docs["weight"].to_numpy(), sm.add_constant(design)).fit(cov_type="HC1")
-    bounds = fit.conf_int(alpha=0.05)
-    for name in design.columns:
-        term, level = name.split("=", 1)
-        mine = effects.loc[(1, term, level)]
-        assert mine["reference"] == ("甲省" if term == "region" else "2022")
-        np.testing.assert_allclose([mine["effect"], mine["ci_low"], mine["ci_high"], mine["p_value"]],
-                                   [fit.params[name], bounds.loc[name, 0], bounds.loc[name, 1],
-                                    fit.pvalues[name]], rtol=1e-9, atol=1e-12)
-
-
 def test_national_documents_form_their_own_group_unknown_ones_do_not():
     from policytopics.metadata import NATIONAL_SOURCE
     from policytopics.weights import doc_topics_table

@@ -179,6 +179,25 @@ class WeightsConfig:
     # Group name for documents whose source table states no region (national documents);
     # "" keeps them out of regional groups like documents whose region is unknown.
     national_label: str = "全国"
+    # Intervals (policytopics.uncertainty): "global" draws the topic proportions from the
+    # model's posterior and resamples documents on every draw (the method of composition);
+    # "bootstrap" resamples documents only; "none" shows no interval.
+    uncertainty: str = "global"
+    draws: int = 500
+    ci: float = 0.95
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class EffectsConfig:
+    """Effects of document covariates on topic prevalence (policytopics.effects)."""
+
+    # A formula of the covariates region, period, year, area: "region + period",
+    # "region + spline(year, 4)", "area * year" ...; "" leaves the effects out.
+    formula: str = "region + period"
+    # Two levels of one categorical covariate to compare in the difference figure
+    # (e.g. ["浙江省", "山东省"]); empty: the two levels with the most documents.
+    compare: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -202,6 +221,7 @@ class StudyConfig:
     compute: ComputeConfig = field(default_factory=ComputeConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     weights: WeightsConfig = field(default_factory=WeightsConfig)
+    effects: EffectsConfig = field(default_factory=EffectsConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     root: Path = Path(".")  # folder the relative paths were resolved against
 
@@ -217,6 +237,7 @@ _SECTIONS = {
     "compute": ComputeConfig,
     "model": ModelConfig,
     "weights": WeightsConfig,
+    "effects": EffectsConfig,
     "output": OutputConfig,
 }
 
@@ -341,6 +362,9 @@ def _coerce(section: str, key: str, value: Any, spec: dataclasses.Field, base: P
         if bad:
             raise StudyConfigError(f"[{section}] figure_formats: unknown format(s) {bad}")
         return tuple(items)
+    if key == "compare":
+        items = [value] if isinstance(value, str) else list(value)
+        return tuple(str(item) for item in items)
     if key == "stopwords":
         items = [value] if isinstance(value, str) else list(value)
         return tuple(
@@ -392,6 +416,17 @@ def _validate(config: StudyConfig) -> None:
                                f"{config.weights.weight_by!r}")
     if config.weights.period not in _PERIODS:
         raise StudyConfigError(f"period must be one of {_PERIODS}, got {config.weights.period!r}")
+    if config.weights.uncertainty not in ("global", "bootstrap", "none"):
+        raise StudyConfigError("[weights] uncertainty must be 'global', 'bootstrap' or 'none', got "
+                               f"{config.weights.uncertainty!r}")
+    if config.weights.draws < 2:
+        raise StudyConfigError(f"[weights] draws must be at least 2, got {config.weights.draws}")
+    if not 0 < config.weights.ci < 1:
+        raise StudyConfigError("[weights] ci must be between 0 and 1 (0.95 for 95 %), got "
+                               f"{config.weights.ci}")
+    if len(config.effects.compare) not in (0, 2):
+        raise StudyConfigError("[effects] compare must name two levels (or none), got "
+                               f"{list(config.effects.compare)}")
     if config.output.language not in ("zh", "en"):
         raise StudyConfigError(f"language must be 'zh' or 'en', got {config.output.language!r}")
     if not 0 <= config.model.no_above <= 1:
@@ -414,6 +449,7 @@ __all__ = [
     "CleanConfig",
     "ComputeConfig",
     "CorpusConfig",
+    "EffectsConfig",
     "ModelConfig",
     "OutputConfig",
     "SegmentConfig",

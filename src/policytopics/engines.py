@@ -190,6 +190,10 @@ class GensimEngine:
         """p(w|t), one row per topic, one column per word id."""
         return self.lda.get_topics().astype(np.float64)
 
+    def alpha(self) -> np.ndarray:
+        """The document-topic prior, one value per topic (the fitted one for ``"auto"``)."""
+        return np.asarray(self.lda.alpha, dtype=np.float64)
+
     def versions(self) -> dict[str, str]:
         import gensim
 
@@ -380,6 +384,10 @@ class TomotopyEngine:
                     prior[:, j] = word_prior
             self._topic_word = _normalised(counts + prior)
         return self._topic_word
+
+    def alpha(self) -> np.ndarray:
+        """The document-topic prior, one value per topic (re-estimated for ``"auto"``)."""
+        return np.broadcast_to(np.asarray(self.lda.alpha, dtype=np.float64), (self.lda.k,)).copy()
 
     def versions(self) -> dict[str, str]:
         tp = _tomotopy()

@@ -360,6 +360,11 @@ class TopicModel:
             counts[word_id] = count
         return counts
 
+    @property
+    def alpha_(self) -> np.ndarray:
+        """The document-topic prior per topic, in topic order (1 = most prevalent first)."""
+        return self.engine_.alpha()[self.order_]
+
     def prevalence(self) -> pd.Series:
         """Mean topic proportion over documents, by topic number."""
         return pd.Series(self.doc_topic_.mean(axis=0), index=range(1, self.config.n_topics + 1),

@@ -98,6 +98,30 @@ def figure_jobs(frames: Mapping[str, object], config: StudyConfig) -> list[tuple
     documents = frames["doc_topics"].drop_duplicates("doc_id")
     for by in ("region", "period"):
         add(f"coverage_by_{by}", "plot_coverage", (documents,), {"by": by, "language": lang})
+    correlations = frames.get("topic_correlations")
+    if correlations is not None:
+        add("topic_correlation", "plot_topic_correlation", (correlations,), {"language": lang})
+    for name, function, args, kwargs in effect_figures(frames):
+        add(name, function, args, {**kwargs, "language": lang})
+    return jobs
+
+
+def effect_figures(frames: Mapping[str, object]) -> list[tuple[str, str, tuple, dict]]:
+    """The effects' figures, in stm's three forms, as ``(name, function, args, keywords)``:
+    ``effect_levels_<covariate>`` per category, ``effect_difference``, ``effect_curve_<covariate>``
+    per number; none when the tables are empty."""
+    jobs = []
+    levels, difference, curves = (frames.get(f"effect_{name}") for name in ("levels", "difference", "curves"))
+    if levels is not None and not levels.empty:
+        for covariate in levels["covariate"].drop_duplicates():
+            jobs.append((f"effect_levels_{covariate}", "plot_effect_levels", (levels,),
+                         {"covariate": covariate}))
+    if difference is not None and not difference.empty:
+        jobs.append(("effect_difference", "plot_effect_difference", (difference,), {}))
+    if curves is not None and not curves.empty:
+        for covariate in curves["covariate"].drop_duplicates():
+            jobs.append((f"effect_curve_{covariate}", "plot_effect_curves", (curves,),
+                         {"covariate": covariate, "formula": frames.get("effects_formula", "")}))
     return jobs
 
 
@@ -133,6 +157,19 @@ def skipped_figures(frames: Mapping[str, object]) -> dict[str, str]:
         emphasis = frames.get(f"emphasis_by_{by}")
         if emphasis is not None and emphasis.empty and name not in skipped:
             skipped[name] = f"fewer than two {by}s with documents"
+    if frames.get("effects_reason"):
+        skipped["effects"] = (f"effects of {frames.get('effects_formula')!r} not estimated: "
+                              f"{frames['effects_reason']}")
+    levels = frames.get("effect_levels")
+    if levels is not None and not levels.empty:
+        from .plots import EFFECT_MAX_LEVELS
+
+        counts = levels.drop_duplicates(["covariate", "level"])["covariate"].value_counts()
+        for covariate, count in counts.items():
+            if count > EFFECT_MAX_LEVELS:
+                skipped[f"effect_levels_{covariate}"] = (
+                    f"{count} levels of {covariate}, more than {EFFECT_MAX_LEVELS} in one figure: "
+                    "effect_levels.csv has them all (effect_difference compares two)")
     return skipped
 
 
@@ -152,10 +189,13 @@ def write_figures(frames: Mapping[str, object], config: StudyConfig) -> list[Pat
         return []
     jobs = figure_jobs(frames, config)
     folder = config.output.figures_dir
-    for name in skipped_figures(frames):
-        # A figure of an earlier run that this one cannot draw would be read as current.
-        for stale in sorted(folder.glob(f"{name}.*")):
-            if stale.suffix in (".png", ".svg", ".pdf"):
+    drawn = {job[0] for job in jobs}
+    # A figure of an earlier run that this one cannot draw would be read as current (the
+    # effects' figures are named after the covariates of the formula of their run).
+    stale_names = [f"{name}.*" for name in skipped_figures(frames)] + ["effect_*.*"]
+    for pattern in stale_names:
+        for stale in sorted(folder.glob(pattern)):
+            if stale.suffix in (".png", ".svg", ".pdf") and stale.stem not in drawn:
                 stale.unlink()
                 log.info("removed %s: this run does not draw it", stale.name)
     args = (folder, tuple(config.output.figure_formats))

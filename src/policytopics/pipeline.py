@@ -38,7 +38,17 @@ from .corpus import build_dictionary, load_corpus, save_corpus, seen_words
 from .documents import document_report, kept_documents
 from .model import TopicModel
 from .segment import Segmenter, apply_phrases
-from .weights import coverage, doc_topics_table, doc_topics_wide, theme_effects, theme_emphasis, theme_weights
+from .weights import (
+    GroupMeans,
+    TopicCorrelation,
+    coverage,
+    doc_topics_table,
+    doc_topics_wide,
+    document_proportions,
+    theme_emphasis,
+    theme_weights,
+    topic_correlations,
+)
 
 log = logging.getLogger("policytopics")
 
@@ -50,6 +60,8 @@ STAGE_CODE = {
     "corpus": ("corpus",),
     "model": ("corpus", "model", "engines", "themes"),
 }
+#: The groupings of the weight tables, by the name of their draws (:meth:`Study.draws`).
+GROUPINGS = {"region": ("region",), "period": ("period",), "region_period": ("region", "period")}
 #: Corpus settings of the units, not of reading: they re-segment, they do not re-read.
 UNIT_SETTINGS = ("unit", "passage_chars", "passage_above")
 
@@ -374,13 +386,79 @@ class Study:
             doc_topics = doc_topics.assign(region=doc_topics["city"])
         return doc_topics
 
-    def _per_group(self, compute, by: str | list[str]) -> pd.DataFrame:
-        """``compute(doc_topics, by, ...)`` with the study's weight settings, once per table
-        (the bootstrap is not run again for every use)."""
+    def posterior(self):
+        """The approximate posterior of every document's topic proportions
+        (:class:`policytopics.uncertainty.ProportionPosterior`), rows in ``doc_topics`` order."""
+        from .corpus import unit_lengths
+        from .uncertainty import ProportionPosterior
+
+        def build():
+            model, units = self.model(), self.units()
+            documents, _, _ = document_proportions(self.doc_topics())
+            tokens = unit_lengths(self.cache_dir / "corpus" / self.corpus_key(), len(units))
+            return ProportionPosterior(model.doc_topic_, tokens, model.alpha_, units["doc_id"],
+                                       units["n_chars"], documents["doc_id"])
+
+        return self.stages.memoised(f"posterior:{self.model_key()}", build)
+
+    def draws(self) -> tuple[dict, dict]:
+        """Every interval's draws, in one pass (:func:`policytopics.uncertainty.compose`).
+
+        Returns ``(statistics, draws)``: the statistics by name (the groupings of
+        :data:`GROUPINGS`, ``correlation`` and, with a usable ``[effects] formula``,
+        ``effects``) and their draws. ``[weights] uncertainty``, ``draws``, ``seed`` decide
+        the draws; the same settings give the same draws.
+        """
+        from .uncertainty import compose
+
+        settings, formula = self.config.weights, self.config.effects.formula
+
+        def build():
+            doc_topics = self._grouped_doc_topics()
+            documents, theta, _ = document_proportions(doc_topics)
+            weight_by = settings.weight_by or None
+            statistics = {name: GroupMeans(documents, keys, weight_by)
+                          for name, keys in GROUPINGS.items()}
+            statistics["correlation"] = TopicCorrelation()
+            effects = self.effect_model()
+            if effects is not None and effects.usable:
+                statistics["effects"] = effects
+            posterior = self.posterior() if settings.uncertainty == "global" else None
+            return statistics, compose(theta, statistics, posterior=posterior,
+                                       uncertainty=settings.uncertainty, draws=settings.draws,
+                                       seed=settings.seed, progress=self.progress)
+
+        key = (f"draws:{self.model_key()}:{id(self.doc_topics())}:{settings.uncertainty}:{settings.draws}:"
+               f"{settings.seed}:{settings.weight_by}:{settings.region_level}:{settings.min_docs}:{formula}")
+        return self.stages.memoised(key, build)
+
+    def effect_model(self):
+        """The ``[effects] formula``'s regression (:class:`policytopics.effects.EffectModel`),
+        or ``None`` without a formula; its ``reason`` says why it cannot be estimated."""
+        from .effects import EffectModel
+
+        formula, min_docs = self.config.effects.formula, self.config.weights.min_docs
+
+        def build():
+            if not formula:
+                return None
+            documents, theta, _ = document_proportions(self._grouped_doc_topics())
+            model = EffectModel(documents, formula, theta, min_docs=min_docs)
+            if not model.usable:
+                log.info("effects of %r not estimated: %s", formula, model.reason)
+            return model
+
+        return self.stages.memoised(f"effect_model:{id(self.doc_topics())}:{formula}:{min_docs}:"
+                                    f"{self.config.weights.region_level}", build)
+
+    def _per_group(self, compute, grouping: str) -> pd.DataFrame:
+        """``compute(doc_topics, by, ...)`` on the study's shared draws."""
         settings = self.config.weights
-        return self.stages.memoised(f"{compute.__name__}:{by}:{id(self.doc_topics())}", lambda: compute(
-            self._grouped_doc_topics(), by, min_docs=settings.min_docs, seed=self.config.model.seed,
-            weight_by=settings.weight_by or None))
+        _, draws = self.draws()
+        keys = GROUPINGS[grouping]
+        return compute(self._grouped_doc_topics(), keys[0] if len(keys) == 1 else list(keys),
+                       min_docs=settings.min_docs, ci=settings.ci, weight_by=settings.weight_by or None,
+                       uncertainty=settings.uncertainty, group_draws=draws[grouping])
 
     def theme_weights_by_region(self) -> pd.DataFrame:
         return self._per_group(theme_weights, "region")
@@ -389,7 +467,7 @@ class Study:
         return self._per_group(theme_weights, "period")
 
     def theme_weights_by_region_period(self) -> pd.DataFrame:
-        return self._per_group(theme_weights, ["region", "period"])
+        return self._per_group(theme_weights, "region_period")
 
     def theme_emphasis_by_region(self) -> pd.DataFrame:
         """Each region's theme weight minus the mean over regions (percentage points)."""
@@ -399,9 +477,31 @@ class Study:
         """Each period's theme weight minus the mean over periods (percentage points)."""
         return self._per_group(theme_emphasis, "period")
 
+    def topic_correlations(self) -> pd.DataFrame:
+        """Correlations of the documents' topic proportions, with intervals (stm's ``topicCorr``)."""
+        statistics, draws = self.draws()
+        _, theta, _ = document_proportions(self._grouped_doc_topics())
+        return topic_correlations(statistics["correlation"](theta, None), draws["correlation"],
+                                  self.topic_labels(), ci=self.config.weights.ci)
+
+    def effects(self) -> dict[str, pd.DataFrame]:
+        """The ``[effects] formula``'s tables (:func:`policytopics.effects.effect_tables`):
+        ``coefficients``, ``levels``, ``difference``, ``curves``; empty when not estimated."""
+        from .effects import effect_tables
+
+        statistics, draws = self.draws()
+        model = statistics.get("effects")
+        if model is None:
+            return {name: pd.DataFrame() for name in ("coefficients", "levels", "difference", "curves")}
+        _, theta, _ = document_proportions(self._grouped_doc_topics())
+        key = f"effects:{id(draws)}:{self.config.effects.compare}"
+        return self.stages.memoised(key, lambda: effect_tables(
+            model, model(theta, None), draws["effects"], self.topic_labels(), ci=self.config.weights.ci,
+            compare=self.config.effects.compare))
+
     def theme_effects(self) -> pd.DataFrame:
-        """Region and period effects on each topic's prevalence (see weights.theme_effects)."""
-        return theme_effects(self.doc_topics(), min_docs=self.config.weights.min_docs)
+        """The effects' coefficients with their intervals (see :meth:`effects`)."""
+        return self.effects()["coefficients"]
 
     # Outputs ----------------------------------------------------------------------------
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -419,6 +519,10 @@ class Study:
             "theme_emphasis_by_region": self.theme_emphasis_by_region(),
             "theme_emphasis_by_period": self.theme_emphasis_by_period(),
             "theme_effects": self.theme_effects(),
+            "effect_levels": self.effects()["levels"],
+            "effect_difference": self.effects()["difference"],
+            "effect_curves": self.effects()["curves"],
+            "topic_correlations": self.topic_correlations(),
             "coverage": coverage(doc_topics, self.config.weights.national_label),
             "labels_template": self.labels_template(),
             **({"theme_seeds": self.theme_seeds()} if self.themes() else {}),
@@ -439,6 +543,10 @@ class Study:
             "topic_words": self.topic_words(),
             "topic_labels": self.topic_labels(),
             "doc_topics": self.doc_topics(),
+            "topic_correlations": self.topic_correlations(),
+            **{f"effect_{name}": frame for name, frame in self.effects().items() if name != "coefficients"},
+            "effects_formula": self.config.effects.formula,
+            "effects_reason": getattr(self.effect_model(), "reason", ""),
         }
 
     def skipped_figures(self) -> dict[str, str]:

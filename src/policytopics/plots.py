@@ -31,8 +31,11 @@ _TEXT = {
            "coverage": "文档覆盖", "emphasis": "比平均高/低（百分点）",
            "emphasis_by_region": "各地区的主题侧重：与各地区平均之差",
            "emphasis_by_period": "各时期的主题侧重：与各时期平均之差",
-           "emphasis_bold": "粗体：自助法 95% 区间不含 0（仅标注文档数 ≥ {n} 的组）",
-           "emphasis_dot": "圆点：自助法 95% 区间不含 0（仅标注文档数 ≥ {n} 的组）",
+           "emphasis_bold": "粗体：95% 区间不含 0（仅标注文档数 ≥ {n} 的组）",
+           "emphasis_dot": "圆点：95% 区间不含 0（仅标注文档数 ≥ {n} 的组）",
+           "interval": {"model+documents": "区间含模型的不确定性（主题比例的后验抽样）与文档的抽样（自助法）",
+                        "documents": "区间仅含文档的抽样（自助法），不含模型的不确定性",
+                        "model": "单篇文档的组：区间仅含模型的不确定性"},
            "beyond": "色标截至 ±{limit:.1f}；超出者以该端颜色显示（未标数值时以 △/▽ 标出）",
            "regions_over_time": "{label}：各地区平均主题权重随时间变化{chosen}\n"
                                 "（阴影或竖线：95% 区间；空心：文档少）",
@@ -40,6 +43,16 @@ _TEXT = {
            "panels_note": "阴影或竖线：95% 区间；空心点：文档数少于 {n} 篇的时期；"
                           "每个时期的值为其文档的平均",
            "kept": "保留的 {n} 篇",
+           "expected": "预期主题比例", "effect_levels": "{covariate}对主题比例的效应：各水平的预期值",
+           "effect_difference": "主题比例之差：{level} 减 {versus}",
+           "difference": "比例之差（百分点）",
+           "effect_curves": "主题比例随{covariate}的变化（公式：{formula}）",
+           "effects_note": "其他协变量取参照值（类别取文档最多者，数值取中位数）；线或阴影：95% 区间；"
+                           "关联，并非因果",
+           "difference_note": "实心：95% 区间不含 0；其他协变量取参照值；关联，并非因果",
+           "correlation": "主题相关：哪些主题常在同一文档中出现",
+           "correlation_note": "文档主题比例的相关系数；圆点：95% 区间不含 0；比例之和为 1，故相关整体偏负",
+           "covariates": {"region": "地区", "period": "时期", "year": "年份", "area": "区域"},
            "areas": {"东部": "东部", "中部": "中部", "西部": "西部", "东北": "东北", "其他": "其他"}},
     "en": {"region": "Region", "period": "Period", "topic": "Topic", "weight": "Mean topic weight",
            "word_weight": "Word weight", "by_region": "Theme weights by region",
@@ -48,10 +61,15 @@ _TEXT = {
            "emphasis": "above/below the mean (percentage points)",
            "emphasis_by_region": "Theme emphasis by region: difference from the mean over regions",
            "emphasis_by_period": "Theme emphasis over time: difference from the mean over periods",
-           "emphasis_bold": "bold: the 95 % bootstrap interval excludes 0 "
+           "emphasis_bold": "bold: the 95 % interval excludes 0 "
                             "(marked only for groups of ≥ {n} documents)",
-           "emphasis_dot": "dot: the 95 % bootstrap interval excludes 0 "
+           "emphasis_dot": "dot: the 95 % interval excludes 0 "
                            "(marked only for groups of ≥ {n} documents)",
+           "interval": {"model+documents": "intervals hold the model's uncertainty (posterior draws of the "
+                                           "topic shares) and the documents' (bootstrap)",
+                        "documents": "intervals hold the documents' sampling only (bootstrap), "
+                                     "not the model's uncertainty",
+                        "model": "groups of one document: the interval is the model's uncertainty only"},
            "beyond": "colour scale capped at ±{limit:.1f}; cells beyond it take the end colour "
                      "(△/▽ where no number is shown)",
            "regions_over_time": "{label}: mean topic weight by region over time{chosen}\n"
@@ -60,9 +78,35 @@ _TEXT = {
            "panels_note": "band or bar: 95 % interval; hollow: periods of fewer than {n} documents; "
                           "a period's value is the mean over its documents",
            "kept": "{n} kept documents",
+           "expected": "Expected topic proportion",
+           "effect_levels": "Effect of {covariate} on topic proportions: expected value per level",
+           "effect_difference": "Difference in topic proportion: {level} minus {versus}",
+           "difference": "difference (percentage points)",
+           "effect_curves": "Topic proportion over {covariate} (formula: {formula})",
+           "effects_note": "other covariates at their reference (a category's largest level, a number's "
+                           "median); bar or band: 95 % interval; an association, not a cause",
+           "difference_note": "filled: the 95 % interval excludes 0; other covariates at their reference; "
+                              "an association, not a cause",
+           "correlation": "Topic correlations: which topics appear in the same documents",
+           "correlation_note": "correlation of the documents' topic proportions; dot: the 95 % interval "
+                               "excludes 0; proportions sum to one, so correlations lean negative",
+           "covariates": {"region": "region", "period": "period", "year": "year", "area": "area"},
            "areas": {"东部": "East", "中部": "Central", "西部": "West", "东北": "Northeast",
                      "其他": "Other"}},
 }
+
+
+def interval_notes(data: pd.DataFrame, language: str = "zh") -> list[str]:
+    """What a figure's intervals hold, in words, from the table's ``interval`` column.
+
+    >>> print(interval_notes(pd.DataFrame({"interval": ["model+documents", "model"]}), "en")[1])
+    groups of one document: the interval is the model's uncertainty only
+    """
+    if "interval" not in data.columns:
+        return []
+    kinds = set(data["interval"].dropna())
+    words = _TEXT[language]["interval"]
+    return [words[kind] for kind in ("model+documents", "documents", "model") if kind in kinds]
 
 
 def _new_axes(ax, figsize):
@@ -322,7 +366,7 @@ def plot_theme_weights_over_time(data: pd.DataFrame, *, ax=None, language: str =
             ax.set_xticks(positions, labels=[f"{p}\n(n={n})" for p, n in zip(periods, n_docs)])
         else:
             _time_axis(ax, positions, periods, step)
-        ax.set_xlabel(text["period"])
+        ax.set_xlabel("\n".join([text["period"], *interval_notes(data, language)]), fontsize=9)
         ax.set_ylabel(text["weight"])
         ax.set_ylim(bottom=0)
         ax.set_title(text["over_time"])
@@ -378,8 +422,9 @@ def plot_theme_panels_over_time(data: pd.DataFrame, *, ncols: int | None = None,
             axes.flat[0].set_ylim(bottom=0)
         for ax in list(axes.flat)[len(topics):]:
             ax.set_visible(False)
-        note = text["panels_note"].format(n=min_docs) if min_docs else ""
-        fig.supxlabel(text["period"] + (f"\n{note}" if note else ""), fontsize=9)
+        notes = [text["panels_note"].format(n=min_docs)] if min_docs else []
+        notes += interval_notes(data, language)
+        fig.supxlabel("\n".join([text["period"], *notes]), fontsize=9)
         fig.supylabel(text["weight"], fontsize=9)
         fig.suptitle(text["over_time"])
     return fig
@@ -421,7 +466,7 @@ def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[
         chosen = text["top_regions"] if len(regions) == 5 and regions_default else ""
         described = text["regions_over_time"].format(label=label, chosen=chosen)
         ax.set_title(title if title is not None else described)
-        ax.set_xlabel(text["period"])
+        ax.set_xlabel("\n".join([text["period"], *interval_notes(frame, language)]), fontsize=9)
         ax.set_ylabel(text["weight"])
         ax.set_ylim(bottom=0)
         ax.legend(frameon=False, fontsize=8)
@@ -640,12 +685,158 @@ def plot_theme_emphasis(data: pd.DataFrame, *, by: str = "region", ax=None, lang
             notes.append(text["sparse"].format(n=min_docs))
         if clipped:
             notes.append(text["beyond"].format(limit=halfrange))
+        notes += interval_notes(data, language)
         ax.set_xlabel("\n".join([text["topic"], *notes]))
         ax.set_ylabel(text[by])
         ax.set_title(text[f"emphasis_by_{by}"])
         ax.figure.colorbar(mesh, ax=ax, label=text["emphasis"], shrink=0.8, pad=0.08,
                            extend="both" if clipped else "neither")
         ax.spines[:].set_visible(False)
+    return ax
+
+
+#: A category with more levels than this gets no effect-levels figure (the table has them all).
+EFFECT_MAX_LEVELS = 16
+
+
+def _topic_grid(n_topics: int, panel_height: float):
+    """A page-wide grid of small panels, one per topic."""
+    import matplotlib.pyplot as plt
+
+    ncols = max(1, min(4, n_topics, int(np.ceil(np.sqrt(n_topics)))))
+    nrows = int(np.ceil(n_topics / ncols))
+    width = min(3.6 if ncols <= 3 else 2.8, PAGE_WIDTH_IN / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, panel_height * nrows + 0.8),
+                             sharex=True, sharey=True, layout="constrained", squeeze=False)
+    for ax in list(axes.flat)[n_topics:]:
+        ax.set_visible(False)
+    return fig, list(axes.flat)[:n_topics], width
+
+
+def plot_effect_levels(levels: pd.DataFrame, *, covariate: str, language: str = "zh"):
+    """stm's ``pointestimate``: each topic's expected proportion at every level of a category,
+    with its interval (one panel per topic, levels down the side). Returns the Figure.
+
+    ``levels`` is the ``levels`` table of :func:`policytopics.effects.effect_tables`.
+    """
+    text = _TEXT[language]
+    data = levels[levels["covariate"] == covariate]
+    with plot_context():
+        topics = sorted(data["topic"].unique())
+        names = list(data.drop_duplicates("level")["level"])
+        if covariate == "region":
+            names.sort(key=region_sort_key)
+        fig, axes, width = _topic_grid(len(topics), 0.22 * len(names) + 0.6)
+        colors = topic_colors(topics)
+        y = np.arange(len(names))
+        for ax, topic in zip(axes, topics):
+            frame = data[data["topic"] == topic].set_index("level").reindex(names)
+            ax.hlines(y, frame["ci_low"], frame["ci_high"], color=colors[topic], linewidth=1.4)
+            ax.plot(frame["estimate"], y, "o", color=colors[topic], markersize=3.5)
+            ax.set_title(cut_label(frame["topic_label"].iloc[0], int(width * 72 / 9.5)), fontsize=9,
+                         loc="left")
+            ax.tick_params(labelsize=7)
+            ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=3))
+        axes[0].set_yticks(y, labels=names)
+        axes[0].set_ylim(len(names) - 0.5, -0.5)
+        name = text["covariates"].get(covariate, covariate)
+        fig.supxlabel("\n".join([text["expected"], text["effects_note"]]), fontsize=9)
+        fig.suptitle(text["effect_levels"].format(covariate=name))
+    return fig
+
+
+def plot_effect_difference(difference: pd.DataFrame, *, language: str = "zh"):
+    """stm's ``difference``: each topic's difference in expected proportion between two levels,
+    in percentage points, with its interval; filled where the interval excludes zero.
+    Returns the Axes."""
+    text = _TEXT[language]
+    with plot_context():
+        data = difference.sort_values("topic")
+        ax = _new_axes(None, (7, 0.28 * len(data) + 1.6))
+        y = np.arange(len(data))
+        estimate, low, high = (100 * data[c].to_numpy(dtype=float) for c in ("estimate", "ci_low", "ci_high"))
+        excludes = (low > 0) | (high < 0)
+        ax.axvline(0, color="0.5", linewidth=0.8)
+        ax.hlines(y, low, high, color=OKABE_ITO[0], linewidth=1.5)
+        ax.scatter(estimate[excludes], y[excludes], color=OKABE_ITO[0], s=22, zorder=3)
+        ax.scatter(estimate[~excludes], y[~excludes], facecolor="white", edgecolor=OKABE_ITO[0], s=22,
+                   zorder=3)
+        ax.set_yticks(y, labels=list(data["topic_label"]), fontsize=8)
+        ax.set_ylim(len(data) - 0.5, -0.5)
+        first = data.iloc[0]
+        ax.set_title(text["effect_difference"].format(level=first["level"], versus=first["versus"]))
+        ax.set_xlabel("\n".join([text["difference"], text["difference_note"]]), fontsize=9)
+        ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def plot_effect_curves(curves: pd.DataFrame, *, covariate: str, formula: str = "", language: str = "zh"):
+    """stm's ``continuous``: each topic's expected proportion over a numeric covariate with
+    its band (one panel per topic). Returns the Figure."""
+    text = _TEXT[language]
+    data = curves[curves["covariate"] == covariate]
+    with plot_context():
+        topics = sorted(data["topic"].unique())
+        fig, axes, width = _topic_grid(len(topics), 1.9)
+        colors = topic_colors(topics)
+        for ax, topic in zip(axes, topics):
+            frame = data[data["topic"] == topic].sort_values("value")
+            ax.fill_between(frame["value"], frame["ci_low"], frame["ci_high"], color=colors[topic], alpha=0.2,
+                            linewidth=0)
+            ax.plot(frame["value"], frame["estimate"], color=colors[topic], linewidth=1.5)
+            ax.set_title(cut_label(frame["topic_label"].iloc[0], int(width * 72 / 9.5)), fontsize=9,
+                         loc="left")
+            ax.tick_params(labelsize=7)
+            ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=4, integer=covariate == "year"))
+        axes[0].set_ylim(bottom=min(0, float(data["ci_low"].min())))
+        name = text["covariates"].get(covariate, covariate)
+        fig.supxlabel("\n".join([name, text["effects_note"]]), fontsize=9)
+        fig.supylabel(text["expected"], fontsize=9)
+        fig.suptitle(text["effect_curves"].format(covariate=name, formula=formula))
+    return fig
+
+
+def plot_topic_correlation(correlations: pd.DataFrame, *, language: str = "zh", cmap: str = "RdBu_r"):
+    """stm's ``topicCorr`` as a heatmap: the correlation of every pair of topics (lower
+    triangle), topics ordered so that those that go together sit together (average-linkage
+    clustering on ``1 - correlation``); a dot where the interval excludes zero. Returns the Axes.
+    """
+    from scipy.cluster.hierarchy import leaves_list, linkage
+    from scipy.spatial.distance import squareform
+
+    text = _TEXT[language]
+    with plot_context():
+        topics = sorted(set(correlations["topic_a"]) | set(correlations["topic_b"]))
+        labels = dict(zip(correlations["topic_a"], correlations["label_a"])) | dict(
+            zip(correlations["topic_b"], correlations["label_b"]))
+        index = {t: i for i, t in enumerate(topics)}
+        k = len(topics)
+        matrix, low, high = np.eye(k), np.zeros((k, k)), np.zeros((k, k))
+        for row in correlations.itertuples():
+            for a, b in ((index[row.topic_a], index[row.topic_b]), (index[row.topic_b], index[row.topic_a])):
+                matrix[a, b], low[a, b], high[a, b] = row.correlation, row.ci_low, row.ci_high
+        order = leaves_list(linkage(squareform(np.clip(1 - matrix, 0, 2), checks=False), "average")) \
+            if k > 2 else np.arange(k)
+        matrix, low, high = (m[np.ix_(order, order)] for m in (matrix, low, high))
+        shown = np.tril(np.ones((k, k), dtype=bool), -1)
+        size, _, fontsize = heatmap_layout(k, k, False, 3.0)
+        ax = _new_axes(None, (min(PAGE_WIDTH_IN, size[0] + 0.6), min(PAGE_WIDTH_IN, size[0])))
+        limit = max(0.05, float(np.abs(matrix[shown]).max()) if shown.any() else 1.0)
+        mesh = ax.pcolormesh(np.arange(k + 1) - 0.5, np.arange(k + 1) - 0.5,
+                             np.ma.masked_where(~shown, matrix), cmap=cmap,
+                             norm=mpl.colors.CenteredNorm(vcenter=0, halfrange=limit))
+        y, x = np.nonzero(shown & ((low > 0) | (high < 0)))
+        ax.scatter(x, y, s=5, c="black", linewidths=0)
+        names = [cut_label(labels[topics[i]], 18) for i in order]
+        ax.set_xticks(range(k), labels=names, rotation=45, ha="right", rotation_mode="anchor",
+                      fontsize=fontsize)
+        ax.set_yticks(range(k), labels=names, fontsize=fontsize)
+        ax.set_xlim(-0.5, k - 1.5)
+        ax.set_ylim(k - 0.5, 0.5)
+        ax.spines[:].set_visible(False)
+        ax.set_title(text["correlation"])
+        ax.set_xlabel(text["correlation_note"], fontsize=8)
+        ax.figure.colorbar(mesh, ax=ax, shrink=0.7)
     return ax
 
 

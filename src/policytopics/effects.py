@@ -1,0 +1,343 @@
+"""Effects of document covariates on topic prevalence, by formula (R stm's ``estimateEffect``).
+
+``[effects] formula`` names the covariates, as R's and Python's model formulas do
+(`formulaic <https://matthewwardrop.github.io/formulaic/>`_): ``"region + period"`` (the
+default: region and period as categories), ``"region + spline(year, 4)"`` (a smooth trend
+over years: a B-spline with 4 degrees of freedom, formulaic's ``bs(year, df=4)``),
+``"area * year"`` (a linear trend per economic area). The covariates of every document:
+
+``region``
+    its region (province, or city with ``region_level = "city"``; the national group
+    for national documents), a category;
+``period``
+    its period (``[weights] period``), a category;
+``year``
+    its year as a number (from its date);
+``area``
+    the economic area of its region (东部, 中部, 西部, 东北, 其他), a category.
+
+A category's reference level is the level with the most documents; levels with fewer than
+``min_docs`` documents are left out with their documents. Every topic's proportion is
+regressed on the same design (ordinary least squares), and the estimates carry both
+uncertainties by the method of composition (:mod:`policytopics.uncertainty`): on every draw
+the documents' proportions are drawn from the model's posterior, the regression is refitted,
+and one draw is taken from the normal of its coefficients (HC1 robust covariance, computed
+once at the point proportions), as stm's ``estimateEffect(uncertainty = "Global")`` does.
+Intervals are quantiles over the draws.
+
+:class:`EffectModel` is that statistic; :func:`effect_tables` turns its draws into the three
+tables the figures draw, in stm's three forms: the expected proportion at each level of a
+category (``pointestimate``), the difference between two levels (``difference``) and a
+number's curve with its band (``continuous``). What an effect is not: a cause. The linear
+model also ignores that proportions lie between 0 and 1.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .weights import region_area
+
+#: The covariates a formula may use, and whether each is a category.
+COVARIATES = {"region": True, "period": True, "area": True, "year": False}
+
+#: Points of a continuous covariate's curve.
+CURVE_POINTS = 40
+
+_NAME = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\b(?!\s*[(=])")
+_SPLINE = re.compile(r"\bspline\(\s*(\w+)\s*,\s*(\d+)\s*\)")
+
+
+class EffectFormulaError(ValueError):
+    """A formula names an unknown covariate or cannot be read."""
+
+
+def formulaic_formula(formula: str) -> str:
+    """The formula in formulaic's terms: ``spline(x, k)`` becomes ``bs(x, df=k)``.
+
+    >>> formulaic_formula("region + spline(year, 4)")
+    'region + bs(year, df=4)'
+    """
+    if "~" in formula:
+        raise EffectFormulaError(f"the formula names the covariates only (no '~'): {formula!r}; "
+                                 "every topic is the outcome")
+    return _SPLINE.sub(lambda m: f"bs({m.group(1)}, df={m.group(2)})", formula.strip())
+
+
+def formula_covariates(formula: str) -> list[str]:
+    """The covariates a formula uses, in :data:`COVARIATES` order.
+
+    >>> formula_covariates("area * year")
+    ['area', 'year']
+    """
+    from formulaic import Formula
+
+    rewritten = formulaic_formula(formula)
+    try:
+        Formula(rewritten)
+    except Exception as exc:
+        raise EffectFormulaError(f"cannot read the formula {formula!r}: {exc}") from None
+    # Names that are neither called (bs(…)) nor keywords (df=4): the covariates. formulaic's
+    # own list leaves out the variables inside a transform such as bs().
+    names = set(_NAME.findall(rewritten))
+    unknown = sorted(names - set(COVARIATES))
+    if unknown:
+        raise EffectFormulaError(f"the formula {formula!r} names {unknown}; a formula may use "
+                                 f"{', '.join(COVARIATES)}")
+    return [name for name in COVARIATES if name in names]
+
+
+def covariate_frame(documents: pd.DataFrame) -> pd.DataFrame:
+    """The covariates of every document (one row per document, in its order)."""
+    dates = documents["date"] if "date" in documents else pd.Series(None, index=documents.index)
+    years = pd.to_numeric(dates.astype("string").str[:4], errors="coerce")
+    region = documents["region"] if "region" in documents else pd.Series(None, index=documents.index)
+    return pd.DataFrame({
+        "region": region.to_numpy(),
+        "period": (documents["period"] if "period" in documents else pd.Series(None, index=documents.index)
+                   ).to_numpy(),
+        "area": [region_area(r) if isinstance(r, str) else None for r in region],
+        "year": years.to_numpy(dtype=float),
+    })
+
+
+class EffectModel:
+    """The regression of every topic's proportion on a formula's covariates.
+
+    Parameters
+    ----------
+    documents
+        One row per document (``date``, ``period``, ``region``), in the row order of the
+        proportions it will be given.
+    formula
+        See the module's introduction.
+    theta
+        The documents' point proportions (documents × topics): the estimates and the
+        coefficients' robust covariance are computed at them.
+    min_docs
+        Levels of a category with fewer documents are left out, with their documents.
+
+    Attributes
+    ----------
+    usable : bool
+        Whether there is a regression to run (more documents than coefficients, and every
+        category with two levels or more).
+    reason : str
+        Why not, when it is not.
+    columns : list of str
+        The design's columns (``Intercept``, ``region[T.浙江省]``, ``bs(year, df=4)[1]``…).
+
+    Calling it with a draw of the proportions and a generator returns coefficients ×
+    topics: the least-squares estimates of that draw plus one normal draw of their
+    sampling error (without a generator: the estimates alone).
+    """
+
+    def __init__(self, documents: pd.DataFrame, formula: str, theta: np.ndarray, *, min_docs: int = 2):
+        from formulaic import Formula
+
+        self.formula = formula
+        self.covariates = formula_covariates(formula)
+        data = covariate_frame(documents)
+        keep = data[self.covariates].notna().all(axis=1).to_numpy().copy()
+        self.levels: dict[str, list[str]] = {}
+        self.reason = ""
+        for name in self.covariates:
+            if not COVARIATES[name]:
+                continue
+            counts = data.loc[keep, name].value_counts()
+            counts = counts[counts >= min_docs]
+            keep &= data[name].isin(counts.index).to_numpy()
+            # Reference first: the level with the most documents (ties: by name).
+            self.levels[name] = sorted(counts.index, key=lambda level: (-counts[level], str(level)))
+            if len(self.levels[name]) < 2 and not self.reason:
+                count = len(self.levels[name])
+                self.reason = (f"{name} has {'no' if count == 0 else 'only one'} level with {min_docs} or "
+                               "more documents: nothing to compare")
+        self.rows = np.flatnonzero(keep)
+        frame = data.iloc[self.rows].reset_index(drop=True)
+        for name, levels in self.levels.items():
+            frame[name] = pd.Categorical(frame[name], categories=levels)
+        self.data = frame
+        self.usable = False
+        if self.reason:
+            return
+        matrix = Formula(formulaic_formula(formula)).get_model_matrix(frame)
+        self.spec = matrix.model_spec
+        design = np.asarray(matrix, dtype=float)
+        self.columns = list(matrix.columns)
+        if design.shape[0] <= design.shape[1]:
+            self.reason = (f"{design.shape[0]} documents for {design.shape[1]} coefficients: "
+                           "too few documents for the formula")
+            return
+        self.usable = True
+        self.design = design
+        self._pinv = np.linalg.pinv(design)
+        point = theta[self.rows]
+        params = self._pinv @ point
+        residuals = point - design @ params
+        n, k = design.shape
+        # HC1 sandwich per topic: pinv diag(e^2) pinv' * n / (n - k); its square root for
+        # the draws (eigen-decomposition: a rank-deficient covariance has zero directions).
+        self._roots = []
+        for j in range(point.shape[1]):
+            covariance = (self._pinv * residuals[:, j] ** 2) @ self._pinv.T * n / (n - k)
+            values, vectors = np.linalg.eigh(covariance)
+            self._roots.append(vectors * np.sqrt(np.clip(values, 0, None)))
+        self._roots = np.stack(self._roots)  # topics × k × k
+
+    def __call__(self, theta: np.ndarray, rng: np.random.Generator | None) -> np.ndarray:
+        params = self._pinv @ theta[self.rows]
+        if rng is not None:
+            noise = rng.standard_normal((params.shape[1], params.shape[0]))
+            params = params + np.einsum("tij,tj->it", self._roots, noise)
+        return params
+
+    def covariances(self) -> np.ndarray:
+        """The coefficients' HC1 robust covariance per topic (topics × coefficients × coefficients),
+        at the point proportions."""
+        return np.einsum("tij,tkj->tik", self._roots, self._roots)
+
+    def n_docs(self, name: str, level) -> int:
+        return int((self.data[name] == level).sum())
+
+    def reference(self) -> dict[str, object]:
+        """Every covariate's reference value: a category's reference level, a number's median."""
+        return {name: (self.levels[name][0] if COVARIATES[name] else float(self.data[name].median()))
+                for name in self.covariates}
+
+    def predict_design(self, name: str, values: Sequence) -> np.ndarray:
+        """Design rows for ``values`` of one covariate, the others at their reference."""
+        reference = self.reference()
+        frame = pd.DataFrame({other: [reference[other]] * len(values) for other in self.covariates})
+        frame[name] = list(values)
+        for category, levels in self.levels.items():
+            frame[category] = pd.Categorical(frame[category], categories=levels)
+        return np.asarray(self.spec.get_model_matrix(frame), dtype=float)
+
+
+def effect_tables(model: EffectModel, point: np.ndarray, draws: np.ndarray, topic_labels: dict,
+                  *, ci: float = 0.95, compare: Sequence[str] = ()) -> dict[str, pd.DataFrame]:
+    """The coefficient table and stm's three forms, from the draws of ``model``.
+
+    Parameters
+    ----------
+    point
+        ``model`` at the point proportions (coefficients × topics).
+    draws
+        ``model`` on every draw (draws × coefficients × topics).
+    compare
+        Two levels of one category for the difference; empty: the two levels with the most
+        documents of the formula's first category.
+
+    Returns
+    -------
+    dict with
+
+    ``coefficients``
+        ``term`` (the design column), ``covariate``, ``level`` (a category's level),
+        ``reference``, ``topic``, ``topic_label``, ``estimate``, ``ci_low``, ``ci_high``,
+        ``n_docs``.
+    ``levels``
+        ``covariate``, ``level``, ``topic``, ``topic_label``, ``estimate``, ``ci_low``,
+        ``ci_high``, ``n_docs``: the expected proportion at each level of each category,
+        the other covariates at their reference (stm's ``pointestimate``).
+    ``difference``
+        ``covariate``, ``level``, ``versus``, ``topic``, ``topic_label``, ``estimate``,
+        ``ci_low``, ``ci_high`` (proportions; ``level`` minus ``versus``).
+    ``curves``
+        ``covariate``, ``value``, ``topic``, ``topic_label``, ``estimate``, ``ci_low``,
+        ``ci_high``: a number's expected proportion over its range (stm's ``continuous``).
+    """
+    from .uncertainty import quantile_interval
+
+    topics = list(range(1, point.shape[1] + 1))
+    low, high = quantile_interval(draws, ci)
+    reference = model.reference()
+    rows = []
+    for i, term in enumerate(model.columns):
+        covariate, level = _term_parts(term, model)
+        n_docs = model.n_docs(covariate, level) if level is not None else len(model.rows)
+        for j, topic in enumerate(topics):
+            rows.append((term, covariate, level, reference.get(covariate) if level is not None else None,
+                         topic, topic_labels.get(topic, f"T{topic}"), float(point[i, j]),
+                         float(low[i, j]), float(high[i, j]), n_docs))
+    coefficients = pd.DataFrame(rows, columns=["term", "covariate", "level", "reference", "topic",
+                                               "topic_label", "estimate", "ci_low", "ci_high", "n_docs"])
+
+    def predicted(name, values):
+        design = model.predict_design(name, values)  # values × coefficients
+        return design @ point, np.einsum("vc,sct->svt", design, draws)
+
+    levels, curves, difference = [], [], []
+    for name in model.covariates:
+        if COVARIATES[name]:
+            values = model.levels[name]
+            estimate, drawn = predicted(name, values)
+            lo, hi = quantile_interval(drawn, ci)
+            for v, level in enumerate(values):
+                for j, topic in enumerate(topics):
+                    levels.append((name, level, topic, topic_labels.get(topic, f"T{topic}"),
+                                   float(estimate[v, j]), float(lo[v, j]), float(hi[v, j]),
+                                   model.n_docs(name, level)))
+        else:
+            grid = np.linspace(model.data[name].min(), model.data[name].max(), CURVE_POINTS)
+            estimate, drawn = predicted(name, grid)
+            lo, hi = quantile_interval(drawn, ci)
+            for v, value in enumerate(grid):
+                for j, topic in enumerate(topics):
+                    curves.append((name, float(value), topic, topic_labels.get(topic, f"T{topic}"),
+                                   float(estimate[v, j]), float(lo[v, j]), float(hi[v, j])))
+    pair = _comparison(model, compare)
+    if pair is not None:
+        name, first, second = pair
+        estimate, drawn = predicted(name, [first, second])
+        gap, gap_draws = estimate[0] - estimate[1], drawn[:, 0] - drawn[:, 1]
+        lo, hi = quantile_interval(gap_draws, ci)
+        for j, topic in enumerate(topics):
+            difference.append((name, first, second, topic, topic_labels.get(topic, f"T{topic}"),
+                               float(gap[j]), float(lo[j]), float(hi[j])))
+    return {
+        "coefficients": coefficients,
+        "levels": pd.DataFrame(levels, columns=["covariate", "level", "topic", "topic_label", "estimate",
+                                                "ci_low", "ci_high", "n_docs"]),
+        "difference": pd.DataFrame(difference, columns=["covariate", "level", "versus", "topic",
+                                                        "topic_label", "estimate", "ci_low", "ci_high"]),
+        "curves": pd.DataFrame(curves, columns=["covariate", "value", "topic", "topic_label", "estimate",
+                                                "ci_low", "ci_high"]),
+    }
+
+
+def _term_parts(term: str, model: EffectModel) -> tuple[str, object]:
+    """``region[T.浙江省]`` → ``("region", "浙江省")``; other terms → ``(term, None)``."""
+    for name, levels in model.levels.items():
+        prefix = f"{name}[T."
+        if term.startswith(prefix) and term.endswith("]"):
+            level = term[len(prefix):-1]
+            matched = [lv for lv in levels if str(lv) == level]
+            if matched and ":" not in term:
+                return name, matched[0]
+    return term, None
+
+
+def _comparison(model: EffectModel, compare: Sequence[str]) -> tuple[str, object, object] | None:
+    """The category and two levels of the difference figure."""
+    if compare:
+        first, second = (str(c) for c in compare)
+        for name, levels in model.levels.items():
+            names = [str(level) for level in levels]
+            if first in names and second in names:
+                return name, levels[names.index(first)], levels[names.index(second)]
+        raise EffectFormulaError(f"[effects] compare: no category of the formula has both {first!r} "
+                                 f"and {second!r} (with enough documents)")
+    for name, levels in model.levels.items():
+        if len(levels) >= 2:
+            return name, levels[0], levels[1]
+    return None
+
+
+__all__ = ["COVARIATES", "EffectFormulaError", "EffectModel", "covariate_frame", "effect_tables",
+           "formula_covariates", "formulaic_formula"]

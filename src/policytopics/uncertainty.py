@@ -1,0 +1,224 @@
+"""The model's own uncertainty in every estimate: the method of composition.
+
+A document's topic proportions are estimates, not data. A mean over a group's documents
+with a bootstrap over documents shows only the sampling half of the uncertainty; a group of
+one document (one Government Work Report a year) gets no interval at all. R stm's
+``estimateEffect(uncertainty = "Global")`` is the reference (Roberts, Stewart and Tingley
+2019, *stm: An R package for structural topic models*, section 3.4): draw every document's
+proportions from their approximate posterior many times, compute the estimate on each draw
+and read the interval off the draws (the method of composition, Tanner 1996).
+
+:func:`compose` does that for any number of statistics in one pass over the draws, so the
+tables and figures of one study share the same draws. For each of ``draws`` draws:
+
+1. every unit's (passage's) proportions are drawn from their posterior
+   (:class:`ProportionPosterior`) and aggregated to documents by length, as the point
+   estimates are;
+2. every statistic is computed on the draw: a statistic that resamples documents (the
+   group means of :mod:`policytopics.weights`) draws its own bootstrap resample too, so
+   a draw carries both the model's uncertainty and the documents' sampling uncertainty.
+
+The interval is the quantile interval over the draws (:func:`quantile_interval`).
+
+``uncertainty`` (``[weights] uncertainty``) chooses what a draw varies:
+
+``"global"`` (default)
+    the proportions and the documents (the method of composition);
+``"bootstrap"``
+    the documents only, the proportions held at their point estimates (the intervals of
+    earlier versions: a one-document group has none);
+``"none"``
+    nothing: one "draw", the point estimate, and no interval.
+
+The posterior of a unit's proportions
+-------------------------------------
+tomotopy's collapsed Gibbs sampler gives a unit of ``n`` tokens the proportions
+``(n_k + alpha_k) / (n + sum(alpha))``, where ``n_k`` are its tokens assigned to topic
+``k`` in the last sweep; given those assignments the posterior of the proportions is
+``Dirichlet(n_k + alpha_k)``. gensim's variational Bayes gives each unit a Dirichlet
+``gamma`` whose sum is ``n + sum(alpha)`` too. Both are therefore
+``Dirichlet(theta * (n + sum(alpha)))`` with ``theta`` the unit's point proportions and
+``n`` its tokens in the model's vocabulary. A long unit has a tight posterior, a short one a
+wide one, and an empty one (no token left after pruning) is as wide as the prior.
+
+That Dirichlet is the spread *given* one set of assignments (the sampler's last sweep, or
+the variational approximation), and the point proportions are themselves one such sample.
+By the law of total variance the assignments' own spread adds about as much again, so the
+precision is divided by :data:`ASSIGNMENT_VARIANCE` (2): ``Dirichlet(theta * (n +
+sum(alpha)) / 2)``. Measured by ``benchmarks/bench_coverage.py`` (section *coverage* of
+``benchmarks/results.md``): the Dirichlet given the assignments covered the true share of a
+one-document group 64-68 % of the time, halved 77-79 %, and groups of two documents or more
+93-100 %.
+
+What the draws leave out: the topics themselves are held fixed (stm does the same), and a
+Gibbs sampler's assignments are one sample, not their whole posterior. The
+``benchmarks/bench_coverage.py`` simulation measures how often the intervals cover the
+true values all the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+#: The values of ``[weights] uncertainty``, default first.
+UNCERTAINTY = ("global", "bootstrap", "none")
+
+#: What a row's interval holds, by ``uncertainty`` and whether its group resamples (the
+#: ``interval`` column of the weight and emphasis tables).
+INTERVAL_KINDS = {
+    ("global", True): "model+documents",
+    ("global", False): "model",
+    ("bootstrap", True): "documents",
+    ("bootstrap", False): "none",
+    ("none", True): "none",
+    ("none", False): "none",
+}
+
+#: The posterior's variance relative to the Dirichlet given one set of topic assignments
+#: (see the module's introduction).
+ASSIGNMENT_VARIANCE = 2.0
+
+#: A statistic of one draw: ``statistic(theta, rng)`` with ``theta`` the documents'
+#: proportions (documents × topics) and ``rng`` the draw's generator, or ``None`` when
+#: nothing is resampled; returns an array of a fixed shape.
+Statistic = Callable[[np.ndarray, "np.random.Generator | None"], np.ndarray]
+
+
+class ProportionPosterior:
+    """Approximate posterior of every document's topic proportions.
+
+    Parameters
+    ----------
+    unit_topic
+        The units' point proportions, units × topics (the model's ``doc_topic_``).
+    unit_tokens
+        Tokens per unit in the model's vocabulary (the bag-of-words corpus's row sums).
+    alpha
+        The model's document-topic prior, one value per topic.
+    unit_docs
+        The document of each unit (``doc_id``), in unit order.
+    unit_chars
+        Each unit's length in Chinese characters: a document's proportions are the
+        length-weighted mean of its units', as :func:`policytopics.units.document_topics`
+        computes them (equal weights when all its units weigh nothing).
+    doc_ids
+        The documents, in the row order the draws should have; each must have units.
+
+    Examples
+    --------
+    >>> posterior = ProportionPosterior(np.array([[0.9, 0.1], [0.5, 0.5]]), [100, 0],
+    ...                                 [0.5, 0.5], ["a", "b"], [10, 10], ["a", "b"])
+    >>> posterior.concentration.round(2).tolist()
+    [[45.45, 5.05], [0.25, 0.25]]
+    >>> posterior.draw(np.random.default_rng(0)).sum(axis=1).round(6).tolist()
+    [1.0, 1.0]
+    """
+
+    def __init__(self, unit_topic: np.ndarray, unit_tokens: Sequence[float], alpha: Sequence[float],
+                 unit_docs: Sequence, unit_chars: Sequence[float], doc_ids: Sequence):
+        from scipy import sparse
+
+        unit_topic = np.asarray(unit_topic, dtype=float)
+        tokens = np.asarray(unit_tokens, dtype=float)
+        if len(tokens) != len(unit_topic) or len(unit_docs) != len(unit_topic):
+            raise ValueError(f"{len(unit_topic)} units of proportions, {len(tokens)} token counts "
+                             f"and {len(unit_docs)} document ids")
+        precision = (tokens + float(np.sum(alpha))) / ASSIGNMENT_VARIANCE
+        # A gamma draw needs a positive shape; a topic with no weight at all stays at ~0.
+        self.concentration = np.maximum(unit_topic * precision[:, None], 1e-9)
+        doc_index = pd.Index(doc_ids)
+        rows = doc_index.get_indexer(pd.Index(unit_docs))
+        if (rows < 0).any() or len(np.unique(rows)) != len(doc_index):
+            raise ValueError("every unit must belong to one of the documents, and every document "
+                             "must have units")
+        weights = np.asarray(unit_chars, dtype=float)
+        totals = np.bincount(rows, weights=weights, minlength=len(doc_index))
+        weights = np.where(totals[rows] > 0, weights, 1.0)
+        weights = weights / np.bincount(rows, weights=weights, minlength=len(doc_index))[rows]
+        self.aggregate = sparse.csr_matrix((weights, (rows, np.arange(len(rows)))),
+                                           shape=(len(doc_index), len(rows)))
+        self.doc_ids = list(doc_index)
+
+    @property
+    def n_topics(self) -> int:
+        return self.concentration.shape[1]
+
+    def draw(self, rng: np.random.Generator) -> np.ndarray:
+        """One draw of every document's proportions (documents × topics, rows sum to 1)."""
+        gammas = rng.standard_gamma(self.concentration)
+        totals = gammas.sum(axis=1, keepdims=True)
+        # All shapes tiny (an empty unit under a small prior) can underflow to zeros.
+        units = np.divide(gammas, totals, out=np.full_like(gammas, 1 / self.n_topics),
+                          where=totals > 0)
+        return np.asarray(self.aggregate @ units)
+
+
+def compose(theta: np.ndarray, statistics: Mapping[str, Statistic], *,
+            posterior: ProportionPosterior | None = None, uncertainty: str = "global",
+            draws: int = 200, seed: int = 0, progress: bool = False) -> dict[str, np.ndarray]:
+    """Every statistic on every draw: the method of composition, in one pass.
+
+    Parameters
+    ----------
+    theta
+        The documents' point proportions (documents × topics), rows in the posterior's
+        document order.
+    statistics
+        Name → statistic (see :data:`Statistic`).
+    posterior
+        The documents' posterior (needed for ``uncertainty="global"``).
+    uncertainty
+        ``"global"``, ``"bootstrap"`` or ``"none"`` (see the module's introduction).
+    draws, seed
+        Number of draws and the seed of the one ``numpy`` Generator all draws use, in
+        order: the same inputs and seed give the same draws.
+
+    Returns
+    -------
+    dict
+        Name → array of shape ``(draws, *statistic shape)``; one draw for ``"none"``.
+
+    Examples
+    --------
+    >>> theta = np.array([[0.2, 0.8], [0.6, 0.4]])
+    >>> compose(theta, {"mean": lambda t, rng: t.mean(axis=0)}, uncertainty="none")["mean"].round(3).tolist()
+    [[0.4, 0.6]]
+    """
+    if uncertainty not in UNCERTAINTY:
+        raise ValueError(f"uncertainty must be one of {UNCERTAINTY}, got {uncertainty!r}")
+    if uncertainty == "global" and posterior is None:
+        raise ValueError('uncertainty = "global" needs the proportions\' posterior')
+    if uncertainty == "none":
+        return {name: np.asarray(statistic(theta, None))[None] for name, statistic in statistics.items()}
+    if draws < 2:
+        raise ValueError(f"draws must be at least 2, got {draws}")
+    from tqdm.auto import tqdm
+
+    rng = np.random.default_rng(seed)
+    out: dict[str, list[np.ndarray]] = {name: [] for name in statistics}
+    for _ in tqdm(range(draws), desc="Intervals", unit="draw", disable=not progress, leave=False):
+        drawn = posterior.draw(rng) if uncertainty == "global" else theta
+        for name, statistic in statistics.items():
+            out[name].append(np.asarray(statistic(drawn, rng)))
+    return {name: np.stack(values) for name, values in out.items()}
+
+
+def quantile_interval(draws: np.ndarray, ci: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """The central ``ci`` quantile interval over the first axis (the draws).
+
+    >>> low, high = quantile_interval(np.arange(101.0)[:, None], 0.9)
+    >>> low.round(6).tolist(), high.round(6).tolist()
+    ([5.0], [95.0])
+    """
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be between 0 and 1, got {ci}")
+    low, high = np.quantile(draws, [(1 - ci) / 2, 1 - (1 - ci) / 2], axis=0)
+    return low, high
+
+
+__all__ = ["ASSIGNMENT_VARIANCE", "INTERVAL_KINDS", "UNCERTAINTY", "ProportionPosterior", "Statistic",
+           "compose",
+           "quantile_interval"]

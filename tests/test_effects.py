@@ -1,0 +1,127 @@
+"""Effects by formula (stm's estimateEffect): least squares per topic, robust errors, the
+method of composition, and stm's three forms."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from policytopics.effects import (
+    EffectFormulaError,
+    EffectModel,
+    effect_tables,
+    formula_covariates,
+    formulaic_formula,
+)
+from policytopics.uncertainty import ProportionPosterior, compose
+
+LABELS = {1: "T1 甲", 2: "T2 乙"}
+
+
+def documents(n=300, seed=1):
+    rng = np.random.default_rng(seed)
+    regions = np.array(["甲省", "乙省", "丙省"])[np.arange(n) % 3]
+    years = 2000 + np.arange(n) % 20
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(n)], "region": regions,
+                         "date": [f"{y}-06-01" for y in years], "period": [str(y) for y in years]})
+    return docs, rng
+
+
+def two_topics(share):
+    share = np.clip(share, 0.01, 0.99)
+    return np.column_stack([share, 1 - share])
+
+
+def test_formula_names_covariates_and_refuses_others():
+    assert formula_covariates("region + spline(year, 4)") == ["region", "year"]
+    assert formulaic_formula("spline(year, 3)") == "bs(year, df=3)"
+    with pytest.raises(EffectFormulaError, match="may use region, period, area, year"):
+        formula_covariates("city + year")
+    with pytest.raises(EffectFormulaError, match="no '~'"):
+        formula_covariates("topic ~ region")
+    with pytest.raises(EffectFormulaError, match="cannot read"):
+        formula_covariates("region + (")
+
+
+def test_a_region_effect_is_recovered_with_its_interval():
+    docs, rng = documents()
+    share = 0.2 + 0.3 * (docs["region"] == "乙省") + rng.normal(0, 0.05, len(docs))
+    theta = two_topics(share.to_numpy())
+    model = EffectModel(docs, "region + period", theta)
+    draws = compose(theta, {"e": model}, uncertainty="bootstrap", draws=400, seed=0)["e"]
+    tables = effect_tables(model, model(theta, None), draws, LABELS, compare=["乙省", "甲省"])
+    coefficients = tables["coefficients"].set_index(["topic", "covariate", "level"])
+    b = coefficients.loc[(1, "region", "乙省")]
+    assert b["ci_low"] < b["estimate"] < b["ci_high"] and abs(b["estimate"] - 0.3) < 0.03
+    assert 0.01 < b["ci_high"] - b["ci_low"] < 0.05  # about 4 standard errors of 0.006
+    assert b["reference"] == "丙省"  # most documents; ties go to the first name
+    c = coefficients.loc[(1, "region", "甲省")]  # no true effect: the sample's gap, narrowly
+    gap = share[docs["region"] == "甲省"].mean() - share[docs["region"] == "丙省"].mean()
+    assert c["ci_low"] < gap < c["ci_high"] and c["ci_high"] - c["ci_low"] < 0.04
+    difference = tables["difference"].set_index("topic")
+    assert difference.loc[1, "ci_low"] > 0.25 and difference.loc[1, "ci_high"] < 0.35
+    assert difference.loc[2, "estimate"] == pytest.approx(-difference.loc[1, "estimate"])
+    levels = tables["levels"].query("covariate == 'region' and topic == 1").set_index("level")
+    assert levels.loc["乙省", "estimate"] - levels.loc["丙省", "estimate"] == pytest.approx(b["estimate"])
+    assert set(levels["n_docs"]) == {100}
+
+
+def test_estimates_and_robust_errors_match_statsmodels():
+    sm = pytest.importorskip("statsmodels.api")
+    docs, rng = documents(120, seed=3)
+    theta = two_topics(rng.beta(2, 5, len(docs)))
+    model = EffectModel(docs, "region + year", theta)
+    design = pd.DataFrame({"乙省": (docs["region"] == "乙省").astype(float),
+                           "甲省": (docs["region"] == "甲省").astype(float),
+                           "year": docs["date"].str[:4].astype(float)})
+    fit = sm.OLS(theta[:, 0], sm.add_constant(design)).fit(cov_type="HC1")
+    order = [model.columns.index(name) for name in ("Intercept", "region[T.乙省]", "region[T.甲省]", "year")]
+    np.testing.assert_allclose(model(theta, None)[order, 0], fit.params.to_numpy(), rtol=1e-8)
+    errors = np.sqrt(np.diag(model.covariances()[0]))[order]
+    np.testing.assert_allclose(errors, fit.bse.to_numpy(), rtol=1e-6)
+    # Draws around fixed proportions: their quantiles are the normal interval.
+    draws = compose(theta, {"e": model}, uncertainty="bootstrap", draws=4000, seed=1)["e"]
+    low, high = np.quantile(draws[:, order[1], 0], [0.025, 0.975])
+    bounds = fit.conf_int(alpha=0.05).iloc[1].to_numpy()
+    np.testing.assert_allclose([low, high], bounds, atol=0.15 * (bounds[1] - bounds[0]))
+
+
+def test_global_draws_widen_the_interval_by_the_models_uncertainty():
+    docs, rng = documents(90, seed=4)
+    theta = two_topics(0.3 + 0.2 * (docs["region"] == "乙省").to_numpy() + rng.normal(0, 0.02, 90))
+    ids = docs["doc_id"].tolist()
+    short = ProportionPosterior(theta, [15] * 90, [0.1, 0.1], ids, [1] * 90, ids)
+    model = EffectModel(docs, "region", theta)
+    width = {}
+    for name, kwargs in (("bootstrap", {}), ("global", {"posterior": short})):
+        draws = compose(theta, {"e": model}, uncertainty=name, draws=300, seed=2, **kwargs)["e"]
+        low, high = np.quantile(draws[:, 1, 0], [0.025, 0.975])
+        width[name] = high - low
+    assert width["global"] > 1.5 * width["bootstrap"]  # 15-token documents: measurement dominates
+
+
+def test_a_spline_gives_a_curve_that_follows_the_trend():
+    docs, rng = documents(400, seed=5)
+    year = docs["date"].str[:4].astype(float).to_numpy()
+    theta = two_topics(0.1 + 0.4 * ((year - 2000) / 19) ** 2 + rng.normal(0, 0.03, 400))
+    model = EffectModel(docs, "spline(year, 4)", theta)
+    draws = compose(theta, {"e": model}, uncertainty="bootstrap", draws=200, seed=0)["e"]
+    curves = effect_tables(model, model(theta, None), draws, LABELS)["curves"].query("topic == 1")
+    assert curves["value"].min() == 2000 and curves["value"].max() == 2019
+    assert curves["estimate"].iloc[0] == pytest.approx(0.1, abs=0.03)
+    assert curves["estimate"].iloc[-1] == pytest.approx(0.5, abs=0.03)
+    assert (curves["ci_low"] <= curves["estimate"]).all() and (curves["estimate"] <= curves["ci_high"]).all()
+
+
+def test_too_few_levels_or_documents_say_why():
+    docs, _ = documents(30)
+    one = docs.assign(region="甲省")
+    model = EffectModel(one, "region", two_topics(np.full(30, 0.5)))
+    assert not model.usable and "region has only one level" in model.reason
+    model = EffectModel(docs.head(4), "period", two_topics(np.full(4, 0.5)), min_docs=1)
+    assert not model.usable and "too few documents" in model.reason
+    sparse = EffectModel(docs, "region + period", two_topics(np.full(30, 0.5)), min_docs=2)
+    assert sparse.usable and len(sparse.rows) == 20  # the ten years of one document are left out
+    with pytest.raises(EffectFormulaError, match="compare"):
+        model = EffectModel(docs, "region", two_topics(np.full(30, 0.5)))
+        effect_tables(model, model(two_topics(np.full(30, 0.5)), None), np.zeros((2, 3, 2)), LABELS,
+                      compare=["甲省", "戊省"])
