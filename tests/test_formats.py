@@ -174,3 +174,30 @@ def test_old_word_and_wps_files_say_to_save_as_docx(tmp_path):
     assert "WPS format" in report.loc["wps", "reason"]
     assert "not a readable Word file" in report.loc["broken", "reason"]
     assert (report["status"] == "dropped").all()
+
+
+def test_a_pdfs_wrapped_lines_are_joined_and_its_page_furniture_dropped(tmp_path):
+    """A report PDF: a running header, page numbers, paragraphs wrapped at the page's edge and
+    across a page break (benchmarks/bench_pdf.py measures the same on Word-made PDFs)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from policytopics.style import plot_context
+
+    pages = [["政府工作报告", "一、推动制造业高质量发展，加快建设现代化产",
+              "业体系，培育壮大新质生产力，巩固提升产业", "链供应链韧性和安全水平。",
+              "二、扩大有效投资，稳定经济增长，提振消费信", "— 1 —"],
+             ["政府工作报告", "心，推动城乡区域协调发展和乡村全面振兴。", "— 2 —"]]
+    with plot_context(), PdfPages(tmp_path / "report.pdf") as pdf:
+        for lines in pages:
+            fig = plt.figure(figsize=(8.27, 11.69))
+            for i, line in enumerate(lines):
+                fig.text(0.08, 0.95 - i * 0.05, line, fontsize=12)
+            pdf.savefig(fig)
+            plt.close(fig)
+    from policytopics.formats import read_document_file
+
+    document = read_document_file(tmp_path / "report.pdf")
+    assert document.text.split("\n") == [
+        "一、推动制造业高质量发展，加快建设现代化产业体系，培育壮大新质生产力，巩固提升产业链供应链韧性和安全水平。",
+        "二、扩大有效投资，稳定经济增长，提振消费信心，推动城乡区域协调发展和乡村全面振兴。"]

@@ -14,7 +14,10 @@ HTML (``.html``, ``.htm``, ``.shtml``)
     the publisher from ``ContentSource``. A page with no main text (a list page, a page
     that is only scripts) is a report row.
 PDF (``.pdf``)
-    The text layer by pypdf, page by page. A PDF without one (a scan) is a report row that
+    The text layer by pypdf, page by page, as paragraphs: page numbers and running headers
+    dropped, lines wrapped at the page's edge joined again (:func:`pdf_paragraphs`). pypdf
+    and pdfplumber kept every character in order on Word-made report PDFs; pypdf is
+    faster (``benchmarks/bench_pdf.py``). A PDF without one (a scan) is a report row that
     says to OCR it first; a password-protected or broken file likewise.
 Word (``.docx``)
     Paragraphs and tables in document order by python-docx (a table row's cells joined by
@@ -140,6 +143,61 @@ def read_html(path: Path):
                        publisher=meta.get("contentsource"))
 
 
+#: A line that is only a page number: ``— 3 —``, ``- 3 -``, ``3``, ``第 3 页``, ``3/27``.
+_PAGE_NUMBER = re.compile(r"^[—\-－–\s]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*\d{1,4})?(\s*页)?[\s—\-－–]*$")
+#: A line ending a sentence or a heading (not wrapped): its paragraph ends here.
+_PARAGRAPH_END = re.compile(r"[。！？；：…”」』）)!?;:]$")
+#: A line starting a heading or a numbered item: a new paragraph even after a full line.
+_NEW_ITEM = re.compile(r"^(第[一二三四五六七八九十百]+[章节条]|[一二三四五六七八九十]+、"
+                       r"|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|附件)")
+#: A wrapped line fills at least this share of the document's usual full line.
+FULL_LINE = 0.85
+
+
+def _width(line: str) -> float:
+    """A line's width in Chinese characters (a Latin letter or digit is half of one)."""
+    return sum(1.0 if ord(c) > 0x2E80 else 0.5 for c in line)
+
+
+def pdf_paragraphs(pages: list[str]) -> str:
+    r"""The text of a PDF's pages as paragraphs, without its page furniture.
+
+    A PDF's text layer has one line per printed line. Page numbers (``— 3 —``) and a running
+    header or footer (the same line at the top or bottom of most pages) are dropped; a line
+    as wide as a full line that ends no sentence is joined with the next, within a page and
+    across a page break, unless the next starts a heading or a numbered item (``一、``,
+    ``（二）``, ``第三条``). Without the joining, a word wrapped at a line end is two words to
+    the segmenter, and a paragraph is many lines. ``benchmarks/bench_pdf.py`` measures it.
+
+    >>> one = "政府工作报告\n一、推动制造业高质量发展加快建设现代化产\n业体系。\n— 1 —"
+    >>> two = "政府工作报告\n二、扩大有效投资稳定经济增长提振消费信心\n— 2 —"
+    >>> print(pdf_paragraphs([one, two]))
+    一、推动制造业高质量发展加快建设现代化产业体系。
+    二、扩大有效投资稳定经济增长提振消费信心
+    """
+    page_lines = [[line.strip() for line in page.splitlines() if line.strip()] for page in pages]
+    edges: dict[str, int] = {}
+    for lines in page_lines:
+        for line in {*lines[:1], *lines[-1:]}:  # a running header or footer is a page's edge
+            edges[line] = edges.get(line, 0) + 1
+    running = {line for line, count in edges.items()
+               if len(page_lines) >= 2 and count >= max(2, len(page_lines) / 2)}
+    body = [[line for k, line in enumerate(lines)
+             if not ((k < 2 or k >= len(lines) - 2) and (line in running or _PAGE_NUMBER.match(line)))]
+            for lines in page_lines]  # a page number may stand inside a header line's neighbour
+    widths = sorted(_width(line) for lines in body for line in lines)
+    full = widths[int(0.9 * (len(widths) - 1))] if widths else 0
+    paragraphs: list[str] = []
+    joining = False
+    for line in (line for lines in body for line in lines):
+        if joining and not _NEW_ITEM.match(line):
+            paragraphs[-1] += line
+        else:
+            paragraphs.append(line)
+        joining = _width(line) >= FULL_LINE * full and not _PARAGRAPH_END.search(line)
+    return "\n".join(paragraphs)
+
+
 def read_pdf(path: Path):
     """The text layer of a PDF, page by page; a scan, a password or a broken file is an
     error that says what to do."""
@@ -157,7 +215,7 @@ def read_pdf(path: Path):
     except PdfReadError as exc:
         return RawDocument(path.stem, str(path), "", encoding="pdf",
                            error=f"not a readable PDF ({exc}); open and save it again, or export it anew")
-    text = "\n".join(pages).strip()
+    text = pdf_paragraphs(pages).strip()
     if len("".join(text.split())) < MIN_PDF_CHARS:
         return RawDocument(path.stem, str(path), "", encoding="pdf",
                            error=f"scanned PDF: no text layer ({len(pages)} pages), OCR it first")
