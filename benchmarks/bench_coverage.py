@@ -87,7 +87,8 @@ def replicate(seed: int, args) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     tokens, docs, true_theta, phi, means = simulate(rng, args)
     pruning = {"no_below": 1, "no_above": 1.0} if args.no_prune else {}
-    model = TopicModel(ModelConfig(n_topics=args.topics, seed=seed, **pruning)).fit(tokens)
+    model = TopicModel(ModelConfig(n_topics=args.topics, seed=seed, posterior_samples=args.samples,
+                                   **pruning)).fit(tokens)
     # Fitted topic j over the true vocabulary, matched to the true topics.
     fitted = np.zeros_like(phi)
     topic_word = model.topic_word()
@@ -98,7 +99,9 @@ def replicate(seed: int, args) -> pd.DataFrame:
     order = fitted_of[np.argsort(true_of)]  # fitted topic of each true topic
     estimate = model.doc_topic_[:, order]
     unit_tokens = [sum(n for _, n in model.dictionary_.doc2bow(t)) for t in tokens]
-    posterior = ProportionPosterior(estimate, unit_tokens, model.alpha_[order], docs["doc_id"],
+    samples = model.doc_topic_samples_
+    draws_from = estimate if samples is None or args.one_sample else samples[:, :, order]
+    posterior = ProportionPosterior(draws_from, unit_tokens, model.alpha_[order], docs["doc_id"],
                                     np.ones(len(docs)), docs["doc_id"])
     long = docs.loc[np.repeat(np.arange(len(docs)), args.topics)].reset_index(drop=True)
     long["topic"] = np.tile(np.arange(1, args.topics + 1), len(docs))
@@ -154,6 +157,11 @@ def main(argv=None) -> int:
                         help="mean tokens per document of each scenario, comma-separated "
                              "(overrides --length)")
     parser.add_argument("--write", action="store_true", help="write the section 'coverage' of results.md")
+    parser.add_argument("--one-sample", action="store_true",
+                        help="draw around the final state only (halved precision), not the fit's "
+                             "posterior samples")
+    parser.add_argument("--samples", type=int, default=ModelConfig().posterior_samples,
+                        help="[model] posterior_samples of the fits")
     parser.add_argument("--no-prune", action="store_true",
                         help="keep every word (the default prunes the most common: a check of how much of "
                              "the misses come from topics recovered imperfectly)")
@@ -180,10 +188,15 @@ def main(argv=None) -> int:
                     "study's default model (`ModelConfig()`: tomotopy) at the true K")
         given = argv if argv is not None else sys.argv[1:]
         command = "python benchmarks/bench_coverage.py " + " ".join(given)
-        write_section("\n".join(["## Intervals: do they cover the truth? (simulation)", "",
+        title = "## Intervals: do they cover the truth? (simulation)"
+        section = "coverage"
+        if args.one_sample:
+            title += ": one state of the sampler, halved precision (before posterior_samples)"
+            section = "coverage-one-sample"
+        write_section("\n".join([title, "",
                                   f"- date: {time.strftime('%Y-%m-%d')}; command: `{command}`",
                                   f"- {settings}; {seconds:.0f} s", "",
-                                  "\n\n".join(sections)]), "coverage")
+                                  "\n\n".join(sections)]), section)
     return 0
 
 

@@ -277,3 +277,19 @@ def test_a_seeded_study_warns_for_a_theme_that_does_not_hold(tmp_path, caplog, m
     assert "did not hold its topic" in caplog.text
     assert topics["theme_held"].dropna().tolist() == [False] * len(THEMES)
     assert topics["theme_held"].isna().sum() == 5 - len(THEMES)
+
+
+def test_the_last_states_are_kept_as_posterior_samples_and_the_fit_is_unchanged(model, tmp_path):
+    samples = model.doc_topic_samples_
+    assert samples.shape == (5, *model.doc_topic_.shape) and samples.dtype == np.float32
+    np.testing.assert_allclose(samples[-1], model.doc_topic_, atol=1e-6)  # the last is the point
+    assert not np.allclose(samples[0], samples[-1])  # ten sweeps earlier: another state
+    one = fit(posterior_samples=1)
+    assert one.doc_topic_samples_ is None
+    # Sweeps in several calls are the same sweeps: keeping states changes no topic.
+    np.testing.assert_array_equal(one.doc_topic_, model.doc_topic_)
+    np.testing.assert_array_equal(one.topic_word(), model.topic_word())
+    model.save(tmp_path / "m")
+    again = TopicModel.load(tmp_path / "m", model.config, doc_ids=DOC_IDS)
+    np.testing.assert_array_equal(again.doc_topic_samples_, samples)
+    assert fit(engine="gensim").doc_topic_samples_ is None

@@ -135,3 +135,17 @@ def test_topic_correlation_finds_topics_that_go_together():
     assert point[0, 1] > 0.9 and point[0, 2] < 0
     draws = np.stack([correlation(theta, rng) for _ in range(100)])
     assert (draws[:, 0, 1] > 0.8).all() and draws.std(axis=0)[0, 1] > 0  # resampled documents
+
+
+def test_several_samples_are_drawn_from_whole_and_one_is_drawn_with_halved_precision():
+    first, second = np.array([[0.8, 0.2]]), np.array([[0.4, 0.6]])
+    both = ProportionPosterior(np.stack([first, second]), [10_000], [0.5, 0.5], ["a"], [1], ["a"])
+    assert both.concentration.shape == (2, 1, 2)
+    np.testing.assert_allclose(both.concentration[0, 0], [8000.8, 2000.2])  # no halving with samples
+    rng = np.random.default_rng(0)
+    draws = np.array([both.draw(rng)[0, 0] for _ in range(400)])
+    # Every draw sits near one of the two states: the spread between them is in the draws.
+    assert ((np.abs(draws - 0.8) < 0.03) | (np.abs(draws - 0.4) < 0.03)).all()
+    assert 0.3 < (draws > 0.6).mean() < 0.7
+    single = ProportionPosterior(first, [10_000], [0.5, 0.5], ["a"], [1], ["a"])
+    np.testing.assert_allclose(single.concentration[0, 0], [4000.4, 1000.1])

@@ -151,6 +151,9 @@ class ModelConfig:
     # passes, iterations, chunksize and eval_every are gensim's, gibbs_iterations tomotopy's.
     engine: str = "tomotopy"
     gibbs_iterations: int = 200  # tomotopy: Gibbs sweeps over the corpus (measured)
+    # tomotopy: the sampler's states kept from the last sweeps, one every 10, as samples of
+    # the documents' topic shares for the intervals (policytopics.uncertainty; measured).
+    posterior_samples: int = 5
     multicore: bool = False  # gensim only: LdaMulticore, faster, NOT reproducible
     # tomotopy: sampling threads (PARTITION scheme; the same seed and workers give the same
     # topics; 0 = all CPUs, machine-dependent); gensim: LdaMulticore processes with multicore.
@@ -164,6 +167,9 @@ class ModelConfig:
         if self.gibbs_iterations < 1:
             raise StudyConfigError(
                 f"[model] gibbs_iterations must be at least 1, got {self.gibbs_iterations}")
+        if self.posterior_samples < 1:
+            raise StudyConfigError(
+                f"[model] posterior_samples must be at least 1, got {self.posterior_samples}")
         if self.workers < 0:
             raise StudyConfigError(f"[model] workers must be 0 or more, got {self.workers}")
 

@@ -61,8 +61,10 @@ ENGINES = ("tomotopy", "gensim")
 #: Settings only one engine reads: for the other they are not part of the fit.
 ENGINE_SETTINGS = {
     "gensim": frozenset({"passes", "iterations", "chunksize", "eval_every", "multicore"}),
-    "tomotopy": frozenset({"gibbs_iterations"}),
+    "tomotopy": frozenset({"gibbs_iterations", "posterior_samples"}),
 }
+#: Sweeps between two of the sampler's states kept as posterior samples (``posterior_samples``).
+POSTERIOR_SAMPLE_GAP = 10
 #: Documents per inference call.
 INFERENCE_CHUNK = 2000
 #: Gibbs sweeps per new document in tomotopy's inference (its own default).
@@ -143,6 +145,8 @@ class GensimEngine:
     def __init__(self, lda, dictionary):
         self.lda = lda
         self.dictionary = dictionary
+        #: Variational Bayes keeps no samples (see TomotopyEngine.doc_topic_samples).
+        self.doc_topic_samples = None
 
     @classmethod
     def fit(cls, corpus, dictionary, config, *, eta=None, progress: bool = False):
@@ -267,6 +271,10 @@ class TomotopyEngine:
         self.lda = lda
         self.dictionary = dictionary
         self._topic_word: np.ndarray | None = None
+        #: The documents' proportions at the fit's last ``posterior_samples`` states, every
+        #: POSTERIOR_SAMPLE_GAP sweeps (samples × documents × topics, float32; the last is the
+        #: point estimate), or None: the posterior samples of policytopics.uncertainty.
+        self.doc_topic_samples: np.ndarray | None = None
 
     @classmethod
     def fit(cls, corpus, dictionary, config, *, eta=None, progress: bool = False):
@@ -279,13 +287,27 @@ class TomotopyEngine:
 
         lda, fitted_rows = cls.prepare(corpus, dictionary, config, eta=eta)
         iterations = config.gibbs_iterations
+        samples = max(1, min(config.posterior_samples, 1 + (iterations - 1) // POSTERIOR_SAMPLE_GAP))
+        # The last sweeps in steps of POSTERIOR_SAMPLE_GAP, the state after each kept: sweeps in
+        # several calls give the same model as in one, so the fit is the same with any number.
+        steps = [iterations - (samples - 1) * POSTERIOR_SAMPLE_GAP] + [POSTERIOR_SAMPLE_GAP] * (samples - 1)
+        states = []
         with tqdm(total=iterations, desc="LDA", unit="sweep", disable=not progress,
                   leave=False) as bar:
-            callback = (lambda _model, done, _total: bar.update(done - bar.n)) if progress else None
-            cls.train(lda, iterations, config, callback=callback)
-        doc_topic = _empty_rows(len(corpus), config.n_topics)
-        doc_topic[fitted_rows] = _normalised([doc.get_topic_dist() for doc in lda.docs])
-        return cls(lda, dictionary), doc_topic
+            for step in steps:
+                start = bar.n
+                callback = ((lambda _model, done, _total, start=start: bar.update(start + done - bar.n))
+                            if progress else None)
+                cls.train(lda, step, config, callback=callback)
+                if progress:
+                    bar.update(start + step - bar.n)
+                rows = _empty_rows(len(corpus), config.n_topics)
+                rows[fitted_rows] = _normalised([doc.get_topic_dist() for doc in lda.docs])
+                states.append(rows)
+        doc_topic = states[-1]
+        engine = cls(lda, dictionary)
+        engine.doc_topic_samples = np.stack(states).astype(np.float32) if samples > 1 else None
+        return engine, doc_topic
 
     @staticmethod
     def prepare(corpus, dictionary, config, *, eta=None):

@@ -103,7 +103,7 @@ def fit_settings(settings: dict[str, Any]) -> dict[str, Any]:
 
     >>> sorted(set(fit_settings(settings_dict(ModelConfig(engine="gensim"))))
     ...        ^ set(fit_settings(settings_dict(ModelConfig(engine="tomotopy")))))
-    ['chunksize', 'gibbs_iterations', 'iterations', 'multicore', 'passes', 'workers']
+    ['chunksize', 'gibbs_iterations', 'iterations', 'multicore', 'passes', 'posterior_samples', 'workers']
     """
     defaults = settings_dict(ModelConfig())
     full = defaults | dict(settings)
@@ -133,6 +133,9 @@ class TopicModel:
         The engine's own model (``engine_.lda``), for what only that library offers.
     doc_topic_ : ndarray, shape (n_docs, n_topics)
         Topic proportions per document, columns in topic order (most prevalent first).
+    doc_topic_samples_ : ndarray, shape (n_samples, n_docs, n_topics), or None
+        The same at the sampler's last ``posterior_samples`` states (tomotopy; the last is
+        ``doc_topic_``), for the intervals of :mod:`policytopics.uncertainty`; None for gensim.
     order_ : ndarray
         The engine's topic index of each ordered topic.
     theme_names_ : dict of int to str
@@ -254,6 +257,8 @@ class TopicModel:
         self.lda_ = self.engine_.lda
         self.order_ = np.argsort(-raw.mean(axis=0), kind="stable")
         self.doc_topic_ = raw[:, self.order_]
+        samples = self.engine_.doc_topic_samples
+        self.doc_topic_samples_ = None if samples is None else samples[:, :, self.order_]
         position = {int(topic): number for number, topic in enumerate(self.order_, start=1)}
         self.theme_names_ = dict(sorted((position[i], name) for i, name in enumerate(theme_names)))
         self.doc_ids_ = doc_ids
@@ -383,6 +388,8 @@ class TopicModel:
         self.engine_.save(folder)
         self.dictionary_.save(str(folder / "dictionary.gensim"))
         np.save(folder / "doc_topic.npy", self.doc_topic_)
+        if getattr(self, "doc_topic_samples_", None) is not None:
+            np.save(folder / "doc_topic_samples.npy", self.doc_topic_samples_)
         (folder / "order.json").write_text(json.dumps([int(i) for i in self.order_]))
         doc_ids = getattr(self, "doc_ids_", None)
         record = {
@@ -458,6 +465,8 @@ class TopicModel:
         model.engine_ = engine_class(saved.get("engine", "gensim")).load(folder, model.dictionary_)
         model.lda_ = model.engine_.lda
         model.doc_topic_ = np.load(folder / "doc_topic.npy")
+        samples = folder / "doc_topic_samples.npy"
+        model.doc_topic_samples_ = np.load(samples) if samples.is_file() else None
         model.order_ = np.array(json.loads((folder / "order.json").read_text()))
         model.theme_names_ = {int(t): name for t, name in record["theme_names"].items()}
         model.doc_ids_ = record["doc_ids"]

@@ -396,8 +396,9 @@ class Study:
             model, units = self.model(), self.units()
             documents, _, _ = document_proportions(self.doc_topics())
             tokens = unit_lengths(self.cache_dir / "corpus" / self.corpus_key(), len(units))
-            return ProportionPosterior(model.doc_topic_, tokens, model.alpha_, units["doc_id"],
-                                       units["n_chars"], documents["doc_id"])
+            samples = getattr(model, "doc_topic_samples_", None)
+            return ProportionPosterior(model.doc_topic_ if samples is None else samples, tokens, model.alpha_,
+                                       units["doc_id"], units["n_chars"], documents["doc_id"])
 
         return self.stages.memoised(f"posterior:{self.model_key()}", build)
 
