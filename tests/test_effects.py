@@ -117,11 +117,26 @@ def test_too_few_levels_or_documents_say_why():
     one = docs.assign(region="甲省")
     model = EffectModel(one, "region", two_topics(np.full(30, 0.5)))
     assert not model.usable and "region has only one level" in model.reason
-    model = EffectModel(docs.head(4), "period", two_topics(np.full(4, 0.5)), min_docs=1)
+    model = EffectModel(docs.head(4), "spline(year, 3)", two_topics(np.full(4, 0.5)))
     assert not model.usable and "too few documents" in model.reason
+    # Terms that overlap are not estimated (pinv would give arbitrary numbers).
+    overlapping = EffectModel(docs.assign(region=np.where(docs["region"] == "甲省", "浙江省", "四川省")),
+                              "region + area", two_topics(np.full(30, 0.5)))
+    assert not overlapping.usable and "overlap" in overlapping.reason
     sparse = EffectModel(docs, "region + period", two_topics(np.full(30, 0.5)), min_docs=2)
     assert sparse.usable and len(sparse.rows) == 20  # the ten years of one document are left out
     with pytest.raises(EffectFormulaError, match="compare"):
         model = EffectModel(docs, "region", two_topics(np.full(30, 0.5)))
         effect_tables(model, model(two_topics(np.full(30, 0.5)), None), np.zeros((2, 3, 2)), LABELS,
                       compare=["甲省", "戊省"])
+
+
+def test_a_level_left_without_documents_by_another_covariate_is_left_out():
+    # X's two documents are in periods of one document each: once those periods go, X has none.
+    docs = pd.DataFrame({"region": ["甲省"] * 6 + ["乙省"] * 6 + ["X省"] * 2,
+                         "period": ["2020", "2021", "2022"] * 4 + ["2030", "2031"],
+                         "date": ["2020-01-01"] * 14})
+    rng = np.random.default_rng(0)
+    model = EffectModel(docs, "region + period", two_topics(rng.uniform(0.2, 0.8, 14)))
+    assert model.levels["region"] == ["乙省", "甲省"] and len(model.rows) == 12
+    assert model.n_docs("region", "乙省") == 6

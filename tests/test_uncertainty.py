@@ -149,3 +149,39 @@ def test_several_samples_are_drawn_from_whole_and_one_is_drawn_with_halved_preci
     assert 0.3 < (draws > 0.6).mean() < 0.7
     single = ProportionPosterior(first, [10_000], [0.5, 0.5], ["a"], [1], ["a"])
     np.testing.assert_allclose(single.concentration[0, 0], [4000.4, 1000.1])
+
+
+def test_a_document_without_weight_is_no_member_of_a_weighed_group():
+    docs = pd.DataFrame({"region": ["甲", "甲", "乙"], "n_chars": [1000, 0, 10]})
+    means = GroupMeans(docs, ["region"], "n_chars")
+    assert means.n_docs.tolist() == [1, 1]  # 乙, 甲: the empty document adds nothing to 甲's mean
+    theta = np.array([[0.8, 0.2], [0.1, 0.9], [0.5, 0.5]])
+    rng = np.random.default_rng(0)
+    draws = np.stack([means(theta, rng) for _ in range(200)])
+    np.testing.assert_allclose(draws[:, 1], [[0.8, 0.2]] * 200)  # never a mean of nothing
+
+
+def test_correlations_resample_documents_only_and_each_statistic_has_its_own_stream():
+    rng = np.random.default_rng(0)
+    together = rng.uniform(0, 0.4, 300)
+    theta = np.column_stack([together, together * 0.8 + rng.uniform(0, 0.05, 300), np.ones(300)])
+    theta /= theta.sum(axis=1, keepdims=True)
+    ids = [str(i) for i in range(300)]
+    short = ProportionPosterior(theta, [15] * 300, [0.3] * 3, ids, [1] * 300, ids)
+    docs = pd.DataFrame({"region": ["甲", "乙", "丙"] * 100})
+    out = compose(theta, {"correlation": TopicCorrelation(), "means": GroupMeans(docs, ["region"])},
+                  posterior=short, draws=200, seed=1)
+    low, high = quantile_interval(out["correlation"])
+    point = TopicCorrelation()(theta, None)
+    assert low[0, 1] <= point[0, 1] <= high[0, 1]  # noise would pull the interval below the point
+    alone = compose(theta, {"means": GroupMeans(docs, ["region"])}, posterior=short, draws=200, seed=1)
+    np.testing.assert_array_equal(alone["means"], out["means"])  # the correlation took nothing from it
+
+
+def test_the_posterior_must_be_the_tables_documents():
+    theta = np.random.default_rng(0).dirichlet([1, 1], size=4)
+    table = long_table(theta, ["甲", "甲", "乙", "乙"])
+    ids = ["d003", "d002", "d001", "d000"]  # the same documents in another order
+    posterior = ProportionPosterior(theta[::-1], [30] * 4, [0.5, 0.5], ids, [1] * 4, ids)
+    with pytest.raises(ValueError, match="not the table's documents"):
+        theme_weights(table, "region", uncertainty="global", posterior=posterior)

@@ -17,7 +17,12 @@ over years: a B-spline with 4 degrees of freedom, formulaic's ``bs(year, df=4)``
     the economic area of its region (东部, 中部, 西部, 东北, 其他), a category.
 
 A category's reference level is the level with the most documents; levels with fewer than
-``min_docs`` documents are left out with their documents. Every topic's proportion is
+``min_docs`` documents (two at least) are left out with their documents. Every document
+counts once (``[weights] weight_by`` does not weight the regression). With an interaction
+such as ``area * year`` a main effect is the effect at year 0: read the ``levels`` and
+``curves`` tables (other covariates at their reference: a number at its median) rather than
+those coefficients. A formula whose terms overlap (``region + area``: the area follows from
+the region) is not estimated, with that reason. Every topic's proportion is
 regressed on the same design (ordinary least squares), and the estimates carry both
 uncertainties by the method of composition (:mod:`policytopics.uncertainty`): on every draw
 the documents' proportions are drawn from the model's posterior, the regression is refitted,
@@ -145,12 +150,21 @@ class EffectModel:
         keep = data[self.covariates].notna().all(axis=1).to_numpy().copy()
         self.levels: dict[str, list[str]] = {}
         self.reason = ""
-        for name in self.covariates:
-            if not COVARIATES[name]:
-                continue
+        # A level of one document has no residual to estimate its error from (HC1 gives it
+        # none): two at least, whatever min_docs says.
+        min_docs = max(2, min_docs)
+        categories = [name for name in self.covariates if COVARIATES[name]]
+        # Leaving out one covariate's small levels can leave another's with too few
+        # documents: repeat until no document is left out.
+        while True:
+            before = keep.sum()
+            for name in categories:
+                counts = data.loc[keep, name].value_counts()
+                keep &= data[name].isin(counts[counts >= min_docs].index).to_numpy()
+            if keep.sum() == before:
+                break
+        for name in categories:
             counts = data.loc[keep, name].value_counts()
-            counts = counts[counts >= min_docs]
-            keep &= data[name].isin(counts.index).to_numpy()
             # Reference first: the level with the most documents (ties: by name).
             self.levels[name] = sorted(counts.index, key=lambda level: (-counts[level], str(level)))
             if len(self.levels[name]) < 2 and not self.reason:
@@ -169,9 +183,15 @@ class EffectModel:
         self.spec = matrix.model_spec
         design = np.asarray(matrix, dtype=float)
         self.columns = list(matrix.columns)
-        if design.shape[0] <= design.shape[1]:
+        rank = int(np.linalg.matrix_rank(design))
+        if design.shape[0] <= rank:
             self.reason = (f"{design.shape[0]} documents for {design.shape[1]} coefficients: "
                            "too few documents for the formula")
+            return
+        if rank < design.shape[1]:
+            self.reason = (f"the formula's terms overlap ({design.shape[1]} coefficients, {rank} "
+                           "independent): area follows from region, period from year, or a spline has "
+                           "more degrees of freedom than distinct years; leave one out")
             return
         self.usable = True
         self.design = design

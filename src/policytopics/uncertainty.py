@@ -62,6 +62,7 @@ well, coverage is 85 %, the misses in the largest groups.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -179,7 +180,9 @@ def compose(theta: np.ndarray, statistics: Mapping[str, Statistic], *,
         The documents' point proportions (documents × topics), rows in the posterior's
         document order.
     statistics
-        Name → statistic (see :data:`Statistic`).
+        Name → statistic (see :data:`Statistic`). Each has its own random stream (from the
+        seed and its name); one with ``uses_posterior = False`` is given the point
+        proportions on every draw and resamples documents only.
     posterior
         The documents' posterior (needed for ``uncertainty="global"``).
     uncertainty
@@ -209,12 +212,17 @@ def compose(theta: np.ndarray, statistics: Mapping[str, Statistic], *,
         raise ValueError(f"draws must be at least 2, got {draws}")
     from tqdm.auto import tqdm
 
-    rng = np.random.default_rng(seed)
+    # One stream for the posterior draws and one per statistic, keyed by its name: a
+    # statistic's intervals do not change when another statistic is added or left out.
+    rng = np.random.default_rng([seed, 0])
+    streams = {name: np.random.default_rng([seed, 1 + zlib.crc32(name.encode("utf-8"))])
+               for name in statistics}
     out: dict[str, list[np.ndarray]] = {name: [] for name in statistics}
     for _ in tqdm(range(draws), desc="Intervals", unit="draw", disable=not progress, leave=False):
         drawn = posterior.draw(rng) if uncertainty == "global" else theta
         for name, statistic in statistics.items():
-            out[name].append(np.asarray(statistic(drawn, rng)))
+            given = drawn if getattr(statistic, "uses_posterior", True) else theta
+            out[name].append(np.asarray(statistic(given, streams[name])))
     return {name: np.stack(values) for name, values in out.items()}
 
 
