@@ -544,6 +544,7 @@ class Study:
             "topic_words": self.topic_words(),
             "topic_labels": self.topic_labels(),
             "doc_topics": self.doc_topics(),
+            "documents": self.doc_topics().drop_duplicates("doc_id"),
             "topic_correlations": self.topic_correlations(),
             **{f"effect_{name}": frame for name, frame in self.effects().items() if name != "coefficients"},
             "effects_formula": self.config.effects.formula,
@@ -552,7 +553,9 @@ class Study:
 
     def skipped_figures(self) -> dict[str, str]:
         """The figures this study cannot show (one region, one period ...), with the reason."""
-        return outputs.skipped_figures(self.figure_frames())
+        from .figures import skipped_figures
+
+        return skipped_figures(self.figure_frames())
 
     def write_figures(self) -> list[Path]:
         """The study's figures in ``figures_dir``, under stable names."""

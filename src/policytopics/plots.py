@@ -20,6 +20,15 @@ import numpy as np
 import pandas as pd
 
 from .cache import atomic_write
+from .figures import (
+    emphasis_of,
+    few_levels,
+    few_topics,
+    figure,
+    needs_periods,
+    needs_regions,
+    regions_and_periods,
+)
 from .style import OKABE_ITO, plot_context, region_colors, topic_colors
 from .text import cut_label
 from .weights import OTHER_AREA, region_area, region_sort_key
@@ -276,6 +285,8 @@ def signed_value(value: float) -> str:
 HEATMAP_MAX_ANNOTATED_CELLS = 200
 
 
+@figure("theme_weights_by_region", "by_region", skip=needs_regions,
+        options=lambda frames, config: {"min_docs": config.weights.min_docs})
 def plot_theme_weights_by_region(data: pd.DataFrame, *, ax=None, language: str = "zh",
                                  min_docs: int | None = None, cmap: str = "Blues",
                                  annotate: bool | None = None):
@@ -337,6 +348,7 @@ def plot_theme_weights_by_region(data: pd.DataFrame, *, ax=None, language: str =
     return ax
 
 
+@figure("theme_weights_over_time", "by_period", skip=few_topics)
 def plot_theme_weights_over_time(data: pd.DataFrame, *, ax=None, language: str = "zh",
                                  topics: Sequence[int] | None = None):
     """Mean topic weight per period, one line per topic with its interval as a band.
@@ -374,6 +386,8 @@ def plot_theme_weights_over_time(data: pd.DataFrame, *, ax=None, language: str =
     return ax
 
 
+@figure("theme_panels_over_time", "by_period", skip=needs_periods,
+        options=lambda frames, config: {"min_docs": config.weights.min_docs})
 def plot_theme_panels_over_time(data: pd.DataFrame, *, ncols: int | None = None,
                                 language: str = "zh", sharey: bool = True,
                                 min_docs: int | None = None):
@@ -430,6 +444,9 @@ def plot_theme_panels_over_time(data: pd.DataFrame, *, ncols: int | None = None,
     return fig
 
 
+# The most prevalent topic (T1) in the regions with most documents.
+@figure("regions_over_time_T1", "by_region_period", skip=regions_and_periods,
+        options=lambda frames, config: {"topic": 1})
 def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[str] | None = None,
                            ax=None, language: str = "zh", title: str | None = None):
     """One topic's weight over time in selected regions (one line per region).
@@ -510,6 +527,8 @@ def plot_k_selection(by_k: pd.DataFrame, *, suggested: int | None = None, langua
     return fig
 
 
+@figure("top_words", "topic_words", options=lambda frames, config: {
+    "topic_labels": frames["topic_labels"], "n_words": config.model.top_n_words})
 def plot_top_words(topic_words: pd.DataFrame, *, topic_labels: dict[int, str] | None = None,
                    n_words: int = 10, ncols: int | None = None, language: str = "zh"):
     """Bars of the top words of each topic, one panel per topic. Returns the Figure.
@@ -549,6 +568,10 @@ def plot_top_words(topic_words: pd.DataFrame, *, topic_labels: dict[int, str] | 
     return fig
 
 
+@figure("coverage_by_region", "documents", skip=needs_regions,
+        options=lambda frames, config: {"by": "region"})
+@figure("coverage_by_period", "documents", skip=needs_periods,
+        options=lambda frames, config: {"by": "period"})
 def plot_coverage(documents: pd.DataFrame, *, by: str = "region", ax=None, language: str = "zh"):
     """Number of kept documents per region or period (missing values shown as such)."""
     text = _TEXT[language]
@@ -582,6 +605,10 @@ def plot_coverage(documents: pd.DataFrame, *, by: str = "region", ax=None, langu
     return ax
 
 
+@figure("theme_emphasis_by_region", "emphasis_by_region", skip=emphasis_of("region"),
+        options=lambda frames, config: {"by": "region", "min_docs": config.weights.min_docs})
+@figure("theme_emphasis_over_time", "emphasis_by_period", skip=emphasis_of("period"),
+        options=lambda frames, config: {"by": "period", "min_docs": config.weights.min_docs})
 def plot_theme_emphasis(data: pd.DataFrame, *, by: str = "region", ax=None, language: str = "zh",
                         min_docs: int | None = 2, cmap: str = "RdBu_r",
                         annotate: bool | None = None):
@@ -695,10 +722,6 @@ def plot_theme_emphasis(data: pd.DataFrame, *, by: str = "region", ax=None, lang
     return ax
 
 
-#: A category with more levels than this gets no effect-levels figure (the table has them all).
-EFFECT_MAX_LEVELS = 16
-
-
 def _topic_grid(n_topics: int, panel_height: float):
     """A page-wide grid of small panels, one per topic."""
     import matplotlib.pyplot as plt
@@ -713,6 +736,7 @@ def _topic_grid(n_topics: int, panel_height: float):
     return fig, list(axes.flat)[:n_topics], width
 
 
+@figure("effect_levels_{covariate}", "effect_levels", skip=few_levels, per_covariate=True, optional=True)
 def plot_effect_levels(levels: pd.DataFrame, *, covariate: str, language: str = "zh"):
     """stm's ``pointestimate``: each topic's expected proportion at every level of a category,
     with its interval (one panel per topic, levels down the side). Returns the Figure.
@@ -745,6 +769,7 @@ def plot_effect_levels(levels: pd.DataFrame, *, covariate: str, language: str = 
     return fig
 
 
+@figure("effect_difference", "effect_difference", optional=True)
 def plot_effect_difference(difference: pd.DataFrame, *, language: str = "zh"):
     """stm's ``difference``: each topic's difference in expected proportion between two levels,
     in percentage points, with its interval; filled where the interval excludes zero.
@@ -770,6 +795,8 @@ def plot_effect_difference(difference: pd.DataFrame, *, language: str = "zh"):
     return ax
 
 
+@figure("effect_curve_{covariate}", "effect_curves", per_covariate=True, optional=True,
+        options=lambda frames, config: {"formula": frames.get("effects_formula", "")})
 def plot_effect_curves(curves: pd.DataFrame, *, covariate: str, formula: str = "", language: str = "zh"):
     """stm's ``continuous``: each topic's expected proportion over a numeric covariate with
     its band (one panel per topic). Returns the Figure."""
@@ -796,6 +823,7 @@ def plot_effect_curves(curves: pd.DataFrame, *, covariate: str, formula: str = "
     return fig
 
 
+@figure("topic_correlation", "topic_correlations", optional=True)
 def plot_topic_correlation(correlations: pd.DataFrame, *, language: str = "zh", cmap: str = "RdBu_r"):
     """stm's ``topicCorr`` as a heatmap: the correlation of every pair of topics (lower
     triangle), topics ordered so that those that go together sit together (average-linkage
