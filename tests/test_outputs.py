@@ -54,7 +54,7 @@ def test_figures_that_cannot_show_anything_are_skipped_with_a_reason(sample_stud
     or one-point line; the run log and run.json say which figure was skipped and why."""
     import logging
 
-    from policytopics.figures import figure_jobs, skipped_figures
+    from policytopics.outputs import figure_jobs, skipped_figures
 
     frames = sample_study.figure_frames()
     # The samples have four regions and two years, but no region with two documents.
@@ -83,7 +83,7 @@ def test_figures_that_cannot_show_anything_are_skipped_with_a_reason(sample_stud
 
 
 def test_a_long_theme_name_is_shortened_in_figures_only(sample_study):
-    from policytopics.figures import FIGURE_LABEL_CHARS, figure_jobs
+    from policytopics.outputs import FIGURE_LABEL_CHARS, figure_jobs
 
     frames = sample_study.figure_frames()
     long_name = "T1 " + "先进制造业与现代服务业深度融合发展" * 12
@@ -97,7 +97,8 @@ def test_a_long_theme_name_is_shortened_in_figures_only(sample_study):
 
 
 def test_many_topics_get_panels_not_one_tangled_chart(sample_study):
-    from policytopics.figures import COMBINED_MAX_TOPICS, skipped_figures
+    from policytopics.figures import COMBINED_MAX_TOPICS
+    from policytopics.outputs import skipped_figures
 
     frames = sample_study.figure_frames()
     by_period = frames["by_period"]

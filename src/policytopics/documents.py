@@ -27,8 +27,9 @@ import pandas as pd
 from .clean import clean_text
 from .config import CleanConfig, StudyConfig, load_study
 from .dedup import find_duplicates, minhash_signature
-from .ingest import RawDocument, iter_documents
+from .ingest import iter_documents
 from .metadata import apply_overrides, document_metadata, overrides_for, read_overrides
+from .records import RawDocument
 from .text import cjk_count, cjk_ratio
 
 REPORT_COLUMNS = [

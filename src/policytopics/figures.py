@@ -1,17 +1,17 @@
 """The study's figures: a registry filled where each figure is drawn.
 
-A plot function of :mod:`policytopics.plots` becomes one of the study's figures with the
-:func:`figure` decorator, written above it: the file name, the table it draws (a key of the
-study's figure tables, :meth:`policytopics.pipeline.Study.figure_frames`), the settings it
-takes from the study, and when it cannot show anything (one region, one period …, with the
-reason in words). A figure drawn once per covariate of its table (the effects) names its
-files with ``{covariate}``. Adding a figure is a decorated function in ``plots.py`` and its
-test; :func:`figure_jobs` and :func:`skipped_figures` find it, and the jobs carry the
-function itself (no name looked up at run time).
+A plot function becomes one of the study's figures with the :func:`figure` decorator,
+written above it in the plotting module: the file name, the table it draws (a key of the
+study's figure tables, ``Study.figure_frames``), the settings it takes from the study, and
+when it cannot show anything (one region, one period …, with the reason in words, from the
+predicates here). A figure drawn once per covariate of its table (the effects) names its
+files with ``{covariate}``. Adding a figure is a decorated function and its test; the
+output stage (``outputs.figure_jobs``, ``outputs.skipped_figures``) finds it, and its jobs
+carry the function itself (no name looked up at run time).
 
-    @figure("theme_panels_over_time", "by_period", skip=needs_periods,
+    @figure("my_figure", "by_period", skip=needs_periods,
             options=lambda frames, config: {"min_docs": config.weights.min_docs})
-    def plot_theme_panels_over_time(data, *, language="zh", min_docs=None): ...
+    def plot_my_figure(data, *, language="zh", min_docs=None): ...
 """
 
 from __future__ import annotations
@@ -22,19 +22,11 @@ from typing import Any
 
 import pandas as pd
 
-from .text import cut_label
-
 #: Above this many topics the combined over-time chart is not drawn (the lines tangle); the
 #: small multiples (theme_panels_over_time) show every topic.
 COMBINED_MAX_TOPICS = 6
-#: Topic labels longer than this many characters are cut in figures (with "…"); the tables
-#: keep the full name.
-FIGURE_LABEL_CHARS = 24
 #: A category with more levels than this gets no effect-levels figure (the table has them all).
 EFFECT_MAX_LEVELS = 16
-
-#: A figure job: file name, plot function, its arguments and keywords.
-Job = tuple[str, Callable[..., Any], tuple, dict]
 
 
 @dataclass(frozen=True)
@@ -88,13 +80,6 @@ def figure(name: str, table: str, *, options: Callable[[Mapping, Any], dict] | N
         return draw
 
     return register
-
-
-def registered() -> list[Figure]:
-    """Every registered figure (importing :mod:`policytopics.plots` registers them)."""
-    from . import plots  # noqa: F401
-
-    return list(REGISTRY.values())
 
 
 # Why a figure cannot show anything --------------------------------------------------------
@@ -161,62 +146,5 @@ def few_levels(frames: Mapping, keywords: dict) -> str | None:
     return None
 
 
-# Jobs ---------------------------------------------------------------------------------------
-def short_label(label: str) -> str:
-    """``label`` cut to :data:`FIGURE_LABEL_CHARS` for figures (:func:`policytopics.text.cut_label`)."""
-    return cut_label(label, FIGURE_LABEL_CHARS)
-
-
-def _short_labels(frames: Mapping[str, object]) -> dict[str, object]:
-    """The figure tables with every ``topic_label`` (and the labels dict) shortened."""
-    out = dict(frames)
-    for name, frame in frames.items():
-        if isinstance(frame, pd.DataFrame) and "topic_label" in frame.columns:
-            out[name] = frame.assign(topic_label=frame["topic_label"].map(short_label))
-    if isinstance(frames.get("topic_labels"), dict):
-        out["topic_labels"] = {t: short_label(label) for t, label in frames["topic_labels"].items()}
-    return out
-
-
-def skipped_figures(frames: Mapping[str, object]) -> dict[str, str]:
-    """The figures a study cannot show, by file name, with the reason in words; and
-    ``effects`` when the formula's effects were not estimated."""
-    skipped = {}
-    if frames.get("effects_reason"):
-        skipped["effects"] = (f"effects of {frames.get('effects_formula')!r} not estimated: "
-                              f"{frames['effects_reason']}")
-    for entry in registered():
-        for name, keywords in entry.instances(frames.get(entry.table)):
-            reason = entry.skip(frames, keywords)
-            if reason:
-                skipped[name] = reason
-    return skipped
-
-
-def figure_jobs(frames: Mapping[str, object], config) -> list[Job]:
-    """The figures the study draws from ``frames``, as jobs ``(name, function, args, keywords)``.
-
-    A figure is drawn only when it can show something (:func:`skipped_figures`); topic labels
-    longer than :data:`FIGURE_LABEL_CHARS` are cut in the figures (:func:`short_label`).
-    """
-    import logging
-
-    log = logging.getLogger("policytopics")
-    frames = _short_labels(frames)
-    skipped = skipped_figures(frames)
-    for name, reason in skipped.items():
-        log.info("figure %s not drawn: %s", name, reason)
-    jobs: list[Job] = []
-    for entry in registered():
-        table = frames.get(entry.table)
-        if table is None:
-            continue
-        for name, keywords in entry.instances(table):
-            if name not in skipped:
-                jobs.append((name, entry.draw, (table,), {**entry.options(frames, config), **keywords,
-                                                          "language": config.output.language}))
-    return jobs
-
-
-__all__ = ["COMBINED_MAX_TOPICS", "EFFECT_MAX_LEVELS", "FIGURE_LABEL_CHARS", "REGISTRY", "Figure", "figure",
-           "figure_jobs", "registered", "short_label", "skipped_figures"]
+__all__ = ["COMBINED_MAX_TOPICS", "EFFECT_MAX_LEVELS", "REGISTRY", "Figure", "emphasis_of", "few_levels",
+           "few_topics", "figure", "needs_periods", "needs_regions", "regions_and_periods"]

@@ -32,6 +32,7 @@ import re
 from pathlib import Path
 
 from .decode import decode_bytes
+from .records import RawDocument
 from .text import cjk_count
 
 log = logging.getLogger("policytopics")
@@ -55,9 +56,7 @@ _SITE_SUFFIX_RE = re.compile(r"\s*[_|｜\-—–]+\s*[^_|｜\-—–]{2,30}(?:�
 
 
 def read_document_file(path: Path):
-    """The :class:`policytopics.ingest.RawDocument` of one HTML, PDF or Word file."""
-    from .ingest import RawDocument
-
+    """The :class:`policytopics.records.RawDocument` of one HTML, PDF or Word file."""
     reader = READERS[path.suffix.lower()]
     try:
         return reader(path)
@@ -107,8 +106,6 @@ def page_title(html: str, meta: dict[str, str] | None = None) -> str | None:
 def read_html(path: Path):
     """A saved web page: main text, title, publication date (fallback), publisher."""
     import trafilatura
-
-    from .ingest import RawDocument
 
     data = path.read_bytes()
     declared = _CHARSET_RE.search(data[:4096])
@@ -204,8 +201,6 @@ def read_pdf(path: Path):
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
-    from .ingest import RawDocument
-
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -233,8 +228,6 @@ def read_docx(path: Path):
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    from .ingest import RawDocument
-
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
@@ -255,8 +248,6 @@ def read_docx(path: Path):
 
 def read_old_word(path: Path):
     """An old binary ``.doc`` or a WPS ``.wps`` file: a report row saying to save it as .docx."""
-    from .ingest import RawDocument
-
     kind = "WPS" if path.suffix.lower() == ".wps" else "old Word"
     return RawDocument(path.stem, str(path), "", error=f"{kind} format: open it in Word or WPS and "
                                                         "save it as .docx, then read it again")

@@ -35,6 +35,7 @@ import pandas as pd
 from .config import CorpusConfig
 from .decode import decode_bytes, newlines
 from .formats import DOCUMENT_SUFFIXES, read_document_file
+from .records import RawDocument, RowError
 
 log = logging.getLogger("policytopics")
 
@@ -61,31 +62,6 @@ HEADER_SEARCH_ROWS = 10
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _EXCEL_SERIALS = (2101, 73416)
 
-
-
-@dataclass(frozen=True)
-class RawDocument:
-    """One input document as read, before cleaning.
-
-    ``encoding`` is the file's text encoding; for a table it also says which column was
-    taken for what (``"gb18030; columns: 正文→text, 标题→title, 发布时间→date"``).
-    ``publisher`` is the table's 来源 column, when it has one.
-    """
-
-    doc_id: str
-    source: str
-    text: str
-    encoding: str = ""
-    title: str | None = None
-    date: str | None = None
-    region: str | None = None
-    error: str | None = None  # set when the input could not be read
-    region_given: bool = False  # the table has a region column: its value (even empty) wins
-    publisher: str | None = None
-    # A date the file's own metadata gives (a web page's PubDate): used only when the text
-    # states none, with fallback_date_source as its date_source.
-    fallback_date: str | None = None
-    fallback_date_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -313,8 +289,8 @@ def _line_by_line(text: str, sep: str, path: Path) -> tuple[pd.DataFrame, list[t
     split = [(i, next(csv.reader([line], delimiter=sep, quoting=csv.QUOTE_NONE), [])) for i, line in numbered]
     (_, header), body = split[0], split[1:]
     rows = [fields for _, fields in body if len(fields) == len(header)]
-    errors = [(i, {"__error__": f"line {i} of {path.name} has {len(fields)} fields, not {len(header)}, "
-                                "after an unbalanced quote \" in the file; fix the line and read it again"})
+    errors = [(i, RowError(f"line {i} of {path.name} has {len(fields)} fields, not {len(header)}, "
+                           "after an unbalanced quote \" in the file; fix the line and read it again"))
               for i, fields in body if len(fields) != len(header)]
     log.warning("%s: a quote is opened and never closed; read line by line with quotes as text: "
                 "%d rows, %d line(s) reported", path.name, len(rows), len(errors))
@@ -361,9 +337,9 @@ def _without_quoting(text: str, sep: str, parsed: pd.DataFrame, swallowed: list[
     errors = []
     for line in swallowed:
         number = all_lines.index(line) + 1 if line in all_lines else 0
-        errors.append((number, {"__error__": f"line {number} of {path.name} looks like a whole row "
-                                             "swallowed into the text of the row above (an unbalanced "
-                                             "quote \"); fix the quote and read the file again"}))
+        errors.append((number, RowError(f"line {number} of {path.name} looks like a whole row "
+                                        "swallowed into the text of the row above (an unbalanced "
+                                        "quote \"); fix the quote and read the file again")))
     log.warning("%s: %d line(s) inside a text field look like whole rows (an unbalanced quote?); "
                 "each is a report row", path.name, len(swallowed))
     return parsed, errors
@@ -375,9 +351,9 @@ def _jsonl_table(path: Path, stem: str, *, gz: bool) -> _Table:
     seen: list[tuple[int, dict]] = []
     for index, row in rows:
         seen.append((index, row))
-        if "__error__" not in row:
+        if not isinstance(row, RowError):
             break
-    headers = [str(key) for key in seen[-1][1]] if seen and "__error__" not in seen[-1][1] else []
+    headers = [str(key) for key in seen[-1][1]] if seen and not isinstance(seen[-1][1], RowError) else []
     return _Table(path, path.name, stem, f"{path}#", headers, chain(seen, rows), "utf-8")
 
 
@@ -489,7 +465,7 @@ def _table_documents(table: _Table, columns: CorpusConfig) -> Iterator[RawDocume
     if table.headers:
         log.info("%s: columns %s (%s)", table.label, mapping.describe(), table.encoding)
     for index, row in table.rows:
-        if "__error__" not in row and all(_cell_text(v) is None for v in row.values()):
+        if not isinstance(row, RowError) and all(_cell_text(v) is None for v in row.values()):
             continue  # a blank line of the table, not an article
         yield _row_to_document(row, index, table, mapping, encoding)
 
@@ -504,22 +480,24 @@ def _iter_jsonl(path: Path, *, gz: bool) -> Iterator[tuple[int, dict]]:
             try:
                 row = json.loads(line)
             except json.JSONDecodeError:
-                row = {"__error__": f"line {line_no} is not valid JSON"}
-            if not isinstance(row, dict):
-                row = {"__error__": f"line {line_no} is not an object"}
+                row = RowError(f"line {line_no} is not valid JSON")
+            if not isinstance(row, dict | RowError):
+                row = RowError(f"line {line_no} is not an object")
             yield line_no, row
 
 
-def _row_to_document(row: dict, index: int, table: _Table, mapping: ColumnMap,
+def _row_to_document(row: dict | RowError, index: int, table: _Table, mapping: ColumnMap,
                      encoding: str) -> RawDocument:
+    if isinstance(row, RowError):
+        return RawDocument(f"{table.id_prefix}:{index}", f"{table.source_prefix}{index}", "",
+                           error=row.message)
+
     def value(header: str | None) -> str | None:
         return None if header is None else _cell_text(row.get(header))
 
     raw_id = value(mapping.id)
     doc_id = f"{table.id_prefix}:{raw_id if raw_id is not None else index}"
     source = f"{table.source_prefix}{index}"
-    if "__error__" in row:
-        return RawDocument(doc_id, source, "", error=row["__error__"])
     if mapping.text is None or mapping.text not in row:
         return RawDocument(doc_id, source, "",
                            error=f"no text column {mapping.text!r} in this row of {table.label}")

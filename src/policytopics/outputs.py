@@ -15,6 +15,7 @@ import pandas as pd
 
 from .cache import write_csv, write_json, write_parquet
 from .config import StudyConfig
+from .text import cut_label
 
 log = logging.getLogger("policytopics")
 
@@ -33,6 +34,73 @@ def write_tables(tables: Mapping[str, pd.DataFrame], folder: Path) -> dict[str, 
     return written
 
 
+#: Topic labels longer than this many characters are cut in figures (with "…"); the tables
+#: keep the full name.
+FIGURE_LABEL_CHARS = 24
+
+
+def registered() -> list:
+    """Every figure of the study (importing :mod:`policytopics.plots` registers them:
+    :mod:`policytopics.figures`)."""
+    from . import plots  # noqa: F401
+    from .figures import REGISTRY
+
+    return list(REGISTRY.values())
+
+
+def short_label(label: str) -> str:
+    """``label`` cut to :data:`FIGURE_LABEL_CHARS` for figures (:func:`policytopics.text.cut_label`)."""
+    return cut_label(label, FIGURE_LABEL_CHARS)
+
+
+def _short_labels(frames: Mapping[str, object]) -> dict[str, object]:
+    """The figure tables with every ``topic_label`` (and the labels dict) shortened."""
+    out = dict(frames)
+    for name, frame in frames.items():
+        if isinstance(frame, pd.DataFrame) and "topic_label" in frame.columns:
+            out[name] = frame.assign(topic_label=frame["topic_label"].map(short_label))
+    if isinstance(frames.get("topic_labels"), dict):
+        out["topic_labels"] = {t: short_label(label) for t, label in frames["topic_labels"].items()}
+    return out
+
+
+def skipped_figures(frames: Mapping[str, object]) -> dict[str, str]:
+    """The figures a study cannot show, by file name, with the reason in words; and
+    ``effects`` when the formula's effects were not estimated."""
+    skipped = {}
+    if frames.get("effects_reason"):
+        skipped["effects"] = (f"effects of {frames.get('effects_formula')!r} not estimated: "
+                              f"{frames['effects_reason']}")
+    for entry in registered():
+        for name, keywords in entry.instances(frames.get(entry.table)):
+            reason = entry.skip(frames, keywords)
+            if reason:
+                skipped[name] = reason
+    return skipped
+
+
+def figure_jobs(frames: Mapping[str, object], config) -> list[tuple]:
+    """The figures the study draws from ``frames``, as jobs ``(name, function, args, keywords)``.
+
+    A figure is drawn only when it can show something (:func:`skipped_figures`); topic labels
+    longer than :data:`FIGURE_LABEL_CHARS` are cut in the figures (:func:`short_label`).
+    """
+    frames = _short_labels(frames)
+    skipped = skipped_figures(frames)
+    for name, reason in skipped.items():
+        log.info("figure %s not drawn: %s", name, reason)
+    jobs = []
+    for entry in registered():
+        table = frames.get(entry.table)
+        if table is None:
+            continue
+        for name, keywords in entry.instances(table):
+            if name not in skipped:
+                jobs.append((name, entry.draw, (table,), {**entry.options(frames, config), **keywords,
+                                                          "language": config.output.language}))
+    return jobs
+
+
 def write_figures(frames: Mapping[str, object], config: StudyConfig) -> list[Path]:
     """The study's figures in ``figures_dir``, under stable names, in every format asked.
 
@@ -42,7 +110,6 @@ def write_figures(frames: Mapping[str, object], config: StudyConfig) -> list[Pat
     and 12.2 s in this process for the nine figures in three formats of 10,000 news
     stories (each worker first imports matplotlib and the package).
     """
-    from .figures import figure_jobs, skipped_figures
     from .parallel import map_chunks
 
     if not config.output.figure_formats:

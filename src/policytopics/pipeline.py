@@ -54,8 +54,8 @@ log = logging.getLogger("policytopics")
 
 #: The modules whose code each cached stage runs: part of that stage's cache key.
 STAGE_CODE = {
-    "documents": ("ingest", "decode", "formats", "text", "clean", "pagetext", "mojibake", "metadata",
-                  "places", "dedup", "documents"),
+    "documents": ("records", "ingest", "decode", "formats", "text", "clean", "pagetext", "mojibake",
+                  "metadata", "places", "dedup", "documents"),
     "tokens": ("text", "units", "segment", "places"),
     "corpus": ("corpus",),
     "model": ("corpus", "model", "engines", "themes"),
@@ -553,9 +553,7 @@ class Study:
 
     def skipped_figures(self) -> dict[str, str]:
         """The figures this study cannot show (one region, one period ...), with the reason."""
-        from .figures import skipped_figures
-
-        return skipped_figures(self.figure_frames())
+        return outputs.skipped_figures(self.figure_frames())
 
     def write_figures(self) -> list[Path]:
         """The study's figures in ``figures_dir``, under stable names."""
