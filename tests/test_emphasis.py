@@ -10,16 +10,9 @@ import pandas as pd
 import pytest
 from matplotlib.collections import QuadMesh
 
-from policytopics.places import place_mentions
+from policytopics.places import AREA_ORDER, OTHER_AREA, REGION_AREAS, place_mentions, region_area
 from policytopics.plots import export_figure, plot_theme_emphasis
-from policytopics.weights import (
-    AREA_ORDER,
-    OTHER_AREA,
-    REGION_AREAS,
-    region_area,
-    theme_emphasis,
-    theme_weights,
-)
+from policytopics.weights import theme_emphasis, theme_weights
 
 LABELS = {1: "科技创新", 2: "乡村振兴", 3: "绿色低碳", 4: "就业收入"}
 # Listed out of area order on purpose: the table must put them in order.

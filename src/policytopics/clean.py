@@ -148,10 +148,10 @@ _SENTENCE_END = re.compile(r"[。！？!?；;”\"」』)）]$")
 _BULLET = re.compile(r"^[•·●◆■▪►>\-*]\s*")
 # Gambling brands: a name, a casino word, a call to action (欧宝体育app, 威尼斯人现金网网址).
 _SPAM_BRAND = re.compile(
-    r"[\u4e00-\u9fffa-z0-9]{1,8}(体育|娱乐|国际|贵宾会|棋牌|彩票|电竞|真人|现金网)"
+    rf"[{CJK_RANGE}a-z0-9]{{1,8}}(体育|娱乐|国际|贵宾会|棋牌|彩票|电竞|真人|现金网)"
     r"(官网|官方网站|app|下载|登录|登入|网址|手机版|开户|入口|中文版|线路)[:：]?"
     # a two-character name + 贵宾会 (美狮贵宾会), a site code + casino (js333金沙线路)
-    r"|[\u4e00-\u9fff]{2}贵宾会[:：]?"
+    rf"|[{CJK_RANGE}]{{2}}贵宾会[:：]?"
     r"|[a-z]{1,6}\d{2,5}(金沙|威尼斯人|葡京|永利|银河)(线路|网站|娱乐|官网|app)?[:：]?",
     re.IGNORECASE,
 )

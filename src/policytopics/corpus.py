@@ -78,6 +78,8 @@ def build_dictionary(token_lists, config: ModelConfig, *, return_unpruned: bool 
 
 #: The corpus folder's list of the words seen before pruning (for the seeded themes' report).
 SEEN_WORDS_FILE = "seen_words.txt"
+#: The gensim Dictionary's file, in a corpus folder and in a saved model's folder.
+DICTIONARY_FILE = "dictionary.gensim"
 
 
 def save_corpus(folder: str | Path, dictionary, token_lists, seen_words=()) -> None:
@@ -86,7 +88,7 @@ def save_corpus(folder: str | Path, dictionary, token_lists, seen_words=()) -> N
     from gensim.corpora import MmCorpus
 
     folder = Path(folder)
-    dictionary.save(str(folder / "dictionary.gensim"))
+    dictionary.save(str(folder / DICTIONARY_FILE))
     MmCorpus.serialize(str(folder / "corpus.mm"), (dictionary.doc2bow(list(t)) for t in token_lists),
                        id2word=dictionary, progress_cnt=10**9)
     (folder / SEEN_WORDS_FILE).write_text("\n".join(sorted(seen_words)), encoding="utf-8")
@@ -100,7 +102,7 @@ def load_corpus(folder: str | Path):
     folder = Path(folder)
     if not (folder / "corpus.mm.index").is_file():
         return None
-    return Dictionary.load(str(folder / "dictionary.gensim")), MmCorpus(str(folder / "corpus.mm"))
+    return Dictionary.load(str(folder / DICTIONARY_FILE)), MmCorpus(str(folder / "corpus.mm"))
 
 
 def unit_lengths(folder: str | Path, n_units: int):

@@ -7,9 +7,9 @@ raises on odd bytes, it says what went wrong.
 from __future__ import annotations
 
 import codecs
-import re
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+from .text import CJK_RE
+
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -103,7 +103,7 @@ def _readability(text: str) -> float:
     """
     from .text import to_simplified
 
-    chars = _CJK.findall(text[:20000])
+    chars = CJK_RE.findall(text[:20000])
     if not chars:
         return 0.0
     common = 0
@@ -119,7 +119,7 @@ def _readability(text: str) -> float:
 def _cjk_share(text: str) -> float:
     sample = text[:20000]
     visible = [c for c in sample if not c.isspace()]
-    return len(_CJK.findall(sample)) / max(1, len(visible))
+    return len(CJK_RE.findall(sample)) / max(1, len(visible))
 
 
 def _printable_share(text: str) -> float:

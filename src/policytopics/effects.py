@@ -45,7 +45,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .weights import region_area
+from .places import region_area
 
 #: The covariates a formula may use, and whether each is a category.
 COVARIATES = {"region": True, "period": True, "area": True, "year": False}

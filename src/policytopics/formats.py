@@ -33,7 +33,7 @@ from pathlib import Path
 
 from .decode import decode_bytes
 from .records import RawDocument
-from .text import cjk_count
+from .text import cjk_count, display_width
 
 log = logging.getLogger("policytopics")
 
@@ -151,11 +151,6 @@ _NEW_ITEM = re.compile(r"^(第[一二三四五六七八九十百]+[章节条]|[�
 FULL_LINE = 0.85
 
 
-def _width(line: str) -> float:
-    """A line's width in Chinese characters (a Latin letter or digit is half of one)."""
-    return sum(1.0 if ord(c) > 0x2E80 else 0.5 for c in line)
-
-
 def pdf_paragraphs(pages: list[str]) -> str:
     r"""The text of a PDF's pages as paragraphs, without its page furniture.
 
@@ -182,7 +177,7 @@ def pdf_paragraphs(pages: list[str]) -> str:
     body = [[line for k, line in enumerate(lines)
              if not ((k < 2 or k >= len(lines) - 2) and (line in running or _PAGE_NUMBER.match(line)))]
             for lines in page_lines]  # a page number may stand inside a header line's neighbour
-    widths = sorted(_width(line) for lines in body for line in lines)
+    widths = sorted(display_width(line) for lines in body for line in lines)
     full = widths[int(0.9 * (len(widths) - 1))] if widths else 0
     paragraphs: list[str] = []
     joining = False
@@ -191,7 +186,7 @@ def pdf_paragraphs(pages: list[str]) -> str:
             paragraphs[-1] += line
         else:
             paragraphs.append(line)
-        joining = _width(line) >= FULL_LINE * full and not _PARAGRAPH_END.search(line)
+        joining = display_width(line) >= FULL_LINE * full and not _PARAGRAPH_END.search(line)
     return "\n".join(paragraphs)
 
 

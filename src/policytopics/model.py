@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .config import ModelConfig
-from .corpus import build_dictionary
+from .corpus import DICTIONARY_FILE, build_dictionary
 from .engines import ENGINE_SETTINGS, engine_class
 
 #: File beside the engine's files that makes a saved model describe itself.
@@ -386,7 +386,7 @@ class TopicModel:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         self.engine_.save(folder)
-        self.dictionary_.save(str(folder / "dictionary.gensim"))
+        self.dictionary_.save(str(folder / DICTIONARY_FILE))
         np.save(folder / "doc_topic.npy", self.doc_topic_)
         if getattr(self, "doc_topic_samples_", None) is not None:
             np.save(folder / "doc_topic_samples.npy", self.doc_topic_samples_)
@@ -461,7 +461,7 @@ class TopicModel:
                 raise ValueError(f"the model in {folder} belongs to other documents: "
                                  f"{len(kept)} saved, {len(asked)} asked, first difference at row {first}")
         model = cls(config if config is not None else _config_from_settings(saved))
-        model.dictionary_ = Dictionary.load(str(folder / "dictionary.gensim"))
+        model.dictionary_ = Dictionary.load(str(folder / DICTIONARY_FILE))
         model.engine_ = engine_class(saved.get("engine", "gensim")).load(folder, model.dictionary_)
         model.lda_ = model.engine_.lda
         model.doc_topic_ = np.load(folder / "doc_topic.npy")

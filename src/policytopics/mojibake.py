@@ -12,7 +12,7 @@ import contextlib
 import re
 from functools import lru_cache
 
-from .text import CJK_RANGE, jieba_tokenizer, to_simplified
+from .text import CJK_RANGE, is_cjk, jieba_tokenizer, to_simplified
 
 _CJK = CJK_RANGE
 _CJK_RE = re.compile(f"[{_CJK}]")
@@ -32,7 +32,7 @@ _HARD_SIGNAL = re.compile("[?\ufffd\ue000-\uf8ff\u0370-\u04ff\u2500-\u25ff\x00-\
 @lru_cache(maxsize=4096)
 def is_common_char(char: str) -> bool:
     """True for the 3,755 most frequent characters (GB2312 level 1), after t2s."""
-    simple = to_simplified(char) if "\u4e00" <= char <= "\u9fff" else char
+    simple = to_simplified(char) if is_cjk(char) else char
     try:
         code = simple.encode("gb2312")
     except UnicodeEncodeError:
@@ -58,7 +58,7 @@ def _odd_count(core: str) -> int:
 
 
 def _is_odd(char: str) -> bool:
-    if "\u4e00" <= char <= "\u9fff":
+    if is_cjk(char):
         return not is_common_char(char)
     return bool(_HARD_SIGNAL.match(char)) or char == "？"
 
@@ -70,7 +70,7 @@ def _tokenizer():
 
 
 def _common_share(text: str) -> float:
-    hanzi = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    hanzi = [c for c in text if is_cjk(c)]
     return sum(map(is_common_char, hanzi)) / len(hanzi) if hanzi else 0.0
 
 
@@ -115,7 +115,7 @@ def _gbk_chars(pairs) -> list[str]:
             char = bytes(pair).decode("gbk")
         except UnicodeDecodeError:
             continue
-        if len(char) == 1 and "\u4e00" <= char <= "\u9fff":
+        if len(char) == 1 and is_cjk(char):
             out.append(char)
     return out
 

@@ -18,12 +18,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata as importlib_metadata
 
-from .text import literal_union
+from .text import CJK_RANGE, literal_union
 
 # --- regions ---------------------------------------------------------------------------
 
-_PROVINCE_SUFFIX = re.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
-_CITY_SUFFIX = re.compile(r"((?:[\u4e00-\u9fff]{1,4}?族)+)?(自治州|地区|盟|市)$")
+#: Suffixes stripped to get a short form, tried in this order, per level.
+_PROVINCE_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区", "省", "市")
+_PREFECTURE_SUFFIXES = ("自治州", "地区", "盟", "市")
+_COUNTY_SUFFIXES = ("自治县", "自治旗", "新区", "矿区", "林区", "特区", "县", "区", "市", "旗")
+_PROVINCE_SUFFIX = re.compile("(" + "|".join(_PROVINCE_SUFFIXES) + ")$")
+_CITY_SUFFIX = re.compile(rf"((?:[{CJK_RANGE}]{{1,4}}?族)+)?(自治州|地区|盟|市)$")
 # Short city names that are also common words; only their full name (with 市) counts.
 _AMBIGUOUS_SHORT = {"大同", "安康", "长治", "白银", "中山", "黄山", "通化", "朝阳", "海东",
                     "吉安", "永州", "东方", "普洱", "和田", "阿里", "海北", "海西", "海南",
@@ -34,14 +38,14 @@ _MASKED = re.compile(r"北京时间|上海合作组织|上合组织|中山大学
                      # a ship, the multi-province military regions before 2016, a crude oil
                      r"|辽宁舰|辽宁号|(?:沈阳|北京|兰州|济南|南京|广州|成都)军区|北海布伦特"
                      # bank branches: 中国银行黑龙江省分行哈尔滨河松街支行
-                     r"|[\u4e00-\u9fff]{0,4}银行[\u4e00-\u9fff]{2,6}?分行|[\u4e00-\u9fff]{2,8}?支行")
+                     rf"|[{CJK_RANGE}]{{0,4}}银行[{CJK_RANGE}]{{2,6}}?分行|[{CJK_RANGE}]{{2,8}}?支行")
 # A place that is only where something happens to take place does not say what the story
 # is about: it counts 0.5, so such a mention alone never places a story. Venues of meetings
 # and engagements (在北京举行, 在上海会见), travel (离开北京, 抵达北京) and the host city in
 # an event's name (贵阳国际论坛, 杭州峰会).
 _VENUE = re.compile(r"在(?P<place>[^,。;,；，、]{1,14}?)(?:举行|开幕|召开|闭幕|举办|出席|会见|揭牌)"
                     r"|(?:离开|抵达|到达|飞抵|返回|回到)(?P<travel>北京)"
-                    r"|(?P<event>[\u4e00-\u9fff]{2,3})(?=(?:国际)?(?:论坛|峰会|博览会|世锦赛|年会))")
+                    rf"|(?P<event>[{CJK_RANGE}]{{2,3}})(?=(?:国际)?(?:论坛|峰会|博览会|世锦赛|年会))")
 _VENUE_WEIGHT = 0.5
 # Bulletins of several unrelated items (新闻联播's 国内联播快讯): one local item would
 # otherwise take all the mentions.
@@ -217,10 +221,6 @@ _ETHNIC_GROUPS = (
 )
 _ETHNIC_TAIL = re.compile(
     "(?:" + "|".join(sorted(_ETHNIC_GROUPS.split(), key=len, reverse=True)) + ")族?$")
-#: Suffixes stripped to get a short form, tried in this order, per level.
-_PROVINCE_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区", "省", "市")
-_PREFECTURE_SUFFIXES = ("自治州", "地区", "盟", "市")
-_COUNTY_SUFFIXES = ("自治县", "自治旗", "新区", "矿区", "林区", "特区", "县", "区", "市", "旗")
 #: Rows of cpca's table that are groupings, not places.
 _NOT_PLACES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
 
@@ -408,3 +408,50 @@ def is_place_token(token: str, admin_words: frozenset[str] = frozenset()) -> boo
         if head in major and (tail in words or tail in PLACE_TOKEN_SUFFIXES):
             return True
     return False
+
+
+# The National Bureau of Statistics' four economic areas (国家统计局《东西中部和东北地区划分
+# 方法》, 2011), provinces in the Bureau's own order.
+_AREA_PROVINCES = {
+    "东部": ("北京市", "天津市", "河北省", "上海市", "江苏省", "浙江省", "福建省", "山东省",
+             "广东省", "海南省"),
+    "中部": ("山西省", "安徽省", "江西省", "河南省", "湖北省", "湖南省"),
+    "西部": ("内蒙古自治区", "广西壮族自治区", "重庆市", "四川省", "贵州省", "云南省", "西藏自治区",
+             "陕西省", "甘肃省", "青海省", "宁夏回族自治区", "新疆维吾尔自治区"),
+    "东北": ("辽宁省", "吉林省", "黑龙江省"),
+}
+
+#: Area of every group outside the four: the national group (全国), 香港, 澳门, 台湾,
+#: and cities when the "region" groups are cities.
+OTHER_AREA = "其他"
+
+#: The areas in the order figures and tables show them; :data:`OTHER_AREA` last.
+AREA_ORDER = (*_AREA_PROVINCES, OTHER_AREA)
+
+#: Province name → area, in full form (``浙江省``, ``内蒙古自治区``, as
+#: :func:`policytopics.places.extract_region` gives them) and short form (``浙江``,
+#: ``内蒙古``, as a metadata column may give them). Ordered as the Bureau lists them.
+REGION_AREAS: dict[str, str] = {
+    form: area
+    for area, provinces in _AREA_PROVINCES.items()
+    for name in provinces
+    for form in (name, _PROVINCE_SUFFIX.sub("", name))
+}
+_REGION_POSITION = {name: i for i, name in enumerate(REGION_AREAS)}
+
+
+def region_area(name: str | None) -> str:
+    """Area of a region: ``东部``, ``中部``, ``西部``, ``东北``, or :data:`OTHER_AREA`.
+
+    Examples
+    --------
+    >>> region_area("浙江省"), region_area("内蒙古"), region_area("全国")
+    ('东部', '西部', '其他')
+    """
+    return REGION_AREAS.get(name, OTHER_AREA) if isinstance(name, str) else OTHER_AREA
+
+
+def region_sort_key(name: str) -> tuple[int, int, str]:
+    """Sort key that orders regions by area, then as the Bureau lists them, then by name."""
+    return (AREA_ORDER.index(region_area(name)), _REGION_POSITION.get(name, len(_REGION_POSITION)),
+            str(name))

@@ -29,9 +29,9 @@ from .figures import (
     needs_regions,
     regions_and_periods,
 )
+from .places import OTHER_AREA, region_area, region_sort_key
 from .style import OKABE_ITO, plot_context, region_colors, topic_colors
-from .text import cut_label
-from .weights import OTHER_AREA, region_area, region_sort_key
+from .text import cut_label, display_width
 
 _TEXT = {
     "zh": {"region": "地区", "period": "时期", "topic": "主题", "weight": "平均主题权重",
@@ -702,7 +702,7 @@ def plot_theme_emphasis(data: pd.DataFrame, *, by: str = "region", ax=None, lang
             # The separators run on through the column of area names as long minor ticks,
             # so each name sits between the lines of its own area.
             side.set_yticks([start - 0.5 for start in starts[1:]], minor=True)
-            width = max(sum(1.0 if ord(c) > 0x2E80 else 0.62 for c in name) for name in names)
+            width = max(display_width(name, narrow=0.62) for name in names)
             side.tick_params(which="major", length=0, pad=4)
             side.tick_params(which="minor", length=8 + 9 * width, width=1.2, color="black")
             side.spines[:].set_visible(False)

@@ -70,9 +70,8 @@ from pathlib import Path
 
 from .config import SegmentConfig
 from .places import is_place_token, place_name_words
-from .text import jieba_tokenizer
+from .text import CJK_RE, jieba_tokenizer
 
-_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 # Numbers, also written in Chinese numerals (一九五八年, 十四五 stays: it is in the user dictionary).
 _DIGITS = re.compile(r"^([\d.,%％]+|[〇零一二三四五六七八九十百千万亿]{2,}[年月日号]?)$")
 _LATIN = re.compile(r"^[A-Za-z][A-Za-z0-9.+\-]*$")
@@ -286,7 +285,7 @@ class Segmenter:
             return self.config.keep_digits
         if _LATIN.match(token):
             return self.config.keep_latin and len(token) >= self.config.min_token_length
-        if not _HAS_CJK.search(token):
+        if not CJK_RE.search(token):
             return False
         return len(token) >= self.config.min_token_length
 

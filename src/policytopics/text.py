@@ -13,6 +13,24 @@ from functools import lru_cache
 #: The CJK Unified Ideographs block: what "a Chinese character" means in this package.
 CJK_RANGE = "\u4e00-\u9fff"
 _NON_CJK_RE = re.compile(f"[^{CJK_RANGE}]+")
+#: One Chinese character (``CJK_RE.search``: does a text hold one?).
+CJK_RE = re.compile(f"[{CJK_RANGE}]")
+
+
+def is_cjk(char: str) -> bool:
+    """Whether one character is a Chinese character (:data:`CJK_RANGE`)."""
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def display_width(text: str, narrow: float = 0.5) -> float:
+    """A text's width in Chinese characters: a character from U+2E80 up (CJK, full-width
+    punctuation) is one, any other ``narrow`` (a Latin letter or a digit, about half of one
+    in the CJK fonts the package uses).
+
+    >>> display_width("2026年报告")
+    5.0
+    """
+    return sum(1.0 if ord(c) > 0x2E80 else narrow for c in text)
 
 
 def cjk_count(text: str) -> int:

@@ -5,11 +5,12 @@ All functions return tidy long tables (one row per observation) for the plots.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+
+from .places import region_area, region_sort_key
 
 
 def period_of(date: str | None, precision: str | None, period: str) -> str | None:
@@ -260,54 +261,6 @@ def theme_weights(doc_topics: pd.DataFrame, by: str | Sequence[str], *, min_docs
             rows.append((*group, topic, labels[topic], float(point[g, j]), float(low[g, j]),
                          float(high[g, j]), n, n < min_docs, kind))
     return pd.DataFrame(rows, columns=columns)
-
-
-# The National Bureau of Statistics' four economic areas (国家统计局《东西中部和东北地区划分
-# 方法》, 2011), provinces in the Bureau's own order.
-_AREA_PROVINCES = {
-    "东部": ("北京市", "天津市", "河北省", "上海市", "江苏省", "浙江省", "福建省", "山东省",
-             "广东省", "海南省"),
-    "中部": ("山西省", "安徽省", "江西省", "河南省", "湖北省", "湖南省"),
-    "西部": ("内蒙古自治区", "广西壮族自治区", "重庆市", "四川省", "贵州省", "云南省", "西藏自治区",
-             "陕西省", "甘肃省", "青海省", "宁夏回族自治区", "新疆维吾尔自治区"),
-    "东北": ("辽宁省", "吉林省", "黑龙江省"),
-}
-_PROVINCE_SUFFIX = re.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区)$")
-
-#: Area of every group outside the four: the national group (全国), 香港, 澳门, 台湾,
-#: and cities when the "region" groups are cities.
-OTHER_AREA = "其他"
-
-#: The areas in the order figures and tables show them; :data:`OTHER_AREA` last.
-AREA_ORDER = (*_AREA_PROVINCES, OTHER_AREA)
-
-#: Province name → area, in full form (``浙江省``, ``内蒙古自治区``, as
-#: :func:`policytopics.places.extract_region` gives them) and short form (``浙江``,
-#: ``内蒙古``, as a metadata column may give them). Ordered as the Bureau lists them.
-REGION_AREAS: dict[str, str] = {
-    form: area
-    for area, provinces in _AREA_PROVINCES.items()
-    for name in provinces
-    for form in (name, _PROVINCE_SUFFIX.sub("", name))
-}
-_REGION_POSITION = {name: i for i, name in enumerate(REGION_AREAS)}
-
-
-def region_area(name: str | None) -> str:
-    """Area of a region: ``东部``, ``中部``, ``西部``, ``东北``, or :data:`OTHER_AREA`.
-
-    Examples
-    --------
-    >>> region_area("浙江省"), region_area("内蒙古"), region_area("全国")
-    ('东部', '西部', '其他')
-    """
-    return REGION_AREAS.get(name, OTHER_AREA) if isinstance(name, str) else OTHER_AREA
-
-
-def region_sort_key(name: str) -> tuple[int, int, str]:
-    """Sort key that orders regions by area, then as the Bureau lists them, then by name."""
-    return (AREA_ORDER.index(region_area(name)), _REGION_POSITION.get(name, len(_REGION_POSITION)),
-            str(name))
 
 
 def theme_emphasis(doc_topics: pd.DataFrame, by: str = "region", *, min_docs: int = 2,
