@@ -51,8 +51,8 @@ Dirichlet's, and its precision is divided by :data:`ASSIGNMENT_VARIANCE` (2).
 
 Measured by ``benchmarks/bench_coverage.py`` (section *coverage* of
 ``benchmarks/results.md``; documents of 80 tokens): the intervals covered the true mean of
-a group's documents 92 % of the time (groups of one document 81 %, of 2-40 documents
-94-95 %), against 89 % with one state halved and 62 % with the bootstrap alone.
+a group's documents 92 % of the time (groups of one document 82 %, of 2-40 documents
+94-96 %), against 89 % with one state halved and 62 % with the bootstrap alone.
 
 What the draws leave out: the topics themselves are held fixed (stm does the same). A topic
 the model recovers imperfectly shifts every estimate the same way, and no draw of the
