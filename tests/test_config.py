@@ -60,3 +60,26 @@ def test_unknown_keys_are_reported(repo, tmp_path):
 def test_find_study_file_searches_upwards(repo):
     assert find_study_file(repo / "notebooks") == repo / "study.toml"
     assert find_study_file(Path("/")) is None
+
+
+@pytest.mark.parametrize("setting, bad, allowed", [
+    ("corpus.unit", "page", "'auto', 'document' or 'passage'"),
+    ("model.engine", "lda", "'tomotopy' or 'gensim'"),
+    ("weights.period", "week", "'year', 'quarter' or 'month'"),
+    ("weights.uncertainty", "bayes", "'global', 'bootstrap' or 'none'"),
+    ("output.language", "fr", "'zh' or 'en'"),
+])
+def test_a_choice_setting_names_its_choices_in_one_line(setting, bad, allowed):
+    section, key = setting.split(".")
+    with pytest.raises(StudyConfigError) as raised:
+        load_study(None, **{f"{section}__{key}": bad})
+    assert str(raised.value) == f"[{section}] {key} must be {allowed}, got {bad!r}"
+
+
+def test_the_command_line_offers_the_settings_own_choices():
+    from policytopics.cli import build_parser
+    from policytopics.config import choices
+
+    run = next(action for action in build_parser()._subparsers._group_actions[0].choices["run"]._actions
+               if action.dest == "period")
+    assert tuple(run.choices) == choices("weights.period") == ("year", "quarter", "month")

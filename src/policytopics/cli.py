@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from .config import StudyConfigError, load_study
+from .config import StudyConfigError, choices, load_study
 
 _FORMATS = (".txt files (one article each, any common encoding), or .csv/.tsv (any common encoding), "
             ".xlsx/.xls (every sheet), .jsonl/.jsonl.gz/.parquet tables; columns such as 标题/正文/"
@@ -70,12 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="number of topics (default from the study file)")
     run.add_argument("--seed", type=int, default=None, metavar="N",
                      help="random seed of the topic model (same seed, same topics)")
-    run.add_argument("--period", choices=["month", "quarter", "year"], default=None,
+    run.add_argument("--period", choices=choices("weights.period"), default=None,
                      help="period for theme weights over time")
     run.add_argument("--themes", metavar="FILE", default=None,
                      help="seeded themes: a TOML file with one table per theme "
                           "(e.g. data/themes/manufacturing_policy.toml); default from the study file")
-    run.add_argument("--unit", choices=["auto", "document", "passage"], default=None,
+    run.add_argument("--unit", choices=choices("corpus.unit"), default=None,
                      help="unit the model sees: whole documents, passages of long ones (auto), "
                           "or always passages (default from the study file)")
     run.add_argument("--out", metavar="DIR", default=None,

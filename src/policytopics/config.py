@@ -18,9 +18,21 @@ import dataclasses
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Literal, get_args, get_origin, get_type_hints
 
 STUDY_FILE_NAME = "study.toml"
+
+# The choice settings: their allowed values are these types, checked in one place
+# (:class:`_Section`) and offered by the command line (:func:`choices`).
+Unit = Literal["auto", "document", "passage"]
+Backend = Literal["rjieba", "jieba"]
+Engine = Literal["tomotopy", "gensim"]
+LabelWords = Literal["relevance", "frex", "probability"]
+RegionLevel = Literal["province", "city"]
+WeightBy = Literal["", "n_chars"]
+Period = Literal["year", "quarter", "month"]
+Uncertainty = Literal["global", "bootstrap", "none"]
+Language = Literal["zh", "en"]
 #: Prefix of a word list that ships inside the package: ``policytopics:policy_terms.txt``.
 PACKAGE_DATA_PREFIX = "policytopics:"
 
@@ -39,9 +51,45 @@ def package_data(name: str) -> Path:
     return path
 
 
+def _either(values: tuple) -> str:
+    """``'a', 'b' or 'c'``."""
+    quoted = [repr(v) for v in values]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+class _Section:
+    """A section of the study file: its choice settings (``Literal`` types) checked on creation."""
+
+    SECTION: ClassVar[str] = ""
+
+    def __post_init__(self):
+        for name, allowed in _choice_fields(type(self)).items():
+            value = getattr(self, name)
+            if value not in allowed:
+                raise StudyConfigError(f"[{self.SECTION}] {name} must be {_either(allowed)}, got {value!r}")
+
+
+def _choice_fields(cls) -> dict[str, tuple]:
+    """The choice settings of a section and their allowed values."""
+    hints = get_type_hints(cls, globalns=globals())
+    return {f.name: get_args(hints[f.name]) for f in fields(cls) if get_origin(hints[f.name]) is Literal}
+
+
+def choices(setting: str) -> tuple:
+    """The allowed values of a choice setting, ``"section.key"`` (for the command line).
+
+    >>> choices("weights.period")
+    ('year', 'quarter', 'month')
+    """
+    section, key = setting.split(".", 1)
+    return _choice_fields(_SECTIONS[section])[key]
+
+
 @dataclass(frozen=True)
-class CorpusConfig:
+class CorpusConfig(_Section):
     """Where the articles are and how table columns map to fields."""
+
+    SECTION: ClassVar[str] = "corpus"
 
     paths: tuple[Path, ...] = (Path("data/samples"),)
     text_column: str = "text"
@@ -52,21 +100,21 @@ class CorpusConfig:
     limit: int = 0  # 0 = all documents
     # Unit the model sees: "document", "passage", or "auto" (passages for documents longer
     # than passage_above characters, whole documents otherwise). Metadata stays per document.
-    unit: str = "auto"
+    unit: Unit = "auto"
     passage_chars: int = 400  # target passage length in Chinese characters
     passage_above: int = 3000  # auto: documents longer than this are cut into passages
 
     def __post_init__(self):
-        if self.unit not in ("auto", "document", "passage"):
-            raise StudyConfigError(
-                f"[corpus] unit must be 'auto', 'document' or 'passage', got {self.unit!r}")
+        super().__post_init__()
         if self.passage_chars < 50:
             raise StudyConfigError(f"[corpus] passage_chars must be at least 50, got {self.passage_chars}")
 
 
 @dataclass(frozen=True)
-class CleanConfig:
+class CleanConfig(_Section):
     """Cleaning rules: script normalisation, boilerplate and spam removal, filters."""
+
+    SECTION: ClassVar[str] = "clean"
 
     traditional_to_simplified: bool = True
     drop_boilerplate: bool = True
@@ -77,10 +125,12 @@ class CleanConfig:
 
 
 @dataclass(frozen=True)
-class SegmentConfig:
+class SegmentConfig(_Section):
     """Tokenizer settings (a dedicated rjieba or jieba tokenizer is built from these)."""
 
-    backend: str = "rjieba"  # rjieba (compiled jieba-rs) | jieba (reference)
+    SECTION: ClassVar[str] = "segment"
+
+    backend: Backend = "rjieba"  # rjieba (compiled jieba-rs) | jieba (reference)
     hmm: bool = True  # jieba's HMM for words missing from the dictionary
     min_token_length: int = 2
     keep_digits: bool = False
@@ -102,16 +152,16 @@ class SegmentConfig:
         # A TOML array arrives as a list; keep the frozen config hashable.
         pos = (self.pos_filter,) if isinstance(self.pos_filter, str) else self.pos_filter
         object.__setattr__(self, "pos_filter", tuple(pos))
-        if self.backend not in ("rjieba", "jieba"):
-            raise StudyConfigError(
-                f"[segment] backend must be 'rjieba' or 'jieba', got {self.backend!r}")
+        super().__post_init__()
         if self.phrases_min_count < 1:
             raise StudyConfigError("[segment] phrases_min_count must be at least 1")
 
 
 @dataclass(frozen=True)
-class ComputeConfig:
+class ComputeConfig(_Section):
     """Where ingest, cleaning and segmentation run. These change speed, never results."""
+
+    SECTION: ClassVar[str] = "compute"
 
     workers: int = 0  # processes; 0 = auto: one per CPU for corpora large enough to gain
     chunk_size: int = 500  # documents per task sent to a worker
@@ -120,6 +170,7 @@ class ComputeConfig:
     scheduler: str = ""
 
     def __post_init__(self):
+        super().__post_init__()
         if self.workers < 0:
             raise StudyConfigError(f"[compute] workers must be 0 (auto) or more, got {self.workers}")
         if self.chunk_size < 1:
@@ -127,9 +178,11 @@ class ComputeConfig:
 
 
 @dataclass(frozen=True)
-class ModelConfig:
+class ModelConfig(_Section):
     """LDA settings (gensim or tomotopy). ``seed`` makes a run reproducible (one process or
     worker; tomotopy: on the same machine)."""
+
+    SECTION: ClassVar[str] = "model"
 
     n_topics: int = 4
     seed: int = 42
@@ -143,13 +196,13 @@ class ModelConfig:
     top_n_words: int = 10
     # Words that name a topic in labels (T3 w1·w2·w3): "probability", "frex" (stm) or
     # "relevance" (LDAvis, λ = 0.6); all three are in topic_words.csv and topics.csv.
-    label_words: str = "relevance"
+    label_words: LabelWords = "relevance"
     chunksize: int = 2000
     eval_every: int = 0  # 0: no perplexity logging during training (it costs time)
     # "tomotopy" (collapsed Gibbs sampling in C++; the default, by measurement) or "gensim"
     # (LdaModel, online variational Bayes). Both give the same outputs (policytopics.engines);
     # passes, iterations, chunksize and eval_every are gensim's, gibbs_iterations tomotopy's.
-    engine: str = "tomotopy"
+    engine: Engine = "tomotopy"
     gibbs_iterations: int = 200  # tomotopy: Gibbs sweeps over the corpus (measured)
     # tomotopy: the sampler's states kept from the last sweeps, one every 10, as samples of
     # the documents' topic shares for the intervals (policytopics.uncertainty; measured).
@@ -164,6 +217,7 @@ class ModelConfig:
     seed_strength: float = 0.0  # eta prior of a theme's seed words in its topic (0 = measured default)
 
     def __post_init__(self):
+        super().__post_init__()
         if self.gibbs_iterations < 1:
             raise StudyConfigError(
                 f"[model] gibbs_iterations must be at least 1, got {self.gibbs_iterations}")
@@ -175,28 +229,32 @@ class ModelConfig:
 
 
 @dataclass(frozen=True)
-class WeightsConfig:
+class WeightsConfig(_Section):
     """How theme weights are grouped."""
 
-    period: str = "year"  # month | quarter | year
+    SECTION: ClassVar[str] = "weights"
+
+    period: Period = "year"  # month | quarter | year
     min_docs: int = 2
-    region_level: str = "province"  # province | city: the groups of the "by region" outputs
-    weight_by: str = ""  # "" = each document counts once; "n_chars" = by cleaned text length
+    region_level: RegionLevel = "province"  # province | city: the groups of the "by region" outputs
+    weight_by: WeightBy = ""  # "" = each document counts once; "n_chars" = by cleaned text length
     # Group name for documents whose source table states no region (national documents);
     # "" keeps them out of regional groups like documents whose region is unknown.
     national_label: str = "全国"
     # Intervals (policytopics.uncertainty): "global" draws the topic proportions from the
     # model's posterior and resamples documents on every draw (the method of composition);
     # "bootstrap" resamples documents only; "none" shows no interval.
-    uncertainty: str = "global"
+    uncertainty: Uncertainty = "global"
     draws: int = 500
     ci: float = 0.95
     seed: int = 0
 
 
 @dataclass(frozen=True)
-class EffectsConfig:
+class EffectsConfig(_Section):
     """Effects of document covariates on topic prevalence (policytopics.effects)."""
+
+    SECTION: ClassVar[str] = "effects"
 
     # A formula of the covariates region, period, year, area: "region + period",
     # "region + spline(year, 4)", "area * year" ...; "" leaves the effects out.
@@ -207,13 +265,15 @@ class EffectsConfig:
 
 
 @dataclass(frozen=True)
-class OutputConfig:
+class OutputConfig(_Section):
     """Where outputs and the cache go, and the language of figure labels."""
+
+    SECTION: ClassVar[str] = "output"
 
     tables_dir: Path = Path("outputs")
     figures_dir: Path = Path("figures")
     cache_dir: Path = Path(".cache")
-    language: str = "zh"  # zh | en
+    language: Language = "zh"  # zh | en
     figure_formats: tuple[str, ...] = ("png", "svg", "pdf")
 
 
@@ -259,8 +319,6 @@ _SHORTCUTS = {
     "workers": "compute.workers",
     "scheduler": "compute.scheduler",
 }
-
-_PERIODS = ("month", "quarter", "year")
 
 
 class StudyConfigError(ValueError):
@@ -409,22 +467,6 @@ def _resolve(value: str | Path, base: Path) -> Path:
 def _validate(config: StudyConfig) -> None:
     if config.model.n_topics < 2:
         raise StudyConfigError(f"n_topics must be at least 2, got {config.model.n_topics}")
-    if config.model.engine not in ("gensim", "tomotopy"):
-        raise StudyConfigError(f"[model] engine must be 'gensim' or 'tomotopy', got {config.model.engine!r}")
-    if config.model.label_words not in ("probability", "frex", "relevance"):
-        raise StudyConfigError("[model] label_words must be 'probability', 'frex' or 'relevance', got "
-                               f"{config.model.label_words!r}")
-    if config.weights.region_level not in ("province", "city"):
-        raise StudyConfigError("[weights] region_level must be 'province' or 'city', got "
-                               f"{config.weights.region_level!r}")
-    if config.weights.weight_by not in ("", "n_chars"):
-        raise StudyConfigError("[weights] weight_by must be '' or 'n_chars', got "
-                               f"{config.weights.weight_by!r}")
-    if config.weights.period not in _PERIODS:
-        raise StudyConfigError(f"period must be one of {_PERIODS}, got {config.weights.period!r}")
-    if config.weights.uncertainty not in ("global", "bootstrap", "none"):
-        raise StudyConfigError("[weights] uncertainty must be 'global', 'bootstrap' or 'none', got "
-                               f"{config.weights.uncertainty!r}")
     if config.weights.draws < 2:
         raise StudyConfigError(f"[weights] draws must be at least 2, got {config.weights.draws}")
     if not 0 < config.weights.ci < 1:
@@ -433,8 +475,6 @@ def _validate(config: StudyConfig) -> None:
     if len(config.effects.compare) not in (0, 2):
         raise StudyConfigError("[effects] compare must name two levels (or none), got "
                                f"{list(config.effects.compare)}")
-    if config.output.language not in ("zh", "en"):
-        raise StudyConfigError(f"language must be 'zh' or 'en', got {config.output.language!r}")
     if not 0 <= config.model.no_above <= 1:
         raise StudyConfigError("no_above must be in (0, 1] (or 0 for auto)")
     if config.model.no_below < 0:

@@ -51,13 +51,16 @@ import logging
 import warnings
 from itertools import islice
 from pathlib import Path
+from typing import get_args
 
 import numpy as np
+
+from .config import Engine
 
 log = logging.getLogger("policytopics")
 
 #: The engines of ``[model] engine`` (the first is the default).
-ENGINES = ("tomotopy", "gensim")
+ENGINES = get_args(Engine)
 #: Settings only one engine reads: for the other they are not part of the fit.
 ENGINE_SETTINGS = {
     "gensim": frozenset({"passes", "iterations", "chunksize", "eval_every", "multicore"}),
