@@ -24,14 +24,11 @@ from .mojibake import TONED, repair_mojibake
 from .pagetext import is_signature, join_label_values, mark_page_furniture
 from .text import CJK_RANGE, cjk_count, literal_union, to_simplified
 
-_CJK = CJK_RANGE
-_CJK_RE = re.compile(f"[{_CJK}]")
-
 # --- pinyin annotations --------------------------------------------------------------
 
 _TONED = TONED
 _PINYIN_ANNOTATION = re.compile(
-    rf"(?<=[{_CJK}])[(（]([a-z{_TONED}]{{1,7}})[)）]"
+    rf"(?<=[{CJK_RANGE}])[(（]([a-z{_TONED}]{{1,7}})[)）]"
 )
 _PINYIN_SYLLABLE = re.compile(
     r"^(zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
@@ -160,13 +157,6 @@ _SPAM_BRAND_WORDS = ("体育", "娱乐", "国际", "贵宾会", "棋牌", "彩�
                      "金沙", "威尼斯人", "葡京", "永利", "银河")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTACT_ZONE = 0.2  # share of a page's lines at each end where contact lines are furniture
-
-RULES = (
-    "control_char", "pinyin_annotation", "mojibake_repaired", "mojibake_removed",
-    "navigation", "widget", "prev_next", "seo_meta", "header", "byline", "licence_footer",
-    "footer", "contact", "teaser", "related_list", "spam_line", "spam_phrase", "spam_brand",
-)
-
 
 @lru_cache(maxsize=8)
 def load_spam_phrases(path: str | None) -> tuple[str, ...]:

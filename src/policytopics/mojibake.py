@@ -12,10 +12,8 @@ import contextlib
 import re
 from functools import lru_cache
 
-from .text import CJK_RANGE, is_cjk, jieba_tokenizer, to_simplified
+from .text import CJK_RE, is_cjk, jieba_tokenizer, to_simplified
 
-_CJK = CJK_RANGE
-_CJK_RE = re.compile(f"[{_CJK}]")
 #: Tone-marked vowels of pinyin (also used by the pinyin-annotation rule in clean.py).
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê"
 _TONED = TONED
@@ -228,7 +226,7 @@ def _mojibake_candidates(text: str):
     for match in _MOJIBAKE_RUN.finditer(text):
         before, core, after = match.group(1), match.group(2), match.group(4)
         start = match.start(2)  # the run ends at match.end(), an ASCII trail byte included
-        if _odd_count(core) >= 0.6 * len(core) and _CJK_RE.search(core):
+        if _odd_count(core) >= 0.6 * len(core) and CJK_RE.search(core):
             if len(core) >= 3 or before or after:
                 yield start, match.end(), bool(before), match.end() + len(after)
             continue
@@ -250,7 +248,7 @@ def _dense_clusters(core: str, min_odd: int = 4, max_gap: int = 2):
             group.append(pos)
             continue
         lo, hi = group[0], group[-1] + 1
-        if len(group) >= min_odd and len(group) >= 0.6 * (hi - lo) and _CJK_RE.search(core[lo:hi]):
+        if len(group) >= min_odd and len(group) >= 0.6 * (hi - lo) and CJK_RE.search(core[lo:hi]):
             yield lo, hi
         if pos is not None:
             group = [pos]

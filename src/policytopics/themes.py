@@ -51,48 +51,11 @@ Strength
     ``seed_strength > 0`` is the prior itself. ``seed_strength = 0`` (the default) is
     automatic: :data:`DEFAULT_SEED_WEIGHT` × (tokens of the pruned corpus) / K
     (:func:`default_strength`), because the prior counts like word occurrences and a
-    fixed value weakens as the corpus grows. Measured with
-    ``benchmarks/bench_seed_strength.py`` on passages of about 400 characters, K = 14
-    with the ten themes of ``data/themes/manufacturing_policy.toml`` (4 free topics),
-    base prior 1/14, 5 passes, seeds 42, 7 and 2026 (means over seeds). *held*: share of
-    themes whose topic has at least 3 seed words (or words containing one) among its top
-    10; *follows*: Spearman correlation over documents (over the 52 report years for
-    gwr) between a seeded topic's share and the rate of its seed words, mean (minimum)
-    over themes; *learned*: top-10 words of a seeded topic that are not seeded; *free
-    c_npmi*: gensim ``c_npmi`` of the free topics (unseeded row: a model with 4 topics);
-    *share*: seeded topics' total share of the text. ``w`` rows are weights (strength =
-    w × tokens / K: w = 0.004 is 76 on Shandong's 266,172 tokens, 65 on gwr's 228,526)::
-
-                     policy_central_shandong                        gwr_national
-    prior     held     follows learned c_npmi share    held     follows learned c_npmi share
-    none        --          --      --  0.043    --      --          --      --  0.044    --
-    1         0.10  0.37/-0.07     8.9  0.043  0.77    0.03  0.19/-0.74     9.7  0.094  0.77
-    5         0.17   0.53/0.02     8.4  0.080  0.76    0.10  0.35/-0.65     9.5  0.075  0.72
-    20        0.47   0.67/0.51     7.8  0.049  0.64    0.23  0.60/-0.28     8.3  0.062  0.54
-    50        0.93   0.74/0.63     5.9  0.051  0.48    0.87   0.81/0.48     3.9  0.050  0.26
-    100       1.00   0.76/0.62     1.7  0.057  0.28    1.00   0.89/0.75     1.5  0.037  0.08
-    200       1.00   0.78/0.53     0.2  0.054  0.09    1.00   0.93/0.77     1.2  0.040  0.03
-    w=0.001   0.47   0.66/0.50     7.8  0.052  0.65    0.10  0.52/-0.41     9.0  0.067  0.59
-    w=0.002   0.70   0.71/0.62     6.9  0.064  0.54    0.60   0.73/0.05     6.0  0.044  0.40
-    w=0.003   0.97   0.75/0.63     5.2  0.051  0.45    0.87   0.81/0.47     3.9  0.049  0.26
-    w=0.004   1.00   0.76/0.64     3.1  0.061  0.38    1.00   0.86/0.73     2.3  0.045  0.18
-    w=0.006   1.00   0.77/0.57     1.1  0.057  0.23    1.00   0.89/0.75     1.5  0.039  0.08
-    w=0.01    1.00   0.78/0.53     0.3  0.054  0.10    1.00   0.92/0.77     1.2  0.040  0.04
-
-    A weak prior does not hold the themes (at 1, as in the issue's trial, the seeded
-    topics come out as general topics); a strong one holds them all but leaves a seeded
-    topic little more than its seed list (learned 0.2-1.7 from a strength of 100) and
-    shrinks the seeded topics' share of the text (3-9 % at 200), while *follows* gains
-    little past 50. The rule, set after the strength grid above showed that collapse and
-    before the weights were run: the smallest weight at which at least 95 % of the
-    themes are held on both corpora, the gentlest prior that holds them: w = 0.004. The
-    free topics keep their coherence there (c_npmi 0.061 and 0.045 against 0.043 and
-    0.044 for 4 unseeded topics). On the first 20,000 xwlb stories (1.97 M tokens after
-    pruning, seed 42) a fixed strength of 70 holds none of the ten themes while w = 0.004
-    (strength 562) holds 9: the weight, not the strength, carries over between corpus
-    sizes. Without the seeded start of :class:`policytopics.model.TopicModel` (gensim's
-    own first pass ignores ``eta``), w = 0.004 holds 0.40 and 0.53 of the themes and
-    *follows* falls to 0.28 and 0.15.
+    fixed value weakens as the corpus grows. The weight was measured by
+    ``benchmarks/bench_seed_strength.py`` (``benchmarks/results.md``, sections
+    *seed-strength* and, for the strength grid on the gensim engine that set the rule,
+    *seed-strength-gensim*): the smallest weight at which at least 95 % of the themes are
+    held on both policy corpora, the gentlest prior that holds them.
 
 Examples
 --------
