@@ -338,6 +338,33 @@ class StageCache:
         self.memo[memo_key] = result
         return result
 
+    def frame(self, name: str, key: str, build):
+        """A stage whose result is one table, kept as ``<key>.parquet``."""
+        return self.get(name, key, build, reader=lambda p: read_cached_parquet(p.with_suffix(".parquet")),
+                        writer=lambda frame, p: write_parquet(frame, p.with_suffix(".parquet")))
+
+    def folder(self, name: str, key: str, build, *, load, save, serve_written: bool = False):
+        """A stage kept as a folder of files (a corpus, a model).
+
+        ``load(path)`` gives the result, or None when the folder holds none; ``save(result,
+        folder)`` writes it. The result is written into a temporary folder and swapped in
+        whole; a folder that fails to load is logged, removed and built again.
+        """
+        def read(path: Path):
+            try:
+                return load(path)
+            except Exception:
+                log.warning("cached %s %s is unreadable; rebuilding it", name, path)
+                shutil.rmtree(path, ignore_errors=True)
+                return None
+
+        def write(result, path: Path):
+            tmp = temporary_sibling(path)
+            save(result, tmp)
+            replace_folder(tmp, path)
+
+        return self.get(name, key, build, reader=read, writer=write, serve_written=serve_written)
+
     def release(self, name: str) -> bool:
         """Drop a stage's result from memory (it stays on disk); True if there was one."""
         keys = [key for key in self.memo if key.startswith(f"{name}:")]

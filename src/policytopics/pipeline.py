@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import platform
-import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -26,29 +25,15 @@ from .cache import (
     StageCache,
     code_version,
     file_fingerprint,
-    read_cached_parquet,
-    replace_folder,
     stable_hash,
-    temporary_sibling,
     trim_memory,
-    write_parquet,
 )
 from .config import StudyConfig, load_study
 from .corpus import build_dictionary, load_corpus, save_corpus, seen_words
 from .documents import document_report, kept_documents
 from .model import TopicModel
 from .segment import Segmenter, apply_phrases
-from .weights import (
-    GroupMeans,
-    TopicCorrelation,
-    coverage,
-    doc_topics_table,
-    doc_topics_wide,
-    document_proportions,
-    theme_emphasis,
-    theme_weights,
-    topic_correlations,
-)
+from .weights import coverage, doc_topics_table, doc_topics_wide, document_proportions
 
 log = logging.getLogger("policytopics")
 
@@ -60,8 +45,6 @@ STAGE_CODE = {
     "corpus": ("corpus",),
     "model": ("corpus", "model", "engines", "themes"),
 }
-#: The groupings of the weight tables, by the name of their draws (:meth:`Study.draws`).
-GROUPINGS = {"region": ("region",), "period": ("period",), "region_period": ("region", "period")}
 #: Corpus settings of the units, not of reading: they re-segment, they do not re-read.
 UNIT_SETTINGS = ("unit", "passage_chars", "passage_above")
 
@@ -103,12 +86,8 @@ class Study:
 
     def documents(self) -> pd.DataFrame:
         """The ingest report: one row per input document (kept, dropped, duplicate)."""
-        return self.stages.get(
-            "documents", self.documents_key(),
-            lambda: document_report(self.config.corpus.paths, self.config, progress=self.progress),
-            reader=lambda p: read_cached_parquet(p.with_suffix(".parquet")),
-            writer=lambda frame, p: write_parquet(frame, p.with_suffix(".parquet")),
-        )
+        return self.stages.frame("documents", self.documents_key(), lambda: document_report(
+            self.config.corpus.paths, self.config, progress=self.progress))
 
     def kept_documents(self) -> pd.DataFrame:
         return kept_documents(self.documents())
@@ -156,11 +135,7 @@ class Study:
                                             self.config.segment.phrases_threshold)
             return units.drop(columns="text").assign(tokens=token_lists)
 
-        return self.stages.get(
-            "tokens", self.tokens_key(), build,
-            reader=lambda p: read_cached_parquet(p.with_suffix(".parquet")),
-            writer=lambda frame, p: write_parquet(frame, p.with_suffix(".parquet")),
-        )
+        return self.stages.frame("tokens", self.tokens_key(), build)
 
     # Stage 3: bag-of-words corpus ---------------------------------------------------
     def corpus_key(self) -> str:
@@ -174,29 +149,16 @@ class Study:
         Returns ``(dictionary, corpus)``; ``corpus`` is a gensim ``MmCorpus`` that streams
         from disk, so the model stage's memory does not grow with the corpus.
         """
-        def read(path: Path):
-            try:
-                return load_corpus(path)
-            except Exception:
-                log.warning("cached corpus %s is unreadable; rebuilding it", path)
-                shutil.rmtree(path, ignore_errors=True)
-                return None
-
         def build():
             tokens = self.tokens()["tokens"]
             dictionary, seen = build_dictionary((list(t) for t in tokens), self.config.model,
                                                 return_unpruned=True)
-            return dictionary, seen, tokens
-
-        def write(built, path: Path):
-            tmp = temporary_sibling(path)
-            dictionary, seen, tokens = built
-            save_corpus(tmp, dictionary, tokens, seen)
-            replace_folder(tmp, path)
+            return dictionary, tokens, seen
 
         # Serve the files just written, so a cold run streams from disk like a warm one.
-        result = self.stages.get("corpus", self.corpus_key(), build, reader=read, writer=write,
-                                 serve_written=True)
+        result = self.stages.folder("corpus", self.corpus_key(), build, load=load_corpus,
+                                    save=lambda built, folder: save_corpus(folder, *built),
+                                    serve_written=True)
         # The model needs only the corpus: let the token lists go (about 0.5 GB for 75,000
         # news stories); they stay in the cache, read again if asked for (as by a sweep).
         if self.stages.release("tokens"):
@@ -247,20 +209,10 @@ class Study:
 
     def model(self) -> TopicModel:
         """The fitted topic model (cached gensim files; trusted local cache only)."""
-        def read(path: Path):
+        def load(path: Path):
             if not (path / "order.json").is_file():
                 return None
-            try:
-                return TopicModel.load(path, self.config.model, doc_ids=self.unit_ids())
-            except Exception:
-                log.warning("cached model %s is unreadable; refitting", path)
-                shutil.rmtree(path, ignore_errors=True)
-                return None
-
-        def write(model: TopicModel, path: Path):
-            tmp = temporary_sibling(path)
-            model.save(tmp)
-            replace_folder(tmp, path)
+            return TopicModel.load(path, self.config.model, doc_ids=self.unit_ids())
 
         def build():
             dictionary, corpus = self.corpus()
@@ -273,7 +225,8 @@ class Study:
                 corpus, dictionary, progress=self.progress, doc_ids=self.unit_ids(),
                 unpruned=self.seen_words())
 
-        return self.stages.get("model", self.model_key(), build, reader=read, writer=write)
+        return self.stages.folder("model", self.model_key(), build, load=load,
+                                  save=lambda model, folder: model.save(folder))
 
     # Stage 5: topics, labels, weights -----------------------------------------------
     def topic_words(self) -> pd.DataFrame:
@@ -402,103 +355,44 @@ class Study:
 
         return self.stages.memoised(f"posterior:{self.model_key()}", build)
 
-    def draws(self) -> tuple[dict, dict]:
-        """Every interval's draws, in one pass (:func:`policytopics.uncertainty.compose`).
+    def estimates(self):
+        """Weights, emphases, effects and correlations with their intervals, from one pass
+        of draws (:class:`policytopics.estimates.Estimates`), once per model and labels."""
+        from .estimates import Estimates
 
-        Returns ``(statistics, draws)``: the statistics by name (the groupings of
-        :data:`GROUPINGS`, ``correlation`` and, with a usable ``[effects] formula``,
-        ``effects``) and their draws. ``[weights] uncertainty``, ``draws``, ``seed`` decide
-        the draws; the same settings give the same draws.
-        """
-        from .uncertainty import compose
-
-        settings, formula = self.config.weights, self.config.effects.formula
-
-        def build():
-            doc_topics = self._grouped_doc_topics()
-            documents, theta, _ = document_proportions(doc_topics)
-            weight_by = settings.weight_by or None
-            statistics = {name: GroupMeans(documents, keys, weight_by)
-                          for name, keys in GROUPINGS.items()}
-            statistics["correlation"] = TopicCorrelation()
-            effects = self.effect_model()
-            if effects is not None and effects.usable:
-                statistics["effects"] = effects
-            posterior = self.posterior() if settings.uncertainty == "global" else None
-            return statistics, compose(theta, statistics, posterior=posterior,
-                                       uncertainty=settings.uncertainty, draws=settings.draws,
-                                       seed=settings.seed, progress=self.progress)
-
-        key = (f"draws:{self.model_key()}:{id(self.doc_topics())}:{settings.uncertainty}:{settings.draws}:"
-               f"{settings.seed}:{settings.weight_by}:{settings.region_level}:{settings.min_docs}:{formula}")
-        return self.stages.memoised(key, build)
+        return self.stages.memoised(f"estimates:{id(self.doc_topics())}", lambda: Estimates(
+            self._grouped_doc_topics(), self.config.weights, self.config.effects, posterior=self.posterior,
+            topic_labels=self.topic_labels(), progress=self.progress))
 
     def effect_model(self):
-        """The ``[effects] formula``'s regression (:class:`policytopics.effects.EffectModel`),
-        or ``None`` without a formula; its ``reason`` says why it cannot be estimated."""
-        from .effects import EffectModel
-
-        formula, min_docs = self.config.effects.formula, self.config.weights.min_docs
-
-        def build():
-            if not formula:
-                return None
-            documents, theta, _ = document_proportions(self._grouped_doc_topics())
-            model = EffectModel(documents, formula, theta, min_docs=min_docs)
-            if not model.usable:
-                log.info("effects of %r not estimated: %s", formula, model.reason)
-            return model
-
-        return self.stages.memoised(f"effect_model:{id(self.doc_topics())}:{formula}:{min_docs}:"
-                                    f"{self.config.weights.region_level}", build)
-
-    def _per_group(self, compute, grouping: str) -> pd.DataFrame:
-        """``compute(doc_topics, by, ...)`` on the study's shared draws."""
-        settings = self.config.weights
-        _, draws = self.draws()
-        keys = GROUPINGS[grouping]
-        return compute(self._grouped_doc_topics(), keys[0] if len(keys) == 1 else list(keys),
-                       min_docs=settings.min_docs, ci=settings.ci, weight_by=settings.weight_by or None,
-                       uncertainty=settings.uncertainty, group_draws=draws[grouping])
+        """The ``[effects] formula``'s regression, or ``None`` without a formula."""
+        return self.estimates().effect_model
 
     def theme_weights_by_region(self) -> pd.DataFrame:
-        return self._per_group(theme_weights, "region")
+        return self.estimates().weights("region")
 
     def theme_weights_by_period(self) -> pd.DataFrame:
-        return self._per_group(theme_weights, "period")
+        return self.estimates().weights("period")
 
     def theme_weights_by_region_period(self) -> pd.DataFrame:
-        return self._per_group(theme_weights, "region_period")
+        return self.estimates().weights("region_period")
 
     def theme_emphasis_by_region(self) -> pd.DataFrame:
         """Each region's theme weight minus the mean over regions (percentage points)."""
-        return self._per_group(theme_emphasis, "region")
+        return self.estimates().emphasis("region")
 
     def theme_emphasis_by_period(self) -> pd.DataFrame:
         """Each period's theme weight minus the mean over periods (percentage points)."""
-        return self._per_group(theme_emphasis, "period")
+        return self.estimates().emphasis("period")
 
     def topic_correlations(self) -> pd.DataFrame:
         """Correlations of the documents' topic proportions, with intervals (stm's ``topicCorr``)."""
-        statistics, draws = self.draws()
-        _, theta, _ = document_proportions(self._grouped_doc_topics())
-        return topic_correlations(statistics["correlation"](theta, None), draws["correlation"],
-                                  self.topic_labels(), ci=self.config.weights.ci)
+        return self.estimates().correlations
 
     def effects(self) -> dict[str, pd.DataFrame]:
-        """The ``[effects] formula``'s tables (:func:`policytopics.effects.effect_tables`):
-        ``coefficients``, ``levels``, ``difference``, ``curves``; empty when not estimated."""
-        from .effects import effect_tables
-
-        statistics, draws = self.draws()
-        model = statistics.get("effects")
-        if model is None:
-            return {name: pd.DataFrame() for name in ("coefficients", "levels", "difference", "curves")}
-        _, theta, _ = document_proportions(self._grouped_doc_topics())
-        key = f"effects:{id(draws)}:{self.config.effects.compare}"
-        return self.stages.memoised(key, lambda: effect_tables(
-            model, model(theta, None), draws["effects"], self.topic_labels(), ci=self.config.weights.ci,
-            compare=self.config.effects.compare))
+        """The ``[effects] formula``'s tables: ``coefficients``, ``levels``, ``difference``,
+        ``curves`` (:func:`policytopics.effects.effect_tables`); empty when not estimated."""
+        return self.estimates().effects
 
     def theme_effects(self) -> pd.DataFrame:
         """The effects' coefficients with their intervals (see :meth:`effects`)."""
