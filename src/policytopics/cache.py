@@ -56,7 +56,14 @@ def stable_hash(*parts) -> str:
 
 @functools.lru_cache(maxsize=64)
 def source_digest(module: str) -> str:
-    """Hash of one module's source file (``"clean"`` → ``policytopics/clean.py``)."""
+    """Hash of one module's source (``"clean"`` → ``policytopics/clean.py``; a subpackage such
+    as ``"plots"``: every module in it)."""
+    folder = _PACKAGE / module
+    if folder.is_dir():
+        digest = hashlib.sha256()
+        for path in sorted(folder.glob("*.py")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        return digest.hexdigest()[:12]
     return hashlib.sha256((_PACKAGE / f"{module}.py").read_bytes()).hexdigest()[:12]
 
 
@@ -68,7 +75,8 @@ def code_version(*modules: str) -> str:
     >>> code_version("clean") != code_version("plots")
     True
     """
-    names = modules or tuple(sorted(p.stem for p in _PACKAGE.glob("*.py")))
+    names = modules or tuple(sorted([p.stem for p in _PACKAGE.glob("*.py")]
+                                    + [p.parent.name for p in _PACKAGE.glob("*/__init__.py")]))
     return __version__ + "+" + stable_hash([source_digest(name) for name in names])[:12]
 
 

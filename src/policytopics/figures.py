@@ -52,7 +52,7 @@ class Figure:
                 for c in table["covariate"].drop_duplicates()]
 
 
-#: The study's figures by name, in the order they are drawn (the order of ``plots.py``).
+#: The study's figures by name, in the order they are registered (the plotting modules').
 REGISTRY: dict[str, Figure] = {}
 
 
