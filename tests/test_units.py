@@ -10,7 +10,7 @@ import pytest
 from policytopics.config import CorpusConfig
 from policytopics.places import extract_region
 from policytopics.text import cjk_count
-from policytopics.units import UNIT_COLUMNS, document_topics, document_units, split_passages
+from policytopics.units import document_topics, document_units, split_passages
 
 _SENTENCE_END = re.compile(r"[。！？；!?;][”’」』）)\]】》〉\"']*$")
 
@@ -114,7 +114,7 @@ def documents() -> pd.DataFrame:
 
 def test_whole_documents_are_exactly_what_the_segmenter_read_before(documents):
     units = document_units(documents, CorpusConfig(unit="document"))
-    assert list(units.columns) == UNIT_COLUMNS
+    assert list(units.columns) == ["doc_id", "passage", "n_chars", "text"]
     before = [f"{t}\n{x}" if isinstance(t, str) else x
               for t, x in zip(documents["title"], documents["text"], strict=True)]
     assert list(units["text"]) == before
@@ -170,7 +170,7 @@ def test_passages_carry_no_metadata_and_inherit_the_documents(documents):
 def test_units_of_an_empty_table():
     empty = pd.DataFrame({"doc_id": [], "title": [], "text": [], "n_chars": []})
     units = document_units(empty, CorpusConfig())
-    assert units.empty and list(units.columns) == UNIT_COLUMNS
+    assert units.empty and list(units.columns) == ["doc_id", "passage", "n_chars", "text"]
 
 
 # --- document_topics -----------------------------------------------------------------------
