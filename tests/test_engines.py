@@ -293,3 +293,17 @@ def test_the_last_states_are_kept_as_posterior_samples_and_the_fit_is_unchanged(
     again = TopicModel.load(tmp_path / "m", model.config, doc_ids=DOC_IDS)
     np.testing.assert_array_equal(again.doc_topic_samples_, samples)
     assert fit(engine="gensim").doc_topic_samples_ is None
+
+
+def test_both_engines_are_lda_engines_and_every_choice_has_one():
+    from policytopics.config import choices
+    from policytopics.engines import ENGINE_CLASSES, LDAEngine, engine_class
+
+    assert set(ENGINE_CLASSES) == set(choices("model.engine"))
+    for name, cls in ENGINE_CLASSES.items():
+        assert engine_class(name) is cls and cls.name == name
+        assert all(callable(getattr(cls, member)) for member in
+                   ("fit", "infer", "topic_word", "alpha", "versions", "save", "load"))
+    assert isinstance(fit().engine_, LDAEngine) and isinstance(fit(engine="gensim").engine_, LDAEngine)
+    with pytest.raises(ValueError, match="unknown LDA engine"):
+        engine_class("mallet")

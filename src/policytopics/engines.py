@@ -51,16 +51,16 @@ import logging
 import warnings
 from itertools import islice
 from pathlib import Path
-from typing import get_args
+from typing import Any, ClassVar, Protocol, get_args, runtime_checkable
 
 import numpy as np
 
-from .config import Engine
+from .config import Engine as EngineName
 
 log = logging.getLogger("policytopics")
 
 #: The engines of ``[model] engine`` (the first is the default).
-ENGINES = get_args(Engine)
+ENGINES = get_args(EngineName)
 #: Settings only one engine reads: for the other they are not part of the fit.
 ENGINE_SETTINGS = {
     "gensim": frozenset({"passes", "iterations", "chunksize", "eval_every", "multicore"}),
@@ -76,12 +76,50 @@ TOMOTOPY_INFER_ITERATIONS = 100
 TOMOTOPY_OPTIM_INTERVAL = 10
 
 
-def engine_class(name: str):
-    """The engine class of ``[model] engine`` (``"gensim"`` or ``"tomotopy"``)."""
-    engines = {"gensim": GensimEngine, "tomotopy": TomotopyEngine}
-    if name not in engines:
+@runtime_checkable
+class LDAEngine(Protocol):
+    """What :class:`policytopics.model.TopicModel` asks of an engine (both engines here).
+
+    A new engine is a class with these members in this module, its name in
+    :data:`ENGINE_CLASSES`, and its name among the choices of ``[model] engine``
+    (``policytopics.config.Engine``).
+    """
+
+    name: ClassVar[str]
+    model_file: ClassVar[str]
+    lda: Any
+    #: The proportions at the fit's last states (samples × documents × topics), or None.
+    doc_topic_samples: np.ndarray | None
+
+    @classmethod
+    def fit(cls, corpus, dictionary, config, *, eta=None, progress: bool = False) -> tuple[Any, np.ndarray]:
+        """Train; return the engine and the corpus's topic proportions (documents × topics)."""
+
+    def infer(self, corpus) -> np.ndarray:
+        """Topic proportions of new documents."""
+
+    def topic_word(self) -> np.ndarray:
+        """p(w|t), topics × the dictionary's word ids."""
+
+    def alpha(self) -> np.ndarray:
+        """The document-topic prior, one value per topic."""
+
+    def versions(self) -> dict[str, str]:
+        """The engine library's version (and anything else that changes its numbers)."""
+
+    def save(self, folder: Path) -> None:
+        """Write the engine's own file into ``folder``."""
+
+    @classmethod
+    def load(cls, folder: Path, dictionary) -> Any:
+        """Read what :meth:`save` wrote."""
+
+
+def engine_class(name: str) -> type[LDAEngine]:
+    """The engine class of ``[model] engine`` (:data:`ENGINE_CLASSES`)."""
+    if name not in ENGINE_CLASSES:
         raise ValueError(f"unknown LDA engine {name!r}; expected one of {ENGINES}")
-    return engines[name]
+    return ENGINE_CLASSES[name]
 
 
 def _empty_rows(n_docs: int, k: int) -> np.ndarray:
@@ -428,5 +466,17 @@ class TomotopyEngine:
         return cls(_tomotopy().LDAModel.load(str(Path(folder) / cls.model_file)), dictionary)
 
 
-__all__ = ["ENGINES", "ENGINE_SETTINGS", "GensimEngine", "TomotopyEngine", "engine_class",
-           "tomotopy_prior"]
+#: The engines by their ``[model] engine`` name.
+ENGINE_CLASSES: dict[str, type[LDAEngine]] = {"tomotopy": TomotopyEngine, "gensim": GensimEngine}
+
+
+__all__ = [
+    "ENGINES",
+    "ENGINE_CLASSES",
+    "ENGINE_SETTINGS",
+    "GensimEngine",
+    "LDAEngine",
+    "TomotopyEngine",
+    "engine_class",
+    "tomotopy_prior",
+]
