@@ -54,3 +54,12 @@ def test_suggestion_says_when_it_sits_at_the_edge_of_the_grid():
     assert k == 4 and "at the edge of the grid (4-8)" in reason and "smaller" in reason
     k, reason = suggest_k(grid([0.1, 0.2, 0.3]))
     assert k == 8 and "larger" in reason
+
+
+def test_match_topics_recovers_a_permutation_and_leaves_strangers_unmatched():
+    from policytopics.selection import match_topics
+
+    current = {1: ["制造业", "产业链", "企业", "创新"], 2: ["粮食", "农业", "农民", "春耕"],
+               3: ["外交", "会见", "合作", "关系"]}
+    previous = {"b": current[2][::-1], "a": current[1], "x": ["足球", "比赛", "冠军", "球队"]}
+    assert match_topics(previous, current) == {1: ("a", 1.0), 2: ("b", 1.0)}

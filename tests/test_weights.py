@@ -1,0 +1,55 @@
+"""Theme weights: periods, group means and their intervals, the document-topic table."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from policytopics.weights import period_of, theme_weights
+
+
+def test_periods():
+    assert period_of("2024-06-04", "day", "quarter") == "2024Q2"
+    assert period_of("2024-06-04", "day", "month") == "2024-06"
+    assert period_of("2024", "year", "month") is None
+    assert period_of(None, None, "year") is None
+
+
+def test_bootstrap_interval_contains_the_mean_and_narrows_with_more_documents():
+    rng = np.random.default_rng(0)
+
+    def table(n):
+        return pd.DataFrame({"doc_id": range(n), "region": "上海市", "topic": 1,
+                             "topic_label": "T1", "weight": rng.beta(2, 5, n)})
+
+    small = theme_weights(table(10), "region").iloc[0]
+    large = theme_weights(table(400), "region").iloc[0]
+    assert small["ci_low"] <= small["weight"] <= small["ci_high"]
+    assert large["ci_low"] <= large["weight"] <= large["ci_high"]
+    assert (large["ci_high"] - large["ci_low"]) < (small["ci_high"] - small["ci_low"])
+    assert bool(theme_weights(table(1), "region", min_docs=2).iloc[0]["sparse"])
+
+
+def test_length_weighted_mean_counts_long_documents_more():
+    table = pd.DataFrame({"doc_id": [1, 2, 3], "region": "上海市", "topic": 1, "topic_label": "T1",
+                          "weight": [0.0, 1.0, 1.0], "n_chars": [800, 100, 100]})
+    plain = theme_weights(table, "region").iloc[0]
+    by_length = theme_weights(table, "region", weight_by="n_chars").iloc[0]
+    assert plain["weight"] == 2 / 3
+    assert by_length["weight"] == 0.2
+    assert by_length["ci_low"] <= by_length["weight"] <= by_length["ci_high"]
+    with pytest.raises(ValueError, match="weight_by"):
+        theme_weights(table, "region", weight_by="n_tokens")
+
+
+def test_national_documents_form_their_own_group_unknown_ones_do_not():
+    from policytopics.metadata import NATIONAL_SOURCE
+    from policytopics.weights import doc_topics_table
+
+    documents = pd.DataFrame({
+        "doc_id": ["a", "b", "c"], "title": ["甲", "乙", "丙"], "date": ["2024", "2024", "2023"],
+        "date_precision": ["year"] * 3, "region": ["山东省", None, None], "city": [None] * 3,
+        "region_source": ["column", NATIONAL_SOURCE, "no place named"], "national": [False, True, False],
+    })
+    table = doc_topics_table(documents, np.full((3, 2), 0.5), {1: "T1", 2: "T2"}, national_label="全国")
+    regions = table.drop_duplicates("doc_id").set_index("doc_id")["region"]
+    assert regions["a"] == "山东省" and regions["b"] == "全国" and pd.isna(regions["c"])
