@@ -185,3 +185,16 @@ def test_the_posterior_must_be_the_tables_documents():
     posterior = ProportionPosterior(theta[::-1], [30] * 4, [0.5, 0.5], ids, [1] * 4, ids)
     with pytest.raises(ValueError, match="not the table's documents"):
         theme_weights(table, "region", uncertainty="global", posterior=posterior)
+
+
+def test_the_draws_are_the_same_in_one_process_or_two():
+    theta = np.random.default_rng(3).dirichlet([1, 1, 1], size=60)
+    ids = [str(i) for i in range(60)]
+    posterior = ProportionPosterior(theta, [40] * 60, [0.3] * 3, ids, [1] * 60, ids)
+    statistics = {"means": GroupMeans(pd.DataFrame({"region": ["甲", "乙", "丙"] * 20}), ["region"]),
+                  "correlation": TopicCorrelation()}
+    one = compose(theta, statistics, posterior=posterior, draws=120, seed=9, workers=1)
+    two = compose(theta, statistics, posterior=posterior, draws=120, seed=9, workers=2)
+    for name in statistics:
+        np.testing.assert_array_equal(one[name], two[name])
+    assert one["means"].shape == (120, 3, 3)

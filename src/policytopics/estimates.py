@@ -44,13 +44,17 @@ class Estimates:
         Topic number → label, for the correlation and effect tables.
     progress
         Show a progress bar over the draws.
+    workers
+        Processes computing the draws (the draws are the same whatever the number).
     """
 
     def __init__(self, doc_topics: pd.DataFrame, weights: WeightsConfig, effects: EffectsConfig, *,
-                 posterior: Callable[[], object], topic_labels: dict[int, str], progress: bool = False):
+                 posterior: Callable[[], object], topic_labels: dict[int, str], progress: bool = False,
+                 workers: int = 1):
         self.doc_topics = doc_topics
         self.weights_config, self.effects_config = weights, effects
         self._posterior, self.topic_labels, self.progress = posterior, topic_labels, progress
+        self.workers = workers
         self.documents, self.theta, _ = document_proportions(doc_topics)
 
     @cached_property
@@ -82,7 +86,7 @@ class Estimates:
         posterior = self._posterior() if settings.uncertainty == "global" else None
         return statistics, compose(self.theta, statistics, posterior=posterior,
                                    uncertainty=settings.uncertainty, draws=settings.draws,
-                                   seed=settings.seed, progress=self.progress)
+                                   seed=settings.seed, progress=self.progress, workers=self.workers)
 
     def _per_group(self, compute, grouping: str) -> pd.DataFrame:
         settings = self.weights_config

@@ -32,6 +32,7 @@ from .config import StudyConfig, load_study
 from .corpus import build_dictionary, load_corpus, save_corpus, seen_words
 from .documents import document_report, kept_documents
 from .model import TopicModel
+from .parallel import available_cpus
 from .segment import Segmenter, apply_phrases
 from .weights import coverage, doc_topics_table, doc_topics_wide, document_proportions
 
@@ -362,7 +363,8 @@ class Study:
 
         return self.stages.memoised(f"estimates:{id(self.doc_topics())}", lambda: Estimates(
             self._grouped_doc_topics(), self.config.weights, self.config.effects, posterior=self.posterior,
-            topic_labels=self.topic_labels(), progress=self.progress))
+            topic_labels=self.topic_labels(), progress=self.progress,
+            workers=self.config.compute.workers or available_cpus()))
 
     def effect_model(self):
         """The ``[effects] formula``'s regression, or ``None`` without a formula."""

@@ -169,9 +169,54 @@ class ProportionPosterior:
         return np.asarray(self.aggregate @ units)
 
 
+#: Draws per chunk: each chunk has its own random streams (from the seed, the chunk and the
+#: statistic's name), so the draws are the same however many processes compute them.
+DRAWS_PER_CHUNK = 25
+
+# The pass's inputs, set before worker processes are forked (they inherit them, nothing
+# is pickled): (theta, statistics, posterior, uncertainty, seed).
+_PASS: tuple | None = None
+
+
+def _chunk(index: int, start: int, stop: int) -> dict[str, np.ndarray]:
+    """The draws ``start`` to ``stop`` of the pass in :data:`_PASS` (chunk ``index``)."""
+    theta, statistics, posterior, uncertainty, seed = _PASS
+    # One stream for the posterior draws and one per statistic, keyed by its name: a
+    # statistic's intervals do not change when another statistic is added or left out.
+    rng = np.random.default_rng([seed, 0, index])
+    streams = {name: np.random.default_rng([seed, 1 + zlib.crc32(name.encode("utf-8")), index])
+               for name in statistics}
+    out: dict[str, list[np.ndarray]] = {name: [] for name in statistics}
+    for _ in range(start, stop):
+        drawn = posterior.draw(rng) if uncertainty == "global" else theta
+        for name, statistic in statistics.items():
+            given = drawn if getattr(statistic, "uses_posterior", True) else theta
+            out[name].append(np.asarray(statistic(given, streams[name])))
+    return {name: np.stack(values) for name, values in out.items()}
+
+
+def _one_thread() -> None:
+    """A worker's numeric libraries use one thread each: the workers are the parallelism
+    (measured, 200 draws of 74,000 documents at K = 20 on two cores: one process 17.9 s; two
+    workers 14.7 s with two BLAS threads each, 9.2 s with one)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+
+
+def _forkable() -> bool:
+    import multiprocessing
+    import sys
+
+    # Fork shares the pass's arrays without copying them; where fork is not the safe
+    # default (macOS, Windows) the pass runs in this process.
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
 def compose(theta: np.ndarray, statistics: Mapping[str, Statistic], *,
             posterior: ProportionPosterior | None = None, uncertainty: str = "global",
-            draws: int = 200, seed: int = 0, progress: bool = False) -> dict[str, np.ndarray]:
+            draws: int = 200, seed: int = 0, progress: bool = False,
+            workers: int = 1) -> dict[str, np.ndarray]:
     """Every statistic on every draw: the method of composition, in one pass.
 
     Parameters
@@ -180,16 +225,18 @@ def compose(theta: np.ndarray, statistics: Mapping[str, Statistic], *,
         The documents' point proportions (documents × topics), rows in the posterior's
         document order.
     statistics
-        Name → statistic (see :data:`Statistic`). Each has its own random stream (from the
-        seed and its name); one with ``uses_posterior = False`` is given the point
-        proportions on every draw and resamples documents only.
+        Name → statistic (see :data:`Statistic`). Each has its own random streams (from the
+        seed, its name and the chunk of draws); one with ``uses_posterior = False`` is given
+        the point proportions on every draw and resamples documents only.
     posterior
         The documents' posterior (needed for ``uncertainty="global"``).
     uncertainty
         ``"global"``, ``"bootstrap"`` or ``"none"`` (see the module's introduction).
     draws, seed
-        Number of draws and the seed of the one ``numpy`` Generator all draws use, in
-        order: the same inputs and seed give the same draws.
+        Number of draws and their seed: the same inputs and seed give the same draws.
+    workers
+        Processes computing chunks of :data:`DRAWS_PER_CHUNK` draws (forked on Linux; one
+        elsewhere): the draws are the same whatever the number.
 
     Returns
     -------
@@ -202,6 +249,7 @@ def compose(theta: np.ndarray, statistics: Mapping[str, Statistic], *,
     >>> compose(theta, {"mean": lambda t, rng: t.mean(axis=0)}, uncertainty="none")["mean"].round(3).tolist()
     [[0.4, 0.6]]
     """
+    global _PASS
     if uncertainty not in UNCERTAINTY:
         raise ValueError(f"uncertainty must be one of {UNCERTAINTY}, got {uncertainty!r}")
     if uncertainty == "global" and posterior is None:
@@ -212,18 +260,28 @@ def compose(theta: np.ndarray, statistics: Mapping[str, Statistic], *,
         raise ValueError(f"draws must be at least 2, got {draws}")
     from tqdm.auto import tqdm
 
-    # One stream for the posterior draws and one per statistic, keyed by its name: a
-    # statistic's intervals do not change when another statistic is added or left out.
-    rng = np.random.default_rng([seed, 0])
-    streams = {name: np.random.default_rng([seed, 1 + zlib.crc32(name.encode("utf-8"))])
-               for name in statistics}
-    out: dict[str, list[np.ndarray]] = {name: [] for name in statistics}
-    for _ in tqdm(range(draws), desc="Intervals", unit="draw", disable=not progress, leave=False):
-        drawn = posterior.draw(rng) if uncertainty == "global" else theta
-        for name, statistic in statistics.items():
-            given = drawn if getattr(statistic, "uses_posterior", True) else theta
-            out[name].append(np.asarray(statistic(given, streams[name])))
-    return {name: np.stack(values) for name, values in out.items()}
+    chunks = [(i, start, min(start + DRAWS_PER_CHUNK, draws))
+              for i, start in enumerate(range(0, draws, DRAWS_PER_CHUNK))]
+    _PASS = (theta, statistics, posterior, uncertainty, seed)
+    results: list[dict[str, np.ndarray]] = []
+    try:
+        with tqdm(total=draws, desc="Intervals", unit="draw", disable=not progress, leave=False) as bar:
+            if workers > 1 and len(chunks) > 1 and _forkable():
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                with ProcessPoolExecutor(min(workers, len(chunks)), initializer=_one_thread,
+                                         mp_context=multiprocessing.get_context("fork")) as pool:
+                    for (_, start, stop), result in zip(chunks, pool.map(_chunk, *zip(*chunks))):
+                        results.append(result)
+                        bar.update(stop - start)
+            else:
+                for index, start, stop in chunks:
+                    results.append(_chunk(index, start, stop))
+                    bar.update(stop - start)
+    finally:
+        _PASS = None
+    return {name: np.concatenate([result[name] for result in results]) for name in statistics}
 
 
 def quantile_interval(draws: np.ndarray, ci: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
