@@ -112,8 +112,18 @@ class Measured:
 
 # --- measuring a child process ---------------------------------------------------------
 
+def _memory(process) -> int:
+    """A process's proportional set size (PSS: a page shared by n processes counts 1/n in
+    each) where the system gives it, else its RSS."""
+    try:
+        return process.memory_full_info().pss
+    except (AttributeError, NotImplementedError):
+        return process.memory_info().rss
+
+
 def _tree_rss(root) -> int:
-    """RSS of a process and all its descendants, in bytes (shared pages count twice)."""
+    """Memory of a process and all its descendants, in bytes: PSS summed over the tree (the
+    pages a forked worker shares with its parent count once), RSS where there is no PSS."""
     import psutil
 
     total = 0
@@ -123,7 +133,7 @@ def _tree_rss(root) -> int:
         return 0
     for process in processes:
         with contextlib.suppress(psutil.Error):  # it ended between listing and reading
-            total += process.memory_info().rss
+            total += _memory(process)
     return total
 
 
@@ -159,7 +169,9 @@ def rss_method() -> str:
     except ImportError:
         return ("largest single child process so far (getrusage; psutil is not installed, "
                 "so worker processes are not summed)")
-    return f"RSS summed over each child's process tree, sampled every {POLL_SECONDS} s (psutil)"
+    return (f"PSS (RSS with shared pages split among the processes sharing them) summed over each "
+            f"child's process tree, sampled every {POLL_SECONDS} s (psutil); before 2026-12-01 "
+            "RSS summed, which counts twice what a forked worker shares")
 
 
 # --- the plain approach -----------------------------------------------------------------
