@@ -41,7 +41,10 @@ log = logging.getLogger("policytopics")
 
 TEXT_SUFFIXES = (".txt",)
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-TABLE_SUFFIXES = (".csv", ".tsv", *EXCEL_SUFFIXES, ".jsonl", ".jsonl.gz", ".parquet")
+#: Tables of one table each, by suffix (a workbook's sheets: :data:`EXCEL_SUFFIXES`); the
+#: readers are in :data:`TABLE_READERS`.
+SINGLE_TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".jsonl.gz", ".parquet")
+TABLE_SUFFIXES = (*SINGLE_TABLE_SUFFIXES, *EXCEL_SUFFIXES)
 
 #: Headers recognised without a column setting, by field, in order of preference. They
 #: match up to case, full-width forms, traditional script, spaces and a colon (``Title``,
@@ -238,15 +241,7 @@ def _read_table(path: Path, suffix: str, columns: CorpusConfig) -> Iterator[RawD
             yield from _table_documents(table, columns)
         return
     try:
-        if suffix in (".csv", ".tsv"):
-            table = _delimited_table(path, stem, suffix)
-        elif suffix == ".parquet":
-            frame = pd.read_parquet(path)
-            table = _Table(path, path.name, stem, f"{path}#", [str(c) for c in frame.columns],
-                           enumerate(frame.rename(columns=str).to_dict("records"), start=1), "utf-8")
-        else:
-            table = _jsonl_table(path, stem, gz=suffix == ".jsonl.gz")
-        yield from _table_documents(table, columns)
+        yield from _table_documents(TABLE_READERS[suffix](path, stem, suffix), columns)
     except (OSError, ValueError, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as exc:
         yield _unreadable(path, str(exc) or type(exc).__name__)
 
@@ -345,9 +340,17 @@ def _without_quoting(text: str, sep: str, parsed: pd.DataFrame, swallowed: list[
     return parsed, errors
 
 
-def _jsonl_table(path: Path, stem: str, *, gz: bool) -> _Table:
-    """A JSON-lines file, streamed; its columns are the keys of its first object."""
-    rows = _iter_jsonl(path, gz=gz)  # numbered by their line in the file
+def _parquet_table(path: Path, stem: str, suffix: str) -> _Table:
+    """A Parquet file: its columns, its rows numbered from 1."""
+    frame = pd.read_parquet(path)
+    return _Table(path, path.name, stem, f"{path}#", [str(c) for c in frame.columns],
+                  enumerate(frame.rename(columns=str).to_dict("records"), start=1), "utf-8")
+
+
+def _jsonl_table(path: Path, stem: str, suffix: str) -> _Table:
+    """A JSON-lines file (``.jsonl``, ``.jsonl.gz``), streamed; its columns are the keys of
+    its first object."""
+    rows = _iter_jsonl(path, gz=suffix == ".jsonl.gz")  # numbered by their line in the file
     seen: list[tuple[int, dict]] = []
     for index, row in rows:
         seen.append((index, row))
@@ -355,6 +358,12 @@ def _jsonl_table(path: Path, stem: str, *, gz: bool) -> _Table:
             break
     headers = [str(key) for key in seen[-1][1]] if seen and not isinstance(seen[-1][1], RowError) else []
     return _Table(path, path.name, stem, f"{path}#", headers, chain(seen, rows), "utf-8")
+
+
+#: The reader of each one-table suffix: ``reader(path, stem, suffix)`` gives the table. A new
+#: table format is a reader here, its suffix in :data:`SINGLE_TABLE_SUFFIXES`, and a test.
+TABLE_READERS = {".csv": _delimited_table, ".tsv": _delimited_table, ".jsonl": _jsonl_table,
+                 ".jsonl.gz": _jsonl_table, ".parquet": _parquet_table}
 
 
 def _load_workbook(path: Path) -> tuple[dict[str, list[list]], str | None]:

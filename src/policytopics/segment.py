@@ -67,8 +67,9 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import get_args
 
-from .config import SegmentConfig
+from .config import Backend, SegmentConfig
 from .places import is_place_token, place_name_words
 from .text import CJK_RE, jieba_tokenizer
 
@@ -76,7 +77,8 @@ from .text import CJK_RE, jieba_tokenizer
 _DIGITS = re.compile(r"^([\d.,%％]+|[〇零一二三四五六七八九十百千万亿]{2,}[年月日号]?)$")
 _LATIN = re.compile(r"^[A-Za-z][A-Za-z0-9.+\-]*$")
 
-BACKENDS = ("rjieba", "jieba")
+#: The segmenters of ``[segment] backend`` (config's ``Backend`` type), the first the default.
+BACKENDS = get_args(Backend)
 #: Below this many documents ``workers = 0`` (auto) segments in-process: a spawned worker
 #: needs ~2 s to import the package and build its tokenizer, while rjieba segments
 #: ~20,000 xwlb stories (9 M characters) in one process in about that time.
