@@ -15,6 +15,7 @@ Example
 from __future__ import annotations
 
 import dataclasses
+import functools
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -69,8 +70,10 @@ class _Section:
                 raise StudyConfigError(f"[{self.SECTION}] {name} must be {_either(allowed)}, got {value!r}")
 
 
+@functools.cache
 def _choice_fields(cls) -> dict[str, tuple]:
-    """The choice settings of a section and their allowed values."""
+    """The choice settings of a section and their allowed values (read once per class: a
+    section is made for every cleaned text, and resolving type hints is slow)."""
     hints = get_type_hints(cls, globalns=globals())
     return {f.name: get_args(hints[f.name]) for f in fields(cls) if get_origin(hints[f.name]) is Literal}
 

@@ -55,7 +55,7 @@ class Estimates:
         self.weights_config, self.effects_config = weights, effects
         self._posterior, self.topic_labels, self.progress = posterior, topic_labels, progress
         self.workers = workers
-        self.documents, self.theta, _ = document_proportions(doc_topics)
+        self.documents, self.theta, self.topics = document_proportions(doc_topics)
 
     @cached_property
     def effect_model(self):
@@ -91,9 +91,11 @@ class Estimates:
     def _per_group(self, compute, grouping: str) -> pd.DataFrame:
         settings = self.weights_config
         keys = GROUPINGS[grouping]
+        statistics, draws = self.draws
+        means = statistics[grouping]
         return compute(self.doc_topics, keys[0] if len(keys) == 1 else list(keys), min_docs=settings.min_docs,
                        ci=settings.ci, weight_by=settings.weight_by or None, uncertainty=settings.uncertainty,
-                       group_draws=self.draws[1][grouping])
+                       shared=(means, means(self.theta, None), draws[grouping], self.topics))
 
     def weights(self, grouping: str) -> pd.DataFrame:
         """Mean topic weight per group (:func:`policytopics.weights.theme_weights`)."""

@@ -78,8 +78,10 @@ def is_widget(line: str) -> bool:
     if stripped in WIDGET_WORDS or _BREADCRUMB_SEPARATOR.match(stripped) is not None:
         return True
     # A group of widgets on one line: every word of it a widget word.
+    if len(stripped) > 40:
+        return False
     words = [w for w in _WIDGET_SPLIT.split(stripped) if w]
-    return len(words) >= 2 and len(stripped) <= 40 and all(w in WIDGET_WORDS for w in words)
+    return len(words) >= 2 and all(w in WIDGET_WORDS for w in words)
 
 
 #: A document's signature: the issuing office on a line, the date alone on the next

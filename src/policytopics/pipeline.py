@@ -34,7 +34,7 @@ from .documents import document_report, kept_documents
 from .model import TopicModel
 from .parallel import available_cpus
 from .segment import Segmenter, apply_phrases
-from .weights import coverage, doc_topics_table, doc_topics_wide, document_proportions
+from .weights import coverage, doc_topics_table, doc_topics_wide
 
 log = logging.getLogger("policytopics")
 
@@ -348,11 +348,12 @@ class Study:
 
         def build():
             model, units = self.model(), self.units()
-            documents, _, _ = document_proportions(self.doc_topics())
             tokens = unit_lengths(self.cache_dir / "corpus" / self.corpus_key(), len(units))
             samples = getattr(model, "doc_topic_samples_", None)
+            # The documents in doc_topics' order (by doc_id), as the estimates' rows are.
+            doc_ids = pd.unique(self.doc_topics()["doc_id"])
             return ProportionPosterior(model.doc_topic_ if samples is None else samples, tokens, model.alpha_,
-                                       units["doc_id"], units["n_chars"], documents["doc_id"])
+                                       units["doc_id"], units["n_chars"], doc_ids)
 
         return self.stages.memoised(f"posterior:{self.model_key()}", build)
 

@@ -175,24 +175,28 @@ def document_proportions(doc_topics: pd.DataFrame) -> tuple[pd.DataFrame, np.nda
     return documents.reset_index(), wide.to_numpy(dtype=float), list(wide.columns)
 
 
-def _group_draws(doc_topics: pd.DataFrame, keys: list[str], weight_by: str | None, *,
-                 uncertainty: str, draws: int, seed: int, posterior, group_draws,
-                 ) -> tuple[GroupMeans, np.ndarray, np.ndarray, list]:
-    """The groups, their point means, their draws (draws × groups × topics) and the topics.
+#: A grouping's part of a shared pass of draws: its :class:`GroupMeans`, the point means
+#: (groups × topics), the draws (draws × groups × topics) and the topic numbers.
+SharedGroups = tuple[GroupMeans, np.ndarray, np.ndarray, list]
 
-    ``group_draws`` are the draws of a shared :func:`~policytopics.uncertainty.compose`
-    pass (a study's); without them the draws are made here.
-    """
+
+def _group_draws(doc_topics: pd.DataFrame, keys: list[str], weight_by: str | None, *,
+                 uncertainty: str, draws: int, seed: int, posterior,
+                 shared: SharedGroups | None) -> SharedGroups:
+    """The groups, their point means, their draws (draws × groups × topics) and the topics:
+    ``shared`` when a shared :func:`~policytopics.uncertainty.compose` pass (a study's) made
+    them, else made here."""
     from .uncertainty import compose
 
+    if shared is not None:
+        return shared
     documents, theta, topics = document_proportions(doc_topics)
     means = GroupMeans(documents, keys, weight_by)
     if posterior is not None and list(posterior.doc_ids) != list(documents["doc_id"]):
         raise ValueError("the posterior's documents are not the table's documents in its order "
                          "(doc_topics sorted by doc_id)")
-    if group_draws is None:
-        group_draws = compose(theta, {"means": means}, posterior=posterior, uncertainty=uncertainty,
-                              draws=draws, seed=seed)["means"]
+    group_draws = compose(theta, {"means": means}, posterior=posterior, uncertainty=uncertainty,
+                          draws=draws, seed=seed)["means"]
     return means, means(theta, None), group_draws, topics
 
 
@@ -207,7 +211,7 @@ def interval_kind(uncertainty: str, n_docs: int) -> str:
 def theme_weights(doc_topics: pd.DataFrame, by: str | Sequence[str], *, min_docs: int = 2,
                   draws: int = 1000, seed: int = 0, ci: float = 0.95,
                   weight_by: str | None = None, uncertainty: str = "bootstrap",
-                  posterior=None, group_draws: np.ndarray | None = None) -> pd.DataFrame:
+                  posterior=None, shared: SharedGroups | None = None) -> pd.DataFrame:
     """Mean topic weight per group with its interval.
 
     Parameters
@@ -228,9 +232,9 @@ def theme_weights(doc_topics: pd.DataFrame, by: str | Sequence[str], *, min_docs
         method of composition; a one-document group gets the model's uncertainty),
         ``"bootstrap"`` resamples documents only, ``"none"`` gives no interval. ``ci`` is
         the interval's level.
-    group_draws
-        Draws of this grouping's :class:`GroupMeans` from a shared
-        :func:`~policytopics.uncertainty.compose` pass, instead of drawing here.
+    shared
+        This grouping's part of a shared :func:`~policytopics.uncertainty.compose` pass
+        (:data:`SharedGroups`), instead of drawing here.
 
     Returns
     -------
@@ -250,7 +254,7 @@ def theme_weights(doc_topics: pd.DataFrame, by: str | Sequence[str], *, min_docs
         return pd.DataFrame(columns=columns)
     means, point, group_draws, topics = _group_draws(
         doc_topics, keys, weight_by, uncertainty=uncertainty, draws=draws, seed=seed,
-        posterior=posterior, group_draws=group_draws)
+        posterior=posterior, shared=shared)
     low, high = quantile_interval(group_draws, ci)
     labels = doc_topics.drop_duplicates("topic").set_index("topic")["topic_label"]
     rows = []
@@ -266,7 +270,7 @@ def theme_weights(doc_topics: pd.DataFrame, by: str | Sequence[str], *, min_docs
 def theme_emphasis(doc_topics: pd.DataFrame, by: str = "region", *, min_docs: int = 2,
                    draws: int = 1000, seed: int = 0, ci: float = 0.95,
                    weight_by: str | None = None, uncertainty: str = "bootstrap",
-                   posterior=None, group_draws: np.ndarray | None = None) -> pd.DataFrame:
+                   posterior=None, shared: SharedGroups | None = None) -> pd.DataFrame:
     """Each group's topic weight minus the mean over groups, in percentage points.
 
     A heatmap of absolute weights is dominated by the topics every region writes about;
@@ -293,7 +297,7 @@ def theme_emphasis(doc_topics: pd.DataFrame, by: str = "region", *, min_docs: in
         left out, and they do not enter the mean.
     min_docs
         Groups with fewer documents are flagged ``sparse``.
-    draws, seed, ci, uncertainty, posterior, group_draws, weight_by
+    draws, seed, ci, uncertainty, posterior, shared, weight_by
         As in :func:`theme_weights`.
 
     Returns
@@ -322,7 +326,7 @@ def theme_emphasis(doc_topics: pd.DataFrame, by: str = "region", *, min_docs: in
         return pd.DataFrame(columns=columns)
     means, point, group_draws, topics = _group_draws(
         doc_topics, [by], weight_by, uncertainty=uncertainty, draws=draws, seed=seed,
-        posterior=posterior, group_draws=group_draws)
+        posterior=posterior, shared=shared)
     order = list(range(len(means.groups)))
     if by == "region":
         order.sort(key=lambda g: region_sort_key(means.groups[g][0]))
