@@ -140,3 +140,14 @@ def test_a_level_left_without_documents_by_another_covariate_is_left_out():
     model = EffectModel(docs, "region + period", two_topics(rng.uniform(0.2, 0.8, 14)))
     assert model.levels["region"] == ["乙省", "甲省"] and len(model.rows) == 12
     assert model.n_docs("region", "乙省") == 6
+
+
+def test_the_reason_names_the_category_that_has_too_few_documents():
+    # One national report a year: the region has 52 documents, every year one.
+    docs = pd.DataFrame({"region": ["全国"] * 52, "date": [f"{1954 + i}-03-05" for i in range(52)]})
+    docs["period"] = docs["date"].str[:4]
+    model = EffectModel(docs, "region + period", two_topics(np.full(52, 0.5)))
+    assert not model.usable and model.reason.startswith("region has only one level")
+    two_regions = docs.assign(region=["甲省", "乙省"] * 26)
+    model = EffectModel(two_regions, "region + period", two_topics(np.full(52, 0.5)))
+    assert not model.usable and model.reason.startswith("period has no level with 2 or more documents")

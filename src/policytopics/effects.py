@@ -154,6 +154,13 @@ class EffectModel:
         # none): two at least, whatever min_docs says.
         min_docs = max(2, min_docs)
         categories = [name for name in self.covariates if COVARIATES[name]]
+        # A category that has fewer than two levels of min_docs documents on its own is the
+        # reason, whatever the others (52 yearly reports: period, not region).
+        for name in categories:
+            enough = int((data.loc[keep, name].value_counts() >= min_docs).sum())
+            if enough < 2 and not self.reason:
+                self.reason = (f"{name} has {'no' if enough == 0 else 'only one'} level with {min_docs} or "
+                               "more documents: nothing to compare")
         # Leaving out one covariate's small levels can leave another's with too few
         # documents: repeat until no document is left out.
         while True:
@@ -170,7 +177,8 @@ class EffectModel:
             if len(self.levels[name]) < 2 and not self.reason:
                 count = len(self.levels[name])
                 self.reason = (f"{name} has {'no' if count == 0 else 'only one'} level with {min_docs} or "
-                               "more documents: nothing to compare")
+                               "more documents once the other covariates' small levels are left out: "
+                               "nothing to compare")
         self.rows = np.flatnonzero(keep)
         frame = data.iloc[self.rows].reset_index(drop=True)
         for name, levels in self.levels.items():
