@@ -251,7 +251,7 @@ def test_a_study_on_gensim_writes_what_the_default_writes(sample_study, tmp_path
     assert files_written(out) == files_written(default_out)
     assert not isinstance(study.model().lda_, tp.LDAModel)
     # A model cached under the same key space never serves the other engine's run.
-    assert study.model_key() != sample_study.model_key()
+    assert study.key("model") != sample_study.key("model")
     rerun = Study(study_config, progress=False)
     np.testing.assert_array_equal(rerun.model().doc_topic_, study.model().doc_topic_)
     assert rerun.cache_hits["model"]

@@ -60,7 +60,7 @@ def test_token_lists_leave_memory_once_the_corpus_is_built(sample_study, tmp_pat
     assert any(key.startswith("tokens:") for key in study.stages.memo)
     study.corpus()
     assert not any(key.startswith("tokens:") for key in study.stages.memo)
-    cached = (tmp_path / "cache" / "tokens" / study.tokens_key()).with_suffix(".parquet")
+    cached = (tmp_path / "cache" / "tokens" / study.key("tokens")).with_suffix(".parquet")
     written = cached.stat().st_mtime_ns
     assert [list(tokens) for tokens in study.tokens()["tokens"]] == built
     assert cached.stat().st_mtime_ns == written  # read back, not built again
@@ -120,8 +120,9 @@ def test_labels_follow_their_topics_by_top_words(sample_study, tmp_path):
 
 
 def _stage_keys(study):
-    return {"documents": study.documents_key(), "tokens": study.tokens_key(),
-            "corpus": study.corpus_key(), "model": study.model_key()}
+    from policytopics.stages import STAGES
+
+    return {name: study.key(name) for name in STAGES}
 
 
 def test_topic_words_in_three_rankings_and_labels_by_the_chosen_one(sample_study, tmp_path):

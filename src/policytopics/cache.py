@@ -322,7 +322,7 @@ class StageCache:
         memo_key = f"{name}:{key}"
         if memo_key in self.memo:
             return self.memo[memo_key]
-        path = self.cache_dir / name / key
+        path = self.path(name, key)
         started = time.perf_counter()
         self._nested_seconds.append(0.0)
         try:
@@ -345,6 +345,26 @@ class StageCache:
         self.timings[name] = round(elapsed - nested, 3)
         self.memo[memo_key] = result
         return result
+
+    def path(self, name: str, key: str) -> Path:
+        """Where a stage's result with this key is kept (a folder, or ``.parquet`` beside it)."""
+        return self.cache_dir / name / key
+
+    def columns(self, name: str, key: str, columns: list[str]):
+        """Some columns of a table stage, from memory or from its file without reading the
+        rest; ``None`` when neither holds it (an unreadable file is logged)."""
+        memo_key = f"{name}:{key}"
+        if memo_key in self.memo:
+            return self.memo[memo_key][columns]
+        path = self.path(name, key).with_suffix(".parquet")
+        if path.is_file():
+            import pandas as pd
+
+            try:
+                return pd.read_parquet(path, columns=columns)
+            except Exception:
+                log.warning("cache file %s is unreadable; rebuilding it", path)
+        return None
 
     def frame(self, name: str, key: str, build):
         """A stage whose result is one table, kept as ``<key>.parquet``."""

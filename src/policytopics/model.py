@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -33,6 +34,8 @@ import pandas as pd
 from .config import ModelConfig
 from .corpus import DICTIONARY_FILE, build_dictionary
 from .engines import ENGINE_SETTINGS, engine_class
+
+log = logging.getLogger("policytopics")
 
 #: File beside the engine's files that makes a saved model describe itself.
 MODEL_FILE = "model.json"
@@ -471,6 +474,19 @@ class TopicModel:
         model.theme_names_ = {int(t): name for t, name in record["theme_names"].items()}
         model.doc_ids_ = record["doc_ids"]
         return model
+
+
+def fit_model(corpus, dictionary, config: ModelConfig, *, doc_ids: Sequence[str] | None = None,
+              unpruned=None, progress: bool = False) -> TopicModel:
+    """The model stage: a :class:`TopicModel` fitted on a bag-of-words corpus, with a warning
+    when K exceeds the units of text (most topics would be empty or filler)."""
+    k, n_units = config.n_topics, len(corpus)
+    if k > n_units:
+        log.warning("%d topics for %d units of text: a model cannot tell more topics apart than "
+                    "it has units, so most topics will be empty or filler; use fewer topics "
+                    "(--topics)", k, n_units)
+    return TopicModel(config).fit_corpus(corpus, dictionary, progress=progress, doc_ids=doc_ids,
+                                         unpruned=unpruned)
 
 
 def _config_from_settings(settings: dict[str, Any]) -> ModelConfig:

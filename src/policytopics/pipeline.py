@@ -2,10 +2,11 @@
 
 ``documents → units and tokens → corpus → model → weights → tables, figures, explorer``.
 Each long stage stores its result under ``cache_dir/<stage>/<key>``; the key holds exactly
-what that stage depends on (:data:`STAGE_CODE` names the modules whose source is part of
-it), so a rerun with a new topic count reuses the cleaned documents and tokens, a
-changed figure setting rebuilds no stage, and a changed cleaning rule rebuilds all that
-follows it. The work of each stage is in its own module; nothing here computes.
+what that stage depends on (the stages are declared in :mod:`policytopics.stages`:
+upstream, code, settings, build, storage), so a rerun with a new topic count reuses the
+cleaned documents and tokens, a changed figure setting rebuilds no stage, and a changed
+cleaning rule rebuilds all that follows it. The work of each stage is in its own module;
+nothing here computes.
 """
 
 from __future__ import annotations
@@ -14,41 +15,22 @@ import logging
 import platform
 import time
 from collections.abc import Sequence
-from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
 
 from . import labels as topic_naming
 from . import outputs
-from .cache import (
-    StageCache,
-    code_version,
-    file_fingerprint,
-    stable_hash,
-    trim_memory,
-)
+from .cache import StageCache, code_version, stable_hash, trim_memory
 from .config import StudyConfig, load_study
-from .corpus import build_dictionary, load_corpus, save_corpus, seen_words
-from .documents import document_report, kept_documents
+from .corpus import seen_words
+from .documents import kept_documents
 from .model import TopicModel
 from .parallel import available_cpus
-from .segment import Segmenter, apply_phrases
+from .stages import STAGES
 from .weights import coverage, doc_topics_table, doc_topics_wide
 
 log = logging.getLogger("policytopics")
-
-#: The modules whose code each cached stage runs: part of that stage's cache key.
-STAGE_CODE = {
-    "documents": ("records", "ingest", "decode", "formats", "text", "clean", "pagetext", "mojibake",
-                  "metadata", "places", "dedup", "documents"),
-    "tokens": ("text", "units", "segment", "places"),
-    "corpus": ("corpus",),
-    "model": ("corpus", "model", "engines", "themes"),
-}
-#: Corpus settings of the units, not of reading: they re-segment, they do not re-read.
-UNIT_SETTINGS = ("unit", "passage_chars", "passage_above")
-
 
 class Study:
     """One study: configuration plus cached stages.
@@ -77,23 +59,37 @@ class Study:
     def cache_dir(self) -> Path:
         return self.config.output.cache_dir
 
-    # Stage 1: documents ------------------------------------------------------------
-    def documents_key(self) -> str:
-        cfg = self.config
-        reading = {k: v for k, v in asdict(cfg.corpus).items() if k not in ("paths", *UNIT_SETTINGS)}
-        return stable_hash("documents", code_version(*STAGE_CODE["documents"]),
-                           file_fingerprint(cfg.corpus.paths), reading, asdict(cfg.clean),
-                           cfg.clean.spam_phrases or "")
+    # The cached stages (declared in :mod:`policytopics.stages`) ---------------------------
+    def key(self, name: str) -> str:
+        """A stage's cache key: its name, its code's version, its upstream stage's key and
+        its own settings and input files (:data:`policytopics.stages.STAGES`)."""
+        stage = STAGES[name]
+        upstream = (self.key(stage.upstream),) if stage.upstream else ()
+        return stable_hash(name, code_version(*stage.code), *upstream, *stage.key_parts(self))
+
+    def stage(self, name: str):
+        """A stage's result: from memory, from the cache, or built (and then cached)."""
+        stage = STAGES[name]
+
+        def build():
+            return stage.build(self)
+
+        if stage.load is None:
+            result = self.stages.frame(name, self.key(name), build)
+        else:
+            result = self.stages.folder(name, self.key(name), build, load=lambda path: stage.load(self, path),
+                                        save=stage.save, serve_written=stage.serve_written)
+        if any([self.stages.release(upstream) for upstream in stage.releases]):
+            trim_memory()
+        return result
 
     def documents(self) -> pd.DataFrame:
         """The ingest report: one row per input document (kept, dropped, duplicate)."""
-        return self.stages.frame("documents", self.documents_key(), lambda: document_report(
-            self.config.corpus.paths, self.config, progress=self.progress))
+        return self.stage("documents")
 
     def kept_documents(self) -> pd.DataFrame:
         return kept_documents(self.documents())
 
-    # Stage 2: units and tokens ------------------------------------------------------
     def themes(self):
         """The seeded themes of ``[model] themes`` (empty without a themes file)."""
         from .themes import load_themes
@@ -101,48 +97,12 @@ class Study:
         path = self.config.model.themes
         return self.stages.memoised(f"themes:{path}", lambda: load_themes(path) if path else [])
 
-    def tokens_key(self) -> str:
-        seg, corpus = self.config.segment, self.config.corpus
-        word_lists = [Path(s) for s in seg.stopwords if not s.startswith("stopwordsiso:")]
-        for extra in (seg.user_dictionary, seg.admin_words if seg.drop_place_names else None):
-            if extra:
-                word_lists.append(Path(extra))
-        seeds = sorted({w for theme in self.themes() for w in theme.words})
-        return stable_hash("tokens", code_version(*STAGE_CODE["tokens"]), self.documents_key(),
-                           {k: getattr(corpus, k) for k in UNIT_SETTINGS}, asdict(seg), seeds,
-                           *word_lists)
-
     def tokens(self) -> pd.DataFrame:
         """Tokens per unit of analysis (``doc_id``, ``passage``, ``n_chars``, ``tokens``).
 
         A unit is a whole document, or a passage of a long one (``[corpus] unit``).
         """
-        def build():
-            from .units import document_units
-
-            units = document_units(self.kept_documents(), self.config.corpus)
-            # Building the units leaves ~0.4 GB of freed text copies in the heap on 72,855
-            # news stories; hand it back before the workers start (the stage's peak).
-            trim_memory()
-            seeds = [w for theme in self.themes() for w in theme.words]
-            segmenter = Segmenter(self.config.segment, extra_words=tuple(seeds))
-            compute = self.config.compute
-            token_lists = segmenter.tokenize_many(units["text"], workers=compute.workers,
-                                                  chunk_size=compute.chunk_size,
-                                                  scheduler=compute.scheduler or None,
-                                                  progress=self.progress, total=len(units))
-            if self.config.segment.phrases:
-                token_lists = apply_phrases(token_lists, self.config.segment.phrases_min_count,
-                                            self.config.segment.phrases_threshold)
-            return units.drop(columns="text").assign(tokens=token_lists)
-
-        return self.stages.frame("tokens", self.tokens_key(), build)
-
-    # Stage 3: bag-of-words corpus ---------------------------------------------------
-    def corpus_key(self) -> str:
-        cfg = self.config.model
-        return stable_hash("corpus", code_version(*STAGE_CODE["corpus"]), self.tokens_key(),
-                           {"no_below": cfg.no_below, "no_above": cfg.no_above, "keep_n": cfg.keep_n})
+        return self.stage("tokens")
 
     def corpus(self):
         """The pruned dictionary and the bag-of-words corpus, as gensim files in the cache.
@@ -150,44 +110,25 @@ class Study:
         Returns ``(dictionary, corpus)``; ``corpus`` is a gensim ``MmCorpus`` that streams
         from disk, so the model stage's memory does not grow with the corpus.
         """
-        def build():
-            tokens = self.tokens()["tokens"]
-            dictionary, seen = build_dictionary((list(t) for t in tokens), self.config.model,
-                                                return_unpruned=True)
-            return dictionary, tokens, seen
-
-        # Serve the files just written, so a cold run streams from disk like a warm one.
-        result = self.stages.folder("corpus", self.corpus_key(), build, load=load_corpus,
-                                    save=lambda built, folder: save_corpus(folder, *built),
-                                    serve_written=True)
-        # The model needs only the corpus: let the token lists go (about 0.5 GB for 75,000
-        # news stories); they stay in the cache, read again if asked for (as by a sweep).
-        if self.stages.release("tokens"):
-            trim_memory()
-        return result
+        return self.stage("corpus")
 
     def seen_words(self) -> frozenset[str]:
         """Every word of the tokens before the vocabulary was pruned."""
         self.corpus()
-        return seen_words(self.cache_dir / "corpus" / self.corpus_key())
+        return seen_words(self.stages.path("corpus", self.key("corpus")))
 
     def units(self) -> pd.DataFrame:
         """The units of analysis without their tokens: ``doc_id``, ``passage``, ``n_chars``.
 
         Read from the cached tokens table's own columns, so a new K does not load the tokens.
         """
-        columns = ["doc_id", "passage", "n_chars"]
+        columns, key = ["doc_id", "passage", "n_chars"], self.key("tokens")
 
         def read():
-            path = (self.cache_dir / "tokens" / self.tokens_key()).with_suffix(".parquet")
-            if f"tokens:{self.tokens_key()}" not in self.stages.memo and path.is_file():
-                try:
-                    return pd.read_parquet(path, columns=columns)
-                except Exception:
-                    log.warning("cache file %s is unreadable; rebuilding it", path)
-            return self.tokens()[columns]
+            units = self.stages.columns("tokens", key, columns)
+            return self.tokens()[columns] if units is None else units
 
-        return self.stages.memoised(f"units:{self.tokens_key()}", read)
+        return self.stages.memoised(f"units:{key}", read)
 
     def unit_ids(self) -> list[str]:
         """One id per unit, in the model's row order: ``doc_id`` or ``doc_id#passage``."""
@@ -195,7 +136,6 @@ class Study:
         whole = units.groupby("doc_id")["passage"].transform("size") == 1
         return [d if one else f"{d}#{p}" for d, p, one in zip(units["doc_id"], units["passage"], whole)]
 
-    # Stage 4: model -----------------------------------------------------------------
     def model_settings(self) -> dict:
         """The ``[model]`` settings that change the fit (:func:`policytopics.model.fit_settings`:
         the one rule the model's cache key and :meth:`TopicModel.load`'s check share)."""
@@ -203,31 +143,9 @@ class Study:
 
         return fit_settings(settings_dict(self.config.model))
 
-    def model_key(self) -> str:
-        themes = self.config.model.themes
-        return stable_hash("model", code_version(*STAGE_CODE["model"]), self.corpus_key(),
-                           self.model_settings(), Path(themes) if themes else "")
-
     def model(self) -> TopicModel:
-        """The fitted topic model (cached gensim files; trusted local cache only)."""
-        def load(path: Path):
-            if not (path / "order.json").is_file():
-                return None
-            return TopicModel.load(path, self.config.model, doc_ids=self.unit_ids())
-
-        def build():
-            dictionary, corpus = self.corpus()
-            k, n_units = self.config.model.n_topics, len(corpus)
-            if k > n_units:
-                log.warning("%d topics for %d units of text: a model cannot tell more topics apart than "
-                            "it has units, so most topics will be empty or filler; use fewer topics "
-                            "(--topics)", k, n_units)
-            return TopicModel(self.config.model).fit_corpus(
-                corpus, dictionary, progress=self.progress, doc_ids=self.unit_ids(),
-                unpruned=self.seen_words())
-
-        return self.stages.folder("model", self.model_key(), build, load=load,
-                                  save=lambda model, folder: model.save(folder))
+        """The fitted topic model (cached gensim or tomotopy files; trusted local cache only)."""
+        return self.stage("model")
 
     # Stage 5: topics, labels, weights -----------------------------------------------
     def topic_words(self) -> pd.DataFrame:
@@ -262,7 +180,7 @@ class Study:
                             "topics", row.theme, row.topic, row.n_seeded_top, row.top_words)
             return held
 
-        return self.stages.memoised(f"themes_held:{self.model_key()}", build)
+        return self.stages.memoised(f"themes_held:{self.key('model')}", build)
 
     def human_labels(self) -> dict[int, str]:
         """Topic labels from the ``labels`` CSV, matched to this run's topics."""
@@ -314,7 +232,7 @@ class Study:
             order = pd.Index(doc_ids).get_indexer(self.kept_documents()["doc_id"])
             return matrix[order]
 
-        return self.stages.memoised(f"document_topics:{self.model_key()}", build)
+        return self.stages.memoised(f"document_topics:{self.key('model')}", build)
 
     def passage_topics(self) -> pd.DataFrame:
         """One row per unit: ``doc_id``, ``passage``, ``n_chars`` and ``T1`` … ``TK``."""
@@ -328,7 +246,7 @@ class Study:
         Built once per model and labels file; tables and figures share it.
         """
         labels = self.config.model.labels
-        key = f"doc_topics:{self.model_key()}:{stable_hash(Path(labels)) if labels else ''}"
+        key = f"doc_topics:{self.key('model')}:{stable_hash(Path(labels)) if labels else ''}"
         return self.stages.memoised(key, lambda: doc_topics_table(
             self.kept_documents(), self.document_topic_matrix(), self.topic_labels(),
             period=self.config.weights.period, national_label=self.config.weights.national_label))
@@ -348,14 +266,14 @@ class Study:
 
         def build():
             model, units = self.model(), self.units()
-            tokens = unit_lengths(self.cache_dir / "corpus" / self.corpus_key(), len(units))
+            tokens = unit_lengths(self.stages.path("corpus", self.key("corpus")), len(units))
             samples = getattr(model, "doc_topic_samples_", None)
             # The documents in doc_topics' order (by doc_id), as the estimates' rows are.
             doc_ids = pd.unique(self.doc_topics()["doc_id"])
             return ProportionPosterior(model.doc_topic_ if samples is None else samples, tokens, model.alpha_,
                                        units["doc_id"], units["n_chars"], doc_ids)
 
-        return self.stages.memoised(f"posterior:{self.model_key()}", build)
+        return self.stages.memoised(f"posterior:{self.key('model')}", build)
 
     def estimates(self):
         """Weights, emphases, effects and correlations with their intervals, from one pass
@@ -501,9 +419,8 @@ class Study:
             # with both the same.
             "engine": {"name": self.model().engine_.name, **self.model().engine_.versions()},
             "settings": self.config.to_dict(),
-            "corpus_key": self.documents_key(),
-            "stage_keys": {"documents": self.documents_key(), "tokens": self.tokens_key(),
-                           "corpus": self.corpus_key(), "model": self.model_key()},
+            "corpus_key": self.key("documents"),
+            "stage_keys": {name: self.key(name) for name in STAGES},
             "documents": report["status"].value_counts().to_dict(),
             "units": len(self.units()),
             "dictionary_size": len(self.model().dictionary_),
@@ -563,4 +480,4 @@ class Study:
                 "explorer": written["explorer"], "run_record": record}
 
 
-__all__ = ["STAGE_CODE", "Study"]
+__all__ = ["Study"]

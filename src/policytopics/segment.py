@@ -69,7 +69,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import get_args
 
-from .config import Backend, SegmentConfig
+from .config import Backend, ComputeConfig, SegmentConfig
 from .places import is_place_token, place_name_words
 from .text import CJK_RE, jieba_tokenizer
 
@@ -382,6 +382,20 @@ def _tokenize_chunk(texts: list[str], config: SegmentConfig,
     return [segmenter.tokenize(text) for text in texts]
 
 
+def tokenize_units(units, config: SegmentConfig, compute: ComputeConfig, *, extra_words: Iterable[str] = (),
+                   progress: bool = False):
+    """The tokens stage: the units table (``text`` column) with its text replaced by token
+    lists (``tokens``), segmented by a :class:`Segmenter` of ``config`` in ``compute``'s
+    workers, with frequent bigrams joined when ``config.phrases`` is on."""
+    segmenter = Segmenter(config, extra_words=tuple(extra_words))
+    token_lists = segmenter.tokenize_many(units["text"], workers=compute.workers,
+                                          chunk_size=compute.chunk_size, scheduler=compute.scheduler or None,
+                                          progress=progress, total=len(units))
+    if config.phrases:
+        token_lists = apply_phrases(token_lists, config.phrases_min_count, config.phrases_threshold)
+    return units.drop(columns="text").assign(tokens=token_lists)
+
+
 # --- phrases ---------------------------------------------------------------------------
 
 def apply_phrases(token_lists: Sequence[list[str]], min_count: int = 5,
@@ -427,4 +441,5 @@ __all__ = [
     "place_words",
     "read_user_dictionary",
     "read_word_list",
+    "tokenize_units",
 ]

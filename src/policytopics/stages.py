@@ -1,0 +1,157 @@
+"""The study's cached stages, declared once: what each depends on, how it is built and kept.
+
+``documents → tokens → corpus → model``. A :class:`Stage` names its upstream stage, the
+modules whose code it runs, the settings and files that change its result, the function that
+builds it from the study's other results, and how the result is kept (one table, or a folder
+of files with its own loader and saver). :class:`policytopics.pipeline.Study` serves every
+stage the same way from these declarations: the key is ``stable_hash(name, code, upstream
+key, *key_parts)``, the result comes from memory, from ``cache_dir/<name>/<key>`` or is
+built; an unreadable cache file is rebuilt (:class:`policytopics.cache.StageCache`).
+
+A new cached stage is one more :class:`Stage` here; its work is a function in its own module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .cache import file_fingerprint, trim_memory
+
+if TYPE_CHECKING:
+    from .pipeline import Study
+
+#: Corpus settings of the units, not of reading: they re-segment, they do not re-read.
+UNIT_SETTINGS = ("unit", "passage_chars", "passage_above")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One cached stage of the study.
+
+    ``key_parts(study)`` are the settings and input files of the key (after the stage's
+    name, its code's version and its upstream stage's key); ``build(study)`` computes the
+    result from the study's other results. A folder stage has ``load(study, path)`` (the
+    result, or ``None`` when the folder holds none) and ``save(result, folder)``; a table
+    stage has neither and is kept as ``<key>.parquet``. ``serve_written`` reads a folder
+    back after writing it (a corpus that streams from disk); ``releases`` are the upstream
+    results dropped from memory once this one is served (they stay on disk).
+    """
+
+    name: str
+    upstream: str | None
+    code: tuple[str, ...]
+    key_parts: Callable[[Study], tuple]
+    build: Callable[[Study], object]
+    load: Callable[[Study, Path], object] | None = None
+    save: Callable[[object, Path], None] | None = None
+    serve_written: bool = False
+    releases: tuple[str, ...] = ()
+
+
+# --- documents -------------------------------------------------------------------------
+
+def _documents_key(study: Study) -> tuple:
+    cfg = study.config
+    reading = {k: v for k, v in asdict(cfg.corpus).items() if k not in ("paths", *UNIT_SETTINGS)}
+    return (file_fingerprint(cfg.corpus.paths), reading, asdict(cfg.clean), cfg.clean.spam_phrases or "")
+
+
+def _documents(study: Study):
+    from .documents import document_report
+
+    return document_report(study.config.corpus.paths, study.config, progress=study.progress)
+
+
+# --- tokens ----------------------------------------------------------------------------
+
+def _tokens_key(study: Study) -> tuple:
+    seg, corpus = study.config.segment, study.config.corpus
+    word_lists = [Path(s) for s in seg.stopwords if not s.startswith("stopwordsiso:")]
+    for extra in (seg.user_dictionary, seg.admin_words if seg.drop_place_names else None):
+        if extra:
+            word_lists.append(Path(extra))
+    seeds = sorted({w for theme in study.themes() for w in theme.words})
+    return ({k: getattr(corpus, k) for k in UNIT_SETTINGS}, asdict(seg), seeds, *word_lists)
+
+
+def _tokens(study: Study):
+    from .segment import tokenize_units
+    from .units import document_units
+
+    units = document_units(study.kept_documents(), study.config.corpus)
+    # Building the units leaves ~0.4 GB of freed text copies in the heap on 72,855 news
+    # stories; hand it back before the workers start (the stage's peak).
+    trim_memory()
+    seeds = tuple(w for theme in study.themes() for w in theme.words)
+    return tokenize_units(units, study.config.segment, study.config.compute, extra_words=seeds,
+                          progress=study.progress)
+
+
+# --- corpus ----------------------------------------------------------------------------
+
+def _corpus_key(study: Study) -> tuple:
+    cfg = study.config.model
+    return ({"no_below": cfg.no_below, "no_above": cfg.no_above, "keep_n": cfg.keep_n},)
+
+
+def _corpus(study: Study):
+    from .corpus import build_dictionary
+
+    tokens = study.tokens()["tokens"]
+    dictionary, seen = build_dictionary((list(t) for t in tokens), study.config.model, return_unpruned=True)
+    return dictionary, tokens, seen
+
+
+def _load_corpus(study: Study, path: Path):
+    from .corpus import load_corpus
+
+    return load_corpus(path)
+
+
+def _save_corpus(built, folder: Path) -> None:
+    from .corpus import save_corpus
+
+    save_corpus(folder, *built)
+
+
+# --- model -----------------------------------------------------------------------------
+
+def _model_key(study: Study) -> tuple:
+    themes = study.config.model.themes
+    return (study.model_settings(), Path(themes) if themes else "")
+
+
+def _model(study: Study):
+    from .model import fit_model
+
+    dictionary, corpus = study.corpus()
+    return fit_model(corpus, dictionary, study.config.model, doc_ids=study.unit_ids(),
+                     unpruned=study.seen_words(), progress=study.progress)
+
+
+def _load_model(study: Study, path: Path):
+    from .model import TopicModel
+
+    if not (path / "order.json").is_file():
+        return None
+    return TopicModel.load(path, study.config.model, doc_ids=study.unit_ids())
+
+
+STAGES: dict[str, Stage] = {stage.name: stage for stage in (
+    Stage("documents", None, ("records", "ingest", "tables", "decode", "formats", "text", "clean",
+                              "pagetext", "mojibake", "metadata", "places", "dedup", "documents"),
+          _documents_key, _documents),
+    Stage("tokens", "documents", ("text", "units", "segment", "places"), _tokens_key, _tokens),
+    Stage("corpus", "tokens", ("corpus",), _corpus_key, _corpus, load=_load_corpus, save=_save_corpus,
+          # Serve the files just written, so a cold run streams from disk like a warm one; the
+          # model needs only the corpus: let the token lists go (about 0.5 GB for 75,000 news
+          # stories), read again from the cache if asked for (as by a sweep).
+          serve_written=True, releases=("tokens",)),
+    Stage("model", "corpus", ("corpus", "model", "engines", "themes"), _model_key, _model,
+          load=_load_model, save=lambda model, folder: model.save(folder)),
+)}
+
+__all__ = ["STAGES", "UNIT_SETTINGS", "Stage"]
