@@ -155,10 +155,3 @@ def test_ingest_in_worker_processes_gives_the_same_report(samples, tmp_path):
     parallel = document_report(tmp_path, load_study(None, workers=2, compute__chunk_size=2), progress=False)
     pd.testing.assert_frame_equal(parallel, serial)
     assert set(serial["status"]) == {"kept", "dropped", "duplicate"}
-
-
-def test_every_table_suffix_has_its_reader():
-    from policytopics.ingest import EXCEL_SUFFIXES, SINGLE_TABLE_SUFFIXES, TABLE_READERS, TABLE_SUFFIXES
-
-    assert set(TABLE_READERS) == set(SINGLE_TABLE_SUFFIXES)
-    assert set(TABLE_SUFFIXES) == set(SINGLE_TABLE_SUFFIXES) | set(EXCEL_SUFFIXES)

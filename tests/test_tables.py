@@ -12,8 +12,9 @@ import pytest
 
 from policytopics import document_report, load_study
 from policytopics.config import CorpusConfig
-from policytopics.ingest import COLUMN_ALIASES, date_text, find_columns, iter_documents
+from policytopics.ingest import iter_documents
 from policytopics.metadata import parse_date_value
+from policytopics.tables import COLUMN_ALIASES, date_text, find_columns
 
 PHRASES = [
     "推动制造业高质量发展", "加快建设现代化产业体系", "培育先进制造业集群", "提升产业链供应链韧性",
@@ -435,3 +436,10 @@ def test_a_sheet_without_a_header_row_gets_a_brief_reason_and_a_flag_run_accepts
                  str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache"), "--formats", "none",
                  "--no-progress", "-q"])
     assert code == 0 and "kept: 5" in capsys.readouterr().out
+
+
+def test_every_table_suffix_has_its_reader():
+    from policytopics.tables import EXCEL_SUFFIXES, SINGLE_TABLE_SUFFIXES, TABLE_READERS, TABLE_SUFFIXES
+
+    assert set(TABLE_READERS) == set(SINGLE_TABLE_SUFFIXES)
+    assert set(TABLE_SUFFIXES) == set(SINGLE_TABLE_SUFFIXES) | set(EXCEL_SUFFIXES)
