@@ -326,6 +326,12 @@ class TopicModel:
         table = self.ranked_words(n, by="relevance", lam=lam)
         return table.rename(columns={"score": "relevance"})[["topic", "rank", "word", "relevance", "weight"]]
 
+    def word_table(self, n: int | None = None) -> pd.DataFrame:
+        """Each topic's top ``n`` words by every one of :data:`WORD_RANKINGS`:
+        ``topic, ranking, rank, word, weight, score``."""
+        frames = [self.ranked_words(n, by).assign(ranking=by) for by in WORD_RANKINGS]
+        return pd.concat(frames, ignore_index=True)[["topic", "ranking", "rank", "word", "weight", "score"]]
+
     def ranked_words(self, n: int | None = None, by: str = "probability", *,
                      lam: float = RELEVANCE_LAMBDA, frex_weight: float = FREX_WEIGHT) -> pd.DataFrame:
         """Each topic's top ``n`` words by one of :data:`WORD_RANKINGS`.

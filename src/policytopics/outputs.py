@@ -13,14 +13,47 @@ from pathlib import Path
 
 import pandas as pd
 
-from .cache import write_csv, write_json, write_parquet
-from .config import StudyConfig
+from .cache import check_writable_folder, write_csv, write_json, write_parquet
+from .config import OutputConfig, StudyConfig
 from .text import cut_label
 
 log = logging.getLogger("policytopics")
 
 #: Tables also written as Parquet (typed columns, for the next analysis step).
 PARQUET_TABLES = ("doc_topics", "passage_topics", "theme_")
+
+
+def software_versions(engine) -> dict:
+    """The package (with its modules' code), Python, the libraries and the topic engine a
+    run used: the run record's first entries."""
+    import platform
+
+    import gensim
+    import jieba
+    import matplotlib
+
+    from .cache import code_version
+
+    return {
+        "policytopics": code_version(),
+        "python": platform.python_version(),
+        "libraries": {"gensim": gensim.__version__, "jieba": jieba.__version__,
+                      "pandas": pd.__version__, "matplotlib": matplotlib.__version__},
+        # The engine's version and, for tomotopy, the instruction set it ran with (picked at
+        # import, pinned with TOMOTOPY_ISA): Gibbs sampling is bit-for-bit the same only with
+        # both the same.
+        "engine": {"name": engine.name, **engine.versions()},
+    }
+
+
+def check_folders(output: OutputConfig, *, write: bool = True) -> None:
+    """The output (``write``: tables, and figures if any format is asked for) and cache
+    folders can be written; else one ``ValueError`` line naming the setting."""
+    if write:
+        check_writable_folder(output.tables_dir, "the output folder (--out, [output] tables_dir)")
+        if output.figure_formats:
+            check_writable_folder(output.figures_dir, "the figures folder ([output] figures_dir)")
+    check_writable_folder(output.cache_dir, "the cache folder (--cache-dir, [output] cache_dir)")
 
 
 def write_tables(tables: Mapping[str, pd.DataFrame], folder: Path) -> dict[str, Path]:
@@ -168,4 +201,5 @@ def write_sweep(result: dict, config: StudyConfig) -> list[Path]:
     return export_figure(figure, "k_selection", output.figures_dir, formats=output.figure_formats)
 
 
-__all__ = ["write_explorer", "write_figures", "write_run_record", "write_sweep", "write_tables"]
+__all__ = ["check_folders", "software_versions", "write_explorer", "write_figures", "write_run_record",
+           "write_sweep", "write_tables"]

@@ -12,7 +12,6 @@ nothing here computes.
 from __future__ import annotations
 
 import logging
-import platform
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -155,11 +154,7 @@ class Study:
     def ranked_words(self) -> pd.DataFrame:
         """Each topic's top words by every ranking (probability, FREX, relevance): the
         ``topic_words`` table, ``topic, ranking, rank, word, weight, score``."""
-        from .model import WORD_RANKINGS
-
-        model, n = self.model(), self.config.model.top_n_words
-        frames = [model.ranked_words(n, by).assign(ranking=by) for by in WORD_RANKINGS]
-        return pd.concat(frames, ignore_index=True)[["topic", "ranking", "rank", "word", "weight", "score"]]
+        return self.model().word_table(self.config.model.top_n_words)
 
     def label_words(self) -> pd.DataFrame:
         """The words that name topics in labels (``[model] label_words`` ranking)."""
@@ -168,19 +163,10 @@ class Study:
     def themes_held(self) -> pd.DataFrame:
         """Whether each seeded topic holds its theme (:func:`policytopics.themes.themes_held`);
         a theme that does not is logged as a warning. Empty without themes."""
-        from .themes import themes_held
+        from .themes import themes_held, warn_unheld
 
-        def build():
-            if not self.themes():
-                return themes_held(self.topic_words(), {}, self.theme_seeds())
-            held = themes_held(self.topic_words(), self.theme_labels(), self.theme_seeds())
-            for row in held[~held["held"]].itertuples():
-                log.warning("seeded theme %r did not hold its topic T%d: %d of its top 10 words are "
-                            "its seed words (%s); raise seed_strength, add seed words, or use more "
-                            "topics", row.theme, row.topic, row.n_seeded_top, row.top_words)
-            return held
-
-        return self.stages.memoised(f"themes_held:{self.key('model')}", build)
+        return self.stages.memoised(f"themes_held:{self.key('model')}", lambda: warn_unheld(
+            themes_held(self.topic_words(), self.theme_labels(), self.theme_seeds())))
 
     def human_labels(self) -> dict[int, str]:
         """Topic labels from the ``labels`` CSV, matched to this run's topics."""
@@ -315,10 +301,6 @@ class Study:
         ``curves`` (:func:`policytopics.effects.effect_tables`); empty when not estimated."""
         return self.estimates().effects
 
-    def theme_effects(self) -> pd.DataFrame:
-        """The effects' coefficients with their intervals (see :meth:`effects`)."""
-        return self.effects()["coefficients"]
-
     # Outputs ----------------------------------------------------------------------------
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every output table, by file name."""
@@ -334,7 +316,7 @@ class Study:
             "theme_weights_by_region_period": self.theme_weights_by_region_period(),
             "theme_emphasis_by_region": self.theme_emphasis_by_region(),
             "theme_emphasis_by_period": self.theme_emphasis_by_period(),
-            "theme_effects": self.theme_effects(),
+            "theme_effects": self.effects()["coefficients"],
             "effect_levels": self.effects()["levels"],
             "effect_difference": self.effects()["difference"],
             "effect_curves": self.effects()["curves"],
@@ -404,26 +386,15 @@ class Study:
 
     def run_record(self) -> dict:
         """What produced these outputs: versions, settings, corpus hash, sizes, timings."""
-        import gensim
-        import jieba
-        import matplotlib
-
-        report = self.documents()
+        model = self.model()
         return {
-            "policytopics": code_version(),
-            "python": platform.python_version(),
-            "libraries": {"gensim": gensim.__version__, "jieba": jieba.__version__,
-                          "pandas": pd.__version__, "matplotlib": matplotlib.__version__},
-            # The engine's version and, for tomotopy, the instruction set it ran with (picked at
-            # import, pinned with TOMOTOPY_ISA): Gibbs sampling is bit-for-bit the same only
-            # with both the same.
-            "engine": {"name": self.model().engine_.name, **self.model().engine_.versions()},
+            **outputs.software_versions(model.engine_),
             "settings": self.config.to_dict(),
             "corpus_key": self.key("documents"),
             "stage_keys": {name: self.key(name) for name in STAGES},
-            "documents": report["status"].value_counts().to_dict(),
+            "documents": self.documents()["status"].value_counts().to_dict(),
             "units": len(self.units()),
-            "dictionary_size": len(self.model().dictionary_),
+            "dictionary_size": len(model.dictionary_),
             "figures_skipped": self.skipped_figures(),
             "cache_hits": self.cache_hits,
             "timings_seconds": self.timings,
@@ -443,14 +414,7 @@ class Study:
         """Every check that needs no data, before any work: the output (``write``) and cache
         folders can be written, and the themes fit in K (``themes``). Each failure is one
         ``ValueError`` line."""
-        from .cache import check_writable_folder
-
-        out = self.config.output
-        if write:
-            check_writable_folder(out.tables_dir, "the output folder (--out, [output] tables_dir)")
-            if out.figure_formats:
-                check_writable_folder(out.figures_dir, "the figures folder ([output] figures_dir)")
-        check_writable_folder(out.cache_dir, "the cache folder (--cache-dir, [output] cache_dir)")
+        outputs.check_folders(self.config.output, write=write)
         n_themes, k = len(self.themes()), self.config.model.n_topics
         if themes and n_themes > k:
             raise ValueError(f"{n_themes} seeded themes in {self.config.model.themes} need at least "

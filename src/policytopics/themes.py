@@ -77,6 +77,7 @@ Examples
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
@@ -86,6 +87,8 @@ import numpy as np
 import pandas as pd
 
 from .config import ModelConfig, StudyConfigError
+
+log = logging.getLogger("policytopics")
 
 #: ``seed_strength = 0`` (the default) sets a seed word's prior in its theme's topic to
 #: this share of an average topic's tokens: ``weight * n_tokens / K``, with ``n_tokens`` the
@@ -448,6 +451,16 @@ def themes_held(topic_words: pd.DataFrame, theme_topics: dict[int, str], report:
     return pd.DataFrame(rows, columns=["theme", "topic", "n_seeded_top", "held", "top_words"])
 
 
+def warn_unheld(held: pd.DataFrame) -> pd.DataFrame:
+    """Log a warning for each theme of :func:`themes_held` that did not hold its topic;
+    returns ``held``."""
+    for row in held[~held["held"]].itertuples():
+        log.warning("seeded theme %r did not hold its topic T%d: %d of its top 10 words are "
+                    "its seed words (%s); raise seed_strength, add seed words, or use more "
+                    "topics", row.theme, row.topic, row.n_seeded_top, row.top_words)
+    return held
+
+
 def seed_rates(themes: Sequence[Theme], token_lists: Iterable[Sequence[str]]) -> np.ndarray:
     """Share of each document's tokens that are a theme's seed words or contain one.
 
@@ -487,4 +500,5 @@ __all__ = [
     "seed_words",
     "theme_prior",
     "themes_held",
+    "warn_unheld",
 ]
