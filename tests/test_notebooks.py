@@ -18,7 +18,7 @@ FIGURES = {
 }
 #: Per notebook, code that only one cell holds and whose cell ends by showing a table.
 TABLES = {
-    "01_corpus": ["study.documents()", "removed.fillna(0)", "'date_source'"],
+    "01_corpus": ["study.documents()", "removed.loc[:, removed.sum() > 0]", "'date_source'"],
     "02_topics": ["top_tokens.assign(", "joined_terms.head(", "topic_words.pivot(",
                   "selection['by_k'].round("],
     "03_themes": ["coverage(doc_topics)", "by_region.head(", "by_period.head(",

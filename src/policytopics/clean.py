@@ -259,6 +259,17 @@ def classify_line(line: str, phrases: tuple[str, ...] = ()) -> str | None:
     return None
 
 
+#: Everything cleaning removes is counted under one of these names (``documents.csv`` has a
+#: ``removed_<name>`` column for each): characters and runs cut from the text, spam cut from a
+#: line, and the lines each line rule took out (``above_title``: the short lines above a title
+#: found further down, counted by :mod:`policytopics.documents`).
+REMOVAL_RULES = (
+    "control_char", "pinyin_annotation", "mojibake_repaired", "mojibake_removed", "spam_phrase",
+    "spam_brand", "navigation", "widget", "prev_next", "seo_meta", "header", "byline", "footer",
+    "licence_footer", "contact", "teaser", "related_list", "spam_line", "above_title",
+)
+
+
 @dataclass
 class CleanedText:
     """Result of cleaning one document."""

@@ -15,7 +15,6 @@ Example
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .clean import clean_text
+from .clean import REMOVAL_RULES, clean_text
 from .config import CleanConfig, StudyConfig, load_study
 from .dedup import find_duplicates, minhash_signature
 from .ingest import iter_documents
@@ -32,10 +31,12 @@ from .metadata import apply_overrides, document_metadata, overrides_for, read_ov
 from .records import RawDocument
 from .text import cjk_count, cjk_ratio
 
+#: One count column per cleaning rule (:data:`policytopics.clean.REMOVAL_RULES`).
+REMOVAL_COLUMNS = tuple(f"removed_{rule}" for rule in REMOVAL_RULES)
 REPORT_COLUMNS = [
     "doc_id", "source", "encoding", "status", "reason", "duplicate_of", "title", "date",
     "date_precision", "date_source", "region", "city", "region_source", "national",
-    "n_chars_raw", "n_chars", "removed", "text",
+    "n_chars_raw", "n_chars", *REMOVAL_COLUMNS, "text",
 ]
 
 #: Below this many documents ``workers = 0`` (auto) cleans in this process: a worker
@@ -127,7 +128,8 @@ def document_row(raw: RawDocument, clean: CleanConfig, overrides: dict[str, str]
     """
     row = dict.fromkeys(REPORT_COLUMNS)
     row.update(doc_id=raw.doc_id, source=raw.source, encoding=raw.encoding, national=False,
-               n_chars_raw=len(raw.text), n_chars=0, removed="{}", text="")
+               n_chars_raw=len(raw.text), n_chars=0, text="")
+    row.update(dict.fromkeys(REMOVAL_COLUMNS, 0))
     if raw.error:
         row.update(status=DocStatus.DROPPED.value, reason=raw.error)
         return row
@@ -137,8 +139,11 @@ def document_row(raw: RawDocument, clean: CleanConfig, overrides: dict[str, str]
     if len(body) < len(kept) - 1:
         cleaned.removed["above_title"] += len(kept) - len(body) - 1
     text = "\n".join(body)
+    unknown = set(cleaned.removed) - set(REMOVAL_RULES)
+    if unknown:  # a new rule must get its column: a count is never dropped unseen
+        raise ValueError(f"cleaning rule(s) {sorted(unknown)} missing from clean.REMOVAL_RULES")
     row.update(title=title, text=text, n_chars=cjk_count(text),
-               removed=json.dumps(dict(cleaned.removed), ensure_ascii=False))
+               **{f"removed_{rule}": n for rule, n in cleaned.removed.items()})
     row.update(document_metadata(raw, cleaned.lines, title, body))
     apply_overrides(row, overrides or {}, raw.doc_id)
     status, reason = keep_or_drop(text, row["n_chars"], clean)
@@ -233,6 +238,7 @@ def kept_documents(report: pd.DataFrame) -> pd.DataFrame:
 
 
 __all__ = [
+    "REMOVAL_COLUMNS",
     "REPORT_COLUMNS",
     "DocStatus",
     "document_report",

@@ -1,0 +1,72 @@
+import codecs
+
+import pytest
+
+from policytopics.decode import decode_bytes
+
+TEXT = "推动制造业高质量发展，加快建设现代化产业体系。"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "big5", "utf-16"])
+def test_decode_common_encodings(encoding):
+    source = "推動製造業高質量發展" if encoding == "big5" else TEXT
+    text, _, error = decode_bytes(source.encode(encoding))
+    assert error is None
+    assert text == source
+
+
+def test_crlf_is_normalised():
+    text, _, _ = decode_bytes("第一行\r\n第二行\r\n".encode())
+    assert text == "第一行\n第二行\n"
+
+
+def test_gbk_file_with_a_few_bad_bytes_is_read_and_flagged():
+    data = (TEXT * 5).encode("gbk")
+    damaged = data[:20] + b"\xff" + data[20:50] + b"\x80" + data[50:]
+    text, encoding, error = decode_bytes(damaged)
+    assert error is None
+    assert encoding == "gb18030 (2 bad bytes)"
+    assert text.replace("\ufffd", "") == TEXT * 5
+
+
+def test_truncated_utf8_file_is_read():
+    text, encoding, error = decode_bytes((TEXT * 3).encode("utf-8")[:-1])
+    assert error is None and encoding.startswith("utf-8 (") and text.startswith(TEXT)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom(encoding):
+    source = "第一行：推动制造业高质量发展。\nSecond line 2024.\n"
+    text, _, error = decode_bytes(source.encode(encoding))
+    assert error is None and text == source
+
+
+def test_utf16_with_bom_and_crlf():
+    text, _, error = decode_bytes("第一行\r\n第二行\r\n".encode("utf-16"))
+    assert (text, error) == ("第一行\n第二行\n", None)
+
+
+def test_utf8_bom_and_crlf():
+    text, encoding, _ = decode_bytes(codecs.BOM_UTF8 + "第一行\r\n第二行".encode())
+    assert (text, encoding) == ("第一行\n第二行", "utf-8-sig")
+
+
+def test_big5_traditional_article():
+    source = ("國務院關於推動製造業高質量發展的指導意見。"
+              "各地區、各部門要認真貫徹落實，加快建設現代化產業體系。\n") * 3
+    text, encoding, error = decode_bytes(source.encode("big5"))
+    assert error is None and encoding == "big5" and text == source
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "big5", "utf-8"])
+def test_mostly_english_file(encoding):
+    source = ("This report covers the manufacturing sector in detail, with figures for 2024. "
+              * 10 + "製造業")
+    text, _, error = decode_bytes(source.encode(encoding))
+    assert error is None and text == source
+
+
+def test_undecodable_bytes_are_reported():
+    data = bytes(range(0x80, 0x100)) * 8  # no NUL, yet no encoding reads it as text
+    text, _, error = decode_bytes(data)
+    assert text == "" and error.startswith("undecodable")

@@ -1,0 +1,97 @@
+import pandas as pd
+import pytest
+
+from policytopics import document_report
+from policytopics.clean import REMOVAL_RULES
+from policytopics.config import CleanConfig
+from policytopics.documents import REMOVAL_COLUMNS, document_row
+from policytopics.records import RawDocument
+
+TEXT = "推动制造业高质量发展，加快建设现代化产业体系。"
+
+
+def test_binary_and_empty_files_are_reported_not_fatal(tmp_path):
+    (tmp_path / "a.txt").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "b.txt").write_bytes(b"")
+    (tmp_path / "c.txt").write_text(TEXT * 5, encoding="gb18030")
+    report = document_report(tmp_path, progress=False).set_index("doc_id")
+    assert report.loc["a", "status"] == "dropped" and "binary" in report.loc["a", "reason"]
+    assert report.loc["b", "reason"] == "empty file"
+    assert report.loc["c", "status"] == "kept"
+    assert report.loc["c", "encoding"] == "gb18030"
+
+
+def test_every_document_is_accounted_for_and_duplicates_point_to_the_kept_one(tmp_path):
+    (tmp_path / "a.txt").write_text(TEXT * 4, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(TEXT * 4 + "\n", encoding="utf-8")
+    english = "This page is in English only, nothing Chinese here at all."
+    (tmp_path / "c.txt").write_text(english, encoding="utf-8")
+    (tmp_path / "d.txt").write_text("短文。", encoding="utf-8")
+    report = document_report(tmp_path, progress=False).set_index("doc_id")
+    assert len(report) == 4
+    assert report.loc["b", "status"] == "duplicate" and report.loc["b", "duplicate_of"] == "a"
+    assert report.loc["c", "reason"].startswith(("not mainly Chinese", "empty after cleaning"))
+    assert report.loc["d", "reason"].startswith("too short")
+
+
+def test_metadata_csv_overrides_extraction(tmp_path):
+    (tmp_path / "a.txt").write_text("发布时间:2020-01-02\n" + "杭州" + TEXT * 4, encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("file,date,region\na.txt,2021-03-04,上海市\n", encoding="utf-8")
+    row = document_report(tmp_path, progress=False).iloc[0]
+    assert (row["date"], row["date_source"]) == ("2021-03-04", "metadata.csv")
+    assert (row["region"], row["region_source"]) == ("上海市", "metadata.csv")
+
+
+def test_near_duplicate_repost_is_marked_in_the_report(tmp_path):
+    article = ("推动制造业高端化、智能化、绿色化发展,加快建设现代化产业体系。"
+               "各地要发挥比较优势,培育先进制造业集群,提升产业链供应链韧性和安全水平。") * 3
+    (tmp_path / "a.txt").write_text("当前位置:首页 > 新闻\n" + article, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(article.replace("各地", "各省") + "\n责任编辑:某某", encoding="utf-8")
+    report = document_report(tmp_path, progress=False).set_index("doc_id")
+    assert report.loc["b", "status"] == "duplicate"
+    assert report.loc["b", "duplicate_of"] == "a"
+    assert report.loc["b", "reason"].startswith("near-duplicate")
+
+
+def test_ingest_in_worker_processes_gives_the_same_report(samples, tmp_path):
+    import shutil
+
+    from policytopics.config import load_study
+
+    for path in samples.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "short.txt").write_text("太短", encoding="utf-8")
+    (tmp_path / "repost.txt").write_bytes(next(samples.glob("*.txt")).read_bytes())
+    (tmp_path / "metadata.csv").write_text("file,region\nshort.txt,湖南\n", encoding="utf-8")
+    serial = document_report(tmp_path, load_study(None, workers=1), progress=False)
+    parallel = document_report(tmp_path, load_study(None, workers=2, compute__chunk_size=2), progress=False)
+    pd.testing.assert_frame_equal(parallel, serial)
+    assert set(serial["status"]) == {"kept", "dropped", "duplicate"}
+
+
+def test_each_cleaning_rule_counts_in_its_own_column(samples):
+    report = document_report(samples, progress=False)
+    counts = report[list(REMOVAL_COLUMNS)]
+    assert counts.dtypes.map(lambda t: t.kind == "i").all()
+    # The samples carry pinyin glued to characters, spam lines, breadcrumbs and related lists.
+    for rule in ("pinyin_annotation", "spam_line", "navigation", "related_list"):
+        assert counts[f"removed_{rule}"].sum() > 0, rule
+    text = "调(diào)研制造业\n首页 > 新闻 > 要闻\n" + TEXT * 3
+    row = document_row(RawDocument("a", "a.txt", text), CleanConfig())
+    assert row["removed_pinyin_annotation"] == 1 and row["removed_navigation"] == 1
+    assert sum(row[c] for c in REMOVAL_COLUMNS) == 2
+
+
+def test_a_rule_without_its_column_is_an_error_not_a_lost_count(monkeypatch):
+    from policytopics import clean, documents
+
+    def cleaned_with_a_new_rule(text, config=None):
+        result = clean.clean_text(text, config)
+        result.removed["new_rule"] += 1
+        return result
+
+    monkeypatch.setattr(documents, "clean_text", cleaned_with_a_new_rule)
+    with pytest.raises(ValueError, match="new_rule"):
+        document_row(RawDocument("a", "a.txt", TEXT * 3), CleanConfig())
+    assert "new_rule" not in REMOVAL_RULES
