@@ -293,3 +293,14 @@ def test_segmenter_pickles_as_its_settings():
     assert "算力券" in copy.tokenize(text)
     assert len(pickle.dumps(segmenter)) < 2_000
 
+
+def test_every_backend_name_has_its_class_and_each_class_has_the_protocol():
+    from policytopics.segment import BACKENDS as CONFIG_BACKENDS
+    from policytopics.segment import SEGMENTER_BACKENDS, SegmenterBackend
+
+    assert list(SEGMENTER_BACKENDS) == list(CONFIG_BACKENDS) == BACKENDS
+    for name, backend in SEGMENTER_BACKENDS.items():
+        instance = backend(hmm=False)
+        assert isinstance(instance, SegmenterBackend), name
+        instance.add_word("新质生产力", None, None)
+        assert "新质生产力" in instance.cut("发展新质生产力"), name

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from policytopics import Study, load_study
 from policytopics.weights import period_of, theme_weights
 
 
@@ -53,3 +54,14 @@ def test_national_documents_form_their_own_group_unknown_ones_do_not():
     table = doc_topics_table(documents, np.full((3, 2), 0.5), {1: "T1", 2: "T2"}, national_label="全国")
     regions = table.drop_duplicates("doc_id").set_index("doc_id")["region"]
     assert regions["a"] == "山东省" and regions["b"] == "全国" and pd.isna(regions["c"])
+
+
+def test_region_level_city_groups_by_city(sample_study, tmp_path):
+    config = load_study(sample_study.config.root / "study.toml", out=tmp_path,
+                        output__cache_dir=sample_study.config.output.cache_dir,
+                        weights__region_level="city", weights__weight_by="n_chars")
+    study = Study(config, progress=False)
+    by_city = study.theme_weights_by_region()
+    cities = set(study.kept_documents()["city"].dropna())
+    assert cities and set(by_city["region"]) == cities
+    assert "n_chars" in study.doc_topics().columns

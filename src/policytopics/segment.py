@@ -67,7 +67,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import get_args
+from typing import Protocol, get_args, runtime_checkable
 
 from .config import Backend, ComputeConfig, SegmentConfig
 from .places import is_place_token, place_name_words
@@ -134,6 +134,19 @@ def place_words(admin_words: str | Path | None) -> frozenset[str]:
 
 # --- backends --------------------------------------------------------------------------
 
+@runtime_checkable
+class SegmenterBackend(Protocol):
+    """What :class:`Segmenter` needs of a segmentation library: one dedicated dictionary
+    per study (``add_word``), words (``cut``) and words with their part of speech (``tag``).
+    A new backend is one class here, its name in :data:`SEGMENTER_BACKENDS` and in config's
+    ``Backend`` type."""
+
+    def __init__(self, hmm: bool) -> None: ...
+    def add_word(self, word: str, freq: int | None, tag: str | None) -> None: ...
+    def cut(self, text: str) -> list[str]: ...
+    def tag(self, text: str) -> list[tuple[str, str]]: ...
+
+
 class _RjiebaBackend:
     """A dedicated ``rjieba.Jieba`` (its constructor takes no dictionary: words are added)."""
 
@@ -175,12 +188,14 @@ class _JiebaBackend:
         return [(pair.word, pair.flag) for pair in self._pos_tokenizer.lcut(text, HMM=self.hmm)]
 
 
-def _make_backend(name: str, hmm: bool):
-    if name == "rjieba":
-        return _RjiebaBackend(hmm)
-    if name == "jieba":
-        return _JiebaBackend(hmm)
-    raise ValueError(f"unknown segmentation backend {name!r}; expected one of {BACKENDS}")
+#: The backend class of each name of ``[segment] backend`` (config's ``Backend`` type).
+SEGMENTER_BACKENDS: dict[str, type[SegmenterBackend]] = {"rjieba": _RjiebaBackend, "jieba": _JiebaBackend}
+
+
+def _make_backend(name: str, hmm: bool) -> SegmenterBackend:
+    if name not in SEGMENTER_BACKENDS:
+        raise ValueError(f"unknown segmentation backend {name!r}; expected one of {BACKENDS}")
+    return SEGMENTER_BACKENDS[name](hmm)
 
 
 # --- the segmenter ---------------------------------------------------------------------
@@ -434,7 +449,9 @@ def apply_phrases(token_lists: Sequence[list[str]], min_count: int = 5,
 __all__ = [
     "BACKENDS",
     "PARALLEL_MIN_DOCS",
+    "SEGMENTER_BACKENDS",
     "Segmenter",
+    "SegmenterBackend",
     "apply_phrases",
     "load_admin_words",
     "load_stopwords",

@@ -1,0 +1,63 @@
+import pandas as pd
+import pytest
+
+from policytopics import Study, load_study
+from policytopics.config import StudyConfigError
+
+
+def test_topics_table_and_human_labels(sample_study, tmp_path):
+    topics = sample_study.topics()
+    assert topics["topic"].tolist() == list(range(1, sample_study.config.model.n_topics + 1))
+    assert topics["prevalence"].is_monotonic_decreasing
+    assert not topics["representative_documents"].str.contains("nan").any()
+    labels = tmp_path / "labels.csv"
+    labels.write_text("topic,label\n1,产业链创新\n", encoding="utf-8")
+    config = load_study(sample_study.config.root / "study.toml", out=sample_study.config.output.tables_dir,
+                        output__cache_dir=sample_study.config.output.cache_dir, model__labels=labels)
+    study = Study(config, progress=False)
+    assert study.topic_labels()[1] == "T1 产业链创新"
+    assert study.topic_labels()[2].startswith("T2 ")
+    assert study.cache_hits.get("model") is True  # labels do not refit the model
+
+
+def test_labels_follow_their_topics_by_top_words(sample_study, tmp_path):
+    template = pd.read_csv(sample_study.config.output.tables_dir / "labels_template.csv",
+                           encoding="utf-8-sig")
+    assert list(template.columns) == ["topic", "label", "top_words"]
+    template["label"] = [f"主题{t}" for t in template["topic"]]
+    # As if written for another run: rows shuffled, topic numbers no longer meaningful.
+    moved = template.sample(frac=1, random_state=1).assign(topic=99)
+    labels = tmp_path / "labels.csv"
+    moved.to_csv(labels, index=False, encoding="utf-8-sig")
+    config = load_study(sample_study.config.root / "study.toml", out=tmp_path,
+                        output__cache_dir=sample_study.config.output.cache_dir, model__labels=labels)
+    study = Study(config, progress=False)
+    assert study.human_labels() == {t: f"主题{t}" for t in template["topic"]}
+
+
+def test_topic_words_in_three_rankings_and_labels_by_the_chosen_one(sample_study, tmp_path):
+    """topic_words.csv ranks every topic's words by probability, FREX and relevance;
+    topics.csv shows all three; labels take their words from [model] label_words."""
+    out = sample_study.config.output.tables_dir
+    words = pd.read_csv(out / "topic_words.csv", encoding="utf-8-sig")
+    k, n = sample_study.config.model.n_topics, sample_study.config.model.top_n_words
+    assert words.groupby("ranking").size().to_dict() == {"frex": k * n, "probability": k * n,
+                                                        "relevance": k * n}
+    model = sample_study.model()
+    for ranking in ("probability", "frex", "relevance"):
+        mine = words[words["ranking"] == ranking].sort_values(["topic", "rank"])
+        assert mine["word"].tolist() == model.ranked_words(n, ranking)["word"].tolist()
+    by = {ranking: frame["word"].tolist() for ranking, frame in words.groupby("ranking")}
+    assert by["frex"] != by["probability"]
+    topics = pd.read_csv(out / "topics.csv", encoding="utf-8-sig")
+    assert {"top_words", "top_words_frex", "top_words_relevance"} <= set(topics.columns)
+    by_relevance = model.ranked_words(3, "relevance")
+    assert sample_study.topic_labels()[1] == "T1 " + "·".join(by_relevance.query("topic == 1")["word"])
+    config = load_study(sample_study.config.root / "study.toml", out=tmp_path,
+                        output__cache_dir=sample_study.config.output.cache_dir,
+                        model__label_words="probability")
+    study = Study(config, progress=False)
+    assert study.topic_labels()[1] == "T1 " + "·".join(model.topic_words(3).query("topic == 1")["word"])
+    assert study.cache_hits.get("model") is True  # label words do not refit
+    with pytest.raises(StudyConfigError, match="label_words"):
+        load_study(sample_study.config.root / "study.toml", model__label_words="tfidf")

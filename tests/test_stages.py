@@ -1,0 +1,104 @@
+import json
+
+from policytopics import Study, load_study
+
+
+def test_rerun_with_new_topic_count_reuses_the_corpus(sample_study):
+    config = load_study(sample_study.config.root / "study.toml", n_topics=3,
+                        out=sample_study.config.output.tables_dir,
+                        output__cache_dir=sample_study.config.output.cache_dir)
+    study = Study(config, progress=False)
+    study.model()
+    # The bag-of-words corpus comes from the cache, so neither documents nor tokens are
+    # even read; only the model is fitted.
+    assert study.cache_hits["corpus"] is True
+    assert "tokens" not in study.cache_hits and "documents" not in study.cache_hits
+    assert study.cache_hits["model"] is False
+
+
+def test_token_lists_leave_memory_once_the_corpus_is_built(sample_study, tmp_path):
+    # The model stage streams the corpus from disk; the token lists (the largest thing a
+    # cold run holds) are dropped and read back from the cache only when asked for.
+    config = load_study(sample_study.config.root / "study.toml", out=tmp_path,
+                        output__cache_dir=tmp_path / "cache")
+    study = Study(config, progress=False)
+    built = [list(tokens) for tokens in study.tokens()["tokens"]]
+    assert any(key.startswith("tokens:") for key in study.stages.memo)
+    study.corpus()
+    assert not any(key.startswith("tokens:") for key in study.stages.memo)
+    cached = (tmp_path / "cache" / "tokens" / study.key("tokens")).with_suffix(".parquet")
+    written = cached.stat().st_mtime_ns
+    assert [list(tokens) for tokens in study.tokens()["tokens"]] == built
+    assert cached.stat().st_mtime_ns == written  # read back, not built again
+    assert study.cache_hits["tokens"] is False  # the run record keeps the first outcome: built
+
+
+def test_corrupt_cache_file_is_rebuilt(sample_study, tmp_path):
+    config = load_study(sample_study.config.root / "study.toml", out=tmp_path,
+                        output__cache_dir=tmp_path / "cache")
+    Study(config, progress=False).documents()
+    cached = next((tmp_path / "cache" / "documents").glob("*.parquet"))
+    cached.write_bytes(b"truncated")
+    study = Study(config, progress=False)
+    assert len(study.documents()) == 5
+    assert study.cache_hits["documents"] is False
+
+
+def _stage_keys(study):
+    from policytopics.stages import STAGES
+
+    return {name: study.key(name) for name in STAGES}
+
+
+def test_display_settings_and_figure_code_rebuild_no_stage(sample_study, tmp_path, monkeypatch):
+    from policytopics import cache
+
+    before = json.loads((sample_study.config.output.tables_dir / "run.json").read_text(encoding="utf-8"))
+    digest = cache.source_digest
+    # As if plots.py (figure-only code) had been edited, and display settings changed.
+    monkeypatch.setattr(cache, "source_digest", lambda name: "edited" if name == "plots" else digest(name))
+    config = load_study(sample_study.config.root / "study.toml", out=tmp_path,
+                        output__cache_dir=sample_study.config.output.cache_dir,
+                        model__top_n_words=7, language="en", output__figure_formats=["png"])
+    study = Study(config, progress=False)
+    study.run()
+    record = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+    assert record["stage_keys"] == before["stage_keys"]
+    assert record["cache_hits"] and all(record["cache_hits"].values()), record["cache_hits"]
+    assert record["policytopics"] != before["policytopics"]  # the run record does see the edit
+    assert len(study.topic_words().query("topic == 1")) == 7
+
+
+def test_cleaning_changes_rebuild_every_later_stage(sample_study, monkeypatch):
+    from policytopics import cache
+
+    keys = _stage_keys(sample_study)
+    stricter = Study(load_study(sample_study.config.root / "study.toml", clean__min_chars=60), progress=False)
+    assert all(a != b for a, b in zip(_stage_keys(stricter).values(), keys.values()))
+    digest = cache.source_digest
+    monkeypatch.setattr(cache, "source_digest", lambda name: "edited" if name == "clean" else digest(name))
+    edited = _stage_keys(Study(sample_study.config, progress=False))
+    assert all(edited[stage] != keys[stage] for stage in keys)
+    # A unit setting re-segments and refits, but does not re-read or re-clean.
+    monkeypatch.setattr(cache, "source_digest", digest)
+    passages = _stage_keys(Study(load_study(sample_study.config.root / "study.toml",
+                                            corpus__unit="passage"), progress=False))
+    assert passages["documents"] == keys["documents"]
+    assert all(passages[stage] != keys[stage] for stage in ("tokens", "corpus", "model"))
+    # Only a change of the fit refits: top_n_words and labels do not, seed does.
+    assert _stage_keys(Study(load_study(sample_study.config.root / "study.toml", seed=7),
+                             progress=False))["model"] != keys["model"]
+
+
+def test_every_stage_is_declared_with_its_upstream_before_it_and_its_code_modules():
+    from policytopics.cache import source_digest
+    from policytopics.stages import STAGES
+
+    seen = []
+    for name, stage in STAGES.items():
+        assert stage.name == name and (stage.upstream is None or stage.upstream in seen), name
+        assert (stage.load is None) == (stage.save is None), name
+        for module in stage.code:
+            source_digest(module)  # a misspelt module would raise here
+        seen.append(name)
+    assert seen == ["documents", "tokens", "corpus", "model"]
