@@ -16,15 +16,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .cache import file_fingerprint, trim_memory
-
-if TYPE_CHECKING:
-    from .pipeline import Study
+from .config import StudyConfig
 
 #: Corpus settings of the units, not of reading: they re-segment, they do not re-read.
 UNIT_SETTINGS = ("unit", "passage_chars", "passage_above")
+
+
+class Study(Protocol):
+    """What the stages take from the study that serves them
+    (:class:`policytopics.pipeline.Study`): its settings and its other results."""
+
+    config: StudyConfig
+    progress: bool
+
+    def themes(self) -> list: ...
+    def kept_documents(self): ...
+    def tokens(self): ...
+    def corpus(self): ...
+    def seen_words(self) -> frozenset[str]: ...
+    def unit_ids(self) -> list[str]: ...
+    def model_settings(self) -> dict: ...
 
 
 @dataclass(frozen=True)
