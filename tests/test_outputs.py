@@ -36,17 +36,25 @@ def test_sample_study_tables_open_safely(sample_study):
 
 def test_figures_drawn_by_worker_processes_are_the_same_files(sample_study, tmp_path):
     from policytopics.config import replace
-    from policytopics.outputs import write_figures
+    from policytopics.outputs import start_figures, write_figures
 
     config = sample_study.config
     frames = sample_study.figure_frames()
-    parallel = replace(config, compute=replace(config.compute, workers=2),
-                       output=replace(config.output, figures_dir=tmp_path, figure_formats=("png", "svg")))
-    paths = write_figures(frames, parallel)
-    assert [p.name for p in paths] == [p.name for p in sample_study.outputs_["figures"]
-                                       if p.suffix in (".png", ".svg")]
-    for path in paths:
-        assert path.read_bytes() == (config.output.figures_dir / path.name).read_bytes(), path.name
+
+    def drawn_with(workers: int):
+        return replace(config, compute=replace(config.compute, workers=workers),
+                       output=replace(config.output, figures_dir=tmp_path / str(workers),
+                                      figure_formats=("png", "svg")))
+
+    here = write_figures(frames, drawn_with(1))
+    wait = start_figures(frames, drawn_with(2))  # forked workers draw while this goes on
+    assert not any((tmp_path / "1" / p.name).stat().st_size == 0 for p in here)
+    forked = wait()
+    assert [p.name for p in forked] == [p.name for p in here] == [
+        p.name for p in sample_study.outputs_["figures"] if p.suffix in (".png", ".svg")]
+    for path in forked:
+        assert path.parent == tmp_path / "2"
+        assert path.read_bytes() == (tmp_path / "1" / path.name).read_bytes(), path.name
 
 
 def test_figures_that_cannot_show_anything_are_skipped_with_a_reason(sample_study, caplog):

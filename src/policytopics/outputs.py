@@ -8,7 +8,7 @@ modules and wiring in :mod:`policytopics.pipeline`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -135,40 +135,78 @@ def figure_jobs(frames: Mapping[str, object], config) -> list[tuple]:
 
 
 def write_figures(frames: Mapping[str, object], config: StudyConfig) -> list[Path]:
-    """The study's figures in ``figures_dir``, under stable names, in every format asked.
+    """The study's figures in ``figures_dir``, under stable names, in every format asked
+    (:func:`start_figures`, waited for)."""
+    return start_figures(frames, config)()
 
-    Drawn in this process, or with ``[compute] workers`` of 2 or more in that many worker
-    processes (the files are the same either way). ``workers = 0`` (auto) draws them here:
-    on the 2-core reference machine two workers were slower, 13.2 and 14.7 s against 12.0
-    and 12.2 s in this process for the nine figures in three formats of 10,000 news
-    stories (each worker first imports matplotlib and the package).
+
+def start_figures(frames: Mapping[str, object], config: StudyConfig) -> Callable[[], list[Path]]:
+    """Start drawing the study's figures; returns the function that waits for their paths.
+
+    With two CPUs or more (``[compute] workers`` 0 = auto, or 2 and more) and a ``fork``
+    start method (Linux), the figures are drawn by that many worker processes forked from
+    this one, which go on with the tables and the explorer meanwhile: the workers inherit
+    the tables and the loaded fonts, nothing is pickled but the paths. Else they are drawn
+    here, before this returns. The files are the same either way.
     """
-    from .parallel import map_chunks
+    from .parallel import available_cpus, fork_context
 
     if not config.output.figure_formats:
         log.info("figure_formats is empty: no figures drawn")
-        return []
+        return list
     jobs = figure_jobs(frames, config)
     folder = config.output.figures_dir
-    drawn = {job[0] for job in jobs}
-    # A figure of an earlier run that this one cannot draw would be read as current (the
-    # effects' figures are named after the covariates of the formula of their run).
+    _remove_stale_figures(frames, folder, {job[0] for job in jobs})
+    formats = tuple(config.output.figure_formats)
+    workers = min(config.compute.workers or available_cpus(), len(jobs))
+    context = fork_context()
+    if workers < 2 or context is None:
+        paths = _draw(jobs, folder, formats)
+        return lambda: paths
+    global _FIGURE_JOBS
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .parallel import one_thread
+
+    _FIGURE_JOBS = (jobs, folder, formats)
+    try:
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=one_thread)
+        # Figures differ in cost: one per task keeps the workers busy.
+        futures = [pool.submit(_draw_one, index) for index in range(len(jobs))]
+    finally:
+        _FIGURE_JOBS = None  # the forked workers hold their own copy
+
+    def result() -> list[Path]:
+        try:
+            return [path for future in futures for path in future.result()]
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+    return result
+
+
+# The figure jobs of :func:`start_figures`, set while its workers are forked (they inherit them).
+_FIGURE_JOBS: tuple | None = None
+
+
+def _draw_one(index: int) -> list[Path]:
+    jobs, folder, formats = _FIGURE_JOBS
+    return _draw([jobs[index]], folder, formats)
+
+
+def _remove_stale_figures(frames: Mapping[str, object], folder: Path, drawn: set[str]) -> None:
+    """Remove the figures of an earlier run that this one cannot draw: they would be read as
+    current (the effects' figures are named after the covariates of their run's formula)."""
     stale_names = [f"{name}.*" for name in skipped_figures(frames)] + ["effect_*.*"]
     for pattern in stale_names:
         for stale in sorted(folder.glob(pattern)):
             if stale.suffix in (".png", ".svg", ".pdf") and stale.stem not in drawn:
                 stale.unlink()
                 log.info("removed %s: this run does not draw it", stale.name)
-    args = (folder, tuple(config.output.figure_formats))
-    workers = config.compute.workers
-    if workers < 2 or len(jobs) < 2:
-        return _draw(jobs, *args)
-    # Figures differ in cost: one per task keeps the workers busy.
-    return [path for paths in map_chunks(_draw, jobs, args, workers=workers, chunk_size=1) for path in paths]
 
 
 def _draw(jobs: list, folder: Path, formats: tuple[str, ...]) -> list[Path]:
-    """Draw and export figure jobs (worker side of :func:`write_figures`)."""
+    """Draw and export figure jobs."""
     from .plots import export_figure
 
     paths: list[Path] = []
@@ -201,5 +239,5 @@ def write_sweep(result: dict, config: StudyConfig) -> list[Path]:
     return export_figure(figure, "k_selection", output.figures_dir, formats=output.figure_formats)
 
 
-__all__ = ["check_folders", "software_versions", "write_explorer", "write_figures", "write_run_record",
-           "write_sweep", "write_tables"]
+__all__ = ["check_folders", "software_versions", "start_figures", "write_explorer", "write_figures",
+           "write_run_record", "write_sweep", "write_tables"]

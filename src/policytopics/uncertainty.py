@@ -68,6 +68,8 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .parallel import fork_context, one_thread
+
 #: The values of ``[weights] uncertainty``, default first.
 UNCERTAINTY = ("global", "bootstrap", "none")
 
@@ -195,24 +197,6 @@ def _chunk(index: int, start: int, stop: int) -> dict[str, np.ndarray]:
     return {name: np.stack(values) for name, values in out.items()}
 
 
-def _one_thread() -> None:
-    """A worker's numeric libraries use one thread each: the workers are the parallelism
-    (measured, 200 draws of 74,000 documents at K = 20 on two cores: one process 17.9 s; two
-    workers 14.7 s with two BLAS threads each, 9.2 s with one)."""
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(1)
-
-
-def _forkable() -> bool:
-    import multiprocessing
-    import sys
-
-    # Fork shares the pass's arrays without copying them; where fork is not the safe
-    # default (macOS, Windows) the pass runs in this process.
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
-
-
 def compose(theta: np.ndarray, statistics: Mapping[str, Statistic], *,
             posterior: ProportionPosterior | None = None, uncertainty: str = "global",
             draws: int = 200, seed: int = 0, progress: bool = False,
@@ -266,12 +250,11 @@ def compose(theta: np.ndarray, statistics: Mapping[str, Statistic], *,
     results: list[dict[str, np.ndarray]] = []
     try:
         with tqdm(total=draws, desc="Intervals", unit="draw", disable=not progress, leave=False) as bar:
-            if workers > 1 and len(chunks) > 1 and _forkable():
-                import multiprocessing
+            if workers > 1 and len(chunks) > 1 and fork_context() is not None:
                 from concurrent.futures import ProcessPoolExecutor
 
-                with ProcessPoolExecutor(min(workers, len(chunks)), initializer=_one_thread,
-                                         mp_context=multiprocessing.get_context("fork")) as pool:
+                with ProcessPoolExecutor(min(workers, len(chunks)), initializer=one_thread,
+                                         mp_context=fork_context()) as pool:
                     for (_, start, stop), result in zip(chunks, pool.map(_chunk, *zip(*chunks))):
                         results.append(result)
                         bar.update(stop - start)
