@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 
 from policytopics.outputs import write_tables
 
@@ -137,3 +138,29 @@ def test_a_figure_this_run_cannot_draw_is_not_left_from_an_earlier_run(sample_st
     assert not (folder / "theme_weights_by_region.png").exists()
     assert (folder / "theme_weights_by_region.csv").exists()  # only figure files are removed
     assert all(p.exists() for p in written) and "theme_weights_by_region.png" not in {p.name for p in written}
+
+
+def test_a_figure_whose_inputs_did_not_change_is_copied_not_drawn_again(sample_study, tmp_path, monkeypatch):
+    from policytopics import outputs
+    from policytopics.config import replace
+
+    config = sample_study.config
+    config = replace(config, output=replace(config.output, figures_dir=tmp_path / "figures",
+                                            cache_dir=tmp_path / "cache", figure_formats=("png",)))
+    frames = sample_study.figure_frames()
+    first = outputs.write_figures(frames, config)
+    drawn_first = {p.name: p.read_bytes() for p in first}
+    for path in first:
+        path.unlink()
+
+    def no_drawing(jobs, folder, formats):
+        assert not jobs, [job[0] for job in jobs]
+        return []
+
+    monkeypatch.setattr(outputs, "_draw", no_drawing)
+    again = outputs.write_figures(frames, config)  # every figure from the cache
+    assert {p.name: p.read_bytes() for p in again} == drawn_first
+    # A changed table is drawn again: only the figures that draw it.
+    changed = {**frames, "documents": frames["documents"].iloc[1:]}
+    with pytest.raises(AssertionError, match="coverage_by_period"):
+        outputs.write_figures(changed, config)

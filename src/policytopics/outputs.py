@@ -149,7 +149,7 @@ def start_figures(frames: Mapping[str, object], config: StudyConfig) -> Callable
     the tables and the loaded fonts, nothing is pickled but the paths. Else they are drawn
     here, before this returns. The files are the same either way.
     """
-    from .parallel import available_cpus, fork_context
+    from .parallel import available_cpus, fork_context, one_thread
 
     if not config.output.figure_formats:
         log.info("figure_formats is empty: no figures drawn")
@@ -158,31 +158,117 @@ def start_figures(frames: Mapping[str, object], config: StudyConfig) -> Callable
     folder = config.output.figures_dir
     _remove_stale_figures(frames, folder, {job[0] for job in jobs})
     formats = tuple(config.output.figure_formats)
-    workers = min(config.compute.workers or available_cpus(), len(jobs))
+    cache = FigureCache(config.output.cache_dir / "figures", formats)
+    copied = {job[0]: cache.copy(job, folder) for job in jobs if cache.holds(job)}
+    to_draw = [job for job in jobs if job[0] not in copied]
+
+    def in_job_order(drawn: list[Path]) -> list[Path]:
+        cache.keep(drawn, to_draw)
+        by_name = {**{job[0]: [] for job in jobs}, **copied}
+        for path in drawn:
+            by_name[path.stem].append(path)
+        return [path for job in jobs for path in by_name[job[0]]]
+
+    workers = min(config.compute.workers or available_cpus(), len(to_draw))
     context = fork_context()
     if workers < 2 or context is None:
-        paths = _draw(jobs, folder, formats)
+        paths = in_job_order(_draw(to_draw, folder, formats))
         return lambda: paths
     global _FIGURE_JOBS
     from concurrent.futures import ProcessPoolExecutor
 
-    from .parallel import one_thread
-
-    _FIGURE_JOBS = (jobs, folder, formats)
+    _FIGURE_JOBS = (to_draw, folder, formats)
     try:
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=one_thread)
         # Figures differ in cost: one per task keeps the workers busy.
-        futures = [pool.submit(_draw_one, index) for index in range(len(jobs))]
+        futures = [pool.submit(_draw_one, index) for index in range(len(to_draw))]
     finally:
         _FIGURE_JOBS = None  # the forked workers hold their own copy
 
     def result() -> list[Path]:
         try:
-            return [path for future in futures for path in future.result()]
+            return in_job_order([path for future in futures for path in future.result()])
         finally:
             pool.shutdown(cancel_futures=True)
 
     return result
+
+
+class FigureCache:
+    """Figure files kept under their inputs' key: the drawing function, its tables and
+    keywords, the formats, the package's code, matplotlib's version and the font's. A figure whose
+    inputs did not change (a warm rerun; the coverage figures at a new K) is copied, not
+    drawn again: the same inputs give the same bytes."""
+
+    def __init__(self, folder: Path, formats: tuple[str, ...]):
+        self.folder, self.formats = folder, formats
+        self._keys: dict[str, str] = {}
+        self._digests: dict[int, str] = {}
+
+    def key(self, job: tuple) -> str:
+        from importlib import metadata
+
+        import matplotlib
+
+        from .cache import code_version, stable_hash
+
+        name, draw, args, kwargs = job
+        if name not in self._keys:
+            self._keys[name] = stable_hash(name, draw.__module__, draw.__qualname__, self.formats,
+                                           code_version(), matplotlib.__version__,
+                                           metadata.version("mplfonts"), [self._digest(a) for a in args],
+                                           {k: self._digest(v) for k, v in sorted(kwargs.items())})
+        return self._keys[name]
+
+    def _digest(self, value) -> str:
+        from .cache import stable_hash
+
+        if isinstance(value, pd.DataFrame | pd.Series):
+            if id(value) not in self._digests:
+                rows = pd.util.hash_pandas_object(value, index=True).to_numpy()
+                frame = value.to_frame() if isinstance(value, pd.Series) else value
+                shape = [list(map(str, frame.columns)), list(map(str, frame.dtypes))]
+                self._digests[id(value)] = stable_hash(shape, rows.tobytes().hex())
+            return self._digests[id(value)]
+        if isinstance(value, dict):
+            return stable_hash({str(k): self._digest(v) for k, v in value.items()})
+        return stable_hash(value)
+
+    def _files(self, job: tuple) -> list[Path]:
+        return [self.folder / self.key(job) / f"{job[0]}.{fmt}" for fmt in self.formats]
+
+    def holds(self, job: tuple) -> bool:
+        try:
+            return all(path.is_file() for path in self._files(job))
+        except TypeError:  # a table that cannot be hashed (lists in cells): always drawn
+            return False
+
+    def copy(self, job: tuple, folder: Path) -> list[Path]:
+        """The job's files copied from the cache into ``folder`` (none if it holds none)."""
+        import shutil
+
+        from .cache import atomic_write
+
+        if not self.holds(job):
+            return []
+        return [atomic_write(folder / cached.name, lambda tmp, c=cached: shutil.copyfile(c, tmp))
+                for cached in self._files(job)]
+
+    def keep(self, paths: list[Path], jobs: list[tuple]) -> None:
+        """Keep the figures just drawn (``paths``, written by ``jobs``) in the cache."""
+        import shutil
+
+        from .cache import atomic_write
+
+        drawn = {path.name: path for path in paths}
+        for job in jobs:
+            try:
+                files = self._files(job)
+            except TypeError:
+                continue
+            for cached in files:
+                if cached.name in drawn:
+                    atomic_write(cached, lambda tmp, p=drawn[cached.name]: shutil.copyfile(p, tmp))
 
 
 # The figure jobs of :func:`start_figures`, set while its workers are forked (they inherit them).
@@ -215,11 +301,23 @@ def _draw(jobs: list, folder: Path, formats: tuple[str, ...]) -> list[Path]:
     return paths
 
 
-def write_explorer(model, path: Path, *, topic_labels: dict[int, str], language: str) -> Path:
-    """The interactive topic explorer, one offline HTML file."""
+def write_explorer(model, path: Path, *, topic_labels: dict[int, str], language: str,
+                   cache: tuple[Path, str] | None = None) -> Path:
+    """The interactive topic explorer, one offline HTML file. With ``cache`` (a folder and
+    the model's key) a page of the same model, labels, language and code is copied from
+    there instead of being built again."""
+    import shutil
+
+    from .cache import atomic_write, code_version, stable_hash
     from .explorer import write_explorer as write_page
 
-    return write_page(model, path, topic_labels=topic_labels, language=language)
+    if cache is None:
+        return write_page(model, path, topic_labels=topic_labels, language=language)
+    folder, model_key = cache
+    kept = folder / f"{stable_hash(model_key, topic_labels, language, code_version())}.html"
+    if not kept.is_file():
+        atomic_write(kept, lambda tmp: write_page(model, tmp, topic_labels=topic_labels, language=language))
+    return atomic_write(path, lambda tmp: shutil.copyfile(kept, tmp))
 
 
 def write_run_record(record: dict, path: Path) -> Path:

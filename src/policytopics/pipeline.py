@@ -342,7 +342,8 @@ class Study:
             "topic_words": self.topic_words(),
             "topic_labels": self.topic_labels(),
             "doc_topics": self.doc_topics(),
-            "documents": self.doc_topics().drop_duplicates("doc_id"),
+            # The documents' own columns only: the coverage figures do not change with the model.
+            "documents": self.doc_topics().drop_duplicates("doc_id")[["doc_id", "region", "period"]],
             "topic_correlations": self.topic_correlations(),
             **{f"effect_{name}": frame for name, frame in self.effects().items() if name != "coefficients"},
             "effects_formula": self.config.effects.formula,
@@ -360,7 +361,8 @@ class Study:
     def write_explorer(self) -> Path:
         """The interactive topic explorer, one offline HTML file: ``topic_explorer.html``."""
         return outputs.write_explorer(self.model(), self.config.output.tables_dir / "topic_explorer.html",
-                                      topic_labels=self.topic_labels(), language=self.config.output.language)
+                                      topic_labels=self.topic_labels(), language=self.config.output.language,
+                                      cache=(self.cache_dir / "explorer", self.key("model")))
 
     def sweep(self, ks: Sequence[int], seeds: Sequence[int] | int = 3, *, workers: int = 2,
               write: bool = True) -> dict[str, object]:
