@@ -24,11 +24,14 @@ Topic quality, the coherence benchmark's measures over one reference for every m
 stories (``bench_coherence.SentenceIndex``; independent of either tokenizer) and
 **diversity** (unique share of all topics' top 10 words).
 
-The goals (issue "the topic-count loop at the speed of the fit") are checked at the end:
-new K at most 1.1 × its model stage at 10,000 stories and on the full corpus; cold at
-least 1.5 × the plain script's speed with equal or better sentence NPMI; the document
+The goals (issue "the study faster than the plain script, and a new topic count at the
+speed of its fit") are checked at the end: new K at most 1.25 × its model stage at 10,000
+stories and on the full corpus; cold at least 1.5 × the plain script's speed with equal or
+better sentence NPMI; the document
 stage at least twice as fast as the 9.7 s measured when the issue was filed; the full
-corpus in at most 150 s and 1.5 GB (10^9 bytes) of peak RSS.
+corpus in at most 120 s and 1.5 GB (10^9 bytes) of peak RSS. The figures are drawn by
+worker processes beside the tables and the explorer: their row is the time the run spent
+starting them and waiting for them, not their own drawing time.
 
 It prints a Markdown report and writes it into ``benchmarks/results.md`` between
 ``<!-- end-to-end -->`` and ``<!-- /end-to-end -->`` (the other sections stay), or to
@@ -82,14 +85,14 @@ STAGE_NAMES = {
     "tokens": "units and segmentation",
     "corpus": "dictionary/corpus",
     "model": "model (fit and document-topic matrix)",
-    "weights": "weights and tables",
-    "figures": "figures",
+    "weights": "weights, intervals and tables",
+    "figures": "figures (started, then waited for after the tables and explorer)",
     "explorer": "explorer",
 }
 
 GOAL_COLD_SPEEDUP = 1.5
-GOAL_NEW_K_RATIO = 1.1
-GOAL_FULL_SECONDS = 150.0
+GOAL_NEW_K_RATIO = 1.25
+GOAL_FULL_SECONDS = 120.0
 GOAL_FULL_RSS_MIB = 1.5e9 / MIB  # 1.5 GB
 ISSUE_DOCUMENTS_SECONDS = 9.7  # the document stage at 10,000 stories when the issue was filed
 GOAL_DOCUMENTS_SPEEDUP = 2.0

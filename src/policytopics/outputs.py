@@ -149,7 +149,7 @@ def start_figures(frames: Mapping[str, object], config: StudyConfig) -> Callable
     the tables and the loaded fonts, nothing is pickled but the paths. Else they are drawn
     here, before this returns. The files are the same either way.
     """
-    from .parallel import available_cpus, fork_context, one_thread
+    from .parallel import available_cpus, fork_context, frozen_heap, one_thread
 
     if not config.output.figure_formats:
         log.info("figure_formats is empty: no figures drawn")
@@ -179,9 +179,10 @@ def start_figures(frames: Mapping[str, object], config: StudyConfig) -> Callable
 
     _FIGURE_JOBS = (to_draw, folder, formats)
     try:
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=one_thread)
-        # Figures differ in cost: one per task keeps the workers busy.
-        futures = [pool.submit(_draw_one, index) for index in range(len(to_draw))]
+        with frozen_heap():  # the workers are forked at the first task
+            pool = ProcessPoolExecutor(workers, mp_context=context, initializer=one_thread)
+            # Figures differ in cost: one per task keeps the workers busy.
+            futures = [pool.submit(_draw_one, index) for index in range(len(to_draw))]
     finally:
         _FIGURE_JOBS = None  # the forked workers hold their own copy
 

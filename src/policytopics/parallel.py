@@ -19,7 +19,9 @@ same function runs unchanged under both executors.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -96,6 +98,18 @@ def fork_context():
     if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return None
+
+
+@contextlib.contextmanager
+def frozen_heap():
+    """Fork worker processes inside this: the objects alive now are moved out of the garbage
+    collector's reach (``gc.freeze``) while the workers are forked, so a worker's collections
+    do not touch, and thereby copy, the memory pages it shares with this process."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
@@ -186,5 +200,5 @@ def _dask_map(function: Callable, chunks: Iterator[list], args: tuple, workers: 
             cluster.close()
 
 
-__all__ = ["available_cpus", "fork_context", "map_chunks", "one_thread", "plan_workers", "resolve_workers",
-           "worker_state"]
+__all__ = ["available_cpus", "fork_context", "frozen_heap", "map_chunks", "one_thread", "plan_workers",
+           "resolve_workers", "worker_state"]

@@ -450,8 +450,8 @@ class Study:
         explorer = lap(self.write_explorer())
         figure_paths = lap(figures())
         seconds = [round(b - a, 3) for a, b in pairwise(laps)]
-        self.timings.update(weights=seconds[0] + seconds[2], figures=seconds[1] + seconds[4],
-                            explorer=seconds[3])
+        self.timings.update(weights=round(seconds[0] + seconds[2], 3), explorer=seconds[3],
+                            figures=round(seconds[1] + seconds[4], 3))
         self.timings["total"] = round(time.perf_counter() - started, 3)
         record = outputs.write_run_record(self.run_record(), self.config.output.tables_dir / "run.json")
         return {"tables": tables, "figures": figure_paths, "explorer": explorer, "run_record": record}

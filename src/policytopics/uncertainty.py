@@ -68,7 +68,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .parallel import fork_context, one_thread
+from .parallel import fork_context, frozen_heap, one_thread
 
 #: The values of ``[weights] uncertainty``, default first.
 UNCERTAINTY = ("global", "bootstrap", "none")
@@ -253,9 +253,12 @@ def compose(theta: np.ndarray, statistics: Mapping[str, Statistic], *,
             if workers > 1 and len(chunks) > 1 and fork_context() is not None:
                 from concurrent.futures import ProcessPoolExecutor
 
-                with ProcessPoolExecutor(min(workers, len(chunks)), initializer=one_thread,
-                                         mp_context=fork_context()) as pool:
-                    for (_, start, stop), result in zip(chunks, pool.map(_chunk, *zip(*chunks))):
+                with frozen_heap():  # every task is submitted, and the workers forked, here
+                    pool = ProcessPoolExecutor(min(workers, len(chunks)), initializer=one_thread,
+                                               mp_context=fork_context())
+                    chunk_results = pool.map(_chunk, *zip(*chunks))
+                with pool:
+                    for (_, start, stop), result in zip(chunks, chunk_results):
                         results.append(result)
                         bar.update(stop - start)
             else:
