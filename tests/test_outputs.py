@@ -48,7 +48,7 @@ def test_figures_drawn_by_worker_processes_are_the_same_files(sample_study, tmp_
                                       figure_formats=("png", "svg")))
 
     here = write_figures(frames, drawn_with(1))
-    wait = start_figures(frames, drawn_with(2))  # forked workers draw while this goes on
+    wait = start_figures(frames, drawn_with(2))  # two worker processes draw while this goes on
     assert not any((tmp_path / "1" / p.name).stat().st_size == 0 for p in here)
     forked = wait()
     assert [p.name for p in forked] == [p.name for p in here] == [
@@ -145,8 +145,9 @@ def test_a_figure_whose_inputs_did_not_change_is_copied_not_drawn_again(sample_s
     from policytopics.config import replace
 
     config = sample_study.config
-    config = replace(config, output=replace(config.output, figures_dir=tmp_path / "figures",
-                                            cache_dir=tmp_path / "cache", figure_formats=("png",)))
+    config = replace(config, compute=replace(config.compute, workers=1),  # drawn here: _draw is patched
+                     output=replace(config.output, figures_dir=tmp_path / "figures",
+                                    cache_dir=tmp_path / "cache", figure_formats=("png",)))
     frames = sample_study.figure_frames()
     first = outputs.write_figures(frames, config)
     drawn_first = {p.name: p.read_bytes() for p in first}

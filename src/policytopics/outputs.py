@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -140,16 +141,41 @@ def write_figures(frames: Mapping[str, object], config: StudyConfig) -> list[Pat
     return start_figures(frames, config)()
 
 
+def write_outputs(frames: Mapping[str, object], config: StudyConfig, tables: Callable[[], object],
+                  explorer: Callable[[], object]) -> tuple[dict[str, object], dict[str, float]]:
+    """Figures, tables and explorer: the figures drawn by worker processes (:func:`start_figures`)
+    while ``tables()`` and ``explorer()`` write theirs here. Returns the written paths by kind
+    and the seconds of each: ``weights`` (the tables), ``explorer``, and ``figures``, the time
+    spent starting the figures and waiting for them afterwards, not their own drawing time."""
+    import time
+
+    laps = [time.perf_counter()]
+
+    def lap(result):
+        laps.append(time.perf_counter())
+        return result
+
+    wait = lap(start_figures(frames, config))
+    written = {"tables": lap(tables()), "explorer": lap(explorer())}
+    written["figures"] = lap(wait())
+    seconds = [b - a for a, b in pairwise(laps)]
+    return written, {"weights": round(seconds[1], 3), "explorer": round(seconds[2], 3),
+                     "figures": round(seconds[0] + seconds[3], 3)}
+
+
 def start_figures(frames: Mapping[str, object], config: StudyConfig) -> Callable[[], list[Path]]:
     """Start drawing the study's figures; returns the function that waits for their paths.
 
-    With two CPUs or more (``[compute] workers`` 0 = auto, or 2 and more) and a ``fork``
-    start method (Linux), the figures are drawn by that many worker processes forked from
-    this one, which go on with the tables and the explorer meanwhile: the workers inherit
-    the tables and the loaded fonts, nothing is pickled but the paths. Else they are drawn
-    here, before this returns. The files are the same either way.
+    With two CPUs or more (``[compute] workers`` 0 = auto, or 2 and more), the figures are
+    drawn by that many new (spawned) worker processes, one figure per task, while this one
+    goes on with the tables and the explorer; each task carries its small tables. Not forked:
+    a forked worker keeps every page of this process alive, and the pages this one then
+    writes are copied (the full news corpus peaked at 2.2 GB so, against 1.5 GB). From a
+    script that may not guard its entry point (:func:`policytopics.parallel.spawn_safe`), or
+    with one worker, they are drawn here, before this returns. The files are the same
+    either way (tested).
     """
-    from .parallel import available_cpus, fork_context, frozen_heap, one_thread
+    from .parallel import available_cpus, figure_context, one_thread, spawn_safe
 
     if not config.output.figure_formats:
         log.info("figure_formats is empty: no figures drawn")
@@ -170,21 +196,14 @@ def start_figures(frames: Mapping[str, object], config: StudyConfig) -> Callable
         return [path for job in jobs for path in by_name[job[0]]]
 
     workers = min(config.compute.workers or available_cpus(), len(to_draw))
-    context = fork_context()
-    if workers < 2 or context is None:
+    if workers < 2 or not spawn_safe():
         paths = in_job_order(_draw(to_draw, folder, formats))
         return lambda: paths
-    global _FIGURE_JOBS
     from concurrent.futures import ProcessPoolExecutor
 
-    _FIGURE_JOBS = (to_draw, folder, formats)
-    try:
-        with frozen_heap():  # the workers are forked at the first task
-            pool = ProcessPoolExecutor(workers, mp_context=context, initializer=one_thread)
-            # Figures differ in cost: one per task keeps the workers busy.
-            futures = [pool.submit(_draw_one, index) for index in range(len(to_draw))]
-    finally:
-        _FIGURE_JOBS = None  # the forked workers hold their own copy
+    pool = ProcessPoolExecutor(workers, mp_context=figure_context(), initializer=one_thread)
+    # Figures differ in cost: one per task keeps the workers busy.
+    futures = [pool.submit(_draw, [job], folder, formats) for job in to_draw]
 
     def result() -> list[Path]:
         try:
@@ -272,15 +291,6 @@ class FigureCache:
                     atomic_write(cached, lambda tmp, p=drawn[cached.name]: shutil.copyfile(p, tmp))
 
 
-# The figure jobs of :func:`start_figures`, set while its workers are forked (they inherit them).
-_FIGURE_JOBS: tuple | None = None
-
-
-def _draw_one(index: int) -> list[Path]:
-    jobs, folder, formats = _FIGURE_JOBS
-    return _draw([jobs[index]], folder, formats)
-
-
 def _remove_stale_figures(frames: Mapping[str, object], folder: Path, drawn: set[str]) -> None:
     """Remove the figures of an earlier run that this one cannot draw: they would be read as
     current (the effects' figures are named after the covariates of their run's formula)."""
@@ -339,4 +349,4 @@ def write_sweep(result: dict, config: StudyConfig) -> list[Path]:
 
 
 __all__ = ["check_folders", "software_versions", "start_figures", "write_explorer", "write_figures",
-           "write_run_record", "write_sweep", "write_tables"]
+           "write_outputs", "write_run_record", "write_sweep", "write_tables"]

@@ -23,9 +23,11 @@ import contextlib
 import functools
 import gc
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
+from pathlib import Path
 
 #: Chunks kept in flight per worker: enough to keep every worker busy, few enough to
 #: bound memory on a large corpus.
@@ -98,6 +100,50 @@ def fork_context():
     if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return None
+
+
+#: Main modules that start no work when a spawned worker imports them again (each guards its
+#: entry point): the command line, pytest, a Jupyter kernel.
+_GUARDED_MAINS = ("policytopics", "pytest", "ipykernel_launcher", "papermill")
+
+
+def spawn_safe() -> bool:
+    """Whether a worker started with ``spawn`` can import this process's main module again
+    without running it: an interactive session or a notebook (no main file), or a main module
+    known to guard its entry point (the ``policytopics`` command, pytest, a Jupyter kernel).
+    A script of one's own may not guard it (``if __name__ == "__main__":``); work that would
+    need such workers then runs in this process."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if path is None:
+        return True
+    spec = getattr(main, "__spec__", None)
+    name = spec.name if spec is not None else Path(path).stem
+    return name.split(".")[0] in _GUARDED_MAINS
+
+
+def figure_context():
+    """The context figure workers start in: ``forkserver`` where it exists (Linux), started by
+    :func:`prepare_figure_workers`; else ``spawn``."""
+    import multiprocessing
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")
+
+
+def prepare_figure_workers() -> None:
+    """Start the server that figure workers are forked from, early and in the background: a
+    fresh process that imports the plotting code once (what a spawned worker does for itself,
+    about a second each), small, so a worker forked from it shares little and copies nothing
+    of this process's memory. Does nothing where the workers would not be started."""
+    context = figure_context()
+    if context.get_start_method() != "forkserver" or not spawn_safe():
+        return
+    context.set_forkserver_preload(["policytopics.plots"])
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
 
 
 @contextlib.contextmanager
@@ -200,5 +246,5 @@ def _dask_map(function: Callable, chunks: Iterator[list], args: tuple, workers: 
             cluster.close()
 
 
-__all__ = ["available_cpus", "fork_context", "frozen_heap", "map_chunks", "one_thread", "plan_workers",
-           "resolve_workers", "worker_state"]
+__all__ = ["available_cpus", "figure_context", "fork_context", "frozen_heap", "map_chunks", "one_thread",
+           "plan_workers", "prepare_figure_workers", "resolve_workers", "spawn_safe", "worker_state"]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -26,7 +25,7 @@ from .config import StudyConfig, load_study
 from .corpus import seen_words
 from .documents import kept_documents
 from .model import TopicModel
-from .parallel import available_cpus
+from .parallel import available_cpus, prepare_figure_workers
 from .stages import STAGES
 from .weights import coverage, doc_topics_table, doc_topics_wide
 
@@ -433,28 +432,18 @@ class Study:
         """
         started = time.perf_counter()
         self.check_outputs()
+        if self.config.output.figure_formats:
+            prepare_figure_workers()  # in the background, while the stages run
         self.documents()
         self.model()  # builds the tokens and the corpus first, if they are not cached
-        # The figures are drawn by worker processes while this one writes the tables and the
-        # explorer (outputs.start_figures); "figures" is then the time spent starting them and
-        # waiting for them afterwards, not the time they took beside the rest.
-        laps = [time.perf_counter()]
-
-        def lap(result):
-            laps.append(time.perf_counter())
-            return result
-
-        frames = lap(self.figure_frames())  # every estimate, from one pass of draws
-        figures = lap(outputs.start_figures(frames, self.config))
-        tables = lap(self.write_tables())
-        explorer = lap(self.write_explorer())
-        figure_paths = lap(figures())
-        seconds = [round(b - a, 3) for a, b in pairwise(laps)]
-        self.timings.update(weights=round(seconds[0] + seconds[2], 3), explorer=seconds[3],
-                            figures=round(seconds[1] + seconds[4], 3))
+        t0 = time.perf_counter()
+        frames = self.figure_frames()  # every estimate, from one pass of draws
+        estimated = time.perf_counter() - t0
+        written, seconds = outputs.write_outputs(frames, self.config, self.write_tables, self.write_explorer)
+        self.timings.update(seconds, weights=round(estimated + seconds["weights"], 3))
         self.timings["total"] = round(time.perf_counter() - started, 3)
         record = outputs.write_run_record(self.run_record(), self.config.output.tables_dir / "run.json")
-        return {"tables": tables, "figures": figure_paths, "explorer": explorer, "run_record": record}
+        return {**written, "run_record": record}
 
 
 __all__ = ["Study"]
