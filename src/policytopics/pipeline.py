@@ -432,9 +432,8 @@ class Study:
         """
         started = time.perf_counter()
         self.check_outputs()
-        if self.config.output.figure_formats:
-            prepare_figure_workers()  # in the background, while the stages run
-        self.documents()
+        if outputs.figure_workers(self.config, len(self.kept_documents())) > 1:
+            prepare_figure_workers()  # in the background, while the other stages run
         self.model()  # builds the tokens and the corpus first, if they are not cached
         t0 = time.perf_counter()
         frames = self.figure_frames()  # every estimate, from one pass of draws
