@@ -157,6 +157,11 @@ def check_writable_folder(path: str | Path, what: str) -> Path:
     return path
 
 
+def copy_file(source: str | Path, path: str | Path) -> Path:
+    """``source`` copied to ``path`` through :func:`atomic_write`."""
+    return atomic_write(path, lambda tmp: shutil.copyfile(source, tmp))
+
+
 def write_text(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding=encoding))
 
@@ -405,6 +410,7 @@ __all__ = [
     "StageCache",
     "atomic_write",
     "code_version",
+    "copy_file",
     "excel_safe",
     "file_fingerprint",
     "read_cached_parquet",

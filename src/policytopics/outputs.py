@@ -204,7 +204,7 @@ def start_figures(frames: Mapping[str, object], config: StudyConfig) -> Callable
     _remove_stale_figures(frames, folder, {job[0] for job in jobs})
     formats = tuple(config.output.figure_formats)
     cache = FigureCache(config.output.cache_dir / "figures", formats)
-    copied = {job[0]: cache.copy(job, folder) for job in jobs if cache.holds(job)}
+    copied = {job[0]: paths for job in jobs if (paths := cache.copy(job, folder))}
     to_draw = [job for job in jobs if job[0] not in copied]
 
     def in_job_order(drawn: list[Path]) -> list[Path]:
@@ -241,22 +241,25 @@ class FigureCache:
     drawn again: the same inputs give the same bytes."""
 
     def __init__(self, folder: Path, formats: tuple[str, ...]):
-        self.folder, self.formats = folder, formats
-        self._keys: dict[str, str] = {}
-        self._digests: dict[int, str] = {}
-
-    def key(self, job: tuple) -> str:
         from importlib import metadata
 
         import matplotlib
 
-        from .cache import code_version, stable_hash
+        from .cache import code_version
+
+        self.folder, self.formats = folder, formats
+        # What every figure's key holds: its formats, the code and the drawing libraries.
+        self._common = (formats, code_version(), matplotlib.__version__, metadata.version("mplfonts"))
+        self._keys: dict[str, str] = {}
+        self._digests: dict[int, str] = {}
+
+    def key(self, job: tuple) -> str:
+        from .cache import stable_hash
 
         name, draw, args, kwargs = job
         if name not in self._keys:
-            self._keys[name] = stable_hash(name, draw.__module__, draw.__qualname__, self.formats,
-                                           code_version(), matplotlib.__version__,
-                                           metadata.version("mplfonts"), [self._digest(a) for a in args],
+            self._keys[name] = stable_hash(name, draw.__module__, draw.__qualname__, *self._common,
+                                           [self._digest(a) for a in args],
                                            {k: self._digest(v) for k, v in sorted(kwargs.items())})
         return self._keys[name]
 
@@ -274,41 +277,33 @@ class FigureCache:
             return stable_hash({str(k): self._digest(v) for k, v in value.items()})
         return stable_hash(value)
 
-    def _files(self, job: tuple) -> list[Path]:
-        return [self.folder / self.key(job) / f"{job[0]}.{fmt}" for fmt in self.formats]
-
-    def holds(self, job: tuple) -> bool:
+    def _files(self, job: tuple) -> list[Path] | None:
+        """The job's files in the cache; ``None`` for a table that cannot be hashed (lists in
+        cells): such a figure is always drawn."""
         try:
-            return all(path.is_file() for path in self._files(job))
-        except TypeError:  # a table that cannot be hashed (lists in cells): always drawn
-            return False
+            key = self.key(job)
+        except TypeError:
+            return None
+        return [self.folder / key / f"{job[0]}.{fmt}" for fmt in self.formats]
 
     def copy(self, job: tuple, folder: Path) -> list[Path]:
-        """The job's files copied from the cache into ``folder`` (none if it holds none)."""
-        import shutil
+        """The job's files copied from the cache into ``folder`` (none if it holds them not)."""
+        from .cache import copy_file
 
-        from .cache import atomic_write
-
-        if not self.holds(job):
+        files = self._files(job)
+        if not files or not all(path.is_file() for path in files):
             return []
-        return [atomic_write(folder / cached.name, lambda tmp, c=cached: shutil.copyfile(c, tmp))
-                for cached in self._files(job)]
+        return [copy_file(cached, folder / cached.name) for cached in files]
 
     def keep(self, paths: list[Path], jobs: list[tuple]) -> None:
         """Keep the figures just drawn (``paths``, written by ``jobs``) in the cache."""
-        import shutil
-
-        from .cache import atomic_write
+        from .cache import copy_file
 
         drawn = {path.name: path for path in paths}
         for job in jobs:
-            try:
-                files = self._files(job)
-            except TypeError:
-                continue
-            for cached in files:
+            for cached in self._files(job) or []:
                 if cached.name in drawn:
-                    atomic_write(cached, lambda tmp, p=drawn[cached.name]: shutil.copyfile(p, tmp))
+                    copy_file(drawn[cached.name], cached)
 
 
 def _remove_stale_figures(frames: Mapping[str, object], folder: Path, drawn: set[str]) -> None:
@@ -337,9 +332,7 @@ def write_explorer(model, path: Path, *, topic_labels: dict[int, str], language:
     """The interactive topic explorer, one offline HTML file. With ``cache`` (a folder and
     the model's key) a page of the same model, labels, language and code is copied from
     there instead of being built again."""
-    import shutil
-
-    from .cache import atomic_write, code_version, stable_hash
+    from .cache import atomic_write, code_version, copy_file, stable_hash
     from .explorer import write_explorer as write_page
 
     if cache is None:
@@ -348,7 +341,7 @@ def write_explorer(model, path: Path, *, topic_labels: dict[int, str], language:
     kept = folder / f"{stable_hash(model_key, topic_labels, language, code_version())}.html"
     if not kept.is_file():
         atomic_write(kept, lambda tmp: write_page(model, tmp, topic_labels=topic_labels, language=language))
-    return atomic_write(path, lambda tmp: shutil.copyfile(kept, tmp))
+    return copy_file(kept, path)
 
 
 def write_run_record(record: dict, path: Path) -> Path:

@@ -95,7 +95,6 @@ def fork_context():
     Windows) that work runs in this process.
     """
     import multiprocessing
-    import sys
 
     if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
@@ -136,9 +135,10 @@ def prepare_figure_workers() -> None:
     """Start the server that figure workers are forked from, early and in the background: a
     fresh process that imports the plotting code once (what a spawned worker does for itself,
     about a second each), small, so a worker forked from it shares little and copies nothing
-    of this process's memory. Does nothing where the workers would not be started."""
+    of this process's memory. Call it only where figure workers will be started
+    (:func:`policytopics.outputs.figure_workers`); without a forkserver it does nothing."""
     context = figure_context()
-    if context.get_start_method() != "forkserver" or not spawn_safe():
+    if context.get_start_method() != "forkserver":
         return
     context.set_forkserver_preload(["policytopics.plots"])
     from multiprocessing import forkserver

@@ -23,7 +23,7 @@ from . import outputs
 from .cache import StageCache, code_version, stable_hash, trim_memory
 from .config import StudyConfig, load_study
 from .corpus import seen_words
-from .documents import kept_documents
+from .documents import DocStatus, kept_documents
 from .model import TopicModel
 from .parallel import available_cpus, prepare_figure_workers
 from .stages import STAGES
@@ -432,7 +432,8 @@ class Study:
         """
         started = time.perf_counter()
         self.check_outputs()
-        if outputs.figure_workers(self.config, len(self.kept_documents())) > 1:
+        n_kept = int((self.documents()["status"] == DocStatus.KEPT).sum())
+        if outputs.figure_workers(self.config, n_kept) > 1:
             prepare_figure_workers()  # in the background, while the other stages run
         self.model()  # builds the tokens and the corpus first, if they are not cached
         t0 = time.perf_counter()

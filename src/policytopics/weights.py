@@ -76,7 +76,8 @@ def doc_topics_wide(doc_topics: pd.DataFrame) -> pd.DataFrame:
     weights = doc_topics.pivot(index="doc_id", columns="topic", values="weight")
     weights.columns = [f"T{topic}" for topic in weights.columns]
     documents = doc_topics.drop_duplicates("doc_id")[meta]
-    if isinstance(documents.get("title", pd.Series()).dtype, pd.CategoricalDtype):
+    if "title" in documents and isinstance(documents["title"].dtype, pd.CategoricalDtype):
+        # The long table keeps titles as categories; the written table has them as text.
         documents = documents.assign(title=documents["title"].astype(documents["title"].cat.categories.dtype))
     return documents.merge(weights, left_on="doc_id", right_index=True, how="left").reset_index(drop=True)
 
