@@ -42,6 +42,22 @@ def test_metadata_csv_overrides_extraction(tmp_path):
     assert (row["region"], row["region_source"]) == ("上海市", "metadata.csv")
 
 
+def test_a_province_written_many_ways_is_one_region(tmp_path):
+    # A table's region column as researchers fill it: short, full, English, traditional.
+    written = ["浙江", "浙江省", "Zhejiang", "Zhejiang Province", "廣東省", "广东", "宁波市", ""]
+    sentences = ["推动制造业高质量发展。", "加快建设现代化产业体系。", "扩大高水平对外开放。",
+                 "全面推进乡村振兴。", "持续改善生态环境质量。", "稳步提高社会保障水平。",
+                 "防范化解重大风险。", "深化科技体制改革。"]
+    texts = [sentence * 8 for sentence in sentences]
+    pd.DataFrame({"标题": [f"报告{i}" for i in range(len(written))], "正文": texts, "地区": written}
+                 ).to_csv(tmp_path / "reports.csv", index=False, encoding="utf-8-sig")
+    (tmp_path / "metadata.csv").write_text("doc_id,region\nreports:9,Guangdong\n", encoding="utf-8")
+    report = document_report(tmp_path, progress=False)
+    assert report["status"].eq("kept").all()
+    assert report["region"].tolist() == ["浙江省"] * 4 + ["广东省"] * 2 + ["宁波市", "广东省"]
+    assert report["region_source"].tolist() == ["column"] * 7 + ["metadata.csv"]
+
+
 def test_near_duplicate_repost_is_marked_in_the_report(tmp_path):
     article = ("推动制造业高端化、智能化、绿色化发展,加快建设现代化产业体系。"
                "各地要发挥比较优势,培育先进制造业集群,提升产业链供应链韧性和安全水平。") * 3

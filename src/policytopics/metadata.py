@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .pagetext import is_signature
-from .places import extract_region
+from .places import canonical_region, extract_region
 
 # --- dates -----------------------------------------------------------------------------
 
@@ -213,9 +213,10 @@ def document_metadata(raw, lines: list[tuple[str, str | None]], title: str | Non
                 meta.update(date=date, date_precision=precision,
                             date_source=getattr(raw, "fallback_date_source", None) or "file metadata")
     if raw.region_given:
-        meta.update(region=raw.region, city=None,
-                    region_source="column" if raw.region else NATIONAL_SOURCE,
-                    national=not raw.region)
+        # One province however the table writes it (浙江, 浙江省, Zhejiang, 廣東省).
+        region = canonical_region(raw.region)
+        meta.update(region=region, city=None, region_source="column" if region else NATIONAL_SOURCE,
+                    national=not region)
     else:
         region = extract_region(title, body)
         meta.update(region=region.region, city=region.city, region_source=region.source)
@@ -266,6 +267,7 @@ def apply_overrides(row: dict, values: dict[str, str], doc_id: str) -> None:
             raise ValueError(f"{OVERRIDES_FILE}: {values['date']!r} for {doc_id} is not a date")
         row.update(date=date, date_precision=precision, date_source=OVERRIDES_FILE)
     if "region" in values:
-        row.update(region=values["region"], city=None, region_source=OVERRIDES_FILE, national=False)
+        row.update(region=canonical_region(values["region"]), city=None, region_source=OVERRIDES_FILE,
+                   national=False)
     if "title" in values:
         row.update(title=values["title"])

@@ -455,3 +455,72 @@ def region_sort_key(name: str) -> tuple[int, int, str]:
     """Sort key that orders regions by area, then as the Bureau lists them, then by name."""
     return (AREA_ORDER.index(region_area(name)), _REGION_POSITION.get(name, len(_REGION_POSITION)),
             str(name))
+
+
+# --- a region as a table or metadata.csv writes it --------------------------------------
+
+#: Province-level units outside the four areas, in full form.
+_OTHER_PROVINCES = ("香港特别行政区", "澳门特别行政区", "台湾省")
+#: English names (pinyin, with the usual exceptions), lower case without spaces or hyphens.
+_ENGLISH_NAMES = {
+    "beijing": "北京市", "tianjin": "天津市", "hebei": "河北省", "shanghai": "上海市",
+    "jiangsu": "江苏省", "zhejiang": "浙江省", "fujian": "福建省", "shandong": "山东省",
+    "guangdong": "广东省", "hainan": "海南省", "shanxi": "山西省", "anhui": "安徽省",
+    "jiangxi": "江西省", "henan": "河南省", "hubei": "湖北省", "hunan": "湖南省",
+    "innermongolia": "内蒙古自治区", "neimenggu": "内蒙古自治区", "neimongol": "内蒙古自治区",
+    "guangxi": "广西壮族自治区", "chongqing": "重庆市", "sichuan": "四川省", "guizhou": "贵州省",
+    "yunnan": "云南省", "tibet": "西藏自治区", "xizang": "西藏自治区", "shaanxi": "陕西省",
+    "gansu": "甘肃省", "qinghai": "青海省", "ningxia": "宁夏回族自治区",
+    "xinjiang": "新疆维吾尔自治区", "liaoning": "辽宁省", "jilin": "吉林省",
+    "heilongjiang": "黑龙江省", "hongkong": "香港特别行政区", "macau": "澳门特别行政区",
+    "macao": "澳门特别行政区", "taiwan": "台湾省",
+}
+_ENGLISH_NOISE = re.compile(r"[\s\-_.'’]+|province$|municipality$|autonomousregion$|"
+                            r"specialadministrativeregion$|sar$|city$|shi$|sheng$")
+
+
+@lru_cache(maxsize=1)
+def _province_forms() -> dict[str, str]:
+    """Every written form of a province-level unit → its full name (浙江, 浙江省 → 浙江省)."""
+    forms: dict[str, str] = {}
+    for name in (*(n for names in _AREA_PROVINCES.values() for n in names), *_OTHER_PROVINCES):
+        forms[name] = forms[_PROVINCE_SUFFIX.sub("", name)] = name
+    return forms
+
+
+def canonical_region(value: str | None) -> str | None:
+    """The province a region value names, in the full simplified form extraction gives.
+
+    A region column or ``metadata.csv`` may write one province many ways: ``浙江``,
+    ``浙江省``, ``Zhejiang``, ``Zhejiang Province`` or traditional ``廣東省``. Each is one
+    group of the study, so each becomes the full simplified name (``浙江省``, ``广东省``).
+    Full-width characters and stray spaces are normalised (NFKC), traditional characters
+    simplified (OpenCC), and a short or differently suffixed form (``广西``,
+    ``广西自治区``) completed. A value that names no province-level unit (a city, a
+    foreign country, ``全国``) comes back normalised but otherwise as written; an empty
+    value is ``None``.
+
+    >>> [canonical_region(v) for v in ("浙江", "浙江省", "Zhejiang", "廣東省", " 內蒙古 ")]
+    ['浙江省', '浙江省', '浙江省', '广东省', '内蒙古自治区']
+    >>> canonical_region("Inner Mongolia Autonomous Region"), canonical_region("宁波市")
+    ('内蒙古自治区', '宁波市')
+    """
+    import unicodedata
+
+    from .text import to_simplified
+
+    if value is None:
+        return None
+    text = to_simplified(unicodedata.normalize("NFKC", str(value))).strip()
+    if not text:
+        return None
+    forms = _province_forms()
+    compact = re.sub(r"\s+", "", text)
+    if compact in forms:
+        return forms[compact]
+    short = _PROVINCE_SUFFIX.sub("", compact)
+    if short in forms:
+        return forms[short]
+    english = _ENGLISH_NOISE.sub("", text.lower())
+    english = _ENGLISH_NOISE.sub("", english)  # "Zhejiang Sheng Province" has two
+    return _ENGLISH_NAMES.get(english, text)
