@@ -58,6 +58,29 @@ def test_a_province_written_many_ways_is_one_region(tmp_path):
     assert report["region_source"].tolist() == ["column"] * 7 + ["metadata.csv"]
 
 
+def test_documents_outside_the_study_dates_are_dropped_with_their_date(tmp_path):
+    from policytopics import load_study
+
+    years = ["1985", "2003", "2010-06-01", "2025", "2026", ""]
+    texts = [f"{TEXT}第{i}段。" * 6 + "加快建设农业强省。" * i for i in range(len(years))]
+    pd.DataFrame({"title": [f"r{i}" for i in range(len(years))], "text": texts, "date": years}
+                 ).to_csv(tmp_path / "reports.csv", index=False)
+    # A copy of the 2003 report dated 1985: the one inside the dates is kept, not marked a duplicate.
+    pd.DataFrame({"title": ["copy"], "text": [texts[1]], "date": ["1985"]}
+                 ).to_csv(tmp_path / "a.csv", index=False)
+    config = load_study(None, corpus__date_from="2003", corpus__date_to="2025")
+    report = document_report(tmp_path, config, progress=False).set_index("doc_id")
+    assert report.loc["reports:3", "status"] == "kept" and report.loc["a:2", "status"] == "dropped"
+    assert report.loc["reports:2", "reason"] == ("dated 1985, outside the study's dates 2003 to 2025 "
+                                                 "([corpus] date_from, date_to)")
+    assert report.loc["reports:6", "reason"].startswith("dated 2026")
+    assert report.loc[["reports:4", "reports:5", "reports:7"], "status"].eq("kept").all()  # undated: kept
+    with pytest.raises(ValueError, match="date_from '2030' is after date_to '2025'"):
+        load_study(None, corpus__date_from="2030", corpus__date_to="2025")
+    with pytest.raises(ValueError, match="date_to must be a date"):
+        load_study(None, corpus__date_to="2025/1")
+
+
 def test_near_duplicate_repost_is_marked_in_the_report(tmp_path):
     article = ("推动制造业高端化、智能化、绿色化发展,加快建设现代化产业体系。"
                "各地要发挥比较优势,培育先进制造业集群,提升产业链供应链韧性和安全水平。") * 3

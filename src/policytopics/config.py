@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -106,11 +107,50 @@ class CorpusConfig(_Section):
     unit: Unit = "auto"
     passage_chars: int = 400  # target passage length in Chinese characters
     passage_above: int = 3000  # auto: documents longer than this are cut into passages
+    # The study's dates, "YYYY", "YYYY-MM" or "YYYY-MM-DD", both ends included ("" = open): a
+    # document dated outside them is a report row "dropped" with its date in the reason; an
+    # undated one is kept.
+    date_from: str = ""
+    date_to: str = ""
 
     def __post_init__(self):
         super().__post_init__()
         if self.passage_chars < 50:
             raise StudyConfigError(f"[corpus] passage_chars must be at least 50, got {self.passage_chars}")
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            if value and not _DATE_BOUND.fullmatch(str(value)):
+                raise StudyConfigError(f"[corpus] {name} must be a date written YYYY, YYYY-MM or "
+                                       f"YYYY-MM-DD, got {value!r}")
+        if self.date_from and self.date_to and _date_span(self.date_from)[0] > _date_span(self.date_to)[1]:
+            raise StudyConfigError(f"[corpus] date_from {self.date_from!r} is after date_to {self.date_to!r}")
+
+    def outside_dates(self, date: str | None) -> str | None:
+        """Why a document dated ``date`` (ISO, ``YYYY`` to ``YYYY-MM-DD``) is outside the
+        study's dates, or None (inside, no dates set, or undated).
+
+        >>> print(CorpusConfig(date_from="2003", date_to="2025").outside_dates("1998"))
+        dated 1998, outside the study's dates 2003 to 2025 ([corpus] date_from, date_to)
+        >>> CorpusConfig(date_from="2003").outside_dates("2003-05") is None
+        True
+        """
+        if not date or not (self.date_from or self.date_to):
+            return None
+        start, end = _date_span(date)
+        if (self.date_from and end < _date_span(self.date_from)[0]) or (
+                self.date_to and start > _date_span(self.date_to)[1]):
+            return (f"dated {date}, outside the study's dates {self.date_from or '…'} to "
+                    f"{self.date_to or '…'} ([corpus] date_from, date_to)")
+        return None
+
+
+_DATE_BOUND = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def _date_span(date: str) -> tuple[str, str]:
+    """First and last day a partial ISO date stands for, as comparable ISO strings."""
+    date = str(date)
+    return date + "-01-01"[len(date) - 4:], date + "-12-31"[len(date) - 4:]
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,9 @@ def document_report(paths: Sequence[str | Path] | str | Path, config: StudyConfi
     with tqdm(desc="ingest", unit="doc", total=limit or None, disable=not progress, leave=False) as bar:
         for position, row in enumerate(_document_rows(documents, config, overrides)):
             signature = row.pop("_minhash", None)
+            outside = row["status"] == DocStatus.KEPT and config.corpus.outside_dates(row["date"])
+            if outside:  # before the duplicates: a copy inside the dates is then kept
+                row.update(status=DocStatus.DROPPED.value, reason=outside)
             if row["status"] == DocStatus.KEPT:
                 signatures[position] = signature
             rows.append(row)
