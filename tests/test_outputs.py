@@ -69,7 +69,7 @@ def test_figures_that_cannot_show_anything_are_skipped_with_a_reason(sample_stud
     # The samples have four regions and two years, but no region with two documents.
     assert skipped_figures(frames) == {"effects": "effects of 'region + period' not estimated: region has "
                                                   "no level with 2 or more documents: nothing to compare"}
-    assert len(figure_jobs(frames, sample_study.config)) == 10
+    assert len(figure_jobs(frames, sample_study.config)) == 11
     national = frames["doc_topics"].assign(region="全国")
     from policytopics.weights import theme_emphasis, theme_weights
 
@@ -81,7 +81,7 @@ def test_figures_that_cannot_show_anything_are_skipped_with_a_reason(sample_stud
     }
     skipped = skipped_figures(one_region)
     assert set(skipped) == {"theme_weights_by_region", "theme_emphasis_by_region", "coverage_by_region",
-                            "regions_over_time_T1", "effects"}
+                            "regions_over_time_T1", "theme_weights_by_region_year", "effects"}
     assert skipped["coverage_by_region"] == "only one region (全国): nothing to compare"
     with caplog.at_level(logging.INFO, logger="policytopics"):
         names = [job[0] for job in figure_jobs(one_region, sample_study.config)]

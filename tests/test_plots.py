@@ -296,3 +296,23 @@ def test_coverage_orders_regions_by_area_national_last_and_counts_in_whole_numbe
     assert len(ax.patches) == 3 and "unknown: 1" in ax.get_xlabel()
     assert all(float(t).is_integer() for t in ax.get_yticks())
     plt.close("all")
+
+
+def test_region_year_panels_show_chosen_topics_regions_by_area_and_empty_years_grey():
+    from policytopics.plots import plot_theme_weights_by_region_period
+
+    regions = ("广东省", "北京市", "甘肃省", "辽宁省")
+    data = _periods_frame(["2003", "2004", "2006"], topics=(1, 2, 3), regions=regions)
+    data = data[~((data["region"] == "甘肃省") & (data["period"] == "2004"))]  # a missing report
+    fig = plot_theme_weights_by_region_period(data, topics=[3, 1], language="zh")
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"]
+    assert [ax.get_title(loc="left") for ax in panels] == ["T3 词", "T1 词"]
+    assert [t.get_text() for t in panels[0].get_yticklabels()] == ["北京", "广东", "甘肃", "辽宁"]
+    mesh = panels[0].collections[0]
+    values = mesh.get_array()
+    # Four regions × four years (2005, with no report anywhere, keeps its column).
+    assert values.shape == (4, 4)
+    assert values.mask[:, 2].all() and values.mask[2, 1] and values.mask.sum() == 5
+    assert mpl.colors.to_hex(panels[0].get_facecolor()) == mpl.colors.to_hex("0.88")
+    assert "东部、西部、东北" in fig.get_supxlabel()
+    plt.close(fig)

@@ -340,6 +340,7 @@ class Study:
             "emphasis_by_period": self.theme_emphasis_by_period(),
             "topic_words": self.topic_words(),
             "topic_labels": self.topic_labels(),
+            "theme_topics": sorted(self.theme_labels()),
             "doc_topics": self.doc_topics(),
             # The documents' own columns only: the coverage figures do not change with the model.
             "documents": self.doc_topics().drop_duplicates("doc_id")[["doc_id", "region", "period"]],

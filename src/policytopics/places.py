@@ -524,3 +524,12 @@ def canonical_region(value: str | None) -> str | None:
     english = _ENGLISH_NOISE.sub("", text.lower())
     english = _ENGLISH_NOISE.sub("", english)  # "Zhejiang Sheng Province" has two
     return _ENGLISH_NAMES.get(english, text)
+
+
+def short_region_name(name: str) -> str:
+    """A province's short form for crowded axes (``内蒙古自治区`` → ``内蒙古``); other names as given.
+
+    >>> short_region_name("新疆维吾尔自治区"), short_region_name("北京市"), short_region_name("全国")
+    ('新疆', '北京', '全国')
+    """
+    return _PROVINCE_SUFFIX.sub("", name) if name in REGION_AREAS or name in _OTHER_PROVINCES else name

@@ -35,6 +35,7 @@ from .themes import (
     plot_theme_emphasis,
     plot_theme_panels_over_time,
     plot_theme_weights_by_region,
+    plot_theme_weights_by_region_period,
     plot_theme_weights_over_time,
 )
 from .topics import plot_k_selection, plot_top_words, plot_topic_correlation
@@ -44,6 +45,7 @@ __all__ = [
     "heatmap_layout", "interval_notes", "period_positions", "plot_coverage", "plot_effect_curves",
     "plot_effect_difference", "plot_effect_levels", "plot_k_selection", "plot_regions_over_time",
     "plot_theme_emphasis", "plot_theme_panels_over_time", "plot_theme_weights_by_region",
-    "plot_theme_weights_over_time", "plot_top_words", "plot_topic_correlation", "robust_limit",
+    "plot_theme_weights_by_region_period", "plot_theme_weights_over_time", "plot_top_words",
+    "plot_topic_correlation", "robust_limit",
     "signed_value", "significance_marks", "with_gaps",
 ]

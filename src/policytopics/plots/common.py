@@ -32,6 +32,9 @@ _TEXT = {
            "panels_note": "阴影或竖线：95% 区间；空心点：文档数少于 {n} 篇的时期；"
                           "每个时期的值为其文档的平均",
            "kept": "保留的 {n} 篇",
+           "by_region_period": "各地区逐年的主题权重",
+           "region_period_note": ("颜色：该地区该年文档的平均主题权重，每个主题一个色标；灰色：该年无文档；"
+                                  "横线分隔国家统计局的区域（自上而下：{areas}）"),
            "expected": "预期主题比例", "effect_levels": "{covariate}对主题比例的效应：各水平的预期值",
            "effect_difference": "主题比例之差：{level} 减 {versus}",
            "difference": "比例之差（百分点）",
@@ -67,6 +70,10 @@ _TEXT = {
            "panels_note": "band or bar: 95 % interval; hollow: periods of fewer than {n} documents; "
                           "a period's value is the mean over its documents",
            "kept": "{n} kept documents",
+           "by_region_period": "Theme weights by region and year",
+           "region_period_note": "colour: mean topic weight of the region's documents in that period, one "
+                                 "scale per topic; grey: no document; lines separate the NBS areas "
+                                 "(top to bottom: {areas})",
            "expected": "Expected topic proportion",
            "effect_levels": "Effect of {covariate} on topic proportions: expected value per level",
            "effect_difference": "Difference in topic proportion: {level} minus {versus}",

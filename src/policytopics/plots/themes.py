@@ -16,7 +16,7 @@ from ..figures import (
     needs_regions,
     regions_and_periods,
 )
-from ..places import OTHER_AREA, region_area, region_sort_key
+from ..places import OTHER_AREA, region_area, region_sort_key, short_region_name
 from ..style import OKABE_ITO, plot_context, region_colors, topic_colors
 from ..text import cut_label, display_width
 from .common import (
@@ -393,3 +393,81 @@ def plot_theme_emphasis(data: pd.DataFrame, *, by: str = "region", ax=None, lang
                            extend="both" if clipped else "neither")
         ax.spines[:].set_visible(False)
     return ax
+
+
+#: At most this many topics in the region × period small multiples (a page).
+REGION_PERIOD_MAX_PANELS = 12
+
+
+@figure("theme_weights_by_region_year", "by_region_period", skip=regions_and_periods,
+        options=lambda frames, config: {"topics": list(frames.get("theme_topics") or ()) or None})
+def plot_theme_weights_by_region_period(data: pd.DataFrame, *, topics: Sequence[int] | None = None,
+                                        language: str = "zh", cmap: str = "Blues"):
+    """Small multiples of a panel: one heatmap per topic, regions × periods.
+
+    ``data`` is ``theme_weights(doc_topics, by=["region", "period"])``. Each panel has
+    the regions down the side in the National Bureau of Statistics' order (a line between
+    areas, named in the note), the periods on a true time axis (a column for
+    every period between the first and the last; grey: no document there) and a colour
+    scale of its own (shares differ between topics: one scale would pale the small
+    ones; a robust top, so one extreme cell does not pale the rest). ``topics`` chooses the
+    panels (the study passes its seeded themes); by default the first
+    :data:`REGION_PERIOD_MAX_PANELS` topics, the most prevalent. Returns the Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    text = _TEXT[language]
+    with plot_context():
+        shown = list(topics) if topics else sorted(data["topic"].unique())
+        shown = shown[:REGION_PERIOD_MAX_PANELS]
+        frame = data[data["topic"].isin(shown)]
+        regions = sorted(frame["region"].unique(), key=region_sort_key)
+        periods = sorted(frame["period"].unique())
+        positions, step = period_positions(periods)
+        # Every period between the first and the last gets its column: a gap stays visible.
+        grid = np.arange(positions.min(), positions.max() + step / 2, step)
+        column = {p: round((x - grid[0]) / step) for p, x in zip(periods, positions)}
+        ncols = min(3, len(shown))
+        nrows = int(np.ceil(len(shown) / ncols))
+        # A page: up to four rows of panels, each as tall as its regions need.
+        panel_height = min(2.45, 0.6 + 0.06 * len(regions))
+        fig, axes = plt.subplots(nrows, ncols, figsize=(PAGE_WIDTH_IN, panel_height * nrows + 0.9),
+                                 layout="constrained", squeeze=False)
+        fontsize = 4.6 if len(regions) > 24 else 6
+        areas = [region_area(r) for r in regions]
+        starts = [i for i in range(len(regions)) if i == 0 or areas[i] != areas[i - 1]]
+        area_names = "、".join(text["areas"].get(areas[a], areas[a]) for a in starts)
+        for i, (ax, topic) in enumerate(zip(axes.flat, shown)):
+            part = frame[frame["topic"] == topic]
+            values = np.full((len(regions), len(grid)), np.nan)
+            rows = pd.Index(regions).get_indexer(part["region"])
+            cols = part["period"].map(column).to_numpy(dtype=int)
+            values[rows, cols] = part["weight"].to_numpy(dtype=float)
+            top = float(np.nanpercentile(values, 98)) if np.isfinite(values).any() else 1.0
+            mesh = ax.pcolormesh(np.r_[grid - step / 2, grid[-1] + step / 2],
+                                 np.arange(len(regions) + 1) - 0.5, np.ma.masked_invalid(values),
+                                 cmap=cmap, vmin=0, vmax=top or 1.0)
+            ax.set_facecolor("0.88")  # no document in that province and period
+            ax.set_ylim(len(regions) - 0.5, -0.5)
+            for start in starts[1:]:
+                ax.axhline(start - 0.5, color="black", linewidth=0.6)
+            if i % ncols == 0:
+                ax.set_yticks(range(len(regions)), labels=[short_region_name(r) for r in regions],
+                              fontsize=fontsize)
+            else:
+                ax.set_yticks([])
+            ax.tick_params(axis="y", length=0, pad=1)
+            ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=step == 1.0, nbins=5))
+            ax.tick_params(axis="x", labelsize=6, length=2)
+            ax.set_title(cut_label(part["topic_label"].iloc[0], 18), fontsize=7.5, loc="left")
+            bar = fig.colorbar(mesh, ax=ax, shrink=0.9, pad=0.01, aspect=30, fraction=0.05,
+                               extend="max" if np.nanmax(values) > top else "neither")
+            bar.ax.tick_params(labelsize=5, length=2)
+            bar.ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=3))
+            ax.spines[:].set_visible(False)
+        for ax in list(axes.flat)[len(shown):]:
+            ax.set_visible(False)
+        fig.supxlabel("\n".join([text["period"], text["region_period_note"].format(areas=area_names)]),
+                      fontsize=8)
+        fig.suptitle(text["by_region_period"], fontsize=11)
+    return fig
