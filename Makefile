@@ -1,9 +1,11 @@
 # The two commands a new user needs:
 #   make study   run the whole study on the bundled sample articles, write figures/ and outputs/
 #   make test    lint and run the test suite (CI runs exactly this, see .ci/run)
-# and one more for a real study out of the box:
-#   make example the 52 national Government Work Reports (data/examples/), figures in
-#                figures/examples/gwr_national/
+# and two real studies out of the box (data/examples/):
+#   make example           the provincial panel: 31 provinces' Government Work Reports,
+#                          2003-2025, figures in figures/examples/gwr_provincial/
+#   make example-national  the 52 national Government Work Reports, 1954-2025, figures in
+#                          figures/examples/gwr_national/
 # Both create .venv and install the package (editable, with its dev extra) on first use.
 
 PYTHON ?= python3
@@ -11,11 +13,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: study example test lint notebooks clean-cache help
+.PHONY: study example example-national test lint notebooks clean-cache help
 
 help:
 	@echo "make study      run the study on data/samples (study.toml), write figures/ and outputs/"
-	@echo "make example    run the study on the 52 Government Work Reports (data/examples/study.toml)"
+	@echo "make example    the provincial panel: 31 provinces' work reports, 2003-2025 (data/examples/provincial.toml)"
+	@echo "make example-national  the 52 national Government Work Reports, 1954-2025 (data/examples/national.toml)"
 	@echo "make test       ruff + pytest (what CI runs)"
 	@echo "make notebooks  execute the three notebooks with papermill into outputs/notebooks/"
 	@echo "make clean-cache  delete the stage cache (.cache/)"
@@ -30,7 +33,10 @@ study: $(STAMP)
 	$(BIN)/policytopics run
 
 example: $(STAMP)
-	$(BIN)/policytopics run --study data/examples/study.toml
+	$(BIN)/policytopics run --study data/examples/provincial.toml
+
+example-national: $(STAMP)
+	$(BIN)/policytopics run --study data/examples/national.toml
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
