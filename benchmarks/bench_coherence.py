@@ -49,7 +49,12 @@ Sentence NPMI moves a lot with the seed (one run of the project at 10,000 xwlb s
 seeds (``--seeds 42,43,44,45,46``), which adds a table of means and each seed's gap to the
 plain script.
 
-Passages (``gwr``): the project cuts documents itself (``[corpus] unit``). The plain
+``provincial`` is the panel of ``make example``: the 784 provincial Government Work Reports
+from 2003 on (the study file's ``date_from``), for every system and the reference alike; run it
+with ``--study data/examples/provincial.toml`` to score the study as it ships (its themes and
+stopwords) beside the built-in defaults.
+
+Passages (``gwr``, ``provincial``): the project cuts documents itself (``[corpus] unit``). The plain
 script gets passages of the same target length (the project's ``corpus.passage_chars``)
 from ``policytopics.units.split_passages`` when the package has it, else from the
 paragraph-merging splitter here. The table's "units" column is what each model saw.
@@ -57,6 +62,8 @@ paragraph-merging splitter here. The table's "units" column is what each model s
     nice -n 10 python benchmarks/bench_coherence.py --corpus both --seeds 42,43,44 --write
     nice -n 10 python benchmarks/bench_coherence.py --corpus xwlb --grid model.no_above=0,0.4,0.5 \\
         --grid model.no_below=0,5 --seeds 42,43,44,45,46 --write --section coherence-grid
+    nice -n 10 python benchmarks/bench_coherence.py --corpus provincial \\
+        --study data/examples/provincial.toml --seeds 42,43,44 --write --section coherence-provincial
     python benchmarks/bench_coherence.py --corpus xwlb --limit 300 --topics 5   # quick check
 
 The corpora are read in place from ``../shared/corpora`` and never copied; ``--write``
@@ -110,12 +117,22 @@ class Corpus:
     n_topics: int
     limit: int  # 0 = all documents
     passages: bool  # the plain script models passages, not whole documents
+    first_year: int = 0  # documents dated before this year are left out (by every system)
 
 
 CORPORA = {
     "xwlb": Corpus("xwlb", "xwlb.jsonl.gz", n_topics=20, limit=10_000, passages=False),
     "gwr": Corpus("gwr", "gwr_national.jsonl.gz", n_topics=10, limit=0, passages=True),
+    # The provincial panel of `make example`: its study file keeps 2003-2025 (date_from), so
+    # the plain script and the reference sentences do too.
+    "provincial": Corpus("provincial", "gwr_provincial.jsonl.gz", n_topics=20, limit=0, passages=True,
+                         first_year=2003),
 }
+
+
+def in_years(record: dict, first_year: int) -> bool:
+    """Whether a record's ``date`` (``YYYY`` or an ISO date) is from ``first_year`` on."""
+    return not first_year or int(str(record.get("date") or "0")[:4] or 0) >= first_year
 
 
 # Reference: sentences of the raw texts ---------------------------------------------------
@@ -269,7 +286,7 @@ def passage_splitter():
 
 # The two systems -----------------------------------------------------------------------------
 def plain_script(path: Path, limit: int, n_topics: int, passage_chars: int | None,
-                 seed: int = SEED) -> dict:
+                 seed: int = SEED, first_year: int = 0) -> dict:
     """The plain script, timed; ``passage_chars`` cuts the texts into passages first."""
     import jieba
     import pandas as pd
@@ -278,7 +295,9 @@ def plain_script(path: Path, limit: int, n_topics: int, passage_chars: int | Non
 
     jieba.setLogLevel(60)
     started = time.perf_counter()
-    frame = pd.read_json(path, lines=True, nrows=limit or None, compression="gzip")
+    frame = pd.read_json(path, lines=True, nrows=limit or None, compression="gzip", dtype={"date": str})
+    if first_year:
+        frame = frame[[in_years(r, first_year) for r in frame[["date"]].to_dict("records")]]
     texts = frame["text"].fillna("").astype(str).tolist()
     units = texts
     if passage_chars:
@@ -441,10 +460,10 @@ def parse_setting(text: str) -> tuple[str, str]:
     return key.strip(), value.strip()
 
 
-def read_raw_texts(path: Path, limit: int) -> list[str]:
+def read_raw_texts(path: Path, limit: int, first_year: int = 0) -> list[str]:
     with gzip.open(path, "rt", encoding="utf-8") as fh:
-        lines = itertools.islice(fh, limit or None)
-        return [str(json.loads(line).get("text") or "") for line in lines]
+        records = (json.loads(line) for line in itertools.islice(fh, limit or None))
+        return [str(r.get("text") or "") for r in records if in_years(r, first_year)]
 
 
 def versions() -> str:
@@ -523,7 +542,8 @@ def write_section(text: str, section: str, path: Path = RESULTS) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", choices=[*CORPORA, "both"], default="both")
+    parser.add_argument("--corpus", choices=[*CORPORA, "both"], default="both",
+                        help="a corpus, or both xwlb and gwr (default)")
     parser.add_argument("--limit", type=int, default=None,
                         help="documents to read (0 = all; default: xwlb 10000, gwr all)")
     parser.add_argument("--topics", type=int, default=None, help="K (default: xwlb 20, gwr 10)")
@@ -551,7 +571,7 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()
 
     results, top_words, notes = [], [], []
-    names = list(CORPORA) if args.corpus == "both" else [args.corpus]
+    names = ["xwlb", "gwr"] if args.corpus == "both" else [args.corpus]
     with tempfile.TemporaryDirectory(prefix="bench-coherence-") as tmp:
         for name in names:
             corpus = CORPORA[name]
@@ -563,7 +583,7 @@ def main(argv: list[str] | None = None) -> int:
             workdir = Path(tmp) / name
             workdir.mkdir()
             print(f"[{name}] reading the reference sentences", file=sys.stderr)
-            sentences = SentenceIndex(read_raw_texts(path, limit))
+            sentences = SentenceIndex(read_raw_texts(path, limit, corpus.first_year))
             notes.append(f"{name}: {len(sentences):,} reference sentences")
             for seed in args.seeds:
                 configs = [project_config(path, limit, k, v, study_file=args.study, workdir=workdir,
@@ -572,7 +592,7 @@ def main(argv: list[str] | None = None) -> int:
                 if corpus.passages:
                     passage_chars = getattr(configs[0].corpus, "passage_chars", FALLBACK_PASSAGE_CHARS)
                 print(f"[{name}] seed {seed}: plain script", file=sys.stderr)
-                plain = plain_script(path, limit, k, passage_chars, seed)
+                plain = plain_script(path, limit, k, passage_chars, seed, corpus.first_year)
                 if passage_chars:
                     plain["settings"] += f"; passages of {passage_chars} characters"
                 runs = [plain, *filter(None, [plain_filtered(plain)])]

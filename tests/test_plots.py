@@ -316,3 +316,13 @@ def test_region_year_panels_show_chosen_topics_regions_by_area_and_empty_years_g
     assert mpl.colors.to_hex(panels[0].get_facecolor()) == mpl.colors.to_hex("0.88")
     assert "东部、西部、东北" in fig.get_supxlabel()
     plt.close(fig)
+
+
+def test_a_figure_wider_or_taller_than_a_page_is_saved_to_fit_a4_at_full_width(tmp_path):
+    fig, ax = plt.subplots(figsize=(8.27, 3), layout="constrained")
+    ax.set_ylabel("一个很长的纵轴标签")  # the labels run past the 8.27 in of the figure
+    (wide,) = export_figure(fig, "wide", tmp_path, formats=("png",))
+    fig, ax = plt.subplots(figsize=(6, 16), layout="constrained")
+    (tall,) = export_figure(fig, "tall", tmp_path, formats=("png",))
+    width, height = plt.imread(wide).shape[1], plt.imread(tall).shape[0]
+    assert 2400 < width <= 2480 and 3300 < height <= 3508

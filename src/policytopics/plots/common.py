@@ -287,15 +287,33 @@ def export_figure(figure, name: str, folder: str | Path,
         # bounding box left on, every savefig lays out and draws the figure twice (half of
         # the figures stage's time on a large study).
         bbox, engine = _freeze_layout(fig)
+        dpi = page_dpi(bbox.width, bbox.height)
         try:
             for fmt in formats:
                 paths.append(atomic_write(folder / f"{name}.{fmt}", lambda tmp, fmt=fmt: fig.savefig(
-                    tmp, format=fmt, metadata=_stable_metadata(fmt), bbox_inches=bbox)))
+                    tmp, format=fmt, metadata=_stable_metadata(fmt), bbox_inches=bbox, dpi=dpi)))
         finally:
             if engine is not None:
                 fig.set_layout_engine(engine)
     plt.close(fig)
     return paths
+
+
+#: An A4 page at 300 dpi: no PNG is wider than 2,480 px or taller than 3,508 px.
+PNG_DPI = 300
+A4_HEIGHT_IN = 11.69
+
+
+def page_dpi(width_in: float, height_in: float) -> int:
+    """The resolution that keeps a ``width_in`` × ``height_in`` figure (its saved, padded
+    bounding box) within an A4 page at :data:`PNG_DPI`: 300, or less for a figure whose
+    labels run past the page, so the image still pastes into a page at full width.
+
+    >>> page_dpi(8.0, 10.0), page_dpi(8.47, 5.0), page_dpi(8.0, 20.0)
+    (300, 292, 175)
+    """
+    scale = min(1.0, PAGE_WIDTH_IN / width_in, A4_HEIGHT_IN / height_in)
+    return int(PNG_DPI * scale) if scale < 1 else PNG_DPI
 
 
 def _freeze_layout(fig):
