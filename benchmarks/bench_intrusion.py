@@ -14,6 +14,9 @@ agreement.
     nice python benchmarks/bench_intrusion.py items --out benchmarks/intrusion/xwlb-k20-seed42
     # give items.txt to two raters who know nothing of the systems; save A.csv, B.csv beside it
     python benchmarks/bench_intrusion.py score benchmarks/intrusion/xwlb-k20-seed42
+    # the provincial panel as `make example` ships it, against the plain script:
+    nice python benchmarks/bench_intrusion.py items --corpus provincial --topics 20 \
+        --study data/examples/provincial.toml --engines tomotopy --out benchmarks/intrusion/provincial-seed42
 """
 
 from __future__ import annotations
@@ -61,12 +64,13 @@ def items_command(args) -> int:
     corpus = bc.CORPORA[args.corpus]
     k = args.topics or corpus.n_topics
     passage_chars = bc.FALLBACK_PASSAGE_CHARS if corpus.passages else None
-    systems = {"plain script": bc.plain_script(path, corpus.limit, k, passage_chars, args.seed)["ranked"]}
+    systems = {"plain script": bc.plain_script(path, corpus.limit, k, passage_chars, args.seed,
+                                               corpus.first_year)["ranked"]}
     with tempfile.TemporaryDirectory(prefix="bench-intrusion-") as tmp:
-        for engine in ("tomotopy", "gensim"):
+        for engine in args.engines.split(","):
             workdir = Path(tmp) / engine
             workdir.mkdir()
-            config = bc.project_config(path, corpus.limit, k, {"model.engine": engine}, study_file=None,
+            config = bc.project_config(path, corpus.limit, k, {"model.engine": engine}, study_file=args.study,
                                        workdir=workdir, seed=args.seed)
             systems[f"project, {engine}"] = bc.project(config)["topics"]
     items = make_items(systems, args.item_seed)
@@ -109,6 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     items.add_argument("--seed", type=int, default=42, help="the models' seed")
     items.add_argument("--item-seed", type=int, default=2026, help="the seed of intruders and order")
     items.add_argument("--out", type=Path, required=True)
+    items.add_argument("--study", type=Path, default=None,
+                       help="the project's study file (default: the built-in defaults), e.g. "
+                            "data/examples/provincial.toml with --corpus provincial")
+    items.add_argument("--engines", default="tomotopy,gensim",
+                       help="the project's engines, one system each (default tomotopy,gensim)")
     score = commands.add_parser("score", help="score the raters' answers in a folder")
     score.add_argument("folder", type=Path)
     args = parser.parse_args(argv)

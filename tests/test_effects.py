@@ -112,6 +112,29 @@ def test_a_spline_gives_a_curve_that_follows_the_trend():
     assert (curves["ci_low"] <= curves["estimate"]).all() and (curves["estimate"] <= curves["ci_high"]).all()
 
 
+def test_a_curve_breaks_over_years_without_documents_and_its_axis_starts_at_zero():
+    from policytopics.plots import plot_effect_curves
+
+    docs, rng = documents(400, seed=5)
+    year = docs["date"].str[:4].astype(int).to_numpy()
+    docs = docs[(year < 2005) | (year > 2014)]  # ten years without a report
+    year = docs["date"].str[:4].astype(float).to_numpy()
+    theta = two_topics(np.clip(0.02 + 0.01 * (year - 2000) + rng.normal(0, 0.03, len(docs)), 0, 1))
+    model = EffectModel(docs, "spline(year, 4)", theta)
+    draws = compose(theta, {"e": model}, uncertainty="bootstrap", draws=100, seed=0)["e"]
+    curves = effect_tables(model, model(theta, None), draws, LABELS)["curves"]
+    inside = curves["value"].between(2004, 2015, inclusive="neither")  # 2004 and 2015 have reports
+    assert inside.any() and not curves.loc[inside, "supported"].any()
+    assert curves.loc[~inside, "supported"].all()
+    fig = plot_effect_curves(curves, covariate="year", language="en")
+    line = fig.axes[0].lines[0]
+    x, y = line.get_xdata(), line.get_ydata()
+    assert np.isnan(y[(x > 2004) & (x < 2015)]).all() and np.isfinite(y[x <= 2004]).all()
+    assert fig.axes[0].get_ylim()[0] == 0
+    assert "breaks over years without a document" in fig.get_supxlabel()
+    assert ("below 0 is cut" in fig.get_supxlabel()) == bool((curves["ci_low"] < 0).any())
+
+
 def test_too_few_levels_or_documents_say_why():
     docs, _ = documents(30)
     one = docs.assign(region="甲省")

@@ -39,6 +39,7 @@ model also ignores that proportions lie between 0 and 1.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -315,10 +316,12 @@ def effect_tables(model: EffectModel, point: np.ndarray, draws: np.ndarray, topi
             grid = np.linspace(model.data[name].min(), model.data[name].max(), CURVE_POINTS)
             estimate, drawn = predicted(name, grid)
             lo, hi = quantile_interval(drawn, ci)
+            supported = supported_values(grid, model.data[name])
             for v, value in enumerate(grid):
                 for j, topic in enumerate(topics):
                     curves.append((name, float(value), topic, topic_labels.get(topic, f"T{topic}"),
-                                   float(estimate[v, j]), float(lo[v, j]), float(hi[v, j])))
+                                   float(estimate[v, j]), float(lo[v, j]), float(hi[v, j]),
+                                   bool(supported[v])))
     pair = _comparison(model, compare)
     if pair is not None:
         name, first, second = pair
@@ -335,8 +338,28 @@ def effect_tables(model: EffectModel, point: np.ndarray, draws: np.ndarray, topi
         "difference": pd.DataFrame(difference, columns=["covariate", "level", "versus", "topic",
                                                         "topic_label", "estimate", "ci_low", "ci_high"]),
         "curves": pd.DataFrame(curves, columns=["covariate", "value", "topic", "topic_label", "estimate",
-                                                "ci_low", "ci_high"]),
+                                                "ci_low", "ci_high", "supported"]),
     }
+
+
+def supported_values(grid: np.ndarray, observed) -> np.ndarray:
+    """Which points of a curve's ``grid`` lie where the documents are: not inside a gap of
+    the ``observed`` values wider than twice their usual spacing (1965-1974 in seventy years
+    of yearly reports). A spline drawn across such a gap shows a shape no document holds.
+
+    >>> supported_values(np.array([1960, 1964, 1968, 1972, 1975, 1976]),
+    ...                  [1960, 1962, 1963, 1964, 1975, 1976]).tolist()
+    [True, True, False, False, True, True]
+    """
+    values = np.unique(np.asarray(observed, dtype=float)[~pd.isna(observed)])
+    supported = np.ones(len(grid), dtype=bool)
+    if len(values) < 3:
+        return supported
+    threshold = 2 * float(np.median(np.diff(values)))
+    for low, high in itertools.pairwise(values):
+        if high - low > threshold:
+            supported &= ~((grid > low) & (grid < high))
+    return supported
 
 
 def _term_parts(term: str, model: EffectModel) -> tuple[str, object]:

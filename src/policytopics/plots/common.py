@@ -42,6 +42,8 @@ _TEXT = {
            "effects_note": "其他协变量取参照值（类别取文档最多者，数值取中位数）；线或阴影：95% 区间；"
                            "关联，并非因果",
            "difference_note": "实心：95% 区间不含 0；其他协变量取参照值；关联，并非因果",
+           "curve_gap": "曲线在无文档的年份间断开",
+           "below_zero": "线性模型不限制比例 ≥ 0：低于 0 的部分在横轴处截去",
            "correlation": "主题相关：哪些主题常在同一文档中出现",
            "correlation_note": "文档主题比例的相关系数；圆点：95% 区间不含 0；比例之和为 1，故相关整体偏负",
            "covariates": {"region": "地区", "period": "时期", "year": "年份", "area": "区域"},
@@ -83,6 +85,8 @@ _TEXT = {
                            "median); bar or band: 95 % interval; an association, not a cause",
            "difference_note": "filled: the 95 % interval excludes 0; other covariates at their reference; "
                               "an association, not a cause",
+           "curve_gap": "the curve breaks over years without a document",
+           "below_zero": "the linear model does not keep shares ≥ 0: what falls below 0 is cut at the axis",
            "correlation": "Topic correlations: which topics appear in the same documents",
            "correlation_note": "correlation of the documents' topic proportions; dot: the 95 % interval "
                                "excludes 0; proportions sum to one, so correlations lean negative",

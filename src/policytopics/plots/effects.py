@@ -106,6 +106,10 @@ def plot_effect_curves(curves: pd.DataFrame, *, covariate: str, formula: str = "
         colors = topic_colors(topics)
         for ax, topic in zip(axes, topics):
             frame = data[data["topic"] == topic].sort_values("value")
+            # No curve where no document is (a gap of years): the line breaks there.
+            if "supported" in frame:
+                frame = frame.assign(**{c: frame[c].where(frame["supported"].astype(bool))
+                                        for c in ("estimate", "ci_low", "ci_high")})
             ax.fill_between(frame["value"], frame["ci_low"], frame["ci_high"], color=colors[topic], alpha=0.2,
                             linewidth=0)
             ax.plot(frame["value"], frame["estimate"], color=colors[topic], linewidth=1.5)
@@ -113,9 +117,16 @@ def plot_effect_curves(curves: pd.DataFrame, *, covariate: str, formula: str = "
                          loc="left")
             ax.tick_params(labelsize=7)
             ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=4, integer=covariate == "year"))
-        axes[0].set_ylim(bottom=min(0, float(data["ci_low"].min())))
+        # Shares are not negative: the axis starts at 0, and a linear model's values below it
+        # (it ignores that bound) are cut there, with a note.
+        axes[0].set_ylim(bottom=0)
         name = text["covariates"].get(covariate, covariate)
-        fig.supxlabel("\n".join([name, text["effects_note"]]), fontsize=9)
+        notes = [text["effects_note"]]
+        if "supported" in data and not data["supported"].astype(bool).all():
+            notes.append(text["curve_gap"])
+        if (data["ci_low"] < 0).any():
+            notes.append(text["below_zero"])
+        fig.supxlabel("\n".join([name, *notes]), fontsize=9)
         fig.supylabel(text["expected"], fontsize=9)
         fig.suptitle(text["effect_curves"].format(covariate=name, formula=formula))
     return fig
