@@ -326,3 +326,16 @@ def test_a_figure_wider_or_taller_than_a_page_is_saved_to_fit_a4_at_full_width(t
     (tall,) = export_figure(fig, "tall", tmp_path, formats=("png",))
     width, height = plt.imread(wide).shape[1], plt.imread(tall).shape[0]
     assert 2400 < width <= 2480 and 3300 < height <= 3508
+
+
+def test_correlation_caption_counts_the_pairs_and_says_when_it_shows_trends():
+    from policytopics.plots import plot_topic_correlation
+
+    rows = [(1, 2, 0.6), (1, 3, 0.4), (2, 3, -0.2)]
+    data = pd.DataFrame([{"topic_a": a, "topic_b": b, "label_a": f"T{a}", "label_b": f"T{b}",
+                          "correlation": r, "ci_low": r - 0.1, "ci_high": r + 0.1} for a, b, r in rows])
+    caption = plot_topic_correlation(data, language="en").get_xlabel()
+    assert "2 pairs above 0, 1 below" in caption and "trends" not in caption
+    caption = plot_topic_correlation(data, language="en", one_document_per_period=True).get_xlabel()
+    assert "trends over time" in caption
+    plt.close("all")

@@ -45,7 +45,9 @@ _TEXT = {
            "curve_gap": "曲线在无文档的年份间断开",
            "below_zero": "线性模型不限制比例 ≥ 0：低于 0 的部分在横轴处截去",
            "correlation": "主题相关：哪些主题常在同一文档中出现",
-           "correlation_note": "文档主题比例的相关系数；圆点：95% 区间不含 0；比例之和为 1，故相关整体偏负",
+           "correlation_note": ("文档主题比例的相关系数；圆点：95% 区间不含 0；"
+                                "正相关 {positive} 对，负相关 {negative} 对"),
+           "correlation_trends": "每个时期只有一篇文档：相关反映主题随时间的共同趋势，而非同一文档中的共现",
            "covariates": {"region": "地区", "period": "时期", "year": "年份", "area": "区域"},
            "areas": {"东部": "东部", "中部": "中部", "西部": "西部", "东北": "东北", "其他": "其他"}},
     "en": {"region": "Region", "period": "Period", "topic": "Topic", "weight": "Mean topic weight",
@@ -89,7 +91,9 @@ _TEXT = {
            "below_zero": "the linear model does not keep shares ≥ 0: what falls below 0 is cut at the axis",
            "correlation": "Topic correlations: which topics appear in the same documents",
            "correlation_note": "correlation of the documents' topic proportions; dot: the 95 % interval "
-                               "excludes 0; proportions sum to one, so correlations lean negative",
+                               "excludes 0; {positive} pairs above 0, {negative} below",
+           "correlation_trends": "one document per period: the correlations are those of the topics' trends "
+                                 "over time, not of topics found together in documents",
            "covariates": {"region": "region", "period": "period", "year": "year", "area": "area"},
            "areas": {"东部": "East", "中部": "Central", "西部": "West", "东北": "Northeast",
                      "其他": "Other"}},

@@ -98,11 +98,21 @@ def plot_top_words(topic_words: pd.DataFrame, *, topic_labels: dict[int, str] | 
     return fig
 
 
-@figure("topic_correlation", "topic_correlations", optional=True)
-def plot_topic_correlation(correlations: pd.DataFrame, *, language: str = "zh", cmap: str = "RdBu_r"):
+def _one_document_per_period(frames, config) -> dict:
+    by_period = frames.get("by_period")
+    one = by_period is not None and not by_period.empty and bool((by_period["n_docs"] == 1).all())
+    return {"one_document_per_period": one}
+
+
+@figure("topic_correlation", "topic_correlations", optional=True, options=_one_document_per_period)
+def plot_topic_correlation(correlations: pd.DataFrame, *, language: str = "zh", cmap: str = "RdBu_r",
+                           one_document_per_period: bool = False):
     """stm's ``topicCorr`` as a heatmap: the correlation of every pair of topics (lower
     triangle), topics ordered so that those that go together sit together (average-linkage
-    clustering on ``1 - correlation``); a dot where the interval excludes zero. Returns the Axes.
+    clustering on ``1 - correlation``); a dot where the interval excludes zero. The note
+    counts the pairs above and below zero; with ``one_document_per_period`` (yearly
+    reports) it says that the correlations are those of the topics' trends over time, not
+    of topics found together in documents. Returns the Axes.
     """
     from scipy.cluster.hierarchy import leaves_list, linkage
     from scipy.spatial.distance import squareform
@@ -138,6 +148,11 @@ def plot_topic_correlation(correlations: pd.DataFrame, *, language: str = "zh", 
         ax.set_ylim(k - 0.5, 0.5)
         ax.spines[:].set_visible(False)
         ax.set_title(text["correlation"])
-        ax.set_xlabel(text["correlation_note"], fontsize=8)
+        pairs = matrix[shown]
+        notes = [text["correlation_note"].format(positive=int((pairs > 0).sum()),
+                                                 negative=int((pairs < 0).sum()))]
+        if one_document_per_period:
+            notes.append(text["correlation_trends"])
+        ax.set_xlabel("\n".join(notes), fontsize=8)
         ax.figure.colorbar(mesh, ax=ax, shrink=0.7)
     return ax
