@@ -7,6 +7,7 @@ raises on odd bytes, it says what went wrong.
 from __future__ import annotations
 
 import codecs
+import re
 
 from .text import CJK_RE
 
@@ -69,18 +70,30 @@ def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
 
 
 def _decode_with_few_bad_bytes(data: bytes, max_bad: float = 0.01) -> tuple[str, str] | None:
-    """A UTF-8 or GB18030 file damaged in a few places (a truncated download, a bad copy).
+    """A UTF-8, GB18030 or Big5 file damaged in a few places (a truncated download, a bad copy).
 
-    The bad bytes become U+FFFD, which the mojibake repair in cleaning then handles;
-    accepted only if at most ``max_bad`` of the characters are replaced and the rest reads
-    as common Chinese. The encoding is reported as ``"gb18030 (3 bad bytes)"``.
+    The bad bytes become U+FFFD, which the mojibake repair in cleaning then handles: a
+    damaged byte costs the character it belonged to, never the document. A damaged place
+    is a run of U+FFFD (one bad byte inside a three-byte UTF-8 character gives three);
+    accepted only if at most ``max_bad`` of the characters are damaged places (at least
+    two allowed) and the rest reads as common Chinese. Of the encodings that qualify, the
+    most readable is taken. The encoding is reported as ``"gb18030 (3 damaged places)"``.
     """
-    for encoding in ("utf-8", "gb18030"):
+    readings = []
+    for encoding in ("utf-8", "gb18030", "big5"):
         text = data.decode(encoding, errors="replace")
-        bad = text.count("\ufffd")
-        if bad <= max(2, max_bad * len(text)) and _readability(text) > 0.5:
-            return text, f"{encoding} ({bad} bad bytes)"
-    return None
+        bad = len(_DAMAGED_RUN.findall(text))
+        share = _readability(text)
+        if bad <= max(2, max_bad * len(text)) and share > 0.5:
+            readings.append((share, -bad, text, f"{encoding} ({bad} damaged places)"))
+    if not readings:
+        return None
+    _, _, text, encoding = max(readings, key=lambda reading: reading[:2])
+    return text, encoding
+
+
+#: One damaged place of a leniently decoded text: consecutive replacement characters.
+_DAMAGED_RUN = re.compile("\ufffd+")
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
