@@ -90,3 +90,20 @@ def test_two_damaged_bytes_cost_two_characters_not_the_article(tmp_path):
     row = document_report(tmp_path, load_study(None), progress=False).iloc[0]
     assert row["status"] == "kept", row["reason"]
     assert row["n_chars"] >= cjk_count(article) - 2
+
+
+def test_korean_is_read_as_korean_and_reported_not_kept_as_garbage_chinese(tmp_path):
+    """#31: EUC-KR decodes "cleanly" as GBK into common Chinese characters (대한민국 →
+    措茄刮惫); it must be read as Korean, and the report drops it as not Chinese."""
+    from policytopics import document_report, load_study
+
+    korean = "대한민국 정부는 제조업의 고품질 발전을 추진하고 현대적 산업 체계를 구축한다.\n" * 5
+    text, encoding, error = decode_bytes(korean.encode("euc-kr"))
+    assert (text, encoding, error) == (korean, "euc-kr", None)
+    (tmp_path / "korean.txt").write_bytes(korean.encode("euc-kr"))
+    (tmp_path / "chinese.txt").write_bytes((TEXT * 5).encode("gbk"))
+    report = document_report(tmp_path, load_study(None), progress=False).set_index("doc_id")
+    assert report.loc["korean", "encoding"] == "euc-kr"
+    assert report.loc["korean", "status"] == "dropped"
+    assert report.loc["korean", "reason"].startswith("not mainly Chinese (0% Chinese")
+    assert report.loc["chinese", ["encoding", "status"]].tolist() == ["gb18030", "kept"]

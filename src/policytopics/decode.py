@@ -21,9 +21,12 @@ _BOMS = (
 def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
     """Decode a crawled file, returning ``(text, encoding, error)``.
 
-    Byte-order marks win; then strict UTF-8; then GB18030 and Big5 when they decode
-    cleanly into mostly Chinese text; then charset-normalizer's best guess, accepted only
-    if the result looks like text. Line endings are normalised to ``\\n``.
+    Byte-order marks win; then strict UTF-8; then Korean (EUC-KR/CP949), which GBK would
+    also decode "cleanly" into common Chinese characters (대한민국 → 措茄刮惫): read as
+    Korean, the text is then dropped as not Chinese instead of kept as garbage; then
+    GB18030 and Big5 when they decode cleanly into mostly Chinese text; then
+    charset-normalizer's best guess, accepted only if the result looks like text. Line
+    endings are normalised to ``\\n``.
     """
     if not data.strip():
         return "", "", "empty file"
@@ -42,6 +45,9 @@ def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
         return newlines(data.decode("utf-8")), "utf-8", None
     except UnicodeDecodeError:
         pass
+    korean = _korean(data)
+    if korean is not None:
+        return newlines(korean[0]), korean[1], None
     candidates = []
     for encoding in ("gb18030", "big5"):
         try:
@@ -94,6 +100,30 @@ def _decode_with_few_bad_bytes(data: bytes, max_bad: float = 0.01) -> tuple[str,
 
 #: One damaged place of a leniently decoded text: consecutive replacement characters.
 _DAMAGED_RUN = re.compile("\ufffd+")
+
+
+#: A Korean text: this many Hangul syllables at least, this share of Hangul among Hangul
+#: and Chinese characters. Chinese GBK text read as CP949 gives Hangul for about two
+#: characters in three and Chinese characters (Hanja) for the rest; modern Korean is Hangul.
+KOREAN_MIN_HANGUL = 20
+KOREAN_MIN_SHARE = 0.95
+_HANGUL_RE = re.compile("[\uac00-\ud7a3]")
+
+
+def _korean(data: bytes) -> tuple[str, str] | None:
+    """The text of a Korean file (EUC-KR, or CP949, its Windows superset), else ``None``."""
+    text = data.decode("cp949", errors="replace")
+    hangul = len(_HANGUL_RE.findall(text[:20000]))
+    chinese = len(CJK_RE.findall(text[:20000]))
+    if hangul < KOREAN_MIN_HANGUL or hangul < KOREAN_MIN_SHARE * (hangul + chinese):
+        return None
+    if len(_DAMAGED_RUN.findall(text)) > max(2, 0.01 * len(text)):
+        return None
+    try:
+        data.decode("euc_kr")
+        return text, "euc-kr"
+    except UnicodeDecodeError:
+        return text, "cp949"
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
