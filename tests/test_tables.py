@@ -443,3 +443,32 @@ def test_every_table_suffix_has_its_reader():
 
     assert set(TABLE_READERS) == set(SINGLE_TABLE_SUFFIXES)
     assert set(TABLE_SUFFIXES) == set(SINGLE_TABLE_SUFFIXES) | set(EXCEL_SUFFIXES)
+
+
+def test_each_jsonl_line_stands_alone(tmp_path, caplog):
+    """#31: a first object without ``text`` and one invalid UTF-8 byte each cost their own
+    line at most, never the file; a bad line is a report row naming its line number."""
+    import json
+
+    texts = articles(4)["正文"].tolist()
+    lines = [json.dumps({"title": "目录", "note": "没有正文"}, ensure_ascii=False).encode()]
+    lines += [json.dumps({"title": f"第{i}篇", "text": text}, ensure_ascii=False).encode()
+              for i, text in enumerate(texts)]
+    lines.insert(3, b'{"title": "broken", "text": "\xe6\x8e\xa8')  # not JSON: cut short
+    damaged = bytearray(lines[2])
+    at = damaged.index(texts[1][5].encode())
+    damaged[at + 1] = 0xFF  # one bad byte inside the sixth character of the second article
+    lines[2] = bytes(damaged)
+    path = tmp_path / "stories.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    with caplog.at_level(logging.WARNING, logger="policytopics"):
+        docs = list(iter_documents([path]))
+    assert [d.doc_id for d in docs] == [f"stories:{i}" for i in range(1, 7)]
+    assert [d.error for d in docs] == ["no text column 'text' in line 1 of stories.jsonl", None, None,
+                                       "line 4 of stories.jsonl is not valid JSON", None, None]
+    kept = [d for d in docs if d.error is None]
+    assert [d.title for d in kept] == ["第0篇", "第1篇", "第2篇", "第3篇"]
+    assert [d.text for d in kept[::2]] == texts[::2] and kept[3].text == texts[3]
+    assert kept[1].text.replace("\ufffd", "") == texts[1][:5] + texts[1][6:]
+    assert kept[1].encoding.endswith("line 3: 1 damaged place(s) replaced by \ufffd")
+    assert "line 3 is not valid UTF-8" in caplog.text

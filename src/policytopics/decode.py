@@ -88,7 +88,7 @@ def _decode_with_few_bad_bytes(data: bytes, max_bad: float = 0.01) -> tuple[str,
     readings = []
     for encoding in ("utf-8", "gb18030", "big5"):
         text = data.decode(encoding, errors="replace")
-        bad = len(_DAMAGED_RUN.findall(text))
+        bad = damaged_places(text)
         share = _readability(text)
         if bad <= max(2, max_bad * len(text)) and share > 0.5:
             readings.append((share, -bad, text, f"{encoding} ({bad} damaged places)"))
@@ -100,6 +100,16 @@ def _decode_with_few_bad_bytes(data: bytes, max_bad: float = 0.01) -> tuple[str,
 
 #: One damaged place of a leniently decoded text: consecutive replacement characters.
 _DAMAGED_RUN = re.compile("\ufffd+")
+
+
+def damaged_places(text: str) -> int:
+    """Damaged places of a text decoded with ``errors="replace"``: runs of U+FFFD (one bad
+    byte inside a three-byte UTF-8 character gives three).
+
+    >>> damaged_places("制造\ufffd\ufffd\ufffd业发\ufffd展")
+    2
+    """
+    return len(_DAMAGED_RUN.findall(text))
 
 
 #: A Korean text: this many Hangul syllables at least, this share of Hangul among Hangul
@@ -117,7 +127,7 @@ def _korean(data: bytes) -> tuple[str, str] | None:
     chinese = len(CJK_RE.findall(text[:20000]))
     if hangul < KOREAN_MIN_HANGUL or hangul < KOREAN_MIN_SHARE * (hangul + chinese):
         return None
-    if len(_DAMAGED_RUN.findall(text)) > max(2, 0.01 * len(text)):
+    if damaged_places(text) > max(2, 0.01 * len(text)):
         return None
     try:
         data.decode("euc_kr")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import datetime as dt
 import gzip
 import io
@@ -26,13 +27,13 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 
 import pandas as pd
 
 from .config import CorpusConfig
-from .decode import decode_bytes, newlines
+from .decode import damaged_places, decode_bytes, newlines
 from .records import RawDocument, RowError
 
 log = logging.getLogger("policytopics")
@@ -57,6 +58,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 }
 #: Rows searched for the header row of a sheet (a title line often sits above it).
 HEADER_SEARCH_ROWS = 10
+#: The columns of a JSON-lines file are the keys of this many first objects.
+JSONL_HEADER_OBJECTS = 100
 # An Excel serial day number (a date cell that lost its date format) in the 1900 date
 # system, 1905-10-01 .. 2100-12-31; smaller whole numbers are read as years (2024).
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -146,6 +149,10 @@ class _Table:
     rows: Iterable[tuple[int, dict]]
     encoding: str
     excel: bool = False  # numbers in the date column may be Excel serial days
+    # A note on one row's reading (a damaged byte replaced), by row number; may fill as
+    # the rows are read.
+    notes: dict[int, str] = dataclasses.field(default_factory=dict)
+    row_word: str = "row"  # what the row numbers count, for messages: "row", "line"
 
 
 def read_table(path: Path, suffix: str, columns: CorpusConfig) -> Iterator[RawDocument]:
@@ -271,16 +278,21 @@ def _parquet_table(path: Path, stem: str, suffix: str) -> _Table:
 
 
 def _jsonl_table(path: Path, stem: str, suffix: str) -> _Table:
-    """A JSON-lines file (``.jsonl``, ``.jsonl.gz``), streamed; its columns are the keys of
-    its first object."""
-    rows = _iter_jsonl(path, gz=suffix == ".jsonl.gz")  # numbered by their line in the file
-    seen: list[tuple[int, dict]] = []
-    for index, row in rows:
-        seen.append((index, row))
-        if not isinstance(row, RowError):
-            break
-    headers = [str(key) for key in seen[-1][1]] if seen and not isinstance(seen[-1][1], RowError) else []
-    return _Table(path, path.name, stem, f"{path}#", headers, chain(seen, rows), "utf-8")
+    """A JSON-lines file (``.jsonl``, ``.jsonl.gz``), streamed; each line stands alone.
+
+    Its columns are the keys of its first :data:`JSONL_HEADER_OBJECTS` objects, so a first
+    object without the text leaves the others their text column (it is a report row of its
+    own). A line with an invalid UTF-8 byte keeps its other characters (the bad one becomes
+    U+FFFD, noted in that document's ``encoding``); a line that is not a JSON object is a
+    report row naming its line.
+    """
+    notes: dict[int, str] = {}
+    rows = _iter_jsonl(path, gz=suffix == ".jsonl.gz", notes=notes)  # numbered by their line
+    seen = list(islice(rows, JSONL_HEADER_OBJECTS))
+    keys = (key for _, row in seen if not isinstance(row, RowError) for key in row)
+    headers = [str(key) for key in dict.fromkeys(keys)]
+    return _Table(path, path.name, stem, f"{path}#", headers, chain(seen, rows), "utf-8",
+                  notes=notes, row_word="line")
 
 
 #: The reader of each one-table suffix: ``reader(path, stem, suffix)`` gives the table. A new
@@ -399,22 +411,37 @@ def _table_documents(table: _Table, columns: CorpusConfig) -> Iterator[RawDocume
     for index, row in table.rows:
         if not isinstance(row, RowError) and all(_cell_text(v) is None for v in row.values()):
             continue  # a blank line of the table, not an article
-        yield _row_to_document(row, index, table, mapping, encoding)
+        note = table.notes.get(index)
+        yield _row_to_document(row, index, table, mapping, f"{encoding}; {note}" if note else encoding)
 
 
-def _iter_jsonl(path: Path, *, gz: bool) -> Iterator[tuple[int, dict]]:
-    """``(line number, object)`` of each non-blank line."""
+def _iter_jsonl(path: Path, *, gz: bool, notes: dict[int, str]) -> Iterator[tuple[int, dict]]:
+    """``(line number, object)`` of each non-blank line, each line decoded on its own.
+
+    A line with bytes that are not UTF-8 is read with those replaced (U+FFFD), and
+    ``notes[line number]`` says so; the rest of the file is unaffected.
+    """
     opener = gzip.open if gz else open
-    with opener(path, "rt", encoding="utf-8-sig") as fh:
-        for line_no, line in enumerate(fh, start=1):
+    with opener(path, "rb") as fh:
+        for line_no, data in enumerate(fh, start=1):
+            if line_no == 1:
+                data = data.removeprefix(codecs.BOM_UTF8)
+            try:
+                line = data.decode("utf-8")
+            except UnicodeDecodeError:
+                line = data.decode("utf-8", errors="replace")
+                damaged = damaged_places(line)
+                notes[line_no] = f"line {line_no}: {damaged} damaged place(s) replaced by \ufffd"
+                log.warning("%s: line %d is not valid UTF-8; read with %d damaged place(s) replaced",
+                            path.name, line_no, damaged)
             if not line.strip():
                 continue
             try:
                 row = json.loads(line)
             except json.JSONDecodeError:
-                row = RowError(f"line {line_no} is not valid JSON")
+                row = RowError(f"line {line_no} of {path.name} is not valid JSON")
             if not isinstance(row, dict | RowError):
-                row = RowError(f"line {line_no} is not an object")
+                row = RowError(f"line {line_no} of {path.name} is not an object")
             yield line_no, row
 
 
@@ -432,7 +459,8 @@ def _row_to_document(row: dict | RowError, index: int, table: _Table, mapping: C
     source = f"{table.source_prefix}{index}"
     if mapping.text is None or mapping.text not in row:
         return RawDocument(doc_id, source, "",
-                           error=f"no text column {mapping.text!r} in this row of {table.label}")
+                           error=f"no text column {mapping.text!r} in {table.row_word} {index} of "
+                                 f"{table.label}")
     text = newlines(value(mapping.text) or "")
     return RawDocument(
         doc_id=doc_id,
