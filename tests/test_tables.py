@@ -3,6 +3,7 @@ Chinese headers, dates written every usual way, and unreadable files reported.""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import logging
 import random
@@ -296,7 +297,6 @@ def test_parquet_and_jsonl_with_chinese_headers(tmp_path):
     ("empty.xlsx", b"", "empty file"),
     ("binary.csv", bytes(range(256)) * 4, "binary file"),
     ("garbage.tsv", bytes(range(0x80, 0x100)) * 8, "undecodable"),
-    ("ragged.csv", "标题,正文\n甲,乙\n丙,丁,戊,己\n".encode(), "Expected 2 fields"),
 ])
 def test_unreadable_table_is_one_row_and_a_warning(tmp_path, caplog, name, data, says):
     path = tmp_path / name
@@ -398,9 +398,10 @@ def test_rows_under_a_merged_title_cell_carry_the_title(tmp_path):
     assert report["title"].tolist() == ["关于重点项目的通知"] * 3
 
 
-def test_a_swallowed_row_that_cannot_be_split_back_is_a_report_row(tmp_path):
-    """When quotes cannot simply be read as text (another row quotes a comma properly), the
-    swallowed line is one report row with its line number: nothing vanishes silently."""
+def test_a_damaged_csv_keeps_the_good_records_between_its_damaged_lines(tmp_path, caplog):
+    """#31: one quote never closed (line 2) and quotes inside a field (line 4) around a
+    properly quoted text with a comma (line 5): each damaged line is read with quotes as
+    text, every other record as a CSV reader reads it; nothing is swallowed or lost."""
     table = articles(5)
     table.loc[0, "正文"] = '"未闭合的引号，' + table.loc[0, "正文"]
     table.loc[2, "正文"] = table.loc[2, "正文"] + '落实"双碳"目标'
@@ -408,11 +409,71 @@ def test_a_swallowed_row_that_cannot_be_split_back_is_a_report_row(tmp_path):
     lines[4] = lines[4].replace(table.loc[3, "正文"], '"' + table.loc[3, "正文"] + ',附件"')
     path = tmp_path / "mixed.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    report = document_report(path, load_study(None), progress=False)
-    reported = report[report["reason"].str.contains("line 3 of mixed.csv looks like a whole row",
-                                                    na=False, regex=False)]
-    assert len(reported) == 1
-    assert table.loc[3, "标题"] in report["title"].tolist()  # the properly quoted row is intact
+    with caplog.at_level(logging.WARNING, logger="policytopics"):
+        docs = list(iter_documents([path]))
+    assert [d.title for d in docs] == table["标题"].tolist()
+    assert [d.text for d in docs] == [*table["正文"].iloc[:3], table.loc[3, "正文"] + ",附件",
+                                      table.loc[4, "正文"]]
+    assert [d.encoding.rsplit("; ", 1)[-1] for d in docs[:3]] == [
+        "line 2 read with quotes as text (an unbalanced quote)", "columns: 正文→text, 标题→title, "
+        "发布时间→date, 省份→region", "line 4 read with quotes as text (an unbalanced quote)"]
+    assert "mixed.csv is damaged (line 2: an unbalanced quote" in caplog.text
+    assert "line(s) 2, 4 read with quotes as text; nothing left out" in caplog.text
+
+
+def test_a_quoted_csv_with_one_closing_quote_missing_keeps_every_other_row(tmp_path, caplog):
+    """#31: a CSV as pandas writes it (multi-paragraph texts in quotes) loses one closing
+    quote: every other row is kept exactly, the damaged record is one report row naming
+    its lines, and the whole table is no longer dropped."""
+    table = articles(6)
+    table["正文"] = [text[:40] + "\n" + text[40:80] + "\n" + text[80:] for text in table["正文"]]
+    written = table.to_csv(index=False, quoting=csv.QUOTE_ALL)
+    broken = table.loc[2, "正文"].split("\n")[-1]
+    assert written.count(broken + '"') == 1
+    path = tmp_path / "quoted.csv"
+    path.write_text(written.replace(broken + '"', broken), encoding="utf-8")  # lines 8-10
+    with caplog.at_level(logging.WARNING, logger="policytopics"):
+        report = document_report(path, load_study(None), progress=False)
+    kept = report[report["status"] == "kept"]
+    assert kept["title"].tolist() == table["标题"].drop(2).tolist()
+    assert kept["date"].tolist() == [iso_day(i) for i in (0, 1, 3, 4, 5)]
+    assert [d.text for d in iter_documents([path]) if not d.error] == table["正文"].drop(2).tolist()
+    dropped = report[report["status"] != "kept"]
+    assert dropped["reason"].tolist() == [
+        'lines 8-10 of quoted.csv do not split into fields, not 4 (a damaged quote " or separator); '
+        "fix and read the file again"]
+    assert "quoted.csv is damaged (line 8: an unbalanced quote" in caplog.text
+
+
+def test_a_ragged_line_is_a_report_row_not_the_whole_table(tmp_path):
+    path = tmp_path / "ragged.csv"
+    path.write_text("标题,正文\n甲,推动制造业高质量发展\n丙,丁,戊,己\n乙,加快建设现代化产业体系\n",
+                    encoding="utf-8")
+    docs = list(iter_documents([path]))
+    assert [(d.doc_id, d.title, d.error) for d in docs] == [
+        ("ragged:2", "甲", None),
+        ("ragged:3", None, 'line 3 of ragged.csv has 4 fields, not 2 (a damaged quote " or separator); '
+                           "fix and read the file again"),
+        ("ragged:4", "乙", None)]
+
+
+@pytest.mark.parametrize("quoting", [csv.QUOTE_MINIMAL, csv.QUOTE_ALL])
+def test_a_well_formed_csv_is_read_exactly_as_pandas_reads_it(tmp_path, caplog, quoting):
+    """#31: multi-paragraph texts whose lines hold commas (each line splits into as many
+    fields as the table has columns) and quotes inside quoted cells: a valid RFC 4180 file
+    gives its six rows, not phantom rows from inside its texts."""
+    table = articles(6)[["标题", "正文", "发布时间"]]
+    table["正文"] = [f'{text[:30]},附件1\n{text[30:60]},附件2,附件3\n落实"双碳"目标,{text[60:]}'
+                    for text in table["正文"]]
+    path = tmp_path / "paragraphs.csv"
+    table.to_csv(path, index=False, quoting=quoting, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="policytopics"):
+        docs = list(iter_documents([path]))
+    expected = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert len(docs) == 6 and [d.text for d in docs] == expected["正文"].tolist() == table["正文"].tolist()
+    assert [d.title for d in docs] == table["标题"].tolist()
+    assert [d.doc_id for d in docs] == [f"paragraphs:{i}" for i in range(2, 8)]
+    assert caplog.text == ""
 
 
 def test_a_sheet_without_a_header_row_gets_a_brief_reason_and_a_flag_run_accepts(tmp_path, capsys):

@@ -182,92 +182,146 @@ def _unreadable(path: Path, reason: str) -> RawDocument:
 
 
 def _delimited_table(path: Path, stem: str, suffix: str) -> _Table:
-    """A CSV or TSV file, decoded like a ``.txt`` file (:func:`decode_bytes`)."""
+    """A CSV or TSV file, decoded like a ``.txt`` file (:func:`decode_bytes`).
+
+    A well-formed file (RFC 4180: quotes only around whole fields, doubled inside them,
+    no row longer than the header) is read exactly as pandas reads it, line breaks
+    inside quoted cells included. Only a file shown to be damaged is read record by record
+    (:func:`_damaged_delimited_rows`): every row that can be read is kept, every damaged
+    region is a report row naming its lines.
+    """
     text, encoding, error = decode_bytes(path.read_bytes())
     if error:
         raise ValueError(error)
     first_line = text.split("\n", 1)[0]
     # Excel's "Unicode text" export is tab-separated, and is often renamed .csv.
     sep = "\t" if suffix == ".tsv" or ("\t" in first_line and "," not in first_line) else ","
-    errors: list[tuple[int, dict]] = []
-    try:
+    damage = _delimited_damage(text, sep)
+    if damage is None:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except pd.errors.ParserError as exc:
-        if "EOF inside string" not in str(exc):
-            raise
-        # A quote opened and never closed: every row after it would be lost. Read line by
-        # line with quotes as text; a line without the table's columns is a report row.
-        frame, errors = _line_by_line(text, sep, path)
+        # Numbered as a spreadsheet shows the file: the header is row 1, the first article row 2.
+        headers = [str(c) for c in frame.columns]
+        rows: Iterable[tuple[int, dict | RowError]] = enumerate(frame.to_dict("records"), start=2)
+        notes: dict[int, str] = {}
     else:
-        swallowed = _swallowed_rows(frame, sep)
-        if swallowed:
-            frame, errors = _without_quoting(text, sep, frame, swallowed, path)
-    # Numbered as a spreadsheet shows the file: the header is row 1, the first article row 2.
-    return _Table(path, path.name, stem, f"{path}#", [str(c) for c in frame.columns],
-                  chain(enumerate(frame.to_dict("records"), start=2), errors), encoding)
+        headers, rows, notes = _damaged_delimited_rows(text, sep, path, damage)
+    return _Table(path, path.name, stem, f"{path}#", headers, rows, encoding, notes=notes)
 
 
-def _line_by_line(text: str, sep: str, path: Path) -> tuple[pd.DataFrame, list[tuple[int, dict]]]:
-    """A delimited table read one line a row, quotes as plain characters: the lines with the
-    header's number of fields are rows, every other line a report row naming its number."""
-    numbered = [(i, line) for i, line in enumerate(text.split("\n"), start=1) if line.strip()]
-    split = [(i, next(csv.reader([line], delimiter=sep, quoting=csv.QUOTE_NONE), [])) for i, line in numbered]
-    (_, header), body = split[0], split[1:]
-    rows = [fields for _, fields in body if len(fields) == len(header)]
-    errors = [(i, RowError(f"line {i} of {path.name} has {len(fields)} fields, not {len(header)}, "
-                           "after an unbalanced quote \" in the file; fix the line and read it again"))
-              for i, fields in body if len(fields) != len(header)]
-    log.warning("%s: a quote is opened and never closed; read line by line with quotes as text: "
-                "%d rows, %d line(s) reported", path.name, len(rows), len(errors))
-    return pd.DataFrame(rows, columns=header, dtype=str), errors
+def _field_pattern(sep: str) -> re.Pattern:
+    """One RFC 4180 field and what must follow it (the separator, a line end or the end):
+    ``"..."`` with ``""`` inside (group 1), or text without quotes (group 2)."""
+    s = re.escape(sep)
+    return re.compile(rf'"([^"]*(?:""[^"]*)*)"(?={s}|\n|\Z)|([^"{s}\n]*)(?={s}|\n|\Z)')
 
 
-def _swallowed_rows(frame: pd.DataFrame, sep: str) -> list[str]:
-    """Lines inside a parsed field that are themselves a whole row of the table.
+def _parse_record(text: str, pos: int, sep: str, pattern: re.Pattern) -> tuple[list[str], int] | None:
+    """The fields of the well-formed record starting at ``pos`` and where the next starts;
+    ``None`` if it is not well-formed (a stray or unclosed quote)."""
+    fields: list[str] = []
+    while True:
+        match = pattern.match(text, pos)
+        if match is None:
+            return None
+        quoted, plain = match.groups()
+        fields.append(plain if quoted is None else quoted.replace('""', '"'))
+        pos = match.end()
+        if pos >= len(text) or text[pos] == "\n":
+            return fields, pos + 1
+        pos += 1  # the separator
 
-    An unbalanced ``"`` at the start of a field makes a CSV parser read on, across line
-    ends, to the next quote: the rows in between vanish into one text field. A line of a
-    field that splits into exactly as many fields as the table has columns, the first of
-    them not empty, is such a row (prose lines rarely hold the separator that often).
+
+def _delimited_damage(text: str, sep: str) -> str | None:
+    """What shows a delimited text damaged (its first place), or ``None`` if it is
+    well-formed: every quote around a whole field, no row longer than the header."""
+    pattern = _field_pattern(sep)
+    pos, n_columns = 0, None
+    while pos < len(text):
+        parsed = _parse_record(text, pos, sep, pattern)
+        if parsed is None:
+            line = text.count("\n", 0, pos) + 1
+            return f'line {line}: an unbalanced quote " (never closed, or not around a whole field)'
+        if n_columns is None:
+            n_columns = len(parsed[0])
+        elif len(parsed[0]) > n_columns:
+            line = text.count("\n", 0, pos) + 1
+            return f"line {line}: {len(parsed[0])} fields, the header has {n_columns}"
+        pos = parsed[1]
+    return None
+
+
+def _quotes_as_text(line: str, sep: str) -> list[str]:
+    """One line split at every separator, quotes as plain characters, except that a field
+    wholly in quotes loses them (``"甲"`` → ``甲``)."""
+    fields = next(csv.reader([line], delimiter=sep, quoting=csv.QUOTE_NONE), [])
+    return [f[1:-1].replace('""', '"') if len(f) >= 2 and f[0] == f[-1] == '"' else f for f in fields]
+
+
+def _damaged_delimited_rows(text: str, sep: str, path: Path, damage: str
+                            ) -> tuple[list[str], list[tuple[int, dict | RowError]], dict[int, str]]:
+    """The rows of a damaged delimited text, record by record.
+
+    A record that is well-formed with the header's number of fields is a row, as a CSV
+    reader reads it. At a record that is not, one line is taken at a time: a line that
+    splits into the header's fields with quotes as text is a row (``落实"双碳"目标``, a
+    quote opened and never closed); consecutive lines that do not are one damaged
+    region, one report row naming its lines. Reading resumes at the next line that starts
+    a good record, so one missing quote costs its own record at most. Rows and report
+    rows are numbered in file order from 2 (the header is row 1); a row read with quotes
+    as text has a note (for its ``encoding``) naming its line.
     """
-    n_columns = len(frame.columns)
-    if n_columns < 2:
-        return []
-    found = []
-    for column in frame.columns:
-        values = frame[column]
-        for value in values[values.str.contains("\n", regex=False)]:
-            for line in value.split("\n")[1:]:
-                if line.count(sep) < n_columns - 1:  # cheap test first: prose rarely has them
-                    continue
-                fields = next(csv.reader([line], delimiter=sep), [])
-                if len(fields) == n_columns and fields[0].strip():
-                    found.append(line)
-    return found
+    pattern = _field_pattern(sep)
+    parsed = _parse_record(text, 0, sep, pattern)
+    header_end = text.find("\n") + 1 or len(text)
+    header, pos = parsed if parsed is not None else (_quotes_as_text(text[:header_end - 1], sep), header_end)
+    headers = _header_names(header)
+    n_columns = len(headers)
+    rows: list[tuple[int, dict | RowError]] = []
+    as_text: list[int] = []
+    notes: dict[int, str] = {}
+    region: list[tuple[int, int]] = []  # (line, fields) of the damaged lines not yet reported
 
+    def report_region() -> None:
+        if not region:
+            return
+        (first, n_fields), last = region[0], region[-1][0]
+        where = f"line {first} of {path.name} has {n_fields} fields" if first == last else (
+            f"lines {first}-{last} of {path.name} do not split into fields")
+        rows.append((len(rows) + 2, RowError(
+            f"{where}, not {n_columns} (a damaged quote \" or separator); fix and read the file again")))
+        region.clear()
 
-def _without_quoting(text: str, sep: str, parsed: pd.DataFrame, swallowed: list[str],
-                     path: Path) -> tuple[pd.DataFrame, list[tuple[int, dict]]]:
-    """The table read again with quotes as plain characters, when that gives every line its
-    columns; else the first reading plus one error row per swallowed line (its line number
-    in the file), so the report shows what could not be split back."""
-    lines = [line for line in text.split("\n") if line.strip()]
-    rows = [next(csv.reader([line], delimiter=sep, quoting=csv.QUOTE_NONE), []) for line in lines]
-    header, body = rows[0], rows[1:]
-    if body and all(len(row) == len(header) for row in body) and len(body) > len(parsed):
-        log.warning("%s: %d row(s) had been swallowed into a text field by an unbalanced quote; "
-                    "read again with quotes as text: %d rows", path.name, len(swallowed), len(body))
-        return pd.DataFrame(body, columns=[str(c) for c in parsed.columns], dtype=str), []
-    all_lines = text.split("\n")
-    errors = []
-    for line in swallowed:
-        number = all_lines.index(line) + 1 if line in all_lines else 0
-        errors.append((number, RowError(f"line {number} of {path.name} looks like a whole row "
-                                        "swallowed into the text of the row above (an unbalanced "
-                                        "quote \"); fix the quote and read the file again")))
-    log.warning("%s: %d line(s) inside a text field look like whole rows (an unbalanced quote?); "
-                "each is a report row", path.name, len(swallowed))
-    return parsed, errors
+    line = text.count("\n", 0, pos) + 1
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        if not text[pos:end].strip():
+            pos, line = end + 1, line + 1
+            continue
+        parsed = _parse_record(text, pos, sep, pattern)
+        if parsed is not None and len(parsed[0]) == n_columns:
+            report_region()
+            rows.append((len(rows) + 2, dict(zip(headers, parsed[0]))))
+            line += text.count("\n", pos, parsed[1])
+            pos = parsed[1]
+            continue
+        fields = _quotes_as_text(text[pos:end], sep)
+        if len(fields) == n_columns:
+            report_region()
+            rows.append((len(rows) + 2, dict(zip(headers, fields))))
+            notes[len(rows) + 1] = f"line {line} read with quotes as text (an unbalanced quote)"
+            as_text.append(line)
+        else:
+            region.append((line, len(fields)))
+        pos, line = end + 1, line + 1
+    report_region()
+    reported = [row.message.split(" of ")[0] for _, row in rows if isinstance(row, RowError)]
+    log.warning("%s is damaged (%s); read record by record: %d rows, %s; %s", path.name, damage,
+                len(rows) - len(reported),
+                f"line(s) {', '.join(map(str, as_text))} read with quotes as text" if as_text else
+                "none read with quotes as text",
+                f"damaged and reported: {'; '.join(reported)}" if reported else "nothing left out")
+    return headers, rows, notes
 
 
 def _parquet_table(path: Path, stem: str, suffix: str) -> _Table:
