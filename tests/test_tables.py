@@ -533,3 +533,26 @@ def test_each_jsonl_line_stands_alone(tmp_path, caplog):
     assert kept[1].text.replace("\ufffd", "") == texts[1][:5] + texts[1][6:]
     assert kept[1].encoding.endswith("line 3: 1 damaged place(s) replaced by \ufffd")
     assert "line 3 is not valid UTF-8" in caplog.text
+
+
+def test_two_columns_of_one_name_are_an_error_naming_the_file_and_columns(tmp_path):
+    """#31: two 正文 columns (a CSV, a sheet): which holds the text is unclear, so the table
+    is one report row saying so, not silently the first one. A repeated column that is not
+    taken for any field does no harm."""
+    openpyxl = pytest.importorskip("openpyxl")
+    text = articles(1).loc[0, "正文"]
+    (tmp_path / "twice.csv").write_text(f"标题,正文,正文\n甲,摘要,{text}\n", encoding="utf-8")
+    book = openpyxl.Workbook()
+    book.active.title = "S"
+    for row in (["正文", "标题", "正文："], [text, "甲", "摘要"]):
+        book.active.append(row)
+    book.save(tmp_path / "twice.xlsx")
+    (tmp_path / "notes.csv").write_text(f"备注,正文,备注\n一,{text},二\n", encoding="utf-8")
+    docs = list(iter_documents([tmp_path / "twice.csv", tmp_path / "twice.xlsx", tmp_path / "notes.csv"]))
+    assert [d.error for d in docs] == [
+        "twice.csv has 2 columns named '正文' (columns 2, 3), taken for the text: which one to read "
+        "is unclear; rename or remove the others and read the file again",
+        "twice.xlsx [S] has 2 columns named '正文', '正文：' (columns 1, 3), taken for the text: which "
+        "one to read is unclear; rename or remove the others and read the file again",
+        None]
+    assert docs[2].text == text

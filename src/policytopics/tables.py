@@ -153,6 +153,9 @@ class _Table:
     # the rows are read.
     notes: dict[int, str] = dataclasses.field(default_factory=dict)
     row_word: str = "row"  # what the row numbers count, for messages: "row", "line"
+    # The header cells as the file has them, repeats included (``headers`` makes them
+    # unique: 正文, 正文.1); None: the same as ``headers``.
+    file_headers: list[str] | None = None
 
 
 def read_table(path: Path, suffix: str, columns: CorpusConfig) -> Iterator[RawDocument]:
@@ -196,6 +199,7 @@ def _delimited_table(path: Path, stem: str, suffix: str) -> _Table:
     first_line = text.split("\n", 1)[0]
     # Excel's "Unicode text" export is tab-separated, and is often renamed .csv.
     sep = "\t" if suffix == ".tsv" or ("\t" in first_line and "," not in first_line) else ","
+    header = _header_record(text, sep)[0]
     damage = _delimited_damage(text, sep)
     if damage is None:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
@@ -205,7 +209,8 @@ def _delimited_table(path: Path, stem: str, suffix: str) -> _Table:
         notes: dict[int, str] = {}
     else:
         headers, rows, notes = _damaged_delimited_rows(text, sep, path, damage)
-    return _Table(path, path.name, stem, f"{path}#", headers, rows, encoding, notes=notes)
+    return _Table(path, path.name, stem, f"{path}#", headers, rows, encoding, notes=notes,
+                  file_headers=header)
 
 
 def _field_pattern(sep: str) -> re.Pattern:
@@ -229,6 +234,16 @@ def _parse_record(text: str, pos: int, sep: str, pattern: re.Pattern) -> tuple[l
         if pos >= len(text) or text[pos] == "\n":
             return fields, pos + 1
         pos += 1  # the separator
+
+
+def _header_record(text: str, sep: str) -> tuple[list[str], int]:
+    """The header cells of a delimited text and where its first row starts (a damaged
+    header line: split with quotes as text)."""
+    parsed = _parse_record(text, 0, sep, _field_pattern(sep))
+    if parsed is not None:
+        return parsed
+    end = text.find("\n") + 1 or len(text)
+    return _quotes_as_text(text[:end].rstrip("\n"), sep), end
 
 
 def _delimited_damage(text: str, sep: str) -> str | None:
@@ -271,9 +286,7 @@ def _damaged_delimited_rows(text: str, sep: str, path: Path, damage: str
     as text has a note (for its ``encoding``) naming its line.
     """
     pattern = _field_pattern(sep)
-    parsed = _parse_record(text, 0, sep, pattern)
-    header_end = text.find("\n") + 1 or len(text)
-    header, pos = parsed if parsed is not None else (_quotes_as_text(text[:header_end - 1], sep), header_end)
+    header, pos = _header_record(text, sep)
     headers = _header_names(header)
     n_columns = len(headers)
     rows: list[tuple[int, dict | RowError]] = []
@@ -427,9 +440,10 @@ def _sheet_table(path: Path, stem: str, sheet: str, grid: list[list],
     if header_at != filled[0]:
         log.info("%s [%s]: headers in row %d", path.name, sheet, header_at + 1)
     headers = _header_names(grid[header_at])
+    file_headers = [_cell_text(cell) or "" for cell in grid[header_at]]
     rows = ((i + 1, dict(zip(headers, grid[i]))) for i in filled if i > header_at)
     return _Table(path, f"{path.name} [{sheet}]", f"{stem}:{sheet}", f"{path}#{sheet}!", headers,
-                  rows, path.suffix.lower().lstrip("."), excel=True)
+                  rows, path.suffix.lower().lstrip("."), excel=True, file_headers=file_headers)
 
 
 def _header_names(cells: list) -> list[str]:
@@ -459,6 +473,11 @@ def _table_documents(table: _Table, columns: CorpusConfig) -> Iterator[RawDocume
         log.warning("%s", reason)
         yield RawDocument(table.id_prefix, str(table.path), "", error=reason)
         return
+    repeated = _repeated_column(table, mapping)
+    if repeated:
+        log.warning("%s", repeated)
+        yield RawDocument(table.id_prefix, str(table.path), "", error=repeated)
+        return
     encoding = f"{table.encoding}; columns: {mapping.describe()}" if table.headers else table.encoding
     if table.headers:
         log.info("%s: columns %s (%s)", table.label, mapping.describe(), table.encoding)
@@ -467,6 +486,25 @@ def _table_documents(table: _Table, columns: CorpusConfig) -> Iterator[RawDocume
             continue  # a blank line of the table, not an article
         note = table.notes.get(index)
         yield _row_to_document(row, index, table, mapping, f"{encoding}; {note}" if note else encoding)
+
+
+def _repeated_column(table: _Table, mapping: ColumnMap) -> str | None:
+    """Why the table cannot be read if a header taken for a field is in it more than once
+    (two 正文 columns: which holds the text is unclear), else ``None``. Headers that match
+    alike (``正文``, ``正文：``) count as the same; repeats of an unused header are fine."""
+    written = table.file_headers or table.headers
+    for name in fields(mapping):
+        header = getattr(mapping, name.name)
+        if header is None or header not in table.headers:
+            continue
+        key = _header_key(written[table.headers.index(header)])
+        same = [i for i, other in enumerate(written, start=1) if _header_key(other) == key]
+        if len(same) > 1:
+            names = ", ".join(repr(n) for n in dict.fromkeys(written[i - 1] for i in same))
+            return (f"{table.label} has {len(same)} columns named {names} (columns "
+                    f"{', '.join(map(str, same))}), taken for the {name.name}: which one to read is "
+                    "unclear; rename or remove the others and read the file again")
+    return None
 
 
 def _iter_jsonl(path: Path, *, gz: bool, notes: dict[int, str]) -> Iterator[tuple[int, dict]]:
