@@ -556,3 +556,22 @@ def test_two_columns_of_one_name_are_an_error_naming_the_file_and_columns(tmp_pa
         "one to read is unclear; rename or remove the others and read the file again",
         None]
     assert docs[2].text == text
+
+
+def test_a_workbook_in_the_1904_date_system_gives_the_right_dates(tmp_path):
+    """#31: Excel for Mac's 1904 date system: date cells and serial days that lost their
+    date format both give the date the sheet shows, not one four years and a day early."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    texts = articles(3)["正文"].tolist()
+    book = openpyxl.Workbook()
+    book.epoch = CALENDAR_MAC_1904
+    sheet = book.active
+    sheet.append(["正文", "日期"])
+    sheet.append([texts[0], dt.datetime(2024, 3, 5, 9, 30)])
+    sheet.append([texts[1], dt.date(2013, 8, 21)])
+    sheet.append([texts[2], (dt.date(2024, 3, 5) - dt.date(1904, 1, 1)).days])  # a bare serial day
+    book.save(tmp_path / "mac.xlsx")
+    assert [d.date for d in iter_documents([tmp_path / "mac.xlsx"])] == [
+        "2024-03-05", "2013-08-21", "2024-03-05"]

@@ -61,9 +61,12 @@ HEADER_SEARCH_ROWS = 10
 #: The columns of a JSON-lines file are the keys of this many first objects.
 JSONL_HEADER_OBJECTS = 100
 # An Excel serial day number (a date cell that lost its date format) in the 1900 date
-# system, 1905-10-01 .. 2100-12-31; smaller whole numbers are read as years (2024).
+# system, 1905-10-01 .. 2100-12-31; smaller whole numbers are read as years (2024). A
+# workbook in the 1904 date system (Excel for Mac before 2011) counts from 1904-01-01.
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _EXCEL_SERIALS = (2101, 73416)
+_EXCEL_EPOCH_1904 = dt.date(1904, 1, 1)
+_DATE1904_RE = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*[\"'](?:1|true)[\"']", re.I)
 
 
 
@@ -149,6 +152,7 @@ class _Table:
     rows: Iterable[tuple[int, dict]]
     encoding: str
     excel: bool = False  # numbers in the date column may be Excel serial days
+    date1904: bool = False  # ... counted in the workbook's 1904 date system
     # A note on one row's reading (a damaged byte replaced), by row number; may fill as
     # the rows are read.
     notes: dict[int, str] = dataclasses.field(default_factory=dict)
@@ -166,8 +170,9 @@ def read_table(path: Path, suffix: str, columns: CorpusConfig) -> Iterator[RawDo
         if reason:
             yield _unreadable(path, reason)
             return
+        date1904 = _uses_1904_dates(path)
         for sheet, grid in sheets.items():
-            table = _sheet_table(path, stem, sheet, grid, columns)
+            table = _sheet_table(path, stem, sheet, grid, columns, date1904)
             if table is None:
                 log.info("%s [%s]: empty sheet, skipped", path.name, sheet)
                 continue
@@ -387,6 +392,19 @@ def _load_workbook(path: Path) -> tuple[dict[str, list[list]], str | None]:
     return grids, None
 
 
+def _uses_1904_dates(path: Path) -> bool:
+    """Whether an ``.xlsx``/``.xlsm`` workbook counts dates from 1904 (``date1904`` in its
+    ``xl/workbook.xml``). The reader converts date cells itself; this is for numbers that
+    are serial days. An old ``.xls`` is taken to count from 1900."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            return bool(_DATE1904_RE.search(book.read("xl/workbook.xml")))
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+
+
 def _merged_ranges(path: Path, sheets: list[str]) -> dict[str, list]:
     """The merged cell ranges of each sheet, ``((row, col), (last_row, last_col))`` from 0,
     the workbook opened once (an old ``.xls`` or a reader without them: none)."""
@@ -425,7 +443,7 @@ def _workbook_problem(path: Path, exc: BaseException) -> str:
 
 
 def _sheet_table(path: Path, stem: str, sheet: str, grid: list[list],
-                 columns: CorpusConfig) -> _Table | None:
+                 columns: CorpusConfig, date1904: bool = False) -> _Table | None:
     """One sheet as a table, its header row found; ``None`` for an empty sheet.
 
     The header row is the first of the top :data:`HEADER_SEARCH_ROWS` non-empty rows in
@@ -443,7 +461,8 @@ def _sheet_table(path: Path, stem: str, sheet: str, grid: list[list],
     file_headers = [_cell_text(cell) or "" for cell in grid[header_at]]
     rows = ((i + 1, dict(zip(headers, grid[i]))) for i in filled if i > header_at)
     return _Table(path, f"{path.name} [{sheet}]", f"{stem}:{sheet}", f"{path}#{sheet}!", headers,
-                  rows, path.suffix.lower().lstrip("."), excel=True, file_headers=file_headers)
+                  rows, path.suffix.lower().lstrip("."), excel=True, date1904=date1904,
+                  file_headers=file_headers)
 
 
 def _header_names(cells: list) -> list[str]:
@@ -560,7 +579,8 @@ def _row_to_document(row: dict | RowError, index: int, table: _Table, mapping: C
         text=text,
         encoding=encoding,
         title=value(mapping.title),
-        date=None if mapping.date is None else date_text(row.get(mapping.date), excel=table.excel),
+        date=None if mapping.date is None else date_text(row.get(mapping.date), excel=table.excel,
+                                                         date1904=table.date1904),
         region=value(mapping.region),
         region_given=mapping.region is not None and mapping.region in row,
         publisher=value(mapping.publisher),
@@ -588,16 +608,17 @@ def _is_missing(value: object) -> bool:
         return False
 
 
-def date_text(value: object, *, excel: bool = False) -> str | None:
+def date_text(value: object, *, excel: bool = False, date1904: bool = False) -> str | None:
     """A date column's cell as text for :func:`policytopics.metadata.parse_date_value`.
 
     Text is passed on as it is (``2024-03-05``, ``2024/3/5``, ``2024.03.05``,
     ``20240305``, ``2024年3月5日``, ``2024年3月``, ``2024`` all parse there; anything
     else is reported there as not a date). Date and datetime cells become ``YYYY-MM-DD``.
     In an Excel sheet a number is a year (``2024``), a compact date (``20240305``) or a
-    serial day number in the 1900 date system (``45356`` → ``2024-03-05``, what a date cell
-    shows once its date format is lost); any other number is left marked as a number, so
-    it is reported rather than guessed (``2024.1`` may be January or October).
+    serial day number in the workbook's date system (1900: ``45356`` → ``2024-03-05``, what a
+    date cell shows once its date format is lost; 1904: ``43894`` → ``2024-03-05``); any other
+    number is left marked as a number, so it is reported rather than guessed (``2024.1``
+    may be January or October).
 
     Parameters
     ----------
@@ -605,6 +626,8 @@ def date_text(value: object, *, excel: bool = False) -> str | None:
         The cell as the table reader gives it.
     excel
         Whether the cell comes from an Excel sheet (numbers may be serial days).
+    date1904
+        Whether that workbook uses the 1904 date system (Excel for Mac before 2011).
 
     Returns
     -------
@@ -618,6 +641,8 @@ def date_text(value: object, *, excel: bool = False) -> str | None:
     '2013-08-21'
     >>> date_text(45356, excel=True), date_text(2024.0, excel=True), date_text("2024年3月")
     ('2024-03-05', '2024', '2024年3月')
+    >>> date_text(43894, excel=True, date1904=True)
+    '2024-03-05'
     >>> date_text(2024.1, excel=True)
     'number 2024.1'
     """
@@ -631,8 +656,10 @@ def date_text(value: object, *, excel: bool = False) -> str | None:
         number = float(value)
         if number.is_integer() and (1900 <= number <= 2100 or 19000101 <= number <= 21001231):
             return str(int(number))
-        if _EXCEL_SERIALS[0] <= number < _EXCEL_SERIALS[1]:
-            return (_EXCEL_EPOCH + dt.timedelta(days=int(number))).isoformat()
+        epoch = _EXCEL_EPOCH_1904 if date1904 else _EXCEL_EPOCH
+        shift = (_EXCEL_EPOCH_1904 - _EXCEL_EPOCH).days if date1904 else 0  # 1462 days
+        if _EXCEL_SERIALS[0] - shift <= number < _EXCEL_SERIALS[1] - shift:
+            return (epoch + dt.timedelta(days=int(number))).isoformat()
         return f"number {_cell_text(value)}"
     return _cell_text(value)
 
