@@ -184,6 +184,38 @@ def read_table(path: Path, suffix: str, columns: CorpusConfig) -> Iterator[RawDo
         yield _unreadable(path, str(exc) or type(exc).__name__)
 
 
+def read_settings_table(path: str | Path) -> pd.DataFrame:
+    """A small CSV the researcher writes (``metadata.csv``, a labels file), all cells text.
+
+    Decoded like every other table (:func:`policytopics.decode.decode_bytes`: UTF-8 ± BOM,
+    GB18030/GBK as Excel saves it on a Chinese Windows, Big5, UTF-16); any error names
+    the file.
+
+    Parameters
+    ----------
+    path
+        The CSV file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Its rows, every cell a string (empty cells ``""``).
+
+    Raises
+    ------
+    ValueError
+        When the file cannot be decoded or parsed, naming it.
+    """
+    path = Path(path)
+    text, encoding, error = decode_bytes(path.read_bytes())
+    if error:
+        raise ValueError(f"{path}: {error}")
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise ValueError(f"{path} ({encoding}) is not a readable CSV: {exc}") from exc
+
+
 def _unreadable(path: Path, reason: str) -> RawDocument:
     log.warning("%s: unreadable table (%s); it is one dropped row in the report", path, reason)
     return RawDocument(path.stem, str(path), "", error=f"unreadable table {path.name}: {reason}")
@@ -665,4 +697,4 @@ def date_text(value: object, *, excel: bool = False, date1904: bool = False) -> 
 
 
 __all__ = ["COLUMN_ALIASES", "EXCEL_SUFFIXES", "SINGLE_TABLE_SUFFIXES", "TABLE_READERS", "TABLE_SUFFIXES",
-           "ColumnMap", "date_text", "find_columns", "read_table"]
+           "ColumnMap", "date_text", "find_columns", "read_settings_table", "read_table"]
