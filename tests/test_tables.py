@@ -440,7 +440,7 @@ def test_a_quoted_csv_with_one_closing_quote_missing_keeps_every_other_row(tmp_p
     assert [d.text for d in iter_documents([path]) if not d.error] == table["正文"].drop(2).tolist()
     dropped = report[report["status"] != "kept"]
     assert dropped["reason"].tolist() == [
-        'lines 8-10 of quoted.csv do not split into fields, not 4 (a damaged quote " or separator); '
+        'lines 8-10 of quoted.csv do not split into its 4 columns (a damaged quote " or separator); '
         "fix and read the file again"]
     assert "quoted.csv is damaged (line 8: an unbalanced quote" in caplog.text
 

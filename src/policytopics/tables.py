@@ -335,10 +335,10 @@ def _damaged_delimited_rows(text: str, sep: str, path: Path, damage: str
         if not region:
             return
         (first, n_fields), last = region[0], region[-1][0]
-        where = f"line {first} of {path.name} has {n_fields} fields" if first == last else (
-            f"lines {first}-{last} of {path.name} do not split into fields")
+        where = (f"line {first} of {path.name} has {n_fields} fields, not {n_columns}" if first == last
+                 else f"lines {first}-{last} of {path.name} do not split into its {n_columns} columns")
         rows.append((len(rows) + 2, RowError(
-            f"{where}, not {n_columns} (a damaged quote \" or separator); fix and read the file again")))
+            f"{where} (a damaged quote \" or separator); fix and read the file again")))
         region.clear()
 
     line = text.count("\n", 0, pos) + 1
