@@ -148,3 +148,53 @@ def test_more_topics_than_units_is_a_clear_warning(repo, samples, tmp_path, capl
         code = main(args)
     assert code == 0
     assert "8 topics for 5 units of text" in caplog.text
+
+
+def _small_corpus(folder):
+    folder.mkdir()
+    text = "推动制造业高质量发展，加快建设现代化产业体系。" * 4
+    pd.DataFrame({"标题": ["甲", "乙"], "正文": [text, "=HYPERLINK(1)" + text[::-1]]}).to_csv(
+        folder / "docs.csv", index=False)
+    return folder
+
+
+def test_ingest_refuses_to_write_its_report_onto_or_among_its_inputs(tmp_path, capsys):
+    """#31: ``ingest docs.csv --out docs.csv`` overwrote the input table; now it stops before
+    any work, and so does a report inside an input folder (read as articles next time)."""
+    corpus = _small_corpus(tmp_path / "corpus")
+    table = corpus / "docs.csv"
+    before = table.read_bytes()
+    assert main(["ingest", str(table), "--out", str(table), "--no-progress", "-q"]) == 2
+    assert f"--out {table} is the input {table}: the report would overwrite" in capsys.readouterr().err
+    assert main(["ingest", str(corpus), "--out", str(corpus / "report.csv"), "--no-progress", "-q"]) == 2
+    assert f"lies in the input folder {corpus}" in capsys.readouterr().err
+    assert table.read_bytes() == before and sorted(p.name for p in corpus.iterdir()) == ["docs.csv"]
+
+
+def test_ingest_writes_the_report_in_the_format_of_its_suffix(tmp_path, capsys):
+    """#31: ``--out report.xlsx`` wrote CSV bytes under an Excel name; now a real workbook
+    (formulas made text), Parquet by suffix, and any other suffix refused before work."""
+    corpus = _small_corpus(tmp_path / "corpus")
+    for name in ("report.csv", "report.xlsx", "report.parquet"):
+        assert main(["ingest", str(corpus), "--out", str(tmp_path / name), "--no-progress", "-q"]) == 0
+    as_csv = pd.read_csv(tmp_path / "report.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    as_xlsx = pd.read_excel(tmp_path / "report.xlsx", engine="openpyxl", dtype=str, keep_default_na=False)
+    assert (tmp_path / "report.xlsx").read_bytes()[:2] == b"PK"
+    assert as_xlsx.to_dict("records") == as_csv.to_dict("records")
+    assert as_xlsx["title"].tolist() == ["甲", "乙"] and as_xlsx["text"].str.startswith("'=").sum() == 1
+    assert pd.read_parquet(tmp_path / "report.parquet")["title"].tolist() == ["甲", "乙"]
+    assert main(["ingest", str(corpus), "--out", str(tmp_path / "report.txt"), "--no-progress", "-q"]) == 2
+    assert ("the report is written as .csv, .xlsx, .parquet (by the suffix), not .txt"
+            in capsys.readouterr().err)
+    assert not (tmp_path / "report.txt").exists()
+
+
+def test_an_xlsx_report_refuses_cells_excel_would_cut(tmp_path):
+    from policytopics.cache import write_xlsx
+
+    path = tmp_path / "report.xlsx"
+    with pytest.raises(ValueError, match="1 cell\\(s\\) of column 'text' are longer than Excel's 32,767"):
+        write_xlsx(pd.DataFrame({"text": ["短", "长" * 40_000]}), path)
+    assert not path.exists()
+    write_xlsx(pd.DataFrame({"text": ["控制\x07字符"]}), path)
+    assert pd.read_excel(path, engine="openpyxl")["text"].tolist() == ["控制\ufffd字符"]

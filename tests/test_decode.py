@@ -1,8 +1,10 @@
 import codecs
+import re
 
 import pytest
 
 from policytopics.decode import decode_bytes
+from policytopics.text import cjk_count
 
 TEXT = "推动制造业高质量发展，加快建设现代化产业体系。"
 
@@ -25,7 +27,7 @@ def test_gbk_file_with_a_few_bad_bytes_is_read_and_flagged():
     damaged = data[:20] + b"\xff" + data[20:50] + b"\x80" + data[50:]
     text, encoding, error = decode_bytes(damaged)
     assert error is None
-    assert encoding == "gb18030 (2 bad bytes)"
+    assert encoding == "gb18030 (2 damaged places)"
     assert text.replace("\ufffd", "") == TEXT * 5
 
 
@@ -70,3 +72,38 @@ def test_undecodable_bytes_are_reported():
     data = bytes(range(0x80, 0x100)) * 8  # no NUL, yet no encoding reads it as text
     text, _, error = decode_bytes(data)
     assert text == "" and error.startswith("undecodable")
+
+
+def test_two_damaged_bytes_cost_two_characters_not_the_article(tmp_path):
+    """#31: one bad byte inside a three-byte UTF-8 character gives three U+FFFD; two of them
+    in a 468-character article must not make the whole article undecodable."""
+    from policytopics import document_report, load_study
+
+    article = (TEXT * 21)[:468]
+    data = bytearray(article.encode("utf-8"))
+    data[3 * 100 + 1] = 0xFF  # the middle byte of character 100
+    data[3 * 300 + 1] = 0xFE  # and of character 300
+    text, encoding, error = decode_bytes(bytes(data))
+    assert error is None and encoding == "utf-8 (2 damaged places)"
+    assert re.sub("\ufffd+", "", text) == article[:100] + article[101:300] + article[301:]
+    (tmp_path / "damaged.txt").write_bytes(bytes(data))
+    row = document_report(tmp_path, load_study(None), progress=False).iloc[0]
+    assert row["status"] == "kept", row["reason"]
+    assert row["n_chars"] >= cjk_count(article) - 2
+
+
+def test_korean_is_read_as_korean_and_reported_not_kept_as_garbage_chinese(tmp_path):
+    """#31: EUC-KR decodes "cleanly" as GBK into common Chinese characters (대한민국 →
+    措茄刮惫); it must be read as Korean, and the report drops it as not Chinese."""
+    from policytopics import document_report, load_study
+
+    korean = "대한민국 정부는 제조업의 고품질 발전을 추진하고 현대적 산업 체계를 구축한다.\n" * 5
+    text, encoding, error = decode_bytes(korean.encode("euc-kr"))
+    assert (text, encoding, error) == (korean, "euc-kr", None)
+    (tmp_path / "korean.txt").write_bytes(korean.encode("euc-kr"))
+    (tmp_path / "chinese.txt").write_bytes((TEXT * 5).encode("gbk"))
+    report = document_report(tmp_path, load_study(None), progress=False).set_index("doc_id")
+    assert report.loc["korean", "encoding"] == "euc-kr"
+    assert report.loc["korean", "status"] == "dropped"
+    assert report.loc["korean", "reason"].startswith("not mainly Chinese (0% Chinese")
+    assert report.loc["chinese", ["encoding", "status"]].tolist() == ["gb18030", "kept"]

@@ -1,3 +1,5 @@
+import re
+
 import pandas as pd
 import pytest
 
@@ -134,3 +136,22 @@ def test_a_rule_without_its_column_is_an_error_not_a_lost_count(monkeypatch):
     with pytest.raises(ValueError, match="new_rule"):
         document_row(RawDocument("a", "a.txt", TEXT * 3), CleanConfig())
     assert "new_rule" not in REMOVAL_RULES
+
+
+def test_metadata_csv_in_gbk_is_read_and_rows_matching_nothing_are_named(tmp_path, caplog):
+    """#31: a metadata.csv saved by Excel on a Chinese Windows (GBK) is read like any table;
+    rows that match no document are a warning naming the file and their ids; an error
+    names the file."""
+    (tmp_path / "a.txt").write_text("杭州" + TEXT * 4, encoding="utf-8")
+    table = tmp_path / "metadata.csv"
+    table.write_bytes("file,region,title\na.txt,上海市,关于甲的通知\nb.txt,浙江省,\n乙,,标题\n".encode("gbk"))
+    with caplog.at_level("WARNING", logger="policytopics"):
+        row = document_report(tmp_path, progress=False).iloc[0]
+    assert (row["region"], row["region_source"], row["title"]) == ("上海市", "metadata.csv", "关于甲的通知")
+    assert f"{table}: 2 row(s) match no document read, so their values are not used: b, 乙" in caplog.text
+    table.write_bytes("doc_id,date\na,去年春天\n".encode("gbk"))
+    with pytest.raises(ValueError, match=f"^{re.escape(str(table))}: '去年春天' for a is not a date"):
+        document_report(tmp_path, progress=False)
+    table.write_bytes(bytes(range(0x80, 0x100)) * 8)
+    with pytest.raises(ValueError, match=f"^{re.escape(str(table))}: undecodable"):
+        document_report(tmp_path, progress=False)

@@ -201,3 +201,22 @@ def test_a_pdfs_wrapped_lines_are_joined_and_its_page_furniture_dropped(tmp_path
     assert document.text.split("\n") == [
         "一、推动制造业高质量发展，加快建设现代化产业体系，培育壮大新质生产力，巩固提升产业链供应链韧性和安全水平。",
         "二、扩大有效投资，稳定经济增长，提振消费信心，推动城乡区域协调发展和乡村全面振兴。"]
+
+
+@pytest.mark.parametrize("algorithm", ["AES-128", "AES-256", "RC4-128"])
+def test_a_pdf_protected_by_an_owner_password_only_is_read(tmp_path, algorithm):
+    """#31: a PDF encrypted with an empty user password (only editing is restricted) opens
+    for anyone; AES needs pypdf's ``cryptography``, which the package depends on."""
+    from pypdf import PdfReader, PdfWriter
+
+    _pdf_with_text(tmp_path / "plain.pdf", ["关于推动制造业高质量发展的意见", *BODY])
+    writer = PdfWriter()
+    for page in PdfReader(tmp_path / "plain.pdf").pages:
+        writer.add_page(page)
+    writer.encrypt(user_password="", owner_password="x", algorithm=algorithm)
+    with open(tmp_path / "owner.pdf", "wb") as fh:
+        writer.write(fh)
+    (tmp_path / "plain.pdf").unlink()
+    row = report_of(tmp_path).loc["owner"]
+    assert row["status"] == "kept", row["reason"]
+    assert "新质生产力" in row["text"] and row["title"] == "关于推动制造业高质量发展的意见"

@@ -61,3 +61,27 @@ def test_topic_words_in_three_rankings_and_labels_by_the_chosen_one(sample_study
     assert study.cache_hits.get("model") is True  # label words do not refit
     with pytest.raises(StudyConfigError, match="label_words"):
         load_study(sample_study.config.root / "study.toml", model__label_words="tfidf")
+
+
+def test_a_gbk_labels_file_is_read_and_labels_for_no_topic_are_named(tmp_path, caplog):
+    """#31: a labels CSV saved in GBK is read; labels whose topic this run lacks (or whose
+    top words match no topic) are a warning naming the file and the labels."""
+    from policytopics.labels import read_human_labels
+
+    topic_words = pd.DataFrame({"topic": [1, 1, 2, 2], "word": ["制造业", "集群", "数据", "算力"],
+                                "rank": [1, 2, 1, 2]})
+    labels = tmp_path / "labels.csv"
+    labels.write_bytes("topic,label\n1,产业链创新\n2,数字经济\n12,绿色低碳\n,无编号\n".encode("gbk"))
+    with caplog.at_level("WARNING", logger="policytopics"):
+        assert read_human_labels(labels, topic_words, 2) == {1: "产业链创新", 2: "数字经济"}
+    assert (f"{labels}: labels for no topic of this run (2 topics): 绿色低碳 (topic 12), 无编号 (topic ?)"
+            in caplog.text)
+    labels.write_bytes("topic,label,top_words\n1,产业链创新,制造业 集群\n5,碳达峰,能源 减排\n".encode("gbk"))
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="policytopics"):
+        assert read_human_labels(labels, topic_words, 2) == {1: "产业链创新"}
+    assert (f"{labels}: labels with no matching topic in this run (top words changed too much): 碳达峰"
+            in caplog.text)
+    labels.write_bytes(b"\x00\x01\x02" * 50)
+    with pytest.raises(ValueError, match=str(labels)):
+        read_human_labels(labels, topic_words, 2)

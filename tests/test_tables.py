@@ -3,6 +3,7 @@ Chinese headers, dates written every usual way, and unreadable files reported.""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import logging
 import random
@@ -296,7 +297,6 @@ def test_parquet_and_jsonl_with_chinese_headers(tmp_path):
     ("empty.xlsx", b"", "empty file"),
     ("binary.csv", bytes(range(256)) * 4, "binary file"),
     ("garbage.tsv", bytes(range(0x80, 0x100)) * 8, "undecodable"),
-    ("ragged.csv", "标题,正文\n甲,乙\n丙,丁,戊,己\n".encode(), "Expected 2 fields"),
 ])
 def test_unreadable_table_is_one_row_and_a_warning(tmp_path, caplog, name, data, says):
     path = tmp_path / name
@@ -398,9 +398,10 @@ def test_rows_under_a_merged_title_cell_carry_the_title(tmp_path):
     assert report["title"].tolist() == ["关于重点项目的通知"] * 3
 
 
-def test_a_swallowed_row_that_cannot_be_split_back_is_a_report_row(tmp_path):
-    """When quotes cannot simply be read as text (another row quotes a comma properly), the
-    swallowed line is one report row with its line number: nothing vanishes silently."""
+def test_a_damaged_csv_keeps_the_good_records_between_its_damaged_lines(tmp_path, caplog):
+    """#31: one quote never closed (line 2) and quotes inside a field (line 4) around a
+    properly quoted text with a comma (line 5): each damaged line is read with quotes as
+    text, every other record as a CSV reader reads it; nothing is swallowed or lost."""
     table = articles(5)
     table.loc[0, "正文"] = '"未闭合的引号，' + table.loc[0, "正文"]
     table.loc[2, "正文"] = table.loc[2, "正文"] + '落实"双碳"目标'
@@ -408,11 +409,71 @@ def test_a_swallowed_row_that_cannot_be_split_back_is_a_report_row(tmp_path):
     lines[4] = lines[4].replace(table.loc[3, "正文"], '"' + table.loc[3, "正文"] + ',附件"')
     path = tmp_path / "mixed.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    report = document_report(path, load_study(None), progress=False)
-    reported = report[report["reason"].str.contains("line 3 of mixed.csv looks like a whole row",
-                                                    na=False, regex=False)]
-    assert len(reported) == 1
-    assert table.loc[3, "标题"] in report["title"].tolist()  # the properly quoted row is intact
+    with caplog.at_level(logging.WARNING, logger="policytopics"):
+        docs = list(iter_documents([path]))
+    assert [d.title for d in docs] == table["标题"].tolist()
+    assert [d.text for d in docs] == [*table["正文"].iloc[:3], table.loc[3, "正文"] + ",附件",
+                                      table.loc[4, "正文"]]
+    assert [d.encoding.rsplit("; ", 1)[-1] for d in docs[:3]] == [
+        "line 2 read with quotes as text (an unbalanced quote)", "columns: 正文→text, 标题→title, "
+        "发布时间→date, 省份→region", "line 4 read with quotes as text (an unbalanced quote)"]
+    assert "mixed.csv is damaged (line 2: an unbalanced quote" in caplog.text
+    assert "line(s) 2, 4 read with quotes as text; nothing left out" in caplog.text
+
+
+def test_a_quoted_csv_with_one_closing_quote_missing_keeps_every_other_row(tmp_path, caplog):
+    """#31: a CSV as pandas writes it (multi-paragraph texts in quotes) loses one closing
+    quote: every other row is kept exactly, the damaged record is one report row naming
+    its lines, and the whole table is no longer dropped."""
+    table = articles(6)
+    table["正文"] = [text[:40] + "\n" + text[40:80] + "\n" + text[80:] for text in table["正文"]]
+    written = table.to_csv(index=False, quoting=csv.QUOTE_ALL)
+    broken = table.loc[2, "正文"].split("\n")[-1]
+    assert written.count(broken + '"') == 1
+    path = tmp_path / "quoted.csv"
+    path.write_text(written.replace(broken + '"', broken), encoding="utf-8")  # lines 8-10
+    with caplog.at_level(logging.WARNING, logger="policytopics"):
+        report = document_report(path, load_study(None), progress=False)
+    kept = report[report["status"] == "kept"]
+    assert kept["title"].tolist() == table["标题"].drop(2).tolist()
+    assert kept["date"].tolist() == [iso_day(i) for i in (0, 1, 3, 4, 5)]
+    assert [d.text for d in iter_documents([path]) if not d.error] == table["正文"].drop(2).tolist()
+    dropped = report[report["status"] != "kept"]
+    assert dropped["reason"].tolist() == [
+        'lines 8-10 of quoted.csv do not split into its 4 columns (a damaged quote " or separator); '
+        "fix and read the file again"]
+    assert "quoted.csv is damaged (line 8: an unbalanced quote" in caplog.text
+
+
+def test_a_ragged_line_is_a_report_row_not_the_whole_table(tmp_path):
+    path = tmp_path / "ragged.csv"
+    path.write_text("标题,正文\n甲,推动制造业高质量发展\n丙,丁,戊,己\n乙,加快建设现代化产业体系\n",
+                    encoding="utf-8")
+    docs = list(iter_documents([path]))
+    assert [(d.doc_id, d.title, d.error) for d in docs] == [
+        ("ragged:2", "甲", None),
+        ("ragged:3", None, 'line 3 of ragged.csv has 4 fields, not 2 (a damaged quote " or separator); '
+                           "fix and read the file again"),
+        ("ragged:4", "乙", None)]
+
+
+@pytest.mark.parametrize("quoting", [csv.QUOTE_MINIMAL, csv.QUOTE_ALL])
+def test_a_well_formed_csv_is_read_exactly_as_pandas_reads_it(tmp_path, caplog, quoting):
+    """#31: multi-paragraph texts whose lines hold commas (each line splits into as many
+    fields as the table has columns) and quotes inside quoted cells: a valid RFC 4180 file
+    gives its six rows, not phantom rows from inside its texts."""
+    table = articles(6)[["标题", "正文", "发布时间"]]
+    table["正文"] = [f'{text[:30]},附件1\n{text[30:60]},附件2,附件3\n落实"双碳"目标,{text[60:]}'
+                    for text in table["正文"]]
+    path = tmp_path / "paragraphs.csv"
+    table.to_csv(path, index=False, quoting=quoting, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="policytopics"):
+        docs = list(iter_documents([path]))
+    expected = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert len(docs) == 6 and [d.text for d in docs] == expected["正文"].tolist() == table["正文"].tolist()
+    assert [d.title for d in docs] == table["标题"].tolist()
+    assert [d.doc_id for d in docs] == [f"paragraphs:{i}" for i in range(2, 8)]
+    assert caplog.text == ""
 
 
 def test_a_sheet_without_a_header_row_gets_a_brief_reason_and_a_flag_run_accepts(tmp_path, capsys):
@@ -443,3 +504,74 @@ def test_every_table_suffix_has_its_reader():
 
     assert set(TABLE_READERS) == set(SINGLE_TABLE_SUFFIXES)
     assert set(TABLE_SUFFIXES) == set(SINGLE_TABLE_SUFFIXES) | set(EXCEL_SUFFIXES)
+
+
+def test_each_jsonl_line_stands_alone(tmp_path, caplog):
+    """#31: a first object without ``text`` and one invalid UTF-8 byte each cost their own
+    line at most, never the file; a bad line is a report row naming its line number."""
+    import json
+
+    texts = articles(4)["正文"].tolist()
+    lines = [json.dumps({"title": "目录", "note": "没有正文"}, ensure_ascii=False).encode()]
+    lines += [json.dumps({"title": f"第{i}篇", "text": text}, ensure_ascii=False).encode()
+              for i, text in enumerate(texts)]
+    lines.insert(3, b'{"title": "broken", "text": "\xe6\x8e\xa8')  # not JSON: cut short
+    damaged = bytearray(lines[2])
+    at = damaged.index(texts[1][5].encode())
+    damaged[at + 1] = 0xFF  # one bad byte inside the sixth character of the second article
+    lines[2] = bytes(damaged)
+    path = tmp_path / "stories.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    with caplog.at_level(logging.WARNING, logger="policytopics"):
+        docs = list(iter_documents([path]))
+    assert [d.doc_id for d in docs] == [f"stories:{i}" for i in range(1, 7)]
+    assert [d.error for d in docs] == ["no text column 'text' in line 1 of stories.jsonl", None, None,
+                                       "line 4 of stories.jsonl is not valid JSON", None, None]
+    kept = [d for d in docs if d.error is None]
+    assert [d.title for d in kept] == ["第0篇", "第1篇", "第2篇", "第3篇"]
+    assert [d.text for d in kept[::2]] == texts[::2] and kept[3].text == texts[3]
+    assert kept[1].text.replace("\ufffd", "") == texts[1][:5] + texts[1][6:]
+    assert kept[1].encoding.endswith("line 3: 1 damaged place(s) replaced by \ufffd")
+    assert "line 3 is not valid UTF-8" in caplog.text
+
+
+def test_two_columns_of_one_name_are_an_error_naming_the_file_and_columns(tmp_path):
+    """#31: two 正文 columns (a CSV, a sheet): which holds the text is unclear, so the table
+    is one report row saying so, not silently the first one. A repeated column that is not
+    taken for any field does no harm."""
+    openpyxl = pytest.importorskip("openpyxl")
+    text = articles(1).loc[0, "正文"]
+    (tmp_path / "twice.csv").write_text(f"标题,正文,正文\n甲,摘要,{text}\n", encoding="utf-8")
+    book = openpyxl.Workbook()
+    book.active.title = "S"
+    for row in (["正文", "标题", "正文："], [text, "甲", "摘要"]):
+        book.active.append(row)
+    book.save(tmp_path / "twice.xlsx")
+    (tmp_path / "notes.csv").write_text(f"备注,正文,备注\n一,{text},二\n", encoding="utf-8")
+    docs = list(iter_documents([tmp_path / "twice.csv", tmp_path / "twice.xlsx", tmp_path / "notes.csv"]))
+    assert [d.error for d in docs] == [
+        "twice.csv has 2 columns named '正文' (columns 2, 3), taken for the text: which one to read "
+        "is unclear; rename or remove the others and read the file again",
+        "twice.xlsx [S] has 2 columns named '正文', '正文：' (columns 1, 3), taken for the text: which "
+        "one to read is unclear; rename or remove the others and read the file again",
+        None]
+    assert docs[2].text == text
+
+
+def test_a_workbook_in_the_1904_date_system_gives_the_right_dates(tmp_path):
+    """#31: Excel for Mac's 1904 date system: date cells and serial days that lost their
+    date format both give the date the sheet shows, not one four years and a day early."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    texts = articles(3)["正文"].tolist()
+    book = openpyxl.Workbook()
+    book.epoch = CALENDAR_MAC_1904
+    sheet = book.active
+    sheet.append(["正文", "日期"])
+    sheet.append([texts[0], dt.datetime(2024, 3, 5, 9, 30)])
+    sheet.append([texts[1], dt.date(2013, 8, 21)])
+    sheet.append([texts[2], (dt.date(2024, 3, 5) - dt.date(1904, 1, 1)).days])  # a bare serial day
+    book.save(tmp_path / "mac.xlsx")
+    assert [d.date for d in iter_documents([tmp_path / "mac.xlsx"])] == [
+        "2024-03-05", "2013-08-21", "2024-03-05"]

@@ -211,6 +211,37 @@ def write_csv(frame, path: str | Path) -> Path:
     return atomic_write(path, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"))
 
 
+#: The most characters an Excel cell holds.
+EXCEL_CELL_CHARS = 32_767
+
+
+def write_xlsx(frame, path: str | Path) -> Path:
+    """An Excel workbook of one sheet, with no cell that Excel would run as a formula
+    (:func:`excel_safe`) and control characters a workbook cannot hold made U+FFFD.
+
+    Raises
+    ------
+    ValueError
+        When a cell is longer than Excel's :data:`EXCEL_CELL_CHARS` characters (Excel would
+        cut it): nothing is written, and the message says to write CSV or Parquet instead.
+    """
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    safe = excel_safe(frame).copy()
+    for column in safe.columns:
+        values = safe[column]
+        if not values.map(lambda v: isinstance(v, str)).any():
+            continue
+        too_long = values.map(lambda v: isinstance(v, str) and len(v) > EXCEL_CELL_CHARS)
+        if too_long.any():
+            raise ValueError(f"{path}: {int(too_long.sum())} cell(s) of column {column!r} are longer than "
+                             f"Excel's {EXCEL_CELL_CHARS:,} characters, which Excel would cut; write "
+                             "the report as .csv or .parquet instead")
+        safe[column] = values.map(lambda v: ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)
+                                  if isinstance(v, str) else v)
+    return atomic_write(path, lambda tmp: safe.to_excel(tmp, index=False, engine="openpyxl"))
+
+
 def read_cached_parquet(path: Path):
     """A cached table, or ``None`` when it is absent or unreadable (then it is removed)."""
     import pandas as pd
@@ -407,6 +438,7 @@ class StageCache:
 
 
 __all__ = [
+    "EXCEL_CELL_CHARS",
     "StageCache",
     "atomic_write",
     "code_version",
@@ -424,4 +456,5 @@ __all__ = [
     "write_json",
     "write_parquet",
     "write_text",
+    "write_xlsx",
 ]

@@ -139,10 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
     ing = sub.add_parser("ingest", help="read and clean documents, write the cleaning report",
                          description="Read, clean, date and place documents and write one report "
                                      "row per input document (kept, dropped with a reason, or "
-                                     "duplicate), as CSV in UTF-8 with BOM for Excel.")
+                                     "duplicate): CSV in UTF-8 with BOM for Excel, an Excel workbook "
+                                     "or Parquet, by the suffix of --out.")
     ing.add_argument("paths", nargs="+", metavar="PATH", help=f"input files or folders: {_FORMATS}")
     ing.add_argument("--out", required=True, metavar="FILE",
-                     help="report file (.csv, or .parquet)")
+                     help=f"report file ({', '.join(REPORT_SUFFIXES)}, by its suffix), outside the inputs")
     _add_columns(ing)
     _add_compute(ing)
     _add_common(ing)
@@ -295,15 +296,37 @@ def _init(args) -> int:
     return 0
 
 
+#: The report formats of ``ingest --out``, by suffix (:func:`_report_writer` picks the writer).
+REPORT_SUFFIXES = (".csv", ".xlsx", ".parquet")
+
+
+def _report_writer(out: Path, inputs: list[str]):
+    """The writer of the ``ingest`` report for ``out``; an error, before any work, for a
+    suffix it cannot write or a path among the inputs."""
+    from .cache import write_csv, write_parquet, write_xlsx
+    from .ingest import input_holding
+
+    writers = dict(zip(REPORT_SUFFIXES, (write_csv, write_xlsx, write_parquet), strict=True))
+    if out.suffix.lower() not in writers:
+        raise ValueError(f"--out {out}: the report is written as {', '.join(REPORT_SUFFIXES)} "
+                         f"(by the suffix), not {out.suffix or 'a file without a suffix'}")
+    holding = input_holding(out, inputs)
+    if holding is not None:
+        where = "is the input" if Path(holding).resolve() == out.resolve() else "lies in the input folder"
+        raise ValueError(f"--out {out} {where} {holding}: the report would overwrite an input or be read "
+                         "as articles next time; write it outside the inputs")
+    return writers[out.suffix.lower()]
+
+
 def _ingest(args) -> int:
-    from .cache import write_csv, write_parquet
     from .documents import document_report, summarise_report
 
+    out = Path(args.out)
+    write_report = _report_writer(out, args.paths)
     config = load_study(args.study, limit=args.limit, workers=args.workers,
                         scheduler=args.scheduler, **_columns(args))
     report = document_report(args.paths, config, progress=not args.no_progress)
-    out = Path(args.out)
-    (write_parquet if out.suffix == ".parquet" else write_csv)(report, out)
+    write_report(report, out)
     print(summarise_report(report))
     print(f"report: {out}")
     return 0

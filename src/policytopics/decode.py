@@ -7,6 +7,7 @@ raises on odd bytes, it says what went wrong.
 from __future__ import annotations
 
 import codecs
+import re
 
 from .text import CJK_RE
 
@@ -20,9 +21,12 @@ _BOMS = (
 def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
     """Decode a crawled file, returning ``(text, encoding, error)``.
 
-    Byte-order marks win; then strict UTF-8; then GB18030 and Big5 when they decode
-    cleanly into mostly Chinese text; then charset-normalizer's best guess, accepted only
-    if the result looks like text. Line endings are normalised to ``\\n``.
+    Byte-order marks win; then strict UTF-8; then Korean (EUC-KR/CP949), which GBK would
+    also decode "cleanly" into common Chinese characters (대한민국 → 措茄刮惫): read as
+    Korean, the text is then dropped as not Chinese instead of kept as garbage; then
+    GB18030 and Big5 when they decode cleanly into mostly Chinese text; then
+    charset-normalizer's best guess, accepted only if the result looks like text. Line
+    endings are normalised to ``\\n``.
     """
     if not data.strip():
         return "", "", "empty file"
@@ -41,6 +45,9 @@ def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
         return newlines(data.decode("utf-8")), "utf-8", None
     except UnicodeDecodeError:
         pass
+    korean = _korean(data)
+    if korean is not None:
+        return newlines(korean[0]), korean[1], None
     candidates = []
     for encoding in ("gb18030", "big5"):
         try:
@@ -69,18 +76,64 @@ def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
 
 
 def _decode_with_few_bad_bytes(data: bytes, max_bad: float = 0.01) -> tuple[str, str] | None:
-    """A UTF-8 or GB18030 file damaged in a few places (a truncated download, a bad copy).
+    """A UTF-8, GB18030 or Big5 file damaged in a few places (a truncated download, a bad copy).
 
-    The bad bytes become U+FFFD, which the mojibake repair in cleaning then handles;
-    accepted only if at most ``max_bad`` of the characters are replaced and the rest reads
-    as common Chinese. The encoding is reported as ``"gb18030 (3 bad bytes)"``.
+    The bad bytes become U+FFFD, which the mojibake repair in cleaning then handles: a
+    damaged byte costs the character it belonged to, never the document. A damaged place
+    is a run of U+FFFD (one bad byte inside a three-byte UTF-8 character gives three);
+    accepted only if at most ``max_bad`` of the characters are damaged places (at least
+    two allowed) and the rest reads as common Chinese. Of the encodings that qualify, the
+    most readable is taken. The encoding is reported as ``"gb18030 (3 damaged places)"``.
     """
-    for encoding in ("utf-8", "gb18030"):
+    readings = []
+    for encoding in ("utf-8", "gb18030", "big5"):
         text = data.decode(encoding, errors="replace")
-        bad = text.count("\ufffd")
-        if bad <= max(2, max_bad * len(text)) and _readability(text) > 0.5:
-            return text, f"{encoding} ({bad} bad bytes)"
-    return None
+        bad = damaged_places(text)
+        share = _readability(text)
+        if bad <= max(2, max_bad * len(text)) and share > 0.5:
+            readings.append((share, -bad, text, f"{encoding} ({bad} damaged places)"))
+    if not readings:
+        return None
+    _, _, text, encoding = max(readings, key=lambda reading: reading[:2])
+    return text, encoding
+
+
+#: One damaged place of a leniently decoded text: consecutive replacement characters.
+_DAMAGED_RUN = re.compile("\ufffd+")
+
+
+def damaged_places(text: str) -> int:
+    """Damaged places of a text decoded with ``errors="replace"``: runs of U+FFFD (one bad
+    byte inside a three-byte UTF-8 character gives three).
+
+    >>> damaged_places("制造\ufffd\ufffd\ufffd业发\ufffd展")
+    2
+    """
+    return len(_DAMAGED_RUN.findall(text))
+
+
+#: A Korean text: this many Hangul syllables at least, this share of Hangul among Hangul
+#: and Chinese characters. Chinese GBK text read as CP949 gives Hangul for about two
+#: characters in three and Chinese characters (Hanja) for the rest; modern Korean is Hangul.
+KOREAN_MIN_HANGUL = 20
+KOREAN_MIN_SHARE = 0.95
+_HANGUL_RE = re.compile("[\uac00-\ud7a3]")
+
+
+def _korean(data: bytes) -> tuple[str, str] | None:
+    """The text of a Korean file (EUC-KR, or CP949, its Windows superset), else ``None``."""
+    text = data.decode("cp949", errors="replace")
+    hangul = len(_HANGUL_RE.findall(text[:20000]))
+    chinese = len(CJK_RE.findall(text[:20000]))
+    if hangul < KOREAN_MIN_HANGUL or hangul < KOREAN_MIN_SHARE * (hangul + chinese):
+        return None
+    if damaged_places(text) > max(2, 0.01 * len(text)):
+        return None
+    try:
+        data.decode("euc_kr")
+        return text, "euc-kr"
+    except UnicodeDecodeError:
+        return text, "cp949"
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:

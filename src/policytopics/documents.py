@@ -27,7 +27,7 @@ from .clean import REMOVAL_RULES, clean_text
 from .config import CleanConfig, StudyConfig, load_study
 from .dedup import find_duplicates, minhash_signature
 from .ingest import iter_documents
-from .metadata import apply_overrides, document_metadata, overrides_for, read_overrides
+from .metadata import apply_overrides, document_metadata, overrides_for, read_overrides, unused_overrides
 from .records import RawDocument
 from .text import cjk_count, cjk_ratio
 
@@ -61,7 +61,7 @@ def document_report(paths: Sequence[str | Path] | str | Path, config: StudyConfi
     Every input is accounted for: ``status`` is ``kept``, ``dropped`` (with ``reason``)
     or ``duplicate`` (with ``duplicate_of``). A ``metadata.csv`` beside the inputs
     (columns ``doc_id`` or ``file``, and any of ``date``, ``region``, ``title``) wins over
-    extraction.
+    extraction; its rows that match no document are logged as a warning naming the file.
     """
     from tqdm.auto import tqdm
 
@@ -69,7 +69,8 @@ def document_report(paths: Sequence[str | Path] | str | Path, config: StudyConfi
         paths = [paths]
     config = config or load_study(None)
     limit = config.corpus.limit if limit is None else limit
-    overrides = read_overrides(paths)
+    override_files: dict[str, Path] = {}
+    overrides = read_overrides(paths, override_files)
     rows: list[dict] = []
     signatures: dict[int, object] = {}
     documents = iter_documents(paths, config.corpus, limit=limit)
@@ -84,6 +85,7 @@ def document_report(paths: Sequence[str | Path] | str | Path, config: StudyConfi
                 signatures[position] = signature
             rows.append(row)
             bar.update()
+    unused_overrides(override_files, (row["doc_id"] for row in rows), (row["source"] for row in rows), limit)
     kept_texts = {p: row["text"] for p, row in enumerate(rows) if row["status"] == DocStatus.KEPT}
     for position, (first, reason) in find_duplicates(
             kept_texts, signatures, config.clean.near_duplicate_threshold).items():

@@ -70,6 +70,22 @@ def _expand(paths: Sequence[str | Path]) -> Iterator[Path]:
             yield path
 
 
+def input_holding(path: str | Path, paths: Sequence[str | Path]) -> Path | None:
+    """The input of ``paths`` that ``path`` is, or the input folder it lies in; else ``None``.
+
+    An output written there would overwrite an input, or be read as one next time.
+
+    >>> input_holding("corpus/report.csv", ["corpus", "other.csv"])  # doctest: +SKIP
+    PosixPath('corpus')
+    """
+    target = Path(path).resolve()
+    for raw in paths:
+        source = Path(raw).resolve()
+        if target == source or (source.is_dir() and target.is_relative_to(source)):
+            return Path(raw)
+    return None
+
+
 def _suffix(path: Path) -> str:
     name = path.name.lower()
     return ".jsonl.gz" if name.endswith(".jsonl.gz") else path.suffix.lower()
@@ -95,4 +111,4 @@ def _read_text_file(path: Path) -> RawDocument:
     return RawDocument(doc_id, str(path), text, encoding=encoding, error=error)
 
 
-__all__ = ["TEXT_SUFFIXES", "iter_documents"]
+__all__ = ["TEXT_SUFFIXES", "input_holding", "iter_documents"]

@@ -54,18 +54,30 @@ def read_human_labels(path: str | Path | None, topic_words: pd.DataFrame, n_word
     the seed changes: each label goes to the topic of this run that shares most of its top
     words (one-to-one, at least 30 % shared), whatever its number now. Without it, labels
     apply by topic number, which is right only for the run the file was written for.
+    Read in any common encoding (:func:`policytopics.tables.read_settings_table`); labels
+    that match no topic of this run are logged as a warning naming the file.
     """
     if not path:
         return {}
     if not Path(path).is_file():
         raise FileNotFoundError(f"labels file not found: {path}")
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    from .tables import read_settings_table
+
+    table = read_settings_table(path)
     if not {"topic", "label"} <= set(table.columns):
         raise ValueError(f"{path} needs the columns 'topic' and 'label'")
     table = table[table["label"].str.strip() != ""]
     if "top_words" not in table.columns or not table["top_words"].str.strip().any():
-        return {int(t): label.strip() for t, label in zip(table["topic"], table["label"])
-                if str(t).strip().isdigit()}
+        topics = set(top_words_by_topic(topic_words, n_words))
+        labels = {int(t): label.strip() for t, label in zip(table["topic"], table["label"])
+                  if str(t).strip().isdigit() and int(t) in topics}
+        unmatched = [f"{label.strip()} (topic {str(t).strip() or '?'})"
+                     for t, label in zip(table["topic"], table["label"])
+                     if not (str(t).strip().isdigit() and int(t) in topics)]
+        if unmatched:
+            log.warning("%s: labels for no topic of this run (%d topics): %s", path, len(topics),
+                        ", ".join(unmatched))
+        return labels
     from .selection import match_topics
 
     current = top_words_by_topic(topic_words, n_words)
@@ -74,8 +86,8 @@ def read_human_labels(path: str | Path | None, topic_words: pd.DataFrame, n_word
     labels = {topic: table["label"].iloc[i].strip() for topic, (i, _) in matches.items()}
     unmatched = sorted(set(table["label"].str.strip()) - set(labels.values()))
     if unmatched:
-        log.warning("labels with no matching topic in this run (top words changed too much): %s",
-                    ", ".join(unmatched))
+        log.warning("%s: labels with no matching topic in this run (top words changed too much): %s",
+                    path, ", ".join(unmatched))
     return labels
 
 

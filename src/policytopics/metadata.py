@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .pagetext import is_signature
 from .places import canonical_region, extract_region
+
+log = logging.getLogger("policytopics")
 
 # --- dates -----------------------------------------------------------------------------
 
@@ -228,13 +231,16 @@ def document_metadata(raw, lines: list[tuple[str, str | None]], title: str | Non
 OVERRIDES_FILE = "metadata.csv"
 
 
-def read_overrides(paths) -> dict[str, dict[str, str]]:
+def read_overrides(paths, sources: dict[str, Path] | None = None) -> dict[str, dict[str, str]]:
     """Values of ``metadata.csv`` files beside the inputs, by ``doc_id`` (or file stem).
 
     Columns ``doc_id`` or ``file``, and any of ``date``, ``region``, ``title``; empty cells
-    are ignored.
+    are ignored. Read in any common encoding (:func:`policytopics.tables.read_settings_table`);
+    a missing key column or a date that is not one is an error naming the file.
+    ``sources``, when given, receives the file each key came from
+    (:func:`unused_overrides` names it).
     """
-    import pandas as pd
+    from .tables import read_settings_table
 
     found: dict[str, dict[str, str]] = {}
     folders = {Path(p) if Path(p).is_dir() else Path(p).parent for p in paths}
@@ -242,16 +248,36 @@ def read_overrides(paths) -> dict[str, dict[str, str]]:
         table = folder / OVERRIDES_FILE
         if not table.is_file():
             continue
-        frame = pd.read_csv(table, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = read_settings_table(table)
         key = "doc_id" if "doc_id" in frame else "file" if "file" in frame else None
         if key is None:
             raise ValueError(f"{table} needs a 'doc_id' or 'file' column")
         for record in frame.to_dict("records"):
             name = record[key]
-            found[Path(name).stem if key == "file" else name] = {
-                k: v for k, v in record.items() if k in ("date", "region", "title") and v
-            }
+            values = {k: v for k, v in record.items() if k in ("date", "region", "title") and v}
+            if "date" in values and parse_date_value(values["date"])[0] is None:
+                raise ValueError(f"{table}: {values['date']!r} for {name} is not a date")
+            found[Path(name).stem if key == "file" else name] = values
+            if sources is not None:
+                sources[Path(name).stem if key == "file" else name] = table
     return found
+
+
+def unused_overrides(sources: dict[str, Path], doc_ids, source_paths, limit: int = 0) -> list[str]:
+    """Log, per ``metadata.csv``, the keys that matched no document read; return them.
+
+    A key matches a document by its ``doc_id`` or its file's stem, as :func:`overrides_for`
+    matches them. ``limit``: only the first documents were read (said in the warning).
+    """
+    matched = set(doc_ids) | {Path(source).stem for source in source_paths}
+    unmatched = [key for key in sources if key not in matched]
+    for table in dict.fromkeys(sources[key] for key in unmatched):
+        keys = [key for key in unmatched if sources[key] == table]
+        shown = ", ".join(keys[:20]) + (f" ... ({len(keys)} in all)" if len(keys) > 20 else "")
+        log.warning("%s: %d row(s) match no document read%s, so their values are not used: %s",
+                    table, len(keys), f" (only the first {limit} documents were read)" if limit else "",
+                    shown)
+    return unmatched
 
 
 def overrides_for(raw, overrides: dict[str, dict[str, str]]) -> dict[str, str]:

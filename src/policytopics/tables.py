@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import datetime as dt
 import gzip
 import io
@@ -26,13 +27,13 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 
 import pandas as pd
 
 from .config import CorpusConfig
-from .decode import decode_bytes, newlines
+from .decode import damaged_places, decode_bytes, newlines
 from .records import RawDocument, RowError
 
 log = logging.getLogger("policytopics")
@@ -57,10 +58,15 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 }
 #: Rows searched for the header row of a sheet (a title line often sits above it).
 HEADER_SEARCH_ROWS = 10
+#: The columns of a JSON-lines file are the keys of this many first objects.
+JSONL_HEADER_OBJECTS = 100
 # An Excel serial day number (a date cell that lost its date format) in the 1900 date
-# system, 1905-10-01 .. 2100-12-31; smaller whole numbers are read as years (2024).
+# system, 1905-10-01 .. 2100-12-31; smaller whole numbers are read as years (2024). A
+# workbook in the 1904 date system (Excel for Mac before 2011) counts from 1904-01-01.
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _EXCEL_SERIALS = (2101, 73416)
+_EXCEL_EPOCH_1904 = dt.date(1904, 1, 1)
+_DATE1904_RE = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*[\"'](?:1|true)[\"']", re.I)
 
 
 
@@ -146,6 +152,14 @@ class _Table:
     rows: Iterable[tuple[int, dict]]
     encoding: str
     excel: bool = False  # numbers in the date column may be Excel serial days
+    date1904: bool = False  # ... counted in the workbook's 1904 date system
+    # A note on one row's reading (a damaged byte replaced), by row number; may fill as
+    # the rows are read.
+    notes: dict[int, str] = dataclasses.field(default_factory=dict)
+    row_word: str = "row"  # what the row numbers count, for messages: "row", "line"
+    # The header cells as the file has them, repeats included (``headers`` makes them
+    # unique: 正文, 正文.1); None: the same as ``headers``.
+    file_headers: list[str] | None = None
 
 
 def read_table(path: Path, suffix: str, columns: CorpusConfig) -> Iterator[RawDocument]:
@@ -156,8 +170,9 @@ def read_table(path: Path, suffix: str, columns: CorpusConfig) -> Iterator[RawDo
         if reason:
             yield _unreadable(path, reason)
             return
+        date1904 = _uses_1904_dates(path)
         for sheet, grid in sheets.items():
-            table = _sheet_table(path, stem, sheet, grid, columns)
+            table = _sheet_table(path, stem, sheet, grid, columns, date1904)
             if table is None:
                 log.info("%s [%s]: empty sheet, skipped", path.name, sheet)
                 continue
@@ -169,98 +184,194 @@ def read_table(path: Path, suffix: str, columns: CorpusConfig) -> Iterator[RawDo
         yield _unreadable(path, str(exc) or type(exc).__name__)
 
 
+def read_settings_table(path: str | Path) -> pd.DataFrame:
+    """A small CSV the researcher writes (``metadata.csv``, a labels file), all cells text.
+
+    Decoded like every other table (:func:`policytopics.decode.decode_bytes`: UTF-8 ± BOM,
+    GB18030/GBK as Excel saves it on a Chinese Windows, Big5, UTF-16); any error names
+    the file.
+
+    Parameters
+    ----------
+    path
+        The CSV file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Its rows, every cell a string (empty cells ``""``).
+
+    Raises
+    ------
+    ValueError
+        When the file cannot be decoded or parsed, naming it.
+    """
+    path = Path(path)
+    text, encoding, error = decode_bytes(path.read_bytes())
+    if error:
+        raise ValueError(f"{path}: {error}")
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise ValueError(f"{path} ({encoding}) is not a readable CSV: {exc}") from exc
+
+
 def _unreadable(path: Path, reason: str) -> RawDocument:
     log.warning("%s: unreadable table (%s); it is one dropped row in the report", path, reason)
     return RawDocument(path.stem, str(path), "", error=f"unreadable table {path.name}: {reason}")
 
 
 def _delimited_table(path: Path, stem: str, suffix: str) -> _Table:
-    """A CSV or TSV file, decoded like a ``.txt`` file (:func:`decode_bytes`)."""
+    """A CSV or TSV file, decoded like a ``.txt`` file (:func:`decode_bytes`).
+
+    A well-formed file (RFC 4180: quotes only around whole fields, doubled inside them,
+    no row longer than the header) is read exactly as pandas reads it, line breaks
+    inside quoted cells included. Only a file shown to be damaged is read record by record
+    (:func:`_damaged_delimited_rows`): every row that can be read is kept, every damaged
+    region is a report row naming its lines.
+    """
     text, encoding, error = decode_bytes(path.read_bytes())
     if error:
         raise ValueError(error)
     first_line = text.split("\n", 1)[0]
     # Excel's "Unicode text" export is tab-separated, and is often renamed .csv.
     sep = "\t" if suffix == ".tsv" or ("\t" in first_line and "," not in first_line) else ","
-    errors: list[tuple[int, dict]] = []
-    try:
+    header = _header_record(text, sep)[0]
+    damage = _delimited_damage(text, sep)
+    if damage is None:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except pd.errors.ParserError as exc:
-        if "EOF inside string" not in str(exc):
-            raise
-        # A quote opened and never closed: every row after it would be lost. Read line by
-        # line with quotes as text; a line without the table's columns is a report row.
-        frame, errors = _line_by_line(text, sep, path)
+        # Numbered as a spreadsheet shows the file: the header is row 1, the first article row 2.
+        headers = [str(c) for c in frame.columns]
+        rows: Iterable[tuple[int, dict | RowError]] = enumerate(frame.to_dict("records"), start=2)
+        notes: dict[int, str] = {}
     else:
-        swallowed = _swallowed_rows(frame, sep)
-        if swallowed:
-            frame, errors = _without_quoting(text, sep, frame, swallowed, path)
-    # Numbered as a spreadsheet shows the file: the header is row 1, the first article row 2.
-    return _Table(path, path.name, stem, f"{path}#", [str(c) for c in frame.columns],
-                  chain(enumerate(frame.to_dict("records"), start=2), errors), encoding)
+        headers, rows, notes = _damaged_delimited_rows(text, sep, path, damage)
+    return _Table(path, path.name, stem, f"{path}#", headers, rows, encoding, notes=notes,
+                  file_headers=header)
 
 
-def _line_by_line(text: str, sep: str, path: Path) -> tuple[pd.DataFrame, list[tuple[int, dict]]]:
-    """A delimited table read one line a row, quotes as plain characters: the lines with the
-    header's number of fields are rows, every other line a report row naming its number."""
-    numbered = [(i, line) for i, line in enumerate(text.split("\n"), start=1) if line.strip()]
-    split = [(i, next(csv.reader([line], delimiter=sep, quoting=csv.QUOTE_NONE), [])) for i, line in numbered]
-    (_, header), body = split[0], split[1:]
-    rows = [fields for _, fields in body if len(fields) == len(header)]
-    errors = [(i, RowError(f"line {i} of {path.name} has {len(fields)} fields, not {len(header)}, "
-                           "after an unbalanced quote \" in the file; fix the line and read it again"))
-              for i, fields in body if len(fields) != len(header)]
-    log.warning("%s: a quote is opened and never closed; read line by line with quotes as text: "
-                "%d rows, %d line(s) reported", path.name, len(rows), len(errors))
-    return pd.DataFrame(rows, columns=header, dtype=str), errors
+def _field_pattern(sep: str) -> re.Pattern:
+    """One RFC 4180 field and what must follow it (the separator, a line end or the end):
+    ``"..."`` with ``""`` inside (group 1), or text without quotes (group 2)."""
+    s = re.escape(sep)
+    return re.compile(rf'"([^"]*(?:""[^"]*)*)"(?={s}|\n|\Z)|([^"{s}\n]*)(?={s}|\n|\Z)')
 
 
-def _swallowed_rows(frame: pd.DataFrame, sep: str) -> list[str]:
-    """Lines inside a parsed field that are themselves a whole row of the table.
+def _parse_record(text: str, pos: int, sep: str, pattern: re.Pattern) -> tuple[list[str], int] | None:
+    """The fields of the well-formed record starting at ``pos`` and where the next starts;
+    ``None`` if it is not well-formed (a stray or unclosed quote)."""
+    fields: list[str] = []
+    while True:
+        match = pattern.match(text, pos)
+        if match is None:
+            return None
+        quoted, plain = match.groups()
+        fields.append(plain if quoted is None else quoted.replace('""', '"'))
+        pos = match.end()
+        if pos >= len(text) or text[pos] == "\n":
+            return fields, pos + 1
+        pos += 1  # the separator
 
-    An unbalanced ``"`` at the start of a field makes a CSV parser read on, across line
-    ends, to the next quote: the rows in between vanish into one text field. A line of a
-    field that splits into exactly as many fields as the table has columns, the first of
-    them not empty, is such a row (prose lines rarely hold the separator that often).
+
+def _header_record(text: str, sep: str) -> tuple[list[str], int]:
+    """The header cells of a delimited text and where its first row starts (a damaged
+    header line: split with quotes as text)."""
+    parsed = _parse_record(text, 0, sep, _field_pattern(sep))
+    if parsed is not None:
+        return parsed
+    end = text.find("\n") + 1 or len(text)
+    return _quotes_as_text(text[:end].rstrip("\n"), sep), end
+
+
+def _delimited_damage(text: str, sep: str) -> str | None:
+    """What shows a delimited text damaged (its first place), or ``None`` if it is
+    well-formed: every quote around a whole field, no row longer than the header."""
+    pattern = _field_pattern(sep)
+    pos, n_columns = 0, None
+    while pos < len(text):
+        parsed = _parse_record(text, pos, sep, pattern)
+        if parsed is None:
+            line = text.count("\n", 0, pos) + 1
+            return f'line {line}: an unbalanced quote " (never closed, or not around a whole field)'
+        if n_columns is None:
+            n_columns = len(parsed[0])
+        elif len(parsed[0]) > n_columns:
+            line = text.count("\n", 0, pos) + 1
+            return f"line {line}: {len(parsed[0])} fields, the header has {n_columns}"
+        pos = parsed[1]
+    return None
+
+
+def _quotes_as_text(line: str, sep: str) -> list[str]:
+    """One line split at every separator, quotes as plain characters, except that a field
+    wholly in quotes loses them (``"甲"`` → ``甲``)."""
+    fields = next(csv.reader([line], delimiter=sep, quoting=csv.QUOTE_NONE), [])
+    return [f[1:-1].replace('""', '"') if len(f) >= 2 and f[0] == f[-1] == '"' else f for f in fields]
+
+
+def _damaged_delimited_rows(text: str, sep: str, path: Path, damage: str
+                            ) -> tuple[list[str], list[tuple[int, dict | RowError]], dict[int, str]]:
+    """The rows of a damaged delimited text, record by record.
+
+    A record that is well-formed with the header's number of fields is a row, as a CSV
+    reader reads it. At a record that is not, one line is taken at a time: a line that
+    splits into the header's fields with quotes as text is a row (``落实"双碳"目标``, a
+    quote opened and never closed); consecutive lines that do not are one damaged
+    region, one report row naming its lines. Reading resumes at the next line that starts
+    a good record, so one missing quote costs its own record at most. Rows and report
+    rows are numbered in file order from 2 (the header is row 1); a row read with quotes
+    as text has a note (for its ``encoding``) naming its line.
     """
-    n_columns = len(frame.columns)
-    if n_columns < 2:
-        return []
-    found = []
-    for column in frame.columns:
-        values = frame[column]
-        for value in values[values.str.contains("\n", regex=False)]:
-            for line in value.split("\n")[1:]:
-                if line.count(sep) < n_columns - 1:  # cheap test first: prose rarely has them
-                    continue
-                fields = next(csv.reader([line], delimiter=sep), [])
-                if len(fields) == n_columns and fields[0].strip():
-                    found.append(line)
-    return found
+    pattern = _field_pattern(sep)
+    header, pos = _header_record(text, sep)
+    headers = _header_names(header)
+    n_columns = len(headers)
+    rows: list[tuple[int, dict | RowError]] = []
+    as_text: list[int] = []
+    notes: dict[int, str] = {}
+    region: list[tuple[int, int]] = []  # (line, fields) of the damaged lines not yet reported
 
+    def report_region() -> None:
+        if not region:
+            return
+        (first, n_fields), last = region[0], region[-1][0]
+        where = (f"line {first} of {path.name} has {n_fields} fields, not {n_columns}" if first == last
+                 else f"lines {first}-{last} of {path.name} do not split into its {n_columns} columns")
+        rows.append((len(rows) + 2, RowError(
+            f"{where} (a damaged quote \" or separator); fix and read the file again")))
+        region.clear()
 
-def _without_quoting(text: str, sep: str, parsed: pd.DataFrame, swallowed: list[str],
-                     path: Path) -> tuple[pd.DataFrame, list[tuple[int, dict]]]:
-    """The table read again with quotes as plain characters, when that gives every line its
-    columns; else the first reading plus one error row per swallowed line (its line number
-    in the file), so the report shows what could not be split back."""
-    lines = [line for line in text.split("\n") if line.strip()]
-    rows = [next(csv.reader([line], delimiter=sep, quoting=csv.QUOTE_NONE), []) for line in lines]
-    header, body = rows[0], rows[1:]
-    if body and all(len(row) == len(header) for row in body) and len(body) > len(parsed):
-        log.warning("%s: %d row(s) had been swallowed into a text field by an unbalanced quote; "
-                    "read again with quotes as text: %d rows", path.name, len(swallowed), len(body))
-        return pd.DataFrame(body, columns=[str(c) for c in parsed.columns], dtype=str), []
-    all_lines = text.split("\n")
-    errors = []
-    for line in swallowed:
-        number = all_lines.index(line) + 1 if line in all_lines else 0
-        errors.append((number, RowError(f"line {number} of {path.name} looks like a whole row "
-                                        "swallowed into the text of the row above (an unbalanced "
-                                        "quote \"); fix the quote and read the file again")))
-    log.warning("%s: %d line(s) inside a text field look like whole rows (an unbalanced quote?); "
-                "each is a report row", path.name, len(swallowed))
-    return parsed, errors
+    line = text.count("\n", 0, pos) + 1
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        if not text[pos:end].strip():
+            pos, line = end + 1, line + 1
+            continue
+        parsed = _parse_record(text, pos, sep, pattern)
+        if parsed is not None and len(parsed[0]) == n_columns:
+            report_region()
+            rows.append((len(rows) + 2, dict(zip(headers, parsed[0]))))
+            line += text.count("\n", pos, parsed[1])
+            pos = parsed[1]
+            continue
+        fields = _quotes_as_text(text[pos:end], sep)
+        if len(fields) == n_columns:
+            report_region()
+            rows.append((len(rows) + 2, dict(zip(headers, fields))))
+            notes[len(rows) + 1] = f"line {line} read with quotes as text (an unbalanced quote)"
+            as_text.append(line)
+        else:
+            region.append((line, len(fields)))
+        pos, line = end + 1, line + 1
+    report_region()
+    reported = [row.message.split(" of ")[0] for _, row in rows if isinstance(row, RowError)]
+    log.warning("%s is damaged (%s); read record by record: %d rows, %s; %s", path.name, damage,
+                len(rows) - len(reported),
+                f"line(s) {', '.join(map(str, as_text))} read with quotes as text" if as_text else
+                "none read with quotes as text",
+                f"damaged and reported: {'; '.join(reported)}" if reported else "nothing left out")
+    return headers, rows, notes
 
 
 def _parquet_table(path: Path, stem: str, suffix: str) -> _Table:
@@ -271,16 +382,21 @@ def _parquet_table(path: Path, stem: str, suffix: str) -> _Table:
 
 
 def _jsonl_table(path: Path, stem: str, suffix: str) -> _Table:
-    """A JSON-lines file (``.jsonl``, ``.jsonl.gz``), streamed; its columns are the keys of
-    its first object."""
-    rows = _iter_jsonl(path, gz=suffix == ".jsonl.gz")  # numbered by their line in the file
-    seen: list[tuple[int, dict]] = []
-    for index, row in rows:
-        seen.append((index, row))
-        if not isinstance(row, RowError):
-            break
-    headers = [str(key) for key in seen[-1][1]] if seen and not isinstance(seen[-1][1], RowError) else []
-    return _Table(path, path.name, stem, f"{path}#", headers, chain(seen, rows), "utf-8")
+    """A JSON-lines file (``.jsonl``, ``.jsonl.gz``), streamed; each line stands alone.
+
+    Its columns are the keys of its first :data:`JSONL_HEADER_OBJECTS` objects, so a first
+    object without the text leaves the others their text column (it is a report row of its
+    own). A line with an invalid UTF-8 byte keeps its other characters (the bad one becomes
+    U+FFFD, noted in that document's ``encoding``); a line that is not a JSON object is a
+    report row naming its line.
+    """
+    notes: dict[int, str] = {}
+    rows = _iter_jsonl(path, gz=suffix == ".jsonl.gz", notes=notes)  # numbered by their line
+    seen = list(islice(rows, JSONL_HEADER_OBJECTS))
+    keys = (key for _, row in seen if not isinstance(row, RowError) for key in row)
+    headers = [str(key) for key in dict.fromkeys(keys)]
+    return _Table(path, path.name, stem, f"{path}#", headers, chain(seen, rows), "utf-8",
+                  notes=notes, row_word="line")
 
 
 #: The reader of each one-table suffix: ``reader(path, stem, suffix)`` gives the table. A new
@@ -306,6 +422,19 @@ def _load_workbook(path: Path) -> tuple[dict[str, list[list]], str | None]:
     for name, grid in grids.items():
         _fill_merged_cells(grid, merged.get(name, []))
     return grids, None
+
+
+def _uses_1904_dates(path: Path) -> bool:
+    """Whether an ``.xlsx``/``.xlsm`` workbook counts dates from 1904 (``date1904`` in its
+    ``xl/workbook.xml``). The reader converts date cells itself; this is for numbers that
+    are serial days. An old ``.xls`` is taken to count from 1900."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            return bool(_DATE1904_RE.search(book.read("xl/workbook.xml")))
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
 
 
 def _merged_ranges(path: Path, sheets: list[str]) -> dict[str, list]:
@@ -346,7 +475,7 @@ def _workbook_problem(path: Path, exc: BaseException) -> str:
 
 
 def _sheet_table(path: Path, stem: str, sheet: str, grid: list[list],
-                 columns: CorpusConfig) -> _Table | None:
+                 columns: CorpusConfig, date1904: bool = False) -> _Table | None:
     """One sheet as a table, its header row found; ``None`` for an empty sheet.
 
     The header row is the first of the top :data:`HEADER_SEARCH_ROWS` non-empty rows in
@@ -361,9 +490,11 @@ def _sheet_table(path: Path, stem: str, sheet: str, grid: list[list],
     if header_at != filled[0]:
         log.info("%s [%s]: headers in row %d", path.name, sheet, header_at + 1)
     headers = _header_names(grid[header_at])
+    file_headers = [_cell_text(cell) or "" for cell in grid[header_at]]
     rows = ((i + 1, dict(zip(headers, grid[i]))) for i in filled if i > header_at)
     return _Table(path, f"{path.name} [{sheet}]", f"{stem}:{sheet}", f"{path}#{sheet}!", headers,
-                  rows, path.suffix.lower().lstrip("."), excel=True)
+                  rows, path.suffix.lower().lstrip("."), excel=True, date1904=date1904,
+                  file_headers=file_headers)
 
 
 def _header_names(cells: list) -> list[str]:
@@ -393,28 +524,67 @@ def _table_documents(table: _Table, columns: CorpusConfig) -> Iterator[RawDocume
         log.warning("%s", reason)
         yield RawDocument(table.id_prefix, str(table.path), "", error=reason)
         return
+    repeated = _repeated_column(table, mapping)
+    if repeated:
+        log.warning("%s", repeated)
+        yield RawDocument(table.id_prefix, str(table.path), "", error=repeated)
+        return
     encoding = f"{table.encoding}; columns: {mapping.describe()}" if table.headers else table.encoding
     if table.headers:
         log.info("%s: columns %s (%s)", table.label, mapping.describe(), table.encoding)
     for index, row in table.rows:
         if not isinstance(row, RowError) and all(_cell_text(v) is None for v in row.values()):
             continue  # a blank line of the table, not an article
-        yield _row_to_document(row, index, table, mapping, encoding)
+        note = table.notes.get(index)
+        yield _row_to_document(row, index, table, mapping, f"{encoding}; {note}" if note else encoding)
 
 
-def _iter_jsonl(path: Path, *, gz: bool) -> Iterator[tuple[int, dict]]:
-    """``(line number, object)`` of each non-blank line."""
+def _repeated_column(table: _Table, mapping: ColumnMap) -> str | None:
+    """Why the table cannot be read if a header taken for a field is in it more than once
+    (two 正文 columns: which holds the text is unclear), else ``None``. Headers that match
+    alike (``正文``, ``正文：``) count as the same; repeats of an unused header are fine."""
+    written = table.file_headers or table.headers
+    for name in fields(mapping):
+        header = getattr(mapping, name.name)
+        if header is None or header not in table.headers:
+            continue
+        key = _header_key(written[table.headers.index(header)])
+        same = [i for i, other in enumerate(written, start=1) if _header_key(other) == key]
+        if len(same) > 1:
+            names = ", ".join(repr(n) for n in dict.fromkeys(written[i - 1] for i in same))
+            return (f"{table.label} has {len(same)} columns named {names} (columns "
+                    f"{', '.join(map(str, same))}), taken for the {name.name}: which one to read is "
+                    "unclear; rename or remove the others and read the file again")
+    return None
+
+
+def _iter_jsonl(path: Path, *, gz: bool, notes: dict[int, str]) -> Iterator[tuple[int, dict]]:
+    """``(line number, object)`` of each non-blank line, each line decoded on its own.
+
+    A line with bytes that are not UTF-8 is read with those replaced (U+FFFD), and
+    ``notes[line number]`` says so; the rest of the file is unaffected.
+    """
     opener = gzip.open if gz else open
-    with opener(path, "rt", encoding="utf-8-sig") as fh:
-        for line_no, line in enumerate(fh, start=1):
+    with opener(path, "rb") as fh:
+        for line_no, data in enumerate(fh, start=1):
+            if line_no == 1:
+                data = data.removeprefix(codecs.BOM_UTF8)
+            try:
+                line = data.decode("utf-8")
+            except UnicodeDecodeError:
+                line = data.decode("utf-8", errors="replace")
+                damaged = damaged_places(line)
+                notes[line_no] = f"line {line_no}: {damaged} damaged place(s) replaced by \ufffd"
+                log.warning("%s: line %d is not valid UTF-8; read with %d damaged place(s) replaced",
+                            path.name, line_no, damaged)
             if not line.strip():
                 continue
             try:
                 row = json.loads(line)
             except json.JSONDecodeError:
-                row = RowError(f"line {line_no} is not valid JSON")
+                row = RowError(f"line {line_no} of {path.name} is not valid JSON")
             if not isinstance(row, dict | RowError):
-                row = RowError(f"line {line_no} is not an object")
+                row = RowError(f"line {line_no} of {path.name} is not an object")
             yield line_no, row
 
 
@@ -432,7 +602,8 @@ def _row_to_document(row: dict | RowError, index: int, table: _Table, mapping: C
     source = f"{table.source_prefix}{index}"
     if mapping.text is None or mapping.text not in row:
         return RawDocument(doc_id, source, "",
-                           error=f"no text column {mapping.text!r} in this row of {table.label}")
+                           error=f"no text column {mapping.text!r} in {table.row_word} {index} of "
+                                 f"{table.label}")
     text = newlines(value(mapping.text) or "")
     return RawDocument(
         doc_id=doc_id,
@@ -440,7 +611,8 @@ def _row_to_document(row: dict | RowError, index: int, table: _Table, mapping: C
         text=text,
         encoding=encoding,
         title=value(mapping.title),
-        date=None if mapping.date is None else date_text(row.get(mapping.date), excel=table.excel),
+        date=None if mapping.date is None else date_text(row.get(mapping.date), excel=table.excel,
+                                                         date1904=table.date1904),
         region=value(mapping.region),
         region_given=mapping.region is not None and mapping.region in row,
         publisher=value(mapping.publisher),
@@ -468,16 +640,17 @@ def _is_missing(value: object) -> bool:
         return False
 
 
-def date_text(value: object, *, excel: bool = False) -> str | None:
+def date_text(value: object, *, excel: bool = False, date1904: bool = False) -> str | None:
     """A date column's cell as text for :func:`policytopics.metadata.parse_date_value`.
 
     Text is passed on as it is (``2024-03-05``, ``2024/3/5``, ``2024.03.05``,
     ``20240305``, ``2024年3月5日``, ``2024年3月``, ``2024`` all parse there; anything
     else is reported there as not a date). Date and datetime cells become ``YYYY-MM-DD``.
     In an Excel sheet a number is a year (``2024``), a compact date (``20240305``) or a
-    serial day number in the 1900 date system (``45356`` → ``2024-03-05``, what a date cell
-    shows once its date format is lost); any other number is left marked as a number, so
-    it is reported rather than guessed (``2024.1`` may be January or October).
+    serial day number in the workbook's date system (1900: ``45356`` → ``2024-03-05``, what a
+    date cell shows once its date format is lost; 1904: ``43894`` → ``2024-03-05``); any other
+    number is left marked as a number, so it is reported rather than guessed (``2024.1``
+    may be January or October).
 
     Parameters
     ----------
@@ -485,6 +658,8 @@ def date_text(value: object, *, excel: bool = False) -> str | None:
         The cell as the table reader gives it.
     excel
         Whether the cell comes from an Excel sheet (numbers may be serial days).
+    date1904
+        Whether that workbook uses the 1904 date system (Excel for Mac before 2011).
 
     Returns
     -------
@@ -498,6 +673,8 @@ def date_text(value: object, *, excel: bool = False) -> str | None:
     '2013-08-21'
     >>> date_text(45356, excel=True), date_text(2024.0, excel=True), date_text("2024年3月")
     ('2024-03-05', '2024', '2024年3月')
+    >>> date_text(43894, excel=True, date1904=True)
+    '2024-03-05'
     >>> date_text(2024.1, excel=True)
     'number 2024.1'
     """
@@ -511,11 +688,13 @@ def date_text(value: object, *, excel: bool = False) -> str | None:
         number = float(value)
         if number.is_integer() and (1900 <= number <= 2100 or 19000101 <= number <= 21001231):
             return str(int(number))
-        if _EXCEL_SERIALS[0] <= number < _EXCEL_SERIALS[1]:
-            return (_EXCEL_EPOCH + dt.timedelta(days=int(number))).isoformat()
+        epoch = _EXCEL_EPOCH_1904 if date1904 else _EXCEL_EPOCH
+        shift = (_EXCEL_EPOCH_1904 - _EXCEL_EPOCH).days if date1904 else 0  # 1462 days
+        if _EXCEL_SERIALS[0] - shift <= number < _EXCEL_SERIALS[1] - shift:
+            return (epoch + dt.timedelta(days=int(number))).isoformat()
         return f"number {_cell_text(value)}"
     return _cell_text(value)
 
 
 __all__ = ["COLUMN_ALIASES", "EXCEL_SUFFIXES", "SINGLE_TABLE_SUFFIXES", "TABLE_READERS", "TABLE_SUFFIXES",
-           "ColumnMap", "date_text", "find_columns", "read_table"]
+           "ColumnMap", "date_text", "find_columns", "read_settings_table", "read_table"]
