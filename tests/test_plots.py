@@ -339,3 +339,20 @@ def test_correlation_caption_counts_the_pairs_and_says_when_it_shows_trends():
     caption = plot_topic_correlation(data, language="en", one_document_per_period=True).get_xlabel()
     assert "trends over time" in caption
     plt.close("all")
+
+
+def test_yearly_reports_one_a_year_are_filled_points_and_the_note_says_why():
+    from policytopics.plots import plot_theme_panels_over_time
+
+    data = _periods_frame(["1954", "1955", "1956", "1958"]).assign(n_docs=1, sparse=True)
+    fig = plot_theme_panels_over_time(data, min_docs=2, language="en")
+    points = [c for c in fig.axes[0].collections
+              if isinstance(c, mpl.collections.PathCollection) and len(c.get_offsets())]
+    assert points and all(mpl.colors.to_hex(c.get_facecolor()[0]) != "#ffffff" for c in points)
+    assert "every period holds fewer than 2 documents" in fig.get_supxlabel()
+    mixed = data.assign(sparse=data["period"] == "1958")
+    fig = plot_theme_panels_over_time(mixed, min_docs=2, language="en")
+    hollow = [c for c in fig.axes[0].collections if isinstance(c, mpl.collections.PathCollection)
+              and len(c.get_offsets()) and mpl.colors.to_hex(c.get_facecolor()[0]) == "#ffffff"]
+    assert len(hollow) == 1 and len(hollow[0].get_offsets()) == 1
+    plt.close("all")

@@ -31,6 +31,8 @@ _TEXT = {
            "top_regions": "；文档最多的五个地区",
            "panels_note": "阴影或竖线：95% 区间；空心点：文档数少于 {n} 篇的时期；"
                           "每个时期的值为其文档的平均",
+           "panels_note_all_sparse": ("阴影或竖线：95% 区间；每个时期的文档都少于 {n} 篇"
+                                      "（其值为这些文档的平均）"),
            "kept": "保留的 {n} 篇",
            "by_region_period": "各地区逐年的主题权重",
            "region_period_note": ("颜色：该地区该年文档的平均主题权重，每个主题一个色标；灰色：该年无文档；"
@@ -73,6 +75,8 @@ _TEXT = {
            "top_regions": "; the five regions with most documents",
            "panels_note": "band or bar: 95 % interval; hollow: periods of fewer than {n} documents; "
                           "a period's value is the mean over its documents",
+           "panels_note_all_sparse": ("band or bar: 95 % interval; every period holds fewer than {n} "
+                                      "documents (its value is their mean)"),
            "kept": "{n} kept documents",
            "by_region_period": "Theme weights by region and year",
            "region_period_note": "colour: mean topic weight of the region's documents in that period, one "

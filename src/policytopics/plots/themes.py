@@ -36,6 +36,20 @@ from .common import (
 )
 
 
+def hollow(sparse: pd.Series, data: pd.DataFrame) -> np.ndarray:
+    """Which points to draw hollow: the sparse ones, unless every point of the figure is
+    sparse (yearly reports, one a year): a mark that every point carries says nothing, and
+    the note says instead that every period holds few documents.
+
+    >>> data = pd.DataFrame({"sparse": [True, True]})
+    >>> hollow(data["sparse"], data).tolist(), hollow(pd.Series([True, False]), data.head(0)).tolist()
+    ([False, False], [True, False])
+    """
+    marks = sparse.fillna(False).to_numpy(dtype=bool)
+    every = len(data) > 0 and bool(data["sparse"].fillna(False).astype(bool).all())
+    return np.zeros_like(marks) if every else marks
+
+
 @figure("theme_weights_by_region", "by_region", skip=needs_regions,
         options=lambda frames, config: {"min_docs": config.weights.min_docs})
 def plot_theme_weights_by_region(data: pd.DataFrame, *, ax=None, language: str = "zh",
@@ -120,8 +134,8 @@ def plot_theme_weights_over_time(data: pd.DataFrame, *, ax=None, language: str =
             label = frame["topic_label"].dropna().iloc[0]
             _band_and_line(ax, positions[present], frame[present], step, colors[topic], band_alpha=0.15,
                            marker="o", markersize=4, label=label)
-            # Sparse periods hollow, as in every over-time figure.
-            sparse = frame["sparse"].fillna(False).to_numpy(dtype=bool) & present
+            # Sparse periods hollow, as in every over-time figure (when some are not).
+            sparse = hollow(frame["sparse"], data) & present
             ax.plot(positions[sparse], frame["weight"].to_numpy()[sparse], "o", markersize=4,
                     mfc="white", color=colors[topic], linestyle="none")
         n_docs = data.drop_duplicates("period").set_index("period")["n_docs"].reindex(periods)
@@ -170,7 +184,7 @@ def plot_theme_panels_over_time(data: pd.DataFrame, *, ncols: int | None = None,
             frame = data[data["topic"] == topic].sort_values("period")
             x = frame["period"].map(position).to_numpy(dtype=float)
             _band_and_line(ax, x, frame, step, colors[topic], band_alpha=0.2, linewidth=1.5)
-            sparse = frame["sparse"].to_numpy(dtype=bool)
+            sparse = hollow(frame["sparse"], data)
             ax.scatter(x[~sparse], frame["weight"][~sparse], color=colors[topic], s=14, zorder=3)
             ax.scatter(x[sparse], frame["weight"][sparse], facecolor="white",
                        edgecolor=colors[topic], s=14, zorder=3)
@@ -187,7 +201,9 @@ def plot_theme_panels_over_time(data: pd.DataFrame, *, ncols: int | None = None,
             axes.flat[0].set_ylim(bottom=0)
         for ax in list(axes.flat)[len(topics):]:
             ax.set_visible(False)
-        notes = [text["panels_note"].format(n=min_docs)] if min_docs else []
+        every_sparse = bool(data["sparse"].astype(bool).all())
+        notes = ([text["panels_note_all_sparse" if every_sparse else "panels_note"].format(n=min_docs)]
+                 if min_docs else [])
         notes += interval_notes(data, language)
         fig.supxlabel("\n".join([text["period"], *notes]), fontsize=9)
         fig.supylabel(text["weight"], fontsize=9)
@@ -225,8 +241,8 @@ def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[
             x = part["period"].map(position).to_numpy(dtype=float)
             color = colors[region]
             _band_and_line(ax, x, part, step, color, band_alpha=0.12, marker="o", label=region)
-            sparse = part["sparse"].to_numpy(dtype=bool)
-            # Sparse periods hollow, as in every over-time figure.
+            sparse = hollow(part["sparse"], frame)
+            # Sparse periods hollow, as in every over-time figure (when some are not).
             ax.plot(x[sparse], part["weight"].to_numpy()[sparse], "o", mfc="white", color=color,
                     linestyle="none")
         _time_axis(ax, positions, periods, step)
