@@ -356,3 +356,16 @@ def test_yearly_reports_one_a_year_are_filled_points_and_the_note_says_why():
               and len(c.get_offsets()) and mpl.colors.to_hex(c.get_facecolor()[0]) == "#ffffff"]
     assert len(hollow) == 1 and len(hollow[0].get_offsets()) == 1
     plt.close("all")
+
+
+def test_emphasis_over_time_marks_years_without_documents_between_rows():
+    from policytopics.plots import plot_theme_emphasis
+
+    rows = [{"period": p, "topic": t, "topic_label": f"T{t} 词", "emphasis": 1.0 * t, "ci_low": 0.5,
+             "ci_high": 1.5, "n_docs": 1, "sparse": True, "area": "其他"}
+            for p in ("1962", "1963", "1964", "1975", "1976") for t in (1, 2)]
+    ax = plot_theme_emphasis(pd.DataFrame(rows), by="period", language="en")
+    dashed = [line for line in ax.get_lines() if line.get_linestyle() not in ("-", "None")]
+    assert [line.get_ydata()[0] for line in dashed] == [2.5]  # between 1964 (row 2) and 1975 (row 3)
+    assert "periods without a document lie between" in ax.get_xlabel()
+    plt.close(ax.figure)

@@ -45,6 +45,7 @@ _TEXT = {
                            "关联，并非因果",
            "difference_note": "实心：95% 区间不含 0；其他协变量取参照值；关联，并非因果",
            "curve_gap": "曲线在无文档的年份间断开",
+           "period_gap": "虚线：其间的时期没有文档",
            "below_zero": "线性模型不限制比例 ≥ 0：低于 0 的部分在横轴处截去",
            "correlation": "主题相关：哪些主题常在同一文档中出现",
            "correlation_note": ("文档主题比例的相关系数；圆点：95% 区间不含 0；"
@@ -92,6 +93,7 @@ _TEXT = {
            "difference_note": "filled: the 95 % interval excludes 0; other covariates at their reference; "
                               "an association, not a cause",
            "curve_gap": "the curve breaks over years without a document",
+           "period_gap": "dashed line: periods without a document lie between",
            "below_zero": "the linear model does not keep shares ≥ 0: what falls below 0 is cut at the axis",
            "correlation": "Topic correlations: which topics appear in the same documents",
            "correlation_note": "correlation of the documents' topic proportions; dot: the 95 % interval "

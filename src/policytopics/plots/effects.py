@@ -48,6 +48,8 @@ def plot_effect_levels(levels: pd.DataFrame, *, covariate: str, language: str = 
         names = list(data.drop_duplicates("level")["level"])
         if covariate == "region":
             names.sort(key=region_sort_key)
+        elif covariate == "period":
+            names.sort(key=str)  # in time (the table lists the reference, most documents, first)
         fig, axes, width = _topic_grid(len(topics), 0.22 * len(names) + 0.6)
         colors = topic_colors(topics)
         y = np.arange(len(names))

@@ -376,6 +376,13 @@ def plot_theme_emphasis(data: pd.DataFrame, *, by: str = "region", ax=None, lang
                 if len(x):
                     ax.scatter(x, y, s=10, marker=marker, facecolors="none", edgecolors="white",
                                linewidths=0.6, label=f"_beyond_{sign}")
+        gaps = []
+        if by == "period":
+            # A dashed line where periods without a document lie between two rows (1964 | 1975).
+            positions, step = period_positions(groups)
+            gaps = [i + 1 for i, jump in enumerate(np.diff(positions)) if jump > step * 1.5]
+            for row in gaps:
+                ax.axhline(row - 0.5, color="0.25", linewidth=0.9, linestyle=(0, (3, 2)))
         if by == "region":
             areas = [region_area(g) for g in groups]
             starts = [i for i in range(rows) if i == 0 or areas[i] != areas[i - 1]]
@@ -401,6 +408,8 @@ def plot_theme_emphasis(data: pd.DataFrame, *, by: str = "region", ax=None, lang
             notes.append(text["sparse"].format(n=min_docs))
         if clipped:
             notes.append(text["beyond"].format(limit=halfrange))
+        if gaps:
+            notes.append(text["period_gap"])
         notes += interval_notes(data, language)
         ax.set_xlabel("\n".join([text["topic"], *notes]))
         ax.set_ylabel(text[by])
