@@ -155,3 +155,14 @@ def test_metadata_csv_in_gbk_is_read_and_rows_matching_nothing_are_named(tmp_pat
     table.write_bytes(bytes(range(0x80, 0x100)) * 8)
     with pytest.raises(ValueError, match=f"^{re.escape(str(table))}: undecodable"):
         document_report(tmp_path, progress=False)
+
+
+def test_an_empty_folder_says_nothing_was_found_not_that_nothing_was_kept(tmp_path):
+    from policytopics.documents import kept_documents
+
+    (tmp_path / "articles").mkdir()
+    with pytest.raises(ValueError, match="no document found in the corpus paths"):
+        kept_documents(document_report(tmp_path / "articles", progress=False))
+    (tmp_path / "articles" / "a.txt").write_text("太短", encoding="utf-8")
+    with pytest.raises(ValueError, match="none of the 1 documents found was kept after cleaning"):
+        kept_documents(document_report(tmp_path / "articles", progress=False))

@@ -236,9 +236,12 @@ def summarise_report(report: pd.DataFrame) -> str:
 def kept_documents(report: pd.DataFrame) -> pd.DataFrame:
     """The kept rows of a report, renumbered; an error that says where to look if none."""
     kept = report[report["status"] == DocStatus.KEPT].reset_index(drop=True)
+    if report.empty:
+        raise ValueError("no document found in the corpus paths: no file of a readable kind "
+                         "(.txt, .html, .pdf, .docx, .csv, .xlsx, .jsonl ...) is there")
     if kept.empty:
-        raise ValueError("no document was kept after cleaning; see the ingest report "
-                         "(policytopics ingest PATH --out docs.csv) for the reasons")
+        raise ValueError(f"none of the {len(report)} documents found was kept after cleaning; see the "
+                         "ingest report (policytopics ingest PATH --out docs.csv) for the reasons")
     return kept
 
 
