@@ -102,3 +102,21 @@ def test_every_stage_is_declared_with_its_upstream_before_it_and_its_code_module
             source_digest(module)  # a misspelt module would raise here
         seen.append(name)
     assert seen == ["documents", "tokens", "corpus", "model"]
+
+
+def test_an_edited_metadata_csv_beside_listed_files_is_seen(samples, tmp_path):
+    # Given as a list of files, the corpus's fingerprint holds those files only; the
+    # metadata.csv beside them must count too, or its edits serve a stale cache (#31).
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(samples, corpus)
+    files = sorted(corpus.glob("*.txt"))
+
+    def region(value: str) -> str:
+        (corpus / "metadata.csv").write_text(f"file,region\n{files[0].name},{value}\n", encoding="utf-8")
+        config = load_study(None, corpus=[str(f) for f in files], output__cache_dir=tmp_path / "cache")
+        return Study(config, progress=False).documents().set_index("doc_id").loc[files[0].stem, "region"]
+
+    assert region("浙江省") == "浙江省"
+    assert region("江苏省") == "江苏省"

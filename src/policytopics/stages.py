@@ -68,9 +68,13 @@ class Stage:
 # --- documents -------------------------------------------------------------------------
 
 def _documents_key(study: Study) -> tuple:
+    from .metadata import override_files
+
     cfg = study.config
     reading = {k: v for k, v in asdict(cfg.corpus).items() if k not in ("paths", *UNIT_SETTINGS)}
-    return (file_fingerprint(cfg.corpus.paths), reading, asdict(cfg.clean), cfg.clean.spam_phrases or "")
+    # A metadata.csv beside listed files is not among them: its content is a key part of its own.
+    return (file_fingerprint(cfg.corpus.paths), reading, asdict(cfg.clean), cfg.clean.spam_phrases or "",
+            file_fingerprint(override_files(cfg.corpus.paths)))
 
 
 def _documents(study: Study):
