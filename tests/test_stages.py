@@ -120,3 +120,26 @@ def test_an_edited_metadata_csv_beside_listed_files_is_seen(samples, tmp_path):
 
     assert region("浙江省") == "浙江省"
     assert region("江苏省") == "江苏省"
+
+
+def test_a_moved_corpus_reuses_the_cache_and_shows_its_current_paths(samples, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    first = tmp_path / "first"
+    shutil.copytree(samples, first)
+
+    def report(corpus: Path):
+        study = Study(load_study(None, corpus=[str(corpus)], output__cache_dir=tmp_path / "cache"),
+                      progress=False)
+        return study, study.documents()
+
+    _, before = report(first)
+    assert before["source"].tolist() == [str(first / Path(s).name) for s in before["source"]]
+    moved = tmp_path / "moved"
+    first.rename(moved)
+    study, after = report(moved)
+    assert study.cache_hits["documents"] is True  # the same files: the cache is reused (#31)
+    assert after["source"].tolist() == [str(moved / Path(s).name) for s in before["source"]]
+    assert all(Path(source).is_file() for source in after["source"])
+    assert after.drop(columns="source").equals(before.drop(columns="source"))

@@ -90,7 +90,10 @@ def file_fingerprint(paths: Sequence[Path]) -> list:
         files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else [folder]
         for file in files:
             stat = file.stat()
-            prints.append([file.name, _content_hash(str(file.resolve()), stat.st_size, stat.st_mtime_ns)])
+            # Where the file sits in its folder, not the folder's own place: a corpus moved
+            # elsewhere keeps its key (the documents stage serves its sources at the new place).
+            name = file.relative_to(folder).as_posix() if folder.is_dir() else file.name
+            prints.append([name, _content_hash(str(file.resolve()), stat.st_size, stat.st_mtime_ns)])
     return prints
 
 
@@ -320,10 +323,11 @@ class StageCache:
             self.memo[key] = build()
         return self.memo[key]
 
-    def get(self, name: str, key: str, build, *, reader, writer, serve_written: bool = False):
+    def get(self, name: str, key: str, build, *, reader, writer, serve_written: bool = False, serve=None):
         """A stage's result from memory, from ``reader(path)``, or by ``build()`` then
         ``writer(result, path)``. With ``serve_written`` a freshly built result is read back
-        (for stages whose cached form streams from disk)."""
+        (for stages whose cached form streams from disk); ``serve(result)``, if given, is
+        what is returned and kept in memory."""
         memo_key = f"{name}:{key}"
         if memo_key in self.memo:
             return self.memo[memo_key]
@@ -342,6 +346,8 @@ class StageCache:
                 trim_memory()
             else:
                 log.info("%s: cache hit (key %s)", name, key)
+            if serve is not None:
+                result = serve(result)
         finally:
             elapsed = time.perf_counter() - started
             nested = self._nested_seconds.pop()
@@ -371,12 +377,12 @@ class StageCache:
                 log.warning("cache file %s is unreadable; rebuilding it", path)
         return None
 
-    def frame(self, name: str, key: str, build):
+    def frame(self, name: str, key: str, build, *, serve=None):
         """A stage whose result is one table, kept as ``<key>.parquet``."""
         return self.get(name, key, build, reader=lambda p: read_cached_parquet(p.with_suffix(".parquet")),
-                        writer=lambda frame, p: write_parquet(frame, p.with_suffix(".parquet")))
+                        writer=lambda frame, p: write_parquet(frame, p.with_suffix(".parquet")), serve=serve)
 
-    def folder(self, name: str, key: str, build, *, load, save, serve_written: bool = False):
+    def folder(self, name: str, key: str, build, *, load, save, serve_written: bool = False, serve=None):
         """A stage kept as a folder of files (a corpus, a model).
 
         ``load(path)`` gives the result, or None when the folder holds none; ``save(result,
@@ -396,7 +402,7 @@ class StageCache:
             save(result, tmp)
             replace_folder(tmp, path)
 
-        return self.get(name, key, build, reader=read, writer=write, serve_written=serve_written)
+        return self.get(name, key, build, reader=read, writer=write, serve_written=serve_written, serve=serve)
 
     def release(self, name: str) -> bool:
         """Drop a stage's result from memory (it stays on disk); True if there was one."""

@@ -73,11 +73,12 @@ class Study:
         def build():
             return stage.build(self)
 
+        serve = None if stage.serve is None else (lambda result: stage.serve(self, result))
         if stage.load is None:
-            result = self.stages.frame(name, self.key(name), build)
+            result = self.stages.frame(name, self.key(name), build, serve=serve)
         else:
             result = self.stages.folder(name, self.key(name), build, load=lambda path: stage.load(self, path),
-                                        save=stage.save, serve_written=stage.serve_written)
+                                        save=stage.save, serve_written=stage.serve_written, serve=serve)
         if any([self.stages.release(upstream) for upstream in stage.releases]):
             trim_memory()
         return result

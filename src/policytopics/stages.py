@@ -51,7 +51,8 @@ class Stage:
     result, or ``None`` when the folder holds none) and ``save(result, folder)``; a table
     stage has neither and is kept as ``<key>.parquet``. ``serve_written`` reads a folder
     back after writing it (a corpus that streams from disk); ``releases`` are the upstream
-    results dropped from memory once this one is served (they stay on disk).
+    results dropped from memory once this one is served (they stay on disk); ``serve(study,
+    result)`` is what the study sees of a result built or read (the cache keeps the result).
     """
 
     name: str
@@ -63,6 +64,7 @@ class Stage:
     save: Callable[[object, Path], None] | None = None
     serve_written: bool = False
     releases: tuple[str, ...] = ()
+    serve: Callable[[Study, object], object] | None = None
 
 
 # --- documents -------------------------------------------------------------------------
@@ -78,9 +80,16 @@ def _documents_key(study: Study) -> tuple:
 
 
 def _documents(study: Study):
-    from .documents import document_report
+    from .documents import document_report, portable_sources
 
-    return document_report(study.config.corpus.paths, study.config, progress=study.progress)
+    paths = study.config.corpus.paths
+    return portable_sources(document_report(paths, study.config, progress=study.progress), paths)
+
+
+def _located_documents(study: Study, report):
+    from .documents import located_sources
+
+    return located_sources(report, study.config.corpus.paths)
 
 
 # --- tokens ----------------------------------------------------------------------------
@@ -161,7 +170,8 @@ def _load_model(study: Study, path: Path):
 STAGES: dict[str, Stage] = {stage.name: stage for stage in (
     Stage("documents", None, ("records", "ingest", "tables", "decode", "formats", "text", "clean",
                               "pagetext", "mojibake", "metadata", "places", "dedup", "documents"),
-          _documents_key, _documents),
+          # The cache keeps the sources relative to the corpus paths: a moved corpus shows its new place.
+          _documents_key, _documents, serve=_located_documents),
     Stage("tokens", "documents", ("text", "units", "segment", "places"), _tokens_key, _tokens),
     Stage("corpus", "tokens", ("corpus",), _corpus_key, _corpus, load=_load_corpus, save=_save_corpus,
           # Serve the files just written, so a cold run streams from disk like a warm one; the
