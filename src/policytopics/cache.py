@@ -100,11 +100,7 @@ def file_fingerprint(paths: Sequence[Path]) -> list:
 @functools.lru_cache(maxsize=4096)
 def _content_hash(path: str, size: int, mtime_ns: int) -> str:
     """SHA-256 of a file, computed once per path, size and modification time."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return file_digest(path)
 
 
 # --- atomic writes ---------------------------------------------------------------------
@@ -214,6 +210,98 @@ def write_csv(frame, path: str | Path) -> Path:
     return atomic_write(path, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"))
 
 
+# --- checksums of cached files ----------------------------------------------------------
+
+#: A cached folder's checksums of its files (:func:`keep_checksums`); a cached file's are in
+#: ``<file>.sha256`` beside it.
+CHECKSUMS_FILE = "checksums.json"
+
+
+def file_digest(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _checksum_file(path: Path) -> Path:
+    return path / CHECKSUMS_FILE if path.is_dir() else path.with_name(path.name + ".sha256")
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.name != CHECKSUMS_FILE)
+
+
+def keep_checksums(path: str | Path) -> Path:
+    """Record the checksums of a cached file (``<file>.sha256``) or of every file of a cached
+    folder (its ``checksums.json``), for :func:`verified` to check when it is read."""
+    path = Path(path)
+    if path.is_dir():
+        return write_json(path / CHECKSUMS_FILE,
+                          {p.relative_to(path).as_posix(): file_digest(p) for p in _folder_files(path)})
+    return write_text(_checksum_file(path), file_digest(path))
+
+
+def damage(path: Path) -> str | None:
+    """Why a cached file or folder differs from the checksums recorded when it was written
+    (a file truncated, a bit flipped, a file missing), or ``None`` when it matches."""
+    record = _checksum_file(path)
+    try:
+        if not path.is_dir():
+            same = record.read_text() == file_digest(path)
+            return None if same else f"{path.name} does not match its checksum"
+        expected = json.loads(record.read_text(encoding="utf-8"))
+        for name, digest in expected.items():
+            file = path / name
+            if not file.is_file():
+                return f"{name} is missing"
+            if file_digest(file) != digest:
+                return f"{name} does not match its checksum"
+        extra = [p.relative_to(path).as_posix() for p in _folder_files(path)
+                 if p.relative_to(path).as_posix() not in expected]
+        return f"{extra[0]} was not written with it" if extra else None
+    except (OSError, ValueError) as exc:
+        return f"its checksums cannot be read ({exc})"
+
+
+def verified(path: Path, stage: str, warned: set[str] | None = None) -> bool:
+    """Whether the cached ``path`` (a file or a folder) is what was written there.
+
+    A cached entry whose bytes differ from its recorded checksums (truncated, one bit
+    flipped, a file missing) is removed, and a warning names ``stage`` (once per stage when
+    ``warned`` collects the stages already named): the caller rebuilds it. One without
+    checksums (kept by an older version, or a run killed between the two writes) is removed
+    and rebuilt too, with an info line. Reading a damaged model could hang or change the
+    results with no sign; this reads every byte once more instead.
+    """
+    if not path.exists():
+        return False
+    if not _checksum_file(path).is_file():
+        log.info("%s: the cached %s has no checksums; rebuilding it", stage, path)
+        reason = None
+    else:
+        reason = damage(path)
+        if reason is None:
+            return True
+        if warned is None or stage not in warned:
+            log.warning("%s: the cached %s is damaged (%s); rebuilding it", stage, path, reason)
+            if warned is not None:
+                warned.add(stage)
+    discard(path)
+    return False
+
+
+def discard(path: Path) -> None:
+    """Remove a cached file (with its checksum) or folder."""
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+        _checksum_file(path).unlink(missing_ok=True)
+
+
 def read_cached_parquet(path: Path):
     """A cached table, or ``None`` when it is absent or unreadable (then it is removed)."""
     import pandas as pd
@@ -316,6 +404,7 @@ class StageCache:
         self.hits: dict[str, bool] = {}
         self.timings: dict[str, float] = {}
         self._nested_seconds: list[float] = []
+        self.damaged: set[str] = set()  # the stages whose damaged cache was named in a warning
 
     def memoised(self, key: str, build):
         """``build()`` once per key, then from memory."""
@@ -368,7 +457,7 @@ class StageCache:
         if memo_key in self.memo:
             return self.memo[memo_key][columns]
         path = self.path(name, key).with_suffix(".parquet")
-        if path.is_file():
+        if path.is_file() and not damage(path):  # a damaged file is named when the stage reads it
             import pandas as pd
 
             try:
@@ -378,18 +467,27 @@ class StageCache:
         return None
 
     def frame(self, name: str, key: str, build, *, serve=None):
-        """A stage whose result is one table, kept as ``<key>.parquet``."""
-        return self.get(name, key, build, reader=lambda p: read_cached_parquet(p.with_suffix(".parquet")),
-                        writer=lambda frame, p: write_parquet(frame, p.with_suffix(".parquet")), serve=serve)
+        """A stage whose result is one table, kept as ``<key>.parquet`` with its checksum."""
+        def read(path: Path):
+            path = path.with_suffix(".parquet")
+            return read_cached_parquet(path) if verified(path, name, self.damaged) else None
+
+        def write(frame, path: Path):
+            keep_checksums(write_parquet(frame, path.with_suffix(".parquet")))
+
+        return self.get(name, key, build, reader=read, writer=write, serve=serve)
 
     def folder(self, name: str, key: str, build, *, load, save, serve_written: bool = False, serve=None):
         """A stage kept as a folder of files (a corpus, a model).
 
         ``load(path)`` gives the result, or None when the folder holds none; ``save(result,
-        folder)`` writes it. The result is written into a temporary folder and swapped in
-        whole; a folder that fails to load is logged, removed and built again.
+        folder)`` writes it. The result is written into a temporary folder with the checksums
+        of its files and swapped in whole; a folder whose files differ from their checksums,
+        or that fails to load, is logged, removed and built again.
         """
         def read(path: Path):
+            if not verified(path, name, self.damaged):
+                return None
             try:
                 return load(path)
             except Exception:
@@ -400,6 +498,7 @@ class StageCache:
         def write(result, path: Path):
             tmp = temporary_sibling(path)
             save(result, tmp)
+            keep_checksums(tmp)
             replace_folder(tmp, path)
 
         return self.get(name, key, build, reader=read, writer=write, serve_written=serve_written, serve=serve)
@@ -413,12 +512,17 @@ class StageCache:
 
 
 __all__ = [
+    "CHECKSUMS_FILE",
     "StageCache",
     "atomic_write",
     "code_version",
     "copy_file",
+    "damage",
+    "discard",
     "excel_safe",
+    "file_digest",
     "file_fingerprint",
+    "keep_checksums",
     "read_cached_parquet",
     "remove_stale_temporaries",
     "replace_folder",
@@ -426,6 +530,7 @@ __all__ = [
     "stable_hash",
     "temporary_sibling",
     "trim_memory",
+    "verified",
     "write_csv",
     "write_json",
     "write_parquet",

@@ -252,6 +252,7 @@ class FigureCache:
         self._common = (formats, code_version(), matplotlib.__version__, metadata.version("mplfonts"))
         self._keys: dict[str, str] = {}
         self._digests: dict[int, str] = {}
+        self._damaged: set[str] = set()  # warned once: a damaged cached figure
 
     def key(self, job: tuple) -> str:
         from .cache import stable_hash
@@ -287,23 +288,24 @@ class FigureCache:
         return [self.folder / key / f"{job[0]}.{fmt}" for fmt in self.formats]
 
     def copy(self, job: tuple, folder: Path) -> list[Path]:
-        """The job's files copied from the cache into ``folder`` (none if it holds them not)."""
-        from .cache import copy_file
+        """The job's files copied from the cache into ``folder`` (none if it holds them not,
+        or holds one that differs from its checksum: it is drawn again)."""
+        from .cache import copy_file, verified
 
         files = self._files(job)
-        if not files or not all(path.is_file() for path in files):
+        if not files or not all(verified(path, "figures", self._damaged) for path in files):
             return []
         return [copy_file(cached, folder / cached.name) for cached in files]
 
     def keep(self, paths: list[Path], jobs: list[tuple]) -> None:
         """Keep the figures just drawn (``paths``, written by ``jobs``) in the cache."""
-        from .cache import copy_file
+        from .cache import copy_file, keep_checksums
 
         drawn = {path.name: path for path in paths}
         for job in jobs:
             for cached in self._files(job) or []:
                 if cached.name in drawn:
-                    copy_file(drawn[cached.name], cached)
+                    keep_checksums(copy_file(drawn[cached.name], cached))
 
 
 def _remove_stale_figures(frames: Mapping[str, object], folder: Path, drawn: set[str]) -> None:
@@ -331,16 +333,17 @@ def write_explorer(model, path: Path, *, topic_labels: dict[int, str], language:
                    cache: tuple[Path, str] | None = None) -> Path:
     """The interactive topic explorer, one offline HTML file. With ``cache`` (a folder and
     the model's key) a page of the same model, labels, language and code is copied from
-    there instead of being built again."""
-    from .cache import atomic_write, code_version, copy_file, stable_hash
+    there instead of being built again (unless it differs from its checksum)."""
+    from .cache import atomic_write, code_version, copy_file, keep_checksums, stable_hash, verified
     from .explorer import write_explorer as write_page
 
     if cache is None:
         return write_page(model, path, topic_labels=topic_labels, language=language)
     folder, model_key = cache
     kept = folder / f"{stable_hash(model_key, topic_labels, language, code_version())}.html"
-    if not kept.is_file():
+    if not verified(kept, "explorer"):
         atomic_write(kept, lambda tmp: write_page(model, tmp, topic_labels=topic_labels, language=language))
+        keep_checksums(kept)
     return copy_file(kept, path)
 
 

@@ -6,7 +6,8 @@ builds it from the study's other results, and how the result is kept (one table,
 of files with its own loader and saver). :class:`policytopics.pipeline.Study` serves every
 stage the same way from these declarations: the key is ``stable_hash(name, code, upstream
 key, *key_parts)``, the result comes from memory, from ``cache_dir/<name>/<key>`` or is
-built; an unreadable cache file is rebuilt (:class:`policytopics.cache.StageCache`).
+built; a cache file that differs from its checksum, or is unreadable, is rebuilt
+(:class:`policytopics.cache.StageCache`).
 
 A new cached stage is one more :class:`Stage` here; its work is a function in its own module.
 """
