@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import functools
 import gc
 import hashlib
@@ -318,10 +319,13 @@ def read_cached_parquet(path: Path):
 
 # --- folders built in place ------------------------------------------------------------
 
-def temporary_sibling(path: Path) -> Path:
-    """An empty folder beside ``path`` to build a stage in before renaming it into place."""
+def temporary_sibling(path: Path, *, only_its_own: bool = False) -> Path:
+    """An empty folder beside ``path`` to build a stage in before renaming it into place.
+
+    Stale temporaries beside it are removed first: with ``only_its_own`` only ``path``'s own
+    (a folder such as ``outputs/`` may sit among the user's files)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(path.parent)
+    remove_stale_temporaries(path.parent, f".{path.name}." if only_its_own else "")
     return Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.",
                                  suffix=".tmp"))
 
@@ -332,11 +336,49 @@ def replace_folder(tmp: Path, path: Path) -> None:
     os.replace(tmp, path)
 
 
-_TEMPORARY = re.compile(r"^\..+\.(\d+)\.[^.]+\.tmp$")
+def exchange_folders(new: Path, path: Path) -> None:
+    """Put the folder ``new`` at ``path`` in one step; what was at ``path`` is then at ``new``.
+
+    On Linux one ``renameat2(RENAME_EXCHANGE)``: a reader sees the old folder or the new one,
+    never neither nor a mix. Where that is missing (another system, a file system without
+    it), two renames, with an instant in which ``path`` is absent. Without a folder at
+    ``path``, one rename.
+    """
+    if not path.exists():
+        os.rename(new, path)
+        return
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            at_cwd, exchange = -100, 2  # AT_FDCWD, RENAME_EXCHANGE
+            if libc.renameat2(at_cwd, os.fsencode(new), at_cwd, os.fsencode(path), exchange) == 0:
+                return
+            error = ctypes.get_errno()
+            if error not in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+                raise OSError(error, os.strerror(error), str(path))
+        except AttributeError:  # a C library without renameat2
+            pass
+    aside = new.with_name(new.name + ".old")
+    os.rename(path, aside)
+    try:
+        os.rename(new, path)
+    except OSError:
+        os.rename(aside, path)
+        raise
+    os.rename(aside, new)
 
 
-def remove_stale_temporaries(folder: Path) -> None:
-    """Delete temporaries left in ``folder`` by a run that was killed mid-write.
+_TEMPORARY = re.compile(r"^\..+\.(\d+)\.[^.]+\.tmp(\.old)?$")
+
+
+def is_temporary(name: str) -> bool:
+    """Whether ``name`` is that of a temporary of :func:`atomic_write` or :func:`temporary_sibling`."""
+    return bool(_TEMPORARY.match(name))
+
+
+def remove_stale_temporaries(folder: Path, prefix: str = "") -> None:
+    """Delete temporaries left in ``folder`` by a run that was killed mid-write (only
+    those whose names start with ``prefix``).
 
     Their names carry the writing process's id; those of live processes (another run
     writing now) are left alone.
@@ -345,7 +387,7 @@ def remove_stale_temporaries(folder: Path) -> None:
         return
     for entry in folder.iterdir():
         match = _TEMPORARY.match(entry.name)
-        if not match or _process_alive(int(match.group(1))):
+        if not match or not entry.name.startswith(prefix) or _process_alive(int(match.group(1))):
             continue
         log.info("removing %s, left by an interrupted run", entry)
         if entry.is_dir():
@@ -520,8 +562,10 @@ __all__ = [
     "damage",
     "discard",
     "excel_safe",
+    "exchange_folders",
     "file_digest",
     "file_fingerprint",
+    "is_temporary",
     "keep_checksums",
     "read_cached_parquet",
     "remove_stale_temporaries",
