@@ -165,3 +165,101 @@ def test_a_figure_whose_inputs_did_not_change_is_copied_not_drawn_again(sample_s
     changed = {**frames, "documents": frames["documents"].iloc[1:]}
     with pytest.raises(AssertionError, match="coverage_by_period"):
         outputs.write_figures(changed, config)
+
+
+def _files(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _config(repo, out, cache, **overrides):
+    from policytopics import load_study
+
+    return load_study(repo / "study.toml", out=out, output__cache_dir=cache, output__figure_formats=["png"],
+                      **overrides)
+
+
+def test_an_interrupted_run_leaves_the_earlier_run_whole_and_a_finished_one_replaces_it(repo, tmp_path,
+                                                                                        monkeypatch):
+    # An interrupted rerun into an existing output folder left K = 5 tables beside a K = 3
+    # run.json (#31): a run's folders are written beside the old ones and swapped in whole.
+    from policytopics import Study, outputs
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    Study(_config(repo, out, cache, n_topics=3), progress=False).run()
+    (out / "notes.txt").write_text("mine")  # the user's files stay
+    (out / "figures" / "drawn_by_hand.png").write_bytes(b"mine")
+    before = _files(out)
+    written = []
+
+    def write_csv(frame, path):
+        if len(written) == 4:
+            raise KeyboardInterrupt  # Ctrl-C halfway through the tables
+        written.append(path)
+        return real_write_csv(frame, path)
+
+    real_write_csv = outputs.write_csv
+    monkeypatch.setattr(outputs, "write_csv", write_csv)
+    with pytest.raises(KeyboardInterrupt):
+        Study(_config(repo, out, cache, n_topics=4), progress=False).run()
+    assert _files(out) == before  # the K = 3 run, whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "out"]  # no temporary left
+
+    monkeypatch.setattr(outputs, "write_csv", real_write_csv)
+    result = Study(_config(repo, out, cache, n_topics=4), progress=False).run()
+    after = _files(out)
+    record = json.loads(after["run.json"])
+    assert record["settings"]["model"]["n_topics"] == 4
+    assert list(pd.read_parquet(out / "doc_topics.parquet").columns[-4:]) == ["T1", "T2", "T3", "T4"]
+    assert after["notes.txt"] == b"mine" and after["figures/drawn_by_hand.png"] == b"mine"
+    assert set(after) - {"notes.txt", "figures/drawn_by_hand.png"} == {
+        p.relative_to(out).as_posix() for p in [*result["tables"].values(), result["explorer"],
+                                                 result["run_record"], *result["figures"]]
+    } | {f"{name}.parquet" for name in result["tables"] if name.startswith(outputs.PARQUET_TABLES)}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "out"]
+
+
+def test_a_table_only_some_runs_write_is_not_left_by_a_later_run(repo, tmp_path):
+    from policytopics import Study
+
+    themes = tmp_path / "themes.toml"
+    themes.write_text('["制造"]\nwords = ["制造业", "产业"]\n', encoding="utf-8")
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    Study(_config(repo, out, cache, n_topics=3, model__themes=themes), progress=False).run()
+    assert (out / "theme_seeds.csv").is_file()
+    (out / "k_selection.csv").write_text("k\n3\n")  # the sweep's, not the run's
+    Study(_config(repo, out, cache, n_topics=3), progress=False).run()
+    assert not (out / "theme_seeds.csv").exists()
+    assert (out / "k_selection.csv").read_text() == "k\n3\n"
+
+
+def test_a_full_disk_while_writing_names_the_output_folder(repo, samples, tmp_path, monkeypatch, capsys):
+    import errno
+
+    from policytopics import outputs
+    from policytopics.cli import main
+
+    out = tmp_path / "out"
+    common = ["run", "--corpus", str(samples), "--topics", "3", "--study", str(repo / "study.toml"),
+              "--out", str(out), "--cache-dir", str(tmp_path / "cache"), "--formats", "png", "--no-progress",
+              "-q"]
+    assert main(common) == 0
+    before = _files(out)
+
+    def full(frame, path):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(outputs, "write_csv", full)
+    assert main([*common[:4], "4", *common[5:]]) == 2
+    message = capsys.readouterr().err
+    assert message.strip().splitlines() == [f"policytopics: error: No space left on device while writing the "
+                                            f"outputs; the output folder keeps its earlier run: {out}"]
+    assert _files(out) == before
+
+
+def test_every_table_a_run_writes_is_one_it_owns(sample_study):
+    from policytopics.outputs import RUN_TABLES, is_run_figure
+
+    assert set(sample_study.tables()) <= set(RUN_TABLES)
+    assert all(is_run_figure(p.name) for p in sample_study.outputs_["figures"])
+    assert not is_run_figure("k_selection.png") and is_run_figure("effect_levels_region.pdf")

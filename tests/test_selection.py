@@ -63,3 +63,13 @@ def test_match_topics_recovers_a_permutation_and_leaves_strangers_unmatched():
                3: ["外交", "会见", "合作", "关系"]}
     previous = {"b": current[2][::-1], "a": current[1], "x": ["足球", "比赛", "冠军", "球队"]}
     assert match_topics(previous, current) == {1: ("a", 1.0), 2: ("b", 1.0)}
+
+
+def test_stability_compares_fits_with_different_seeds():
+    # Fits of one K with one seed are the same model: their similarity of 1 says nothing (#31).
+    base = ModelConfig(gibbs_iterations=20)
+    runs, by_k = sweep(TEXTS, [4], [1, 2, 3], base, workers=1, top_n=4, progress=False)
+    assert sorted(runs["seed"]) == [1, 2, 3]
+    assert 0 < by_k["stability"].iloc[0] < 0.999
+    with pytest.raises(ValueError, match=r"seeds repeat \(1\)"):
+        sweep(TEXTS, [4], [1, 1, 2], base, workers=1, top_n=4, progress=False)

@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from policytopics import Study, load_study
 
 
@@ -102,3 +104,107 @@ def test_every_stage_is_declared_with_its_upstream_before_it_and_its_code_module
             source_digest(module)  # a misspelt module would raise here
         seen.append(name)
     assert seen == ["documents", "tokens", "corpus", "model"]
+
+
+def test_an_edited_metadata_csv_beside_listed_files_is_seen(samples, tmp_path):
+    # Given as a list of files, the corpus's fingerprint holds those files only; the
+    # metadata.csv beside them must count too, or its edits serve a stale cache (#31).
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(samples, corpus)
+    files = sorted(corpus.glob("*.txt"))
+
+    def region(value: str) -> str:
+        (corpus / "metadata.csv").write_text(f"file,region\n{files[0].name},{value}\n", encoding="utf-8")
+        config = load_study(None, corpus=[str(f) for f in files], output__cache_dir=tmp_path / "cache")
+        return Study(config, progress=False).documents().set_index("doc_id").loc[files[0].stem, "region"]
+
+    assert region("浙江省") == "浙江省"
+    assert region("江苏省") == "江苏省"
+
+
+def test_a_moved_corpus_reuses_the_cache_and_shows_its_current_paths(samples, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    first = tmp_path / "first"
+    shutil.copytree(samples, first)
+
+    def report(corpus: Path):
+        study = Study(load_study(None, corpus=[str(corpus)], output__cache_dir=tmp_path / "cache"),
+                      progress=False)
+        return study, study.documents()
+
+    _, before = report(first)
+    assert before["source"].tolist() == [str(first / Path(s).name) for s in before["source"]]
+    moved = tmp_path / "moved"
+    first.rename(moved)
+    study, after = report(moved)
+    assert study.cache_hits["documents"] is True  # the same files: the cache is reused (#31)
+    assert after["source"].tolist() == [str(moved / Path(s).name) for s in before["source"]]
+    assert all(Path(source).is_file() for source in after["source"])
+    assert after.drop(columns="source").equals(before.drop(columns="source"))
+
+
+def _run_in_a_process(samples, out, cache, timeout: float = 300):
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "policytopics", "run", "--corpus", str(samples), "--topics", "3",
+               "--out", str(out), "--cache-dir", str(cache), "--formats", "png", "--no-progress", "-q"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stderr
+
+
+def _output_files(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != "run.json"}
+
+
+def _truncate(path):
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _flip_one_bit(path):
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+@pytest.fixture(scope="module")
+def clean_run(samples, tmp_path_factory):
+    """Outputs and cache of one run of the samples in a process of its own."""
+    folder = tmp_path_factory.mktemp("clean_run")
+    _run_in_a_process(samples, folder / "out", folder / "cache")
+    return folder
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("damage", [_truncate, _flip_one_bit])
+def test_a_damaged_cache_file_is_rebuilt_with_a_warning_and_the_same_outputs(samples, clean_run, tmp_path,
+                                                                            damage):
+    # A truncated tomotopy model made the run hang; one flipped bit in a model, Parquet or
+    # npy file changed the results with no sign; a truncated figure or explorer page was
+    # copied to the outputs (#31). Each kind of cached file, damaged, is rebuilt.
+    import shutil
+
+    cache = shutil.copytree(clean_run / "cache", tmp_path / "cache")
+    damaged = {"documents": next((cache / "documents").glob("*.parquet")),
+               "tokens": next((cache / "tokens").glob("*.parquet")),
+               "corpus": next((cache / "corpus").glob("*/corpus.mm")),
+               "model": next((cache / "model").glob("*/lda.tomotopy")),
+               "figures": next((cache / "figures").glob("*/top_words.png")),
+               "explorer": next((cache / "explorer").glob("*.html"))}
+    for path in damaged.values():
+        damage(path)
+    damage(next((cache / "model").glob("*/doc_topic.npy")))
+    stderr = _run_in_a_process(samples, tmp_path / "again", cache, timeout=300)  # never hangs
+    for stage, path in damaged.items():
+        entry = path.parent if stage in ("corpus", "model") else path  # a folder stage is named whole
+        assert f"WARNING policytopics: {stage}: the cached {entry} is damaged" in stderr, stage
+    assert stderr.count("is damaged") == len(damaged)  # once per stage
+    record = json.loads((tmp_path / "again" / "run.json").read_text(encoding="utf-8"))
+    assert not any(record["cache_hits"].values())
+    assert _output_files(tmp_path / "again") == _output_files(clean_run / "out")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import functools
 import gc
 import hashlib
@@ -90,18 +91,17 @@ def file_fingerprint(paths: Sequence[Path]) -> list:
         files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else [folder]
         for file in files:
             stat = file.stat()
-            prints.append([file.name, _content_hash(str(file.resolve()), stat.st_size, stat.st_mtime_ns)])
+            # Where the file sits in its folder, not the folder's own place: a corpus moved
+            # elsewhere keeps its key (the documents stage serves its sources at the new place).
+            name = file.relative_to(folder).as_posix() if folder.is_dir() else file.name
+            prints.append([name, _content_hash(str(file.resolve()), stat.st_size, stat.st_mtime_ns)])
     return prints
 
 
 @functools.lru_cache(maxsize=4096)
 def _content_hash(path: str, size: int, mtime_ns: int) -> str:
     """SHA-256 of a file, computed once per path, size and modification time."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return file_digest(path)
 
 
 # --- atomic writes ---------------------------------------------------------------------
@@ -242,6 +242,98 @@ def write_xlsx(frame, path: str | Path) -> Path:
     return atomic_write(path, lambda tmp: safe.to_excel(tmp, index=False, engine="openpyxl"))
 
 
+# --- checksums of cached files ----------------------------------------------------------
+
+#: A cached folder's checksums of its files (:func:`keep_checksums`); a cached file's are in
+#: ``<file>.sha256`` beside it.
+CHECKSUMS_FILE = "checksums.json"
+
+
+def file_digest(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _checksum_file(path: Path) -> Path:
+    return path / CHECKSUMS_FILE if path.is_dir() else path.with_name(path.name + ".sha256")
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.name != CHECKSUMS_FILE)
+
+
+def keep_checksums(path: str | Path) -> Path:
+    """Record the checksums of a cached file (``<file>.sha256``) or of every file of a cached
+    folder (its ``checksums.json``), for :func:`verified` to check when it is read."""
+    path = Path(path)
+    if path.is_dir():
+        return write_json(path / CHECKSUMS_FILE,
+                          {p.relative_to(path).as_posix(): file_digest(p) for p in _folder_files(path)})
+    return write_text(_checksum_file(path), file_digest(path))
+
+
+def damage(path: Path) -> str | None:
+    """Why a cached file or folder differs from the checksums recorded when it was written
+    (a file truncated, a bit flipped, a file missing), or ``None`` when it matches."""
+    record = _checksum_file(path)
+    try:
+        if not path.is_dir():
+            same = record.read_text() == file_digest(path)
+            return None if same else f"{path.name} does not match its checksum"
+        expected = json.loads(record.read_text(encoding="utf-8"))
+        for name, digest in expected.items():
+            file = path / name
+            if not file.is_file():
+                return f"{name} is missing"
+            if file_digest(file) != digest:
+                return f"{name} does not match its checksum"
+        extra = [p.relative_to(path).as_posix() for p in _folder_files(path)
+                 if p.relative_to(path).as_posix() not in expected]
+        return f"{extra[0]} was not written with it" if extra else None
+    except (OSError, ValueError) as exc:
+        return f"its checksums cannot be read ({exc})"
+
+
+def verified(path: Path, stage: str, warned: set[str] | None = None) -> bool:
+    """Whether the cached ``path`` (a file or a folder) is what was written there.
+
+    A cached entry whose bytes differ from its recorded checksums (truncated, one bit
+    flipped, a file missing) is removed, and a warning names ``stage`` (once per stage when
+    ``warned`` collects the stages already named): the caller rebuilds it. One without
+    checksums (kept by an older version, or a run killed between the two writes) is removed
+    and rebuilt too, with an info line. Reading a damaged model could hang or change the
+    results with no sign; this reads every byte once more instead.
+    """
+    if not path.exists():
+        return False
+    if not _checksum_file(path).is_file():
+        log.info("%s: the cached %s has no checksums; rebuilding it", stage, path)
+        reason = None
+    else:
+        reason = damage(path)
+        if reason is None:
+            return True
+        if warned is None or stage not in warned:
+            log.warning("%s: the cached %s is damaged (%s); rebuilding it", stage, path, reason)
+            if warned is not None:
+                warned.add(stage)
+    discard(path)
+    return False
+
+
+def discard(path: Path) -> None:
+    """Remove a cached file (with its checksum) or folder."""
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+        _checksum_file(path).unlink(missing_ok=True)
+
+
 def read_cached_parquet(path: Path):
     """A cached table, or ``None`` when it is absent or unreadable (then it is removed)."""
     import pandas as pd
@@ -258,10 +350,13 @@ def read_cached_parquet(path: Path):
 
 # --- folders built in place ------------------------------------------------------------
 
-def temporary_sibling(path: Path) -> Path:
-    """An empty folder beside ``path`` to build a stage in before renaming it into place."""
+def temporary_sibling(path: Path, *, only_its_own: bool = False) -> Path:
+    """An empty folder beside ``path`` to build a stage in before renaming it into place.
+
+    Stale temporaries beside it are removed first: with ``only_its_own`` only ``path``'s own
+    (a folder such as ``outputs/`` may sit among the user's files)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(path.parent)
+    remove_stale_temporaries(path.parent, f".{path.name}." if only_its_own else "")
     return Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.",
                                  suffix=".tmp"))
 
@@ -272,11 +367,49 @@ def replace_folder(tmp: Path, path: Path) -> None:
     os.replace(tmp, path)
 
 
-_TEMPORARY = re.compile(r"^\..+\.(\d+)\.[^.]+\.tmp$")
+def exchange_folders(new: Path, path: Path) -> None:
+    """Put the folder ``new`` at ``path`` in one step; what was at ``path`` is then at ``new``.
+
+    On Linux one ``renameat2(RENAME_EXCHANGE)``: a reader sees the old folder or the new one,
+    never neither nor a mix. Where that is missing (another system, a file system without
+    it), two renames, with an instant in which ``path`` is absent. Without a folder at
+    ``path``, one rename.
+    """
+    if not path.exists():
+        os.rename(new, path)
+        return
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            at_cwd, exchange = -100, 2  # AT_FDCWD, RENAME_EXCHANGE
+            if libc.renameat2(at_cwd, os.fsencode(new), at_cwd, os.fsencode(path), exchange) == 0:
+                return
+            error = ctypes.get_errno()
+            if error not in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+                raise OSError(error, os.strerror(error), str(path))
+        except AttributeError:  # a C library without renameat2
+            pass
+    aside = new.with_name(new.name + ".old")
+    os.rename(path, aside)
+    try:
+        os.rename(new, path)
+    except OSError:
+        os.rename(aside, path)
+        raise
+    os.rename(aside, new)
 
 
-def remove_stale_temporaries(folder: Path) -> None:
-    """Delete temporaries left in ``folder`` by a run that was killed mid-write.
+_TEMPORARY = re.compile(r"^\..+\.(\d+)\.[^.]+\.tmp(\.old)?$")
+
+
+def is_temporary(name: str) -> bool:
+    """Whether ``name`` is that of a temporary of :func:`atomic_write` or :func:`temporary_sibling`."""
+    return bool(_TEMPORARY.match(name))
+
+
+def remove_stale_temporaries(folder: Path, prefix: str = "") -> None:
+    """Delete temporaries left in ``folder`` by a run that was killed mid-write (only
+    those whose names start with ``prefix``).
 
     Their names carry the writing process's id; those of live processes (another run
     writing now) are left alone.
@@ -285,7 +418,7 @@ def remove_stale_temporaries(folder: Path) -> None:
         return
     for entry in folder.iterdir():
         match = _TEMPORARY.match(entry.name)
-        if not match or _process_alive(int(match.group(1))):
+        if not match or not entry.name.startswith(prefix) or _process_alive(int(match.group(1))):
             continue
         log.info("removing %s, left by an interrupted run", entry)
         if entry.is_dir():
@@ -344,6 +477,7 @@ class StageCache:
         self.hits: dict[str, bool] = {}
         self.timings: dict[str, float] = {}
         self._nested_seconds: list[float] = []
+        self.damaged: set[str] = set()  # the stages whose damaged cache was named in a warning
 
     def memoised(self, key: str, build):
         """``build()`` once per key, then from memory."""
@@ -351,10 +485,11 @@ class StageCache:
             self.memo[key] = build()
         return self.memo[key]
 
-    def get(self, name: str, key: str, build, *, reader, writer, serve_written: bool = False):
+    def get(self, name: str, key: str, build, *, reader, writer, serve_written: bool = False, serve=None):
         """A stage's result from memory, from ``reader(path)``, or by ``build()`` then
         ``writer(result, path)``. With ``serve_written`` a freshly built result is read back
-        (for stages whose cached form streams from disk)."""
+        (for stages whose cached form streams from disk); ``serve(result)``, if given, is
+        what is returned and kept in memory."""
         memo_key = f"{name}:{key}"
         if memo_key in self.memo:
             return self.memo[memo_key]
@@ -373,6 +508,8 @@ class StageCache:
                 trim_memory()
             else:
                 log.info("%s: cache hit (key %s)", name, key)
+            if serve is not None:
+                result = serve(result)
         finally:
             elapsed = time.perf_counter() - started
             nested = self._nested_seconds.pop()
@@ -393,7 +530,7 @@ class StageCache:
         if memo_key in self.memo:
             return self.memo[memo_key][columns]
         path = self.path(name, key).with_suffix(".parquet")
-        if path.is_file():
+        if path.is_file() and not damage(path):  # a damaged file is named when the stage reads it
             import pandas as pd
 
             try:
@@ -402,19 +539,28 @@ class StageCache:
                 log.warning("cache file %s is unreadable; rebuilding it", path)
         return None
 
-    def frame(self, name: str, key: str, build):
-        """A stage whose result is one table, kept as ``<key>.parquet``."""
-        return self.get(name, key, build, reader=lambda p: read_cached_parquet(p.with_suffix(".parquet")),
-                        writer=lambda frame, p: write_parquet(frame, p.with_suffix(".parquet")))
+    def frame(self, name: str, key: str, build, *, serve=None):
+        """A stage whose result is one table, kept as ``<key>.parquet`` with its checksum."""
+        def read(path: Path):
+            path = path.with_suffix(".parquet")
+            return read_cached_parquet(path) if verified(path, name, self.damaged) else None
 
-    def folder(self, name: str, key: str, build, *, load, save, serve_written: bool = False):
+        def write(frame, path: Path):
+            keep_checksums(write_parquet(frame, path.with_suffix(".parquet")))
+
+        return self.get(name, key, build, reader=read, writer=write, serve=serve)
+
+    def folder(self, name: str, key: str, build, *, load, save, serve_written: bool = False, serve=None):
         """A stage kept as a folder of files (a corpus, a model).
 
         ``load(path)`` gives the result, or None when the folder holds none; ``save(result,
-        folder)`` writes it. The result is written into a temporary folder and swapped in
-        whole; a folder that fails to load is logged, removed and built again.
+        folder)`` writes it. The result is written into a temporary folder with the checksums
+        of its files and swapped in whole; a folder whose files differ from their checksums,
+        or that fails to load, is logged, removed and built again.
         """
         def read(path: Path):
+            if not verified(path, name, self.damaged):
+                return None
             try:
                 return load(path)
             except Exception:
@@ -425,9 +571,10 @@ class StageCache:
         def write(result, path: Path):
             tmp = temporary_sibling(path)
             save(result, tmp)
+            keep_checksums(tmp)
             replace_folder(tmp, path)
 
-        return self.get(name, key, build, reader=read, writer=write, serve_written=serve_written)
+        return self.get(name, key, build, reader=read, writer=write, serve_written=serve_written, serve=serve)
 
     def release(self, name: str) -> bool:
         """Drop a stage's result from memory (it stays on disk); True if there was one."""
@@ -438,13 +585,20 @@ class StageCache:
 
 
 __all__ = [
+    "CHECKSUMS_FILE",
     "EXCEL_CELL_CHARS",
     "StageCache",
     "atomic_write",
     "code_version",
     "copy_file",
+    "damage",
+    "discard",
     "excel_safe",
+    "exchange_folders",
+    "file_digest",
     "file_fingerprint",
+    "is_temporary",
+    "keep_checksums",
     "read_cached_parquet",
     "remove_stale_temporaries",
     "replace_folder",
@@ -452,6 +606,7 @@ __all__ = [
     "stable_hash",
     "temporary_sibling",
     "trim_memory",
+    "verified",
     "write_csv",
     "write_json",
     "write_parquet",

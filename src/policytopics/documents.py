@@ -233,6 +233,49 @@ def summarise_report(report: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+#: Column of a cached report: the position, among the corpus paths, of the one each row was read
+#: from (its ``source`` then holds the rest of the path: :func:`portable_sources`).
+CORPUS_PATH_COLUMN = "corpus_path"
+
+
+def portable_sources(report: pd.DataFrame, paths: Sequence[str | Path]) -> pd.DataFrame:
+    """``report`` with each ``source`` cut to what follows the corpus path it was read from
+    (``/sub/a.txt``, ``#12``), that path's position in ``paths`` in :data:`CORPUS_PATH_COLUMN`.
+
+    The cache keeps this form, so a corpus folder moved elsewhere (the same files, the same
+    cache key) is served at its new place by :func:`located_sources`. A source under no
+    corpus path is kept whole (position -1).
+
+    >>> report = pd.DataFrame({"source": ["old/a.txt", "old/b.csv#3"]})
+    >>> moved = located_sources(portable_sources(report, ["old"]), ["new"])
+    >>> moved["source"].tolist(), list(moved.columns)
+    (['new/a.txt', 'new/b.csv#3'], ['source'])
+    """
+    import os
+
+    prefixes = [str(Path(p)) for p in paths]
+    positions, rests = [], []
+    for source in report["source"]:
+        found = -1
+        for i, prefix in enumerate(prefixes):
+            follows = source[len(prefix):len(prefix) + 1]
+            if (source.startswith(prefix) and follows in ("", "/", os.sep, "#")
+                    and (found < 0 or len(prefix) > len(prefixes[found]))):
+                found = i
+        positions.append(found)
+        rests.append(source[len(prefixes[found]):] if found >= 0 else source)
+    return report.assign(source=rests, **{CORPUS_PATH_COLUMN: positions})
+
+
+def located_sources(report: pd.DataFrame, paths: Sequence[str | Path]) -> pd.DataFrame:
+    """A report of :func:`portable_sources` with every ``source`` under the corpus paths
+    ``paths`` as they are now."""
+    prefixes = [str(Path(p)) for p in paths]
+    sources = [prefixes[i] + rest if 0 <= i < len(prefixes) else rest
+               for i, rest in zip(report[CORPUS_PATH_COLUMN], report["source"])]
+    return report.drop(columns=CORPUS_PATH_COLUMN).assign(source=sources)
+
+
 def kept_documents(report: pd.DataFrame) -> pd.DataFrame:
     """The kept rows of a report, renumbered; an error that says where to look if none."""
     kept = report[report["status"] == DocStatus.KEPT].reset_index(drop=True)
@@ -246,6 +289,7 @@ def kept_documents(report: pd.DataFrame) -> pd.DataFrame:
 
 
 __all__ = [
+    "CORPUS_PATH_COLUMN",
     "REMOVAL_COLUMNS",
     "REPORT_COLUMNS",
     "DocStatus",
@@ -253,6 +297,8 @@ __all__ = [
     "document_row",
     "keep_or_drop",
     "kept_documents",
+    "located_sources",
+    "portable_sources",
     "split_title",
     "summarise_report",
 ]

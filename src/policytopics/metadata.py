@@ -231,6 +231,13 @@ def document_metadata(raw, lines: list[tuple[str, str | None]], title: str | Non
 OVERRIDES_FILE = "metadata.csv"
 
 
+def override_files(paths) -> list[Path]:
+    """The ``metadata.csv`` files that apply to the inputs ``paths``: the one in each folder
+    given, and the one beside each file given (the documents stage's key holds them)."""
+    folders = {Path(p) if Path(p).is_dir() else Path(p).parent for p in paths}
+    return [folder / OVERRIDES_FILE for folder in sorted(folders) if (folder / OVERRIDES_FILE).is_file()]
+
+
 def read_overrides(paths, sources: dict[str, Path] | None = None) -> dict[str, dict[str, str]]:
     """Values of ``metadata.csv`` files beside the inputs, by ``doc_id`` (or file stem).
 
@@ -243,11 +250,7 @@ def read_overrides(paths, sources: dict[str, Path] | None = None) -> dict[str, d
     from .tables import read_settings_table
 
     found: dict[str, dict[str, str]] = {}
-    folders = {Path(p) if Path(p).is_dir() else Path(p).parent for p in paths}
-    for folder in sorted(folders):
-        table = folder / OVERRIDES_FILE
-        if not table.is_file():
-            continue
+    for table in override_files(paths):
         frame = read_settings_table(table)
         key = "doc_id" if "doc_id" in frame else "file" if "file" in frame else None
         if key is None:

@@ -7,7 +7,10 @@ modules and wiring in :mod:`policytopics.pipeline`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import shutil
 from collections.abc import Callable, Mapping
 from itertools import pairwise
 from pathlib import Path
@@ -55,6 +58,38 @@ def check_folders(output: OutputConfig, *, write: bool = True) -> None:
         if output.figure_formats:
             check_writable_folder(output.figures_dir, "the figures folder ([output] figures_dir)")
     check_writable_folder(output.cache_dir, "the cache folder (--cache-dir, [output] cache_dir)")
+
+
+#: Every table a run writes (``NAME.csv``, some also ``NAME.parquet``); ``theme_seeds`` only
+#: with seeded themes. With the explorer page and ``run.json``, the study's own files in the
+#: tables folder: a run replaces them all (:func:`staged_outputs`).
+RUN_TABLES = ("documents", "doc_topics", "passage_topics", "topic_words", "topics", "theme_weights_by_region",
+              "theme_weights_by_period", "theme_weights_by_region_period", "theme_emphasis_by_region",
+              "theme_emphasis_by_period", "theme_effects", "effect_levels", "effect_difference",
+              "effect_curves", "topic_correlations", "coverage", "labels_template", "theme_seeds")
+#: The file formats of figures.
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def is_run_table(name: str) -> bool:
+    """Whether a file of the tables folder is a run's own (a table, the explorer, ``run.json``),
+    not the user's or the sweep's (``k_selection.csv``)."""
+    stem, _, suffix = name.partition(".")
+    if name in ("topic_explorer.html", "run.json"):
+        return True
+    return stem in RUN_TABLES and suffix in ("csv", "parquet")
+
+
+def is_run_figure(name: str) -> bool:
+    """Whether a file of the figures folder is one of a run's figures (by the registered names;
+    an effect's figures by their pattern), not the sweep's ``k_selection`` or the user's."""
+    import re
+
+    path = Path(name)
+    if path.suffix not in FIGURE_SUFFIXES:
+        return False
+    patterns = [re.escape(entry.name).replace(re.escape("{covariate}"), ".+") for entry in registered()]
+    return any(re.fullmatch(pattern, path.stem) for pattern in patterns)
 
 
 def write_tables(tables: Mapping[str, pd.DataFrame], folder: Path) -> dict[str, Path]:
@@ -156,11 +191,197 @@ def write_outputs(frames: Mapping[str, object], config: StudyConfig, tables: Cal
         return result
 
     wait = lap(start_figures(frames, config))
-    written = {"tables": lap(tables()), "explorer": lap(explorer())}
+    try:
+        written = {"tables": lap(tables()), "explorer": lap(explorer())}
+    except BaseException:
+        getattr(wait, "cancel", lambda: None)()
+        raise
     written["figures"] = lap(wait())
     seconds = [b - a for a, b in pairwise(laps)]
     return written, {"weights": round(seconds[1], 3), "explorer": round(seconds[2], 3),
                      "figures": round(seconds[0] + seconds[3], 3)}
+
+
+class StagedOutputs:
+    """A run's output folders, written beside the ones they replace and swapped in whole.
+
+    ``output`` is the :class:`OutputConfig` with the tables and figures folders moved to the
+    temporaries; :meth:`final` gives where a written path ends up. See :func:`staged_outputs`.
+    """
+
+    def __init__(self, output: OutputConfig):
+        from dataclasses import replace
+
+        tables, figures = Path(output.tables_dir), Path(output.figures_dir)
+        self.folders = {"tables": tables, "figures": figures}
+        # A folder inside the other (``--out DIR``: DIR/figures) is built and swapped with it.
+        roots = [tables]
+        if not _inside(figures, tables):
+            roots = [figures, tables] if not _inside(tables, figures) else [figures]
+        if not output.figure_formats and figures in roots and not figures.is_dir():
+            roots.remove(figures)  # no figures, and none of an earlier run to take away
+        self.roots = {root: _staging_folder(root) for root in roots}
+        self.output = replace(output, tables_dir=self._staged(tables), figures_dir=self._staged(figures))
+
+    def _staged(self, path: Path) -> Path:
+        for root, tmp in self.roots.items():
+            if _inside(path, root):
+                return tmp / _relative(path, root)
+        return path
+
+    def final(self, written):
+        """``written`` (a path, or a list or dict of them) with each staged path replaced by
+        where it is once the folders are swapped in."""
+        if isinstance(written, dict):
+            return {key: self.final(value) for key, value in written.items()}
+        if isinstance(written, list):
+            return [self.final(value) for value in written]
+        for root, tmp in self.roots.items():
+            if isinstance(written, Path) and _inside(written, tmp):
+                return root / _relative(written, tmp)
+        return written
+
+    def commit(self) -> None:
+        """Swap the written folders in: the figures first, then the tables with ``run.json``."""
+        from .cache import exchange_folders
+
+        for root, tmp in self.roots.items():
+            try:
+                if _inside(tmp, root):  # built inside: its parent could not be written
+                    self._move_in(tmp, root)
+                    continue
+                self._carry_over(root, tmp, Path("."))
+                try:
+                    exchange_folders(tmp, root)
+                except OSError:  # a mount point, or a folder on another disk: file by file
+                    self._move_in(tmp, root)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+
+    def discard(self) -> None:
+        for tmp in self.roots.values():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def _is_own(self, folder: Path, name: str) -> bool:
+        """Whether ``folder/name`` is a file a run writes (it is not carried over)."""
+        if _same(folder, self.folders["tables"]) and is_run_table(name):
+            return True
+        return _same(folder, self.folders["figures"]) and is_run_figure(name)
+
+    def _carry_over(self, root: Path, tmp: Path, relative: Path) -> None:
+        """Everything in the old folder that is not a run's own (the user's files and
+        folders, the sweep's), linked (or copied) into the new one."""
+        from .cache import is_temporary
+
+        old = root / relative
+        if not old.is_dir():
+            return
+        for entry in sorted(old.iterdir()):
+            target = tmp / relative / entry.name
+            if entry.is_dir() and not entry.is_symlink() and any(
+                    _inside(folder, entry) for folder in self.folders.values()):
+                self._carry_over(root, tmp, relative / entry.name)  # holds an output folder
+                continue
+            if is_temporary(entry.name) or target.exists() or self._is_own(old, entry.name):
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if entry.is_symlink():
+                os.symlink(os.readlink(entry), target)
+            elif entry.is_dir():
+                shutil.copytree(entry, target, symlinks=True, copy_function=_link_or_copy)
+            else:
+                _link_or_copy(entry, target)
+
+    def _move_in(self, tmp: Path, root: Path) -> None:
+        """Where a folder cannot be swapped: the run's files moved into it one by one, and the
+        run's own files of an earlier run that this one did not write removed."""
+        written = {p.relative_to(tmp) for p in tmp.rglob("*") if not p.is_dir()}
+        for folder in self.folders.values():
+            if _inside(folder, root) and folder.is_dir():
+                for stale in folder.iterdir():
+                    relative = _relative(stale, root)
+                    if stale.is_file() and self._is_own(folder, stale.name) and relative not in written:
+                        stale.unlink()
+        for relative in sorted(written):
+            (root / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(tmp / relative, root / relative)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    path, folder = Path(os.path.abspath(path)), Path(os.path.abspath(folder))
+    return path == folder or folder in path.parents
+
+
+def _same(a: Path, b: Path) -> bool:
+    return os.path.abspath(a) == os.path.abspath(b)
+
+
+def _relative(path: Path, folder: Path) -> Path:
+    return Path(os.path.abspath(path)).relative_to(os.path.abspath(folder))
+
+
+def _staging_folder(root: Path) -> Path:
+    """The new folder of ``root``: beside it (swapped in whole), or inside it where its parent
+    cannot be written (then moved in file by file)."""
+    import tempfile
+
+    from .cache import temporary_sibling
+
+    try:
+        tmp = temporary_sibling(root, only_its_own=True)
+    except OSError:
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=root, prefix=f".{root.name}.{os.getpid()}.", suffix=".tmp"))
+    # mkdtemp makes a folder its owner alone can read; the outputs keep the old folder's mode.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, root.stat().st_mode & 0o7777 if root.is_dir() else 0o777 & ~umask)
+    return tmp
+
+
+def _link_or_copy(source, target) -> None:
+    """A hard link (no bytes copied; the file stays when the old folder is removed), or a copy
+    where the file system has none."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+@contextlib.contextmanager
+def staged_outputs(output: OutputConfig):
+    """Write a run's outputs so that a reader never sees a mix of two runs.
+
+    The tables and figures folders are written as new folders beside the old ones (yielded:
+    :class:`StagedOutputs`); at the end every file of the old folder that is not a run's own
+    (:func:`is_run_table`, :func:`is_run_figure`: the user's files and folders, the sweep's
+    ``k_selection``) is linked into the new one and the new folder takes the old one's place
+    in one rename (:func:`policytopics.cache.exchange_folders`). A run interrupted, failed or
+    out of disk space leaves the old folders as they were; a table or figure that this run
+    does not write (``theme_seeds.csv`` without themes) does not stay from an earlier one.
+    An ``OSError`` while writing (a full disk) names the output folder.
+    """
+    staged = StagedOutputs(output)
+    try:
+        yield staged
+    except OSError as exc:
+        staged.discard()
+        raise _naming_the_folder(exc, staged) from exc
+    except BaseException:
+        staged.discard()
+        raise
+    staged.commit()
+
+
+def _naming_the_folder(exc: OSError, staged: StagedOutputs) -> OSError:
+    """``exc`` naming the output folder that was being written (not the temporary), unless
+    it happened elsewhere (the cache)."""
+    filename = Path(exc.filename) if exc.filename else None
+    folders = [root for root, tmp in staged.roots.items() if filename is None or _inside(filename, tmp)]
+    if not folders:
+        return exc
+    return OSError(exc.errno, f"{exc.strerror or exc} while writing the outputs; the output folder keeps "
+                              "its earlier run", " and ".join(str(folder) for folder in folders))
 
 
 #: Above this many documents ``[compute] workers = 0`` (auto) draws the figures in this process:
@@ -231,6 +452,8 @@ def start_figures(frames: Mapping[str, object], config: StudyConfig) -> Callable
         finally:
             pool.shutdown(cancel_futures=True)
 
+    # The caller that fails before waiting stops the workers (none is left writing).
+    result.cancel = lambda: pool.shutdown(cancel_futures=True)
     return result
 
 
@@ -252,6 +475,7 @@ class FigureCache:
         self._common = (formats, code_version(), matplotlib.__version__, metadata.version("mplfonts"))
         self._keys: dict[str, str] = {}
         self._digests: dict[int, str] = {}
+        self._damaged: set[str] = set()  # warned once: a damaged cached figure
 
     def key(self, job: tuple) -> str:
         from .cache import stable_hash
@@ -287,23 +511,24 @@ class FigureCache:
         return [self.folder / key / f"{job[0]}.{fmt}" for fmt in self.formats]
 
     def copy(self, job: tuple, folder: Path) -> list[Path]:
-        """The job's files copied from the cache into ``folder`` (none if it holds them not)."""
-        from .cache import copy_file
+        """The job's files copied from the cache into ``folder`` (none if it holds them not,
+        or holds one that differs from its checksum: it is drawn again)."""
+        from .cache import copy_file, verified
 
         files = self._files(job)
-        if not files or not all(path.is_file() for path in files):
+        if not files or not all(verified(path, "figures", self._damaged) for path in files):
             return []
         return [copy_file(cached, folder / cached.name) for cached in files]
 
     def keep(self, paths: list[Path], jobs: list[tuple]) -> None:
         """Keep the figures just drawn (``paths``, written by ``jobs``) in the cache."""
-        from .cache import copy_file
+        from .cache import copy_file, keep_checksums
 
         drawn = {path.name: path for path in paths}
         for job in jobs:
             for cached in self._files(job) or []:
                 if cached.name in drawn:
-                    copy_file(drawn[cached.name], cached)
+                    keep_checksums(copy_file(drawn[cached.name], cached))
 
 
 def _remove_stale_figures(frames: Mapping[str, object], folder: Path, drawn: set[str]) -> None:
@@ -331,16 +556,17 @@ def write_explorer(model, path: Path, *, topic_labels: dict[int, str], language:
                    cache: tuple[Path, str] | None = None) -> Path:
     """The interactive topic explorer, one offline HTML file. With ``cache`` (a folder and
     the model's key) a page of the same model, labels, language and code is copied from
-    there instead of being built again."""
-    from .cache import atomic_write, code_version, copy_file, stable_hash
+    there instead of being built again (unless it differs from its checksum)."""
+    from .cache import atomic_write, code_version, copy_file, keep_checksums, stable_hash, verified
     from .explorer import write_explorer as write_page
 
     if cache is None:
         return write_page(model, path, topic_labels=topic_labels, language=language)
     folder, model_key = cache
     kept = folder / f"{stable_hash(model_key, topic_labels, language, code_version())}.html"
-    if not kept.is_file():
+    if not verified(kept, "explorer"):
         atomic_write(kept, lambda tmp: write_page(model, tmp, topic_labels=topic_labels, language=language))
+        keep_checksums(kept)
     return copy_file(kept, path)
 
 
@@ -361,6 +587,21 @@ def write_sweep(result: dict, config: StudyConfig) -> list[Path]:
     return export_figure(figure, "k_selection", output.figures_dir, formats=output.figure_formats)
 
 
-__all__ = ["FIGURE_WORKERS_MAX_DOCS", "check_folders", "figure_workers", "software_versions", "start_figures",
-           "write_explorer", "write_figures", "write_outputs", "write_run_record", "write_sweep",
-           "write_tables"]
+__all__ = [
+    "FIGURE_WORKERS_MAX_DOCS",
+    "RUN_TABLES",
+    "StagedOutputs",
+    "check_folders",
+    "figure_workers",
+    "is_run_figure",
+    "is_run_table",
+    "software_versions",
+    "staged_outputs",
+    "start_figures",
+    "write_explorer",
+    "write_figures",
+    "write_outputs",
+    "write_run_record",
+    "write_sweep",
+    "write_tables",
+]

@@ -21,7 +21,7 @@ import pandas as pd
 from . import labels as topic_naming
 from . import outputs
 from .cache import StageCache, code_version, stable_hash, trim_memory
-from .config import StudyConfig, load_study
+from .config import StudyConfig, load_study, replace
 from .corpus import seen_words
 from .documents import DocStatus, kept_documents
 from .model import TopicModel
@@ -73,11 +73,12 @@ class Study:
         def build():
             return stage.build(self)
 
+        serve = None if stage.serve is None else (lambda result: stage.serve(self, result))
         if stage.load is None:
-            result = self.stages.frame(name, self.key(name), build)
+            result = self.stages.frame(name, self.key(name), build, serve=serve)
         else:
             result = self.stages.folder(name, self.key(name), build, load=lambda path: stage.load(self, path),
-                                        save=stage.save, serve_written=stage.serve_written)
+                                        save=stage.save, serve_written=stage.serve_written, serve=serve)
         if any([self.stages.release(upstream) for upstream in stage.releases]):
             trim_memory()
         return result
@@ -326,9 +327,9 @@ class Study:
             **({"theme_seeds": self.theme_seeds()} if self.themes() else {}),
         }
 
-    def write_tables(self) -> dict[str, Path]:
-        """CSV (UTF-8 with BOM, opens in Excel) and Parquet tables in ``tables_dir``."""
-        return outputs.write_tables(self.tables(), self.config.output.tables_dir)
+    def write_tables(self, folder: Path | None = None) -> dict[str, Path]:
+        """CSV (UTF-8 with BOM, opens in Excel) and Parquet tables in ``folder`` (``tables_dir``)."""
+        return outputs.write_tables(self.tables(), folder or self.config.output.tables_dir)
 
     def figure_frames(self) -> dict[str, object]:
         """The tables the study's figures draw, by the names :mod:`policytopics.outputs` uses."""
@@ -358,9 +359,11 @@ class Study:
         """The study's figures in ``figures_dir``, under stable names."""
         return outputs.write_figures(self.figure_frames(), self.config)
 
-    def write_explorer(self) -> Path:
-        """The interactive topic explorer, one offline HTML file: ``topic_explorer.html``."""
-        return outputs.write_explorer(self.model(), self.config.output.tables_dir / "topic_explorer.html",
+    def write_explorer(self, folder: Path | None = None) -> Path:
+        """The interactive topic explorer, one offline HTML file: ``topic_explorer.html`` in
+        ``folder`` (``tables_dir``)."""
+        folder = folder or self.config.output.tables_dir
+        return outputs.write_explorer(self.model(), folder / "topic_explorer.html",
                                       topic_labels=self.topic_labels(), language=self.config.output.language,
                                       cache=(self.cache_dir / "explorer", self.key("model")))
 
@@ -429,7 +432,8 @@ class Study:
         Each stage is read from the cache when its inputs and settings are unchanged; a
         rerun with a new topic count reads the cleaned documents and the bag-of-words
         corpus and fits only the model. ``run.json`` records each stage's own time and
-        whether it came from the cache.
+        whether it came from the cache. The output folders are written whole, then swapped in
+        (:func:`policytopics.outputs.staged_outputs`): a failed run leaves the earlier one.
         """
         started = time.perf_counter()
         self.check_outputs()
@@ -440,11 +444,15 @@ class Study:
         t0 = time.perf_counter()
         frames = self.figure_frames()  # every estimate, from one pass of draws
         estimated = time.perf_counter() - t0
-        written, seconds = outputs.write_outputs(frames, self.config, self.write_tables, self.write_explorer)
-        self.timings.update(seconds, weights=round(estimated + seconds["weights"], 3))
-        self.timings["total"] = round(time.perf_counter() - started, 3)
-        record = outputs.write_run_record(self.run_record(), self.config.output.tables_dir / "run.json")
-        return {**written, "run_record": record}
+        with outputs.staged_outputs(self.config.output) as staged:
+            tables = staged.output.tables_dir
+            written, seconds = outputs.write_outputs(
+                frames, replace(self.config, output=staged.output), lambda: self.write_tables(tables),
+                lambda: self.write_explorer(tables))
+            self.timings.update(seconds, weights=round(estimated + seconds["weights"], 3))
+            self.timings["total"] = round(time.perf_counter() - started, 3)
+            record = outputs.write_run_record(self.run_record(), tables / "run.json")
+        return staged.final({**written, "run_record": record})
 
 
 __all__ = ["Study"]

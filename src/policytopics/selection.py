@@ -143,10 +143,17 @@ def sweep(token_lists: Sequence[Sequence[str]], ks: Sequence[int], seeds: Sequen
     """Fit every K × seed and score them.
 
     Returns ``(runs, by_k)``: one row per fit, and one row per K with means, the
-    standard deviation of NPMI across seeds, and ``stability``.
+    standard deviation of NPMI across seeds, and ``stability``: the mean similarity of the
+    fits of a K with different seeds (NaN with one seed). A seed given twice is refused:
+    its two fits would be the same, and their similarity of 1 no evidence of stability.
     """
     from tqdm.auto import tqdm
 
+    seeds = [int(s) for s in seeds]
+    repeated = sorted({s for s in seeds if seeds.count(s) > 1})
+    if repeated:
+        raise ValueError(f"seeds repeat ({', '.join(map(str, repeated))}): stability compares fits "
+                         "with different seeds; give each fit of a K its own seed")
     mask = split_heldout(len(token_lists), heldout, seed=base.seed)
     train = [list(t) for t, out in zip(token_lists, mask) if not out]
     held = [list(t) for t, out in zip(token_lists, mask) if out]
@@ -175,8 +182,9 @@ def sweep(token_lists: Sequence[Sequence[str]], ks: Sequence[int], seeds: Sequen
     runs = pd.DataFrame([{k: v for k, v in r.items() if k != "topic_word"} for r in results])
     stability = {}
     for k in ks:
-        matrices = [r["topic_word"] for r in results if r["k"] == k]
-        pairs = list(itertools.combinations(matrices, 2))
+        fits = [r for r in results if r["k"] == k]
+        pairs = [(a["topic_word"], b["topic_word"]) for a, b in itertools.combinations(fits, 2)
+                 if a["seed"] != b["seed"]]
         stability[k] = (float(np.mean([topic_similarity(a, b) for a, b in pairs]))
                         if pairs else float("nan"))
     by_k = runs.groupby("k").agg(

@@ -6,7 +6,8 @@ builds it from the study's other results, and how the result is kept (one table,
 of files with its own loader and saver). :class:`policytopics.pipeline.Study` serves every
 stage the same way from these declarations: the key is ``stable_hash(name, code, upstream
 key, *key_parts)``, the result comes from memory, from ``cache_dir/<name>/<key>`` or is
-built; an unreadable cache file is rebuilt (:class:`policytopics.cache.StageCache`).
+built; a cache file that differs from its checksum, or is unreadable, is rebuilt
+(:class:`policytopics.cache.StageCache`).
 
 A new cached stage is one more :class:`Stage` here; its work is a function in its own module.
 """
@@ -51,7 +52,8 @@ class Stage:
     result, or ``None`` when the folder holds none) and ``save(result, folder)``; a table
     stage has neither and is kept as ``<key>.parquet``. ``serve_written`` reads a folder
     back after writing it (a corpus that streams from disk); ``releases`` are the upstream
-    results dropped from memory once this one is served (they stay on disk).
+    results dropped from memory once this one is served (they stay on disk); ``serve(study,
+    result)`` is what the study sees of a result built or read (the cache keeps the result).
     """
 
     name: str
@@ -63,20 +65,32 @@ class Stage:
     save: Callable[[object, Path], None] | None = None
     serve_written: bool = False
     releases: tuple[str, ...] = ()
+    serve: Callable[[Study, object], object] | None = None
 
 
 # --- documents -------------------------------------------------------------------------
 
 def _documents_key(study: Study) -> tuple:
+    from .metadata import override_files
+
     cfg = study.config
     reading = {k: v for k, v in asdict(cfg.corpus).items() if k not in ("paths", *UNIT_SETTINGS)}
-    return (file_fingerprint(cfg.corpus.paths), reading, asdict(cfg.clean), cfg.clean.spam_phrases or "")
+    # A metadata.csv beside listed files is not among them: its content is a key part of its own.
+    return (file_fingerprint(cfg.corpus.paths), reading, asdict(cfg.clean), cfg.clean.spam_phrases or "",
+            file_fingerprint(override_files(cfg.corpus.paths)))
 
 
 def _documents(study: Study):
-    from .documents import document_report
+    from .documents import document_report, portable_sources
 
-    return document_report(study.config.corpus.paths, study.config, progress=study.progress)
+    paths = study.config.corpus.paths
+    return portable_sources(document_report(paths, study.config, progress=study.progress), paths)
+
+
+def _located_documents(study: Study, report):
+    from .documents import located_sources
+
+    return located_sources(report, study.config.corpus.paths)
 
 
 # --- tokens ----------------------------------------------------------------------------
@@ -157,7 +171,8 @@ def _load_model(study: Study, path: Path):
 STAGES: dict[str, Stage] = {stage.name: stage for stage in (
     Stage("documents", None, ("records", "ingest", "tables", "decode", "formats", "text", "clean",
                               "pagetext", "mojibake", "metadata", "places", "dedup", "documents"),
-          _documents_key, _documents),
+          # The cache keeps the sources relative to the corpus paths: a moved corpus shows its new place.
+          _documents_key, _documents, serve=_located_documents),
     Stage("tokens", "documents", ("text", "units", "segment", "places"), _tokens_key, _tokens),
     Stage("corpus", "tokens", ("corpus",), _corpus_key, _corpus, load=_load_corpus, save=_save_corpus,
           # Serve the files just written, so a cold run streams from disk like a warm one; the
