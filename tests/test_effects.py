@@ -135,6 +135,26 @@ def test_a_curve_breaks_over_years_without_documents_and_its_axis_starts_at_zero
     assert ("below 0 is cut" in fig.get_supxlabel()) == bool((curves["ci_low"] < 0).any())
 
 
+def test_curves_and_levels_average_over_the_documents_other_covariates():
+    """A panel: 甲省 carries much of topic 1, 乙省 and 丙省 little. The curve over years is
+    that of the average province, not of one reference province; differences stay as they are."""
+    docs, rng = documents(600, seed=3)
+    year = docs["date"].str[:4].astype(float).to_numpy()
+    base = np.where(docs["region"] == "甲省", 0.6, 0.1) + 0.01 * (year - 2000)
+    theta = two_topics(base + rng.normal(0, 0.02, 600))
+    model = EffectModel(docs, "region + spline(year, 3)", theta)
+    tables = effect_tables(model, model(theta, None), model(theta, None)[None], LABELS,
+                           compare=["甲省", "乙省"])
+    curve = tables["curves"].query("topic == 1").set_index("value")["estimate"]
+    mean_2000 = theta[year == 2000, 0].mean()
+    assert curve.iloc[0] == pytest.approx(mean_2000, abs=0.02)  # (0.6 + 0.1 + 0.1) / 3, not 0.1 or 0.6
+    levels = tables["levels"].query("topic == 1 and covariate == 'region'").set_index("level")["estimate"]
+    assert levels["甲省"] - levels["乙省"] == pytest.approx(0.5, abs=0.02)
+    gap = tables["difference"].query("topic == 1")["estimate"].iloc[0]
+    assert gap == pytest.approx(levels["甲省"] - levels["乙省"])
+    assert levels["甲省"] == pytest.approx(theta[(docs["region"] == "甲省").to_numpy(), 0].mean(), abs=0.02)
+
+
 def test_too_few_levels_or_documents_say_why():
     docs, _ = documents(30)
     one = docs.assign(region="甲省")

@@ -20,8 +20,8 @@ A category's reference level is the level with the most documents; levels with f
 ``min_docs`` documents (two at least) are left out with their documents. Every document
 counts once (``[weights] weight_by`` does not weight the regression). With an interaction
 such as ``area * year`` a main effect is the effect at year 0: read the ``levels`` and
-``curves`` tables (other covariates at their reference: a number at its median) rather than
-those coefficients. A formula whose terms overlap (``region + area``: the area follows from
+``curves`` tables (averaged over the documents' other covariates) rather than those
+coefficients. A formula whose terms overlap (``region + area``: the area follows from
 the region) is not estimated, with that reason. Every topic's proportion is
 regressed on the same design (ordinary least squares), and the estimates carry both
 uncertainties by the method of composition (:mod:`policytopics.uncertainty`): on every draw
@@ -239,13 +239,30 @@ class EffectModel:
                 for name in self.covariates}
 
     def predict_design(self, name: str, values: Sequence) -> np.ndarray:
-        """Design rows for ``values`` of one covariate, the others at their reference."""
-        reference = self.reference()
-        frame = pd.DataFrame({other: [reference[other]] * len(values) for other in self.covariates})
-        frame[name] = list(values)
+        """Design rows for ``values`` of one covariate, averaged over the documents' values of
+        the others (average predictions).
+
+        The expected share at ``year = 2010`` is the mean of the model's predictions for the
+        corpus's documents had each been from 2010, each keeping its own province: the
+        panel's average province, not one reference province (with 31 provinces of 23
+        reports each, the reference was whichever came first, and a curve of 脱贫攻坚 drawn
+        for Beijing lay at zero). In a formula without interactions this moves a curve or
+        the levels up or down and leaves every difference as it was. The documents' values
+        are counted once per distinct combination, so the cost does not grow with the corpus.
+        """
+        others = [other for other in self.covariates if other != name]
+        if others:
+            combos = (self.data.groupby(others, observed=True, dropna=False).size()
+                      .reset_index(name="_documents"))
+        else:
+            combos = pd.DataFrame({"_documents": [len(self.data)]})
+        weights = combos["_documents"].to_numpy(dtype=float) / combos["_documents"].sum()
+        frame = combos.loc[np.tile(np.arange(len(combos)), len(values)), others].reset_index(drop=True)
+        frame[name] = np.repeat(np.asarray(list(values)), len(combos))
         for category, levels in self.levels.items():
             frame[category] = pd.Categorical(frame[category], categories=levels)
-        return np.asarray(self.spec.get_model_matrix(frame), dtype=float)
+        design = np.asarray(self.spec.get_model_matrix(frame), dtype=float)
+        return np.einsum("vcp,c->vp", design.reshape(len(values), len(combos), -1), weights)
 
 
 def effect_tables(model: EffectModel, point: np.ndarray, draws: np.ndarray, topic_labels: dict,
@@ -273,7 +290,8 @@ def effect_tables(model: EffectModel, point: np.ndarray, draws: np.ndarray, topi
     ``levels``
         ``covariate``, ``level``, ``topic``, ``topic_label``, ``estimate``, ``ci_low``,
         ``ci_high``, ``n_docs``: the expected proportion at each level of each category,
-        the other covariates at their reference (stm's ``pointestimate``).
+        averaged over the documents' other covariates (:meth:`EffectModel.predict_design`;
+        stm's ``pointestimate`` holds them at a reference instead).
     ``difference``
         ``covariate``, ``level``, ``versus``, ``topic``, ``topic_label``, ``estimate``,
         ``ci_low``, ``ci_high`` (proportions; ``level`` minus ``versus``).

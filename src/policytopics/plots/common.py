@@ -41,9 +41,9 @@ _TEXT = {
            "effect_difference": "主题比例之差：{level} 减 {versus}",
            "difference": "比例之差（百分点）",
            "effect_curves": "主题比例随{covariate}的变化（公式：{formula}）",
-           "effects_note": "其他协变量取参照值（类别取文档最多者，数值取中位数）；线或阴影：95% 区间；"
+           "effects_note": "其他协变量取各文档的实际值后平均（平均预测）；线或阴影：95% 区间；"
                            "关联，并非因果",
-           "difference_note": "实心：95% 区间不含 0；其他协变量取参照值；关联，并非因果",
+           "difference_note": "实心：95% 区间不含 0；其他协变量按文档平均；关联，并非因果",
            "curve_gap": "曲线在无文档的年份间断开",
            "period_gap": "虚线：其间的时期没有文档",
            "below_zero": "线性模型不限制比例 ≥ 0：低于 0 的部分在横轴处截去",
@@ -88,9 +88,9 @@ _TEXT = {
            "effect_difference": "Difference in topic proportion: {level} minus {versus}",
            "difference": "difference (percentage points)",
            "effect_curves": "Topic proportion over {covariate} (formula: {formula})",
-           "effects_note": "other covariates at their reference (a category's largest level, a number's "
-                           "median); bar or band: 95 % interval; an association, not a cause",
-           "difference_note": "filled: the 95 % interval excludes 0; other covariates at their reference; "
+           "effects_note": "averaged over the documents' other covariates (average predictions); bar or "
+                           "band: 95 % interval; an association, not a cause",
+           "difference_note": "filled: the 95 % interval excludes 0; averaged over the other covariates; "
                               "an association, not a cause",
            "curve_gap": "the curve breaks over years without a document",
            "period_gap": "dashed line: periods without a document lie between",
