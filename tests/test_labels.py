@@ -85,3 +85,20 @@ def test_a_gbk_labels_file_is_read_and_labels_for_no_topic_are_named(tmp_path, c
     labels.write_bytes(b"\x00\x01\x02" * 50)
     with pytest.raises(ValueError, match=str(labels)):
         read_human_labels(labels, topic_words, 2)
+
+
+def test_one_name_one_topic_and_a_theme_that_did_not_hold_is_marked(caplog):
+    """A filled labels file carried to a new K can name a theme's topic again: the second
+    topic keeps its words and a warning names both; an unheld theme's name carries a mark."""
+    import logging
+
+    from policytopics.labels import NOT_HELD_MARK, topic_labels
+
+    words = pd.DataFrame({"topic": [1, 2, 3, 4], "rank": [1] * 4, "word": ["贷款", "融资", "数据", "平台"]})
+    with caplog.at_level(logging.WARNING, logger="policytopics"):
+        labels = topic_labels(words, themes={1: "金融支持", 3: "数字化"},
+                              human={2: "金融支持", 4: "平台经济", 1: "别的名字"},
+                              held={1: True, 3: False}, n_words=1)
+    assert labels == {1: "T1 金融支持", 2: "T2 融资", 3: "T3 数字化" + NOT_HELD_MARK, 4: "T4 平台经济"}
+    assert "the label '金融支持' is already topic T1's; topic T2 keeps its words" in caplog.text
+    assert len(set(labels.values())) == len(labels)

@@ -36,13 +36,42 @@ def top_words_by_topic(topic_words: pd.DataFrame, n_words: int) -> dict[int, lis
             for t, frame in topic_words.groupby("topic")}
 
 
+#: Appended to the name of a seeded theme that did not hold its topic (fewer than
+#: ``themes.HELD_MIN_SEEDED`` of its seed words among the topic's top 10): the name is a
+#: claim the topic's words do not support.
+NOT_HELD_MARK = " (?)"
+
+
 def topic_labels(topic_words: pd.DataFrame, *, human: dict[int, str] | None = None,
-                 themes: dict[int, str] | None = None, n_words: int = 3) -> dict[int, str]:
-    """Label of every topic: theme name, else human label, else its top words."""
+                 themes: dict[int, str] | None = None, held: dict[int, bool] | None = None,
+                 n_words: int = 3) -> dict[int, str]:
+    """Label of every topic: theme name, else human label, else its top words.
+
+    One name, one topic: a human label that is already a theme's name or another topic's
+    label is not given twice (the topic keeps its words, and a warning names both topics).
+    A seeded topic that did not hold its theme (``held[t]`` false) carries its theme's name
+    with :data:`NOT_HELD_MARK`.
+
+    >>> words = pd.DataFrame({"topic": [1, 2, 3], "rank": [1, 1, 1], "word": ["金融", "数据", "粮食"]})
+    >>> topic_labels(words, themes={1: "金融支持"}, human={2: "金融支持", 3: "农业"}, held={1: False})
+    {1: 'T1 金融支持 (?)', 2: 'T2 数据', 3: 'T3 农业'}
+    """
     labels = {t: default_label(t, words, n_words)
               for t, words in top_words_by_topic(topic_words, n_words).items()}
-    for names in (human or {}, themes or {}):  # theme names win over human labels
-        labels.update({t: f"T{t} {name}" for t, name in names.items() if t in labels})
+    named: dict[str, int] = {}
+    for t, name in sorted((themes or {}).items()):  # theme names win over human labels
+        if t in labels:
+            labels[t] = f"T{t} {name}" + ("" if (held or {}).get(t, True) else NOT_HELD_MARK)
+            named[name] = t
+    for t, name in sorted((human or {}).items()):
+        if t not in labels or t in (themes or {}):
+            continue
+        if name in named:
+            log.warning("the label %r is already topic T%d's; topic T%d keeps its words (%s): one "
+                        "name, one topic (edit the labels file)", name, named[name], t, labels[t])
+            continue
+        labels[t] = f"T{t} {name}"
+        named[name] = t
     return labels
 
 
@@ -131,5 +160,5 @@ def topic_table(model, documents: pd.DataFrame, doc_topic, *, labels: dict[int, 
     return pd.DataFrame(rows)
 
 
-__all__ = ["default_label", "labels_template", "read_human_labels", "top_words_by_topic",
+__all__ = ["NOT_HELD_MARK", "default_label", "labels_template", "read_human_labels", "top_words_by_topic",
            "topic_labels", "topic_table"]

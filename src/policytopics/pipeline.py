@@ -191,8 +191,10 @@ class Study:
     def topic_labels(self, n_words: int = 3) -> dict[int, str]:
         """Label per topic: ``T1 数字化转型`` (seeded), ``T1 产业链创新`` (labels file) or
         ``T1 产业链·创新·制造业`` (top words)."""
+        held = self.themes_held()
         return topic_naming.topic_labels(self.label_words(), human=self.human_labels(),
-                                         themes=self.theme_labels(), n_words=n_words)
+                                         themes=self.theme_labels(), n_words=n_words,
+                                         held=dict(zip(held["topic"], held["held"])))
 
     def labels_template(self) -> pd.DataFrame:
         known = self.human_labels() | self.theme_labels()
