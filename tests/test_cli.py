@@ -53,12 +53,26 @@ def test_sweep_on_samples_writes_one_row_per_k_and_suggests_one(repo, samples, t
     assert by_k[["npmi", "diversity"]].notna().all().all()
     runs = pd.read_csv(tmp_path / "k_selection_runs.csv", encoding="utf-8-sig")
     assert sorted(runs["k"]) == [2, 3]  # one seed per K
-    suggested = re.search(r"suggested K: (\d+)\.", capsys.readouterr().out)
+    out = capsys.readouterr().out
+    suggested = re.search(r"suggested K: (\d+)\.", out)
     from policytopics.selection import suggest_k
 
     # The K the run names is the one its own table's scores give (not merely one of the grid).
     assert suggested and int(suggested.group(1)) == suggest_k(by_k)[0]
     assert (tmp_path / "figures" / "k_selection.png").is_file()
+    assert f"written: {tmp_path / 'k_selection.csv'}" in out
+
+
+def test_sweep_takes_themes_and_says_what_is_wrong_with_its_topic_counts(repo, samples, tmp_path, capsys):
+    common = ["--corpus", str(samples), "--out", str(tmp_path), "--study", str(repo / "study.toml"),
+              "--cache-dir", str(tmp_path / "cache"), "--no-progress", "-q"]
+    assert main(["sweep", "--topics", "30:4:2", *common]) == 2
+    assert "the start 30 is above the stop 4" in capsys.readouterr().err
+    assert main(["sweep", "--topics", "abc", *common]) == 2
+    assert "are not whole numbers" in capsys.readouterr().err
+    themes = repo / "data" / "themes" / "manufacturing_policy.toml"
+    assert main(["sweep", "--topics", "4:8:2", "--themes", str(themes), *common]) == 2
+    assert "smallest K, 4, is below the 10 seeded themes" in capsys.readouterr().err
 
 
 def test_ingest_writes_the_report(samples, tmp_path):

@@ -369,3 +369,16 @@ def test_emphasis_over_time_marks_years_without_documents_between_rows():
     assert [line.get_ydata()[0] for line in dashed] == [2.5]  # between 1964 (row 2) and 1975 (row 3)
     assert "periods without a document lie between" in ax.get_xlabel()
     plt.close(ax.figure)
+
+
+def test_k_selection_is_a_page_wide_with_a_tick_at_every_k_tried():
+    from policytopics.plots import PAGE_WIDTH_IN, plot_k_selection
+
+    by_k = pd.DataFrame({"k": [14, 18, 22, 26], "npmi": [0.1, 0.12, 0.11, 0.1], "npmi_sd": 0.01,
+                         "umass": -1.0, "diversity": [0.8, 0.7, 0.6, 0.5], "perplexity": 900.0,
+                         "stability": [0.8, 0.85, 0.8, 0.7]})
+    fig = plot_k_selection(by_k, suggested=18, language="en")
+    assert fig.get_figwidth() <= PAGE_WIDTH_IN
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(shown) == 5 and all(list(ax.get_xticks()) == [14, 18, 22, 26] for ax in shown)
+    plt.close(fig)

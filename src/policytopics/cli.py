@@ -14,6 +14,12 @@ _FORMATS = (".txt files (one article each, any common encoding), or .csv/.tsv (a
             "发布时间/省份 or title/text/date/region are found by their headers")
 
 
+def _add_themes(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--themes", metavar="FILE", default=None,
+                        help="seeded themes: a TOML file with one table per theme "
+                             "(e.g. data/themes/manufacturing_policy.toml); default from the study file")
+
+
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--study", metavar="FILE", default=None,
                         help="study file with every setting (default: the nearest study.toml "
@@ -72,9 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="random seed of the topic model (same seed, same topics)")
     run.add_argument("--period", choices=choices("weights.period"), default=None,
                      help="period for theme weights over time")
-    run.add_argument("--themes", metavar="FILE", default=None,
-                     help="seeded themes: a TOML file with one table per theme "
-                          "(e.g. data/themes/manufacturing_policy.toml); default from the study file")
+    _add_themes(run)
     run.add_argument("--unit", choices=choices("corpus.unit"), default=None,
                      help="unit the model sees: whole documents, passages of long ones (auto), "
                           "or always passages (default from the study file)")
@@ -111,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="write tables to DIR and the figure to DIR/figures")
     sw.add_argument("--cache-dir", metavar="DIR", default=None,
                     help="stage cache folder (default from the study file: .cache)")
+    _add_themes(sw)
     _add_compute(sw, workers=False)
     _add_common(sw)
 
@@ -233,13 +238,21 @@ def _sweep(args) -> int:
     ks = parse_k_range(args.topics)
     config = load_study(args.study, corpus=args.corpus, limit=args.limit, out=args.out,
                         output__cache_dir=args.cache_dir, workers=args.workers,
-                        scheduler=args.scheduler)
+                        scheduler=args.scheduler, model__themes=args.themes)
     study = Study(config, progress=not args.no_progress)
+    themes = study.themes()
+    if themes and min(ks) < len(themes):
+        raise ValueError(f"the sweep's smallest K, {min(ks)}, is below the {len(themes)} seeded themes of "
+                         f"{config.model.themes}: every K must hold them and free topics beside "
+                         f"(e.g. --topics {len(themes) + 2}:{len(themes) + 20}:2)")
     result = study.sweep(ks, args.seeds, workers=args.workers)
     print(result["by_k"].round(4).to_string(index=False))
     print(f"suggested K: {result['suggested_k']}. {result['reason']}")
     print(f"sweep wall time: {result['seconds']} s for {len(ks)} K x {args.seeds} seeds "
           f"with {args.workers} workers")
+    tables = config.output.tables_dir
+    print(f"written: {_shown(tables / 'k_selection.csv')}, {_shown(tables / 'k_selection_runs.csv')}, "
+          + ", ".join(_shown(path) for path in result.get("figures", [])))
     return 0
 
 

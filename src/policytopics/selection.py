@@ -28,17 +28,33 @@ _HELDOUT: list[list[str]] | None = None
 
 
 def parse_k_range(text: str) -> list[int]:
-    """``"4:30:2"`` → 4, 6, …, 30 (inclusive); ``"5,10,20"`` → those values."""
+    """``"4:30:2"`` → 4, 6, …, 30 (inclusive); ``"5,10,20"`` → those values.
+
+    Anything else is a ``ValueError`` that says what was wrong:
+
+    >>> parse_k_range("30:4:2")
+    Traceback (most recent call last):
+    ...
+    ValueError: topic counts '30:4:2': the start 30 is above the stop 4 (write START:STOP:STEP, e.g. 4:30:2)
+    """
+    usage = "write START:STOP:STEP, e.g. 4:30:2, or a list such as 5,10,20"
+    parts = [p.strip() for p in text.split(":" if ":" in text else ",") if p.strip()]
+    if not parts or not all(p.isdigit() for p in parts):
+        raise ValueError(f"topic counts {text!r} are not whole numbers ({usage})")
+    numbers = [int(p) for p in parts]
     if ":" in text:
-        parts = [int(p) for p in text.split(":")]
-        start, stop = parts[0], parts[1]
-        step = parts[2] if len(parts) > 2 else 1
-        values = list(range(start, stop + 1, step))
-    else:
-        values = [int(p) for p in text.split(",") if p.strip()]
-    if not values or min(values) < 2:
+        if len(numbers) not in (2, 3):
+            raise ValueError(f"topic counts {text!r}: {usage}")
+        start, stop, step = (*numbers, 1)[:3]
+        if start > stop:
+            raise ValueError(f"topic counts {text!r}: the start {start} is above the stop {stop} "
+                             "(write START:STOP:STEP, e.g. 4:30:2)")
+        if step < 1:
+            raise ValueError(f"topic counts {text!r}: the step must be 1 or more")
+        numbers = list(range(start, stop + 1, step))
+    if min(numbers) < 2:
         raise ValueError(f"topic counts must be at least 2: {text!r}")
-    return values
+    return sorted(set(numbers))
 
 
 def split_heldout(n_docs: int, fraction: float = 0.1, seed: int = 0) -> np.ndarray:

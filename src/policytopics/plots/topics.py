@@ -37,8 +37,15 @@ def plot_k_selection(by_k: pd.DataFrame, *, suggested: int | None = None, langua
     }[language]
     criteria = ["npmi", "umass", "diversity", "perplexity", "stability"]
     with plot_context():
-        fig, axes = plt.subplots(1, len(criteria), figsize=(3.2 * len(criteria), 3),
-                                 layout="constrained", sharex=True)
+        # A page wide: three panels a row (the figure was 41 cm wide with five in a row).
+        ncols = 3
+        nrows = int(np.ceil(len(criteria) / ncols))
+        fig, axes = plt.subplots(nrows, ncols, figsize=(PAGE_WIDTH_IN, 2.6 * nrows + 0.5),
+                                 layout="constrained", sharex=True, squeeze=False)
+        for ax in axes.flat[len(criteria):]:
+            ax.set_visible(False)
+        axes = axes.flat[:len(criteria)]
+        ks = sorted(int(k) for k in by_k["k"])
         for ax, criterion in zip(axes, criteria):
             ax.plot(by_k["k"], by_k[criterion], marker="o", color=OKABE_ITO[0])
             if criterion == "npmi" and "npmi_sd" in by_k:
@@ -50,7 +57,9 @@ def plot_k_selection(by_k: pd.DataFrame, *, suggested: int | None = None, langua
                            label=f"{names['suggested']} = {suggested}")
             ax.set_title(names[criterion], fontsize=9)
             ax.set_xlabel(names["k"], fontsize=8)
-            ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+            # A tick at every K tried (at most ten labelled), none between.
+            ax.set_xticks(ks[::max(1, int(np.ceil(len(ks) / 10)))])
+            ax.tick_params(labelsize=7)
         if suggested is not None:
             axes[0].legend(frameon=False, fontsize=8)
         fig.suptitle(names["title"])
