@@ -79,14 +79,19 @@ def test_the_command_writes_pages_and_scores_answers(repo, tmp_path, capsys):
     from policytopics.cli import main
 
     out = tmp_path / "validation"
+    # The model of a run with flags (--topics 3), not the study file's K.
     assert main(["validate", "--study", str(repo / "study.toml"), "--out", str(out), "--documents", "3",
-                 "--no-progress", "-q"]) == 0
+                 "--topics", "3", "--cache-dir", str(tmp_path / "cache"), "--no-progress", "-q"]) == 0
+    hint = capsys.readouterr().out
+    assert f"--score {out}/answers_rater_*.csv" in hint  # works from any folder
     key = json.loads((out / "key.json").read_text(encoding="utf-8"))
+    assert {item["topic"] for item in key if item["task"] == "word"} == {1, 2, 3}
     answers = answer_file(tmp_path / "answers_rater_1.csv", key, lambda item: item["intruder"])
-    capsys.readouterr()
     assert main(["validate", "--out", str(out), "--score", str(answers)]) == 0
     printed = capsys.readouterr().out
-    assert "precision" in printed and "agreement" in printed
+    assert "precision" in printed and "agreement: needs the answers of two raters or more" in printed
+    precision = printed.split("precision:")[1].split("summary:")[0]
+    assert " 1.0 " not in precision and "T1 " in precision  # topics by number and label
 
 
 def test_wilson_interval_brackets_the_share():

@@ -139,6 +139,15 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--item-seed", type=int, default=0, metavar="N", help="seed of intruders and order")
     val.add_argument("--score", nargs="+", metavar="CSV", default=None,
                      help="the raters' answers (answers_rater_N.csv), scored against --out's key.json")
+    # The model of a `run` with flags: the same settings find the same cached model.
+    val.add_argument("--corpus", nargs="+", metavar="PATH", default=None,
+                     help="input files or folders, as given to `run` (default from the study file)")
+    val.add_argument("--topics", type=int, default=None, metavar="K",
+                     help="number of topics, as given to `run`")
+    val.add_argument("--seed", type=int, default=None, help="random seed, as given to `run`")
+    val.add_argument("--cache-dir", metavar="DIR", default=None,
+                     help="stage cache folder, as given to `run` (default from the study file: .cache)")
+    _add_themes(val)
     _add_common(val)
 
     ing = sub.add_parser("ingest", help="read and clean documents, write the cleaning report",
@@ -264,17 +273,30 @@ def _validate(args) -> int:
 
     folder = Path(args.out)
     if args.score:
-        key = json.loads((folder / "key.json").read_text(encoding="utf-8"))
-        result = score(key, read_answers(args.score))
+        key_file = folder / "key.json"
+        if not key_file.is_file():
+            raise FileNotFoundError(f"no key.json in {folder}: --out names the folder the pages were "
+                                    "written to")
+        result = score(json.loads(key_file.read_text(encoding="utf-8")), read_answers(args.score))
         for name, table in result.items():
+            if table.empty:
+                print(f"{name}: needs the answers of two raters or more")
+                continue
             print(f"{name}:")
             print(table.round(3).to_string(index=False))
         return 0
-    study = Study(load_study(args.study, limit=args.limit), progress=not args.no_progress)
-    pages = write_rater_pages(study.validation_items(args.documents, args.item_seed), folder,
-                              raters=args.raters, seed=args.item_seed)
-    print(f"{len(pages)} rater pages and the key in {_shown(folder)}/: give each rater one page; "
-          f"score with policytopics validate --out {_shown(folder)} --score answers_rater_*.csv")
+    config = load_study(args.study, corpus=args.corpus, n_topics=args.topics, seed=args.seed,
+                        limit=args.limit, model__themes=args.themes, output__cache_dir=args.cache_dir)
+    study = Study(config, progress=not args.no_progress)
+    items = study.validation_items(args.documents, args.item_seed)
+    labels = study.topic_labels()
+    for item in items.get("word", []):  # the scores name topics as every table does
+        item["label"] = labels.get(item["topic"], f"T{item['topic']}")
+    pages = write_rater_pages(items, folder, raters=args.raters, seed=args.item_seed)
+    shown = _shown(folder)
+    print(f"{len(pages)} rater pages and the key in {shown}/: give each rater one page. Put the answers "
+          f"they save (answers_rater_N.csv) in {shown}/ and score them with\n"
+          f"  policytopics validate --out {shown} --score {shown}/answers_rater_*.csv")
     return 0
 
 

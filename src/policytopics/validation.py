@@ -179,7 +179,7 @@ def score(key: Sequence[dict], answers: dict[str, dict[str, str]]) -> dict[str, 
             answer = given.get(item["item"])
             found = answer == item["intruder"]
             row = {"item": item["item"], "task": item["task"], "rater": rater, "answered": answer is not None,
-                   "found": found, "topic": item.get("topic")}
+                   "found": found, "topic": item.get("topic"), "label": item.get("label")}
             if item["task"] == "topic":
                 theta = item["theta"]
                 chosen = theta.get(answer, theta[item["intruder"]]) if answer else theta[item["intruder"]]
@@ -190,6 +190,10 @@ def score(key: Sequence[dict], answers: dict[str, dict[str, str]]) -> dict[str, 
     word = table[table["task"] == "word"]
     precision = (word.groupby("topic")["found"].agg(["sum", "count"]).reset_index()
                  .rename(columns={"sum": "found", "count": "ratings"}))
+    precision["topic"] = precision["topic"].astype(int)  # 1, not 1.0 (topic items have none)
+    labels = word.dropna(subset=["label"]).drop_duplicates("topic").set_index("topic")["label"]
+    if len(labels):
+        precision.insert(1, "label", precision["topic"].map(labels))
     precision["precision"] = precision["found"] / precision["ratings"]
     summary = []
     for task, part in table.groupby("task", sort=False):
