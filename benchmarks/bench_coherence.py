@@ -560,6 +560,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help=f"write the section into {RESULTS.name}")
     parser.add_argument("--section", default="coherence", help="marker of the section (default coherence)")
     args = parser.parse_args(argv)
+    if args.study is not None:  # the project is fitted from a temporary folder
+        args.study = args.study.resolve()
 
     command = "python benchmarks/bench_coherence.py " + shlex.join(sys.argv[1:] if argv is None else argv)
     started = datetime.datetime.now().astimezone()
