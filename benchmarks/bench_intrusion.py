@@ -121,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     score = commands.add_parser("score", help="score the raters' answers in a folder")
     score.add_argument("folder", type=Path)
     args = parser.parse_args(argv)
+    if getattr(args, "study", None) is not None:  # the project is fitted from a temporary folder
+        args.study = args.study.resolve()
     return items_command(args) if args.command == "items" else score_command(args)
 
 
