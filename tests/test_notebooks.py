@@ -10,7 +10,7 @@ NOTEBOOKS = ["01_corpus", "02_topics", "03_themes"]
 FIGURES = {
     "01_corpus": {"plot_coverage(": 1},
     "02_topics": {"plot_top_words(": 1, "plot_k_selection(": 1},
-    "03_themes": {"plot_coverage(": 2, "plot_top_words(": 1, "plot_k_selection(": 1,
+    "03_themes": {"plot_coverage(": 2, "plot_top_words(": 1,
                   "plot_theme_weights_by_region(": 1, "plot_theme_weights_over_time(": 1,
                   "plot_theme_panels_over_time(": 1, "plot_regions_over_time(": 1,
                   "plot_theme_emphasis(emphasis_by_region": 1, "plot_theme_emphasis(emphasis_by_period": 1,
@@ -21,7 +21,7 @@ TABLES = {
     "01_corpus": ["study.documents()", "removed.loc[:, removed.sum() > 0]", "'date_source'"],
     "02_topics": ["top_tokens.assign(", "joined_terms.head(", "topic_words.pivot(",
                   "selection['by_k'].round("],
-    "03_themes": ["coverage(doc_topics)", "by_region.head(", "by_period.head(",
+    "03_themes": ["study.coverage()", "by_region.head(", "by_period.head(",
                   "effects[\"coefficients\"].round(", "correlations.sort_values(",
                   "seeded.theme_seeds().head(", "emphasis_by_region.round(2).head("],
 }
@@ -53,7 +53,8 @@ def test_notebook_runs_with_parameters(name, repo, samples, tmp_path):
     papermill.execute_notebook(
         str(source), str(out), cwd=str(repo / "notebooks"), kernel_name="python3",
         parameters={"n_topics": 3, "out": str(tmp_path / "out"),
-                    "cache_dir": str(tmp_path / "cache")},
+                    "cache_dir": str(tmp_path / "cache"),
+                    **({"run_sweep": True} if name == "02_topics" else {})},
         progress_bar=False,
     )
     executed = nbformat.read(out, as_version=4)
@@ -92,3 +93,14 @@ def test_notebooks_are_committed_without_outputs_and_with_parameters(name, repo)
     code = [c for c in notebook.cells if c.cell_type == "code"]
     assert "parameters" in code[0].metadata.get("tags", [])
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+
+
+def test_a_notebook_writes_to_a_folder_of_its_own_unless_told(repo):
+    from policytopics import Study
+
+    study = Study.from_file(repo / "study.toml", notebook="03_themes", progress=False)
+    assert study.config.output.tables_dir == repo / "outputs" / "notebooks" / "03_themes"
+    assert study.config.output.figures_dir == repo / "outputs" / "notebooks" / "03_themes" / "figures"
+    assert study.config.output.cache_dir == repo / ".cache"  # the cached stages are shared
+    told = Study.from_file(repo / "study.toml", notebook="03_themes", out="elsewhere", progress=False)
+    assert told.config.output.tables_dir.name == "elsewhere"

@@ -50,9 +50,26 @@ class Study:
         self.cache_hits = self.stages.hits  # stage -> read from the cache (True) or built
 
     @classmethod
-    def from_file(cls, path: str | Path | None = None, *, progress: bool = True, **overrides) -> Study:
-        """Load a study file (``None``: nearest ``study.toml``) with overrides."""
-        return cls(load_study(path, **overrides), progress=progress)
+    def from_file(cls, path: str | Path | None = None, *, progress: bool = True,
+                  notebook: str | None = None, **overrides) -> Study:
+        """Load a study file (``None``: nearest ``study.toml``) with overrides.
+
+        ``notebook`` names a notebook that writes tables or figures: unless ``out`` is
+        given, they go to a folder of its own, ``<tables_dir>/notebooks/<notebook>/`` (figures
+        in its ``figures/``), never over the outputs of ``policytopics run``, which may be of
+        another K or another themes file. The cached stages are shared all the same.
+        """
+        config = load_study(path, **overrides)
+        if notebook and overrides.get("out") is None:
+            folder = config.output.tables_dir / "notebooks" / notebook
+            config = replace(config, output=replace(config.output, tables_dir=folder,
+                                                    figures_dir=folder / "figures"))
+        return cls(config, progress=progress)
+
+    def coverage(self) -> pd.DataFrame:
+        """How many documents have a province, are national, have no region, have a period
+        (``coverage.csv``; the run summary counts the same)."""
+        return coverage(self.doc_topics(), self.config.weights.national_label)
 
     @property
     def cache_dir(self) -> Path:
@@ -324,7 +341,7 @@ class Study:
             "effect_difference": self.effects()["difference"],
             "effect_curves": self.effects()["curves"],
             "topic_correlations": self.topic_correlations(),
-            "coverage": coverage(doc_topics, self.config.weights.national_label),
+            "coverage": self.coverage(),
             "labels_template": self.labels_template(),
             **({"theme_seeds": self.theme_seeds()} if self.themes() else {}),
         }
