@@ -27,7 +27,9 @@ def test_run_on_samples_writes_figures(repo, samples, tmp_path, capsys):
                  "--no-progress", "-q"])
     assert code == 0
     assert (tmp_path / "figures" / "theme_weights_by_region.png").is_file()
-    assert "kept: 5" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "kept: 5" in out
+    assert f"topic explorer (open it in a browser): {tmp_path / 'topic_explorer.html'}" in out
 
 
 def test_formats_choose_the_figure_files_and_none_draws_none(repo, samples, tmp_path, capsys):

@@ -223,6 +223,9 @@ def _run(args) -> int:
     print(f"tables in {_shown(config.output.tables_dir)}/, figures in {_shown(config.output.figures_dir)}/:")
     for path in outputs["figures"]:
         print(f"  {_shown(path)}")
+    explorer = config.output.tables_dir / "topic_explorer.html"
+    if explorer.is_file():
+        print(f"topic explorer (open it in a browser): {_shown(explorer)}")
     skipped = study.skipped_figures()
     if skipped:
         print("figures not drawn:")
