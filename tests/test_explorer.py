@@ -227,3 +227,13 @@ def test_page_inlines_the_shipped_style_sheet_and_script(page):
     for name in ("explorer.css", "explorer.js"):
         assert (assets / name).read_text(encoding="utf-8").strip() in page
     assert not re.search(r"\{\{[A-Z_]+\}\}", page)  # every placeholder of the template was filled
+
+
+def test_topic_numbers_sit_in_a_layer_above_every_circle():
+    """Where circles overlap, a circle drawn later must not cover an earlier topic's number:
+    the map appends the circles' layer, then the numbers' layer, and each number goes there."""
+    script = (files("policytopics") / "assets" / "explorer.js").read_text(encoding="utf-8")
+    assert "mapNode.append(circleLayer, numberLayer)" in script
+    assert "numberLayer.append(number)" in script and "group.append(tooltip, circle, target)" in script
+    style = (files("policytopics") / "assets" / "explorer.css").read_text(encoding="utf-8")
+    assert "text.topic-number {" in style and "pointer-events: none" in style

@@ -65,19 +65,25 @@
   pc2.textContent = "PC2";
   mapNode.append(pc1, pc2);
 
+  // Every circle first, every number above them all: a circle drawn later never covers an
+  // earlier topic's number where circles overlap.
+  const circleLayer = svg("g", { class: "circles" });
+  const numberLayer = svg("g", { class: "numbers" });
+  mapNode.append(circleLayer, numberLayer);
   const circles = TOPICS.map((topic) => {
     const group = svg("g", { class: "topic" });
     const circle = svg("circle", { cx: toX(topic.x), cy: toY(topic.y), fill: topic.color });
     const tooltip = svg("title");
     tooltip.textContent = topic.label + " · " + fill(TEXT.prevalence, { value: percent(topic.prevalence) });
-    const number = svg("text", { x: toX(topic.x), y: toY(topic.y) });
+    const number = svg("text", { class: "topic-number", x: toX(topic.x), y: toY(topic.y) });
     number.textContent = String(topic.topic);
     // A rare topic's circle can be a few pixels wide: an invisible disc keeps it easy to hit.
     const target = svg("circle", { class: "target", cx: toX(topic.x), cy: toY(topic.y), r: 11 });
-    group.append(tooltip, circle, number, target);
+    group.append(tooltip, circle, target);
     attachTopicEvents(group, topic.topic);
-    mapNode.append(group);
-    return { group, circle };
+    circleLayer.append(group);
+    numberLayer.append(number);
+    return { group, circle, number };
   });
 
   // ---- topic list
@@ -124,6 +130,7 @@
       const size = shares ? Math.sqrt(shares[i]) : Math.sqrt(topic.prevalence / maxPrevalence);
       circles[i].circle.setAttribute("r", (R_MAX * size).toFixed(2));
       circles[i].group.classList.toggle("current", topic.topic === k);
+      circles[i].number.classList.toggle("current", topic.topic === k);
       listItems[i].classList.toggle("current", topic.topic === k);
     });
     byId("map-caption").textContent = shares
