@@ -429,6 +429,11 @@ def _coerce(section: str, key: str, value: Any, spec: dataclasses.Field, base: P
         if bad:
             raise StudyConfigError(f"[{section}] figure_formats: unknown format(s) {bad}")
         return tuple(items)
+    if key == "formula":
+        if not isinstance(value, str):
+            raise StudyConfigError(f"[{section}] formula must be text such as \"region + period\", "
+                                   f"got {value!r}")
+        return value.strip()
     if key == "compare":
         items = [value] if isinstance(value, str) else list(value)
         return tuple(str(item) for item in items)
@@ -475,6 +480,15 @@ def _validate(config: StudyConfig) -> None:
     if not 0 < config.weights.ci < 1:
         raise StudyConfigError("[weights] ci must be between 0 and 1 (0.95 for 95 %), got "
                                f"{config.weights.ci}")
+    if config.effects.formula:
+        from .effects import EffectFormulaError, formula_covariates
+
+        # Parsed here, before any document is read: a formula that is not made of the
+        # covariates and the listed functions never reaches formulaic (which runs Python).
+        try:
+            formula_covariates(config.effects.formula)
+        except EffectFormulaError as exc:
+            raise StudyConfigError(f"[effects] formula: {exc}") from None
     if len(config.effects.compare) not in (0, 2):
         raise StudyConfigError("[effects] compare must name two levels (or none), got "
                                f"{list(config.effects.compare)}")
