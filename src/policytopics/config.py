@@ -279,6 +279,10 @@ class OutputConfig(_Section):
     language: Language = "zh"  # zh | en
     figure_formats: tuple[str, ...] = ("png", "svg", "pdf")
 
+    def folders(self) -> tuple[Path, ...]:
+        """The study's own folders (tables, figures, cache): never read as articles."""
+        return (self.tables_dir, self.figures_dir, self.cache_dir)
+
 
 @dataclass(frozen=True)
 class StudyConfig:

@@ -57,6 +57,21 @@ def check_folders(output: OutputConfig, *, write: bool = True) -> None:
     check_writable_folder(output.cache_dir, "the cache folder (--cache-dir, [output] cache_dir)")
 
 
+def check_apart_from_corpus(config: StudyConfig) -> None:
+    """No output, figures or cache folder is a corpus folder: the next run would read its
+    tables, PDF figures and cache files back as articles (one ``ValueError`` line). Such a
+    folder inside a corpus folder is left out of reading instead
+    (:func:`policytopics.ingest.input_files`)."""
+    corpus = {Path(path).resolve() for path in config.corpus.paths if Path(path).is_dir()}
+    output = config.output
+    for folder, what in ((output.tables_dir, "the output folder (--out, [output] tables_dir)"),
+                         (output.figures_dir, "the figures folder ([output] figures_dir)"),
+                         (output.cache_dir, "the cache folder (--cache-dir, [output] cache_dir)")):
+        if Path(folder).resolve() in corpus:
+            raise ValueError(f"{what} {folder} is the corpus folder: the next run would read the "
+                             "study's own files back as articles; write them to another folder")
+
+
 def write_tables(tables: Mapping[str, pd.DataFrame], folder: Path) -> dict[str, Path]:
     """``NAME.csv`` (UTF-8 with BOM: Excel opens it) for every table, and ``NAME.parquet``
     for the document, passage and theme tables. Returns the CSV paths by name."""

@@ -20,6 +20,7 @@ from typing import Protocol
 
 from .cache import file_fingerprint, trim_memory
 from .config import StudyConfig
+from .ingest import input_files
 
 #: Corpus settings of the units, not of reading: they re-segment, they do not re-read.
 UNIT_SETTINGS = ("unit", "passage_chars", "passage_above")
@@ -70,7 +71,8 @@ class Stage:
 def _documents_key(study: Study) -> tuple:
     cfg = study.config
     reading = {k: v for k, v in asdict(cfg.corpus).items() if k not in ("paths", *UNIT_SETTINGS)}
-    return (file_fingerprint(cfg.corpus.paths), reading, asdict(cfg.clean), cfg.clean.spam_phrases or "")
+    files = input_files(cfg.corpus.paths, skip=cfg.output.folders())
+    return (file_fingerprint(files), reading, asdict(cfg.clean), cfg.clean.spam_phrases or "")
 
 
 def _documents(study: Study):
