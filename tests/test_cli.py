@@ -75,6 +75,35 @@ def test_bad_input_gives_a_clear_message(tmp_path, capsys):
     assert "corpus path not found" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command, flags, named", [
+    ("run", ["--limit", "-5"], "[corpus] limit must be at least 0 (--limit"),
+    ("run", ["--topics", "10000"], "[model] n_topics (--topics) must be at most 200"),
+    ("ingest", ["--limit", "-5"], "[corpus] limit must be at least 0 (--limit"),
+    ("sweep", ["--topics", "2:10000"], "--topics: topic counts must be from 2 to 200"),
+    ("sweep", ["--topics", "4:30:0"], "--topics: topic counts are START:STOP:STEP"),
+])
+def test_a_wrong_flag_is_one_line_before_any_work(samples, tmp_path, capsys, monkeypatch, command, flags,
+                                                  named):
+    """#31: --limit -5 read every document; --topics 10000 ran out of memory after the fit."""
+    from policytopics import documents
+
+    monkeypatch.setattr(documents, "document_report", lambda *a, **k: pytest.fail("worked before checking"))
+    where = ["--out", str(tmp_path / ("docs.csv" if command == "ingest" else "out"))]
+    corpus = [str(samples)] if command == "ingest" else ["--corpus", str(samples)]
+    assert main([command, *corpus, *where, *flags, "--no-progress", "-q"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("policytopics: error: ") and named in err and "\n" not in err
+
+
+def test_a_section_given_as_a_value_is_one_line(tmp_path, capsys):
+    study = tmp_path / "study.toml"
+    study.write_text("model = 5\n", encoding="utf-8")
+    assert main(["run", "--study", str(study), "-q"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == ("policytopics: error: model must be a section of settings ([model] and its keys "
+                   "below it), got model = 5")
+
+
 def test_console_script_is_installed():
     result = subprocess.run([sys.executable, "-m", "policytopics.cli", "--help"],
                             capture_output=True, text=True, check=True)

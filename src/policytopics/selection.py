@@ -28,16 +28,25 @@ _HELDOUT: list[list[str]] | None = None
 
 
 def parse_k_range(text: str) -> list[int]:
-    """``"4:30:2"`` → 4, 6, …, 30 (inclusive); ``"5,10,20"`` → those values."""
-    if ":" in text:
-        parts = [int(p) for p in text.split(":")]
-        start, stop = parts[0], parts[1]
-        step = parts[2] if len(parts) > 2 else 1
-        values = list(range(start, stop + 1, step))
-    else:
-        values = [int(p) for p in text.split(",") if p.strip()]
-    if not values or min(values) < 2:
-        raise ValueError(f"topic counts must be at least 2: {text!r}")
+    """``"4:30:2"`` → 4, 6, …, 30 (inclusive); ``"5,10,20"`` → those values, each from 2 to
+    :data:`policytopics.config.MAX_TOPICS`."""
+    from .config import MAX_TOPICS
+
+    try:
+        if ":" in text:
+            parts = [int(p) for p in text.split(":")]
+            if len(parts) > 3 or (len(parts) == 3 and parts[2] < 1):
+                raise ValueError
+            start, stop = parts[0], parts[1]
+            step = parts[2] if len(parts) > 2 else 1
+            values = list(range(start, stop + 1, step))
+        else:
+            values = [int(p) for p in text.split(",") if p.strip()]
+    except (ValueError, IndexError):
+        raise ValueError(f"--topics: topic counts are START:STOP:STEP (a step of 1 or more) or a "
+                         f"comma list, got {text!r}") from None
+    if not values or min(values) < 2 or max(values) > MAX_TOPICS:
+        raise ValueError(f"--topics: topic counts must be from 2 to {MAX_TOPICS}: {text!r}")
     return values
 
 
