@@ -209,7 +209,7 @@ def start_figures(frames: Mapping[str, object], config: StudyConfig) -> Callable
     worker, they are drawn here, before this returns. The files are the same either way
     (tested).
     """
-    from .parallel import figure_context, one_thread
+    from .parallel import figure_context, interruptible, one_thread, worker_pool
 
     if not config.output.figure_formats:
         log.info("figure_formats is empty: no figures drawn")
@@ -234,17 +234,13 @@ def start_figures(frames: Mapping[str, object], config: StudyConfig) -> Callable
     if workers < 2:
         paths = in_job_order(_draw(to_draw, folder, formats))
         return lambda: paths
-    from concurrent.futures import ProcessPoolExecutor
-
-    pool = ProcessPoolExecutor(workers, mp_context=figure_context(), initializer=one_thread)
+    pool = worker_pool(workers, figure_context(), one_thread)
     # Figures differ in cost: one per task keeps the workers busy.
     futures = [pool.submit(_draw, [job], folder, formats) for job in to_draw]
 
     def result() -> list[Path]:
-        try:
+        with interruptible(pool):
             return in_job_order([path for future in futures for path in future.result()])
-        finally:
-            pool.shutdown(cancel_futures=True)
 
     return result
 

@@ -14,7 +14,6 @@ import itertools
 import math
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 
 import numpy as np
@@ -22,6 +21,7 @@ import pandas as pd
 
 from .config import ModelConfig
 from .model import TopicModel
+from .parallel import interruptible, worker_pool
 
 _TRAIN: list[list[str]] | None = None
 _HELDOUT: list[list[str]] | None = None
@@ -166,10 +166,10 @@ def sweep(token_lists: Sequence[Sequence[str]], ks: Sequence[int], seeds: Sequen
         import multiprocessing as mp
 
         context = mp.get_context("spawn")  # safe in notebooks and on every platform
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                 initializer=_init_worker, initargs=(train, held)) as pool:
-            for result in pool.map(_fit_and_score, jobs, itertools.repeat(top_n)):
-                results.append(result)
+        with interruptible(worker_pool(workers, context, _init_worker, (train, held))) as pool:
+            futures = [pool.submit(_fit_and_score, job, top_n) for job in jobs]
+            for future in futures:
+                results.append(future.result())
                 bar.update()
     else:
         _init_worker(train, held)
