@@ -83,3 +83,43 @@ def test_the_command_line_offers_the_settings_own_choices():
     run = next(action for action in build_parser()._subparsers._group_actions[0].choices["run"]._actions
                if action.dest == "period")
     assert tuple(run.choices) == choices("weights.period") == ("year", "quarter", "month")
+
+
+@pytest.mark.parametrize("toml, message", [
+    # #31: each of these was a traceback, a C++ abort or a silently wrong value.
+    ("model = 5", "model must be a section of settings ([model] and its keys below it), got model = 5"),
+    ("[corpus]\npaths = 5", "[corpus] paths must be a path or a list of paths, got 5"),
+    ("[output]\nfigure_formats = 5", "[output] figure_formats must be a list of formats, got 5"),
+    ("[model]\ntop_n_words = 0", "[model] top_n_words must be at least 1, got 0"),
+    ("[model]\nn_topics = 4.7", "[model] n_topics must be a whole number, got 4.7"),
+    ("[model]\nn_topics = true", "[model] n_topics must be a whole number, got True"),
+    ("[model]\nn_topics = 10000", "[model] n_topics (--topics) must be at most 200, got 10000"),
+    ("[model]\nalpha = -1", "[model] alpha must be above 0 (a Dirichlet prior), got -1.0"),
+    ("[model]\neta = 0", "[model] eta must be above 0 (a Dirichlet prior), got 0.0"),
+    ("[model]\nalpha = \"bogus\"", "[model] alpha must be a number above 0 or 'symmetric', 'asymmetric' "
+                                   "or 'auto', got 'bogus'"),
+    ("[model]\nthemes = 5", "[model] themes must be a path"),
+    ("[corpus]\nlimit = -5", "[corpus] limit must be at least 0 (--limit; 0 = all documents), got -5"),
+    ("[corpus]\ntext_column = 5", "[corpus] text_column must be text, got 5"),
+    ("[clean]\nmin_cjk_ratio = \"x\"", "[clean] min_cjk_ratio must be a number, got 'x'"),
+    ("[clean]\nmin_cjk_ratio = 2", "[clean] min_cjk_ratio must be from 0 to 1, got 2.0"),
+    ("[weights]\nmin_docs = 0", "[weights] min_docs must be at least 1, got 0"),
+    ("[segment]\npos_filter = 5", "[segment] pos_filter must be a list of part-of-speech tags, got 5"),
+    ("[effects]\nformula = \"region + log(year)\"", "[effects] formula: cannot read the formula"),
+])
+def test_a_wrong_setting_is_one_line_naming_it(tmp_path, toml, message):
+    study = tmp_path / "study.toml"
+    study.write_text(toml + "\n", encoding="utf-8")
+    with pytest.raises(StudyConfigError) as raised:
+        load_study(study)
+    assert str(raised.value).startswith(message) and "\n" not in str(raised.value)
+
+
+def test_right_settings_keep_their_values(tmp_path):
+    study = tmp_path / "study.toml"
+    study.write_text('[model]\nn_topics = 12.0\nalpha = "0.1"\neta = "auto"\n'
+                     '[effects]\ncompare = [2020, "2021"]\n', encoding="utf-8")
+    config = load_study(study, limit=0)
+    assert (config.model.n_topics, config.model.alpha, config.model.eta) == (12, 0.1, "auto")
+    assert config.effects.compare == ("2020", "2021")
+    assert load_study(None, n_topics=200).model.n_topics == 200

@@ -42,6 +42,79 @@ def test_formula_names_covariates_and_refuses_others():
         formula_covariates("region + (")
 
 
+def _exec_formula(marker):
+    """The hostile formula of #31: formulaic would run the code in ``{…}`` (it creates ``marker``)."""
+    code = f"open({str(marker)!r}, 'w').close()"
+    return f"region + {{exec(bytes({tuple(code.encode())!r}).decode())}}"
+
+
+def test_a_formula_that_runs_code_is_refused_and_never_evaluated(tmp_path):
+    """#31: neither the covariates' parse nor the model matrix evaluates the user's text."""
+    marker = tmp_path / "pwned"
+    formula = _exec_formula(marker)
+    docs, rng = documents(60)
+    theta = two_topics(rng.uniform(0.2, 0.8, 60))
+    for call in (lambda: formula_covariates(formula), lambda: formulaic_formula(formula),
+                 lambda: EffectModel(docs, formula, theta)):
+        with pytest.raises(EffectFormulaError, match=r"at '\{exec'"):
+            call()
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("formula, piece", [
+    ("region + {year}", "{year}"),
+    ("region + __import__('os').getcwd()", "__import__"),
+    ("region + year.real", "year.real"),
+    ("region + np.log(year)", "np.log"),
+    ("lambda x: x", "lambda"),
+    ("region + log(year)", "log"),
+    ("region + C(period)", "C"),
+    ("region + 'year'", "'year'"),
+    ("year ** 2", "*"),
+    ("0 + region", "0"),
+    ("spline(region, 4)", "region"),
+    ("spline(year, 99999)", "99999"),
+    ("spline(year, 4.5)", "4.5"),
+])
+def test_a_formula_holds_only_covariates_the_spline_and_operators(formula, piece):
+    with pytest.raises(EffectFormulaError) as raised:
+        formula_covariates(formula)
+    message = str(raised.value)
+    assert repr(piece) in message and "\n" not in message
+
+
+@pytest.mark.parametrize("formula, covariates, written", [
+    ("region + period", ["region", "period"], "region + period"),
+    ("region + spline(year, 4)", ["region", "year"], "region + bs(year, df=4)"),
+    ("area * year", ["area", "year"], "area * year"),
+    ("spline(year, 5)", ["year"], "bs(year, df=5)"),
+    ("(region) + region:year", ["region", "year"], "(region) + region:year"),
+])
+def test_the_documented_formulas_still_work(formula, covariates, written):
+    assert formula_covariates(formula) == covariates
+    assert formulaic_formula(formula) == written
+    docs, rng = documents(120)
+    model = EffectModel(docs.assign(region=np.where(docs["region"] == "甲省", "浙江省", "四川省")), formula,
+                        two_topics(rng.uniform(0.2, 0.8, 120)))
+    assert model.usable, model.reason
+
+
+def test_a_study_file_with_a_hostile_formula_fails_on_loading(tmp_path):
+    from policytopics.config import StudyConfigError, load_study
+
+    marker = tmp_path / "pwned"
+    study = tmp_path / "study.toml"
+    study.write_text(f'[effects]\nformula = "{_exec_formula(marker)}"\n', encoding="utf-8")
+    with pytest.raises(StudyConfigError, match=r"^\[effects\] formula: cannot read the formula"):
+        load_study(study)
+    with pytest.raises(StudyConfigError, match=r"^\[effects\] formula: .*'log'.*unknown function"):
+        load_study(None, effects__formula="region + log(year)")
+    with pytest.raises(StudyConfigError, match=r"^\[effects\] formula must be text"):
+        load_study(None, effects__formula=5)
+    assert load_study(None, effects__formula="  ").effects.formula == ""
+    assert not marker.exists()
+
+
 def test_a_region_effect_is_recovered_with_its_interval():
     docs, rng = documents()
     share = 0.2 + 0.3 * (docs["region"] == "乙省") + rng.normal(0, 0.05, len(docs))

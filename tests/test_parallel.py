@@ -39,3 +39,68 @@ def test_figure_workers_auto_draws_a_large_corpus_here_and_an_explicit_count_win
     assert outputs.figure_workers(no_figures, 100) == 1
     monkeypatch.setattr("policytopics.parallel.spawn_safe", lambda: False)
     assert outputs.figure_workers(two, 100) == 1
+
+
+_INTERRUPTED_SCRIPT = '''
+import pathlib, signal, sys, time
+
+from policytopics.parallel import map_chunks
+
+
+def work(chunk, folder):
+    from tqdm.auto import tqdm
+
+    tqdm(total=1, disable=True).close()  # a named semaphore in a spawned worker
+    for item in chunk:
+        pathlib.Path(folder, f"started{item}").touch()
+        if item:
+            time.sleep(60)
+    return chunk
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # whatever the test runner ignores
+    try:
+        for _ in map_chunks(work, [0, 1], (sys.argv[1],), workers=2, chunk_size=1):
+            pass
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+'''
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Ctrl-C reaches every process of a POSIX terminal")
+def test_ctrl_c_reaches_the_workers_silently_and_ends_them(tmp_path):
+    """#31: a terminal's Ctrl-C reaches every worker too; each printed a traceback before the
+    one line. One worker waits idle (its chunk done), one sleeps in its chunk: the user sees
+    one line, at once, and no worker is left behind."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    script = tmp_path / "interrupted.py"
+    script.write_text(_INTERRUPTED_SCRIPT, encoding="utf-8")
+    process = subprocess.Popen([sys.executable, str(script), str(tmp_path)], cwd=tmp_path, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not ((tmp_path / "started0").exists() and (tmp_path / "started1").exists()):
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.1)
+    time.sleep(1)  # the first worker is back waiting for work
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    interrupted = time.monotonic()
+    _, err = process.communicate(timeout=50)
+    assert time.monotonic() - interrupted < 30  # the sleeping worker was ended, not waited for
+    assert (process.returncode, err.strip()) == (130, "interrupted")
+    def group_alive():
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    deadline = time.monotonic() + 10  # orphans are reaped by init, a moment later
+    while group_alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not group_alive()  # no worker of the group is left

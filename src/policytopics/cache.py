@@ -81,20 +81,14 @@ def code_version(*modules: str) -> str:
     return __version__ + "+" + stable_hash([source_digest(name) for name in names])[:12]
 
 
-def file_fingerprint(paths: Sequence[Path]) -> list:
-    """Content hash of every input file (folders expanded), so edits invalidate the cache."""
+def file_fingerprint(files: Sequence[tuple[Path, str]]) -> list:
+    """Content hash of every input file with its name (``(path, name)`` pairs, as
+    :func:`policytopics.ingest.input_files` gives them), so edits, renames and moves
+    invalidate the cache."""
     prints = []
-    for path in paths:
-        if not Path(path).exists():
-            raise FileNotFoundError(f"corpus path not found: {path}")
-        folder = Path(path)
-        files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else [folder]
-        for file in files:
-            stat = file.stat()
-            # Where the file sits in its folder, not the folder's own place: a corpus moved
-            # elsewhere keeps its key (the documents stage serves its sources at the new place).
-            name = file.relative_to(folder).as_posix() if folder.is_dir() else file.name
-            prints.append([name, _content_hash(str(file.resolve()), stat.st_size, stat.st_mtime_ns)])
+    for file, name in files:
+        stat = file.stat()
+        prints.append([name, _content_hash(str(file.resolve()), stat.st_size, stat.st_mtime_ns)])
     return prints
 
 

@@ -189,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"policytopics: error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        from .parallel import stop_workers
+
+        stop_workers()  # figure workers still drawing while the tables were written
         print("policytopics: interrupted; the stages already finished are cached, so the same "
               "command continues from there", file=sys.stderr)
         return 130

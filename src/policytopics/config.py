@@ -319,6 +319,10 @@ class OutputConfig(_Section):
     language: Language = "zh"  # zh | en
     figure_formats: tuple[str, ...] = ("png", "svg", "pdf")
 
+    def folders(self) -> tuple[Path, ...]:
+        """The study's own folders (tables, figures, cache): never read as articles."""
+        return (self.tables_dir, self.figures_dir, self.cache_dir)
+
 
 @dataclass(frozen=True)
 class StudyConfig:
@@ -440,7 +444,11 @@ def _build(raw: dict[str, Any], *, root: Path, cwd_paths: set[str]) -> StudyConf
         )
     built = {}
     for name, cls in _SECTIONS.items():
-        values = dict(raw.get(name, {}))
+        values = raw.get(name, {})
+        if not isinstance(values, dict):
+            raise StudyConfigError(f"{name} must be a section of settings ([{name}] and its keys "
+                                   f"below it), got {name} = {values!r}")
+        values = dict(values)
         known = {f.name: f for f in fields(cls)}
         bad = set(values) - set(known)
         if bad:
@@ -458,46 +466,95 @@ def _build(raw: dict[str, Any], *, root: Path, cwd_paths: set[str]) -> StudyConf
     return config
 
 
+#: The settings that are lists (a single value is a list of one).
+_LIST_SETTINGS = {"paths": "a path or a list of paths", "figure_formats": "a list of formats",
+                  "compare": "a list of two levels", "stopwords": "a list of word lists",
+                  "pos_filter": "a list of part-of-speech tags"}
+#: The settings that are files (``""``: none).
+_PATH_SETTINGS = {"spam_phrases", "user_dictionary", "labels", "admin_words", "themes"}
+#: The words a prior may be instead of a number (gensim's; tomotopy's equivalents in
+#: :func:`policytopics.engines.tomotopy_prior`).
+PRIOR_WORDS = {"alpha": ("symmetric", "asymmetric", "auto"), "eta": ("symmetric", "auto")}
+
+
 def _coerce(section: str, key: str, value: Any, spec: dataclasses.Field, base: Path) -> Any:
+    """A setting's value in its type, or one :class:`StudyConfigError` line naming it."""
     default = spec.default if spec.default is not dataclasses.MISSING else None
+    name = f"[{section}] {key}"
+    if key in _LIST_SETTINGS:
+        items = [value] if isinstance(value, (str, Path)) else value
+        # The levels to compare may be numbers (period = 2020); every other list holds text.
+        kinds = (str, int, float) if key == "compare" else (str, Path)
+        if not isinstance(items, (list, tuple)) or not all(isinstance(i, kinds) and not isinstance(i, bool)
+                                                            for i in items):
+            raise StudyConfigError(f"{name} must be {_LIST_SETTINGS[key]}, got {value!r}")
+        value = list(items)
     if key == "paths":
-        items = [value] if isinstance(value, (str, Path)) else list(value)
-        return tuple(_resolve(item, base) for item in items)
+        return tuple(_resolve(item, base) for item in value)
     if key == "figure_formats":
-        items = [value] if isinstance(value, str) else list(value)
-        bad = [f for f in items if f not in ("png", "svg", "pdf")]
+        bad = [f for f in value if f not in ("png", "svg", "pdf")]
         if bad:
-            raise StudyConfigError(f"[{section}] figure_formats: unknown format(s) {bad}")
-        return tuple(items)
+            raise StudyConfigError(f"{name}: unknown format(s) {bad}")
+        return tuple(value)
+    if key == "formula":
+        if not isinstance(value, str):
+            raise StudyConfigError(f"{name} must be text such as \"region + period\", got {value!r}")
+        return value.strip()
     if key == "compare":
-        items = [value] if isinstance(value, str) else list(value)
-        return tuple(str(item) for item in items)
+        return tuple(str(item) for item in value)
     if key == "stopwords":
-        items = [value] if isinstance(value, str) else list(value)
         return tuple(
             item if str(item).startswith("stopwordsiso:") else str(_resolve(item, base))
-            for item in items
+            for item in value
         )
-    if isinstance(default, Path) or key in {"spam_phrases", "user_dictionary", "labels", "admin_words",
-                                            "themes"}:
+    if key in _LIST_SETTINGS:
+        return tuple(value)
+    if isinstance(default, Path) or key in _PATH_SETTINGS:
+        if not isinstance(value, (str, Path)):
+            raise StudyConfigError(f"{name} must be a path (or \"\" for none), got {value!r}")
         return _resolve(value, base) if value not in ("", None) else None
     if isinstance(default, bool):
         if not isinstance(value, bool):
-            raise StudyConfigError(f"[{section}] {key} must be true or false, got {value!r}")
+            raise StudyConfigError(f"{name} must be true or false, got {value!r}")
         return value
-    if isinstance(default, int) and not isinstance(default, bool):
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            raise StudyConfigError(f"[{section}] {key} must be a whole number, got {value!r}") from None
+    if isinstance(default, int):
+        # 4.7 topics is no whole number: refused, never cut to 4.
+        whole = ((isinstance(value, int) and not isinstance(value, bool))
+                 or (isinstance(value, float) and value.is_integer())
+                 or (isinstance(value, str) and value.strip().lstrip("+-").isdigit()))
+        if not whole:
+            raise StudyConfigError(f"{name} must be a whole number, got {value!r}")
+        return int(value)
     if isinstance(default, float):
-        return float(value)
-    if key in {"alpha", "eta"}:
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            return str(value)
+        return _number(name, value)
+    if key in PRIOR_WORDS:
+        if isinstance(value, str) and value not in PRIOR_WORDS[key]:
+            try:
+                value = float(value)
+            except ValueError:
+                raise StudyConfigError(f"{name} must be a number above 0 or {_either(PRIOR_WORDS[key])}, "
+                                       f"got {value!r}") from None
+        if not isinstance(value, str):
+            value = _number(name, value)
+            if not value > 0:  # tomotopy aborts in C++ on a prior of 0 or less
+                raise StudyConfigError(f"{name} must be above 0 (a Dirichlet prior), got {value!r}")
+        return value
+    if isinstance(default, str) and not isinstance(value, str):
+        raise StudyConfigError(f"{name} must be text, got {value!r}")
     return value
+
+
+def _number(name: str, value: Any) -> float:
+    """A number setting's value; one line naming it otherwise (``true`` is no number)."""
+    if isinstance(value, bool):
+        raise StudyConfigError(f"{name} must be a number, got {value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise StudyConfigError(f"{name} must be a number, got {value!r}") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise StudyConfigError(f"{name} must be a finite number, got {value!r}")
+    return number
 
 
 def _resolve(value: str | Path, base: Path) -> Path:
@@ -507,19 +564,58 @@ def _resolve(value: str | Path, base: Path) -> Path:
     return path if path.is_absolute() else (base / path)
 
 
+#: The most topics a study may ask for. The topic correlations' intervals hold draws × K × K
+#: numbers (500 × 1,000 × 1,000 is 4 GB, whatever the corpus; K = 10,000 failed already at a
+#: K × K table; K = 200 took 4 minutes and 0.9 GB on the five sample articles), and no reader
+#: tells hundreds of topics apart.
+MAX_TOPICS = 200
+
+#: The least value of the whole-number settings that have one, and how each is set on the
+#: command line (other bounds are checked by their section or below).
+_AT_LEAST = {"corpus.limit": (0, "--limit; 0 = all documents"), "corpus.passage_above": (0, ""),
+             "clean.min_chars": (0, ""), "segment.min_token_length": (1, ""),
+             "model.n_topics": (2, "--topics"), "model.seed": (0, "--seed"), "model.passes": (1, ""),
+             "model.iterations": (1, ""), "model.keep_n": (1, ""), "model.top_n_words": (1, ""),
+             "model.chunksize": (1, ""), "model.eval_every": (0, "0 = off"),
+             "weights.min_docs": (1, ""), "weights.draws": (2, ""), "weights.seed": (0, "")}
+#: The number settings that lie between two values (both included).
+_BETWEEN = {"clean.min_cjk_ratio": (0, 1), "clean.near_duplicate_threshold": (0, 1),
+            "model.no_above": (0, 1), "segment.phrases_threshold": (0, float("inf")),
+            "model.seed_strength": (0, float("inf"))}
+
+
 def _validate(config: StudyConfig) -> None:
-    if config.model.n_topics < 2:
-        raise StudyConfigError(f"n_topics must be at least 2, got {config.model.n_topics}")
-    if config.weights.draws < 2:
-        raise StudyConfigError(f"[weights] draws must be at least 2, got {config.weights.draws}")
+    for dotted, (least, note) in _AT_LEAST.items():
+        section, key = dotted.split(".")
+        value = getattr(getattr(config, section), key)
+        if value < least:
+            raise StudyConfigError(f"[{section}] {key} must be at least {least}"
+                                   f"{f' ({note})' if note else ''}, got {value}")
+    for dotted, (low, high) in _BETWEEN.items():
+        section, key = dotted.split(".")
+        value = getattr(getattr(config, section), key)
+        if not low <= value <= high:
+            span = f"from {low} to {high}" if high < float("inf") else f"{low} or more"
+            raise StudyConfigError(f"[{section}] {key} must be {span}, got {value}")
+    if config.model.n_topics > MAX_TOPICS:
+        raise StudyConfigError(f"[model] n_topics (--topics) must be at most {MAX_TOPICS}, got "
+                               f"{config.model.n_topics}: the intervals of the topic correlations grow "
+                               "with the square of K, and no reader tells that many topics apart")
     if not 0 < config.weights.ci < 1:
         raise StudyConfigError("[weights] ci must be between 0 and 1 (0.95 for 95 %), got "
                                f"{config.weights.ci}")
+    if config.effects.formula:
+        from .effects import EffectFormulaError, formula_covariates
+
+        # Parsed here, before any document is read: a formula that is not made of the
+        # covariates and the listed functions never reaches formulaic (which runs Python).
+        try:
+            formula_covariates(config.effects.formula)
+        except EffectFormulaError as exc:
+            raise StudyConfigError(f"[effects] formula: {exc}") from None
     if len(config.effects.compare) not in (0, 2):
         raise StudyConfigError("[effects] compare must name two levels (or none), got "
                                f"{list(config.effects.compare)}")
-    if not 0 <= config.model.no_above <= 1:
-        raise StudyConfigError("no_above must be in (0, 1] (or 0 for auto)")
     if config.model.no_below < 0:
         raise StudyConfigError("no_below must be 0 (auto) or more")
 

@@ -7,6 +7,7 @@ raises on odd bytes, it says what went wrong.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 
 from .text import CJK_RE
@@ -178,6 +179,28 @@ def _cjk_share(text: str) -> float:
 def _printable_share(text: str) -> float:
     sample = text[:20000]
     return sum(c.isprintable() or c.isspace() for c in sample) / max(1, len(sample))
+
+
+def file_name_text(name: str) -> str:
+    """A file name as text, whatever bytes the file system holds.
+
+    Python gives a name that is not UTF-8 (a GBK name from a zip made on Chinese Windows)
+    with its bytes as lone surrogates, which no table or JSON file can hold. Such a name is
+    decoded as GB18030, else its odd bytes are written ``\\xb1``.
+
+    >>> import os
+    >>> file_name_text(os.fsdecode(b"\\xb1\\xa8\\xb8\\xe6.txt"))
+    '报告.txt'
+    >>> file_name_text("报告.txt")
+    '报告.txt'
+    """
+    data = os.fsencode(name)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    return data.decode("utf-8", "backslashreplace")
 
 
 def newlines(text: str) -> str:

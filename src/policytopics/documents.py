@@ -59,9 +59,11 @@ def document_report(paths: Sequence[str | Path] | str | Path, config: StudyConfi
     """Read, clean, date and place every input document; one report row per document.
 
     Every input is accounted for: ``status`` is ``kept``, ``dropped`` (with ``reason``)
-    or ``duplicate`` (with ``duplicate_of``). A ``metadata.csv`` beside the inputs
-    (columns ``doc_id`` or ``file``, and any of ``date``, ``region``, ``title``) wins over
-    extraction; its rows that match no document are logged as a warning naming the file.
+    or ``duplicate`` (with ``duplicate_of``); every ``doc_id`` is unique
+    (:mod:`policytopics.ingest`), and the study's own output and cache folders are not read.
+    A ``metadata.csv`` beside the inputs (columns ``doc_id`` or ``file``, and any of ``date``,
+    ``region``, ``title``) wins over extraction; its rows that match no document are logged
+    as a warning naming the file.
     """
     from tqdm.auto import tqdm
 
@@ -73,7 +75,7 @@ def document_report(paths: Sequence[str | Path] | str | Path, config: StudyConfi
     overrides = read_overrides(paths, override_files)
     rows: list[dict] = []
     signatures: dict[int, object] = {}
-    documents = iter_documents(paths, config.corpus, limit=limit)
+    documents = iter_documents(paths, config.corpus, limit=limit, skip=config.output.folders())
     # The total is known only with a limit (a compressed table is not counted in advance).
     with tqdm(desc="ingest", unit="doc", total=limit or None, disable=not progress, leave=False) as bar:
         for position, row in enumerate(_document_rows(documents, config, overrides)):

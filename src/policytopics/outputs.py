@@ -92,6 +92,21 @@ def is_run_figure(name: str) -> bool:
     return any(re.fullmatch(pattern, path.stem) for pattern in patterns)
 
 
+def check_apart_from_corpus(config: StudyConfig) -> None:
+    """No output, figures or cache folder is a corpus folder: the next run would read its
+    tables, PDF figures and cache files back as articles (one ``ValueError`` line). Such a
+    folder inside a corpus folder is left out of reading instead
+    (:func:`policytopics.ingest.input_files`)."""
+    corpus = {Path(path).resolve() for path in config.corpus.paths if Path(path).is_dir()}
+    output = config.output
+    for folder, what in ((output.tables_dir, "the output folder (--out, [output] tables_dir)"),
+                         (output.figures_dir, "the figures folder ([output] figures_dir)"),
+                         (output.cache_dir, "the cache folder (--cache-dir, [output] cache_dir)")):
+        if Path(folder).resolve() in corpus:
+            raise ValueError(f"{what} {folder} is the corpus folder: the next run would read the "
+                             "study's own files back as articles; write them to another folder")
+
+
 def write_tables(tables: Mapping[str, pd.DataFrame], folder: Path) -> dict[str, Path]:
     """``NAME.csv`` (UTF-8 with BOM: Excel opens it) for every table, and ``NAME.parquet``
     for the document, passage and theme tables. Returns the CSV paths by name."""
@@ -415,7 +430,7 @@ def start_figures(frames: Mapping[str, object], config: StudyConfig) -> Callable
     worker, they are drawn here, before this returns. The files are the same either way
     (tested).
     """
-    from .parallel import figure_context, one_thread
+    from .parallel import figure_context, interruptible, one_thread, worker_pool
 
     if not config.output.figure_formats:
         log.info("figure_formats is empty: no figures drawn")
@@ -440,17 +455,13 @@ def start_figures(frames: Mapping[str, object], config: StudyConfig) -> Callable
     if workers < 2:
         paths = in_job_order(_draw(to_draw, folder, formats))
         return lambda: paths
-    from concurrent.futures import ProcessPoolExecutor
-
-    pool = ProcessPoolExecutor(workers, mp_context=figure_context(), initializer=one_thread)
+    pool = worker_pool(workers, figure_context(), one_thread)
     # Figures differ in cost: one per task keeps the workers busy.
     futures = [pool.submit(_draw, [job], folder, formats) for job in to_draw]
 
     def result() -> list[Path]:
-        try:
+        with interruptible(pool):
             return in_job_order([path for future in futures for path in future.result()])
-        finally:
-            pool.shutdown(cancel_futures=True)
 
     # The caller that fails before waiting stops the workers (none is left writing).
     result.cancel = lambda: pool.shutdown(cancel_futures=True)

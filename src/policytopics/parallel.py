@@ -15,6 +15,11 @@ The function sent to workers is a module-level function taking ``(chunk, *args)`
 gets expensive per-worker state (a tokenizer, compiled cleaning rules) through
 :func:`worker_state`, which builds it once per worker process and configuration, so the
 same function runs unchanged under both executors.
+
+Every local pool is made by :func:`worker_pool` and used inside :func:`interruptible`: its
+workers leave Ctrl-C to this process, which stops them and says in one line that it was
+interrupted (a terminal sends Ctrl-C to every process of the command, and each worker would
+print a traceback of its own).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import contextlib
 import functools
 import gc
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -143,7 +149,94 @@ def prepare_figure_workers() -> None:
     context.set_forkserver_preload(["policytopics.plots"])
     from multiprocessing import forkserver
 
-    forkserver.ensure_running()
+    with interrupts_held():  # the server and the workers forked from it: Ctrl-C is ours
+        forkserver.ensure_running()
+
+
+def worker_pool(workers: int, context, initializer: Callable | None = None, initargs: tuple = ()):
+    """A ``ProcessPoolExecutor`` whose workers leave Ctrl-C to this process.
+
+    Each worker starts with SIGINT blocked (held back while tasks are submitted, which is
+    where the pool starts its processes: a mask that fork, spawn and the forkserver pass on)
+    and ignores it from its initializer on, so no worker stops with a traceback of its own;
+    this process gets the ``KeyboardInterrupt`` and :func:`interruptible` ends the workers.
+    ``initializer(*initargs)`` runs after that in every worker. Use the pool inside
+    :func:`interruptible`.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    class WorkerPool(ProcessPoolExecutor):
+        def submit(self, *args, **kwargs):
+            with interrupts_held():
+                return super().submit(*args, **kwargs)
+
+    return WorkerPool(workers, mp_context=context, initializer=_ignore_interrupts,
+                      initargs=(initializer, *initargs))
+
+
+def _ignore_interrupts(initializer: Callable | None, *initargs) -> None:
+    """A worker's first step: Ctrl-C is this process's to ignore, then its own initializer."""
+    import multiprocessing
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # one pending from the start is discarded by SIG_IGN
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    if "fork" in multiprocessing.get_all_start_methods():
+        # A worker ended after Ctrl-C cleans nothing up: a named semaphore it made (tqdm's lock
+        # in a spawned worker) would be reported as leaked after the one line. Made the fork
+        # way, a semaphore has no name to leave behind (and a worker's own processes, gensim's
+        # LdaMulticore, fork as they do from the command line on Linux up to Python 3.13).
+        multiprocessing.set_start_method("fork", force=True)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+@contextlib.contextmanager
+def interrupts_held():
+    """SIGINT blocked in this thread inside this: a process started here inherits the mask,
+    and a Ctrl-C meanwhile reaches this process when the block ends (not lost)."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no Ctrl-C to every process
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextlib.contextmanager
+def interruptible(pool):
+    """Use ``pool`` (a :func:`worker_pool`) in this; it is shut down on leaving, its pending
+    tasks cancelled. On Ctrl-C its workers are ended at once: they ignore the signal and
+    would otherwise finish every task first (a sweep's fits, minutes). Submit tasks one by
+    one, not by ``pool.map``: a map cancels its tasks when interrupted, and Python 3.11's
+    pool fails on a cancelled task once its workers are gone (InvalidStateError)."""
+    try:
+        yield pool
+    except KeyboardInterrupt:
+        stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def stop_workers(pool=None) -> None:
+    """End the worker processes of ``pool`` (``None``: every worker process of this one) at
+    once, after Ctrl-C."""
+    import multiprocessing
+
+    # The pool's processes (a private table of ProcessPoolExecutor, emptied by its shutdown;
+    # Python 3.14 has terminate_workers()), or every child process started by multiprocessing.
+    processes = (multiprocessing.active_children() if pool is None
+                 else list((getattr(pool, "_processes", None) or {}).values()))
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    if pool is not None:
+        # Its manager finds the workers gone and fails their tasks. Not cancelled first:
+        # Python 3.11's manager then fails on a cancelled task (InvalidStateError).
+        pool.shutdown(wait=True)
 
 
 @contextlib.contextmanager
@@ -194,12 +287,11 @@ def map_chunks(function: Callable, items: Iterable, args: tuple = (), *, workers
         yield from _dask_map(function, chunks, args, workers, scheduler)
         return
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("spawn")
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with interruptible(worker_pool(workers, context)) as pool:
             yield from _in_order(lambda chunk: pool.submit(function, chunk, *args), chunks,
                                  _IN_FLIGHT_PER_WORKER * workers)
     except BrokenProcessPool as exc:
@@ -246,5 +338,6 @@ def _dask_map(function: Callable, chunks: Iterator[list], args: tuple, workers: 
             cluster.close()
 
 
-__all__ = ["available_cpus", "figure_context", "fork_context", "frozen_heap", "map_chunks", "one_thread",
-           "plan_workers", "prepare_figure_workers", "resolve_workers", "spawn_safe", "worker_state"]
+__all__ = ["available_cpus", "figure_context", "fork_context", "frozen_heap", "interruptible", "map_chunks",
+           "one_thread", "plan_workers", "prepare_figure_workers", "resolve_workers", "spawn_safe",
+           "stop_workers", "worker_pool", "worker_state"]

@@ -440,6 +440,7 @@ class Study:
         folders can be written, and the themes fit in K (``themes``). Each failure is one
         ``ValueError`` line."""
         outputs.check_folders(self.config.output, write=write)
+        outputs.check_apart_from_corpus(self.config)
         n_themes, k = len(self.themes()), self.config.model.n_topics
         if themes and n_themes > k:
             raise ValueError(f"{n_themes} seeded themes in {self.config.model.themes} need at least "

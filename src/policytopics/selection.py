@@ -14,7 +14,6 @@ import itertools
 import math
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 
 import numpy as np
@@ -22,38 +21,42 @@ import pandas as pd
 
 from .config import ModelConfig
 from .model import TopicModel
+from .parallel import interruptible, worker_pool
 
 _TRAIN: list[list[str]] | None = None
 _HELDOUT: list[list[str]] | None = None
 
 
 def parse_k_range(text: str) -> list[int]:
-    """``"4:30:2"`` → 4, 6, …, 30 (inclusive); ``"5,10,20"`` → those values.
+    """``"4:30:2"`` → 4, 6, …, 30 (inclusive); ``"5,10,20"`` → those values, each from 2 to
+    :data:`policytopics.config.MAX_TOPICS`.
 
     Anything else is a ``ValueError`` that says what was wrong:
 
     >>> parse_k_range("30:4:2")
     Traceback (most recent call last):
     ...
-    ValueError: topic counts '30:4:2': the start 30 is above the stop 4 (write START:STOP:STEP, e.g. 4:30:2)
+    ValueError: --topics 30:4:2: the start 30 is above the stop 4 (write START:STOP:STEP, e.g. 4:30:2)
     """
-    usage = "write START:STOP:STEP, e.g. 4:30:2, or a list such as 5,10,20"
+    from .config import MAX_TOPICS
+
+    usage = "topic counts are START:STOP:STEP (a step of 1 or more), e.g. 4:30:2, or a comma list"
     parts = [p.strip() for p in text.split(":" if ":" in text else ",") if p.strip()]
     if not parts or not all(p.isdigit() for p in parts):
-        raise ValueError(f"topic counts {text!r} are not whole numbers ({usage})")
+        raise ValueError(f"--topics {text}: not whole numbers ({usage})")
     numbers = [int(p) for p in parts]
     if ":" in text:
         if len(numbers) not in (2, 3):
-            raise ValueError(f"topic counts {text!r}: {usage}")
+            raise ValueError(f"--topics {text}: {usage}")
         start, stop, step = (*numbers, 1)[:3]
         if start > stop:
-            raise ValueError(f"topic counts {text!r}: the start {start} is above the stop {stop} "
+            raise ValueError(f"--topics {text}: the start {start} is above the stop {stop} "
                              "(write START:STOP:STEP, e.g. 4:30:2)")
         if step < 1:
-            raise ValueError(f"topic counts {text!r}: the step must be 1 or more")
+            raise ValueError(f"--topics {text}: {usage}")
         numbers = list(range(start, stop + 1, step))
-    if min(numbers) < 2:
-        raise ValueError(f"topic counts must be at least 2: {text!r}")
+    if min(numbers) < 2 or max(numbers) > MAX_TOPICS:
+        raise ValueError(f"--topics: topic counts must be from 2 to {MAX_TOPICS}: {text!r}")
     return sorted(set(numbers))
 
 
@@ -180,10 +183,10 @@ def sweep(token_lists: Sequence[Sequence[str]], ks: Sequence[int], seeds: Sequen
         import multiprocessing as mp
 
         context = mp.get_context("spawn")  # safe in notebooks and on every platform
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                 initializer=_init_worker, initargs=(train, held)) as pool:
-            for result in pool.map(_fit_and_score, jobs, itertools.repeat(top_n)):
-                results.append(result)
+        with interruptible(worker_pool(workers, context, _init_worker, (train, held))) as pool:
+            futures = [pool.submit(_fit_and_score, job, top_n) for job in jobs]
+            for future in futures:
+                results.append(future.result())
                 bar.update()
     else:
         _init_worker(train, held)

@@ -21,6 +21,7 @@ from typing import Protocol
 
 from .cache import file_fingerprint, trim_memory
 from .config import StudyConfig
+from .ingest import input_files
 
 #: Corpus settings of the units, not of reading: they re-segment, they do not re-read.
 UNIT_SETTINGS = ("unit", "passage_chars", "passage_above")
@@ -75,9 +76,11 @@ def _documents_key(study: Study) -> tuple:
 
     cfg = study.config
     reading = {k: v for k, v in asdict(cfg.corpus).items() if k not in ("paths", *UNIT_SETTINGS)}
+    files = input_files(cfg.corpus.paths, skip=cfg.output.folders())
     # A metadata.csv beside listed files is not among them: its content is a key part of its own.
-    return (file_fingerprint(cfg.corpus.paths), reading, asdict(cfg.clean), cfg.clean.spam_phrases or "",
-            file_fingerprint(override_files(cfg.corpus.paths)))
+    overrides = [(path, path.name) for path in override_files(cfg.corpus.paths)]
+    return (file_fingerprint(files), reading, asdict(cfg.clean), cfg.clean.spam_phrases or "",
+            file_fingerprint(overrides))
 
 
 def _documents(study: Study):

@@ -162,13 +162,18 @@ class _Table:
     file_headers: list[str] | None = None
 
 
-def read_table(path: Path, suffix: str, columns: CorpusConfig) -> Iterator[RawDocument]:
-    """Documents of one table file; an unreadable file is one document with ``error``."""
-    stem = path.stem.split(".")[0]
+def read_table(path: Path, suffix: str, columns: CorpusConfig, *, name: str | None = None
+               ) -> Iterator[RawDocument]:
+    """Documents of one table file; an unreadable file is one document with ``error``.
+
+    ``name`` starts every document's id (``name:17``, ``name:Sheet1:3``); by default the
+    file's name up to its first dot.
+    """
+    stem = name if name is not None else path.stem.split(".")[0]
     if suffix in EXCEL_SUFFIXES:
         sheets, reason = _load_workbook(path)
         if reason:
-            yield _unreadable(path, reason)
+            yield _unreadable(path, reason, stem)
             return
         date1904 = _uses_1904_dates(path)
         for sheet, grid in sheets.items():
@@ -181,7 +186,7 @@ def read_table(path: Path, suffix: str, columns: CorpusConfig) -> Iterator[RawDo
     try:
         yield from _table_documents(TABLE_READERS[suffix](path, stem, suffix), columns)
     except (OSError, ValueError, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as exc:
-        yield _unreadable(path, str(exc) or type(exc).__name__)
+        yield _unreadable(path, str(exc) or type(exc).__name__, stem)
 
 
 def read_settings_table(path: str | Path) -> pd.DataFrame:
@@ -216,9 +221,9 @@ def read_settings_table(path: str | Path) -> pd.DataFrame:
         raise ValueError(f"{path} ({encoding}) is not a readable CSV: {exc}") from exc
 
 
-def _unreadable(path: Path, reason: str) -> RawDocument:
+def _unreadable(path: Path, reason: str, doc_id: str) -> RawDocument:
     log.warning("%s: unreadable table (%s); it is one dropped row in the report", path, reason)
-    return RawDocument(path.stem, str(path), "", error=f"unreadable table {path.name}: {reason}")
+    return RawDocument(doc_id, str(path), "", error=f"unreadable table {path.name}: {reason}")
 
 
 def _delimited_table(path: Path, stem: str, suffix: str) -> _Table:

@@ -68,7 +68,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .parallel import fork_context, frozen_heap, one_thread
+from .parallel import fork_context, frozen_heap, interruptible, one_thread, worker_pool
 
 #: The values of ``[weights] uncertainty``, default first.
 UNCERTAINTY = ("global", "bootstrap", "none")
@@ -251,15 +251,12 @@ def compose(theta: np.ndarray, statistics: Mapping[str, Statistic], *,
     try:
         with tqdm(total=draws, desc="Intervals", unit="draw", disable=not progress, leave=False) as bar:
             if workers > 1 and len(chunks) > 1 and fork_context() is not None:
-                from concurrent.futures import ProcessPoolExecutor
-
                 with frozen_heap():  # every task is submitted, and the workers forked, here
-                    pool = ProcessPoolExecutor(min(workers, len(chunks)), initializer=one_thread,
-                                               mp_context=fork_context())
-                    chunk_results = pool.map(_chunk, *zip(*chunks))
-                with pool:
-                    for (_, start, stop), result in zip(chunks, chunk_results):
-                        results.append(result)
+                    pool = worker_pool(min(workers, len(chunks)), fork_context(), one_thread)
+                    futures = [pool.submit(_chunk, *chunk) for chunk in chunks]
+                with interruptible(pool):
+                    for (_, start, stop), future in zip(chunks, futures):
+                        results.append(future.result())
                         bar.update(stop - start)
             else:
                 for index, start, stop in chunks:
