@@ -36,24 +36,24 @@ def parse_k_range(text: str) -> list[int]:
     >>> parse_k_range("30:4:2")
     Traceback (most recent call last):
     ...
-    ValueError: --topics 30:4:2: the start 30 is above the stop 4 (write START:STOP:STEP, e.g. 4:30:2)
+    ValueError: --topics: the start 30 is above the stop 4 in '30:4:2' (write START:STOP:STEP, e.g. 4:30:2)
     """
     from .config import MAX_TOPICS
 
     usage = "topic counts are START:STOP:STEP (a step of 1 or more), e.g. 4:30:2, or a comma list"
     parts = [p.strip() for p in text.split(":" if ":" in text else ",") if p.strip()]
     if not parts or not all(p.isdigit() for p in parts):
-        raise ValueError(f"--topics {text}: not whole numbers ({usage})")
+        raise ValueError(f"--topics: {usage}, got {text!r}: not whole numbers")
     numbers = [int(p) for p in parts]
     if ":" in text:
         if len(numbers) not in (2, 3):
-            raise ValueError(f"--topics {text}: {usage}")
+            raise ValueError(f"--topics: {usage}, got {text!r}")
         start, stop, step = (*numbers, 1)[:3]
         if start > stop:
-            raise ValueError(f"--topics {text}: the start {start} is above the stop {stop} "
+            raise ValueError(f"--topics: the start {start} is above the stop {stop} in {text!r} "
                              "(write START:STOP:STEP, e.g. 4:30:2)")
         if step < 1:
-            raise ValueError(f"--topics {text}: {usage}")
+            raise ValueError(f"--topics: {usage}, got {text!r}")
         numbers = list(range(start, stop + 1, step))
     if min(numbers) < 2 or max(numbers) > MAX_TOPICS:
         raise ValueError(f"--topics: topic counts must be from 2 to {MAX_TOPICS}: {text!r}")
