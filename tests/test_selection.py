@@ -73,3 +73,20 @@ def test_stability_compares_fits_with_different_seeds():
     assert 0 < by_k["stability"].iloc[0] < 0.999
     with pytest.raises(ValueError, match=r"seeds repeat \(1\)"):
         sweep(TEXTS, [4], [1, 1, 2], base, workers=1, top_n=4, progress=False)
+
+
+def test_a_seeded_sweep_fits_with_the_themes_and_suggests_only_k_that_hold_them(tmp_path):
+    import pandas as pd
+
+    themes = tmp_path / "themes.toml"
+    themes.write_text('["制造"]\nwords = ["制造业", "产业链"]\n["数字"]\nwords = ["数字经济", "算力"]\n',
+                      encoding="utf-8")
+    runs, by_k = sweep(TEXTS, [2, 3], [1, 2], ModelConfig(themes=themes), workers=1, top_n=4,
+                       progress=False)
+    assert "themes_held" in runs and runs["themes_held"].between(0, 1).all()
+    assert "themes_held" in by_k  # the worst seed's share, per K
+    # A K whose fits lost a theme is not suggested, however it scores otherwise.
+    grid = pd.DataFrame({"k": [12, 14, 18], "npmi": [0.3, 0.2, 0.1], "diversity": [0.9, 0.8, 0.7],
+                         "stability": [0.9, 0.8, 0.7], "themes_held": [0.9, 1.0, 1.0]})
+    k, reason = suggest_k(grid)
+    assert k == 14 and "not 12" in reason and "edge" not in reason

@@ -94,13 +94,19 @@ def score_model(model: TopicModel, train, heldout, top_n: int) -> dict:
     :meth:`TopicModel.perplexity`, document completion, the same for either engine."""
     words = model.topic_words(top_n)
     topics = [list(frame["word"]) for _, frame in words.groupby("topic")]
-    return {
+    scores = {
         "npmi": coherence(topics, train, model.dictionary_, top_n),
         "umass": coherence(topics, train, model.dictionary_, top_n, "u_mass"),
         "diversity": diversity(topics),
         "perplexity": model.perplexity(heldout or ()),
         "topics": topics,
     }
+    if getattr(model, "theme_names_", None):
+        from .themes import themes_held
+
+        held = themes_held(model.topic_words(10), model.theme_names_, model.seed_report_)
+        scores["themes_held"] = float(held["held"].mean())
+    return scores
 
 
 def _fit_and_score(config: ModelConfig, top_n: int) -> dict:
@@ -210,6 +216,7 @@ def sweep(token_lists: Sequence[Sequence[str]], ks: Sequence[int], seeds: Sequen
         npmi=("npmi", "mean"), npmi_sd=("npmi", "std"), umass=("umass", "mean"),
         diversity=("diversity", "mean"), perplexity=("perplexity", "mean"),
         fit_seconds=("fit_seconds", "mean"),
+        **({"themes_held": ("themes_held", "min")} if "themes_held" in runs else {}),
     ).reset_index()
     by_k["stability"] = by_k["k"].map(stability)
     return runs, by_k
@@ -224,6 +231,20 @@ def suggest_k(by_k: pd.DataFrame) -> tuple[int, str]:
     read the topics of the neighbouring K values before choosing.
     """
     criteria = ["npmi", "diversity", "stability"]
+    grid = sorted(int(v) for v in by_k["k"])
+    every_theme = ""
+    if "themes_held" in by_k and (by_k["themes_held"] < 1).any():
+        # With seeded themes, a K at which a theme did not hold its topic (in any seed) names a
+        # topic its words do not support: choose among the K that hold them all, if any.
+        holding = by_k[by_k["themes_held"] >= 1]
+        if len(holding):
+            dropped = sorted(int(k) for k in by_k.loc[by_k["themes_held"] < 1, "k"])
+            every_theme = (f" Only K that held every seeded theme in every seed were considered (not "
+                           f"{', '.join(map(str, dropped))}).")
+            by_k = holding.reset_index(drop=True)
+        else:
+            every_theme = (" No K held every seeded theme in every seed: add seed words or raise "
+                           "seed_strength.")
     usable = [c for c in criteria if by_k[c].notna().all() and by_k[c].nunique() > 1]
     scaled = pd.DataFrame({c: (by_k[c] - by_k[c].min()) / (by_k[c].max() - by_k[c].min())
                            for c in usable})
@@ -233,9 +254,8 @@ def suggest_k(by_k: pd.DataFrame) -> tuple[int, str]:
     row = by_k.loc[best]
     parts = [f"{c} {row[c]:.3f}" for c in criteria if not math.isnan(row[c])]
     reason = (f"K = {k} has the best average of scaled {', '.join(usable) or 'criteria'} "
-              f"({'; '.join(parts)}). Read the topics at K = {k} and its neighbours before "
+              f"({'; '.join(parts)}).{every_theme} Read the topics at K = {k} and its neighbours before "
               "choosing: coherence scores are a guide, not a verdict.")
-    grid = sorted(int(v) for v in by_k["k"])
     if len(grid) > 1 and k in (grid[0], grid[-1]):
         side = "smaller" if k == grid[0] else "larger"
         reason += (f" K = {k} is at the edge of the grid ({grid[0]}-{grid[-1]}): the best K may be "
