@@ -395,3 +395,13 @@ def test_keyatm_reloads_to_the_same_numbers_without_pickle(keyatm_model, tmp_pat
     TopicModel.load(tmp_path / "m", replace(keyatm_model.config, workers=1))
     with pytest.raises(ValueError, match="gibbs_iterations: saved 200, asked 50"):
         TopicModel.load(tmp_path / "m", replace(keyatm_model.config, gibbs_iterations=50))
+
+
+def test_keyatm_anchored_keywords_stay_in_their_topics(monkeypatch):
+    from policytopics import keyatm
+
+    monkeypatch.setattr(keyatm, "ANCHOR_KEYWORDS", True)
+    state = fit_keyatm().lda_
+    counts = state.word_topic + state.keyword_topic
+    assert not counts[~state.keywords & state.keywords.any(axis=0)].any()
+    assert counts[state.keywords].all()

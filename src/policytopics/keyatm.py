@@ -21,6 +21,7 @@ and rate 1 for keyword topics, shape 2 and rate 1 for the others, starting from
 the information of its word, ``-log2(count / tokens)`` (Wilson and Chew 2010; its default
 ``weights_type = "information-theory"``): every count is a sum of weights, so frequent
 words count less. :data:`WORD_WEIGHTS` chooses it (``"none"``: plain counts).
+:data:`ANCHOR_KEYWORDS` (off: keyATM) keeps a keyword's tokens in its own topics.
 
 Each seeded topic's keywords are the words the ``eta`` matrix of
 :func:`policytopics.themes.theme_prior` seeds for it: the columns whose largest value, in
@@ -50,6 +51,10 @@ ALPHA_PRIOR_KEYWORD = (1.0, 1.0)
 ALPHA_PRIOR_REGULAR = (2.0, 1.0)
 #: Token weights: keyATM's default "information-theory" or "none".
 WORD_WEIGHTS: Literal["information-theory", "none"] = "information-theory"
+#: keyATM lets any topic's regular distribution draw a keyword. True keeps a keyword's tokens in
+#: the topics it is a keyword of (as the project's tomotopy prior does: near zero elsewhere);
+#: not keyATM, a variant measured in ``benchmarks/results.md``, section keyatm.
+ANCHOR_KEYWORDS = False
 #: Gibbs sweeps per new document (:meth:`KeyATMEngine.infer`); the proportions are the mean
 #: of the last half.
 INFER_ITERATIONS = 100
@@ -149,7 +154,7 @@ def _kernels() -> dict:
                     right = x1
 
     @njit(cache=False)
-    def sweeps(n_sweeps, doc_ptr, words, weights, keyword_of, n_keywords, is_keyword_topic, z, s,
+    def sweeps(n_sweeps, doc_ptr, words, weights, keyword_of, anchored, n_keywords, is_keyword_topic, z, s,
                n_dk, n_kw, n_k, m_kw, m_k, alpha, estimate_alpha, alpha_shape, alpha_rate, beta,
                beta_kw, gamma1, gamma2, doc_len, low, high):
         n_topics, n_vocab = n_kw.shape
@@ -168,6 +173,10 @@ def _kernels() -> dict:
                         n_k[k_old] -= omega
                     total = 0.0
                     for k in range(n_topics):
+                        if anchored[w] and not keyword_of[k, w]:
+                            p[2 * k] = total
+                            p[2 * k + 1] = total
+                            continue
                         a = n_dk[d, k] + alpha[k]
                         regular = a * (n_kw[k, w] + beta) / (n_k[k] + v_beta)
                         if is_keyword_topic[k]:
@@ -381,6 +390,7 @@ class KeyATMEngine:
         kernels["initialise"](doc_ptr, words, weights, keywords, k, z, s, n_dk, n_kw, n_k, m_kw, m_k)
         is_keyword_topic = keywords.any(axis=1)
         n_keywords = keywords.sum(axis=1).astype(np.float64)
+        anchored = keywords.any(axis=0) & ANCHOR_KEYWORDS
         alpha_shape, alpha_rate = np.where(is_keyword_topic[:, None], ALPHA_PRIOR_KEYWORD,
                                            ALPHA_PRIOR_REGULAR).T.copy()
 
@@ -394,7 +404,7 @@ class KeyATMEngine:
                 done = 0
                 while done < step:
                     chunk = min(POSTERIOR_SAMPLE_GAP, step - done)
-                    kernels["sweeps"](chunk, doc_ptr, words, weights, keywords, n_keywords,
+                    kernels["sweeps"](chunk, doc_ptr, words, weights, keywords, anchored, n_keywords,
                                       is_keyword_topic, z, s, n_dk, n_kw, n_k, m_kw, m_k, alpha,
                                       estimate_alpha, alpha_shape, alpha_rate, beta, BETA_KEYWORD,
                                       GAMMA1, GAMMA2, doc_len, ALPHA_MIN, ALPHA_MAX)
@@ -449,7 +459,8 @@ class KeyATMEngine:
     def versions(self) -> dict[str, str]:
         import numba
 
-        return {"numba": numba.__version__, "word_weights": WORD_WEIGHTS}
+        return {"numba": numba.__version__, "word_weights": WORD_WEIGHTS,
+                "anchor_keywords": str(ANCHOR_KEYWORDS).lower()}
 
     def save(self, folder: Path) -> None:
         state = self.lda
