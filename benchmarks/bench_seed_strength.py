@@ -34,7 +34,9 @@ tokens after pruning / K, what ``seed_strength = 0`` uses). Each fit is scored:
 does not enter (the themes give each seeded topic its keywords), so one ``--weights`` value
 is enough; ``--keyatm-weights`` lists its token weights to compare (``information-theory``,
 keyATM's default, and ``none``), ``--keyatm-anchor true`` keeps a keyword's tokens in its own
-topic (not keyATM: the project's tomotopy prior does it), and each fit is scored twice: by
+topic (not keyATM: the project's tomotopy prior does it), ``--keyatm-gamma`` sets the switch's
+Beta prior ``gamma1 = gamma2`` to a multiple of the weighted tokens per topic (0: keyATM's 1,
+1; a large one holds ``pi_k`` near 1/2), and each fit is scored twice: by
 the topic's overall word distribution ``p(w|k)`` (what the project shows) and by its regular
 distribution ``phi_k`` alone. Per theme, ``--out`` keeps each seeded topic's top words, seeded
 count and learned count. ``--no-baselines`` leaves out the unseeded fits (the free topics'
@@ -228,7 +230,8 @@ def prepare(name: str, themes, args) -> dict:
 
 def fit(data, themes, args, seed: int, strength: float | None, start: str = "seeded",
         n_topics: int | None = None, other: float | None = None,
-        word_weights: str = keyatm.WORD_WEIGHTS, anchor: bool = keyatm.ANCHOR_KEYWORDS):
+        word_weights: str = keyatm.WORD_WEIGHTS, anchor: bool = keyatm.ANCHOR_KEYWORDS,
+        gamma_weight: float = 0.0):
     config = ModelConfig(n_topics=n_topics or args.topics, seed=seed, passes=args.passes,
                          engine=args.engine, gibbs_iterations=args.gibbs_iterations)
     eta = names = None
@@ -240,8 +243,17 @@ def fit(data, themes, args, seed: int, strength: float | None, start: str = "see
                                 other=other / args.topics)
         names = [theme.name for theme in themes]
     cpu, wall = time.process_time(), time.perf_counter()
+    gamma = keyatm.GAMMA1, keyatm.GAMMA2
+    if gamma_weight:  # gamma1 = gamma2 = gamma_weight x the corpus's weighted tokens / K
+        counts = np.zeros(len(data["dictionary"]))
+        for bow in data["corpus"]:
+            for word_id, count in bow:
+                counts[word_id] += count
+        weighted = float(counts @ keyatm.word_weights(counts, word_weights))
+        gamma = (gamma_weight * weighted / config.n_topics,) * 2
     with (gensim_start(start == "gensim"), mock.patch.object(keyatm, "WORD_WEIGHTS", word_weights),
-          mock.patch.object(keyatm, "ANCHOR_KEYWORDS", anchor)):
+          mock.patch.object(keyatm, "ANCHOR_KEYWORDS", anchor), mock.patch.object(keyatm, "GAMMA1", gamma[0]),
+          mock.patch.object(keyatm, "GAMMA2", gamma[1])):
         model = TopicModel(config).fit_corpus(data["corpus"], data["dictionary"], eta=eta, theme_names=names)
     model.wall_s = time.perf_counter() - wall
     return model, time.process_time() - cpu
@@ -279,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="keyatm: token weights to compare, comma-separated (information-theory, none)")
     parser.add_argument("--keyatm-anchor", default="false",
                         help="keyatm: keep keywords in their own topics, comma-separated (false, true)")
+    parser.add_argument("--keyatm-gamma", default="0",
+                        help="keyatm: gamma1 = gamma2 = this x weighted tokens / K, comma-separated "
+                             "(0 = keyATM's 1, 1)")
     parser.add_argument("--no-baselines", action="store_true",
                         help="leave out the unseeded fits (the free topics' yardstick)")
     parser.add_argument("--gibbs-iterations", type=int, default=200)
@@ -297,9 +312,10 @@ def main(argv: list[str] | None = None) -> int:
     seeds = [int(s) for s in args.seeds.split(",")]
     starts = ["seeded", "gensim"] if args.start == "both" else [args.start]
     others = [float(v) for v in args.others.split(",") if v.strip()] or [None]
-    word_weights = ([(w.strip(), a.strip() == "true") for w in args.keyatm_weights.split(",") if w.strip()
-                     for a in args.keyatm_anchor.split(",") if a.strip()]
-                    if args.engine == "keyatm" else [(keyatm.WORD_WEIGHTS, keyatm.ANCHOR_KEYWORDS)])
+    word_weights = ([(w.strip(), a.strip() == "true", float(g)) for w in args.keyatm_weights.split(",")
+                     if w.strip() for a in args.keyatm_anchor.split(",") if a.strip()
+                     for g in args.keyatm_gamma.split(",") if g.strip()]
+                    if args.engine == "keyatm" else [(keyatm.WORD_WEIGHTS, keyatm.ANCHOR_KEYWORDS, 0.0)])
     rows = []
     for corpus_name in args.corpora.split(","):
         data = prepare(corpus_name, themes, args)
@@ -336,14 +352,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_seeded(rows, data, themes, theme_words, args, seed, name, forms) -> None:
     """The seeded fits of one seed: every start, prior form, keyATM token weights and prior."""
-    for start, other, (weights, anchor) in forms:
+    for start, other, (weights, anchor, gamma) in forms:
         form = start if other is None else f"{start}, other {other:g}/K"
         if args.engine == "keyatm":
-            form = f"keyatm, weights {weights}" + (", anchored" if anchor else "")
+            form = (f"keyatm, weights {weights}" + (", anchored" if anchor else "")
+                    + (f", gamma {gamma:g} tokens/K" if gamma else ""))
         for kind, value in priors(args):
             strength = value if kind == "strength" else value * data["n_tokens"] / args.topics
             model, cpu = fit(data, themes, args, seed, strength, start, other=other, word_weights=weights,
-                             anchor=anchor)
+                             anchor=anchor, gamma_weight=gamma)
             views = ["p(w|k)", "phi_k"] if args.engine == "keyatm" else ["p(w|k)"]
             for view in views:
                 row = {"corpus": name, "n_tokens": data["n_tokens"], "engine": args.engine,
