@@ -243,17 +243,9 @@ def fit(data, themes, args, seed: int, strength: float | None, start: str = "see
                                 other=other / args.topics)
         names = [theme.name for theme in themes]
     cpu, wall = time.process_time(), time.perf_counter()
-    gamma = keyatm.GAMMA1, keyatm.GAMMA2
-    if gamma_weight:  # gamma1 = gamma2 = gamma_weight x the corpus's weighted tokens / K
-        counts = np.zeros(len(data["dictionary"]))
-        for bow in data["corpus"]:
-            for word_id, count in bow:
-                counts[word_id] += count
-        weighted = float(counts @ keyatm.word_weights(counts, word_weights))
-        gamma = (gamma_weight * weighted / config.n_topics,) * 2
     with (gensim_start(start == "gensim"), mock.patch.object(keyatm, "WORD_WEIGHTS", word_weights),
-          mock.patch.object(keyatm, "ANCHOR_KEYWORDS", anchor), mock.patch.object(keyatm, "GAMMA1", gamma[0]),
-          mock.patch.object(keyatm, "GAMMA2", gamma[1])):
+          mock.patch.object(keyatm, "ANCHOR_KEYWORDS", anchor),
+          mock.patch.object(keyatm, "SWITCH_PRIOR_WEIGHT", gamma_weight)):
         model = TopicModel(config).fit_corpus(data["corpus"], data["dictionary"], eta=eta, theme_names=names)
     model.wall_s = time.perf_counter() - wall
     return model, time.process_time() - cpu

@@ -21,7 +21,9 @@ and rate 1 for keyword topics, shape 2 and rate 1 for the others, starting from
 the information of its word, ``-log2(count / tokens)`` (Wilson and Chew 2010; its default
 ``weights_type = "information-theory"``): every count is a sum of weights, so frequent
 words count less. :data:`WORD_WEIGHTS` chooses it (``"none"``: plain counts).
-:data:`ANCHOR_KEYWORDS` (off: keyATM) keeps a keyword's tokens in its own topics.
+:data:`ANCHOR_KEYWORDS` (off: keyATM) keeps a keyword's tokens in its own topics;
+:data:`SWITCH_PRIOR_WEIGHT` (0: keyATM) makes the switch's prior as strong as a share of a
+topic. Both are variants, measured against keyATM's defaults in ``benchmarks/results.md``.
 
 Each seeded topic's keywords are the words the ``eta`` matrix of
 :func:`policytopics.themes.theme_prior` seeds for it: the columns whose largest value, in
@@ -45,6 +47,11 @@ BETA = 0.01
 BETA_KEYWORD = 0.1
 GAMMA1 = 1.0
 GAMMA2 = 1.0
+#: 0: the switch's prior is Beta(GAMMA1, GAMMA2), keyATM's. A positive value w sets gamma1 =
+#: gamma2 = w x the corpus's (weighted) tokens / K, a prior as strong as a fraction w of an
+#: average topic that holds pi_k near 1/2: not keyATM, a variant measured in
+#: ``benchmarks/results.md``, section keyatm.
+SWITCH_PRIOR_WEIGHT = 0.0
 #: Gamma(shape, rate) priors of alpha: keyword topics, then the others (keyATM's eta_1, eta_2,
 #: eta_1_regular, eta_2_regular).
 ALPHA_PRIOR_KEYWORD = (1.0, 1.0)
@@ -389,6 +396,9 @@ class KeyATMEngine:
         kernels["seed_rng"](int(config.seed))
         kernels["initialise"](doc_ptr, words, weights, keywords, k, z, s, n_dk, n_kw, n_k, m_kw, m_k)
         is_keyword_topic = keywords.any(axis=1)
+        gamma = (GAMMA1, GAMMA2)
+        if SWITCH_PRIOR_WEIGHT:
+            gamma = (SWITCH_PRIOR_WEIGHT * float(counts.astype(np.float64) @ weights) / k,) * 2
         n_keywords = keywords.sum(axis=1).astype(np.float64)
         anchored = keywords.any(axis=0) & ANCHOR_KEYWORDS
         alpha_shape, alpha_rate = np.where(is_keyword_topic[:, None], ALPHA_PRIOR_KEYWORD,
@@ -407,7 +417,7 @@ class KeyATMEngine:
                     kernels["sweeps"](chunk, doc_ptr, words, weights, keywords, anchored, n_keywords,
                                       is_keyword_topic, z, s, n_dk, n_kw, n_k, m_kw, m_k, alpha,
                                       estimate_alpha, alpha_shape, alpha_rate, beta, BETA_KEYWORD,
-                                      GAMMA1, GAMMA2, doc_len, ALPHA_MIN, ALPHA_MAX)
+                                      gamma[0], gamma[1], doc_len, ALPHA_MIN, ALPHA_MAX)
                     done += chunk
                     bar.update(chunk)
                 fitted = _empty_rows(len(corpus), k)
@@ -416,7 +426,7 @@ class KeyATMEngine:
         # Counts are sums of float weights: tiny negative residues of -= are rounding.
         state = KeyATMState(word_topic=np.maximum(n_kw, 0.0), keyword_topic=np.maximum(m_kw, 0.0),
                             keywords=keywords, alpha=alpha, weights=weights, beta=beta,
-                            beta_keyword=BETA_KEYWORD, gamma=(GAMMA1, GAMMA2))
+                            beta_keyword=BETA_KEYWORD, gamma=gamma)
         engine = cls(state, dictionary)
         engine.doc_topic_samples = np.stack(states).astype(np.float32) if samples > 1 else None
         return engine, states[-1]
@@ -460,7 +470,8 @@ class KeyATMEngine:
         import numba
 
         return {"numba": numba.__version__, "word_weights": WORD_WEIGHTS,
-                "anchor_keywords": str(ANCHOR_KEYWORDS).lower()}
+                "anchor_keywords": str(ANCHOR_KEYWORDS).lower(),
+                "switch_prior_weight": str(SWITCH_PRIOR_WEIGHT)}
 
     def save(self, folder: Path) -> None:
         state = self.lda
