@@ -397,7 +397,7 @@ def test_keyatm_reloads_to_the_same_numbers_without_pickle(keyatm_model, tmp_pat
         TopicModel.load(tmp_path / "m", replace(keyatm_model.config, gibbs_iterations=50))
 
 
-def test_keyatm_anchored_keywords_stay_in_their_topics(monkeypatch):
+def test_keyatm_variants_anchor_keywords_and_hold_the_switch(monkeypatch, keyatm_model):
     from policytopics import keyatm
 
     monkeypatch.setattr(keyatm, "ANCHOR_KEYWORDS", True)
@@ -405,3 +405,8 @@ def test_keyatm_anchored_keywords_stay_in_their_topics(monkeypatch):
     counts = state.word_topic + state.keyword_topic
     assert not counts[~state.keywords & state.keywords.any(axis=0)].any()
     assert counts[state.keywords].all()
+    monkeypatch.setattr(keyatm, "SWITCH_PRIOR_WEIGHT", 100.0)
+    held = fit_keyatm().lda_
+    assert held.gamma[0] == held.gamma[1] > 100
+    np.testing.assert_allclose(held.switch(), 0.5, atol=0.01)
+    assert keyatm_model.lda_.gamma == (1.0, 1.0)
