@@ -30,6 +30,18 @@ tokens after pruning / K, what ``seed_strength = 0`` uses). Each fit is scored:
 - **share**: mean total share of the seeded topics per passage;
 - **s**: CPU seconds of ``TopicModel.fit_corpus`` (this process; the machine is shared).
 
+``--engine keyatm`` fits keyATM's base model (``policytopics.keyatm``): the prior's strength
+does not enter (the themes give each seeded topic its keywords), so one ``--weights`` value
+is enough; ``--keyatm-weights`` lists its token weights to compare (``information-theory``,
+keyATM's default, and ``none``), ``--keyatm-anchor true`` keeps a keyword's tokens in its own
+topic (not keyATM: the project's tomotopy prior does it), ``--keyatm-gamma`` sets the switch's
+Beta prior ``gamma1 = gamma2`` to a multiple of the weighted tokens per topic (0: keyATM's 1,
+1; a large one holds ``pi_k`` near 1/2), and each fit is scored twice: by
+the topic's overall word distribution ``p(w|k)`` (what the project shows) and by its regular
+distribution ``phi_k`` alone. Per theme, ``--out`` keeps each seeded topic's top words, seeded
+count and learned count. ``--no-baselines`` leaves out the unseeded fits (the free topics'
+yardstick), which cost as much as the seeded ones.
+
 ``--start gensim`` fits with gensim's own first E-step instead (it ignores the prior;
 ``policytopics`` starts from ``eta + sstats`` as gensim's ``LdaMulticore`` workers do, see
 ``policytopics.model``); ``--start both`` fits both, to show what that start is for.
@@ -43,6 +55,8 @@ beside it.
     nice -n 10 python benchmarks/bench_seed_strength.py --corpora xwlb:20000 --strengths 70 \
         --weights 0.002,0.004,0.006 --seeds 42                               # corpus size
     nice -n 10 python benchmarks/bench_seed_strength.py --strengths "" --weights 0.004 --start both
+    nice -n 10 python benchmarks/bench_seed_strength.py --engine keyatm --corpora shandong \
+        --strengths "" --weights 0.01 --seeds 42,7 --no-baselines                # keyATM
 """
 
 from __future__ import annotations
@@ -56,12 +70,14 @@ import time
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import get_args
 from unittest import mock
 
 import numpy as np
 from scipy.stats import spearmanr
 
-from policytopics.config import ModelConfig, SegmentConfig, package_data
+from policytopics import keyatm
+from policytopics.config import Engine, ModelConfig, SegmentConfig, package_data
 from policytopics.model import TopicModel, build_dictionary
 from policytopics.segment import Segmenter
 from policytopics.themes import load_themes, seed_prior, seed_rates, seed_words, theme_prior
@@ -69,7 +85,7 @@ from policytopics.themes import load_themes, seed_prior, seed_rates, seed_words,
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"
 CORPUS_FILES = {"shandong": "policy_central_shandong.jsonl.gz", "gwr": "gwr_national.jsonl.gz",
-                "xwlb": "xwlb.jsonl.gz"}
+                "provincial": "gwr_provincial.jsonl.gz", "xwlb": "xwlb.jsonl.gz"}
 THEMES_FILE = REPO / "data" / "themes" / "manufacturing_policy.toml"
 TOP_N = 10
 HELD_MIN = 3  # seed words (or words containing one) among a seeded topic's top 10
@@ -150,9 +166,16 @@ def gensim_start(enabled: bool):
         yield
 
 
-def score(model: TopicModel, data: dict, themes, theme_words: list[set[str]]) -> dict:
-    words = model.topic_words(TOP_N)
-    topics = [list(frame["word"]) for _, frame in words.groupby("topic")]
+def score(model: TopicModel, data: dict, themes, theme_words: list[set[str]], view: str = "p(w|k)") -> dict:
+    """The measures of the module docstring; ``view = "phi_k"`` reads a keyATM topic's top
+    words from its regular distribution alone."""
+    if view == "phi_k":
+        matrix = model.engine_.lda.regular_topic_word()[np.asarray(model.order_, dtype=int)]
+        topics = [[model.dictionary_[int(j)] for j in np.argsort(-row, kind="stable")[:TOP_N]]
+                  for row in matrix]
+    else:
+        words = model.topic_words(TOP_N)
+        topics = [list(frame["word"]) for _, frame in words.groupby("topic")]
     npmi = npmi_per_topic(topics, data["tokens"], model.dictionary_)
     seeded_numbers = {name: topic for topic, name in model.theme_names_.items()}
     free = [t for t in range(1, len(topics) + 1) if t not in model.theme_names_]
@@ -160,7 +183,7 @@ def score(model: TopicModel, data: dict, themes, theme_words: list[set[str]]) ->
            "npmi_all": float(np.mean(npmi))}
     if not seeded_numbers:
         return row
-    held, follows, learned, learned_strict = [], [], [], []
+    held, follows, learned, learned_strict, per_theme = [], [], [], [], []
     shares = by_document(model.doc_topic_, data["doc_of"], data["lengths"], data["n_docs"])
     for i, theme in enumerate(themes):
         topic = seeded_numbers[theme.name]
@@ -169,13 +192,15 @@ def score(model: TopicModel, data: dict, themes, theme_words: list[set[str]]) ->
         learned.append(len(topics[topic - 1]) - n_seeded)
         learned_strict.append(sum(word not in theme.words for word in topics[topic - 1]))
         follows.append(spearmanr(shares[:, topic - 1], data["rates"][:, i]).statistic)
+        per_theme.append({"theme": theme.name, "n_seeded": n_seeded, "learned": learned[-1],
+                          "follows": float(follows[-1]), "top_words": " ".join(topics[topic - 1])})
     seeded_columns = [seeded_numbers[theme.name] - 1 for theme in themes]
     row |= {"held": float(np.mean(held)), "follows": float(np.nanmean(follows)),
             "follows_min": float(np.nanmin(follows)), "learned": float(np.mean(learned)),
             "learned_min": int(np.min(learned)), "learned_strict": float(np.mean(learned_strict)),
             "npmi_seeded": float(np.mean([npmi[c] for c in seeded_columns])),
             "seeded_share": float(model.doc_topic_[:, seeded_columns].sum(axis=1).mean()),
-            "not_held": [theme.name for theme, ok in zip(themes, held) if not ok]}
+            "not_held": [theme.name for theme, ok in zip(themes, held) if not ok], "themes": per_theme}
     return row
 
 
@@ -204,7 +229,9 @@ def prepare(name: str, themes, args) -> dict:
 
 
 def fit(data, themes, args, seed: int, strength: float | None, start: str = "seeded",
-        n_topics: int | None = None, other: float | None = None):
+        n_topics: int | None = None, other: float | None = None,
+        word_weights: str = keyatm.WORD_WEIGHTS, anchor: bool = keyatm.ANCHOR_KEYWORDS,
+        gamma_weight: float = 0.0):
     config = ModelConfig(n_topics=n_topics or args.topics, seed=seed, passes=args.passes,
                          engine=args.engine, gibbs_iterations=args.gibbs_iterations)
     eta = names = None
@@ -215,9 +242,12 @@ def fit(data, themes, args, seed: int, strength: float | None, start: str = "see
             eta, _ = seed_prior(themes, data["dictionary"], args.topics, strength=strength,
                                 other=other / args.topics)
         names = [theme.name for theme in themes]
-    cpu = time.process_time()
-    with gensim_start(start == "gensim"):
+    cpu, wall = time.process_time(), time.perf_counter()
+    with (gensim_start(start == "gensim"), mock.patch.object(keyatm, "WORD_WEIGHTS", word_weights),
+          mock.patch.object(keyatm, "ANCHOR_KEYWORDS", anchor),
+          mock.patch.object(keyatm, "SWITCH_PRIOR_WEIGHT", gamma_weight)):
         model = TopicModel(config).fit_corpus(data["corpus"], data["dictionary"], eta=eta, theme_names=names)
+    model.wall_s = time.perf_counter() - wall
     return model, time.process_time() - cpu
 
 
@@ -248,7 +278,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--weights", default="0.001,0.002,0.003,0.004,0.006,0.01",
                         help="priors relative to the corpus: strength = weight * tokens / K ('' for none)")
     parser.add_argument("--seeds", default="42,7,2026")
-    parser.add_argument("--engine", choices=("gensim", "tomotopy"), default="tomotopy")
+    parser.add_argument("--engine", choices=get_args(Engine), default="tomotopy")
+    parser.add_argument("--keyatm-weights", default=keyatm.WORD_WEIGHTS,
+                        help="keyatm: token weights to compare, comma-separated (information-theory, none)")
+    parser.add_argument("--keyatm-anchor", default="false",
+                        help="keyatm: keep keywords in their own topics, comma-separated (false, true)")
+    parser.add_argument("--keyatm-gamma", default="0",
+                        help="keyatm: gamma1 = gamma2 = this x weighted tokens / K, comma-separated "
+                             "(0 = keyATM's 1, 1)")
+    parser.add_argument("--no-baselines", action="store_true",
+                        help="leave out the unseeded fits (the free topics' yardstick)")
     parser.add_argument("--gibbs-iterations", type=int, default=200)
     parser.add_argument("--others", default="",
                         help="prior of a seed word in the topics it does not seed, as multiples of the "
@@ -265,13 +304,24 @@ def main(argv: list[str] | None = None) -> int:
     seeds = [int(s) for s in args.seeds.split(",")]
     starts = ["seeded", "gensim"] if args.start == "both" else [args.start]
     others = [float(v) for v in args.others.split(",") if v.strip()] or [None]
+    word_weights = ([(w.strip(), a.strip() == "true", float(g)) for w in args.keyatm_weights.split(",")
+                     if w.strip() for a in args.keyatm_anchor.split(",") if a.strip()
+                     for g in args.keyatm_gamma.split(",") if g.strip()]
+                    if args.engine == "keyatm" else [(keyatm.WORD_WEIGHTS, keyatm.ANCHOR_KEYWORDS, 0.0)])
     rows = []
     for corpus_name in args.corpora.split(","):
         data = prepare(corpus_name, themes, args)
         name = data["name"]
         report = data["report"]
         theme_words = [set(" ".join(report.loc[report["theme"] == t, "seeded"]).split()) for t in theme_names]
+        if args.engine == "keyatm":  # numba compiles on first use: not part of any fit's time
+            TopicModel(ModelConfig(n_topics=2, engine="keyatm", gibbs_iterations=1, no_below=1,
+                                   no_above=1.0)).fit([["a", "b"], ["b", "c"]])
         for seed in seeds:
+            if args.no_baselines:
+                forms = [(start, other, w) for start in starts for other in others for w in word_weights]
+                run_seeded(rows, data, themes, theme_words, args, seed, name, forms)
+                continue
             model, cpu = fit(data, themes, args, seed, None)
             baseline = {"corpus": name, "n_tokens": data["n_tokens"], "start": "--", "prior": "none",
                         "value": 0.0, "strength": 0.0, "seed": seed, "fit_s": cpu,
@@ -284,26 +334,41 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {name} unseeded seed {seed}: c_npmi {baseline['npmi_all']:.3f} "
                   f"(K = {free_k}: {baseline.get('npmi_k_free', float('nan')):.3f}) ({cpu:.0f} s)",
                   flush=True)
-            for start in starts:
-                for other in others:
-                    form = start if other is None else f"{start}, other {other:g}/K"
-                    for kind, value in priors(args):
-                        strength = value if kind == "strength" else value * data["n_tokens"] / args.topics
-                        model, cpu = fit(data, themes, args, seed, strength, start, other=other)
-                        row = {"corpus": name, "n_tokens": data["n_tokens"], "start": form, "prior": kind,
-                               "value": value, "strength": strength, "seed": seed, "fit_s": cpu,
-                               **score(model, data, themes, theme_words)}
-                        rows.append(row)
-                        print(f"  {name} {form} {kind} {value:g} (strength {strength:.1f}) seed {seed}: "
-                              f"held {row['held']:.2f} follows {row['follows']:.2f} "
-                              f"(min {row['follows_min']:.2f}) learned {row['learned']:.1f} "
-                              f"(min {row['learned_min']}) free c_npmi {row['npmi_free']:.3f} "
-                              f"seeded share {row['seeded_share']:.2f} ({cpu:.0f} s) "
-                              f"not held: {row['not_held']}", flush=True)
+            forms = [(start, other, w) for start in starts for other in others for w in word_weights]
+            run_seeded(rows, data, themes, theme_words, args, seed, name, forms)
     if args.out:
         args.out.write_text(json.dumps(rows, ensure_ascii=False, indent=1))
     print_tables(rows, args)
     return 0
+
+
+def run_seeded(rows, data, themes, theme_words, args, seed, name, forms) -> None:
+    """The seeded fits of one seed: every start, prior form, keyATM token weights and prior."""
+    for start, other, (weights, anchor, gamma) in forms:
+        form = start if other is None else f"{start}, other {other:g}/K"
+        if args.engine == "keyatm":
+            form = (f"keyatm, weights {weights}" + (", anchored" if anchor else "")
+                    + (f", gamma {gamma:g} tokens/K" if gamma else ""))
+        for kind, value in priors(args):
+            strength = value if kind == "strength" else value * data["n_tokens"] / args.topics
+            model, cpu = fit(data, themes, args, seed, strength, start, other=other, word_weights=weights,
+                             anchor=anchor, gamma_weight=gamma)
+            views = ["p(w|k)", "phi_k"] if args.engine == "keyatm" else ["p(w|k)"]
+            for view in views:
+                row = {"corpus": name, "n_tokens": data["n_tokens"], "engine": args.engine,
+                       "start": form if view == "p(w|k)" else f"{form}, top words of phi_k",
+                       "prior": kind, "value": value, "strength": strength, "seed": seed, "fit_s": cpu,
+                       "wall_s": model.wall_s, **score(model, data, themes, theme_words, view)}
+                rows.append(row)
+                print(f"  {name} {row['start']} {kind} {value:g} (strength {strength:.1f}) seed {seed}: "
+                      f"held {row['held']:.2f} follows {row['follows']:.2f} "
+                      f"(min {row['follows_min']:.2f}) learned {row['learned']:.1f} "
+                      f"(min {row['learned_min']}) free c_npmi {row['npmi_free']:.3f} "
+                      f"seeded share {row['seeded_share']:.2f} ({cpu:.0f} s CPU, {model.wall_s:.0f} s) "
+                      f"not held: {row['not_held']}", flush=True)
+                for theme in row["themes"]:
+                    print(f"      {theme['theme']}: seeded {theme['n_seeded']} learned {theme['learned']} "
+                          f"follows {theme['follows']:.2f}: {theme['top_words']}", flush=True)
 
 
 def print_tables(rows: list[dict], args) -> None:
@@ -324,25 +389,43 @@ def print_tables(rows: list[dict], args) -> None:
         part = frame[frame["corpus"] == corpus]
         print(f"\n{corpus} ({part['n_tokens'].iloc[0]:,} tokens after pruning)")
         header = ["start", "prior", "strength", "held", "follows (min)", "learned (not a seed)",
-                  "c_npmi free (all)", "share", "s"]
+                  "learned min", "c_npmi free (all)", "share", "s"]
         lines = [header]
         for (start, kind, value), group in part.groupby(["start", "prior", "value"], sort=False):
             g = group.mean(numeric_only=True)
             label = "none" if kind == "none" else (f"{value:g}" if kind == "strength" else f"w={value:g}")
             if kind == "none":
-                lines.append([start, label, "--", "--", "--", "--",
+                lines.append([start, label, "--", "--", "--", "--", "--",
                               f"{g.get('npmi_k_free', float('nan')):.3f} ({g['npmi_all']:.3f})", "--",
                               f"{g['fit_s']:.0f}"])
             else:
                 lines.append([start, label, f"{g['strength']:.0f}", fmt(g["held"]),
                               f"{g['follows']:.2f} ({g['follows_min']:.2f})",
                               f"{g['learned']:.1f} ({g['learned_strict']:.1f})",
+                              f"{group['learned_min'].min():.0f}",
                               f"{g['npmi_free']:.3f} ({g['npmi_all']:.3f})", fmt(g["seeded_share"]),
                               f"{g['fit_s']:.0f}"])
         widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
         for line in lines:
             print("  ".join(str(cell).ljust(width) for cell, width in zip(line, widths)).rstrip())
+        print_themes(part)
     recommend(frame)
+
+
+def print_themes(part) -> None:
+    """Per theme of each seeded form: seeded and learned top-10 words, mean (min) over seeds."""
+    seeded = part[part["prior"] != "none"]
+    if seeded.empty or "themes" not in seeded:
+        return
+    import pandas as pd
+
+    themes = pd.DataFrame([theme | {"start": row.start, "value": row.value}
+                           for row in seeded.itertuples() for theme in row.themes])
+    for (start, value), group in themes.groupby(["start", "value"], sort=False):
+        print(f"\n  per theme, {start}, {value:g}: seeded / learned of the top 10, mean (min) over seeds")
+        for theme, rows in group.groupby("theme", sort=False):
+            print(f"    {theme}: seeded {rows['n_seeded'].mean():.1f} ({rows['n_seeded'].min()}), "
+                  f"learned {rows['learned'].mean():.1f} ({rows['learned'].min()})")
 
 
 def recommend(frame) -> None:

@@ -64,7 +64,7 @@ def test_find_study_file_searches_upwards(repo):
 
 @pytest.mark.parametrize("setting, bad, allowed", [
     ("corpus.unit", "page", "'auto', 'document' or 'passage'"),
-    ("model.engine", "lda", "'tomotopy' or 'gensim'"),
+    ("model.engine", "lda", "'tomotopy', 'gensim' or 'keyatm'"),
     ("weights.period", "week", "'year', 'quarter' or 'month'"),
     ("weights.uncertainty", "bayes", "'global', 'bootstrap' or 'none'"),
     ("output.language", "fr", "'zh' or 'en'"),

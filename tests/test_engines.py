@@ -24,9 +24,11 @@ from test_themes import TEXTS as PLANTED_TEXTS
 
 from policytopics import Study, load_study
 from policytopics.config import ModelConfig, StudyConfigError
+from policytopics.engines import LDAEngine
 from policytopics.explorer import explorer_data
 from policytopics.model import TopicModel, build_dictionary
 from policytopics.selection import sweep
+from policytopics.themes import Theme
 
 DOC_IDS = [f"doc{i}" for i in range(len(TEXTS))]
 
@@ -307,3 +309,104 @@ def test_both_engines_are_lda_engines_and_every_choice_has_one():
     assert isinstance(fit().engine_, LDAEngine) and isinstance(fit(engine="gensim").engine_, LDAEngine)
     with pytest.raises(ValueError, match="unknown LDA engine"):
         engine_class("mallet")
+
+
+# keyATM ---------------------------------------------------------------------------------
+KEYATM_THEMES = [Theme("制造", ("制造业", "产业链")), Theme("数字", ("数字经济", "算力")),
+                 Theme("绿色", ("绿色低碳", "碳达峰"))]
+
+
+def fit_keyatm(**settings) -> TopicModel:
+    return TopicModel(config(engine="keyatm", **settings)).fit(TEXTS, themes=KEYATM_THEMES,
+                                                               doc_ids=DOC_IDS)
+
+
+@pytest.fixture(scope="module")
+def keyatm_model() -> TopicModel:
+    return fit_keyatm()
+
+
+def test_keyatm_same_seed_gives_the_same_bytes(keyatm_model):
+    again = fit_keyatm()
+    assert digest(again) == digest(keyatm_model)
+    np.testing.assert_array_equal(again.topic_word(), keyatm_model.topic_word())
+    np.testing.assert_array_equal(again.doc_topic_samples_, keyatm_model.doc_topic_samples_)
+    assert digest(fit_keyatm(seed=2)) != digest(keyatm_model)
+    # Sweeps in several calls are the same sweeps: keeping states changes no topic.
+    np.testing.assert_array_equal(fit_keyatm(posterior_samples=1).doc_topic_, keyatm_model.doc_topic_)
+
+
+def test_keyatm_keyword_topics_recover_their_themes(keyatm_model):
+    words = keyatm_model.topic_words(5)
+    planted = {theme.name: set(next(t for t in TEXTS if theme.words[0] in t)) for theme in KEYATM_THEMES}
+    for theme in KEYATM_THEMES:
+        planted[theme.name] |= {w for t in TEXTS if theme.words[0] in t for w in t}
+        top = words[words["topic"] == topic_of(keyatm_model, theme.name)]["word"]
+        assert set(top) == planted[theme.name], (theme.name, top.tolist())
+    state = keyatm_model.lda_
+    assert state.keywords.sum() == 6 and (state.switch() > 0).all()
+    np.testing.assert_allclose(keyatm_model.topic_word().sum(axis=1), 1.0)
+    assert isinstance(keyatm_model.engine_, LDAEngine)
+
+
+def test_keyatm_holds_the_planted_themes_and_is_lda_without_them():
+    model = TopicModel(config(engine="keyatm", n_topics=5, seed=3, no_above=0.95)).fit(
+        PLANTED_TEXTS, themes=THEMES)
+    words = model.topic_words(10)
+    for column, theme in enumerate(THEMES):
+        topic = topic_of(model, theme.name)
+        top = words[words["topic"] == topic]["word"]
+        assert top.isin(PLANTED[theme.name]).sum() >= 8, (theme.name, top.tolist())
+        assert spearmanr(model.doc_topic_[:, topic - 1], SHARES[:, column]).statistic > 0.7
+    plain = TopicModel(config(engine="keyatm")).fit(TEXTS)
+    assert not plain.lda_.keywords.any() and not plain.lda_.switch().any()
+    np.testing.assert_allclose(plain.engine_.topic_word(), plain.lda_.regular_topic_word())
+    assert_topics_separate_the_planted_themes(plain)
+
+
+def test_keyatm_keyword_absent_from_the_vocabulary_is_left_out():
+    themes = [Theme("制造", ("制造业", "不在词表")), *KEYATM_THEMES[1:]]
+    model = TopicModel(config(engine="keyatm")).fit(TEXTS, themes=themes)
+    status = model.seed_report_.set_index("seed")["status"]
+    assert status["不在词表"] == "never seen" and status["制造业"] == "in vocabulary"
+    keywords = model.lda_.keywords[0]
+    assert [model.dictionary_[int(j)] for j in np.flatnonzero(keywords)] == ["制造业"]
+    words = model.topic_words(3)
+    assert "制造业" in set(words[words["topic"] == topic_of(model, "制造")]["word"])
+
+
+def test_keyatm_reloads_to_the_same_numbers_without_pickle(keyatm_model, tmp_path):
+    keyatm_model.save(tmp_path / "m")
+    with np.load(tmp_path / "m" / "keyatm.npz", allow_pickle=False) as saved:
+        assert "word_topic" in saved
+    record = json.loads((tmp_path / "m" / "model.json").read_text(encoding="utf-8"))
+    assert record["engine"]["name"] == "keyatm" and record["engine"]["numba"]
+    again = TopicModel.load(tmp_path / "m", keyatm_model.config, doc_ids=DOC_IDS)
+    np.testing.assert_array_equal(again.topic_word(), keyatm_model.topic_word())
+    np.testing.assert_array_equal(again.doc_topic_samples_, keyatm_model.doc_topic_samples_)
+    new = keyatm_model.transform(TEXTS[:6] + [[], ["未知"]])
+    np.testing.assert_array_equal(again.transform(TEXTS[:6] + [[], ["未知"]]), new)
+    np.testing.assert_allclose(new[-2:], 1 / 3)
+    np.testing.assert_array_equal(new[:6].argmax(axis=1), keyatm_model.doc_topic_[:6].argmax(axis=1))
+    # A document's row is its own, whatever else is in the call.
+    np.testing.assert_array_equal(keyatm_model.transform(TEXTS[3:6]), new[3:6])
+    assert again.perplexity(TEXTS) == keyatm_model.perplexity(TEXTS)
+    # One thread: workers is not part of its fit; gibbs_iterations is.
+    TopicModel.load(tmp_path / "m", replace(keyatm_model.config, workers=1))
+    with pytest.raises(ValueError, match="gibbs_iterations: saved 200, asked 50"):
+        TopicModel.load(tmp_path / "m", replace(keyatm_model.config, gibbs_iterations=50))
+
+
+def test_keyatm_variants_anchor_keywords_and_hold_the_switch(monkeypatch, keyatm_model):
+    from policytopics import keyatm
+
+    monkeypatch.setattr(keyatm, "ANCHOR_KEYWORDS", True)
+    state = fit_keyatm().lda_
+    counts = state.word_topic + state.keyword_topic
+    assert not counts[~state.keywords & state.keywords.any(axis=0)].any()
+    assert counts[state.keywords].all()
+    monkeypatch.setattr(keyatm, "SWITCH_PRIOR_WEIGHT", 100.0)
+    held = fit_keyatm().lda_
+    assert held.gamma[0] == held.gamma[1] > 100
+    np.testing.assert_allclose(held.switch(), 0.5, atol=0.01)
+    assert keyatm_model.lda_.gamma == (1.0, 1.0)

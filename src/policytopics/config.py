@@ -28,7 +28,7 @@ STUDY_FILE_NAME = "study.toml"
 # (:class:`_Section`) and offered by the command line (:func:`choices`).
 Unit = Literal["auto", "document", "passage"]
 Backend = Literal["rjieba", "jieba"]
-Engine = Literal["tomotopy", "gensim"]
+Engine = Literal["tomotopy", "gensim", "keyatm"]
 LabelWords = Literal["relevance", "frex", "probability"]
 RegionLevel = Literal["province", "city"]
 WeightBy = Literal["", "n_chars"]
@@ -245,6 +245,8 @@ class ModelConfig(_Section):
     # "tomotopy" (collapsed Gibbs sampling in C++; the default, by measurement) or "gensim"
     # (LdaModel, online variational Bayes). Both give the same outputs (policytopics.engines);
     # passes, iterations, chunksize and eval_every are gensim's, gibbs_iterations tomotopy's.
+    # "keyatm": keyATM's base model (policytopics.keyatm), seeded themes as keyword topics;
+    # it reads gibbs_iterations and posterior_samples too.
     engine: Engine = "tomotopy"
     gibbs_iterations: int = 200  # tomotopy: Gibbs sweeps over the corpus (measured)
     # tomotopy: the sampler's states kept from the last sweeps, one every 10, as samples of

@@ -29,6 +29,11 @@ documents (:meth:`infer`), and the topic-word matrix ``p(w|t)`` over the diction
     priors. A fitted document's proportions are those of the last sample, ``(n_dt +
     alpha_t) / (n_d + sum alpha)``; new documents are inferred with 100 sweeps each,
     independent of the other documents of the call.
+``"keyatm"``
+    the keyword-assisted topic model's base model (:mod:`policytopics.keyatm`; Eshima,
+    Imai and Sasaki 2024): a seeded theme's topic draws each token from its keywords or
+    from the whole vocabulary, by a switch it learns; without themes, LDA. Collapsed Gibbs
+    sampling in numba, one thread, the same seed gives the same bytes.
 ``"gensim"``
     gensim's ``LdaModel``, online variational Bayes, one process, ``random_state=seed``:
     the same tokens, settings and seed give the same numbers anywhere. ``multicore =
@@ -61,10 +66,11 @@ log = logging.getLogger("policytopics")
 
 #: The engines of ``[model] engine`` (the first is the default).
 ENGINES = get_args(EngineName)
-#: Settings only one engine reads: for the other they are not part of the fit.
+#: Settings only some engines read: for the others they are not part of the fit.
 ENGINE_SETTINGS = {
     "gensim": frozenset({"passes", "iterations", "chunksize", "eval_every", "multicore"}),
     "tomotopy": frozenset({"gibbs_iterations", "posterior_samples"}),
+    "keyatm": frozenset({"gibbs_iterations", "posterior_samples"}),
 }
 #: Sweeps between two of the sampler's states kept as posterior samples (``posterior_samples``).
 POSTERIOR_SAMPLE_GAP = 10
@@ -466,8 +472,11 @@ class TomotopyEngine:
         return cls(_tomotopy().LDAModel.load(str(Path(folder) / cls.model_file)), dictionary)
 
 
+from .keyatm import KeyATMEngine  # noqa: E402  (its own module: the sampler and its kernels)
+
 #: The engines by their ``[model] engine`` name.
-ENGINE_CLASSES: dict[str, type[LDAEngine]] = {"tomotopy": TomotopyEngine, "gensim": GensimEngine}
+ENGINE_CLASSES: dict[str, type[LDAEngine]] = {"tomotopy": TomotopyEngine, "gensim": GensimEngine,
+                                              "keyatm": KeyATMEngine}
 
 
 __all__ = [
@@ -475,6 +484,7 @@ __all__ = [
     "ENGINE_CLASSES",
     "ENGINE_SETTINGS",
     "GensimEngine",
+    "KeyATMEngine",
     "LDAEngine",
     "TomotopyEngine",
     "engine_class",

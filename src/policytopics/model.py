@@ -99,10 +99,9 @@ def fit_settings(settings: dict[str, Any]) -> dict[str, Any]:
     """The settings of :func:`settings_dict` that change the fit (display settings out).
 
     ``workers`` counts for tomotopy (its sampling threads change the topics) and for gensim
-    only with ``multicore``; the settings only the other engine reads
-    (:data:`policytopics.engines.ENGINE_SETTINGS`)
-    are left out too. A setting missing from ``settings`` (saved before it existed) takes
-    today's default.
+    only with ``multicore`` (keyatm samples with one thread); the settings only other engines
+    read (:data:`policytopics.engines.ENGINE_SETTINGS`) are left out too. A setting missing
+    from ``settings`` (saved before it existed) takes today's default.
 
     >>> sorted(set(fit_settings(settings_dict(ModelConfig(engine="gensim"))))
     ...        ^ set(fit_settings(settings_dict(ModelConfig(engine="tomotopy")))))
@@ -110,10 +109,12 @@ def fit_settings(settings: dict[str, Any]) -> dict[str, Any]:
     """
     defaults = settings_dict(ModelConfig())
     full = defaults | dict(settings)
-    others = set().union(*(names for engine, names in ENGINE_SETTINGS.items() if engine != full["engine"]))
+    own = ENGINE_SETTINGS.get(full["engine"], frozenset())
+    others = set().union(*(names for engine, names in ENGINE_SETTINGS.items()
+                           if engine != full["engine"])) - own
     fit = {key: value for key, value in full.items() if key not in DISPLAY_SETTINGS | others}
-    if full["engine"] == "gensim" and not fit.get("multicore"):
-        fit.pop("workers", None)
+    if (full["engine"] == "gensim" and not fit.get("multicore")) or full["engine"] == "keyatm":
+        fit.pop("workers", None)  # one process, one thread
     return fit
 
 
