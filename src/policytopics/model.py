@@ -169,19 +169,16 @@ class TopicModel:
             Tokens per document.
         themes
             Seeded themes (:class:`policytopics.themes.Theme`, theme ``i`` seeds topic
-            ``i``); ``None`` reads ``config.themes`` when it is set. The prior and its
-            report are built by :func:`policytopics.themes.theme_prior`.
+            ``i``); ``None``: :meth:`fit_corpus` reads ``config.themes`` when it is set. The
+            prior and its report are built by :func:`policytopics.themes.theme_prior`.
         doc_ids
             Ids of the documents, saved with the model.
         """
-        from .themes import load_themes, theme_prior
-
-        if themes is None and self.config.themes:  # as documented: the study's themes file
-            themes = load_themes(self.config.themes)
         dictionary, unpruned = build_dictionary(token_lists, self.config, return_unpruned=True)
         corpus = [dictionary.doc2bow(tokens) for tokens in token_lists]
-        if not themes:
+        if themes is None:
             return self.fit_corpus(corpus, dictionary, doc_ids=doc_ids, unpruned=unpruned)
+        from .themes import theme_prior
 
         eta, report = theme_prior(themes, dictionary, self.config, unpruned=unpruned)
         self.fit_corpus(corpus, dictionary, eta=eta, theme_names=[theme.name for theme in themes],
