@@ -381,4 +381,6 @@ def test_k_selection_is_a_page_wide_with_a_tick_at_every_k_tried():
     assert fig.get_figwidth() <= PAGE_WIDTH_IN
     shown = [ax for ax in fig.axes if ax.get_visible()]
     assert len(shown) == 5 and all(list(ax.get_xticks()) == [14, 18, 22, 26] for ax in shown)
+    fig.canvas.draw()
+    assert all([t.get_text() for t in ax.get_xticklabels()] == ["14", "18", "22", "26"] for ax in shown)
     plt.close(fig)

@@ -59,7 +59,9 @@ def plot_k_selection(by_k: pd.DataFrame, *, suggested: int | None = None, langua
             ax.set_xlabel(names["k"], fontsize=8)
             # A tick at every K tried (at most ten labelled), none between.
             ax.set_xticks(ks[::max(1, int(np.ceil(len(ks) / 10)))])
-            ax.tick_params(labelsize=7)
+            # Every panel labels its K (sharex hides them above another panel; a panel with
+            # none below, the last row's gap, would have none).
+            ax.tick_params(labelsize=7, labelbottom=True)
         if suggested is not None:
             axes[0].legend(frameon=False, fontsize=8)
         fig.suptitle(names["title"])
