@@ -204,6 +204,8 @@ def test_a_curve_breaks_over_years_without_documents_and_its_axis_starts_at_zero
     x, y = line.get_xdata(), line.get_ydata()
     assert np.isnan(y[(x > 2004) & (x < 2015)]).all() and np.isfinite(y[x <= 2004]).all()
     assert fig.axes[0].get_ylim()[0] == 0
+    fig.canvas.draw()
+    assert all(any(t.get_text() for t in ax.get_xticklabels()) for ax in fig.axes if ax.get_visible())
     assert "breaks over years without a document" in fig.get_supxlabel()
     assert ("below 0 is cut" in fig.get_supxlabel()) == bool((curves["ci_low"] < 0).any())
 
@@ -267,3 +269,16 @@ def test_the_reason_names_the_category_that_has_too_few_documents():
     two_regions = docs.assign(region=["甲省", "乙省"] * 26)
     model = EffectModel(two_regions, "region + period", two_topics(np.full(52, 0.5)))
     assert not model.usable and model.reason.startswith("period has no level with 2 or more documents")
+
+
+def test_every_effect_panel_labels_its_axis_even_above_an_empty_slot():
+    from policytopics.plots import plot_effect_curves
+
+    curves = pd.DataFrame([{"covariate": "year", "value": v, "topic": t, "topic_label": f"T{t}",
+                            "estimate": 0.1, "ci_low": 0.05, "ci_high": 0.15, "supported": True}
+                           for t in range(1, 6) for v in (2003.0, 2014.0, 2025.0)])
+    fig = plot_effect_curves(curves, covariate="year", language="en")  # 3 + 2 panels
+    fig.canvas.draw()
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(shown) == 5
+    assert all(any(t.get_text() for t in ax.get_xticklabels()) for ax in shown)

@@ -31,6 +31,9 @@ def _topic_grid(n_topics: int, panel_height: float):
                              sharex=True, sharey=True, layout="constrained", squeeze=False)
     for ax in list(axes.flat)[n_topics:]:
         ax.set_visible(False)
+    for ax in list(axes.flat)[:n_topics]:
+        # sharex hides the labels above another panel; one above an empty slot needs its own.
+        ax.tick_params(labelbottom=True)
     return fig, list(axes.flat)[:n_topics], width
 
 
