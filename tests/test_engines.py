@@ -144,15 +144,21 @@ def test_priors_follow_the_settings():
         config(gibbs_iterations=0)
 
 
-def test_seeded_themes_hold_through_word_priors():
-    model = TopicModel(config(n_topics=5, seed=3, no_above=0.95)).fit(PLANTED_TEXTS, themes=THEMES)
-    assert sorted(model.theme_names_.values()) == sorted(theme.name for theme in THEMES)
+def assert_planted_themes_held(model):
+    """Each planted theme's topic has at least 8 of its words in its top 10, and its share
+    follows the theme's planted share across documents."""
     words = model.topic_words(10)
     for column, theme in enumerate(THEMES):
         topic = topic_of(model, theme.name)
         top = words[words["topic"] == topic]["word"]
         assert top.isin(PLANTED[theme.name]).sum() >= 8, (theme.name, top.tolist())
         assert spearmanr(model.doc_topic_[:, topic - 1], SHARES[:, column]).statistic > 0.7
+
+
+def test_seeded_themes_hold_through_word_priors():
+    model = TopicModel(config(n_topics=5, seed=3, no_above=0.95)).fit(PLANTED_TEXTS, themes=THEMES)
+    assert sorted(model.theme_names_.values()) == sorted(theme.name for theme in THEMES)
+    assert_planted_themes_held(model)
     # Every seeded word is anchored to its theme (near zero in the other topics); the seed
     # words themselves also carry the strength there; free words carry no word prior.
     seeds = {word for theme in THEMES for word in theme.words}
@@ -352,12 +358,7 @@ def test_keyatm_keyword_topics_recover_their_themes(keyatm_model):
 def test_keyatm_holds_the_planted_themes_and_is_lda_without_them():
     model = TopicModel(config(engine="keyatm", n_topics=5, seed=3, no_above=0.95)).fit(
         PLANTED_TEXTS, themes=THEMES)
-    words = model.topic_words(10)
-    for column, theme in enumerate(THEMES):
-        topic = topic_of(model, theme.name)
-        top = words[words["topic"] == topic]["word"]
-        assert top.isin(PLANTED[theme.name]).sum() >= 8, (theme.name, top.tolist())
-        assert spearmanr(model.doc_topic_[:, topic - 1], SHARES[:, column]).statistic > 0.7
+    assert_planted_themes_held(model)
     plain = TopicModel(config(engine="keyatm")).fit(TEXTS)
     assert not plain.lda_.keywords.any() and not plain.lda_.switch().any()
     np.testing.assert_allclose(plain.engine_.topic_word(), plain.lda_.regular_topic_word())
