@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -208,3 +209,26 @@ def test_a_damaged_cache_file_is_rebuilt_with_a_warning_and_the_same_outputs(sam
     record = json.loads((tmp_path / "again" / "run.json").read_text(encoding="utf-8"))
     assert not any(record["cache_hits"].values())
     assert _output_files(tmp_path / "again") == _output_files(clean_run / "out")
+
+
+def test_a_cached_table_is_in_place_only_once_its_checksum_is(tmp_path, monkeypatch):
+    """A run killed between two writes must not leave a table without its checksum (the next
+    run would rebuild it): the checksum is written first, the table renamed into place last."""
+    import os
+
+    import pandas as pd
+
+    from policytopics import cache as cache_module
+
+    seen = []
+    real_replace = os.replace
+
+    def replace(src, dst):
+        if str(dst).endswith(".parquet"):
+            seen.append(Path(str(dst) + ".sha256").is_file())
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(cache_module.os, "replace", replace)
+    stages = cache_module.StageCache(tmp_path / "cache")
+    table = stages.frame("tokens", "k1", lambda: pd.DataFrame({"a": [1, 2]}))
+    assert table["a"].tolist() == [1, 2] and seen == [True]

@@ -540,7 +540,15 @@ class StageCache:
             return read_cached_parquet(path) if verified(path, name, self.damaged) else None
 
         def write(frame, path: Path):
-            keep_checksums(write_parquet(frame, path.with_suffix(".parquet")))
+            target = path.with_suffix(".parquet")
+
+            def parquet_and_checksum(tmp: Path) -> None:
+                # The checksum first, the table renamed into place last: a run killed at any
+                # moment leaves no table without its checksum (which would be rebuilt).
+                frame.to_parquet(tmp, index=False)
+                write_text(_checksum_file(target), file_digest(tmp))
+
+            atomic_write(target, parquet_and_checksum)
 
         return self.get(name, key, build, reader=read, writer=write, serve=serve)
 
