@@ -6,7 +6,7 @@ import pytest
 from policytopics import document_report
 from policytopics.clean import REMOVAL_RULES
 from policytopics.config import CleanConfig
-from policytopics.documents import REMOVAL_COLUMNS, document_row
+from policytopics.documents import REMOVAL_COLUMNS, document_row, summarise_report
 from policytopics.records import RawDocument
 
 TEXT = "推动制造业高质量发展，加快建设现代化产业体系。"
@@ -73,9 +73,11 @@ def test_documents_outside_the_study_dates_are_dropped_with_their_date(tmp_path)
     config = load_study(None, corpus__date_from="2003", corpus__date_to="2025")
     report = document_report(tmp_path, config, progress=False).set_index("doc_id")
     assert report.loc["reports:3", "status"] == "kept" and report.loc["a:2", "status"] == "dropped"
-    assert report.loc["reports:2", "reason"] == ("dated 1985, outside the study's dates 2003 to 2025 "
-                                                 "([corpus] date_from, date_to)")
-    assert report.loc["reports:6", "reason"].startswith("dated 2026")
+    assert report.loc["reports:2", "reason"] == ("outside the study's dates 2003 to 2025 "
+                                                 "(dated 1985; [corpus] date_from, date_to)")
+    assert "(dated 2026;" in report.loc["reports:6", "reason"]
+    # The run's summary counts them under one reason, whatever their dates.
+    assert "  outside the study's dates 2003 to 2025: 3" in summarise_report(report.reset_index())
     assert report.loc[["reports:4", "reports:5", "reports:7"], "status"].eq("kept").all()  # undated: kept
     with pytest.raises(ValueError, match="date_from '2030' is after date_to '2025'"):
         load_study(None, corpus__date_from="2030", corpus__date_to="2025")

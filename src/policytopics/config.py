@@ -130,7 +130,7 @@ class CorpusConfig(_Section):
         study's dates, or None (inside, no dates set, or undated).
 
         >>> print(CorpusConfig(date_from="2003", date_to="2025").outside_dates("1998"))
-        dated 1998, outside the study's dates 2003 to 2025 ([corpus] date_from, date_to)
+        outside the study's dates 2003 to 2025 (dated 1998; [corpus] date_from, date_to)
         >>> CorpusConfig(date_from="2003").outside_dates("2003-05") is None
         True
         """
@@ -139,8 +139,9 @@ class CorpusConfig(_Section):
         start, end = _date_span(date)
         if (self.date_from and end < _date_span(self.date_from)[0]) or (
                 self.date_to and start > _date_span(self.date_to)[1]):
-            return (f"dated {date}, outside the study's dates {self.date_from or '…'} to "
-                    f"{self.date_to or '…'} ([corpus] date_from, date_to)")
+            # The reason before " (" is the same for every date: the run's summary counts them as one.
+            return (f"outside the study's dates {self.date_from or '…'} to {self.date_to or '…'} "
+                    f"(dated {date}; [corpus] date_from, date_to)")
         return None
 
 
