@@ -273,9 +273,16 @@ def quantile_interval(draws: np.ndarray, ci: float = 0.95) -> tuple[np.ndarray, 
     >>> low, high = quantile_interval(np.arange(101.0)[:, None], 0.9)
     >>> low.round(6).tolist(), high.round(6).tolist()
     ([5.0], [95.0])
+    >>> quantile_interval(np.array([[0.3]]))[0].tolist()
+    [nan]
     """
     if not 0 < ci < 1:
         raise ValueError(f"ci must be between 0 and 1, got {ci}")
+    if len(draws) < 2:
+        # One "draw" (uncertainty = "none": the point estimate) is no interval: empty, not the
+        # estimate twice, which a table would show as an interval of width 0.
+        empty = np.full(np.shape(draws)[1:], np.nan)
+        return empty, empty.copy()
     low, high = np.quantile(draws, [(1 - ci) / 2, 1 - (1 - ci) / 2], axis=0)
     return low, high
 

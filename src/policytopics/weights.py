@@ -268,9 +268,12 @@ def theme_weights(doc_topics: pd.DataFrame, by: str | Sequence[str], *, min_docs
     for g, group in enumerate(means.groups):
         n = int(means.n_docs[g])
         kind = interval_kind(uncertainty, n)
+        # A group without an interval (one document resampled) gets none, not the estimate twice.
+        group_low, group_high = (np.full(len(topics), np.nan), np.full(len(topics), np.nan)) \
+            if kind == "none" else (low[g], high[g])
         for j, topic in enumerate(topics):
-            rows.append((*group, topic, labels[topic], float(point[g, j]), float(low[g, j]),
-                         float(high[g, j]), n, n < min_docs, kind))
+            rows.append((*group, topic, labels[topic], float(point[g, j]), float(group_low[j]),
+                         float(group_high[j]), n, n < min_docs, kind))
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -346,6 +349,8 @@ def theme_emphasis(doc_topics: pd.DataFrame, by: str = "region", *, min_docs: in
     # The mean over groups is resampled too: a one-document group's emphasis has the other
     # groups' sampling in its interval.
     kind = interval_kind(uncertainty, int(means.n_docs.max()))
+    if kind == "none":  # nothing resampled: no interval (not one of width 0)
+        low, high = np.full_like(low, np.nan), np.full_like(high, np.nan)
     for g in order:
         name, n = means.groups[g][0], int(means.n_docs[g])
         for j, topic in enumerate(topics):
