@@ -384,3 +384,58 @@ def test_k_selection_is_a_page_wide_with_a_tick_at_every_k_tried():
     fig.canvas.draw()
     assert all([t.get_text() for t in ax.get_xticklabels()] == ["14", "18", "22", "26"] for ax in shown)
     plt.close(fig)
+
+
+def test_figures_of_point_estimates_say_so_and_claim_no_interval():
+    """Under ``uncertainty = "none"`` (and a quick run) the tables hold no interval: no
+    figure's note speaks of bands, bars or intervals that exclude 0; each says it shows point
+    estimates."""
+    from policytopics.plots import (
+        plot_effect_curves,
+        plot_effect_difference,
+        plot_theme_panels_over_time,
+        plot_topic_correlation,
+    )
+
+    def no_interval(frame):
+        return frame.assign(ci_low=float("nan"), ci_high=float("nan"), interval="none")
+
+    periods = no_interval(_periods_frame(["2020", "2021", "2022"]))
+    with_bands = plot_theme_panels_over_time(_periods_frame(["2020", "2021", "2022"]).assign(
+        interval="model+documents"), min_docs=2, language="en").get_supxlabel()
+    captions = {"panels": plot_theme_panels_over_time(periods, min_docs=2, language="en").get_supxlabel()}
+    pairs = pd.DataFrame([{"topic_a": 1, "topic_b": 2, "label_a": "T1", "label_b": "T2", "correlation": 0.3}])
+    captions["correlation"] = plot_topic_correlation(no_interval(pairs), language="en").get_xlabel()
+    difference = pd.DataFrame({"covariate": "region", "level": "甲", "versus": "乙", "topic": [1, 2],
+                               "topic_label": ["T1", "T2"], "estimate": [0.01, -0.02]})
+    ax = plot_effect_difference(no_interval(difference).drop(columns="interval"), language="en")
+    captions["difference"] = ax.get_xlabel()
+    filled = [c for c in ax.collections
+              if isinstance(c, mpl.collections.PathCollection) and len(c.get_offsets())]
+    assert all(mpl.colors.to_hex(c.get_facecolor()[0]) != "#ffffff" for c in filled)  # none hollow
+    curves = pd.DataFrame({"covariate": "year", "value": [2020.0, 2021.0] * 2, "topic": [1, 1, 2, 2],
+                           "topic_label": ["T1", "T1", "T2", "T2"], "estimate": [0.1, 0.2, 0.3, 0.2],
+                           "supported": True})
+    captions["curves"] = plot_effect_curves(no_interval(curves).drop(columns="interval"), covariate="year",
+                                            language="en").get_supxlabel()
+    assert "band or bar: 95 % interval" in with_bands and "point estimates" not in with_bands
+    for name, caption in captions.items():
+        assert "point estimates, no intervals" in caption, name
+        assert "95 %" not in caption and "band" not in caption, name
+    plt.close("all")
+
+
+def test_effect_levels_of_many_topics_and_levels_fit_a_page():
+    """20 topics × 16 years was 51.9 cm tall (four panels a row of 0.22 in a level): now a
+    fifth column and shorter panels keep it within a page, every panel drawn."""
+    from policytopics.plots import PAGE_HEIGHT_IN, PAGE_WIDTH_IN, plot_effect_levels
+
+    levels = pd.DataFrame([{"covariate": "period", "level": str(year), "topic": topic,
+                            "topic_label": f"T{topic} 产业·创新", "estimate": 0.05, "ci_low": 0.03,
+                            "ci_high": 0.07, "n_docs": 3}
+                           for topic in range(1, 21) for year in range(2003, 2019)])
+    fig = plot_effect_levels(levels, covariate="period", language="en")
+    width, height = fig.get_size_inches()
+    assert height <= PAGE_HEIGHT_IN and width <= PAGE_WIDTH_IN + 0.01
+    assert sum(ax.get_visible() for ax in fig.axes) == 20
+    plt.close("all")

@@ -24,14 +24,19 @@ _TEXT = {
            "emphasis_dot": "圆点：95% 区间不含 0（仅标注文档数 ≥ {n} 的组）",
            "interval": {"model+documents": "区间含模型的不确定性（主题比例的后验抽样）与文档的抽样（自助法）",
                         "documents": "区间仅含文档的抽样（自助法），不含模型的不确定性",
-                        "model": "单篇文档的组：区间仅含模型的不确定性"},
+                        "model": "单篇文档的组：区间仅含模型的不确定性",
+                        "none": "单篇文档的组没有区间（自助法无从抽样）"},
+           "point_estimates": "点估计，未计算区间（[weights] uncertainty = \"none\"，或 run --quick）",
+           "bands": "阴影或竖线：95% 区间；",
+           "marked": "{mark}：95% 区间不含 0；",
+           "marks": {"filled": "实心", "dot": "圆点"},
            "beyond": "色标截至 ±{limit:.1f}；超出者以该端颜色显示（未标数值时以 △/▽ 标出）",
            "regions_over_time": "{label}：各地区平均主题权重随时间变化{chosen}\n"
-                                "（阴影或竖线：95% 区间；空心：文档少）",
+                                "（{bands}空心：文档少）",
            "top_regions": "；文档最多的五个地区",
-           "panels_note": "阴影或竖线：95% 区间；空心点：文档数少于 {n} 篇的时期；"
+           "panels_note": "{bands}空心点：文档数少于 {n} 篇的时期；"
                           "每个时期的值为其文档的平均",
-           "panels_note_all_sparse": ("阴影或竖线：95% 区间；每个时期的文档都少于 {n} 篇"
+           "panels_note_all_sparse": ("{bands}每个时期的文档都少于 {n} 篇"
                                       "（其值为这些文档的平均）"),
            "kept": "保留的 {n} 篇",
            "by_region_period": "各地区逐年的主题权重",
@@ -41,15 +46,13 @@ _TEXT = {
            "effect_difference": "主题比例之差：{level} 减 {versus}",
            "difference": "比例之差（百分点）",
            "effect_curves": "主题比例随{covariate}的变化（公式：{formula}）",
-           "effects_note": "其他协变量取各文档的实际值后平均（平均预测）；线或阴影：95% 区间；"
-                           "关联，并非因果",
-           "difference_note": "实心：95% 区间不含 0；其他协变量按文档平均；关联，并非因果",
+           "effects_note": "其他协变量取各文档的实际值后平均（平均预测）；{bands}关联，并非因果",
+           "difference_note": "{marked}其他协变量按文档平均；关联，并非因果",
            "curve_gap": "曲线在无文档的年份间断开",
            "period_gap": "虚线：其间的时期没有文档",
            "below_zero": "线性模型不限制比例 ≥ 0：低于 0 的部分在横轴处截去",
            "correlation": "主题相关：哪些主题常在同一文档中出现",
-           "correlation_note": ("文档主题比例的相关系数；圆点：95% 区间不含 0；"
-                                "正相关 {positive} 对，负相关 {negative} 对"),
+           "correlation_note": "文档主题比例的相关系数；{marked}正相关 {positive} 对，负相关 {negative} 对",
            "correlation_trends": "每个时期只有一篇文档：相关反映主题随时间的共同趋势，而非同一文档中的共现",
            "covariates": {"region": "地区", "period": "时期", "year": "年份", "area": "区域"},
            "areas": {"东部": "东部", "中部": "中部", "西部": "西部", "东北": "东北", "其他": "其他"}},
@@ -68,15 +71,22 @@ _TEXT = {
                                            "topic shares) and the documents' (bootstrap)",
                         "documents": "intervals hold the documents' sampling only (bootstrap), "
                                      "not the model's uncertainty",
-                        "model": "groups of one document: the interval is the model's uncertainty only"},
+                        "model": "groups of one document: the interval is the model's uncertainty only",
+                        "none": "groups of one document have no interval (the bootstrap has nothing "
+                                "to resample)"},
+           "point_estimates": ("point estimates, no intervals ([weights] uncertainty = \"none\", "
+                               "or run --quick)"),
+           "bands": "band or bar: 95 % interval; ",
+           "marked": "{mark}: the 95 % interval excludes 0; ",
+           "marks": {"filled": "filled", "dot": "dot"},
            "beyond": "colour scale capped at ±{limit:.1f}; cells beyond it take the end colour "
                      "(△/▽ where no number is shown)",
            "regions_over_time": "{label}: mean topic weight by region over time{chosen}\n"
-                                "(band or bar: 95 % interval; hollow: few documents)",
+                                "({bands}hollow: few documents)",
            "top_regions": "; the five regions with most documents",
-           "panels_note": "band or bar: 95 % interval; hollow: periods of fewer than {n} documents; "
+           "panels_note": "{bands}hollow: periods of fewer than {n} documents; "
                           "a period's value is the mean over its documents",
-           "panels_note_all_sparse": ("band or bar: 95 % interval; every period holds fewer than {n} "
+           "panels_note_all_sparse": ("{bands}every period holds fewer than {n} "
                                       "documents (its value is their mean)"),
            "kept": "{n} kept documents",
            "by_region_period": "Theme weights by region and year",
@@ -88,16 +98,15 @@ _TEXT = {
            "effect_difference": "Difference in topic proportion: {level} minus {versus}",
            "difference": "difference (percentage points)",
            "effect_curves": "Topic proportion over {covariate} (formula: {formula})",
-           "effects_note": "averaged over the documents' other covariates (average predictions); bar or "
-                           "band: 95 % interval; an association, not a cause",
-           "difference_note": "filled: the 95 % interval excludes 0; averaged over the other covariates; "
-                              "an association, not a cause",
+           "effects_note": "averaged over the documents' other covariates (average predictions); "
+                           "{bands}an association, not a cause",
+           "difference_note": "{marked}averaged over the other covariates; an association, not a cause",
            "curve_gap": "the curve breaks over years without a document",
            "period_gap": "dashed line: periods without a document lie between",
            "below_zero": "the linear model does not keep shares ≥ 0: what falls below 0 is cut at the axis",
            "correlation": "Topic correlations: which topics appear in the same documents",
-           "correlation_note": "correlation of the documents' topic proportions; dot: the 95 % interval "
-                               "excludes 0; {positive} pairs above 0, {negative} below",
+           "correlation_note": "correlation of the documents' topic proportions; {marked}{positive} pairs "
+                               "above 0, {negative} below",
            "correlation_trends": "one document per period: the correlations are those of the topics' trends "
                                  "over time, not of topics found together in documents",
            "covariates": {"region": "region", "period": "period", "year": "year", "area": "area"},
@@ -106,17 +115,43 @@ _TEXT = {
 }
 
 
+def has_intervals(data: pd.DataFrame) -> bool:
+    """Whether a figure's table holds any interval (not with ``[weights] uncertainty = "none"``,
+    nor in a quick run)."""
+    return "ci_low" in data.columns and bool(data["ci_low"].notna().any())
+
+
 def interval_notes(data: pd.DataFrame, language: str = "zh") -> list[str]:
-    """What a figure's intervals hold, in words, from the table's ``interval`` column.
+    """What a figure's intervals hold, in words, from the table's ``interval`` column; that it
+    shows point estimates when it holds no interval at all.
 
     >>> print(interval_notes(pd.DataFrame({"interval": ["model+documents", "model"]}), "en")[1])
     groups of one document: the interval is the model's uncertainty only
+    >>> print(interval_notes(pd.DataFrame({"interval": ["none"], "ci_low": [None]}), "en")[0])
+    point estimates, no intervals ([weights] uncertainty = "none", or run --quick)
     """
     if "interval" not in data.columns:
         return []
+    text = _TEXT[language]
+    if "ci_low" in data.columns and not has_intervals(data):
+        return [text["point_estimates"]]
     kinds = set(data["interval"].dropna())
-    words = _TEXT[language]["interval"]
-    return [words[kind] for kind in ("model+documents", "documents", "model") if kind in kinds]
+    return [text["interval"][kind] for kind in ("model+documents", "documents", "model", "none")
+            if kind in kinds]
+
+
+def point_estimates(data: pd.DataFrame, language: str = "zh") -> list[str]:
+    """The note that a figure shows point estimates, when its table holds no interval."""
+    return [] if has_intervals(data) or "ci_low" not in data.columns else [_TEXT[language]["point_estimates"]]
+
+
+def interval_words(data: pd.DataFrame, language: str = "zh", *, mark: str | None = None) -> dict[str, str]:
+    """The words of a note that describe intervals, empty when ``data`` has none: ``bands``
+    ("band or bar: 95 % interval; ") and, with ``mark`` (``"filled"`` or ``"dot"``), ``marked``
+    ("filled: the 95 % interval excludes 0; "). Format a note with them."""
+    text, shown = _TEXT[language], has_intervals(data)
+    marked = text["marked"].format(mark=text["marks"][mark]) if mark and shown else ""
+    return {"bands": text["bands"] if shown else "", "marked": marked}
 
 
 def _new_axes(ax, figsize):

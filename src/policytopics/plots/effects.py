@@ -15,17 +15,48 @@ from ..style import OKABE_ITO, plot_context, topic_colors
 from ..text import cut_label
 from .common import (
     _TEXT,
+    PAGE_HEIGHT_IN,
     PAGE_WIDTH_IN,
     _new_axes,
+    has_intervals,
+    interval_words,
+    point_estimates,
 )
 
+#: The most panels a row of an effects figure holds (narrower ones cannot be read).
+GRID_MAX_COLUMNS = 5
 
-def _topic_grid(n_topics: int, panel_height: float):
-    """A page-wide grid of small panels, one per topic."""
+
+def grid_shape(n_topics: int, panel_height: float, min_panel_height: float | None = None
+               ) -> tuple[int, int, float]:
+    """``(rows, columns, panel height)`` of a page-wide grid of one panel per topic that stays
+    within a page's height (:data:`PAGE_HEIGHT_IN`, with 0.8 in of titles): up to four columns,
+    a fifth before the panels grow past the page, then panels down to ``min_panel_height``.
+
+    >>> grid_shape(6, 1.9)
+    (2, 3, 1.9)
+    >>> grid_shape(20, 0.22 * 16 + 0.6, 0.12 * 16 + 0.5)  # 16 levels: 21 in tall at 4 columns
+    (4, 5, 2.55)
+    """
+    ncols = max(1, min(4, n_topics, int(np.ceil(np.sqrt(n_topics)))))
+
+    def rows(columns: int) -> int:
+        return int(np.ceil(n_topics / columns))
+
+    while panel_height * rows(ncols) + 0.8 > PAGE_HEIGHT_IN and ncols < min(GRID_MAX_COLUMNS, n_topics):
+        ncols += 1
+    nrows = rows(ncols)
+    if min_panel_height is not None and panel_height * nrows + 0.8 > PAGE_HEIGHT_IN:
+        panel_height = max(min_panel_height, round((PAGE_HEIGHT_IN - 0.8) / nrows, 2))
+    return nrows, ncols, panel_height
+
+
+def _topic_grid(n_topics: int, panel_height: float, min_panel_height: float | None = None):
+    """A page-wide grid of small panels, one per topic, a page tall at most where it can be
+    (:func:`grid_shape`)."""
     import matplotlib.pyplot as plt
 
-    ncols = max(1, min(4, n_topics, int(np.ceil(np.sqrt(n_topics)))))
-    nrows = int(np.ceil(n_topics / ncols))
+    nrows, ncols, panel_height = grid_shape(n_topics, panel_height, min_panel_height)
     width = min(3.6 if ncols <= 3 else 2.8, PAGE_WIDTH_IN / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, panel_height * nrows + 0.8),
                              sharex=True, sharey=True, layout="constrained", squeeze=False)
@@ -35,6 +66,12 @@ def _topic_grid(n_topics: int, panel_height: float):
         # sharex hides the labels above another panel; one above an empty slot needs its own.
         ax.tick_params(labelbottom=True)
     return fig, list(axes.flat)[:n_topics], width
+
+
+def _effects_notes(data: pd.DataFrame, language: str) -> list[str]:
+    """What an effects figure averages over and what its bands are (or that it has none)."""
+    return [_TEXT[language]["effects_note"].format(**interval_words(data, language)),
+            *point_estimates(data, language)]
 
 
 @figure("effect_levels_{covariate}", "effect_levels", skip=few_levels, per_covariate=True, optional=True)
@@ -53,7 +90,8 @@ def plot_effect_levels(levels: pd.DataFrame, *, covariate: str, language: str = 
             names.sort(key=region_sort_key)
         elif covariate == "period":
             names.sort(key=str)  # in time (the table lists the reference, most documents, first)
-        fig, axes, width = _topic_grid(len(topics), 0.22 * len(names) + 0.6)
+        # 0.22 in a level, down to 0.12 (7-point labels) where the figure would pass a page.
+        fig, axes, width = _topic_grid(len(topics), 0.22 * len(names) + 0.6, 0.12 * len(names) + 0.5)
         colors = topic_colors(topics)
         y = np.arange(len(names))
         for ax, topic in zip(axes, topics):
@@ -67,7 +105,7 @@ def plot_effect_levels(levels: pd.DataFrame, *, covariate: str, language: str = 
         axes[0].set_yticks(y, labels=names)
         axes[0].set_ylim(len(names) - 0.5, -0.5)
         name = text["covariates"].get(covariate, covariate)
-        fig.supxlabel("\n".join([text["expected"], text["effects_note"]]), fontsize=9)
+        fig.supxlabel("\n".join([text["expected"], *_effects_notes(data, language)]), fontsize=9)
         fig.suptitle(text["effect_levels"].format(covariate=name))
     return fig
 
@@ -83,7 +121,8 @@ def plot_effect_difference(difference: pd.DataFrame, *, language: str = "zh"):
         ax = _new_axes(None, (7, 0.28 * len(data) + 1.6))
         y = np.arange(len(data))
         estimate, low, high = (100 * data[c].to_numpy(dtype=float) for c in ("estimate", "ci_low", "ci_high"))
-        excludes = (low > 0) | (high < 0)
+        # Without intervals (point estimates) no point claims to exclude 0: all are drawn filled.
+        excludes = (low > 0) | (high < 0) if has_intervals(data) else np.ones(len(data), dtype=bool)
         ax.axvline(0, color="0.5", linewidth=0.8)
         ax.hlines(y, low, high, color=OKABE_ITO[0], linewidth=1.5)
         ax.scatter(estimate[excludes], y[excludes], color=OKABE_ITO[0], s=22, zorder=3)
@@ -93,7 +132,9 @@ def plot_effect_difference(difference: pd.DataFrame, *, language: str = "zh"):
         ax.set_ylim(len(data) - 0.5, -0.5)
         first = data.iloc[0]
         ax.set_title(text["effect_difference"].format(level=first["level"], versus=first["versus"]))
-        ax.set_xlabel("\n".join([text["difference"], text["difference_note"]]), fontsize=9)
+        notes = [text["difference_note"].format(**interval_words(data, language, mark="filled")),
+                 *point_estimates(data, language)]
+        ax.set_xlabel("\n".join([text["difference"], *notes]), fontsize=9)
         ax.spines[["top", "right"]].set_visible(False)
     return ax
 
@@ -107,7 +148,7 @@ def plot_effect_curves(curves: pd.DataFrame, *, covariate: str, formula: str = "
     data = curves[curves["covariate"] == covariate]
     with plot_context():
         topics = sorted(data["topic"].unique())
-        fig, axes, width = _topic_grid(len(topics), 1.9)
+        fig, axes, width = _topic_grid(len(topics), 1.9, 1.4)
         colors = topic_colors(topics)
         for ax, topic in zip(axes, topics):
             frame = data[data["topic"] == topic].sort_values("value")
@@ -126,10 +167,10 @@ def plot_effect_curves(curves: pd.DataFrame, *, covariate: str, formula: str = "
         # (it ignores that bound) are cut there, with a note.
         axes[0].set_ylim(bottom=0)
         name = text["covariates"].get(covariate, covariate)
-        notes = [text["effects_note"]]
+        notes = _effects_notes(data, language)
         if "supported" in data and not data["supported"].astype(bool).all():
             notes.append(text["curve_gap"])
-        if (data["ci_low"] < 0).any():
+        if (data[["estimate", "ci_low"]].min(axis=1) < 0).any():
             notes.append(text["below_zero"])
         fig.supxlabel("\n".join([name, *notes]), fontsize=9)
         fig.supylabel(text["expected"], fontsize=9)

@@ -29,6 +29,7 @@ from .common import (
     _time_axis,
     heatmap_layout,
     interval_notes,
+    interval_words,
     period_positions,
     robust_limit,
     signed_value,
@@ -202,8 +203,8 @@ def plot_theme_panels_over_time(data: pd.DataFrame, *, ncols: int | None = None,
         for ax in list(axes.flat)[len(topics):]:
             ax.set_visible(False)
         every_sparse = bool(data["sparse"].astype(bool).all())
-        notes = ([text["panels_note_all_sparse" if every_sparse else "panels_note"].format(n=min_docs)]
-                 if min_docs else [])
+        notes = ([text["panels_note_all_sparse" if every_sparse else "panels_note"].format(
+            n=min_docs, **interval_words(data, language))] if min_docs else [])
         notes += interval_notes(data, language)
         fig.supxlabel("\n".join([text["period"], *notes]), fontsize=9)
         fig.supylabel(text["weight"], fontsize=9)
@@ -248,7 +249,8 @@ def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[
         _time_axis(ax, positions, periods, step)
         label = frame["topic_label"].iloc[0] if len(frame) else f"T{topic}"
         chosen = text["top_regions"] if len(regions) == 5 and regions_default else ""
-        described = text["regions_over_time"].format(label=label, chosen=chosen)
+        described = text["regions_over_time"].format(label=label, chosen=chosen,
+                                                      **interval_words(frame, language))
         ax.set_title(title if title is not None else described)
         ax.set_xlabel("\n".join([text["period"], *interval_notes(frame, language)]), fontsize=9)
         ax.set_ylabel(text["weight"])
