@@ -12,8 +12,8 @@ peak memory (RSS summed over the process and its children) is sampled every 0.05
 2. **the project**, ``policytopics run --corpus ... --limit N --topics K`` with the
    repository's ``study.toml`` settings: with an empty stage cache (cold), the same command
    again (warm), with ``--topics`` set to ``--rerun-topics`` on the warm cache (new K: only
-   the model stage should be built), the same with K + 1 and ``--formats png`` (one figure
-   format instead of three: what a quick loop over K can ask for), and with
+   the model stage should be built), the same with K + 1 and ``--quick`` (point estimates,
+   the main figures in PNG, no explorer: the fit's answer first), and with
    ``[model] engine = "gensim"`` at K on the warm cache (the other engine on the same
    units; the default is tomotopy);
 3. with ``--full``, the project cold on every story of the corpus, then a new K on that
@@ -476,13 +476,14 @@ def goals(runs: dict[str, Measured], quality: dict[str, dict]) -> list[str]:
         lines.append(f"- document stage: {documents:.1f} s against {ISSUE_DOCUMENTS_SECONDS:g} s when "
                      f"the issue was filed = **{faster:.2f}×** faster (goal ≥ {GOAL_DOCUMENTS_SPEEDUP:g}×): "
                      f"{_verdict(faster >= GOAL_DOCUMENTS_SPEEDUP)}")
-    new_k = {("all" in n, "PNG" in n): r for n, r in runs.items() if n.startswith("project new K")}
+    new_k = {("all" in n, "--quick" in n): r for n, r in runs.items() if n.startswith("project new K")}
     stories = f"{cold.n_documents.split(' read')[0]} stories"
     lines.append(_new_k_line(stories, new_k.get((False, False))))
     lines.append(_new_k_line("all stories", new_k.get((True, False))))
-    if (False, True) in new_k:
-        lines.append(_new_k_line(f"{stories}, `--formats png` (one figure format instead of three)",
-                                 new_k[False, True]))
+    for full, label in ((False, stories), (True, "all stories")):
+        if (full, True) in new_k:
+            lines.append(_new_k_line(f"{label}, `--quick` (point estimates, the main figures in PNG, "
+                                     "no explorer)", new_k[full, True]))
     full = runs.get("project cold, all stories")
     if full is None:
         lines.append(f"- full corpus ≤ {GOAL_FULL_SECONDS:g} s and ≤ 1.5 GB: not measured "
@@ -580,16 +581,18 @@ def measure_runs(args, tmp: Path) -> list[Measured]:
     plan = [("project cold", "cold", args.limit, args.topics, "cache", {}),
             ("project warm", "warm", args.limit, args.topics, "cache", {}),
             (f"project new K = {args.rerun_topics}", "new-k", args.limit, args.rerun_topics, "cache", {})]
-    png_k = args.rerun_topics + 1
-    plan.append((f"project new K = {png_k}, PNG only", "new-k-png", args.limit, png_k, "cache", {}))
+    quick_k = args.rerun_topics + 1
+    plan.append((f"project new K = {quick_k}, --quick", "new-k-quick", args.limit, quick_k, "cache", {}))
     plan.append((OTHER_ENGINE, "gensim", args.limit, args.topics, "cache", {"model__engine": "gensim"}))
     if args.full:
         plan += [("project cold, all stories", "full", ALL_STORIES, args.topics, "cache-full", {}),
                  (f"project new K = {args.rerun_topics}, all stories", "full-new-k", ALL_STORIES,
-                  args.rerun_topics, "cache-full", {})]
+                  args.rerun_topics, "cache-full", {}),
+                 (f"project new K = {quick_k}, --quick, all stories", "full-new-k-quick", ALL_STORIES,
+                  quick_k, "cache-full", {})]
     for name, folder, limit, k, cache, extra in plan:
         step(f"{name}, K = {k}")
-        options = ["--formats", "png"] if name.endswith("PNG only") else []
+        options = ["--quick"] if "--quick" in name else []
         runs.append(run_project(name, args.corpus, limit, k, tmp / folder, tmp / cache, overrides | extra,
                                 options))
     return runs

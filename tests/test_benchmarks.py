@@ -40,28 +40,29 @@ def test_end_to_end_smoke(bench, tmp_path):
     runs = bench.measure_runs(args, tmp_path)
     names = [run.name for run in runs]
     assert names == [bench.PLAIN, "project cold", "project warm", f"project new K = {args.rerun_topics}",
-                     f"project new K = {args.rerun_topics + 1}, PNG only",
+                     f"project new K = {args.rerun_topics + 1}, --quick",
                      bench.OTHER_ENGINE]  # no full-corpus runs: --full was not asked for
-    plain, cold, warm, rerun, png_only, other_engine = runs
+    plain, cold, warm, rerun, quick, other_engine = runs
 
     assert from_cache(cold) == set() and {"documents", "model"} <= built(cold)
     # Warm: nothing is rebuilt (the cached model means the tokens need not even be read).
     assert "documents" in from_cache(warm) and built(warm) == set()
     # New K, and the other engine: only the model is fitted; documents and segmentation
     # come from the cache.
-    for run in (rerun, png_only, other_engine):
+    for run in (rerun, quick, other_engine):
         assert "documents" in from_cache(run) and "model" in built(run) and "tokens" not in built(run)
     assert [len(run.topics) for run in runs] == [args.topics] * 3 + [args.rerun_topics, args.rerun_topics + 1,
                                                                       args.topics]
-    figures = sorted(p.suffix for p in (tmp_path / "new-k-png" / "figures").iterdir())
+    figures = sorted(p.suffix for p in (tmp_path / "new-k-quick" / "figures").iterdir())
     assert figures and set(figures) == {".png"}
+    assert not (tmp_path / "new-k-quick" / "topic_explorer.html").exists()
     assert all(len(topic) >= bench.TOP_N for run in runs for topic in run.topics)
     assert {"prepare", "fit", "weights", "total"} <= set(plain.stages)
 
     quality = bench.score_topics(args, runs)
     # warm: cold's model, not scored again
-    assert set(quality) == {plain.name, cold.name, rerun.name, png_only.name, other_engine.name}
-    for run in (plain, cold, rerun, png_only, other_engine):
+    assert set(quality) == {plain.name, cold.name, rerun.name, quick.name, other_engine.name}
+    for run in (plain, cold, rerun, quick, other_engine):
         scores = quality[run.name]
         assert -1 <= scores["npmi"] <= 1 and not math.isnan(scores["npmi"])
         assert 0 < scores["diversity"] <= 1 and scores["topics_scored"] == len(run.topics)
@@ -69,4 +70,4 @@ def test_end_to_end_smoke(bench, tmp_path):
     report = bench.report(args, ["--smoke"], "0 / 0 / 0", runs, quality)
     assert "new K / its model stage, 300 stories: end to end" in report
     assert "all stories: not measured" in report and "the default's fit ≤ gensim's" in report
-    assert "300 stories, `--formats png`" in report
+    assert "300 stories, `--quick`" in report

@@ -243,3 +243,41 @@ def test_an_xlsx_report_refuses_cells_excel_would_cut(tmp_path):
     assert not path.exists()
     write_xlsx(pd.DataFrame({"text": ["控制\x07字符"]}), path)
     assert pd.read_excel(path, engine="openpyxl")["text"].tolist() == ["控制\ufffd字符"]
+
+
+def test_quick_run_answers_first_and_a_full_run_adds_the_rest_from_the_same_fit(repo, samples, tmp_path,
+                                                                                 capsys):
+    """--quick: the topics printed as soon as the fit is there, every table with point
+    estimates (no interval), the main figures in PNG, no explorer; the same command without
+    --quick reuses the fit and writes the rest."""
+    import json
+
+    from policytopics.pipeline import QUICK_FIGURES
+
+    common = ["run", "--corpus", str(samples), "--topics", "3", "--out", str(tmp_path / "out"),
+              "--study", str(repo / "study.toml"), "--cache-dir", str(tmp_path / "cache"),
+              "--no-progress", "-q"]
+    assert main([*common, "--quick"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("topics: 3") < out.index("writing tables with point estimates") < out.index("tables in")
+    assert "quick run: point estimates without intervals" in out
+    figures = {p.name for p in (tmp_path / "out" / "figures").iterdir()}
+    assert figures and {p.rsplit(".", 1)[1] for p in figures} == {"png"}
+    assert {p.rsplit(".", 1)[0] for p in figures} <= set(QUICK_FIGURES)
+    assert not (tmp_path / "out" / "topic_explorer.html").exists()
+    weights = pd.read_csv(tmp_path / "out" / "theme_weights_by_region.csv", encoding="utf-8-sig")
+    assert weights[["ci_low", "ci_high"]].isna().all().all() and set(weights["interval"]) == {"none"}
+    record = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
+    assert record["quick"] is True and "theme_weights_by_region" in record["figures_left_out"]
+    assert record["settings"]["weights"]["uncertainty"] == "none"
+
+    assert main(common) == 0
+    out = capsys.readouterr().out
+    assert "intervals (500 draws)" in out and "quick run" not in out
+    record = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
+    assert record["quick"] is False and record["cache_hits"]["model"] is True
+    assert (tmp_path / "out" / "topic_explorer.html").is_file()
+    figures = {p.name for p in (tmp_path / "out" / "figures").iterdir()}
+    assert {"theme_weights_by_region.png", "theme_weights_by_region.svg", "top_words.pdf"} <= figures
+    weights = pd.read_csv(tmp_path / "out" / "theme_weights_by_region.csv", encoding="utf-8-sig")
+    assert weights["ci_low"].notna().any()

@@ -66,3 +66,20 @@ def test_run_from_a_folder_outside_the_repository(samples, tmp_path, monkeypatch
     assert record["documents"] == {"kept": 5}
     assert record["settings"]["clean"]["spam_phrases"].endswith("spam_phrases.txt")
     assert (tmp_path / "results" / "figures" / "theme_weights_by_region.png").is_file()
+
+
+def test_a_quick_run_leaves_the_study_whole_and_calls_back_before_writing(repo, samples, tmp_path):
+    """``run(quick=True)`` on a study of a notebook: the callback sees the fitted model before
+    any output is written; the study itself keeps its intervals, and its full run after the
+    quick one draws them (not the quick run's point estimates, memoised)."""
+    study = Study.from_file(repo / "study.toml", corpus=samples, n_topics=3, out=tmp_path / "out",
+                            output__cache_dir=tmp_path / "cache", progress=False)
+    seen = []
+    record = tmp_path / "out" / "run.json"
+    study.run(quick=True, on_fitted=lambda s: seen.append((s.quick, record.exists())))
+    assert seen == [(True, False)] and not study.quick
+    assert json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))["quick"] is True
+    written = study.run()
+    assert study.theme_weights_by_region()["ci_low"].notna().any()
+    assert written["explorer"].is_file() and len(written["figures"]) > len(
+        list((tmp_path / "out" / "figures").glob("*.png")))  # every format now

@@ -91,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="figure formats, comma-separated: png,svg,pdf, or none for no figures "
                           "(default from the study file: all three). In a loop over K, --formats png "
                           "draws a third of the files")
+    run.add_argument("--quick", action="store_true",
+                     help="a quick look at a new K: every table with point estimates (no "
+                          "intervals), the topics' and themes' main figures in PNG, no explorer page. "
+                          "The same command without --quick adds the rest from the same cached fit")
     _add_columns(run)
     _add_compute(run)
     _add_common(run)
@@ -209,7 +213,6 @@ def _formats(text: str) -> list[str]:
 
 
 def _run(args) -> int:
-    from .documents import summarise_report
     from .pipeline import Study
 
     config = load_study(args.study, corpus=args.corpus, n_topics=args.topics, seed=args.seed,
@@ -218,14 +221,12 @@ def _run(args) -> int:
                         output__cache_dir=args.cache_dir, workers=args.workers,
                         scheduler=args.scheduler, **_columns(args))
     study = Study(config, progress=not args.no_progress)
-    outputs = study.run()
-    print(summarise_report(study.documents()))
-    print(f"topics: {config.model.n_topics}, seed {config.model.seed}")
-    for label in study.topic_labels(5).values():
-        print(f"  {label}")
+    if args.quick:
+        study = study.quick_view()
+    written = study.run(on_fitted=_print_fit)
     print(f"tables in {_shown(config.output.tables_dir)}/, figures in {_shown(config.output.figures_dir)}/:")
-    for path in outputs["figures"]:
-        print(f"  {_shown(path)}")
+    for name, suffixes in _by_name(written["figures"]).items():
+        print(f"  {name}.{suffixes[0] if len(suffixes) == 1 else '{' + ','.join(suffixes) + '}'}")
     explorer = config.output.tables_dir / "topic_explorer.html"
     if explorer.is_file():
         print(f"topic explorer (open it in a browser): {_shown(explorer)}")
@@ -234,7 +235,41 @@ def _run(args) -> int:
         print("figures not drawn:")
         for name, reason in skipped.items():
             print(f"  {name}: {reason}")
+    if args.quick:
+        left_out = study.figures_left_out()
+        print(f"quick run: point estimates without intervals; {len(left_out)} more figures "
+              f"({', '.join(left_out) or 'none'}), the other formats and the explorer page come with "
+              "the same command without --quick, which reuses this fit")
     return 0
+
+
+def _print_fit(study) -> None:
+    """The fit's answer, as soon as the model is there: the documents, the topics and how long
+    the fit took; the tables and figures follow."""
+    from .documents import summarise_report
+
+    config = study.config
+    print(summarise_report(study.documents()))
+    how = ("read from the cache" if study.cache_hits.get("model")
+           else f"fitted in {study.timings.get('model', 0):.1f} s")
+    print(f"topics: {config.model.n_topics}, seed {config.model.seed} ({how})")
+    held = study.themes_held()
+    for label in study.topic_labels(5).values():
+        print(f"  {label}")
+    if len(held) and not held["held"].astype(bool).all():
+        print("  (?): a seeded theme that did not hold its topic (topics.csv, theme_held)")
+    rest = ("tables with point estimates and the main figures" if study.quick else
+            f"intervals ({config.weights.draws} draws), tables, figures and the explorer page"
+            if config.weights.uncertainty == "global" else "tables, figures and the explorer page")
+    print(f"writing {rest} ...", flush=True)
+
+
+def _by_name(paths) -> dict[str, list[str]]:
+    """Figure files grouped by name: ``{"top_words": ["png", "svg", "pdf"]}``, in order."""
+    grouped: dict[str, list[str]] = {}
+    for path in paths:
+        grouped.setdefault(Path(path).stem, []).append(Path(path).suffix.lstrip("."))
+    return grouped
 
 
 def _shown(path) -> str:

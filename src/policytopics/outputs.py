@@ -11,7 +11,7 @@ import contextlib
 import logging
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from itertools import pairwise
 from pathlib import Path
 
@@ -163,8 +163,16 @@ def skipped_figures(frames: Mapping[str, object]) -> dict[str, str]:
     return skipped
 
 
-def figure_jobs(frames: Mapping[str, object], config) -> list[tuple]:
-    """The figures the study draws from ``frames``, as jobs ``(name, function, args, keywords)``.
+def drawable_figures(frames: Mapping[str, object]) -> list[str]:
+    """The file names of every figure the study can draw from ``frames`` (not skipped)."""
+    skipped = skipped_figures(frames)
+    return [name for entry in registered() if frames.get(entry.table) is not None
+            for name, _ in entry.instances(frames[entry.table]) if name not in skipped]
+
+
+def figure_jobs(frames: Mapping[str, object], config, *, only: Collection[str] | None = None) -> list[tuple]:
+    """The figures the study draws from ``frames``, as jobs ``(name, function, args, keywords)``:
+    every one it can, or those of them named in ``only`` (a quick run's).
 
     A figure is drawn only when it can show something (:func:`skipped_figures`); topic labels
     longer than :data:`FIGURE_LABEL_CHARS` are cut in the figures (:func:`short_label`).
@@ -179,22 +187,25 @@ def figure_jobs(frames: Mapping[str, object], config) -> list[tuple]:
         if table is None:
             continue
         for name, keywords in entry.instances(table):
-            if name not in skipped:
+            if name not in skipped and (only is None or name in only):
                 jobs.append((name, entry.draw, (table,), {**entry.options(frames, config), **keywords,
                                                           "language": config.output.language}))
     return jobs
 
 
-def write_figures(frames: Mapping[str, object], config: StudyConfig) -> list[Path]:
+def write_figures(frames: Mapping[str, object], config: StudyConfig, *,
+                  only: Collection[str] | None = None) -> list[Path]:
     """The study's figures in ``figures_dir``, under stable names, in every format asked
-    (:func:`start_figures`, waited for)."""
-    return start_figures(frames, config)()
+    (:func:`start_figures`, waited for); only those named in ``only`` if given."""
+    return start_figures(frames, config, only=only)()
 
 
 def write_outputs(frames: Mapping[str, object], config: StudyConfig, tables: Callable[[], object],
-                  explorer: Callable[[], object]) -> tuple[dict[str, object], dict[str, float]]:
-    """Figures, tables and explorer: the figures drawn by worker processes (:func:`start_figures`)
-    while ``tables()`` and ``explorer()`` write theirs here. Returns the written paths by kind
+                  explorer: Callable[[], object], *,
+                  only: Collection[str] | None = None) -> tuple[dict[str, object], dict[str, float]]:
+    """Figures, tables and explorer: the figures (those named in ``only``, if given) drawn by
+    worker processes (:func:`start_figures`) while ``tables()`` and ``explorer()`` write
+    theirs here. Returns the written paths by kind
     and the seconds of each: ``weights`` (the tables), ``explorer``, and ``figures``, the time
     spent starting the figures and waiting for them afterwards, not their own drawing time."""
     import time
@@ -205,7 +216,7 @@ def write_outputs(frames: Mapping[str, object], config: StudyConfig, tables: Cal
         laps.append(time.perf_counter())
         return result
 
-    wait = lap(start_figures(frames, config))
+    wait = lap(start_figures(frames, config, only=only))
     try:
         written = {"tables": lap(tables()), "explorer": lap(explorer())}
     except BaseException:
@@ -416,8 +427,10 @@ def figure_workers(config: StudyConfig, n_documents: int) -> int:
     return config.compute.workers
 
 
-def start_figures(frames: Mapping[str, object], config: StudyConfig) -> Callable[[], list[Path]]:
-    """Start drawing the study's figures; returns the function that waits for their paths.
+def start_figures(frames: Mapping[str, object], config: StudyConfig, *,
+                  only: Collection[str] | None = None) -> Callable[[], list[Path]]:
+    """Start drawing the study's figures (those named in ``only``, if given); returns the
+    function that waits for their paths.
 
     With two CPUs or more (``[compute] workers`` 2 or more, or 0 = auto up to
     :data:`FIGURE_WORKERS_MAX_DOCS` documents), the figures are drawn by that many worker
@@ -435,7 +448,7 @@ def start_figures(frames: Mapping[str, object], config: StudyConfig) -> Callable
     if not config.output.figure_formats:
         log.info("figure_formats is empty: no figures drawn")
         return list
-    jobs = figure_jobs(frames, config)
+    jobs = figure_jobs(frames, config, only=only)
     folder = config.output.figures_dir
     _remove_stale_figures(frames, folder, {job[0] for job in jobs})
     formats = tuple(config.output.figure_formats)

@@ -11,9 +11,10 @@ nothing here computes.
 
 from __future__ import annotations
 
+import copy
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +31,12 @@ from .stages import STAGES
 from .weights import coverage, doc_topics_table, doc_topics_wide
 
 log = logging.getLogger("policytopics")
+
+#: The figures a quick run draws (``policytopics run --quick``): the topics, and the themes'
+#: emphasis by region and weights over time: what a researcher trying another K looks at
+#: first. The others, the intervals and the explorer page come with a full run.
+QUICK_FIGURES = ("top_words", "theme_emphasis_by_region", "theme_emphasis_over_time",
+                 "theme_panels_over_time", "theme_weights_over_time")
 
 class Study:
     """One study: configuration plus cached stages.
@@ -48,6 +55,7 @@ class Study:
         self.stages = StageCache(config.output.cache_dir)
         self.timings = self.stages.timings  # each stage's own seconds, and the outputs'
         self.cache_hits = self.stages.hits  # stage -> read from the cache (True) or built
+        self.quick = False  # a quick run's view of the study (quick_view)
 
     @classmethod
     def from_file(cls, path: str | Path | None = None, *, progress: bool = True,
@@ -286,7 +294,9 @@ class Study:
         of draws (:class:`policytopics.estimates.Estimates`), once per model and labels."""
         from .estimates import Estimates
 
-        return self.stages.memoised(f"estimates:{id(self.doc_topics())}", lambda: Estimates(
+        # The quick view (:meth:`quick_view`) shares this memory with point estimates only.
+        key = f"estimates:{id(self.doc_topics())}:{self.config.weights.uncertainty}"
+        return self.stages.memoised(key, lambda: Estimates(
             self._grouped_doc_topics(), self.config.weights, self.config.effects, posterior=self.posterior,
             topic_labels=self.topic_labels(), progress=self.progress,
             workers=self.config.compute.workers or available_cpus()))
@@ -374,9 +384,25 @@ class Study:
         """The figures this study cannot show (one region, one period ...), with the reason."""
         return outputs.skipped_figures(self.figure_frames())
 
+    def figure_names(self) -> tuple[str, ...] | None:
+        """The figures this study draws: every one it can (``None``), or a quick run's."""
+        return QUICK_FIGURES if self.quick else None
+
     def write_figures(self) -> list[Path]:
         """The study's figures in ``figures_dir``, under stable names."""
-        return outputs.write_figures(self.figure_frames(), self.config)
+        return outputs.write_figures(self.figure_frames(), self.config, only=self.figure_names())
+
+    def quick_view(self) -> Study:
+        """This study as a quick run draws it (:meth:`run` with ``quick=True``): point
+        estimates without intervals (``[weights] uncertainty = "none"``), PNG only, the
+        figures of :data:`QUICK_FIGURES`, no explorer page. It shares this study's stages and
+        memory: the fit, documents and tokens are not read again."""
+        view = copy.copy(self)
+        output = self.config.output
+        view.config = replace(self.config, weights=replace(self.config.weights, uncertainty="none"),
+                              output=replace(output, figure_formats=["png"] if output.figure_formats else []))
+        view.quick = True
+        return view
 
     def write_explorer(self, folder: Path | None = None) -> Path:
         """The interactive topic explorer, one offline HTML file: ``topic_explorer.html`` in
@@ -421,6 +447,9 @@ class Study:
             "units": len(self.units()),
             "dictionary_size": len(model.dictionary_),
             "figures_skipped": self.skipped_figures(),
+            # A quick run (run --quick): point estimates, these figures left out, no explorer.
+            "quick": self.quick,
+            **({"figures_left_out": self.figures_left_out()} if self.quick else {}),
             "cache_hits": self.cache_hits,
             "timings_seconds": self.timings,
         }
@@ -446,7 +475,8 @@ class Study:
             raise ValueError(f"{n_themes} seeded themes in {self.config.model.themes} need at least "
                              f"{n_themes} topics; n_topics is {k} (--topics)")
 
-    def run(self) -> dict[str, object]:
+    def run(self, *, quick: bool = False,
+            on_fitted: Callable[[Study], object] | None = None) -> dict[str, object]:
         """Run every stage, write tables, figures and ``run.json``; return their paths.
 
         Each stage is read from the cache when its inputs and settings are unchanged; a
@@ -454,13 +484,24 @@ class Study:
         corpus and fits only the model. ``run.json`` records each stage's own time and
         whether it came from the cache. The output folders are written whole, then swapped in
         (:func:`policytopics.outputs.staged_outputs`): a failed run leaves the earlier one.
+
+        ``on_fitted(study)`` is called as soon as the model is fitted (or read from the
+        cache), before the intervals, tables and figures: the command line prints the
+        topics then. ``quick``: the tables with point estimates, the figures of
+        :data:`QUICK_FIGURES` in PNG and no explorer page (:meth:`quick_view`): a new K's
+        answer in little more than its fit's time; a full run with the same settings adds
+        the rest from the same cached fit.
         """
+        if quick and not self.quick:
+            return self.quick_view().run(on_fitted=on_fitted)
         started = time.perf_counter()
         self.check_outputs()
         n_kept = int((self.documents()["status"] == DocStatus.KEPT).sum())
         if outputs.figure_workers(self.config, n_kept) > 1:
             prepare_figure_workers()  # in the background, while the other stages run
         self.model()  # builds the tokens and the corpus first, if they are not cached
+        if on_fitted is not None:
+            on_fitted(self)
         t0 = time.perf_counter()
         frames = self.figure_frames()  # every estimate, from one pass of draws
         estimated = time.perf_counter() - t0
@@ -468,11 +509,18 @@ class Study:
             tables = staged.output.tables_dir
             written, seconds = outputs.write_outputs(
                 frames, replace(self.config, output=staged.output), lambda: self.write_tables(tables),
-                lambda: self.write_explorer(tables))
+                (lambda: None) if self.quick else (lambda: self.write_explorer(tables)),
+                only=self.figure_names())
             self.timings.update(seconds, weights=round(estimated + seconds["weights"], 3))
             self.timings["total"] = round(time.perf_counter() - started, 3)
             record = outputs.write_run_record(self.run_record(), tables / "run.json")
         return staged.final({**written, "run_record": record})
+
+    def figures_left_out(self) -> list[str]:
+        """The figures a full run would draw that this quick run did not (none in a full run)."""
+        if not self.quick:
+            return []
+        return [name for name in outputs.drawable_figures(self.figure_frames()) if name not in QUICK_FIGURES]
 
 
 __all__ = ["Study"]
