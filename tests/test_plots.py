@@ -439,3 +439,19 @@ def test_effect_levels_of_many_topics_and_levels_fit_a_page():
     assert height <= PAGE_HEIGHT_IN and width <= PAGE_WIDTH_IN + 0.01
     assert sum(ax.get_visible() for ax in fig.axes) == 20
     plt.close("all")
+
+
+def test_over_time_legends_show_lines_not_markers_a_series_may_never_show():
+    """A region whose every period has few documents is drawn with hollow markers only: its
+    legend entry is its line, not a filled marker that appears nowhere in the figure."""
+    from policytopics.plots import plot_regions_over_time
+
+    data = pd.concat([_periods_frame(["2020", "2021", "2022"], topics=(1,), regions=(region,))
+                      for region in ("北京市", "河南省")], ignore_index=True)
+    data = data.assign(sparse=data["region"] == "河南省", interval="model+documents")
+    for ax in (plot_regions_over_time(data, topic=1, language="en"),
+               plot_theme_weights_over_time(data[data["region"] == "北京市"], language="en")):
+        handles = ax.get_legend().legend_handles
+        assert handles and all(handle.get_marker() in ("None", "", None) for handle in handles)
+        assert all(handle.get_linestyle() == "-" for handle in handles)
+    plt.close("all")

@@ -238,6 +238,18 @@ def _band_and_line(ax, x, frame: pd.DataFrame, step: float, color, *, band_alpha
     return ax.plot(gx, weight, color=color, **line)
 
 
+def line_legend(ax, **kwargs):
+    """A legend of the axes' labelled lines drawn as lines only. A line's markers are filled
+    where a period has enough documents and hollow where it has few: a filled marker in the
+    legend would stand for points that a series of few documents never shows (the caption says
+    what filled and hollow mean)."""
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color=line.get_color(), linewidth=line.get_linewidth(), label=line.get_label())
+               for line in ax.get_lines() if not line.get_label().startswith("_")]
+    return ax.legend(handles=handles, **kwargs)
+
+
 #: A figure fits a page: A4 width (8.27 in, 2,480 px at 300 dpi) and, for tall heatmaps,
 #: a page's height less margins.
 PAGE_WIDTH_IN = 8.27

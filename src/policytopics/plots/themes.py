@@ -30,6 +30,7 @@ from .common import (
     heatmap_layout,
     interval_notes,
     interval_words,
+    line_legend,
     period_positions,
     robust_limit,
     signed_value,
@@ -148,7 +149,7 @@ def plot_theme_weights_over_time(data: pd.DataFrame, *, ax=None, language: str =
         ax.set_ylabel(text["weight"])
         ax.set_ylim(bottom=0)
         ax.set_title(text["over_time"])
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
+        line_legend(ax, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
     return ax
 
 
@@ -255,7 +256,7 @@ def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[
         ax.set_xlabel("\n".join([text["period"], *interval_notes(frame, language)]), fontsize=9)
         ax.set_ylabel(text["weight"])
         ax.set_ylim(bottom=0)
-        ax.legend(frameon=False, fontsize=8)
+        line_legend(ax, frameon=False, fontsize=8)
     return ax
 
 
