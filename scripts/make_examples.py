@@ -186,14 +186,9 @@ def main() -> None:
 
 
 def write_summary(name: str, lines: list[str]) -> None:
-    """``figures/examples/<name>/README.md``, and the index of all examples."""
+    """``figures/examples/<name>/README.md`` (the index, ``figures/examples/README.md``, is written
+    by hand: it lists the examples of ``make example`` and ``make example-national`` too)."""
     (EXAMPLES / name / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    folders = sorted(p.parent.name for p in EXAMPLES.glob("*/README.md"))
-    index = ["# Example figures from the shared corpora", "",
-             "Made by `python scripts/make_examples.py` (see its docstring). One folder per corpus, "
-             "each with a README of its settings, top words and numbers:", ""]
-    index += [f"- [`{folder}/`]({folder}/README.md)" for folder in folders]
-    (EXAMPLES / "README.md").write_text("\n".join(index) + "\n", encoding="utf-8")
     print("\n".join(lines))
 
 

@@ -455,3 +455,25 @@ def test_over_time_legends_show_lines_not_markers_a_series_may_never_show():
         assert handles and all(handle.get_marker() in ("None", "", None) for handle in handles)
         assert all(handle.get_linestyle() == "-" for handle in handles)
     plt.close("all")
+
+
+def test_regions_over_time_title_claims_only_what_is_drawn_and_how_regions_were_chosen():
+    """One report a year in every province: no hollow marker is drawn, so the title does not
+    explain one; six provinces with as many reports: the five are the first in the NBS order,
+    and the title says the tie was broken so."""
+    from policytopics.plots import plot_regions_over_time
+
+    provinces = ["上海市", "内蒙古自治区", "北京市", "天津市", "宁夏回族自治区", "河北省"]
+    data = pd.concat([_periods_frame(["2020", "2021", "2022"], topics=(1,), regions=(region,))
+                      for region in provinces], ignore_index=True)
+    data = data.assign(n_docs=1, sparse=True, interval="model")
+    ax = plot_regions_over_time(data, topic=1, language="en")
+    title = ax.get_title()
+    assert "hollow" not in title and "band or bar: 95 % interval" in title
+    assert "ties in the NBS order" in title
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["北京市", "天津市", "河北省", "上海市", "内蒙古自治区"]  # East first, then West
+    mixed = data.assign(sparse=data["period"] == "2022",
+                        n_docs=[1 if p == "2022" else 3 for p in data["period"]])
+    assert "hollow: few documents" in plot_regions_over_time(mixed, topic=1, language="en").get_title()
+    plt.close("all")

@@ -28,12 +28,14 @@ _TEXT = {
                         "none": "单篇文档的组没有区间（自助法无从抽样）"},
            "point_estimates": "点估计，未计算区间（[weights] uncertainty = \"none\"，或 run --quick）",
            "bands": "阴影或竖线：95% 区间；",
+           "effect_bands": "线段或阴影：95% 区间；",
            "marked": "{mark}：95% 区间不含 0；",
            "marks": {"filled": "实心", "dot": "圆点"},
            "beyond": "色标截至 ±{limit:.1f}；超出者以该端颜色显示（未标数值时以 △/▽ 标出）",
-           "regions_over_time": "{label}：各地区平均主题权重随时间变化{chosen}\n"
-                                "（{bands}空心：文档少）",
+           "regions_over_time": "{label}：各地区平均主题权重随时间变化{chosen}",
+           "hollow_few": "空心：文档少",
            "top_regions": "；文档最多的五个地区",
+           "top_regions_tied": "；文档最多的五个地区（文档数相同者按国家统计局顺序）",
            "panels_note": "{bands}空心点：文档数少于 {n} 篇的时期；"
                           "每个时期的值为其文档的平均",
            "panels_note_all_sparse": ("{bands}每个时期的文档都少于 {n} 篇"
@@ -77,13 +79,15 @@ _TEXT = {
            "point_estimates": ("point estimates, no intervals ([weights] uncertainty = \"none\", "
                                "or run --quick)"),
            "bands": "band or bar: 95 % interval; ",
+           "effect_bands": "bar or band: 95 % interval; ",
            "marked": "{mark}: the 95 % interval excludes 0; ",
            "marks": {"filled": "filled", "dot": "dot"},
            "beyond": "colour scale capped at ±{limit:.1f}; cells beyond it take the end colour "
                      "(△/▽ where no number is shown)",
-           "regions_over_time": "{label}: mean topic weight by region over time{chosen}\n"
-                                "({bands}hollow: few documents)",
+           "regions_over_time": "{label}: mean topic weight by region over time{chosen}",
+           "hollow_few": "hollow: few documents",
            "top_regions": "; the five regions with most documents",
+           "top_regions_tied": "; the five regions with most documents (ties in the NBS order)",
            "panels_note": "{bands}hollow: periods of fewer than {n} documents; "
                           "a period's value is the mean over its documents",
            "panels_note_all_sparse": ("{bands}every period holds fewer than {n} "

@@ -70,8 +70,10 @@ def _topic_grid(n_topics: int, panel_height: float, min_panel_height: float | No
 
 def _effects_notes(data: pd.DataFrame, language: str) -> list[str]:
     """What an effects figure averages over and what its bands are (or that it has none)."""
-    return [_TEXT[language]["effects_note"].format(**interval_words(data, language)),
-            *point_estimates(data, language)]
+    # Bars (levels) or bands (curves): neither drawn upright, so not the over-time figures' words.
+    text = _TEXT[language]
+    bands = text["effect_bands"] if has_intervals(data) else ""
+    return [text["effects_note"].format(bands=bands), *point_estimates(data, language)]
 
 
 @figure("effect_levels_{covariate}", "effect_levels", skip=few_levels, per_covariate=True, optional=True)

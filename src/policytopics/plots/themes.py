@@ -230,28 +230,41 @@ def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[
     with plot_context():
         frame = data[data["topic"] == topic]
         regions_default = regions is None
+        tied = False
         if regions is None:
-            regions = (frame.drop_duplicates(["region", "period"]).groupby("region")["n_docs"].sum()
-                       .nlargest(5).index.tolist())
+            # The five with most documents; a tie (a panel of one report a year each) is broken
+            # in the NBS order, not by the characters' code points, and the title says so.
+            counts = frame.drop_duplicates(["region", "period"]).groupby("region")["n_docs"].sum()
+            ranked = sorted(counts.index, key=lambda r: (-counts[r], region_sort_key(r)))
+            regions = ranked[:5]
+            tied = len(ranked) > 5 and counts[ranked[4]] == counts[ranked[5]]
         ax = _new_axes(ax, (7, 4))
         periods = sorted(frame["period"].unique())
         positions, step = period_positions(periods)
         position = dict(zip(periods, positions))
         colors = region_colors(regions)
+        any_hollow = False
         for region in regions:
             part = frame[frame["region"] == region].sort_values("period")
             x = part["period"].map(position).to_numpy(dtype=float)
             color = colors[region]
             _band_and_line(ax, x, part, step, color, band_alpha=0.12, marker="o", label=region)
             sparse = hollow(part["sparse"], frame)
+            any_hollow |= bool(sparse.any())
             # Sparse periods hollow, as in every over-time figure (when some are not).
             ax.plot(x[sparse], part["weight"].to_numpy()[sparse], "o", mfc="white", color=color,
                     linestyle="none")
         _time_axis(ax, positions, periods, step)
         label = frame["topic_label"].iloc[0] if len(frame) else f"T{topic}"
-        chosen = text["top_regions"] if len(regions) == 5 and regions_default else ""
-        described = text["regions_over_time"].format(label=label, chosen=chosen,
-                                                      **interval_words(frame, language))
+        chosen = (text["top_regions_tied" if tied else "top_regions"]
+                  if len(regions) == 5 and regions_default else "")
+        # What the bands and the hollow markers mean, only for those drawn.
+        marks = [note for note in (interval_words(frame, language)["bands"].rstrip("；; "),
+                                   text["hollow_few"] if any_hollow else "") if note]
+        described = text["regions_over_time"].format(label=label, chosen=chosen)
+        if marks:
+            described += "\n" + ("（{}）" if language == "zh" else "({})").format(
+                ("；" if language == "zh" else "; ").join(marks))
         ax.set_title(title if title is not None else described)
         ax.set_xlabel("\n".join([text["period"], *interval_notes(frame, language)]), fontsize=9)
         ax.set_ylabel(text["weight"])
