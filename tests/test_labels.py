@@ -10,6 +10,10 @@ def test_topics_table_and_human_labels(sample_study, tmp_path):
     assert topics["topic"].tolist() == list(range(1, sample_study.config.model.n_topics + 1))
     assert topics["prevalence"].is_monotonic_decreasing
     assert not topics["representative_documents"].str.contains("nan").any()
+    # Each with its region and date where known: reports that share a title are told apart.
+    kept = sample_study.kept_documents().dropna(subset=["region", "date"])
+    assert any(f"({region}, {date})" in " | ".join(topics["representative_documents"])
+               for region, date in zip(kept["region"], kept["date"]))
     labels = tmp_path / "labels.csv"
     labels.write_text("topic,label\n1,产业链创新\n", encoding="utf-8")
     config = load_study(sample_study.config.root / "study.toml", out=sample_study.config.output.tables_dir,

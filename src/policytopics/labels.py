@@ -130,11 +130,26 @@ def labels_template(topic_words: pd.DataFrame, known: dict[int, str], n_words: i
     return pd.DataFrame(rows, columns=["topic", "label", "top_words"])
 
 
+def document_name(document: pd.Series) -> str:
+    """A document as a reader finds it: its title (or id), with its region and date where known,
+    so that 31 reports all titled 政府工作报告 are told apart.
+
+    >>> document_name(pd.Series({"doc_id": "r:3", "title": "政府工作报告", "region": "浙江省",
+    ...                          "date": "2015"}))
+    '政府工作报告 (浙江省, 2015)'
+    >>> document_name(pd.Series({"doc_id": "a", "title": None, "region": None, "date": None}))
+    'a'
+    """
+    name = document.get("doc_id") if pd.isna(document.get("title")) else document.get("title")
+    known = [str(document.get(column)) for column in ("region", "date") if not pd.isna(document.get(column))]
+    return f"{name} ({', '.join(known)})" if known else str(name)
+
+
 def topic_table(model, documents: pd.DataFrame, doc_topic, *, labels: dict[int, str], n_words: int,
                 n_docs: int = 3, min_share: float = 0.1) -> pd.DataFrame:
     """One row per topic: label, prevalence, top words by probability, by FREX (stm,
     weight 0.5) and by relevance (LDAvis, λ = 0.6), and the titles of its most
-    representative documents.
+    representative documents, each with its region and date (:func:`document_name`).
 
     ``documents`` are the kept documents in the row order of ``doc_topic`` (documents ×
     topics); a document represents a topic when it has at least ``min_share`` of it.
@@ -146,8 +161,7 @@ def topic_table(model, documents: pd.DataFrame, doc_topic, *, labels: dict[int, 
     for topic, prevalence in model.prevalence().items():
         weights = doc_topic[:, topic - 1]
         best = [i for i in weights.argsort(kind="stable")[::-1][:n_docs] if weights[i] >= min_share]
-        titles = [documents["doc_id"].iat[i] if pd.isna(documents["title"].iat[i])
-                  else documents["title"].iat[i] for i in best]
+        titles = [document_name(documents.iloc[i]) for i in best]
         rows.append({
             "topic": topic,
             "label": labels[topic],
