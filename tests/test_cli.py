@@ -266,10 +266,14 @@ def test_quick_run_answers_first_and_a_full_run_adds_the_rest_from_the_same_fit(
     assert {p.rsplit(".", 1)[0] for p in figures} <= set(QUICK_FIGURES)
     assert not (tmp_path / "out" / "topic_explorer.html").exists()
     weights = pd.read_csv(tmp_path / "out" / "theme_weights_by_region.csv", encoding="utf-8-sig")
-    assert weights[["ci_low", "ci_high"]].isna().all().all() and set(weights["interval"]) == {"none"}
+    assert weights[["ci_low", "ci_high"]].isna().all().all() and set(weights["interval"]) == {"quick"}
     record = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
     assert record["quick"] is True and "theme_weights_by_region" in record["figures_left_out"]
-    assert record["settings"]["weights"]["uncertainty"] == "none"
+    # The study's settings as given (intervals on); what the quick run changed, apart.
+    assert record["settings"]["weights"]["uncertainty"] == "global"
+    quick = record["quick_settings"]
+    assert quick["weights.uncertainty"] == "none" and quick["output.figure_formats"] == ["png"]
+    assert not quick["explorer"]
 
     assert main(common) == 0
     out = capsys.readouterr().out

@@ -83,7 +83,7 @@ def test_figures_that_cannot_show_anything_are_skipped_with_a_reason(sample_stud
     assert set(skipped) == {"theme_weights_by_region", "theme_emphasis_by_region", "coverage_by_region",
                             "regions_over_time_T1", "theme_weights_by_region_year", "effects"}
     assert skipped["coverage_by_region"] == "only one region (全国): nothing to compare"
-    with caplog.at_level(logging.INFO, logger="policytopics"):
+    with caplog.at_level(logging.DEBUG, logger="policytopics"):
         names = [job[0] for job in figure_jobs(one_region, sample_study.config)]
     assert not set(names) & set(skipped)
     assert "figure coverage_by_region not drawn: only one region (全国)" in caplog.text

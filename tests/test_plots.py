@@ -419,6 +419,9 @@ def test_figures_of_point_estimates_say_so_and_claim_no_interval():
     captions["curves"] = plot_effect_curves(no_interval(curves).drop(columns="interval"), covariate="year",
                                             language="en").get_supxlabel()
     assert "band or bar: 95 % interval" in with_bands and "point estimates" not in with_bands
+    # A quick run's tables say "quick": the note names the run, not the study's settings.
+    quick = plot_theme_panels_over_time(periods.assign(interval="quick"), min_docs=2, language="en")
+    assert "a quick run (run --quick)" in quick.get_supxlabel() and "uncertainty" not in quick.get_supxlabel()
     for name, caption in captions.items():
         assert "point estimates, no intervals" in caption, name
         assert "95 %" not in caption and "band" not in caption, name

@@ -254,8 +254,12 @@ def _print_fit(study) -> None:
            else f"fitted in {study.timings.get('model', 0):.1f} s")
     print(f"topics: {config.model.n_topics}, seed {config.model.seed} ({how})")
     held = study.themes_held()
-    for label in study.topic_labels(5).values():
-        print(f"  {label}")
+    # Each topic's label as every table and figure names it, then its first words.
+    words = study.label_words()
+    first = {topic: " ".join(group.sort_values("rank")["word"].head(8))
+             for topic, group in words.groupby("topic")}
+    for topic, label in study.topic_labels().items():
+        print(f"  {label}: {first.get(topic, '')}")
     if len(held) and not held["held"].astype(bool).all():
         print("  (?): a seeded theme that did not hold its topic (topics.csv, theme_held)")
     rest = ("tables with point estimates and the main figures" if study.quick else

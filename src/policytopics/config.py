@@ -133,6 +133,8 @@ class CorpusConfig(_Section):
         outside the study's dates 2003 to 2025 (dated 1998; [corpus] date_from, date_to)
         >>> CorpusConfig(date_from="2003").outside_dates("2003-05") is None
         True
+        >>> print(CorpusConfig(date_from="2003").outside_dates("1998"))
+        before the study's first date 2003 (dated 1998; [corpus] date_from, date_to)
         """
         if not date or not (self.date_from or self.date_to):
             return None
@@ -140,8 +142,12 @@ class CorpusConfig(_Section):
         if (self.date_from and end < _date_span(self.date_from)[0]) or (
                 self.date_to and start > _date_span(self.date_to)[1]):
             # The reason before " (" is the same for every date: the run's summary counts them as one.
-            return (f"outside the study's dates {self.date_from or '…'} to {self.date_to or '…'} "
-                    f"(dated {date}; [corpus] date_from, date_to)")
+            if self.date_from and self.date_to:
+                span = f"outside the study's dates {self.date_from} to {self.date_to}"
+            else:
+                span = (f"before the study's first date {self.date_from}" if self.date_from
+                        else f"after the study's last date {self.date_to}")
+            return f"{span} (dated {date}; [corpus] date_from, date_to)"
         return None
 
 

@@ -180,7 +180,8 @@ def figure_jobs(frames: Mapping[str, object], config, *, only: Collection[str] |
     frames = _short_labels(frames)
     skipped = skipped_figures(frames)
     for name, reason in skipped.items():
-        log.info("figure %s not drawn: %s", name, reason)
+        # debug: the run's summary and run.json list them (info printed each twice).
+        log.debug("figure %s not drawn: %s", name, reason)
     jobs = []
     for entry in registered():
         table = frames.get(entry.table)

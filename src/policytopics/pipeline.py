@@ -56,6 +56,7 @@ class Study:
         self.timings = self.stages.timings  # each stage's own seconds, and the outputs'
         self.cache_hits = self.stages.hits  # stage -> read from the cache (True) or built
         self.quick = False  # a quick run's view of the study (quick_view)
+        self.configured = config
 
     @classmethod
     def from_file(cls, path: str | Path | None = None, *, progress: bool = True,
@@ -305,22 +306,27 @@ class Study:
         """The ``[effects] formula``'s regression, or ``None`` without a formula."""
         return self.estimates().effect_model
 
+    def _of_this_run(self, table: pd.DataFrame) -> pd.DataFrame:
+        """A weights or emphasis table; in a quick run its ``interval`` is ``quick`` (no interval
+        drawn, because of the run, not the study's settings: the figures' notes say which)."""
+        return table.assign(interval="quick") if self.quick and "interval" in table else table
+
     def theme_weights_by_region(self) -> pd.DataFrame:
-        return self.estimates().weights("region")
+        return self._of_this_run(self.estimates().weights("region"))
 
     def theme_weights_by_period(self) -> pd.DataFrame:
-        return self.estimates().weights("period")
+        return self._of_this_run(self.estimates().weights("period"))
 
     def theme_weights_by_region_period(self) -> pd.DataFrame:
-        return self.estimates().weights("region_period")
+        return self._of_this_run(self.estimates().weights("region_period"))
 
     def theme_emphasis_by_region(self) -> pd.DataFrame:
         """Each region's theme weight minus the mean over regions (percentage points)."""
-        return self.estimates().emphasis("region")
+        return self._of_this_run(self.estimates().emphasis("region"))
 
     def theme_emphasis_by_period(self) -> pd.DataFrame:
         """Each period's theme weight minus the mean over periods (percentage points)."""
-        return self.estimates().emphasis("period")
+        return self._of_this_run(self.estimates().emphasis("period"))
 
     def topic_correlations(self) -> pd.DataFrame:
         """Correlations of the documents' topic proportions, with intervals (stm's ``topicCorr``)."""
@@ -402,6 +408,7 @@ class Study:
         view.config = replace(self.config, weights=replace(self.config.weights, uncertainty="none"),
                               output=replace(output, figure_formats=["png"] if output.figure_formats else []))
         view.quick = True
+        view.configured = self.config  # what run.json records as the study's settings
         return view
 
     def write_explorer(self, folder: Path | None = None) -> Path:
@@ -440,7 +447,8 @@ class Study:
         model = self.model()
         return {
             **outputs.software_versions(model.engine_),
-            "settings": self.config.to_dict(),
+            # The study's settings as given; a quick run's own changes are under "quick".
+            "settings": self.configured.to_dict(),
             "corpus_key": self.key("documents"),
             "stage_keys": {name: self.key(name) for name in STAGES},
             "documents": self.documents()["status"].value_counts().to_dict(),
@@ -449,7 +457,10 @@ class Study:
             "figures_skipped": self.skipped_figures(),
             # A quick run (run --quick): point estimates, these figures left out, no explorer.
             "quick": self.quick,
-            **({"figures_left_out": self.figures_left_out()} if self.quick else {}),
+            **({"quick_settings": {"weights.uncertainty": self.config.weights.uncertainty,
+                                   "output.figure_formats": list(self.config.output.figure_formats),
+                                   "figures": list(QUICK_FIGURES), "explorer": False},
+                "figures_left_out": self.figures_left_out()} if self.quick else {}),
             "cache_hits": self.cache_hits,
             "timings_seconds": self.timings,
         }

@@ -26,7 +26,8 @@ _TEXT = {
                         "documents": "区间仅含文档的抽样（自助法），不含模型的不确定性",
                         "model": "单篇文档的组：区间仅含模型的不确定性",
                         "none": "单篇文档的组没有区间（自助法无从抽样）"},
-           "point_estimates": "点估计，未计算区间（[weights] uncertainty = \"none\"，或 run --quick）",
+           "point_estimates": "点估计，未计算区间（[weights] uncertainty = \"none\"）",
+           "quick_run": "快速运行（run --quick）：点估计，未计算区间；不加 --quick 的同一命令补上区间",
            "bands": "阴影或竖线：95% 区间；",
            "effect_bands": "线段或阴影：95% 区间；",
            "marked": "{mark}：95% 区间不含 0；",
@@ -76,8 +77,9 @@ _TEXT = {
                         "model": "groups of one document: the interval is the model's uncertainty only",
                         "none": "groups of one document have no interval (the bootstrap has nothing "
                                 "to resample)"},
-           "point_estimates": ("point estimates, no intervals ([weights] uncertainty = \"none\", "
-                               "or run --quick)"),
+           "point_estimates": "point estimates, no intervals ([weights] uncertainty = \"none\")",
+           "quick_run": ("a quick run (run --quick): point estimates, no intervals; the same command "
+                         "without --quick adds them"),
            "bands": "band or bar: 95 % interval; ",
            "effect_bands": "bar or band: 95 % interval; ",
            "marked": "{mark}: the 95 % interval excludes 0; ",
@@ -132,14 +134,16 @@ def interval_notes(data: pd.DataFrame, language: str = "zh") -> list[str]:
     >>> print(interval_notes(pd.DataFrame({"interval": ["model+documents", "model"]}), "en")[1])
     groups of one document: the interval is the model's uncertainty only
     >>> print(interval_notes(pd.DataFrame({"interval": ["none"], "ci_low": [None]}), "en")[0])
-    point estimates, no intervals ([weights] uncertainty = "none", or run --quick)
+    point estimates, no intervals ([weights] uncertainty = "none")
+    >>> print(interval_notes(pd.DataFrame({"interval": ["quick"], "ci_low": [None]}), "en")[0])
+    a quick run (run --quick): point estimates, no intervals; the same command without --quick adds them
     """
     if "interval" not in data.columns:
         return []
     text = _TEXT[language]
-    if "ci_low" in data.columns and not has_intervals(data):
-        return [text["point_estimates"]]
     kinds = set(data["interval"].dropna())
+    if "ci_low" in data.columns and not has_intervals(data):
+        return [text["quick_run" if "quick" in kinds else "point_estimates"]]
     return [text["interval"][kind] for kind in ("model+documents", "documents", "model", "none")
             if kind in kinds]
 
