@@ -22,6 +22,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, ClassVar, Literal, get_args, get_origin, get_type_hints
 
+from .text import date_span
+
 STUDY_FILE_NAME = "study.toml"
 
 # The choice settings: their allowed values are these types, checked in one place
@@ -122,42 +124,12 @@ class CorpusConfig(_Section):
             if value and not _DATE_BOUND.fullmatch(str(value)):
                 raise StudyConfigError(f"[corpus] {name} must be a date written YYYY, YYYY-MM or "
                                        f"YYYY-MM-DD, got {value!r}")
-        if self.date_from and self.date_to and _date_span(self.date_from)[0] > _date_span(self.date_to)[1]:
+        if self.date_from and self.date_to and date_span(self.date_from)[0] > date_span(self.date_to)[1]:
             raise StudyConfigError(f"[corpus] date_from {self.date_from!r} is after date_to {self.date_to!r}")
-
-    def outside_dates(self, date: str | None) -> str | None:
-        """Why a document dated ``date`` (ISO, ``YYYY`` to ``YYYY-MM-DD``) is outside the
-        study's dates, or None (inside, no dates set, or undated).
-
-        >>> print(CorpusConfig(date_from="2003", date_to="2025").outside_dates("1998"))
-        outside the study's dates 2003 to 2025 (dated 1998; [corpus] date_from, date_to)
-        >>> CorpusConfig(date_from="2003").outside_dates("2003-05") is None
-        True
-        >>> print(CorpusConfig(date_from="2003").outside_dates("1998"))
-        before the study's first date 2003 (dated 1998; [corpus] date_from, date_to)
-        """
-        if not date or not (self.date_from or self.date_to):
-            return None
-        start, end = _date_span(date)
-        if (self.date_from and end < _date_span(self.date_from)[0]) or (
-                self.date_to and start > _date_span(self.date_to)[1]):
-            # The reason before " (" is the same for every date: the run's summary counts them as one.
-            if self.date_from and self.date_to:
-                span = f"outside the study's dates {self.date_from} to {self.date_to}"
-            else:
-                span = (f"before the study's first date {self.date_from}" if self.date_from
-                        else f"after the study's last date {self.date_to}")
-            return f"{span} (dated {date}; [corpus] date_from, date_to)"
-        return None
 
 
 _DATE_BOUND = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
-
-def _date_span(date: str) -> tuple[str, str]:
-    """First and last day a partial ISO date stands for, as comparable ISO strings."""
-    date = str(date)
-    return date + "-01-01"[len(date) - 4:], date + "-12-31"[len(date) - 4:]
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,12 @@ from pathlib import Path
 import pandas as pd
 
 from .clean import REMOVAL_RULES, clean_text
-from .config import CleanConfig, StudyConfig, load_study
+from .config import CleanConfig, CorpusConfig, StudyConfig, load_study
 from .dedup import find_duplicates, minhash_signature
 from .ingest import iter_documents
 from .metadata import apply_overrides, document_metadata, overrides_for, read_overrides, unused_overrides
 from .records import RawDocument
-from .text import cjk_count, cjk_ratio
+from .text import cjk_count, cjk_ratio, date_span
 
 #: One count column per cleaning rule (:data:`policytopics.clean.REMOVAL_RULES`).
 REMOVAL_COLUMNS = tuple(f"removed_{rule}" for rule in REMOVAL_RULES)
@@ -80,7 +80,7 @@ def document_report(paths: Sequence[str | Path] | str | Path, config: StudyConfi
     with tqdm(desc="ingest", unit="doc", total=limit or None, disable=not progress, leave=False) as bar:
         for position, row in enumerate(_document_rows(documents, config, overrides)):
             signature = row.pop("_minhash", None)
-            outside = row["status"] == DocStatus.KEPT and config.corpus.outside_dates(row["date"])
+            outside = row["status"] == DocStatus.KEPT and outside_dates(config.corpus, row["date"])
             if outside:  # before the duplicates: a copy inside the dates is then kept
                 row.update(status=DocStatus.DROPPED.value, reason=outside)
             if row["status"] == DocStatus.KEPT:
@@ -94,6 +94,33 @@ def document_report(paths: Sequence[str | Path] | str | Path, config: StudyConfi
         rows[position].update(status=DocStatus.DUPLICATE.value, reason=reason,
                               duplicate_of=rows[first]["doc_id"])
     return pd.DataFrame(rows, columns=REPORT_COLUMNS)
+
+
+def outside_dates(corpus: CorpusConfig, date: str | None) -> str | None:
+    """Why a document dated ``date`` (ISO, ``YYYY`` to ``YYYY-MM-DD``) is outside the study's
+    dates (``[corpus] date_from``, ``date_to``), or None (inside, no dates set, or undated).
+    Here, not in the settings' module: the documents stage's cache key holds this code.
+
+    >>> print(outside_dates(CorpusConfig(date_from="2003", date_to="2025"), "1998"))
+    outside the study's dates 2003 to 2025 (dated 1998; [corpus] date_from, date_to)
+    >>> outside_dates(CorpusConfig(date_from="2003"), "2003-05") is None
+    True
+    >>> print(outside_dates(CorpusConfig(date_from="2003"), "1998"))
+    before the study's first date 2003 (dated 1998; [corpus] date_from, date_to)
+    """
+    if not date or not (corpus.date_from or corpus.date_to):
+        return None
+    start, end = date_span(date)
+    if (corpus.date_from and end < date_span(corpus.date_from)[0]) or (
+            corpus.date_to and start > date_span(corpus.date_to)[1]):
+        # The reason before " (" is the same for every date: the run's summary counts them as one.
+        if corpus.date_from and corpus.date_to:
+            span = f"outside the study's dates {corpus.date_from} to {corpus.date_to}"
+        else:
+            span = (f"before the study's first date {corpus.date_from}" if corpus.date_from
+                    else f"after the study's last date {corpus.date_to}")
+        return f"{span} (dated {date}; [corpus] date_from, date_to)"
+    return None
 
 
 def _document_rows(documents: Iterator[RawDocument], config: StudyConfig,
@@ -300,6 +327,7 @@ __all__ = [
     "keep_or_drop",
     "kept_documents",
     "located_sources",
+    "outside_dates",
     "portable_sources",
     "split_title",
     "summarise_report",

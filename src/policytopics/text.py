@@ -117,3 +117,14 @@ def jieba_tokenizer():
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
     return tokenizer
+
+
+def date_span(date: str) -> tuple[str, str]:
+    """First and last day a partial ISO date stands for, as comparable ISO strings (the last
+    day of a month is written 31: it compares right).
+
+    >>> date_span("2003")
+    ('2003-01-01', '2003-12-31')
+    """
+    date = str(date)
+    return date + "-01-01"[len(date) - 4:], date + "-12-31"[len(date) - 4:]
