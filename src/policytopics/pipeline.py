@@ -38,6 +38,7 @@ log = logging.getLogger("policytopics")
 QUICK_FIGURES = ("top_words", "theme_emphasis_by_region", "theme_emphasis_over_time",
                  "theme_panels_over_time", "theme_weights_over_time")
 
+
 class Study:
     """One study: configuration plus cached stages.
 
@@ -447,7 +448,7 @@ class Study:
         model = self.model()
         return {
             **outputs.software_versions(model.engine_),
-            # The study's settings as given; a quick run's own changes are under "quick".
+            # The study's settings as given; a quick run's own changes are under "quick_settings".
             "settings": self.configured.to_dict(),
             "corpus_key": self.key("documents"),
             "stage_keys": {name: self.key(name) for name in STAGES},
