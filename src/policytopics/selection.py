@@ -104,7 +104,7 @@ def score_model(model: TopicModel, train, heldout, top_n: int) -> dict:
     if getattr(model, "theme_names_", None):
         from .themes import themes_held
 
-        held = themes_held(model.topic_words(10), model.theme_names_, model.seed_report_)
+        held = themes_held(words, model.theme_names_, model.seed_report_)  # as a run judges them
         scores["themes_held"] = float(held["held"].mean())
     return scores
 

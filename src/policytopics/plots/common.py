@@ -129,7 +129,8 @@ def has_intervals(data: pd.DataFrame) -> bool:
 
 def interval_notes(data: pd.DataFrame, language: str = "zh") -> list[str]:
     """What a figure's intervals hold, in words, from the table's ``interval`` column; that it
-    shows point estimates when it holds no interval at all.
+    shows point estimates when it holds no interval at all (a table with ``ci_low``, with or
+    without an ``interval`` column).
 
     >>> print(interval_notes(pd.DataFrame({"interval": ["model+documents", "model"]}), "en")[1])
     groups of one document: the interval is the model's uncertainty only
@@ -138,19 +139,13 @@ def interval_notes(data: pd.DataFrame, language: str = "zh") -> list[str]:
     >>> print(interval_notes(pd.DataFrame({"interval": ["quick"], "ci_low": [None]}), "en")[0])
     a quick run (run --quick): point estimates, no intervals; the same command without --quick adds them
     """
-    if "interval" not in data.columns:
-        return []
     text = _TEXT[language]
-    kinds = set(data["interval"].dropna())
+    # The effects and correlation tables have intervals but no interval column.
+    kinds = set(data["interval"].dropna()) if "interval" in data.columns else set()
     if "ci_low" in data.columns and not has_intervals(data):
         return [text["quick_run" if "quick" in kinds else "point_estimates"]]
     return [text["interval"][kind] for kind in ("model+documents", "documents", "model", "none")
             if kind in kinds]
-
-
-def point_estimates(data: pd.DataFrame, language: str = "zh") -> list[str]:
-    """The note that a figure shows point estimates, when its table holds no interval."""
-    return [] if has_intervals(data) or "ci_low" not in data.columns else [_TEXT[language]["point_estimates"]]
 
 
 def interval_words(data: pd.DataFrame, language: str = "zh", *, mark: str | None = None) -> dict[str, str]:

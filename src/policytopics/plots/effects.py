@@ -19,8 +19,8 @@ from .common import (
     PAGE_WIDTH_IN,
     _new_axes,
     has_intervals,
+    interval_notes,
     interval_words,
-    point_estimates,
 )
 
 #: The most panels a row of an effects figure holds (narrower ones cannot be read).
@@ -73,7 +73,7 @@ def _effects_notes(data: pd.DataFrame, language: str) -> list[str]:
     # Bars (levels) or bands (curves): neither drawn upright, so not the over-time figures' words.
     text = _TEXT[language]
     bands = text["effect_bands"] if has_intervals(data) else ""
-    return [text["effects_note"].format(bands=bands), *point_estimates(data, language)]
+    return [text["effects_note"].format(bands=bands), *interval_notes(data, language)]
 
 
 @figure("effect_levels_{covariate}", "effect_levels", skip=few_levels, per_covariate=True, optional=True)
@@ -135,7 +135,7 @@ def plot_effect_difference(difference: pd.DataFrame, *, language: str = "zh"):
         first = data.iloc[0]
         ax.set_title(text["effect_difference"].format(level=first["level"], versus=first["versus"]))
         notes = [text["difference_note"].format(**interval_words(data, language, mark="filled")),
-                 *point_estimates(data, language)]
+                 *interval_notes(data, language)]
         ax.set_xlabel("\n".join([text["difference"], *notes]), fontsize=9)
         ax.spines[["top", "right"]].set_visible(False)
     return ax

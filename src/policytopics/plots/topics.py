@@ -17,8 +17,8 @@ from .common import (
     PAGE_WIDTH_IN,
     _new_axes,
     heatmap_layout,
+    interval_notes,
     interval_words,
-    point_estimates,
 )
 
 
@@ -165,7 +165,7 @@ def plot_topic_correlation(correlations: pd.DataFrame, *, language: str = "zh", 
         notes = [text["correlation_note"].format(positive=int((pairs > 0).sum()),
                                                  negative=int((pairs < 0).sum()),
                                                  **interval_words(correlations, language, mark="dot")),
-                 *point_estimates(correlations, language)]
+                 *interval_notes(correlations, language)]
         if one_document_per_period:
             notes.append(text["correlation_trends"])
         ax.set_xlabel("\n".join(notes), fontsize=8)
