@@ -215,7 +215,8 @@ def test_an_interrupted_run_leaves_the_earlier_run_whole_and_a_finished_one_repl
     assert set(after) - {"notes.txt", "figures/drawn_by_hand.png"} == {
         p.relative_to(out).as_posix() for p in [*result["tables"].values(), result["explorer"],
                                                  result["run_record"], *result["figures"]]
-    } | {f"{name}.parquet" for name in result["tables"] if name.startswith(outputs.PARQUET_TABLES)}
+    } | {f"{name}.parquet" for name in result["tables"] if name.startswith(outputs.PARQUET_TABLES)} | {
+        outputs.MANIFEST}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "out"]
 
 
@@ -263,3 +264,90 @@ def test_every_table_a_run_writes_is_one_it_owns(sample_study):
     assert set(sample_study.tables()) <= set(RUN_TABLES)
     assert all(is_run_figure(p.name) for p in sample_study.outputs_["figures"])
     assert not is_run_figure("k_selection.png") and is_run_figure("effect_levels_region.pdf")
+
+
+def _study_folder(samples, folder):
+    """A study folder of one's own: study.toml, articles/ and a note."""
+    import shutil
+
+    shutil.copytree(samples, folder / "articles")
+    (folder / "study.toml").write_text('[corpus]\npaths = ["articles"]\n[model]\nn_topics = 2\n'
+                                       '[output]\nfigure_formats = []\n', encoding="utf-8")
+    (folder / "notes.md").write_text("mine", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("out", [".", "..", "articles/..", "sub"])
+def test_an_output_folder_that_holds_the_study_or_its_corpus_is_refused(samples, tmp_path, monkeypatch,
+                                                                           capsys, out):
+    # --out . rebuilt the whole study folder by hard links and swapped it in (#37): a shell
+    # sitting in it was left in a deleted folder, and a disk mounted in it lost its files.
+    from policytopics.cli import main
+
+    folder = _study_folder(samples, tmp_path / "study")
+    if out == "sub":  # a corpus file inside the output folder
+        (folder / "sub").mkdir()
+        (folder / "sub" / "more.txt").write_text((samples / sorted(p.name for p in samples.iterdir())[0])
+                                                 .read_text(encoding="utf-8"), encoding="utf-8")
+        corpus = ["--corpus", "articles", "sub/more.txt"]
+    else:
+        corpus = []
+    monkeypatch.chdir(folder)
+    before, inode = _files(tmp_path), folder.stat().st_ino
+    assert main(["run", "--out", out, *corpus, "--no-progress", "-q"]) == 2
+    message = capsys.readouterr().err
+    assert "--out" in message and "a folder of their own" in message, message
+    assert ("holds the corpus" if out == "sub" else "the study's folder") in message
+    assert _files(tmp_path) == before and folder.stat().st_ino == inode
+
+
+def test_an_output_folder_in_the_cache_is_refused(samples, tmp_path, monkeypatch, capsys):
+    from policytopics.cli import main
+
+    folder = _study_folder(samples, tmp_path / "study")
+    monkeypatch.chdir(folder)
+    assert main(["run", "--out", ".cache/results", "--no-progress", "-q"]) == 2
+    assert "is in the cache folder" in capsys.readouterr().err
+
+
+def test_a_folder_of_run_files_only_is_swapped_and_one_with_other_files_is_written_file_by_file(
+        repo, tmp_path):
+    from policytopics import Study
+    from policytopics.outputs import MANIFEST, read_manifest
+
+    out, cache = tmp_path / "out", tmp_path / "out" / "cache"
+    Study(_config(repo, out, tmp_path / "cache", n_topics=3), progress=False).run()
+    assert read_manifest(out) == set(_files(out)) - {MANIFEST}
+    inode = out.stat().st_ino
+    Study(_config(repo, out, tmp_path / "cache", n_topics=3), progress=False).run()
+    assert out.stat().st_ino != inode  # only a run's files: swapped whole, in one rename
+
+    # The cache inside it, and a note: never swapped, the run's files renamed in one by one.
+    (out / "notes.txt").write_text("mine")
+    inode, figures = out.stat().st_ino, (out / "figures").stat().st_ino
+    Study(_config(repo, out, cache, n_topics=3), progress=False).run()
+    Study(_config(repo, out, cache, n_topics=4), progress=False).run()
+    assert (out.stat().st_ino, (out / "figures").stat().st_ino) == (inode, figures)
+    assert (out / "notes.txt").read_text() == "mine" and (cache / "model").is_dir()
+    assert list(pd.read_parquet(out / "doc_topics.parquet").columns[-4:]) == ["T1", "T2", "T3", "T4"]
+    assert read_manifest(out) == set(_files(out)) - {MANIFEST, "notes.txt"} - {
+        name for name in _files(out) if name.startswith("cache/")}
+
+
+def test_a_folder_with_a_disk_mounted_below_it_is_never_swapped(repo, tmp_path, monkeypatch):
+    # A data disk mounted at out/figures: the swap left the mount under a hidden folder that was
+    # then removed with the files on that disk (#37). A real mount needs root; os.path.ismount
+    # is what the rule asks.
+    import os
+
+    from policytopics import Study
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    Study(_config(repo, out, cache, n_topics=3), progress=False).run()
+    mounted = os.path.abspath(out / "figures")
+    real_ismount = os.path.ismount
+    monkeypatch.setattr(os.path, "ismount", lambda path: os.path.abspath(path) == mounted or real_ismount(path))
+    inodes = out.stat().st_ino, (out / "figures").stat().st_ino
+    Study(_config(repo, out, cache, n_topics=4), progress=False).run()
+    assert (out.stat().st_ino, (out / "figures").stat().st_ino) == inodes
+    assert list(pd.read_parquet(out / "doc_topics.parquet").columns[-4:]) == ["T1", "T2", "T3", "T4"]

@@ -93,18 +93,44 @@ def is_run_figure(name: str) -> bool:
 
 
 def check_apart_from_corpus(config: StudyConfig) -> None:
-    """No output, figures or cache folder is a corpus folder: the next run would read its
-    tables, PDF figures and cache files back as articles (one ``ValueError`` line). Such a
-    folder inside a corpus folder is left out of reading instead
-    (:func:`policytopics.ingest.input_files`)."""
-    corpus = {Path(path).resolve() for path in config.corpus.paths if Path(path).is_dir()}
+    """No output or figures folder holds what a run must not publish over, and none of the
+    three is a corpus folder (one ``ValueError`` line naming the flag and the fix).
+
+    A corpus folder as output, figures or cache folder: the next run would read its tables,
+    PDF figures and cache files back as articles (such a folder *inside* a corpus folder is
+    left out of reading instead: :func:`policytopics.ingest.input_files`). An output or
+    figures folder that is the study's folder or holds it (``--out .``: the study file, the
+    notes, the notebooks), holds a corpus file or folder, or is the cache folder or inside
+    it: a run's tables and figures go to a folder of their own. Any other folder is fine;
+    one that holds files of the user's is published into file by file
+    (:class:`StagedOutputs`).
+    """
+    corpus_paths = [Path(path).resolve() for path in config.corpus.paths]
+    corpus = {path for path in corpus_paths if path.is_dir()}
     output = config.output
+    cache = Path(output.cache_dir).resolve()
+    root = Path(config.root).resolve()
     for folder, what in ((output.tables_dir, "the output folder (--out, [output] tables_dir)"),
                          (output.figures_dir, "the figures folder ([output] figures_dir)"),
                          (output.cache_dir, "the cache folder (--cache-dir, [output] cache_dir)")):
         if Path(folder).resolve() in corpus:
             raise ValueError(f"{what} {folder} is the corpus folder: the next run would read the "
                              "study's own files back as articles; write them to another folder")
+    fix = "give --out a new folder of its own (e.g. --out outputs) or set [output] tables_dir and figures_dir"
+    for folder, what in ((output.tables_dir, "the output folder (--out, [output] tables_dir)"),
+                         (output.figures_dir, "the figures folder (--out, [output] figures_dir)")):
+        resolved = Path(folder).resolve()
+        if _inside(root, resolved):
+            held = "is" if resolved == root else "holds"
+            raise ValueError(f"{what} {folder} {held} the study's folder {root} (the study file, your notes "
+                             f"and notebooks): a run writes its tables and figures to a folder of their own; {fix}")
+        holding = next((path for path in corpus_paths if _inside(path, resolved)), None)
+        if holding is not None:
+            raise ValueError(f"{what} {folder} holds the corpus {holding}: a run writes its tables and "
+                             f"figures to a folder of their own; {fix}")
+        if _inside(resolved, cache):
+            raise ValueError(f"{what} {folder} is in the cache folder {output.cache_dir}, which a run "
+                             f"rewrites and cleans; {fix}")
 
 
 def write_tables(tables: Mapping[str, pd.DataFrame], folder: Path) -> dict[str, Path]:
@@ -229,8 +255,55 @@ def write_outputs(frames: Mapping[str, object], config: StudyConfig, tables: Cal
                      "figures": round(seconds[0] + seconds[3], 3)}
 
 
+#: The list of the files a run wrote into an output folder, kept in that folder: what makes
+#: the folder a run's own (:meth:`StagedOutputs.commit`).
+MANIFEST = ".policytopics-run.json"
+
+
+def read_manifest(folder: Path) -> set[str] | None:
+    """The files (relative, POSIX) that the last run published into ``folder`` wrote, or
+    ``None`` when it holds no readable manifest (:data:`MANIFEST`)."""
+    import json
+
+    try:
+        files = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return {name for name in files if isinstance(name, str)}
+
+
+def only_run_files(folder: Path) -> bool:
+    """Whether everything in ``folder`` was written by the policytopics run its manifest
+    lists: every file listed, no other file or folder, no symbolic link, no mount point
+    (:func:`os.path.ismount`) at or below it. Only such a folder is ever swapped whole."""
+    from .cache import is_temporary
+
+    folder = Path(folder)
+    if not folder.exists():
+        return True
+    listed = read_manifest(folder) if folder.is_dir() and not folder.is_symlink() else None
+    if listed is None:
+        return False
+    listed_folders = {parent.as_posix() for name in listed for parent in Path(name).parents}
+    for current, folders, files in os.walk(folder):
+        if os.path.ismount(current):
+            return False
+        here = Path(current).relative_to(folder)
+        for name in folders:
+            path = Path(current) / name
+            if path.is_symlink() or os.path.ismount(path) or (here / name).as_posix() not in listed_folders:
+                return False
+        for name in files:
+            relative = (here / name).as_posix()
+            if relative == MANIFEST or is_temporary(name):
+                continue
+            if relative not in listed or (Path(current) / name).is_symlink():
+                return False
+    return True
+
+
 class StagedOutputs:
-    """A run's output folders, written beside the ones they replace and swapped in whole.
+    """A run's output folders, written beside the ones they replace, then published.
 
     ``output`` is the :class:`OutputConfig` with the tables and figures folders moved to the
     temporaries; :meth:`final` gives where a written path ends up. See :func:`staged_outputs`.
@@ -241,7 +314,7 @@ class StagedOutputs:
 
         tables, figures = Path(output.tables_dir), Path(output.figures_dir)
         self.folders = {"tables": tables, "figures": figures}
-        # A folder inside the other (``--out DIR``: DIR/figures) is built and swapped with it.
+        # A folder inside the other (``--out DIR``: DIR/figures) is built and published with it.
         roots = [tables]
         if not _inside(figures, tables):
             roots = [figures, tables] if not _inside(tables, figures) else [figures]
@@ -258,7 +331,7 @@ class StagedOutputs:
 
     def final(self, written):
         """``written`` (a path, or a list or dict of them) with each staged path replaced by
-        where it is once the folders are swapped in."""
+        where it is once the folders are published."""
         if isinstance(written, dict):
             return {key: self.final(value) for key, value in written.items()}
         if isinstance(written, list):
@@ -269,20 +342,29 @@ class StagedOutputs:
         return written
 
     def commit(self) -> None:
-        """Swap the written folders in: the figures first, then the tables with ``run.json``."""
-        from .cache import exchange_folders
+        """Publish the written folders: the figures first, then the tables with ``run.json``.
+
+        A folder that holds only what an earlier run wrote (:func:`only_run_files`), or none
+        yet, is swapped with the new one in one rename. Any other (your notes beside the
+        tables, the sweep's files, the cache, a disk mounted below it) is never swapped or
+        removed: the run's files are renamed into it one by one, and the files an earlier
+        run wrote there that this one did not are removed; nothing else is touched.
+        """
+        from .cache import exchange_folders, write_json
 
         for root, tmp in self.roots.items():
             try:
-                if _inside(tmp, root):  # built inside: its parent could not be written
+                written = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if not p.is_dir())
+                write_json(tmp / MANIFEST, {"files": written})
+                if _inside(tmp, root) or not only_run_files(root):
                     self._move_in(tmp, root)
                     continue
-                self._carry_over(root, tmp, Path("."))
                 try:
                     exchange_folders(tmp, root)
-                except OSError:  # a mount point, or a folder on another disk: file by file
+                except OSError:  # a file system without the exchange
                     self._move_in(tmp, root)
             finally:
+                # After an exchange this is the earlier run's folder, its files all a run's own.
                 shutil.rmtree(tmp, ignore_errors=True)
 
     def discard(self) -> None:
@@ -290,46 +372,31 @@ class StagedOutputs:
             shutil.rmtree(tmp, ignore_errors=True)
 
     def _is_own(self, folder: Path, name: str) -> bool:
-        """Whether ``folder/name`` is a file a run writes (it is not carried over)."""
+        """Whether ``folder/name`` is named as a file a run writes (folders published before
+        the manifest: :data:`MANIFEST`)."""
         if _same(folder, self.folders["tables"]) and is_run_table(name):
             return True
         return _same(folder, self.folders["figures"]) and is_run_figure(name)
 
-    def _carry_over(self, root: Path, tmp: Path, relative: Path) -> None:
-        """Everything in the old folder that is not a run's own (the user's files and
-        folders, the sweep's), linked (or copied) into the new one."""
-        from .cache import is_temporary
-
-        old = root / relative
-        if not old.is_dir():
-            return
-        for entry in sorted(old.iterdir()):
-            target = tmp / relative / entry.name
-            if entry.is_dir() and not entry.is_symlink() and any(
-                    _inside(folder, entry) for folder in self.folders.values()):
-                self._carry_over(root, tmp, relative / entry.name)  # holds an output folder
-                continue
-            if is_temporary(entry.name) or target.exists() or self._is_own(old, entry.name):
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if entry.is_symlink():
-                os.symlink(os.readlink(entry), target)
-            elif entry.is_dir():
-                shutil.copytree(entry, target, symlinks=True, copy_function=_link_or_copy)
-            else:
-                _link_or_copy(entry, target)
-
     def _move_in(self, tmp: Path, root: Path) -> None:
-        """Where a folder cannot be swapped: the run's files moved into it one by one, and the
-        run's own files of an earlier run that this one did not write removed."""
+        """The run's files moved into ``root`` one by one, and the files of an earlier run that
+        this one did not write removed: those its manifest lists (or, in a folder without
+        one, those named as a run's own)."""
         written = {p.relative_to(tmp) for p in tmp.rglob("*") if not p.is_dir()}
-        for folder in self.folders.values():
-            if _inside(folder, root) and folder.is_dir():
-                for stale in folder.iterdir():
-                    relative = _relative(stale, root)
-                    if stale.is_file() and self._is_own(folder, stale.name) and relative not in written:
-                        stale.unlink()
-        for relative in sorted(written):
+        listed = read_manifest(root) if root.is_dir() else None
+        stale: list[Path] = []
+        if listed is not None:
+            stale = [root / name for name in sorted(listed) if Path(name) not in written
+                     and ".." not in Path(name).parts and not Path(name).is_absolute()]
+        else:
+            for folder in self.folders.values():
+                if _inside(folder, root) and folder.is_dir():
+                    stale += [path for path in folder.iterdir() if self._is_own(folder, path.name)
+                              and _relative(path, root) not in written]
+        for path in stale:
+            if path.is_file() and not path.is_symlink() and _inside(path.resolve(), root.resolve()):
+                path.unlink()
+        for relative in sorted(written, key=lambda p: p.as_posix() == MANIFEST):  # the manifest last
             (root / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.move(tmp / relative, root / relative)
 
@@ -366,27 +433,19 @@ def _staging_folder(root: Path) -> Path:
     return tmp
 
 
-def _link_or_copy(source, target) -> None:
-    """A hard link (no bytes copied; the file stays when the old folder is removed), or a copy
-    where the file system has none."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
 @contextlib.contextmanager
 def staged_outputs(output: OutputConfig):
     """Write a run's outputs so that a reader never sees a mix of two runs.
 
     The tables and figures folders are written as new folders beside the old ones (yielded:
-    :class:`StagedOutputs`); at the end every file of the old folder that is not a run's own
-    (:func:`is_run_table`, :func:`is_run_figure`: the user's files and folders, the sweep's
-    ``k_selection``) is linked into the new one and the new folder takes the old one's place
-    in one rename (:func:`policytopics.cache.exchange_folders`). A run interrupted, failed or
-    out of disk space leaves the old folders as they were; a table or figure that this run
-    does not write (``theme_seeds.csv`` without themes) does not stay from an earlier one.
-    An ``OSError`` while writing (a full disk) names the output folder.
+    :class:`StagedOutputs`), with the list of their files (:data:`MANIFEST`), and published at
+    the end (:meth:`StagedOutputs.commit`): a folder that holds only an earlier run's files is
+    swapped with the new one in one rename (:func:`policytopics.cache.exchange_folders`); one
+    that holds anything else (your files, the sweep's ``k_selection``, the cache, a mount
+    point) gets the run's files one by one and keeps the rest untouched. A run interrupted,
+    failed or out of disk space before that leaves the old folders as they were; a table or
+    figure that this run does not write (``theme_seeds.csv`` without themes) does not stay
+    from an earlier one. An ``OSError`` while writing (a full disk) names the output folder.
     """
     staged = StagedOutputs(output)
     try:
@@ -615,11 +674,14 @@ def write_sweep(result: dict, config: StudyConfig) -> list[Path]:
 __all__ = [
     "FIGURE_WORKERS_MAX_DOCS",
     "RUN_TABLES",
+    "MANIFEST",
     "StagedOutputs",
     "check_folders",
     "figure_workers",
     "is_run_figure",
     "is_run_table",
+    "only_run_files",
+    "read_manifest",
     "software_versions",
     "staged_outputs",
     "start_figures",
