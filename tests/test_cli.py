@@ -285,3 +285,26 @@ def test_quick_run_answers_first_and_a_full_run_adds_the_rest_from_the_same_fit(
     assert {"theme_weights_by_region.png", "theme_weights_by_region.svg", "top_words.pdf"} <= figures
     weights = pd.read_csv(tmp_path / "out" / "theme_weights_by_region.csv", encoding="utf-8-sig")
     assert weights["ci_low"].notna().any()
+
+
+def test_a_run_on_another_corpus_writes_to_a_folder_of_its_own(samples, tmp_path, monkeypatch, capsys):
+    # `policytopics run --corpus …` in this repository rewrote 33 committed figures (#36): a
+    # --corpus that is not the study file's gets a folder of its own unless --out is given.
+    import shutil
+
+    from policytopics.cli import main
+
+    study = tmp_path / "study"
+    (study / "figures").mkdir(parents=True)
+    (study / "figures" / "top_words.png").write_bytes(b"the study's own")
+    (study / "study.toml").write_text('[corpus]\npaths = ["articles"]\n[model]\nn_topics = 2\n'
+                                      '[output]\nfigure_formats = ["png"]\n', encoding="utf-8")
+    shutil.copytree(samples, tmp_path / "mine")
+    monkeypatch.chdir(study)
+    assert main(["run", "--corpus", "../mine", "--no-progress", "-q"]) == 0
+    said = capsys.readouterr().out
+    own = study / "outputs" / "corpora" / "mine"
+    assert "this run writes to outputs/corpora/mine/" in said
+    assert (own / "documents.csv").is_file() and (own / "figures" / "top_words.png").is_file()
+    assert (study / "figures" / "top_words.png").read_bytes() == b"the study's own"
+    assert not (study / "outputs" / "documents.csv").exists()

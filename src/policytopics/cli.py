@@ -83,8 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="unit the model sees: whole documents, passages of long ones (auto), "
                           "or always passages (default from the study file)")
     run.add_argument("--out", metavar="DIR", default=None,
-                     help="write tables to DIR and figures to DIR/figures "
-                          "(default: the study file's tables_dir and figures_dir)")
+                     help="write tables to DIR and figures to DIR/figures (default: the study file's "
+                          "tables_dir and figures_dir; with a --corpus not the study file's, "
+                          "<tables_dir>/corpora/<corpus name>)")
     run.add_argument("--cache-dir", metavar="DIR", default=None,
                     help="stage cache folder (default from the study file: .cache)")
     run.add_argument("--formats", metavar="LIST", default=None, type=_formats,
@@ -212,11 +213,33 @@ def _formats(text: str) -> list[str]:
     return items
 
 
+def _corpus_out(args) -> Path | None:
+    """``--out``, or for a ``--corpus`` that is not the study file's a folder of its own:
+    ``<tables_dir>/corpora/<corpus name>/`` (said in the terminal). Without it a run on one's
+    own corpus wrote over the study's committed outputs and figures (#36)."""
+    from .config import find_study_file
+
+    if args.out is not None or not args.corpus:
+        return args.out
+    study_file = args.study or find_study_file()
+    if study_file is None:  # no study of whose outputs to keep
+        return None
+    study = load_study(study_file)
+    if {Path(p).resolve() for p in args.corpus} == {Path(p).resolve() for p in study.corpus.paths}:
+        return None
+    names = [Path(p).resolve().name.split(".")[0] or "corpus" for p in args.corpus]
+    out = Path(study.output.tables_dir) / "corpora" / "+".join(names)[:80]
+    print(f"--corpus is not the corpus of {_shown(study_file)}: this run writes to {_shown(out)}/ "
+          f"(figures in {_shown(out / 'figures')}/), not over the study's own outputs; --out DIR "
+          "chooses another folder")
+    return out
+
+
 def _run(args) -> int:
     from .pipeline import Study
 
     config = load_study(args.study, corpus=args.corpus, n_topics=args.topics, seed=args.seed,
-                        limit=args.limit, period=args.period, out=args.out, model__themes=args.themes,
+                        limit=args.limit, period=args.period, out=_corpus_out(args), model__themes=args.themes,
                         corpus__unit=args.unit, output__figure_formats=args.formats,
                         output__cache_dir=args.cache_dir, workers=args.workers,
                         scheduler=args.scheduler, **_columns(args))
@@ -290,7 +313,7 @@ def _sweep(args) -> int:
     from .selection import parse_k_range
 
     ks = parse_k_range(args.topics)
-    config = load_study(args.study, corpus=args.corpus, limit=args.limit, out=args.out,
+    config = load_study(args.study, corpus=args.corpus, limit=args.limit, out=_corpus_out(args),
                         output__cache_dir=args.cache_dir, workers=args.workers,
                         scheduler=args.scheduler, model__themes=args.themes)
     study = Study(config, progress=not args.no_progress)
