@@ -104,3 +104,50 @@ def test_ctrl_c_reaches_the_workers_silently_and_ends_them(tmp_path):
     while group_alive() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not group_alive()  # no worker of the group is left
+
+
+@pytest.mark.slow
+def test_sigterm_to_the_study_ends_its_workers_with_it(samples, repo, tmp_path):
+    # kill PID (a notebook's or a scheduler's stop: SIGTERM to the main process only) during
+    # the outputs left four helpers alive for over 100 s, holding stdout (#37).
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    started = tmp_path / "started"
+    driver = f"""
+import sys, time
+from policytopics import uncertainty
+real = uncertainty._chunk
+def slow(*args):
+    with open({str(started)!r}, "a") as fh:
+        fh.write("x")
+    time.sleep(120)
+    return real(*args)
+uncertainty._chunk = slow
+from policytopics.cli import main
+raise SystemExit(main(sys.argv[1:]))
+"""
+    command = [sys.executable, "-c", driver, "run", "--study", str(repo / "study.toml"),
+               "--corpus", str(samples), "--topics", "3", "--workers", "2", "--formats", "png",
+               "--out", str(tmp_path / "out"),
+               "--cache-dir", str(tmp_path / "cache"), "--no-progress", "-q"]
+    main = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 240
+        while not (started.is_file() and len(started.read_text()) >= 2):  # both workers drawing
+            assert main.poll() is None and time.monotonic() < deadline, main.communicate()
+            time.sleep(0.2)
+        helpers = psutil.Process(main.pid).children(recursive=True)
+        assert len(helpers) >= 2
+        os.kill(main.pid, signal.SIGTERM)
+        _, err = main.communicate(timeout=30)
+        _, alive = psutil.wait_procs(helpers, timeout=5)
+        assert not alive, [p.cmdline() for p in alive]
+        assert main.returncode == 143 and "stopped (SIGTERM)" in err, err
+    finally:
+        main.kill()

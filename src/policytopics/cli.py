@@ -176,16 +176,11 @@ def main(argv: list[str] | None = None) -> int:
     logger = logging.getLogger("policytopics")
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING if getattr(args, "quiet", False) else logging.INFO)
+    from .parallel import Terminated, terminate_as_interrupt
+
     try:
-        if args.command == "run":
-            return _run(args)
-        if args.command == "sweep":
-            return _sweep(args)
-        if args.command == "init":
-            return _init(args)
-        if args.command == "validate":
-            return _validate(args)
-        return _ingest(args)
+        with terminate_as_interrupt():  # kill PID stops the workers too, as Ctrl-C does
+            return _command(args)
     except (StudyConfigError, FileNotFoundError, FileExistsError, ValueError) as exc:
         print(f"policytopics: error: {exc}", file=sys.stderr)
         return 2
@@ -193,13 +188,26 @@ def main(argv: list[str] | None = None) -> int:
         where = f": {exc.filename}" if exc.filename else ""
         print(f"policytopics: error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         from .parallel import stop_workers
 
         stop_workers()  # figure workers still drawing while the tables were written
-        print("policytopics: interrupted; the stages already finished are cached, so the same "
+        how = "stopped (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
+        print(f"policytopics: {how}; the stages already finished are cached, so the same "
               "command continues from there", file=sys.stderr)
-        return 130
+        return 143 if isinstance(exc, Terminated) else 130
+
+
+def _command(args) -> int:
+    if args.command == "run":
+        return _run(args)
+    if args.command == "sweep":
+        return _sweep(args)
+    if args.command == "init":
+        return _init(args)
+    if args.command == "validate":
+        return _validate(args)
+    return _ingest(args)
 
 
 def _formats(text: str) -> list[str]:
@@ -239,7 +247,8 @@ def _run(args) -> int:
     from .pipeline import Study
 
     config = load_study(args.study, corpus=args.corpus, n_topics=args.topics, seed=args.seed,
-                        limit=args.limit, period=args.period, out=_corpus_out(args), model__themes=args.themes,
+                        limit=args.limit, period=args.period, out=_corpus_out(args),
+                        model__themes=args.themes,
                         corpus__unit=args.unit, output__figure_formats=args.formats,
                         output__cache_dir=args.cache_dir, workers=args.workers,
                         scheduler=args.scheduler, **_columns(args))

@@ -174,11 +174,51 @@ def worker_pool(workers: int, context, initializer: Callable | None = None, init
                       initargs=(initializer, *initargs))
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM to the study's process (a notebook's or a scheduler's stop, ``kill PID``):
+    handled as Ctrl-C is, its workers ended with it (:func:`terminate_as_interrupt`)."""
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise Terminated(f"stopped by signal {signum}")
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt():
+    """SIGTERM raises :class:`Terminated` in this process inside this (the main thread only),
+    so the pools of :func:`interruptible` end their workers as on Ctrl-C; a forked worker
+    takes the default action back (:func:`_ignore_interrupts`)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _end_with_parent() -> None:
+    """Ask Linux to send this worker SIGTERM when the process that started it ends (however:
+    SIGKILL, a crash), so that no worker outlives the study (``PR_SET_PDEATHSIG``)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+
+
 def _ignore_interrupts(initializer: Callable | None, *initargs) -> None:
-    """A worker's first step: Ctrl-C is this process's to ignore, then its own initializer."""
+    """A worker's first step: Ctrl-C is this process's to ignore, SIGTERM ends it, and it ends
+    with the process that started it (:func:`_end_with_parent`); then its own initializer."""
     import multiprocessing
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker inherits the study's handler
+    _end_with_parent()
     if hasattr(signal, "pthread_sigmask"):  # one pending from the start is discarded by SIG_IGN
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if "fork" in multiprocessing.get_all_start_methods():
@@ -338,6 +378,6 @@ def _dask_map(function: Callable, chunks: Iterator[list], args: tuple, workers: 
             cluster.close()
 
 
-__all__ = ["available_cpus", "figure_context", "fork_context", "frozen_heap", "interruptible", "map_chunks",
-           "one_thread", "plan_workers", "prepare_figure_workers", "resolve_workers", "spawn_safe",
-           "stop_workers", "worker_pool", "worker_state"]
+__all__ = ["Terminated", "available_cpus", "figure_context", "fork_context", "frozen_heap", "interruptible",
+           "map_chunks", "one_thread", "plan_workers", "prepare_figure_workers", "resolve_workers",
+           "spawn_safe", "stop_workers", "terminate_as_interrupt", "worker_pool", "worker_state"]
