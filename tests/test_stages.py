@@ -211,6 +211,34 @@ def test_a_damaged_cache_file_is_rebuilt_with_a_warning_and_the_same_outputs(sam
     assert _output_files(tmp_path / "again") == _output_files(clean_run / "out")
 
 
+@pytest.mark.slow
+def test_a_cached_entry_of_the_wrong_shape_is_rebuilt_with_a_warning_naming_its_stage(samples, clean_run,
+                                                                                     tmp_path):
+    # A cached doc_topic.npy one column short ended in "Length of values (3) does not match
+    # length of index (4)", no stage named; a cached documents table without a column was
+    # served and documents.csv lacked it (#37). Their checksums match: only their shape tells.
+    import shutil
+
+    import numpy as np
+    import pandas as pd
+
+    from policytopics.cache import keep_checksums
+
+    cache = shutil.copytree(clean_run / "cache", tmp_path / "cache")
+    model = next((cache / "model").glob("*/doc_topic.npy"))
+    np.save(model, np.load(model)[:, :2])
+    keep_checksums(model.parent)
+    documents = next((cache / "documents").glob("*.parquet"))
+    pd.read_parquet(documents).drop(columns="title").to_parquet(documents, index=False)
+    keep_checksums(documents)
+    stderr = _run_in_a_process(samples, tmp_path / "again", cache)
+    assert (f"WARNING policytopics: model: the cached {model.parent} does not fit (doc_topic.npy is 5 x 2, "
+            "not 5 units x 3 topics); rebuilding it") in stderr
+    assert f"WARNING policytopics: documents: the cached {documents} does not fit (no column 'title')" \
+        in stderr
+    assert _output_files(tmp_path / "again") == _output_files(clean_run / "out")
+
+
 def test_a_cached_table_is_in_place_only_once_its_checksum_is(tmp_path, monkeypatch):
     """A run killed between two writes must not leave a table without its checksum (the next
     run would rebuild it): the checksum is written first, the table renamed into place last."""

@@ -533,11 +533,28 @@ class StageCache:
                 log.warning("cache file %s is unreadable; rebuilding it", path)
         return None
 
-    def frame(self, name: str, key: str, build, *, serve=None):
-        """A stage whose result is one table, kept as ``<key>.parquet`` with its checksum."""
+    def _fitting(self, name: str, stored: Path, result, check):
+        """``result`` read from the cache, or ``None`` (and the entry removed, with a warning
+        naming the stage) when ``check(result)`` says why it does not fit: a table without a
+        column the stage writes, a model whose proportions have the wrong shape. Its checksums
+        match what was written, but not what this code writes."""
+        if result is None or check is None:
+            return result
+        reason = check(result)
+        if not reason:
+            return result
+        log.warning("%s: the cached %s does not fit (%s); rebuilding it", name, stored, reason)
+        discard(stored)
+        return None
+
+    def frame(self, name: str, key: str, build, *, serve=None, check=None):
+        """A stage whose result is one table, kept as ``<key>.parquet`` with its checksum.
+        ``check(frame)``: why a cached table does not fit (then it is rebuilt), or ``None``."""
         def read(path: Path):
             path = path.with_suffix(".parquet")
-            return read_cached_parquet(path) if verified(path, name, self.damaged) else None
+            if not verified(path, name, self.damaged):
+                return None
+            return self._fitting(name, path, read_cached_parquet(path), check)
 
         def write(frame, path: Path):
             target = path.with_suffix(".parquet")
@@ -552,23 +569,26 @@ class StageCache:
 
         return self.get(name, key, build, reader=read, writer=write, serve=serve)
 
-    def folder(self, name: str, key: str, build, *, load, save, serve_written: bool = False, serve=None):
+    def folder(self, name: str, key: str, build, *, load, save, serve_written: bool = False, serve=None,
+               check=None):
         """A stage kept as a folder of files (a corpus, a model).
 
         ``load(path)`` gives the result, or None when the folder holds none; ``save(result,
         folder)`` writes it. The result is written into a temporary folder with the checksums
         of its files and swapped in whole; a folder whose files differ from their checksums,
-        or that fails to load, is logged, removed and built again.
+        or that fails to load, or whose result ``check(result)`` finds wrong, is logged,
+        removed and built again.
         """
         def read(path: Path):
             if not verified(path, name, self.damaged):
                 return None
             try:
-                return load(path)
+                result = load(path)
             except Exception:
                 log.warning("cached %s %s is unreadable; rebuilding it", name, path)
                 shutil.rmtree(path, ignore_errors=True)
                 return None
+            return self._fitting(name, path, result, check)
 
         def write(result, path: Path):
             tmp = temporary_sibling(path)

@@ -101,11 +101,13 @@ class Study:
             return stage.build(self)
 
         serve = None if stage.serve is None else (lambda result: stage.serve(self, result))
+        check = None if stage.check is None else (lambda result: stage.check(self, result))
         if stage.load is None:
-            result = self.stages.frame(name, self.key(name), build, serve=serve)
+            result = self.stages.frame(name, self.key(name), build, serve=serve, check=check)
         else:
             result = self.stages.folder(name, self.key(name), build, load=lambda path: stage.load(self, path),
-                                        save=stage.save, serve_written=stage.serve_written, serve=serve)
+                                        save=stage.save, serve_written=stage.serve_written, serve=serve,
+                                        check=check)
         if any([self.stages.release(upstream) for upstream in stage.releases]):
             trim_memory()
         return result

@@ -51,10 +51,13 @@ class Stage:
     name, its code's version and its upstream stage's key); ``build(study)`` computes the
     result from the study's other results. A folder stage has ``load(study, path)`` (the
     result, or ``None`` when the folder holds none) and ``save(result, folder)``; a table
-    stage has neither and is kept as ``<key>.parquet``. ``serve_written`` reads a folder
-    back after writing it (a corpus that streams from disk); ``releases`` are the upstream
-    results dropped from memory once this one is served (they stay on disk); ``serve(study,
-    result)`` is what the study sees of a result built or read (the cache keeps the result).
+    stage has neither and is kept as ``<key>.parquet``. ``check(study, result)`` says why a
+    result read from the cache does not fit what the stage builds (a column missing, the
+    wrong shape), or ``None``; such an entry is rebuilt with a warning naming the stage.
+    ``serve_written`` reads a folder back after writing it (a corpus that streams from disk);
+    ``releases`` are the upstream results dropped from memory once this one is served (they
+    stay on disk); ``serve(study, result)`` is what the study sees of a result built or read
+    (the cache keeps the result).
     """
 
     name: str
@@ -67,6 +70,13 @@ class Stage:
     serve_written: bool = False
     releases: tuple[str, ...] = ()
     serve: Callable[[Study, object], object] | None = None
+    check: Callable[[Study, object], str | None] | None = None
+
+
+def missing_columns(frame, columns) -> str | None:
+    """Why a cached table does not fit: the columns the stage writes that it lacks."""
+    missing = [column for column in columns if column not in frame.columns]
+    return f"no column {', '.join(map(repr, missing))}" if missing else None
 
 
 # --- documents -------------------------------------------------------------------------
@@ -88,6 +98,12 @@ def _documents(study: Study):
 
     paths = study.config.corpus.paths
     return portable_sources(document_report(paths, study.config, progress=study.progress), paths)
+
+
+def _check_documents(study: Study, report) -> str | None:
+    from .documents import CORPUS_PATH_COLUMN, REPORT_COLUMNS
+
+    return missing_columns(report, [*REPORT_COLUMNS, CORPUS_PATH_COLUMN])
 
 
 def _located_documents(study: Study, report):
@@ -119,6 +135,10 @@ def _tokens(study: Study):
     seeds = tuple(w for theme in study.themes() for w in theme.words)
     return tokenize_units(units, study.config.segment, study.config.compute, extra_words=seeds,
                           progress=study.progress)
+
+
+def _check_tokens(study: Study, tokens) -> str | None:
+    return missing_columns(tokens, ["doc_id", "passage", "n_chars", "tokens"])
 
 
 # --- corpus ----------------------------------------------------------------------------
@@ -171,19 +191,31 @@ def _load_model(study: Study, path: Path):
     return TopicModel.load(path, study.config.model, doc_ids=study.unit_ids())
 
 
+def _check_model(study: Study, model) -> str | None:
+    """The proportions are one row per unit the model saw and one column per topic."""
+    expected = (len(model.doc_ids_ or ()), study.config.model.n_topics)
+    shapes = {"doc_topic.npy": model.doc_topic_.shape}
+    if model.doc_topic_samples_ is not None:
+        shapes["doc_topic_samples.npy"] = model.doc_topic_samples_.shape[-2:]
+    wrong = [f"{name} is {' x '.join(map(str, shape))}" for name, shape in shapes.items()
+             if tuple(shape) != expected]
+    return f"{', '.join(wrong)}, not {expected[0]} units x {expected[1]} topics" if wrong else None
+
+
 STAGES: dict[str, Stage] = {stage.name: stage for stage in (
     Stage("documents", None, ("records", "ingest", "tables", "decode", "formats", "text", "clean",
                               "pagetext", "mojibake", "metadata", "places", "dedup", "documents"),
           # The cache keeps the sources relative to the corpus paths: a moved corpus shows its new place.
-          _documents_key, _documents, serve=_located_documents),
-    Stage("tokens", "documents", ("text", "units", "segment", "places"), _tokens_key, _tokens),
+          _documents_key, _documents, serve=_located_documents, check=_check_documents),
+    Stage("tokens", "documents", ("text", "units", "segment", "places"), _tokens_key, _tokens,
+          check=_check_tokens),
     Stage("corpus", "tokens", ("corpus",), _corpus_key, _corpus, load=_load_corpus, save=_save_corpus,
           # Serve the files just written, so a cold run streams from disk like a warm one; the
           # model needs only the corpus: let the token lists go (about 0.5 GB for 75,000 news
           # stories), read again from the cache if asked for (as by a sweep).
           serve_written=True, releases=("tokens",)),
     Stage("model", "corpus", ("corpus", "model", "engines", "themes"), _model_key, _model,
-          load=_load_model, save=lambda model, folder: model.save(folder)),
+          load=_load_model, save=lambda model, folder: model.save(folder), check=_check_model),
 )}
 
 __all__ = ["STAGES", "UNIT_SETTINGS", "Stage"]
