@@ -346,7 +346,8 @@ def test_a_folder_with_a_disk_mounted_below_it_is_never_swapped(repo, tmp_path, 
     Study(_config(repo, out, cache, n_topics=3), progress=False).run()
     mounted = os.path.abspath(out / "figures")
     real_ismount = os.path.ismount
-    monkeypatch.setattr(os.path, "ismount", lambda path: os.path.abspath(path) == mounted or real_ismount(path))
+    monkeypatch.setattr(os.path, "ismount",
+                        lambda path: os.path.abspath(path) == mounted or real_ismount(path))
     inodes = out.stat().st_ino, (out / "figures").stat().st_ino
     Study(_config(repo, out, cache, n_topics=4), progress=False).run()
     assert (out.stat().st_ino, (out / "figures").stat().st_ino) == inodes

@@ -122,8 +122,9 @@ def check_apart_from_corpus(config: StudyConfig) -> None:
         resolved = Path(folder).resolve()
         if _inside(root, resolved):
             held = "is" if resolved == root else "holds"
-            raise ValueError(f"{what} {folder} {held} the study's folder {root} (the study file, your notes "
-                             f"and notebooks): a run writes its tables and figures to a folder of their own; {fix}")
+            raise ValueError(f"{what} {folder} {held} the study's folder {root} (the study file, your "
+                             "notes and notebooks): a run writes its tables and figures to a folder of "
+                             f"their own; {fix}")
         holding = next((path for path in corpus_paths if _inside(path, resolved)), None)
         if holding is not None:
             raise ValueError(f"{what} {folder} holds the corpus {holding}: a run writes its tables and "
@@ -673,8 +674,8 @@ def write_sweep(result: dict, config: StudyConfig) -> list[Path]:
 
 __all__ = [
     "FIGURE_WORKERS_MAX_DOCS",
-    "RUN_TABLES",
     "MANIFEST",
+    "RUN_TABLES",
     "StagedOutputs",
     "check_folders",
     "figure_workers",
