@@ -308,3 +308,26 @@ def test_a_run_on_another_corpus_writes_to_a_folder_of_its_own(samples, tmp_path
     assert (own / "documents.csv").is_file() and (own / "figures" / "top_words.png").is_file()
     assert (study / "figures" / "top_words.png").read_bytes() == b"the study's own"
     assert not (study / "outputs" / "documents.csv").exists()
+
+
+def test_ingest_to_an_excel_file_on_a_full_disk_says_so_in_one_line(samples, tmp_path):
+    # ingest --out x.xlsx on a full disk printed an "Exception ignored" traceback from
+    # openpyxl's zip file (#37). /dev/full fails every write with ENOSPC, as a full disk does.
+    import subprocess
+    import sys
+
+    driver = """
+import sys
+from pathlib import Path
+from policytopics import cache
+from policytopics.cli import main
+real = cache.atomic_write
+cache.atomic_write = lambda path, write: real(path, lambda tmp: write(Path("/dev/full")))
+raise SystemExit(main(sys.argv[1:]))
+"""
+    out = tmp_path / "report.xlsx"
+    done = subprocess.run([sys.executable, "-c", driver, "ingest", str(samples), "--out", str(out),
+                           "--no-progress", "-q"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [f"policytopics: error: No space left on device: {out}"]
+    assert not out.exists() and list(tmp_path.iterdir()) == []

@@ -352,3 +352,32 @@ def test_a_folder_with_a_disk_mounted_below_it_is_never_swapped(repo, tmp_path, 
     Study(_config(repo, out, cache, n_topics=4), progress=False).run()
     assert (out.stat().st_ino, (out / "figures").stat().st_ino) == inodes
     assert list(pd.read_parquet(out / "doc_topics.parquet").columns[-4:]) == ["T1", "T2", "T3", "T4"]
+
+
+@pytest.mark.parametrize("stage", ["tokens", "figures"])
+def test_a_full_disk_while_writing_the_cache_names_the_cache_not_the_outputs(repo, samples, tmp_path,
+                                                                             monkeypatch, capsys, stage):
+    # A full disk holding the cache blamed the outputs (#37): a cached stage (tokens) or a
+    # cached figure, written while the outputs are, fails with ENOSPC as file.write() does,
+    # naming no file.
+    import errno
+
+    from policytopics import cache as cache_module
+    from policytopics.cli import main
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    real = cache_module.atomic_write
+
+    def full_in_the_cache(path, write):
+        def no_space(tmp):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        return real(path, no_space if (cache / stage) in path.parents else write)
+
+    monkeypatch.setattr(cache_module, "atomic_write", full_in_the_cache)
+    assert main(["run", "--corpus", str(samples), "--topics", "3", "--study", str(repo / "study.toml"),
+                 "--out", str(out), "--cache-dir", str(cache), "--formats", "png", "--no-progress",
+                 "-q"]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "policytopics: error: No space left on device while writing the cache (--cache-dir, [output] "
+        f"cache_dir); the stages already finished are kept: {cache}"]

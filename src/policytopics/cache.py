@@ -117,7 +117,12 @@ def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:
     os.close(fd)
     tmp = Path(name)
     try:
-        write(tmp)
+        try:
+            write(tmp)
+        except OSError as exc:
+            if exc.filename is None and exc.errno is not None:  # file.write() names no file: name it
+                raise OSError(exc.errno, exc.strerror, str(path)) from exc
+            raise
         # mkstemp creates the file readable by its owner only; give it the permissions
         # of any other file written here.
         umask = os.umask(0)
@@ -127,6 +132,19 @@ def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def naming_the_cache(exc: OSError, cache_dir: Path) -> OSError:
+    """``exc`` naming the cache folder when it happened there (a full disk, a read-only one):
+    the folder to free or to change, not a file inside it nor the outputs."""
+    if exc.filename is None or exc.errno is None:
+        return exc
+    cache = os.path.abspath(cache_dir)
+    where = os.path.abspath(exc.filename)
+    if where != cache and not where.startswith(cache.rstrip(os.sep) + os.sep):
+        return exc
+    return OSError(exc.errno, f"{exc.strerror or exc} while writing the cache (--cache-dir, [output] "
+                              "cache_dir); the stages already finished are kept", str(cache_dir))
 
 
 def check_writable_folder(path: str | Path, what: str) -> Path:
@@ -233,7 +251,13 @@ def write_xlsx(frame, path: str | Path) -> Path:
                              "the report as .csv or .parquet instead")
         safe[column] = values.map(lambda v: ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)
                                   if isinstance(v, str) else v)
-    return atomic_write(path, lambda tmp: safe.to_excel(tmp, index=False, engine="openpyxl"))
+    # Built in memory, then written in one go: openpyxl's zip file left open by a failed write (a
+    # full disk) printed an "Exception ignored" traceback when it was collected.
+    import io
+
+    workbook = io.BytesIO()
+    safe.to_excel(workbook, index=False, engine="openpyxl")
+    return atomic_write(path, lambda tmp: tmp.write_bytes(workbook.getvalue()))
 
 
 # --- checksums of cached files ----------------------------------------------------------
@@ -496,7 +520,10 @@ class StageCache:
             if result is None:
                 log.info("%s: building (cache key %s)", name, key)
                 result = build()
-                writer(result, path)
+                try:
+                    writer(result, path)
+                except OSError as exc:
+                    raise naming_the_cache(exc, self.cache_dir) from exc
                 if serve_written:
                     result = reader(path)
                 trim_memory()
@@ -621,6 +648,7 @@ __all__ = [
     "file_fingerprint",
     "is_temporary",
     "keep_checksums",
+    "naming_the_cache",
     "read_cached_parquet",
     "remove_stale_temporaries",
     "replace_folder",

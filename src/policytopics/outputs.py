@@ -315,6 +315,7 @@ class StagedOutputs:
 
         tables, figures = Path(output.tables_dir), Path(output.figures_dir)
         self.folders = {"tables": tables, "figures": figures}
+        self.cache_dir = Path(output.cache_dir)
         # A folder inside the other (``--out DIR``: DIR/figures) is built and published with it.
         roots = [tables]
         if not _inside(figures, tables):
@@ -463,6 +464,10 @@ def staged_outputs(output: OutputConfig):
 def _naming_the_folder(exc: OSError, staged: StagedOutputs) -> OSError:
     """``exc`` naming the output folder that was being written (not the temporary), unless
     it happened elsewhere (the cache)."""
+    from .cache import naming_the_cache
+
+    if (named := naming_the_cache(exc, staged.cache_dir)) is not exc:  # the cache's disk is full
+        return named
     filename = Path(exc.filename) if exc.filename else None
     folders = [root for root, tmp in staged.roots.items() if filename is None or _inside(filename, tmp)]
     if not folders:
