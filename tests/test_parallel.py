@@ -151,3 +151,51 @@ raise SystemExit(main(sys.argv[1:]))
         assert main.returncode == 143 and "stopped (SIGTERM)" in err, err
     finally:
         main.kill()
+
+
+_THREADS_SCRIPT = '''
+import json, sys
+
+from threadpoolctl import threadpool_info
+
+from policytopics import Study, load_study
+from policytopics.parallel import map_chunks
+
+
+def blas_threads(chunk=None):
+    return [max(pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas")]
+
+
+if __name__ == "__main__":
+    study, corpus, out = sys.argv[1:4]
+    seen = {"before": blas_threads()[0]}
+    config = load_study(study, corpus=corpus, out=out, output__cache_dir=out + "/cache", workers=1,
+                        output__figure_formats=[])
+    Study(config, progress=False).run(on_fitted=lambda study: seen.update(run=blas_threads()[0]))
+    seen["after"] = blas_threads()[0]
+    seen["worker"] = next(map_chunks(blas_threads, [0], workers=2, chunk_size=1))[0]
+    print(json.dumps(seen))
+'''
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the BLAS pools as Linux sizes them")
+def test_the_blas_pools_are_the_studys_worker_count_and_one_in_a_worker(repo, samples, tmp_path):
+    # Under a 2 GB address-space limit a run failed after its fit, "OpenBLAS error: Memory
+    # allocation still failed", at 0.45 GB in use (#37): every thread of a pool sized by the
+    # machine's cores reserves address space. The run's pools are its workers' count, a
+    # worker's one; the study leaves this process's pools as it found them.
+    import json
+    import subprocess
+
+    from policytopics.parallel import available_cpus
+
+    if available_cpus() < 2:
+        pytest.skip("one CPU: the pools are one thread already")
+    script = tmp_path / "threads.py"
+    script.write_text(_THREADS_SCRIPT, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), str(repo / "study.toml"), str(samples),
+                           str(tmp_path / "out")], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["before"] >= 2 and seen["after"] == seen["before"]
+    assert (seen["run"], seen["worker"]) == (1, 1)

@@ -93,6 +93,49 @@ def one_thread() -> None:
     threadpool_limits(1)
 
 
+#: The environment variables that size the numeric libraries' thread pools when they load
+#: (OpenBLAS, MKL, BLIS, OpenMP).
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
+
+
+#: Those of :data:`THREAD_VARIABLES` the user set: kept as they are.
+_SET_BY_USER = frozenset(name for name in THREAD_VARIABLES if name in os.environ)
+
+
+@contextlib.contextmanager
+def threads_of_new_processes(n: int):
+    """Libraries loaded inside this, and processes started inside it, make their numeric
+    thread pools of ``n`` threads (:data:`THREAD_VARIABLES`, set here and restored after): a
+    pool is sized before it is made, not cut down after. Variables the user set are kept."""
+    saved = {name: os.environ.get(name) for name in THREAD_VARIABLES}
+    os.environ.update({name: str(n) for name in THREAD_VARIABLES if name not in _SET_BY_USER})
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextlib.contextmanager
+def study_threads(workers: int):
+    """This process's BLAS and OpenMP pools limited to the study's ``workers`` inside this:
+    those loaded already (threadpoolctl) and those loaded meanwhile (scipy's, with the model).
+
+    Each thread of a pool reserves address space (its stack, its BLAS buffer, its malloc
+    arena) whether it works or not: under an address-space limit (``ulimit -v``, a batch
+    scheduler's) a pool sized by the machine's cores failed a run after its fit ("OpenBLAS
+    error: Memory allocation still failed"). Worker processes get one thread each
+    (:func:`worker_pool`).
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(max(1, workers)), threads_of_new_processes(max(1, workers)):
+        yield
+
+
 def fork_context():
     """The ``fork`` multiprocessing context on Linux, else ``None``.
 
@@ -149,7 +192,8 @@ def prepare_figure_workers() -> None:
     context.set_forkserver_preload(["policytopics.plots"])
     from multiprocessing import forkserver
 
-    with interrupts_held():  # the server and the workers forked from it: Ctrl-C is ours
+    # The server and the workers forked from it: Ctrl-C is ours, one BLAS thread each.
+    with interrupts_held(), threads_of_new_processes(1):
         forkserver.ensure_running()
 
 
@@ -167,7 +211,8 @@ def worker_pool(workers: int, context, initializer: Callable | None = None, init
 
     class WorkerPool(ProcessPoolExecutor):
         def submit(self, *args, **kwargs):
-            with interrupts_held():
+            # Workers start here: each with one BLAS thread (the workers are the parallelism).
+            with interrupts_held(), threads_of_new_processes(1):
                 return super().submit(*args, **kwargs)
 
     return WorkerPool(workers, mp_context=context, initializer=_ignore_interrupts,
@@ -378,6 +423,7 @@ def _dask_map(function: Callable, chunks: Iterator[list], args: tuple, workers: 
             cluster.close()
 
 
-__all__ = ["Terminated", "available_cpus", "figure_context", "fork_context", "frozen_heap", "interruptible",
-           "map_chunks", "one_thread", "plan_workers", "prepare_figure_workers", "resolve_workers",
-           "spawn_safe", "stop_workers", "terminate_as_interrupt", "worker_pool", "worker_state"]
+__all__ = ["THREAD_VARIABLES", "Terminated", "available_cpus", "figure_context", "fork_context",
+           "frozen_heap", "interruptible", "map_chunks", "one_thread", "plan_workers",
+           "prepare_figure_workers", "resolve_workers", "spawn_safe", "stop_workers", "study_threads",
+           "terminate_as_interrupt", "threads_of_new_processes", "worker_pool", "worker_state"]

@@ -26,7 +26,7 @@ from .config import StudyConfig, load_study, replace
 from .corpus import seen_words
 from .documents import DocStatus, kept_documents
 from .model import TopicModel
-from .parallel import available_cpus, prepare_figure_workers
+from .parallel import available_cpus, prepare_figure_workers, study_threads
 from .stages import STAGES
 from .weights import coverage, doc_topics_table, doc_topics_wide
 
@@ -508,6 +508,10 @@ class Study:
         """
         if quick and not self.quick:
             return self.quick_view().run(on_fitted=on_fitted)
+        with study_threads(self.config.compute.workers or available_cpus()):
+            return self._run(on_fitted)
+
+    def _run(self, on_fitted: Callable[[Study], object] | None) -> dict[str, object]:
         started = time.perf_counter()
         self.check_outputs()
         n_kept = int((self.documents()["status"] == DocStatus.KEPT).sum())
