@@ -10,6 +10,7 @@ restate the metadata.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import re
@@ -142,9 +143,17 @@ def _weighted_mentions(masked: str, weight: float) -> list[tuple[Place, float]]:
     """Places named in ``masked`` (text after ``_MASKED``) with their weight: ``weight``,
     or less inside a venue phrase."""
     names, pattern = _gazetteer()
+    # Venue phrases do not overlap and come in order: the one a mention may fall in is the
+    # last that starts at or before it (a bisection; testing every venue for every mention
+    # took 97 s on a 2 MB text written as one line).
     venues = [m.span(m.lastgroup) for m in _VENUE.finditer(masked)]
-    return [(names[m.group(0)],
-             min(weight, _VENUE_WEIGHT) if any(a <= m.start() < b for a, b in venues) else weight)
+    starts = [a for a, _ in venues]
+
+    def in_venue(position: int) -> bool:
+        i = bisect.bisect_right(starts, position) - 1
+        return i >= 0 and position < venues[i][1]
+
+    return [(names[m.group(0)], min(weight, _VENUE_WEIGHT) if in_venue(m.start()) else weight)
             for m in pattern.finditer(masked)]
 
 
