@@ -28,3 +28,30 @@ def test_a_place_inside_a_venue_phrase_still_counts_half():
     # The venue of a meeting (在北京举行) is not what the story is about.
     assert extract_region("会议在北京举行", ["会议在北京举行。"]).region is None
     assert extract_region("北京推进改革", ["北京推进改革。"]).region == "北京市"
+
+
+def test_invisible_characters_make_no_region_of_their_own():
+    from policytopics.places import canonical_region
+
+    # A zero-width space, a NUL, a right-to-left mark, a BOM: displayed as 浙江, read as 浙江省.
+    for written in ("浙\u200b江", "浙江\x00", "\u200f浙江省", "\ufeff浙江", "浙江省\u200e", "浙 江"):
+        assert canonical_region(written) == "浙江省", repr(written)
+
+
+def test_official_english_and_traditional_names_of_autonomous_regions():
+    from policytopics.places import canonical_region
+
+    assert canonical_region("Guangxi Zhuang Autonomous Region") == "广西壮族自治区"
+    assert canonical_region("Ningxia Hui Autonomous Region") == "宁夏回族自治区"
+    assert canonical_region("Xinjiang Uyghur Autonomous Region") == "新疆维吾尔自治区"
+    assert canonical_region("新疆維吾爾族自治區") == "新疆维吾尔自治区"
+    assert canonical_region("Tibet Autonomous Region") == "西藏自治区"
+    assert canonical_region("Inner Mongolia Autonomous Region") == "内蒙古自治区"
+
+
+def test_placeholders_say_no_province():
+    from policytopics.places import canonical_region
+
+    for written in ("N/A", "n/a", "无", "中国", "China", "national", "全国", " NULL ", "-"):
+        assert canonical_region(written) is None, written
+    assert canonical_region("宁波市") == "宁波市"  # a city stays as written

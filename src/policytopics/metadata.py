@@ -296,7 +296,9 @@ def apply_overrides(row: dict, values: dict[str, str], doc_id: str) -> None:
             raise ValueError(f"{OVERRIDES_FILE}: {values['date']!r} for {doc_id} is not a date")
         row.update(date=date, date_precision=precision, date_source=OVERRIDES_FILE)
     if "region" in values:
-        row.update(region=canonical_region(values["region"]), city=None, region_source=OVERRIDES_FILE,
-                   national=False)
+        # A value that says "no province" (全国, N/A) makes the document national, as an
+        # empty region cell of its source table does.
+        region = canonical_region(values["region"])
+        row.update(region=region, city=None, region_source=OVERRIDES_FILE, national=region is None)
     if "title" in values:
         row.update(title=values["title"])
