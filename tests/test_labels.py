@@ -91,6 +91,25 @@ def test_a_gbk_labels_file_is_read_and_labels_for_no_topic_are_named(tmp_path, c
         read_human_labels(labels, topic_words, 2)
 
 
+def test_a_comma_in_a_label_without_quotes_is_an_error_naming_the_line(tmp_path):
+    """#37: an unquoted comma in the first row made pandas read the first column as an
+    index, every value one column to the left: every label of the file silently dropped."""
+    from policytopics.labels import read_human_labels
+
+    topic_words = pd.DataFrame({"topic": [1, 1, 2, 2], "word": ["制造业", "集群", "数据", "算力"],
+                                "rank": [1, 2, 1, 2]})
+    labels = tmp_path / "labels.csv"
+    labels.write_text("topic,label,top_words\n1,产业链,创新,制造业 集群\n2,数字经济,数据 算力\n",
+                      encoding="utf-8")
+    with pytest.raises(ValueError) as raised:
+        read_human_labels(labels, topic_words, 2)
+    assert str(raised.value).startswith(f"{labels}, line 2: 4 fields, the header has 3: put a cell "
+                                        "that holds a comma in double quotes")
+    labels.write_text('topic,label,top_words\n1,"产业链,创新",制造业 集群\n2,数字经济,数据 算力\n',
+                      encoding="utf-8")
+    assert read_human_labels(labels, topic_words, 2) == {1: "产业链,创新", 2: "数字经济"}
+
+
 def test_one_name_one_topic_and_a_theme_that_did_not_hold_is_marked(caplog):
     """A filled labels file carried to a new K can name a theme's topic again: the second
     topic keeps its words and a warning names both; an unheld theme's name carries a mark."""

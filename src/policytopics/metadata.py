@@ -250,19 +250,25 @@ def read_overrides(paths, sources: dict[str, Path] | None = None) -> dict[str, d
     from .tables import read_settings_table
 
     found: dict[str, dict[str, str]] = {}
+    where: dict[str, str] = {}  # key → "metadata.csv row 3", for a repeated key's message
     for table in override_files(paths):
         frame = read_settings_table(table)
         key = "doc_id" if "doc_id" in frame else "file" if "file" in frame else None
         if key is None:
             raise ValueError(f"{table} needs a 'doc_id' or 'file' column")
-        for record in frame.to_dict("records"):
+        for row_number, record in enumerate(frame.to_dict("records"), start=2):
             name = record[key]
             values = {k: v for k, v in record.items() if k in ("date", "region", "title") and v}
             if "date" in values and parse_date_value(values["date"])[0] is None:
                 raise ValueError(f"{table}: {values['date']!r} for {name} is not a date")
-            found[Path(name).stem if key == "file" else name] = values
+            stem = Path(name).stem if key == "file" else name
+            if stem in found and found[stem] != values:
+                # The last row used to win silently: which one the researcher meant is unclear.
+                raise ValueError(f"{table} row {row_number}: {name} has other values in {where[stem]} "
+                                 f"({found[stem]} against {values}); keep one row per document")
+            found[stem], where[stem] = values, f"{table} row {row_number}"
             if sources is not None:
-                sources[Path(name).stem if key == "file" else name] = table
+                sources[stem] = table
     return found
 
 
@@ -284,8 +290,23 @@ def unused_overrides(sources: dict[str, Path], doc_ids, source_paths, limit: int
 
 
 def overrides_for(raw, overrides: dict[str, dict[str, str]]) -> dict[str, str]:
-    """The override values of one document (by its ``doc_id``, else its file's stem)."""
-    return overrides.get(raw.doc_id) or overrides.get(Path(raw.source).stem) or {}
+    """The override values of one document (by its ``doc_id``, else its file's stem).
+
+    A document whose id was taken by an earlier one (``report~2`` beside ``report``: two
+    files named ``report``) matches by its own id only: the row for ``report`` is the first
+    file's, not both (a warning says so and how to reach the second).
+    """
+    from .ingest import REPEAT_MARK
+
+    if raw.doc_id in overrides:
+        return overrides[raw.doc_id]
+    stem = Path(raw.source).stem
+    if stem in overrides and REPEAT_MARK in raw.doc_id and raw.doc_id.split(REPEAT_MARK)[0] == stem:
+        log.warning("%s: the %s row for %r is the first document of that name; %s (%s) does not take "
+                    "its values: add a row with doc_id %s for it", OVERRIDES_FILE, OVERRIDES_FILE, stem,
+                    raw.doc_id, raw.source, raw.doc_id)
+        return {}
+    return overrides.get(stem) or {}
 
 
 def apply_overrides(row: dict, values: dict[str, str], doc_id: str) -> None:
