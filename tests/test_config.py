@@ -110,6 +110,8 @@ def test_the_command_line_offers_the_settings_own_choices():
     ("[segment]\npos_filter = 5", "[segment] pos_filter must be a list of part-of-speech tags, got 5"),
     ("[effects]\nformula = \"region + log(year)\"", "[effects] formula: cannot read the formula"),
     # #37: a traceback after the corpus was read, a bare [Errno 2], or silently almost nothing.
+    ("[corpus]\ndate_from = \"2020-02-30\"", "[corpus] date_from must be a date written YYYY, YYYY-MM or "
+                                         "YYYY-MM-DD, got '2020-02-30': no such day on the calendar"),
     ("[model]\nseed = 18446744073709551616", "[model] seed (--seed) must be from 0 to 4294967295"),
     ("[weights]\nseed = -1", "[weights] seed must be at least 0"),
     ("[model]\nkeep_n = 1", "[model] keep_n must be at least n_topics × top_n_words = 4 × 10 = 40, got 1"),

@@ -121,14 +121,28 @@ class CorpusConfig(_Section):
             raise StudyConfigError(f"[corpus] passage_chars must be at least 50, got {self.passage_chars}")
         for name in ("date_from", "date_to"):
             value = getattr(self, name)
-            if value and not _DATE_BOUND.fullmatch(str(value)):
+            if value and not (_DATE_BOUND.fullmatch(str(value)) and _real_date(str(value))):
                 raise StudyConfigError(f"[corpus] {name} must be a date written YYYY, YYYY-MM or "
-                                       f"YYYY-MM-DD, got {value!r}")
+                                       f"YYYY-MM-DD, got {value!r}"
+                                       + ("" if not _DATE_BOUND.fullmatch(str(value)) else
+                                          ": no such day on the calendar"))
         if self.date_from and self.date_to and date_span(self.date_from)[0] > date_span(self.date_to)[1]:
             raise StudyConfigError(f"[corpus] date_from {self.date_from!r} is after date_to {self.date_to!r}")
 
 
 _DATE_BOUND = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def _real_date(bound: str) -> bool:
+    """Whether a ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` bound is on the calendar (2020-02-30 is not)."""
+    import datetime as dt
+
+    parts = [int(part) for part in bound.split("-")]
+    try:
+        dt.date(parts[0], *(parts[1:] + [1, 1])[:2])
+    except ValueError:
+        return False
+    return True
 
 
 
