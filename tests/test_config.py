@@ -14,6 +14,9 @@ def test_study_file_resolves_paths_against_its_folder(tmp_path):
         '[segment]\nuser_dictionary = "lists/terms.txt"\nstopwords = ["stopwordsiso:zh", "lists/stop.txt"]\n'
         '[output]\nfigures_dir = "figs"\n',
         encoding="utf-8")
+    (study.parent / "lists").mkdir()
+    for name in ("terms.txt", "stop.txt"):
+        (study.parent / "lists" / name).write_text("数据\n", encoding="utf-8")
     folder = study.parent.resolve()
     config = load_study(study)
     assert config.root == folder
@@ -106,6 +109,16 @@ def test_the_command_line_offers_the_settings_own_choices():
     ("[weights]\nmin_docs = 0", "[weights] min_docs must be at least 1, got 0"),
     ("[segment]\npos_filter = 5", "[segment] pos_filter must be a list of part-of-speech tags, got 5"),
     ("[effects]\nformula = \"region + log(year)\"", "[effects] formula: cannot read the formula"),
+    # #37: a traceback after the corpus was read, a bare [Errno 2], or silently almost nothing.
+    ("[corpus]\ndate_from = \"2020-02-30\"", "[corpus] date_from must be a date written YYYY, YYYY-MM or "
+                                         "YYYY-MM-DD, got '2020-02-30': no such day on the calendar"),
+    ("[model]\nseed = 18446744073709551616", "[model] seed (--seed) must be from 0 to 4294967295"),
+    ("[weights]\nseed = -1", "[weights] seed must be at least 0"),
+    ("[model]\nkeep_n = 1", "[model] keep_n must be at least n_topics × top_n_words = 4 × 10 = 40, got 1"),
+    ("[segment]\nstopwords = [\"stopwordsiso:zh\", \"none.txt\"]", "[segment] stopwords: file not found"),
+    ("[segment]\nuser_dictionary = \"none.txt\"", "[segment] user_dictionary: file not found"),
+    ("[segment]\npos_filter = [\"n\", \"zz\"]", "[segment] pos_filter: unknown part-of-speech tag(s) ['zz']; "
+                                           "jieba's tags are a, ad,"),
 ])
 def test_a_wrong_setting_is_one_line_naming_it(tmp_path, toml, message):
     study = tmp_path / "study.toml"
@@ -123,3 +136,25 @@ def test_right_settings_keep_their_values(tmp_path):
     assert (config.model.n_topics, config.model.alpha, config.model.eta) == (12, 0.1, "auto")
     assert config.effects.compare == ("2020", "2021")
     assert load_study(None, n_topics=200).model.n_topics == 200
+
+
+def test_a_pos_filter_tag_of_the_user_dictionary_is_known(tmp_path):
+    (tmp_path / "terms.txt").write_text("新质生产力 10 policy\n数字经济 nz\n", encoding="utf-8")
+    (tmp_path / "study.toml").write_text('[segment]\nuser_dictionary = "terms.txt"\n'
+                                         'pos_filter = ["n", "policy"]\n', encoding="utf-8")
+    assert load_study(tmp_path / "study.toml").segment.pos_filter == ("n", "policy")
+
+
+def test_a_study_file_with_a_bom_is_read_and_other_encodings_are_named(tmp_path):
+    # #37: Notepad's BOM was "not valid TOML"; GBK and UTF-16 gave errors naming neither the
+    # file nor the fix.
+    study = tmp_path / "study.toml"
+    text = '# 研究\n[model]\nn_topics = 7\n[weights]\nnational_label = "全国"\n'
+    study.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert load_study(study).model.n_topics == 7
+    for encoding in ("gbk", "utf-16"):
+        study.write_bytes(text.encode(encoding))
+        with pytest.raises(StudyConfigError) as raised:
+            load_study(study)
+        assert str(study) in str(raised.value) and "save it as UTF-8" in str(raised.value), encoding
+    assert "UTF-16" in str(raised.value)

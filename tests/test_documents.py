@@ -168,3 +168,39 @@ def test_an_empty_folder_says_nothing_was_found_not_that_nothing_was_kept(tmp_pa
     (tmp_path / "articles" / "a.txt").write_text("太短", encoding="utf-8")
     with pytest.raises(ValueError, match="none of the 1 documents found was kept after cleaning"):
         kept_documents(document_report(tmp_path / "articles", progress=False))
+
+
+def test_a_placeholder_region_is_a_national_document_not_a_group(tmp_path):
+    # #37: N/A, 无, 中国, China, national in a region column became region groups of their own;
+    # they say what an empty cell says (the source states no province), and metadata.csv
+    # saying 全国 makes a document national too. Invisible characters make no group.
+    written = ["N/A", "无", "中国", "China", "national", "", "浙\u200b江", "\u200f浙江省"]
+    texts = [f"{TEXT}第{i}段。" * 6 + "加快建设农业强省。" * i for i in range(len(written))]
+    pd.DataFrame({"标题": [f"报告{i}" for i in range(len(written))], "正文": texts, "地区": written}
+                 ).to_csv(tmp_path / "reports.csv", index=False, encoding="utf-8-sig")
+    (tmp_path / "metadata.csv").write_text("doc_id,region\nreports:9,全国\n", encoding="utf-8")
+    report = document_report(tmp_path, progress=False)
+    assert report["status"].eq("kept").all()
+    # reports:9 (the last row) is 全国 by metadata.csv: national, as an empty cell would be.
+    assert report["region"].fillna("-").tolist() == ["-"] * 6 + ["浙江省", "-"]
+    assert report["national"].tolist() == [True] * 6 + [False, True]
+    assert report["region_source"].tolist() == ["column: no region stated"] * 6 + ["column", "metadata.csv"]
+
+
+def test_a_metadata_csv_row_applies_to_one_document(tmp_path, caplog):
+    # #37: two rows for one id (the last won silently), and a row for report that both
+    # report.txt and report.html (report~2) took.
+    (tmp_path / "report.txt").write_text(TEXT * 4, encoding="utf-8")
+    (tmp_path / "report.html").write_text("<html><body><p>" + "加快建设农业强省。" * 8 + "</p></body></html>",
+                                          encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("doc_id,region\nreport,湖南\n", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="policytopics"):
+        report = document_report(tmp_path, progress=False).set_index("doc_id")
+    assert report.loc["report", "region_source"] == "metadata.csv"
+    assert report.loc["report~2", "region_source"] != "metadata.csv"
+    assert "add a row with doc_id report~2 for it" in caplog.text
+    (tmp_path / "metadata.csv").write_text("doc_id,region\nreport,湖南\nreport~2,湖北\nreport,浙江\n",
+                                           encoding="utf-8")
+    with pytest.raises(ValueError, match=r"metadata\.csv row 4: report has other values in .*metadata\.csv "
+                                         r"row 2 .*keep one row per document"):
+        document_report(tmp_path, progress=False)

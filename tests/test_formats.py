@@ -220,3 +220,23 @@ def test_a_pdf_protected_by_an_owner_password_only_is_read(tmp_path, algorithm):
     row = report_of(tmp_path).loc["owner"]
     assert row["status"] == "kept", row["reason"]
     assert "新质生产力" in row["text"] and row["title"] == "关于推动制造业高质量发展的意见"
+
+
+def test_pypdfs_own_warnings_are_one_line_naming_the_file(tmp_path, caplog):
+    # #37: "incorrect startxref pointer(1)" and "parsing for Object Streams" reached the
+    # terminal bare, without the file or the package's prefix.
+    import re as regex
+
+    from policytopics.formats import read_document_file
+
+    _pdf_with_text(tmp_path / "plain.pdf", BODY)
+    data = (tmp_path / "plain.pdf").read_bytes()
+    tail = data.rfind(b"startxref")
+    (tmp_path / "moved.pdf").write_bytes(data[:tail] + regex.sub(rb"startxref\s+\d+", b"startxref\n123",
+                                                                 data[tail:]))
+    with caplog.at_level("WARNING"):
+        document = read_document_file(tmp_path / "moved.pdf")
+    assert "新质生产力" in document.text
+    assert {record.name for record in caplog.records} == {"policytopics"}
+    (message,) = [record.getMessage() for record in caplog.records]
+    assert message.startswith("moved.pdf: pypdf: incorrect startxref pointer")

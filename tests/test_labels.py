@@ -91,6 +91,25 @@ def test_a_gbk_labels_file_is_read_and_labels_for_no_topic_are_named(tmp_path, c
         read_human_labels(labels, topic_words, 2)
 
 
+def test_a_comma_in_a_label_without_quotes_is_an_error_naming_the_line(tmp_path):
+    """#37: an unquoted comma in the first row made pandas read the first column as an
+    index, every value one column to the left: every label of the file silently dropped."""
+    from policytopics.labels import read_human_labels
+
+    topic_words = pd.DataFrame({"topic": [1, 1, 2, 2], "word": ["制造业", "集群", "数据", "算力"],
+                                "rank": [1, 2, 1, 2]})
+    labels = tmp_path / "labels.csv"
+    labels.write_text("topic,label,top_words\n1,产业链,创新,制造业 集群\n2,数字经济,数据 算力\n",
+                      encoding="utf-8")
+    with pytest.raises(ValueError) as raised:
+        read_human_labels(labels, topic_words, 2)
+    assert str(raised.value).startswith(f"{labels}, line 2: 4 fields, the header has 3: put a cell "
+                                        "that holds a comma in double quotes")
+    labels.write_text('topic,label,top_words\n1,"产业链,创新",制造业 集群\n2,数字经济,数据 算力\n',
+                      encoding="utf-8")
+    assert read_human_labels(labels, topic_words, 2) == {1: "产业链,创新", 2: "数字经济"}
+
+
 def test_one_name_one_topic_and_a_theme_that_did_not_hold_is_marked(caplog):
     """A filled labels file carried to a new K can name a theme's topic again: the second
     topic keeps its words and a warning names both; an unheld theme's name carries a mark."""
@@ -106,3 +125,21 @@ def test_one_name_one_topic_and_a_theme_that_did_not_hold_is_marked(caplog):
     assert labels == {1: "T1 金融支持", 2: "T2 融资", 3: "T3 数字化" + NOT_HELD_MARK, 4: "T4 平台经济"}
     assert "the label '金融支持' is already topic T1's; topic T2 keeps its words" in caplog.text
     assert len(set(labels.values())) == len(labels)
+
+
+def test_a_labels_warning_is_printed_once_a_run(sample_study, tmp_path, caplog):
+    # #37: the same warning four times (the labels were read for the terminal, the tables,
+    # the figures and the explorer).
+    labels = tmp_path / "labels.csv"
+    labels.write_text("topic,label\n1,产业链创新\n99,绿色低碳\n", encoding="utf-8")
+    config = load_study(sample_study.config.root / "study.toml", out=tmp_path / "out",
+                        output__cache_dir=sample_study.config.output.cache_dir, model__labels=labels)
+    study = Study(config, progress=False)
+    with caplog.at_level("WARNING", logger="policytopics"):
+        for _ in range(3):
+            assert study.topic_labels()[1] == "T1 产业链创新"
+        study.labels_template()
+        study.doc_topics()
+    assert caplog.text.count("labels for no topic of this run") == 1
+    labels.write_text("topic,label\n1,数字经济\n", encoding="utf-8")  # edited: read again
+    assert study.topic_labels()[1] == "T1 数字经济"

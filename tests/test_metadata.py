@@ -102,3 +102,32 @@ def test_counties_find_the_city_but_never_place_a_story_alone():
     assert (county.region, county.city) == ("湖北省", "十堰市")
     national = extract_region("全国春耕备耕有序推进", ["各地抓紧春耕。", "在宁津县,农民忙着播种。"])
     assert national.region is None and national.source == "no place named"
+
+
+def test_a_column_date_out_of_range_says_so_and_gives_way_to_the_texts_date(tmp_path):
+    # #37: real dates outside 1900 to next year were "not a date", and the date the text
+    # states was not used; a value that is no date gives way to it as well.
+    from policytopics.metadata import date_out_of_range
+
+    out = ("2099-06-01", "9999-12-31", "1899-12-30", "20990601")
+    assert [date_out_of_range(v) for v in out] == [True] * 4
+    assert [date_out_of_range(v) for v in ("2024-06-01", "2099-02-30", "abc", "")] == [False] * 4
+    text = "发布时间：2021-05-06\n" + "推动制造业高质量发展，加快建设现代化产业体系。" * 5
+    written = ["2099-06-01", "9999-12-31", "1899-12-30", "去年春天"]
+    pd.DataFrame({"title": [f"t{i}" for i in range(4)], "text": [f"{text}第{i}条。" for i in range(4)],
+                  "date": written}).to_csv(tmp_path / "x.csv", index=False)
+    report = document_report(tmp_path, progress=False)
+    assert report["date"].tolist() == ["2021-05-06"] * 4
+    sources = report["date_source"].tolist()
+    next_year = pd.Timestamp.today().year + 1
+    assert sources[0] == (f"column value out of range (1900 to {next_year}): '2099-06-01'; "
+                          "header: labelled publication date")
+    assert sources[2].startswith("column value out of range (1900 to ")
+    assert sources[3] == "column value not a date: '去年春天'; header: labelled publication date"
+
+
+def test_a_metadata_csv_date_out_of_range_is_named_so(tmp_path):
+    (tmp_path / "a.txt").write_text("推动制造业高质量发展，加快建设现代化产业体系。" * 4, encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("file,date\na.txt,2099-06-01\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"'2099-06-01' for a.txt is out of range \(dates from 1900 to "):
+        document_report(tmp_path, progress=False)

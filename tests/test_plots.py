@@ -480,3 +480,26 @@ def test_regions_over_time_title_claims_only_what_is_drawn_and_how_regions_were_
                         n_docs=[1 if p == "2022" else 3 for p in data["period"]])
     assert "hollow: few documents" in plot_regions_over_time(mixed, topic=1, language="en").get_title()
     plt.close("all")
+
+
+def test_a_region_thousands_of_characters_long_is_cut_in_figures_only(sample_study, tmp_path):
+    # #37: a 10,000-character region value stopped every figure with matplotlib's
+    # FT_Set_Char_Size error. Two long names that begin alike stay two rows.
+    from policytopics.outputs import FIGURE_LABEL_CHARS, figure_jobs
+
+    frames = sample_study.figure_frames()
+    first, second = sorted(frames["by_region"]["region"].unique())[:2]
+    long_names = {first: "长" * 10_000, second: "长" * 9_999 + "短"}
+    for name, frame in list(frames.items()):
+        if isinstance(frame, pd.DataFrame) and "region" in frame.columns:
+            frames[name] = frame.assign(region=frame["region"].replace(long_names))
+    jobs = [job for job in figure_jobs(frames, sample_study.config)
+            if "region" in job[2][0].columns or job[0] == "coverage_by_region"]
+    assert {"theme_weights_by_region", "coverage_by_region"} <= {name for name, *_ in jobs}
+    for name, draw, args, kwargs in jobs:
+        figure = draw(*args, **kwargs)
+        export_figure(figure, name, tmp_path, formats=("png",))  # drawn to the end
+    by_region = next(args[0] for name, _, args, _ in jobs if name == "theme_weights_by_region")
+    shown = sorted(r for r in by_region["region"].unique() if r.startswith("长"))
+    assert len(shown) == 2 and max(map(len, shown)) <= FIGURE_LABEL_CHARS
+    assert frames["by_region"]["region"].str.len().max() == 10_000  # the tables keep the value

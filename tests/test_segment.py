@@ -304,3 +304,16 @@ def test_every_backend_name_has_its_class_and_each_class_has_the_protocol():
         assert isinstance(instance, SegmenterBackend), name
         instance.add_word("新质生产力", None, None)
         assert "新质生产力" in instance.cut("发展新质生产力"), name
+
+
+def test_a_missing_word_list_or_unknown_tag_names_its_setting(tmp_path):
+    # #37: a bare "[Errno 2] No such file or directory", and pos_filter = ["zz"] shrank the
+    # samples' vocabulary from 1,244 words to 35 without a word.
+    missing = str(tmp_path / "stop.txt")
+    with pytest.raises(StudyConfigError, match=r"^\[segment\] stopwords: file not found: .*stop\.txt"):
+        Segmenter(SegmentConfig(stopwords=("stopwordsiso:zh", missing)))
+    with pytest.raises(StudyConfigError, match=r"^\[segment\] user_dictionary: file not found"):
+        Segmenter(SegmentConfig(user_dictionary=tmp_path / "terms.txt"))
+    unknown_tag = r"^\[segment\] pos_filter: unknown part-of-speech tag\(s\) \['zz'\]"
+    with pytest.raises(StudyConfigError, match=unknown_tag):
+        Segmenter(SegmentConfig(pos_filter=("n", "zz")))

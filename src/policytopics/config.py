@@ -121,14 +121,28 @@ class CorpusConfig(_Section):
             raise StudyConfigError(f"[corpus] passage_chars must be at least 50, got {self.passage_chars}")
         for name in ("date_from", "date_to"):
             value = getattr(self, name)
-            if value and not _DATE_BOUND.fullmatch(str(value)):
+            if value and not (_DATE_BOUND.fullmatch(str(value)) and _real_date(str(value))):
                 raise StudyConfigError(f"[corpus] {name} must be a date written YYYY, YYYY-MM or "
-                                       f"YYYY-MM-DD, got {value!r}")
+                                       f"YYYY-MM-DD, got {value!r}"
+                                       + ("" if not _DATE_BOUND.fullmatch(str(value)) else
+                                          ": no such day on the calendar"))
         if self.date_from and self.date_to and date_span(self.date_from)[0] > date_span(self.date_to)[1]:
             raise StudyConfigError(f"[corpus] date_from {self.date_from!r} is after date_to {self.date_to!r}")
 
 
 _DATE_BOUND = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def _real_date(bound: str) -> bool:
+    """Whether a ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` bound is on the calendar (2020-02-30 is not)."""
+    import datetime as dt
+
+    parts = [int(part) for part in bound.split("-")]
+    try:
+        dt.date(parts[0], *(parts[1:] + [1, 1])[:2])
+    except ValueError:
+        return False
+    return True
 
 
 
@@ -384,11 +398,10 @@ def load_study(path: str | Path | None = None, **overrides: Any) -> StudyConfig:
     if study_path is not None:
         if not study_path.is_file():
             raise StudyConfigError(f"study file not found: {study_path}")
-        with open(study_path, "rb") as fh:
-            try:
-                raw = tomllib.load(fh)
-            except tomllib.TOMLDecodeError as exc:
-                raise StudyConfigError(f"{study_path} is not valid TOML: {exc}") from exc
+        try:
+            raw = tomllib.loads(_study_text(study_path))
+        except tomllib.TOMLDecodeError as exc:
+            raise StudyConfigError(f"{study_path} is not valid TOML: {exc}") from exc
         root = study_path.resolve().parent
 
     flat = _flatten_overrides(overrides)
@@ -396,6 +409,23 @@ def load_study(path: str | Path | None = None, **overrides: Any) -> StudyConfig:
         section, key = dotted.split(".", 1)
         raw.setdefault(section, {})[key] = value
     return _build(raw, root=root, cwd_paths=set(flat))
+
+
+def _study_text(path: Path) -> str:
+    """The text of a study file: UTF-8, with or without the BOM Notepad writes; any other
+    encoding (GBK, UTF-16) is an error naming the file, the encoding and the fix (TOML
+    files are UTF-8)."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from .decode import decode_bytes
+
+    _, encoding, _ = decode_bytes(data)
+    seen = f"saved as {encoding.upper()}" if encoding else "not UTF-8"
+    raise StudyConfigError(f"{path} is {seen}; a study file must be UTF-8: open it in an editor and "
+                           "save it as UTF-8 (Notepad: File > Save as, Encoding: UTF-8)")
 
 
 def _flatten_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
@@ -559,6 +589,19 @@ _AT_LEAST = {"corpus.limit": (0, "--limit; 0 = all documents"), "corpus.passage_
              "model.iterations": (1, ""), "model.keep_n": (1, ""), "model.top_n_words": (1, ""),
              "model.chunksize": (1, ""), "model.eval_every": (0, "0 = off"),
              "weights.min_docs": (1, ""), "weights.draws": (2, ""), "weights.seed": (0, "")}
+#: The largest seed: gensim and numpy take seeds below 2**32 (``numpy.random.RandomState``).
+MAX_SEED = 2**32 - 1
+#: The most of the whole-number settings that have one.
+_AT_MOST = {"model.seed": (MAX_SEED, "--seed"), "weights.seed": (MAX_SEED, "")}
+
+#: The part-of-speech tags jieba gives (its dictionary's and its POS-HMM's; ``eng`` for Latin
+#: words, ``x`` for what is not a word). A tag a user dictionary gives its words counts too.
+JIEBA_TAGS = frozenset({
+    "a", "ad", "ag", "an", "b", "bg", "c", "d", "df", "dg", "e", "eng", "f", "g", "h", "i", "in", "j", "jn",
+    "k", "l", "ln", "m", "mg", "mq", "n", "ng", "nr", "nrfg", "nrt", "ns", "nt", "nz", "o", "p", "q", "qe",
+    "qg", "r", "rg", "rr", "rz", "s", "t", "tg", "u", "ud", "ug", "uj", "ul", "uv", "uz", "v", "vd", "vg",
+    "vi", "vn", "vq", "x", "y", "yg", "z", "zg"})
+
 #: The number settings that lie between two values (both included).
 _BETWEEN = {"clean.min_cjk_ratio": (0, 1), "clean.near_duplicate_threshold": (0, 1),
             "model.no_above": (0, 1), "segment.phrases_threshold": (0, float("inf")),
@@ -572,6 +615,12 @@ def _validate(config: StudyConfig) -> None:
         if value < least:
             raise StudyConfigError(f"[{section}] {key} must be at least {least}"
                                    f"{f' ({note})' if note else ''}, got {value}")
+    for dotted, (most, note) in _AT_MOST.items():
+        section, key = dotted.split(".")
+        value = getattr(getattr(config, section), key)
+        if value > most:
+            raise StudyConfigError(f"[{section}] {key}{f' ({note})' if note else ''} must be from 0 to "
+                                   f"{most} (2**32 - 1), got {value}: choose a smaller seed")
     for dotted, (low, high) in _BETWEEN.items():
         section, key = dotted.split(".")
         value = getattr(getattr(config, section), key)
@@ -599,6 +648,43 @@ def _validate(config: StudyConfig) -> None:
                                f"{list(config.effects.compare)}")
     if config.model.no_below < 0:
         raise StudyConfigError("no_below must be 0 (auto) or more")
+    model = config.model
+    if model.keep_n < model.n_topics * model.top_n_words:
+        # K topics, each shown by its top_n_words words, from fewer words than that: topics
+        # share their words and cannot be told apart (keep_n = 1 fitted K topics on one word).
+        raise StudyConfigError(
+            f"[model] keep_n must be at least n_topics × top_n_words = {model.n_topics} × "
+            f"{model.top_n_words} = {model.n_topics * model.top_n_words}, got {model.keep_n}: with fewer "
+            "words than that, topics share their top words; raise keep_n (default 50000)")
+    check_word_lists(config.segment, config.clean)
+
+
+def check_word_lists(segment: SegmentConfig, clean: CleanConfig | None = None) -> None:
+    """The word-list files exist, and every ``pos_filter`` tag is one jieba or the user
+    dictionary gives (an unknown tag kept almost nothing, silently); else one
+    :class:`StudyConfigError` naming the setting. Called when a study is read, before any
+    document, and by the segmenter for settings made in code."""
+    files = [("segment", "stopwords", s) for s in segment.stopwords if not str(s).startswith("stopwordsiso:")]
+    files += [("segment", "user_dictionary", segment.user_dictionary),
+              ("segment", "admin_words", segment.admin_words)]
+    files += [("clean", "spam_phrases", clean.spam_phrases)] if clean is not None else []
+    for section, key, path in files:
+        if path is not None and not Path(path).is_file():
+            raise StudyConfigError(f"[{section}] {key}: file not found: {path}; correct the path (relative "
+                                   "to the study file), or remove the setting to use the default")
+    if not segment.pos_filter:
+        return
+    known = set(JIEBA_TAGS)
+    if segment.user_dictionary is not None:
+        for line in Path(segment.user_dictionary).read_text(encoding="utf-8-sig").splitlines():
+            parts = line.split()
+            if len(parts) >= 2 and not line.lstrip().startswith("#") and not parts[-1].isdigit():
+                known.add(parts[-1])
+    unknown = [tag for tag in segment.pos_filter if tag not in known]
+    if unknown:
+        raise StudyConfigError(f"[segment] pos_filter: unknown part-of-speech tag(s) {unknown}; jieba's "
+                               f"tags are {', '.join(sorted(known))} "
+                               '(e.g. pos_filter = ["n", "vn", "v"])')
 
 
 def _jsonable(value: Any) -> Any:
@@ -622,6 +708,7 @@ __all__ = [
     "StudyConfig",
     "StudyConfigError",
     "WeightsConfig",
+    "check_word_lists",
     "find_study_file",
     "load_study",
     "replace",

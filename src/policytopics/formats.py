@@ -27,8 +27,10 @@ Word (``.docx``)
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from .decode import decode_bytes
@@ -190,9 +192,42 @@ def pdf_paragraphs(pages: list[str]) -> str:
     return "\n".join(paragraphs)
 
 
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _pypdf_messages(path: Path) -> Iterator[None]:
+    """pypdf's own warnings while ``path`` is read, as one line of the package's log naming
+    the file (``bad.pdf: pypdf: incorrect startxref pointer(1); ...``): without a handler
+    of their own they reached the terminal bare, one line each, through Python's last resort."""
+    logger = logging.getLogger("pypdf")
+    collect, propagate = _Collect(), logger.propagate
+    logger.addHandler(collect)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate = propagate
+        if collect.messages:
+            log.warning("%s: pypdf: %s (the PDF's structure is damaged; what pypdf could read is kept)",
+                        path.name, "; ".join(dict.fromkeys(m.strip() for m in collect.messages)))
+
+
 def read_pdf(path: Path):
     """The text layer of a PDF, page by page; a scan, a password or a broken file is an
-    error that says what to do."""
+    error that says what to do. pypdf's warnings are one line naming the file."""
+    with _pypdf_messages(path):
+        return _read_pdf(path)
+
+
+def _read_pdf(path: Path):
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 

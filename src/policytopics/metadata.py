@@ -67,8 +67,17 @@ def _cn_number(text: str) -> int:
     return _CN_DIGITS[text]
 
 
+#: The first year a date may have; the last is next year (:func:`last_year`).
+FIRST_YEAR = 1900
+
+
+def last_year() -> int:
+    """The last year a date may have: next year (a page dated ahead of time happens)."""
+    return dt.date.today().year + 1
+
+
 def _valid(year: int, month: int, day: int | None = None) -> bool:
-    if not 1900 <= year <= dt.date.today().year + 1:
+    if not FIRST_YEAR <= year <= last_year():
         return False
     try:
         dt.date(year, month, day or 1)
@@ -111,6 +120,39 @@ def parse_date_value(value: str | None) -> tuple[str | None, str | None]:
     if year and _valid(int(year[1]), 1):
         return year[1], "year"
     return None, None
+
+
+_ANY_YEAR_DATE = re.compile(r"(?P<y>\d{4})(?:\s*[-/.年]\s*(?P<m>\d{1,2})"
+                            r"(?:\s*[-/.月]\s*(?P<d>\d{1,2})日?)?月?)?年?"
+                            r"|(?P<cy>\d{4})(?P<cm>\d{2})(?P<cd>\d{2})")
+
+
+def date_out_of_range(value: str | None) -> bool:
+    """Whether ``value`` is a real calendar date (``2099-06-01``, ``9999-12-31``,
+    ``1899-12-30``, ``2150``) whose year lies outside :data:`FIRST_YEAR` to next year, the
+    dates :func:`parse_date_value` reads: such a value is out of range, not "not a date".
+
+    >>> date_out_of_range("2099-06-01"), date_out_of_range("1899-12-30"), date_out_of_range("2024-02-30")
+    (True, True, False)
+    """
+    match = _ANY_YEAR_DATE.fullmatch(str(value or "").strip())
+    if match is None:
+        return False
+    year, month, day = ((match["y"], match["m"], match["d"]) if match["y"]
+                        else (match["cy"], match["cm"], match["cd"]))
+    try:
+        dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return False
+    return not FIRST_YEAR <= int(year) <= last_year()
+
+
+def not_a_date_reason(value: str, name: str) -> str:
+    """Why the ``metadata.csv`` value of document ``name`` gives no date: out of range, or
+    not a date."""
+    if date_out_of_range(value):
+        return f"{value!r} for {name} is out of range (dates from {FIRST_YEAR} to {last_year()} are read)"
+    return f"{value!r} for {name} is not a date"
 
 
 def extract_date(lines: list[tuple[str, str | None]], title: str | None = None,
@@ -193,19 +235,20 @@ def document_metadata(raw, lines: list[tuple[str, str | None]], title: str | Non
                       body: list[str]) -> dict:
     """Date, region and city of one whole document, with where each came from.
 
-    A value stated by the source table wins over extraction: ``raw.date`` is parsed (an
-    unparseable value is left empty, with the reason in ``date_source``), and a table
+    A value stated by the source table wins over extraction: ``raw.date`` is parsed (a
+    value that is no date, or a date out of range such as ``2099-06-01``, gives way to the
+    text's date, and ``date_source`` says why first), and a table
     with a region column is trusted, an empty value included (``national``: about no
     province). Otherwise the date comes from the cleaned ``lines`` (:func:`extract_date`)
     and the region from the title and ``body`` (:func:`extract_region`). Called once per
     document, never per passage: passages inherit these values.
     """
     meta: dict = {"national": False}
-    if raw.date:
-        date, precision = parse_date_value(raw.date)
-        meta.update(date=date, date_precision=precision,
-                    date_source="column" if date else f"column value not a date: {raw.date!r}")
+    date, precision = parse_date_value(raw.date) if raw.date else (None, None)
+    if date:
+        meta.update(date=date, date_precision=precision, date_source="column")
     else:
+        # No column, or a value that is no date or out of range (2099-06-01): the text's.
         found = extract_date(lines, title)
         meta.update(date=found.date, date_precision=found.precision, date_source=found.source)
         fallback = getattr(raw, "fallback_date", None)
@@ -215,6 +258,10 @@ def document_metadata(raw, lines: list[tuple[str, str | None]], title: str | Non
             if date:
                 meta.update(date=date, date_precision=precision,
                             date_source=getattr(raw, "fallback_date_source", None) or "file metadata")
+        if raw.date:
+            why = (f"column value out of range ({FIRST_YEAR} to {last_year()})" if date_out_of_range(raw.date)
+                   else "column value not a date") + f": {raw.date!r}"
+            meta["date_source"] = f"{why}; {meta['date_source']}" if meta["date"] else why
     if raw.region_given:
         # One province however the table writes it (浙江, 浙江省, Zhejiang, 廣東省).
         region = canonical_region(raw.region)
@@ -250,19 +297,25 @@ def read_overrides(paths, sources: dict[str, Path] | None = None) -> dict[str, d
     from .tables import read_settings_table
 
     found: dict[str, dict[str, str]] = {}
+    where: dict[str, str] = {}  # key → "metadata.csv row 3", for a repeated key's message
     for table in override_files(paths):
         frame = read_settings_table(table)
         key = "doc_id" if "doc_id" in frame else "file" if "file" in frame else None
         if key is None:
             raise ValueError(f"{table} needs a 'doc_id' or 'file' column")
-        for record in frame.to_dict("records"):
+        for row_number, record in enumerate(frame.to_dict("records"), start=2):
             name = record[key]
             values = {k: v for k, v in record.items() if k in ("date", "region", "title") and v}
             if "date" in values and parse_date_value(values["date"])[0] is None:
-                raise ValueError(f"{table}: {values['date']!r} for {name} is not a date")
-            found[Path(name).stem if key == "file" else name] = values
+                raise ValueError(f"{table}: {not_a_date_reason(values['date'], name)}")
+            stem = Path(name).stem if key == "file" else name
+            if stem in found and found[stem] != values:
+                # The last row used to win silently: which one the researcher meant is unclear.
+                raise ValueError(f"{table} row {row_number}: {name} has other values in {where[stem]} "
+                                 f"({found[stem]} against {values}); keep one row per document")
+            found[stem], where[stem] = values, f"{table} row {row_number}"
             if sources is not None:
-                sources[Path(name).stem if key == "file" else name] = table
+                sources[stem] = table
     return found
 
 
@@ -284,8 +337,23 @@ def unused_overrides(sources: dict[str, Path], doc_ids, source_paths, limit: int
 
 
 def overrides_for(raw, overrides: dict[str, dict[str, str]]) -> dict[str, str]:
-    """The override values of one document (by its ``doc_id``, else its file's stem)."""
-    return overrides.get(raw.doc_id) or overrides.get(Path(raw.source).stem) or {}
+    """The override values of one document (by its ``doc_id``, else its file's stem).
+
+    A document whose id was taken by an earlier one (``report~2`` beside ``report``: two
+    files named ``report``) matches by its own id only: the row for ``report`` is the first
+    file's, not both (a warning says so and how to reach the second).
+    """
+    from .ingest import REPEAT_MARK
+
+    if raw.doc_id in overrides:
+        return overrides[raw.doc_id]
+    stem = Path(raw.source).stem
+    if stem in overrides and REPEAT_MARK in raw.doc_id and raw.doc_id.split(REPEAT_MARK)[0] == stem:
+        log.warning("%s: the %s row for %r is the first document of that name; %s (%s) does not take "
+                    "its values: add a row with doc_id %s for it", OVERRIDES_FILE, OVERRIDES_FILE, stem,
+                    raw.doc_id, raw.source, raw.doc_id)
+        return {}
+    return overrides.get(stem) or {}
 
 
 def apply_overrides(row: dict, values: dict[str, str], doc_id: str) -> None:
@@ -293,10 +361,12 @@ def apply_overrides(row: dict, values: dict[str, str], doc_id: str) -> None:
     if "date" in values:
         date, precision = parse_date_value(values["date"])
         if date is None:
-            raise ValueError(f"{OVERRIDES_FILE}: {values['date']!r} for {doc_id} is not a date")
+            raise ValueError(f"{OVERRIDES_FILE}: {not_a_date_reason(values['date'], doc_id)}")
         row.update(date=date, date_precision=precision, date_source=OVERRIDES_FILE)
     if "region" in values:
-        row.update(region=canonical_region(values["region"]), city=None, region_source=OVERRIDES_FILE,
-                   national=False)
+        # A value that says "no province" (全国, N/A) makes the document national, as an
+        # empty region cell of its source table does.
+        region = canonical_region(values["region"])
+        row.update(region=region, city=None, region_source=OVERRIDES_FILE, national=region is None)
     if "title" in values:
         row.update(title=values["title"])

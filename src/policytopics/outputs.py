@@ -164,12 +164,42 @@ def short_label(label: str) -> str:
     return cut_label(label, FIGURE_LABEL_CHARS)
 
 
+#: The columns of the figure tables that hold a region or a covariate's level: names a
+#: table may give at any length (a 10,000-character region cell stopped every figure with
+#: matplotlib's ``FT_Set_Char_Size`` error), cut like topic labels for display.
+_NAME_COLUMNS = ("region", "level", "versus")
+
+
+def _short_names(values) -> dict[str, str]:
+    """Each long text of ``values`` → its cut form, unique: two names that share their first
+    :data:`FIGURE_LABEL_CHARS` characters stay two groups (``…(2)``)."""
+    names = sorted({v for v in values if isinstance(v, str) and len(v) > FIGURE_LABEL_CHARS})
+    taken = {v for v in values if isinstance(v, str) and len(v) <= FIGURE_LABEL_CHARS}
+    short: dict[str, str] = {}
+    for name in names:
+        cut, count = short_label(name), 1
+        while cut in taken:
+            count += 1
+            cut = cut_label(name, FIGURE_LABEL_CHARS - len(f"({count})")) + f"({count})"
+        short[name] = cut
+        taken.add(cut)
+    return short
+
+
 def _short_labels(frames: Mapping[str, object]) -> dict[str, object]:
-    """The figure tables with every ``topic_label`` (and the labels dict) shortened."""
+    """The figure tables with every ``topic_label`` (and the labels dict), region and
+    covariate level shortened; the tables written keep the full values."""
     out = dict(frames)
-    for name, frame in frames.items():
-        if isinstance(frame, pd.DataFrame) and "topic_label" in frame.columns:
-            out[name] = frame.assign(topic_label=frame["topic_label"].map(short_label))
+    tables = {name: frame for name, frame in frames.items() if isinstance(frame, pd.DataFrame)}
+    long_names = _short_names({value for frame in tables.values() for column in _NAME_COLUMNS
+                               if column in frame.columns for value in frame[column].dropna().unique()})
+    for name, frame in tables.items():
+        if "topic_label" in frame.columns:
+            frame = out[name] = frame.assign(topic_label=frame["topic_label"].map(short_label))
+        shortened = {c: frame[c].replace(long_names) for c in _NAME_COLUMNS
+                     if long_names and c in frame.columns and pd.api.types.is_string_dtype(frame[c])}
+        if shortened:
+            out[name] = frame.assign(**shortened)
     if isinstance(frames.get("topic_labels"), dict):
         out["topic_labels"] = {t: short_label(label) for t, label in frames["topic_labels"].items()}
     return out

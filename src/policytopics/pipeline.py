@@ -198,10 +198,17 @@ class Study:
         return self.stages.memoised(f"themes_held:{self.key('model')}", lambda: warn_unheld(
             themes_held(self.topic_words(), self.theme_labels(), self.theme_seeds())))
 
+    def _labels_key(self) -> str:
+        """The model's key and the labels file's content: what the topics' labels depend on."""
+        labels = self.config.model.labels
+        return f"{self.key('model')}:{stable_hash(Path(labels)) if labels and Path(labels).is_file() else ''}"
+
     def human_labels(self) -> dict[int, str]:
-        """Topic labels from the ``labels`` CSV, matched to this run's topics."""
-        return topic_naming.read_human_labels(self.config.model.labels, self.topic_words(),
-                                              self.config.model.top_n_words)
+        """Topic labels from the ``labels`` CSV, matched to this run's topics; read once per
+        model and file content (its warnings were printed four times a run)."""
+        return dict(self.stages.memoised(f"human_labels:{self._labels_key()}", lambda: (
+            topic_naming.read_human_labels(self.config.model.labels, self.topic_words(),
+                                           self.config.model.top_n_words))))
 
     def theme_seeds(self) -> pd.DataFrame:
         """Each seeded theme's seed words: in the vocabulary (and which words they seeded),
@@ -221,9 +228,10 @@ class Study:
         """Label per topic: ``T1 数字化转型`` (seeded), ``T1 产业链创新`` (labels file) or
         ``T1 产业链·创新·制造业`` (top words)."""
         held = self.themes_held()
-        return topic_naming.topic_labels(self.label_words(), human=self.human_labels(),
-                                         themes=self.theme_labels(), n_words=n_words,
-                                         held=dict(zip(held["topic"], held["held"])))
+        return dict(self.stages.memoised(f"topic_labels:{self._labels_key()}:{n_words}", lambda: (
+            topic_naming.topic_labels(self.label_words(), human=self.human_labels(),
+                                      themes=self.theme_labels(), n_words=n_words,
+                                      held=dict(zip(held["topic"], held["held"]))))))
 
     def labels_template(self) -> pd.DataFrame:
         known = self.human_labels() | self.theme_labels()

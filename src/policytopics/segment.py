@@ -69,7 +69,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol, get_args, runtime_checkable
 
-from .config import Backend, ComputeConfig, SegmentConfig
+from .config import Backend, ComputeConfig, SegmentConfig, check_word_lists
 from .places import is_place_token, place_name_words
 from .text import CJK_RE, jieba_tokenizer
 
@@ -244,6 +244,7 @@ class Segmenter:
 
     def __init__(self, config: SegmentConfig | None = None, extra_words: Iterable[str] = ()):
         self.config = config or SegmentConfig()
+        check_word_lists(self.config)  # settings made in code: the same messages as a study file's
         self.extra_words_ = tuple(dict.fromkeys(w.strip() for w in extra_words if w.strip()))
         self.backend_ = _make_backend(self.config.backend, self.config.hmm)
         self.user_terms_: list[str] = []

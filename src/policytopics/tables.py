@@ -215,8 +215,14 @@ def read_settings_table(path: str | Path) -> pd.DataFrame:
     text, encoding, error = decode_bytes(path.read_bytes())
     if error:
         raise ValueError(f"{path}: {error}")
+    damage = _delimited_damage(text, ",")
+    if damage is not None and "the header has" in damage:  # a quote inside a cell pandas reads
+        # A row with one field too many made pandas take the first column as the index:
+        # every value moved one column left, every label of the file lost without a word.
+        raise ValueError(f"{path}, {damage}: put a cell that holds a comma in double quotes "
+                         '("产业链,供应链") and read it again')
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, index_col=False)
     except (ValueError, pd.errors.ParserError) as exc:
         raise ValueError(f"{path} ({encoding}) is not a readable CSV: {exc}") from exc
 
