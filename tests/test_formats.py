@@ -220,3 +220,136 @@ def test_a_pdf_protected_by_an_owner_password_only_is_read(tmp_path, algorithm):
     row = report_of(tmp_path).loc["owner"]
     assert row["status"] == "kept", row["reason"]
     assert "新质生产力" in row["text"] and row["title"] == "关于推动制造业高质量发展的意见"
+
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _docx_with_body_xml(path, body_xml: str) -> None:
+    """A .docx made by python-docx whose body is replaced by ``body_xml`` (raw WordprocessingML:
+    what Word writes for tracked changes, content controls, text boxes and smart tags)."""
+    import shutil
+    import zipfile
+
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.core_properties.title = "关于加快推进制造业数字化转型的实施意见"
+    document.add_paragraph("placeholder")
+    plain = path.with_suffix(".plain.docx")
+    document.save(plain)
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                start = text.index("<w:body>") + len("<w:body>")
+                end = text.index("<w:sectPr")
+                data = (text[:start] + body_xml + text[end:]).encode("utf-8")
+            target.writestr(item, data)
+    plain.unlink()
+    shutil.rmtree(path.parent / "__none__", ignore_errors=True)
+
+
+TRACKED = 'w:author="办公厅" w:date="2025-03-01T00:00:00Z"'
+WPS_NS = 'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+
+
+def _run(text: str) -> str:
+    return f"<w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r>"
+
+
+def test_a_docx_keeps_text_in_tracked_insertions_content_controls_text_boxes_and_smart_tags(tmp_path):
+    # A 1,000-character 实施意见 as a government office's Word template holds it: the body in a
+    # block content control, the issuing office in an inline one, an inserted paragraph under
+    # track changes (and a deleted sentence that must stay out), a pull quote in a text box
+    # (DrawingML with its VML fallback copy), and a place name in a smart tag.
+    inserted = "二、重点任务。培育壮大新质生产力，支持中小企业专精特新发展，推进工业互联网平台建设。" * 3
+    block_sdt = "一、总体要求。坚持创新驱动发展，推进产业链供应链现代化，促进数字化转型和绿色低碳发展。" * 4
+    box = "到2027年，全省规模以上工业企业数字化改造基本全覆盖。"
+    body = (
+        f"<w:p>{_run('关于加快推进制造业数字化转型的实施意见')}</w:p>"
+        f"<w:p><w:r><w:t>各市人民政府，</w:t></w:r><w:sdt><w:sdtPr><w:alias w:val=\"发文机关\"/></w:sdtPr>"
+        f"<w:sdtContent>{_run('省政府各部门、各直属机构')}</w:sdtContent></w:sdt>{_run('：')}</w:p>"
+        f"<w:sdt><w:sdtPr><w:tag w:val=\"正文\"/></w:sdtPr><w:sdtContent>"
+        f"<w:p>{_run(block_sdt)}</w:p></w:sdtContent></w:sdt>"
+        f"<w:ins w:id=\"1\" {TRACKED}><w:p>{_run(inserted)}</w:p></w:ins>"
+        f"<w:p><w:ins w:id=\"2\" {TRACKED}>{_run('三、保障措施。强化金融支持。')}"
+        f"</w:ins><w:del w:id=\"3\" {TRACKED}><w:r>"
+        f"<w:delText>此句已删除不应出现。</w:delText></w:r></w:del></w:p>"
+        f"<w:p><w:r><mc:AlternateContent xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\">"
+        f"<mc:Choice Requires=\"wps\"><w:drawing><wps:txbx {WPS_NS}>"
+        f"<w:txbxContent><w:p>{_run(box)}</w:p></w:txbxContent></wps:txbx></w:drawing></mc:Choice>"
+        f"<mc:Fallback><w:pict><v:shape xmlns:v=\"urn:schemas-microsoft-com:vml\"><v:textbox><w:txbxContent>"
+        f"<w:p>{_run(box)}</w:p></w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>"
+        f"</mc:AlternateContent></w:r></w:p>"
+        f"<w:p>{_run('在')}<w:smartTag w:uri=\"urn:schemas-microsoft-com:office:smarttags\" "
+        f"w:element=\"place\">"
+        f"{_run('山东省')}</w:smartTag>{_run('全面推进。')}</w:p>"
+        f"<w:p>{_run('山东省人民政府办公厅')}</w:p><w:p>{_run('2025年3月6日')}</w:p>"
+    )
+    _docx_with_body_xml(tmp_path / "yijian.docx", body)
+    row = report_of(tmp_path).loc["yijian"]
+    assert row["status"] == "kept", row["reason"]
+    text = row["text"]
+    assert "省政府各部门、各直属机构" in text  # inline content control
+    assert "坚持创新驱动发展" in text  # block content control
+    assert "专精特新" in text and "强化金融支持" in text  # tracked insertions, block and run
+    assert "此句已删除" not in text  # a tracked deletion is not the document's text
+    assert text.count("数字化改造基本全覆盖") == 1  # the text box once, not its VML copy too
+    assert "在山东省全面推进" in text  # smart tag
+    assert row["region"] == "山东省" and row["date"] == "2025-03-06"
+
+
+def _docx_bomb(path, inflated_mb: int, declare_small: bool) -> None:
+    """A small .docx whose word/document.xml inflates to ``inflated_mb`` MB of XML; with
+    ``declare_small`` its zip header lies about the size (only counting the bytes catches it)."""
+    import struct
+    import zipfile
+
+    filler = "<w:p><w:r><w:t>制造业</w:t></w:r></w:p>" * 1000
+    chunk = filler.encode("utf-8")
+    body = (f"<?xml version=\"1.0\"?><w:document {W_NS}><w:body>".encode()
+            + chunk * (inflated_mb * 1024 * 1024 // len(chunk) + 1) + b"</w:body></w:document>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", body)
+    if declare_small:  # rewrite the declared uncompressed size in both headers to 1 KB
+        data = bytearray(path.read_bytes())
+        for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+            at = 0
+            while (at := data.find(signature, at)) >= 0:
+                local = signature == b"PK\x03\x04"
+                name_length = struct.unpack_from("<H", data, at + (26 if local else 28))[0]
+                name = bytes(data[at + (30 if local else 46):][:name_length])
+                if name == b"word/document.xml":
+                    struct.pack_into("<I", data, at + offset, 1024)
+                at += 4
+        path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("declare_small", [False, True])
+def test_a_docx_bomb_is_a_report_row_naming_the_limit(tmp_path, declare_small):
+    import time
+
+    _docx_bomb(tmp_path / "bomb.docx", inflated_mb=3, declare_small=declare_small)
+    assert (tmp_path / "bomb.docx").stat().st_size < 100_000
+    study = tmp_path / "study.toml"
+    study.write_text(f"[corpus]\npaths = [\"{tmp_path.as_posix()}\"]\nmax_document_mb = 1\n",
+                     encoding="utf-8")
+    started = time.perf_counter()
+    report = document_report(tmp_path, load_study(study), progress=False).set_index("doc_id")
+    assert time.perf_counter() - started < 30
+    row = report.loc["bomb"]
+    assert row["status"] == "dropped"
+    if declare_small:  # zipfile inflates no more than the header declares, then fails its CRC
+        assert "not a readable Word file" in row["reason"], row["reason"]
+    else:
+        assert "max_document_mb" in row["reason"] and "1 MB" in row["reason"], row["reason"]
+
+
+def test_a_docx_within_the_limit_is_read(tmp_path):
+    from policytopics.formats import read_docx
+
+    _docx_bomb(tmp_path / "big.docx", inflated_mb=1, declare_small=False)
+    doc = read_docx(tmp_path / "big.docx", max_bytes=3 * 1024 * 1024)
+    assert doc.error is None and doc.text.count("制造业") > 20_000

@@ -20,9 +20,13 @@ PDF (``.pdf``)
     faster (``benchmarks/bench_pdf.py``). A PDF without one (a scan) is a report row that
     says to OCR it first; a password-protected or broken file likewise.
 Word (``.docx``)
-    Paragraphs and tables in document order by python-docx (a table row's cells joined by
-    a tab). An old ``.doc`` or a WPS ``.wps`` file is a report row that says to save it as
-    ``.docx``.
+    Paragraphs and tables in document order, read from the package's XML as Word shows it
+    (tracked insertions, content controls, text boxes and smart tags included; a table row's
+    cells joined by a tab). An old ``.doc`` or a WPS ``.wps`` file is a report row that says
+    to save it as ``.docx``.
+
+Every file may be, or inflate to (a Word file's XML), at most ``[corpus] max_document_mb``:
+a larger one (a zip bomb) is a report row naming the setting.
 """
 
 from __future__ import annotations
@@ -37,6 +41,9 @@ from .text import cjk_count, display_width
 
 log = logging.getLogger("policytopics")
 
+MB = 1024 * 1024
+#: What one document file may inflate to by default (``[corpus] max_document_mb``).
+DEFAULT_MAX_DOCUMENT_BYTES = 100 * MB
 #: A PDF whose text layer holds fewer visible characters than this is taken for a scan.
 MIN_PDF_CHARS = 20
 #: A page whose main text has fewer Chinese characters than this has none (a list of links).
@@ -55,11 +62,15 @@ _TAG_RE = re.compile(r"<[^>]+>")
 _SITE_SUFFIX_RE = re.compile(r"\s*[_|｜\-—–]+\s*[^_|｜\-—–]{2,30}(?:网|政府|门户|官网|日报|新闻)\s*$")
 
 
-def read_document_file(path: Path):
-    """The :class:`policytopics.records.RawDocument` of one HTML, PDF or Word file."""
+def read_document_file(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
+    """The :class:`policytopics.records.RawDocument` of one HTML, PDF or Word file.
+
+    ``max_bytes`` (``[corpus] max_document_mb``) bounds what one file may be, or inflate to
+    (a Word file's XML): a larger one is a report row that names the setting.
+    """
     reader = READERS[path.suffix.lower()]
     try:
-        return reader(path)
+        return reader(path, max_bytes)
     except Exception as exc:  # the readers raise their own error types on damaged files
         return RawDocument(path.stem, str(path), "",
                            error=f"unreadable {path.suffix.lower().lstrip('.')} file: "
@@ -103,10 +114,22 @@ def page_title(html: str, meta: dict[str, str] | None = None) -> str | None:
     return None
 
 
-def read_html(path: Path):
+def _file_too_large(path: Path, max_bytes: int) -> RawDocument | None:
+    size = path.stat().st_size
+    if size <= max_bytes:
+        return None
+    kind = path.suffix.lower().lstrip(".")
+    return RawDocument(path.stem, str(path), "", encoding=kind, error=f"{kind} file too large: "
+                       + _too_large(f"the file ({size / MB:,.0f} MB)", max_bytes))
+
+
+def read_html(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
     """A saved web page: main text, title, publication date (fallback), publisher."""
     import trafilatura
 
+    too_large = _file_too_large(path, max_bytes)
+    if too_large:
+        return too_large
     data = path.read_bytes()
     declared = _CHARSET_RE.search(data[:4096])
     html, encoding, error = None, "", None
@@ -190,9 +213,12 @@ def pdf_paragraphs(pages: list[str]) -> str:
     return "\n".join(paragraphs)
 
 
-def read_pdf(path: Path):
+def read_pdf(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
     """The text layer of a PDF, page by page; a scan, a password or a broken file is an
     error that says what to do."""
+    too_large = _file_too_large(path, max_bytes)
+    if too_large:
+        return too_large
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -214,34 +240,140 @@ def read_pdf(path: Path):
     return RawDocument(path.stem, str(path), text, encoding="pdf", title=title)
 
 
-def read_docx(path: Path):
-    """Paragraphs and tables of a Word ``.docx`` file, in document order."""
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+#: Word elements whose text is not the document's: deleted and moved-away runs, field codes,
+#: and the old-Word copy (``mc:Fallback``) of a drawing whose ``mc:Choice`` is read.
+_DOCX_SKIP = {_W + "del", _W + "moveFrom", _W + "instrText", _W + "delInstrText", _MC + "Fallback"}
+#: Word elements that hold paragraphs and tables: content controls, custom XML, tracked
+#: insertions and moves at block level.
+_DOCX_CONTAINERS = {_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins", _W + "moveTo",
+                    _W + "smartTag", _W + "txbxContent"}
+
+
+def _docx_blocks(parent) -> list[str]:
+    """The lines of a Word body (or cell, or text box): paragraphs and table rows in order."""
+    lines: list[str] = []
+    for child in parent:
+        if child.tag == _W + "p":
+            boxes: list[str] = []
+            lines.append(_docx_paragraph(child, boxes))
+            lines.extend(boxes)
+        elif child.tag == _W + "tbl":
+            for row in _docx_children(child, _W + "tr"):
+                cells = [" ".join(line for line in _docx_blocks(cell) if line.strip()).strip()
+                         for cell in _docx_children(row, _W + "tc")]
+                lines.append("\t".join(cells))
+        elif child.tag in _DOCX_CONTAINERS:
+            lines.extend(_docx_blocks(child))
+    return lines
+
+
+def _docx_children(parent, tag: str):
+    """The ``tag`` children of a table or row, also inside content controls around them."""
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _DOCX_CONTAINERS:
+            yield from _docx_children(child, tag)
+
+
+def _docx_paragraph(paragraph, boxes: list[str]) -> str:
+    """A paragraph's text: its runs, inside tracked insertions, inline content controls,
+    smart tags, hyperlinks and fields too; the paragraphs of its text boxes go to ``boxes``."""
+    parts: list[str] = []
+
+    def walk(element):
+        for child in element:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _DOCX_SKIP:
+                continue
+            if tag == _W + "t":
+                parts.append(child.text or "")
+            elif tag == _W + "tab":
+                parts.append("\t")
+            elif tag in (_W + "br", _W + "cr"):
+                parts.append("\n")
+            elif tag == _W + "txbxContent":
+                boxes.extend(_docx_blocks(child))
+            else:
+                walk(child)
+
+    walk(paragraph)
+    return "".join(parts)
+
+
+class DocumentTooLarge(ValueError):
+    """A file that unpacks to more than ``[corpus] max_document_mb`` (a zip bomb or a damaged file)."""
+
+
+def _too_large(what: str, limit: int) -> str:
+    return (f"{what} is larger than the limit of {limit / MB:g} MB per document (a damaged file or "
+            "a zip bomb); if it is a real document, raise [corpus] max_document_mb in study.toml")
+
+
+def _zip_part(archive, name: str, limit: int) -> bytes:
+    """One part of a zip package, inflated up to ``limit`` bytes (its declared size is not
+    trusted: the inflated bytes are counted)."""
+    info = archive.getinfo(name)
+    if info.file_size > limit:
+        raise DocumentTooLarge(_too_large(f"{name} (declared {info.file_size / MB:,.0f} MB unpacked)", limit))
+    with archive.open(info) as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise DocumentTooLarge(_too_large(f"{name} (unpacked)", limit))
+    return data
+
+
+def read_docx(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
+    """Paragraphs and tables of a Word ``.docx`` file, in document order.
+
+    Read from the package's XML, as Word shows the document: text inside tracked insertions
+    (``w:ins``, kept; ``w:del`` left out), content controls (``w:sdt``, block and inline),
+    smart tags, custom XML, hyperlinks and text boxes (``w:txbxContent``, their paragraphs
+    after the paragraph that anchors them; the old-Word copy in ``mc:Fallback`` skipped).
+    A table row's cells are joined by a tab. ``word/document.xml`` is inflated at most to
+    ``max_bytes`` (``[corpus] max_document_mb``): a zip bomb is a report row, not a crash.
+    """
     import zipfile
 
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+    from lxml import etree
+
+    def unreadable(reason) -> RawDocument:
+        return RawDocument(path.stem, str(path), "", encoding="docx",
+                           error=f"not a readable Word file ({reason}); open it in Word or WPS and "
+                                 "save it as .docx")
 
     try:
-        document = docx.Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
-        return RawDocument(path.stem, str(path), "", encoding="docx",
-                           error=f"not a readable Word file ({exc}); open it in Word or WPS and "
-                                 "save it as .docx")
-    lines = []
-    for child in document.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append(Paragraph(child, document).text)
-        elif tag == "tbl":
-            for row in Table(child, document).rows:
-                lines.append("\t".join(cell.text.strip() for cell in row.cells))
-    title = (document.core_properties.title or "").strip() or None
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "word/document.xml" not in names:
+                return unreadable("no word/document.xml in the package")
+            body_xml = _zip_part(archive, "word/document.xml", max_bytes)
+            core_xml = (_zip_part(archive, "docProps/core.xml", max_bytes)
+                        if "docProps/core.xml" in names else b"")
+    except DocumentTooLarge as exc:
+        return RawDocument(path.stem, str(path), "", encoding="docx", error=f"Word file too large: {exc}")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
+        return unreadable(exc)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    try:
+        root = etree.fromstring(body_xml, parser)
+    except etree.XMLSyntaxError as exc:
+        return unreadable(f"word/document.xml: {exc}")
+    body = root.find(_W + "body")
+    lines = _docx_blocks(body if body is not None else root)
+    title = None
+    if core_xml:
+        try:
+            found = etree.fromstring(core_xml, parser).find("{http://purl.org/dc/elements/1.1/}title")
+            title = (found.text or "").strip() or None if found is not None else None
+        except etree.XMLSyntaxError:
+            title = None
     return RawDocument(path.stem, str(path), "\n".join(lines).strip(), encoding="docx", title=title)
 
 
-def read_old_word(path: Path):
+def read_old_word(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
     """An old binary ``.doc`` or a WPS ``.wps`` file: a report row saying to save it as .docx."""
     kind = "WPS" if path.suffix.lower() == ".wps" else "old Word"
     return RawDocument(path.stem, str(path), "", error=f"{kind} format: open it in Word or WPS and "
