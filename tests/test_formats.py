@@ -353,3 +353,34 @@ def test_a_docx_within_the_limit_is_read(tmp_path):
     _docx_bomb(tmp_path / "big.docx", inflated_mb=1, declare_small=False)
     doc = read_docx(tmp_path / "big.docx", max_bytes=3 * 1024 * 1024)
     assert doc.error is None and doc.text.count("制造业") > 20_000
+
+
+@pytest.mark.parametrize("depth", [300, 1500])
+def test_an_article_nested_deeper_than_256_levels_is_read(tmp_path, depth):
+    # Page builders wrap each block in its own <div>: some pages nest the article hundreds deep.
+    page = GOV_CN.format(charset="utf-8", paragraphs="<div>" * depth + paragraphs() + "</div>" * depth)
+    (tmp_path / "deep.html").write_text(page, encoding="utf-8")
+    row = report_of(tmp_path).loc["deep"]
+    assert row["status"] == "kept", row["reason"]
+    assert row["text"].startswith("各省、自治区、直辖市人民政府") and "新质生产力" in row["text"]
+
+
+@pytest.mark.parametrize("declared", ["iso-8859-1", "utf-16", "gb2312"])
+def test_a_utf8_page_is_read_as_utf8_whatever_its_template_declares(tmp_path, declared):
+    page = GOV_CN.format(charset=declared, paragraphs=paragraphs())
+    data = page.encode("utf-8")
+    if len(data) % 2:  # an even-length file: it also decodes "cleanly" as UTF-16
+        data += b"\n"
+    (tmp_path / "page.html").write_bytes(data)
+    row = report_of(tmp_path).loc["page"]
+    assert row["status"] == "kept", row["reason"]
+    assert row["title"] == "关于推动制造业高质量发展的意见"
+    assert row["text"].startswith("各省、自治区、直辖市人民政府")
+
+
+def test_a_gbk_page_that_declares_latin1_is_told_by_its_bytes(tmp_path):
+    page = GOV_CN.format(charset="iso-8859-1", paragraphs=paragraphs())
+    (tmp_path / "page.html").write_bytes(page.encode("gbk"))
+    row = report_of(tmp_path).loc["page"]
+    assert row["status"] == "kept", row["reason"]
+    assert row["text"].startswith("各省、自治区、直辖市人民政府")

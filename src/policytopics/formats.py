@@ -35,7 +35,7 @@ import logging
 import re
 from pathlib import Path
 
-from .decode import decode_bytes
+from .decode import decode_page
 from .records import RawDocument
 from .text import cjk_count, display_width
 
@@ -54,7 +54,6 @@ TITLE_META = ("ArticleTitle", "og:title", "title")
 DATE_META = ("PubDate", "firstpublishedtime", "publishdate", "pubdate", "article:published_time")
 _META_RE = re.compile(r"<meta\s+[^>]*?(?:name|property)\s*=\s*[\"']([^\"']+)[\"'][^>]*?>", re.I)
 _CONTENT_RE = re.compile(r"content\s*=\s*[\"']([^\"']*)[\"']", re.I)
-_CHARSET_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", re.I)
 _H1_RE = re.compile(r"<h1[^>]*>(.*?)</h1>", re.I | re.S)
 _TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -123,32 +122,51 @@ def _file_too_large(path: Path, max_bytes: int) -> RawDocument | None:
                        + _too_large(f"the file ({size / MB:,.0f} MB)", max_bytes))
 
 
-def read_html(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
-    """A saved web page: main text, title, publication date (fallback), publisher."""
+def _main_text(page) -> dict:
+    """trafilatura's main text and metadata of a page (its HTML, or a parsed tree)."""
     import trafilatura
 
+    extracted = trafilatura.bare_extraction(page, with_metadata=True, include_comments=False,
+                                            include_tables=True)
+    return extracted.as_dict() if hasattr(extracted, "as_dict") else (extracted or {})
+
+
+def _huge_tree(html: str):
+    """The page parsed without lxml's nesting limit of 256 levels, or None."""
+    from lxml import etree
+    from lxml.html import HTMLParser, fromstring
+
+    parser = HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True,
+                        remove_pis=True, huge_tree=True)
+    try:
+        try:
+            return fromstring(html, parser=parser)
+        except ValueError:  # a string that declares its encoding (<?xml … encoding=…?>)
+            return fromstring(html.encode("utf-8"), parser=HTMLParser(
+                collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True,
+                huge_tree=True, encoding="utf-8"))
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+
+
+def read_html(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
+    """A saved web page: main text, title, publication date (fallback), publisher."""
     too_large = _file_too_large(path, max_bytes)
     if too_large:
         return too_large
-    data = path.read_bytes()
-    declared = _CHARSET_RE.search(data[:4096])
-    html, encoding, error = None, "", None
-    if declared:
-        name = declared.group(1).decode("ascii").lower()
-        name = "gb18030" if name in ("gb2312", "gbk", "gb18030") else name
-        try:
-            html, encoding = data.decode(name), name
-        except (LookupError, UnicodeDecodeError):
-            html = None
-    if html is None:
-        html, encoding, error = decode_bytes(data)
-        if error:
-            return RawDocument(path.stem, str(path), "", encoding=encoding, error=error)
+    html, encoding, error = decode_page(path.read_bytes())
+    if error:
+        return RawDocument(path.stem, str(path), "", encoding=encoding, error=error)
     meta = _meta(html)
-    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                            include_tables=True)
-    found = extracted.as_dict() if hasattr(extracted, "as_dict") else (extracted or {})
+    found = _main_text(html)
     text = (found.get("text") or "").strip()
+    if cjk_count(text) < MIN_PAGE_CHARS:
+        # lxml stops at 256 levels of nesting and trafilatura then finds no text: a page
+        # nested deeper is parsed again without that limit (up to libxml2's own, 2,048).
+        deep = _huge_tree(html)
+        if deep is not None:
+            found = _main_text(deep)
+            text = (found.get("text") or "").strip()
     if cjk_count(text) < MIN_PAGE_CHARS:
         return RawDocument(path.stem, str(path), "", encoding=encoding,
                            error="no main text in this page (a list or index page, or a page "
