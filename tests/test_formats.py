@@ -384,3 +384,86 @@ def test_a_gbk_page_that_declares_latin1_is_told_by_its_bytes(tmp_path):
     row = report_of(tmp_path).loc["page"]
     assert row["status"] == "kept", row["reason"]
     assert row["text"].startswith("各省、自治区、直辖市人民政府")
+
+
+# News and government pages whose date stands only in page furniture that trafilatura leaves
+# out (a byline, a 发布时间 line, a dated header element), above a body whose second paragraph
+# names an earlier date, and with a related list and a footer that carry other dates.
+NEWS_BODY = [
+    "新华社北京1月2日电（记者王明）国家发展改革委2日发布消息，今年将加快推进制造业数字化转型，培育壮大新质生产力。",
+    "2023年12月11日至12日召开的中央经济工作会议提出，要以科技创新引领现代化产业体系建设。",
+    "国家发展改革委有关负责人表示，将支持中小企业专精特新发展，推进工业互联网平台建设，扩大有效投资。",
+    "据介绍，各地将强化金融支持，完善人才培养机制，加强知识产权保护，推进标准化建设，促进消费持续恢复。",
+]
+RELATED_AND_FOOTER = """<div class="related"><h3>相关新闻</h3><ul>
+<li><a href="/a">工信部部署推进新型工业化</a><span class="date">2023-06-18</span></li>
+<li><a href="/b">浙江省发布数字经济规划</a><span class="date">2022-09-30</span></li></ul></div>
+<div class="footer">Copyright &copy; 2000-2024 版权所有 制作单位：新华网 2019-05-01</div>"""
+HEADLINE = "国家发展改革委：今年加快推进制造业数字化转型"
+NEWS_PAGES = {
+    # 新华网: the date split over spans of a dated header element (htmldate reads it)
+    "xinhua": ("utf-8", "page metadata (htmldate)", f"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>{HEADLINE}-新华网</title></head><body><div class="nav">首页 &gt; 时政</div>
+<div class="head-line"><h1><span class="title">{HEADLINE}</span></h1>
+<div class="header-time left"><span class="year"><em> 2024</em></span>
+<span class="day"><em> 01</em>/<em>02</em>
+</span><span class="time"> 10:20:31</span></div><div class="source">来源：新华网</div></div>
+<div id="detail">{{body}}</div>{{related}}</body></html>"""),
+    # 人民网, GBK: a byline with the date in Chinese and the source
+    "people": ("gbk", "page header: dated byline", f"""<html><head>
+<meta http-equiv="content-type" content="text/html;charset=GB2312">
+<title>{HEADLINE}--经济·科技--人民网</title>
+</head><body><div class="path">人民网&gt;&gt;经济·科技</div><div class="col-1"><h1>{HEADLINE}</h1>
+<div class="col-1-1 fl">2024年01月02日08:12 | 来源：<a href="http://paper.people.com.cn">人民网－人民日报</a></div>
+<div class="rm_txt_con cf">{{body}}</div></div>{{related}}</body></html>"""),
+    # a provincial government site: 发布时间 / 信息来源 / 浏览次数 spans, a hit-counter script
+    "province": ("utf-8", "page header: labelled publication date", f"""<html><head><meta charset="utf-8">
+<title>{HEADLINE} - 浙江省人民政府</title></head><body>
+<div class="crumb">当前位置：首页 &gt; 政务动态 &gt; 部门动态</div>
+<div class="article"><div class="title">{HEADLINE}</div>
+<div class="info"><span>发布时间：2024-01-02 16:05</span><span>信息来源：省发展改革委</span>
+<span>浏览次数：<script>document.write(hits)</script></span><span>【字体：大 中 小】</span></div>
+<div class="content">{{body}}</div></div>{{related}}</body></html>"""),
+    # Open Graph metadata, as news sites write it
+    "thepaper": ("utf-8", "page metadata", f"""<html><head><meta charset="utf-8">
+<title>{HEADLINE} | 澎湃新闻</title>
+<meta property="article:published_time" content="2024-01-02T10:20:00+08:00"></head><body><h1>{HEADLINE}</h1>
+<div class="news_txt">{{body}}</div>{{related}}</body></html>"""),
+}
+
+
+@pytest.mark.parametrize("name", list(NEWS_PAGES))
+def test_a_news_pages_date_is_read_from_its_furniture_before_it_is_dropped(tmp_path, name):
+    encoding, source, page = NEWS_PAGES[name]
+    html = page.format(body=paragraphs_of(NEWS_BODY), related=RELATED_AND_FOOTER)
+    (tmp_path / f"{name}.html").write_bytes(html.encode(encoding))
+    row = report_of(tmp_path).loc[name]
+    assert row["status"] == "kept" and row["title"] == HEADLINE
+    assert (row["date"], row["date_source"]) == ("2024-01-02", source)  # not 2023-12-11 of the text
+    assert "发布时间" not in row["text"] and "2023-06-18" not in row["text"]
+
+
+def paragraphs_of(lines) -> str:
+    return "".join(f"<p>{line}</p>" for line in lines)
+
+
+def test_a_pages_date_never_comes_from_its_related_list_or_footer(tmp_path):
+    # No date in the header or the body: the related list's and the footer's dates are other
+    # pages' (htmldate's extensive search of the whole page would take 2023-06-18).
+    undated = [line.replace("2023年12月11日至12日", "近日").replace("1月2日电", "电").replace("2日", "")
+               for line in NEWS_BODY]
+    html = NEWS_PAGES["people"][2].replace("2024年01月02日08:12 | ", "")
+    (tmp_path / "people.html").write_bytes(
+        html.format(body=paragraphs_of(undated), related=RELATED_AND_FOOTER).encode("gbk"))
+    row = report_of(tmp_path).loc["people"]
+    assert row["status"] == "kept" and pd_isna(row["date"]), (row["date"], row["date_source"])
+
+
+def test_a_documents_own_date_still_wins_over_its_pages_byline(tmp_path):
+    # A notice's signature date (成文) is its own; the page's 发布时间 is later.
+    notice = BODY + ["浙江省人民政府办公厅", "2023年12月28日"]
+    html = NEWS_PAGES["province"][2].replace(HEADLINE, "浙江省人民政府办公厅关于推进制造业数字化转型的通知")
+    (tmp_path / "notice.html").write_text(html.format(body=paragraphs_of(notice), related=""),
+                                          encoding="utf-8")
+    row = report_of(tmp_path).loc["notice"]
+    assert (row["date"], row["date_source"]) == ("2023-12-28", "signature: issuing office and date")

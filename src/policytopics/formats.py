@@ -10,8 +10,11 @@ HTML (``.html``, ``.htm``, ``.shtml``)
     the title from the page's headline metadata (gov.cn's ``ArticleTitle``, ``og:title``,
     the ``<h1>``) before ``<title>`` (whose site suffix, ``_中国政府网``, is cut); the
     publication date of the page's metadata (gov.cn's ``PubDate``, ``firstpublishedtime``,
-    then htmldate's reading) as a fallback that a date stated in the text itself wins over;
-    the publisher from ``ContentSource``. A page with no main text (a list page, a page
+    then htmldate's reading without its whole-page search) and the page's header lines
+    (its byline, its ``发布时间：`` line: :func:`page_header_lines`), read from the raw page
+    before trafilatura drops them, with related lists, footers and sidebars removed first;
+    :mod:`policytopics.metadata` weighs them against the dates of the text. The publisher
+    from ``ContentSource``. A page with no main text (a list page, a page
     that is only scripts) is a report row.
 PDF (``.pdf``)
     The text layer by pypdf, page by page, as paragraphs: page numbers and running headers
@@ -31,6 +34,7 @@ a larger one (a zip bomb) is a report row naming the setting.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from pathlib import Path
@@ -149,6 +153,67 @@ def _huge_tree(html: str):
         return None
 
 
+#: Elements that are no page's header: related-article lists, footers, sidebars, comments
+#: (by their class or id), and what is never text. Their dates belong to other pages.
+_NOT_HEADER = re.compile(r"related|relate|xiangguan|xgxw|xgwz|xglj|recommend|tuijian|footer|foot\b|"
+                         r"bottom|copyright|sidebar|side\b|hot|rank|comment|pinglun|list", re.I)
+_NEVER_TEXT = ("script", "style", "noscript", "select", "option", "template", "iframe")
+_BLOCK_TAGS = frozenset(["p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
+                         "ul", "ol", "table", "section", "article", "header", "footer", "dd", "dt", "center"])
+#: How many lines above the main text a page's header (byline, 发布时间 line) is looked for.
+HEADER_LINES = 12
+
+
+def _without_lists_and_footers(tree):
+    """A copy of a parsed page without scripts, related lists, footers and sidebars."""
+    tree = copy.deepcopy(tree)
+    for element in list(tree.iter(*_NEVER_TEXT)):
+        element.drop_tree()
+    for element in list(tree.iter()):
+        if not isinstance(element.tag, str) or element.getparent() is None:
+            continue
+        if element.tag in ("footer", "aside", "nav") or _NOT_HEADER.search(
+                f"{element.get('class', '')} {element.get('id', '')}"):
+            element.drop_tree()
+    return tree
+
+
+def _htmldate(tree) -> str | None:
+    """htmldate's publication date of a page (its metadata, ``<time>``, dated header elements),
+    without its extensive search of the whole text, which reads related lists."""
+    from htmldate import find_date
+
+    try:
+        return find_date(copy.deepcopy(tree), extensive_search=False, original_date=True)
+    except Exception:  # htmldate is a best guess; a page it cannot read keeps its other dates
+        return None
+
+
+def page_header_lines(tree, text: str, title: str | None) -> tuple[str, ...]:
+    """The lines of a page above its main text and below its headline: the byline, the
+    ``发布时间：`` / ``来源：`` line that the main-text extractor leaves out (related lists,
+    footers, sidebars and scripts removed first). :mod:`policytopics.metadata` reads the
+    page's date there.
+    """
+    for element in tree.iter():
+        if isinstance(element.tag, str) and element.tag in _BLOCK_TAGS:
+            element.tail = "\n" + (element.tail or "")
+    body = tree.find(".//body")
+    page_text = "".join((body if body is not None else tree).itertext())
+    lines = [" ".join(line.split()) for line in page_text.split("\n") if line.strip()]
+    first = next((line for line in text.splitlines() if len(line.strip()) >= 8), "").strip()
+    first = " ".join(first.split())[:15]
+    start = next((i for i, line in enumerate(lines) if first and first in line), None)
+    if start is None:
+        return ()
+    above = lines[max(0, start - HEADER_LINES):start]
+    plain_title = " ".join((title or "").split())
+    headline = next((i for i in range(len(above) - 1, -1, -1)
+                     if plain_title and (above[i] == plain_title or plain_title in above[i])), None)
+    # Without the headline found, the lines above may be a sidebar: none is the header.
+    return tuple(above[headline + 1:]) if headline is not None else ()
+
+
 def read_html(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
     """A saved web page: main text, title, publication date (fallback), publisher."""
     too_large = _file_too_large(path, max_bytes)
@@ -165,20 +230,25 @@ def read_html(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
         # nested deeper is parsed again without that limit (up to libxml2's own, 2,048).
         deep = _huge_tree(html)
         if deep is not None:
+            deep = copy.deepcopy(deep)  # trafilatura prunes the tree it is given
             found = _main_text(deep)
             text = (found.get("text") or "").strip()
     if cjk_count(text) < MIN_PAGE_CHARS:
         return RawDocument(path.stem, str(path), "", encoding=encoding,
                            error="no main text in this page (a list or index page, or a page "
                                  "built by scripts): save the article page itself")
+    tree = _huge_tree(html)
+    furniture = _without_lists_and_footers(tree) if tree is not None else None
     date = next((meta[name.lower()] for name in DATE_META if meta.get(name.lower())), None)
     date_source = "page metadata" if date else None
-    if not date and found.get("date"):
-        date, date_source = found["date"], "page metadata (htmldate)"
+    if not date and furniture is not None:
+        date = _htmldate(furniture)
+        date_source = "page metadata (htmldate)" if date else None
     title = page_title(html, meta) or found.get("title")
+    header = page_header_lines(furniture, text, title) if furniture is not None else ()
     return RawDocument(path.stem, str(path), text, encoding=f"{encoding}; html", title=title,
                        fallback_date=date, fallback_date_source=date_source,
-                       publisher=meta.get("contentsource"))
+                       publisher=meta.get("contentsource"), page_header=header)
 
 
 #: A line that is only a page number: ``— 3 —``, ``- 3 -``, ``3``, ``第 3 页``, ``3/27``.

@@ -2,8 +2,10 @@
 
 Dates come from the header area (labelled publication dates, a dated source line, a
 full date near the top), then from a dated lead (``4月24日``) only when the same
-document states the year. Related-article lists, footers and spam are never read
-(the cleaner has marked them). The region comes from :mod:`policytopics.places`. A
+document states the year. A web page's own publication date (its metadata, its
+``发布时间：`` line or byline) wins over a date merely found near the top, never over one the
+text states as its own (:data:`STATED_DATE_SOURCES`). Related-article lists, footers and
+spam are never read (the cleaner has marked them; the page reader removes them first). The region comes from :mod:`policytopics.places`. A
 table's own date and region columns win over extraction, and ``metadata.csv`` beside the
 inputs wins over both (:func:`read_overrides`).
 """
@@ -182,6 +184,51 @@ def extract_date(lines: list[tuple[str, str | None]], title: str | None = None,
     return DateResult(None, None, reason)
 
 
+#: ``date_source`` of the dates a text states as its own (delivery, issue, signature, a
+#: labelled publication date, a dated source line): a page's publication date never
+#: overrides them. Other dates found in a text (a full date near the top, a lead's month
+#: and day) are guesses that a page's stated date wins over.
+STATED_DATE_SOURCES = ("header: delivery or issue date", "header: 成文日期", "signature:",
+                       "header: labelled publication date", "header: dated source line")
+
+
+def page_header_date(lines) -> DateResult | None:
+    """A web page's publication date from the lines between its headline and its main text
+    (:attr:`policytopics.records.RawDocument.page_header`): a labelled date (``发布时间：``,
+    ``发布日期：``, ``时间：``), else the first line holding a full date (the byline
+    ``2024年01月02日08:12 | 来源：人民网``). Related lists and footers are not in those lines.
+
+    >>> page_header_date(["发布时间：2024-01-02 16:05 信息来源：省发展改革委"]).source
+    'page header: labelled publication date'
+    >>> page_header_date(["2024年01月02日08:12 | 来源：人民网"]).date
+    '2024-01-02'
+    """
+    for line in lines:
+        match = _LABELLED.search(line)
+        found = find_full_date(line[match.end():match.end() + 40]) if match else None
+        if found:
+            return DateResult(found, "day", "page header: labelled publication date")
+    for line in lines:
+        found = find_full_date(line)
+        if found:
+            return DateResult(found, "day", "page header: dated byline")
+    return None
+
+
+def _page_date(raw) -> DateResult | None:
+    """The page's stated publication date: its ``PubDate`` metadata, its header line, then
+    htmldate's reading of the page (``fallback_date``)."""
+    source = getattr(raw, "fallback_date_source", None) or "file metadata"
+    fallback = getattr(raw, "fallback_date", None)
+    date, precision = parse_date_value(fallback) if fallback else (None, None)
+    if date and source == "page metadata":
+        return DateResult(date, precision, source)
+    header = page_header_date(getattr(raw, "page_header", ()))
+    if header is not None:
+        return header
+    return DateResult(date, precision, source) if date else None
+
+
 # --- one document's metadata --------------------------------------------------------
 
 #: ``region_source`` of a document whose source table states no region (a national
@@ -208,13 +255,12 @@ def document_metadata(raw, lines: list[tuple[str, str | None]], title: str | Non
     else:
         found = extract_date(lines, title)
         meta.update(date=found.date, date_precision=found.precision, date_source=found.source)
-        fallback = getattr(raw, "fallback_date", None)
-        if not found.date and fallback:
-            # The file's own metadata (a page's PubDate): after any date the text states.
-            date, precision = parse_date_value(fallback)
-            if date:
-                meta.update(date=date, date_precision=precision,
-                            date_source=getattr(raw, "fallback_date_source", None) or "file metadata")
+        if not found.source.startswith(STATED_DATE_SOURCES):
+            # A page's own publication date (its PubDate, its 发布时间 line or byline, which the
+            # main-text extractor left out): after a date the text states, before a guess.
+            page = _page_date(raw)
+            if page is not None:
+                meta.update(date=page.date, date_precision=page.precision, date_source=page.source)
     if raw.region_given:
         # One province however the table writes it (浙江, 浙江省, Zhejiang, 廣東省).
         region = canonical_region(raw.region)
