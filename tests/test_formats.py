@@ -467,3 +467,16 @@ def test_a_documents_own_date_still_wins_over_its_pages_byline(tmp_path):
                                           encoding="utf-8")
     row = report_of(tmp_path).loc["notice"]
     assert (row["date"], row["date_source"]) == ("2023-12-28", "signature: issuing office and date")
+
+
+@pytest.mark.parametrize("stored", ["Microsoft Word - 附件1.doc", "标题", "yijian.docx", "Document1"])
+def test_a_word_files_title_property_that_is_a_file_name_gives_way_to_the_text(tmp_path, stored):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.core_properties.title = stored
+    for line in ["关于推动制造业高质量发展的意见", *BODY[:3]]:
+        document.add_paragraph(line)
+    document.save(tmp_path / "yijian.docx")
+    row = report_of(tmp_path).loc["yijian"]
+    assert row["title"] == "关于推动制造业高质量发展的意见"
+    assert not row["text"].startswith("关于推动制造业")  # the title line is the title, not text

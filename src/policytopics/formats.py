@@ -324,7 +324,7 @@ def read_pdf(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
         return RawDocument(path.stem, str(path), "", encoding="pdf",
                            error=f"scanned PDF: no text layer ({len(pages)} pages), OCR it first")
     info = reader.metadata or {}
-    title = str(info.get("/Title") or "").strip() or None
+    title = file_title(str(info.get("/Title") or ""))
     return RawDocument(path.stem, str(path), text, encoding="pdf", title=title)
 
 
@@ -337,6 +337,26 @@ _DOCX_SKIP = {_W + "del", _W + "moveFrom", _W + "instrText", _W + "delInstrText"
 #: insertions and moves at block level.
 _DOCX_CONTAINERS = {_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins", _W + "moveTo",
                     _W + "smartTag", _W + "txbxContent"}
+
+
+#: A title in a file's properties that is no title: the tool's or the file's name.
+_NOT_A_FILE_TITLE = re.compile(r"^(Microsoft\s*(Word|PowerPoint|Excel)\s*-|WPS|untitled|无标题|标题$"
+                               r"|文档\d*$)|\.(docx?|wps|pdf|txt|rtf)$", re.I)
+
+
+def file_title(value: str) -> str | None:
+    """A PDF's or Word file's title property when it is the document's title: Word and PDF
+    printers fill it with the file's name (``Microsoft Word - 附件1.doc``) or the template's
+    (``标题``), and a Chinese document's title has Chinese in it; otherwise None, and the
+    title is taken from the text.
+
+    >>> file_title("关于推进新型工业化的意见"), file_title("Microsoft Word - 附件1.doc"), file_title("标题")
+    ('关于推进新型工业化的意见', None, None)
+    """
+    value = " ".join(value.split())
+    if not value or not cjk_count(value) or _NOT_A_FILE_TITLE.search(value):
+        return None
+    return value
 
 
 def _docx_blocks(parent) -> list[str]:
@@ -455,7 +475,7 @@ def read_docx(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
     if core_xml:
         try:
             found = etree.fromstring(core_xml, parser).find("{http://purl.org/dc/elements/1.1/}title")
-            title = (found.text or "").strip() or None if found is not None else None
+            title = file_title(found.text or "") if found is not None else None
         except etree.XMLSyntaxError:
             title = None
     return RawDocument(path.stem, str(path), "\n".join(lines).strip(), encoding="docx", title=title)

@@ -5,9 +5,10 @@ full date near the top), then from a dated lead (``4月24日``) only when the sa
 document states the year. A web page's own publication date (its metadata, its
 ``发布时间：`` line or byline) wins over a date merely found near the top, never over one the
 text states as its own (:data:`STATED_DATE_SOURCES`). Related-article lists, footers and
-spam are never read (the cleaner has marked them; the page reader removes them first). The region comes from :mod:`policytopics.places`. A
-table's own date and region columns win over extraction, and ``metadata.csv`` beside the
-inputs wins over both (:func:`read_overrides`).
+spam are never read (the cleaner has marked them; the page reader removes them first).
+The region comes from :mod:`policytopics.places`. A table's own date and region columns
+win over extraction, and ``metadata.csv`` beside the inputs wins over both
+(:func:`read_overrides`).
 """
 
 from __future__ import annotations
