@@ -480,3 +480,42 @@ def test_a_word_files_title_property_that_is_a_file_name_gives_way_to_the_text(t
     row = report_of(tmp_path).loc["yijian"]
     assert row["title"] == "关于推动制造业高质量发展的意见"
     assert not row["text"].startswith("关于推动制造业")  # the title line is the title, not text
+
+
+GOV_CN_POLICY = """<html><head><meta charset="utf-8">
+<title>国务院关于推动制造业高质量发展的意见_政策_中国政府网</title>
+<meta name="PubDate" content="2024-01-05 17:00"></head><body>
+<div class="BreadcrumbNav">首页 &gt; 政策 &gt; 国务院文件</div>
+<table class="bd1"><tr><td>索 引 号：</td><td>000014349/2024-00003</td>
+<td>主题分类：</td><td>工业、交通\\其他</td></tr>
+<tr><td>发文机关：</td><td>国务院</td><td>成文日期：</td><td>2023年12月28日</td></tr>
+<tr><td>标　　题：</td><td colspan="3">国务院关于推动制造业高质量发展的意见</td></tr>
+<tr><td>发文字号：</td><td>国发〔2024〕1号</td>
+<td>发布日期：</td><td>2024年01月05日</td></tr></table>
+<h1>国务院关于推动制造业高质量发展的意见</h1>
+<div class="pages_content" id="UCAP-CONTENT">{paragraphs}</div>
+<div class="related">相关报道：<a>2019年北京市政府工作报告</a> 2019-01-20</div></body></html>"""
+
+
+def test_a_gov_cn_policy_pages_metadata_table_gives_its_issue_date(tmp_path):
+    (tmp_path / "policy.html").write_text(GOV_CN_POLICY.format(paragraphs=paragraphs()), encoding="utf-8")
+    row = report_of(tmp_path).loc["policy"]
+    assert row["status"] == "kept" and row["title"] == "国务院关于推动制造业高质量发展的意见"
+    # The document's own date, not the page's PubDate 2024-01-05 nor a related report's
+    # (from the text when trafilatura keeps the table, else from the page's header lines).
+    assert row["date"] == "2023-12-28" and "成文日期" in row["date_source"]
+
+
+def test_a_pages_issue_date_in_its_header_wins_over_its_pubdate_and_a_guess_from_the_text():
+    from policytopics.metadata import document_metadata
+    from policytopics.records import RawDocument
+
+    pubdate = {"fallback_date": "2024-01-05 17:00", "fallback_date_source": "page metadata"}
+    raw = RawDocument("p", "p.html", "", **pubdate,
+                      page_header=("发文机关：国务院 成文日期：2023年12月28日", "发布日期：2024年01月05日"))
+    guess = [("2023年12月11日至12日召开的中央经济工作会议提出。", None)]
+    assert document_metadata(raw, guess, None, [])["date"] == "2023-12-28"
+    raw = RawDocument("p", "p.html", "", **pubdate)
+    assert document_metadata(raw, guess, None, [])["date_source"] == "page metadata"
+    own = [("——2024年1月3日在全省工作会议上", None)]
+    assert document_metadata(raw, own, None, [])["date"] == "2024-01-03"

@@ -155,8 +155,11 @@ def _huge_tree(html: str):
 
 #: Elements that are no page's header: related-article lists, footers, sidebars, comments
 #: (by their class or id), and what is never text. Their dates belong to other pages.
-_NOT_HEADER = re.compile(r"related|relate|xiangguan|xgxw|xgwz|xglj|recommend|tuijian|footer|foot\b|"
-                         r"bottom|copyright|sidebar|side\b|hot|rank|comment|pinglun|list", re.I)
+_NOT_HEADER = re.compile(r"(?<![a-z])(related|relate|xiangguan|xgxw|xgwz|xglj|recommend|tuijian|footer|"
+                         r"foot|bottom|copyright|sidebar|side|hot|rank|comment|pinglun|list)", re.I)
+#: A labelled date of a government page's metadata table (``成文日期：``, ``发布日期：``), which
+#: may stand above the headline.
+_TABLE_DATE_LABEL = re.compile(r"(成文日期|发布日期|发布时间)\s*[:：]\s*\d")
 _NEVER_TEXT = ("script", "style", "noscript", "select", "option", "template", "iframe")
 _BLOCK_TAGS = frozenset(["p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
                          "ul", "ol", "table", "section", "article", "header", "footer", "dd", "dt", "center"])
@@ -201,17 +204,19 @@ def page_header_lines(tree, text: str, title: str | None) -> tuple[str, ...]:
     body = tree.find(".//body")
     page_text = "".join((body if body is not None else tree).itertext())
     lines = [" ".join(line.split()) for line in page_text.split("\n") if line.strip()]
-    first = next((line for line in text.splitlines() if len(line.strip()) >= 8), "").strip()
-    first = " ".join(first.split())[:15]
+    plain_title = " ".join((title or "").split())
+    first = next((" ".join(line.split()) for line in text.splitlines()
+                  if len(line.strip()) >= 8 and " ".join(line.split()) != plain_title), "")[:15]
     start = next((i for i, line in enumerate(lines) if first and first in line), None)
     if start is None:
         return ()
     above = lines[max(0, start - HEADER_LINES):start]
-    plain_title = " ".join((title or "").split())
     headline = next((i for i in range(len(above) - 1, -1, -1)
                      if plain_title and (above[i] == plain_title or plain_title in above[i])), None)
-    # Without the headline found, the lines above may be a sidebar: none is the header.
-    return tuple(above[headline + 1:]) if headline is not None else ()
+    # Without the headline found, the lines above may be a sidebar: none is the header, but
+    # for a metadata table's labelled dates (gov.cn puts its table above the headline).
+    labelled = [line for line in above[:headline] if _TABLE_DATE_LABEL.search(line)]
+    return tuple(labelled + (above[headline + 1:] if headline is not None else []))
 
 
 def read_html(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):

@@ -195,7 +195,8 @@ STATED_DATE_SOURCES = ("header: delivery or issue date", "header: 成文日期",
 
 def page_header_date(lines) -> DateResult | None:
     """A web page's publication date from the lines between its headline and its main text
-    (:attr:`policytopics.records.RawDocument.page_header`): a labelled date (``发布时间：``,
+    (:attr:`policytopics.records.RawDocument.page_header`): a ``成文日期：`` (the document's
+    own date, in a government page's metadata table), a labelled date (``发布时间：``,
     ``发布日期：``, ``时间：``), else the first line holding a full date (the byline
     ``2024年01月02日08:12 | 来源：人民网``). Related lists and footers are not in those lines.
 
@@ -204,9 +205,14 @@ def page_header_date(lines) -> DateResult | None:
     >>> page_header_date(["2024年01月02日08:12 | 来源：人民网"]).date
     '2024-01-02'
     """
-    for line in lines:
-        match = _LABELLED.search(line)
+    for line in lines:  # a metadata table's 成文日期 is the document's own date
+        match = _ISSUED.search(line)
         found = find_full_date(line[match.end():match.end() + 40]) if match else None
+        if found:
+            return DateResult(found, "day", "page header: 成文日期")
+    for line in lines:
+        match = _LABELLED.search(_ISSUED.sub("", line))
+        found = find_full_date(_ISSUED.sub("", line)[match.end():match.end() + 40]) if match else None
         if found:
             return DateResult(found, "day", "page header: labelled publication date")
     for line in lines:
@@ -217,14 +223,16 @@ def page_header_date(lines) -> DateResult | None:
 
 
 def _page_date(raw) -> DateResult | None:
-    """The page's stated publication date: its ``PubDate`` metadata, its header line, then
-    htmldate's reading of the page (``fallback_date``)."""
+    """The page's own date: a 成文日期 in its metadata table, its ``PubDate`` metadata, its
+    header line, then htmldate's reading of the page (``fallback_date``)."""
     source = getattr(raw, "fallback_date_source", None) or "file metadata"
     fallback = getattr(raw, "fallback_date", None)
     date, precision = parse_date_value(fallback) if fallback else (None, None)
+    header = page_header_date(getattr(raw, "page_header", ()))
+    if header is not None and header.source == "page header: 成文日期":
+        return header
     if date and source == "page metadata":
         return DateResult(date, precision, source)
-    header = page_header_date(getattr(raw, "page_header", ()))
     if header is not None:
         return header
     return DateResult(date, precision, source) if date else None
