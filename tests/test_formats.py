@@ -519,3 +519,27 @@ def test_a_pages_issue_date_in_its_header_wins_over_its_pubdate_and_a_guess_from
     assert document_metadata(raw, guess, None, [])["date_source"] == "page metadata"
     own = [("——2024年1月3日在全省工作会议上", None)]
     assert document_metadata(raw, own, None, [])["date"] == "2024-01-03"
+
+
+#: The news as a provincial department writes it: no dateline, no province named.
+PROVINCIAL_NEWS = [NEWS_BODY[0].replace("新华社北京1月2日电（记者王明）国家", "1月2日，省"), *NEWS_BODY[1:]]
+
+
+@pytest.mark.parametrize("name,region", [("province", "浙江省"), ("people", None), ("xinhua", None)])
+def test_a_page_whose_text_names_no_province_takes_its_sites(tmp_path, name, region):
+    # A provincial department's news names only 省发展改革委: the site (浙江省人民政府) says
+    # which province; a national site (人民网, 新华网) names none.
+    encoding, _, page = NEWS_PAGES[name]
+    (tmp_path / f"{name}.html").write_bytes(
+        page.format(body=paragraphs_of(PROVINCIAL_NEWS), related=RELATED_AND_FOOTER).encode(encoding))
+    row = report_of(tmp_path).loc[name]
+    assert (None if pd_isna(row["region"]) else row["region"]) == region
+    if region:
+        assert row["region_source"] == "page: site name (浙江省人民政府)"
+
+
+def test_a_province_the_text_names_wins_over_the_sites(tmp_path):
+    encoding, _, page = NEWS_PAGES["province"]
+    body = [*PROVINCIAL_NEWS, "会议要求，山东省各地要抓好落实，山东省发展改革委牵头推进。"]
+    (tmp_path / "p.html").write_bytes(page.format(body=paragraphs_of(body), related="").encode(encoding))
+    assert report_of(tmp_path).loc["p", "region"] == "山东省"

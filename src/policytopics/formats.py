@@ -219,6 +219,22 @@ def page_header_lines(tree, text: str, title: str | None) -> tuple[str, ...]:
     return tuple(labelled + (above[headline + 1:] if headline is not None else []))
 
 
+def site_name(html: str, meta: dict[str, str] | None = None) -> str | None:
+    """The web site's name: its ``SiteName`` or ``og:site_name`` metadata, else the suffix of
+    its ``<title>``.
+
+    >>> site_name('<title>省发展改革委召开推进会 - 浙江省人民政府</title>')
+    '浙江省人民政府'
+    """
+    meta = _meta(html) if meta is None else meta
+    for name in ("sitename", "og:site_name"):
+        if meta.get(name):
+            return _plain(meta[name])
+    match = _TITLE_RE.search(html)
+    suffix = _SITE_SUFFIX_RE.search(_plain(match.group(1))) if match else None
+    return suffix.group(0).strip(" _|｜-—–") or None if suffix else None
+
+
 def read_html(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
     """A saved web page: main text, title, publication date (fallback), publisher."""
     too_large = _file_too_large(path, max_bytes)
@@ -253,7 +269,8 @@ def read_html(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
     header = page_header_lines(furniture, text, title) if furniture is not None else ()
     return RawDocument(path.stem, str(path), text, encoding=f"{encoding}; html", title=title,
                        fallback_date=date, fallback_date_source=date_source,
-                       publisher=meta.get("contentsource"), page_header=header)
+                       publisher=meta.get("contentsource"), page_header=header,
+                       site=site_name(html, meta))
 
 
 #: A line that is only a page number: ``— 3 —``, ``- 3 -``, ``3``, ``第 3 页``, ``3/27``.

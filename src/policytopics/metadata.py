@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .pagetext import is_signature
-from .places import canonical_region, extract_region
+from .places import RegionResult, canonical_region, extract_region, place_mentions
 
 log = logging.getLogger("policytopics")
 
@@ -238,6 +238,22 @@ def _page_date(raw) -> DateResult | None:
     return DateResult(date, precision, source) if date else None
 
 
+def site_region(site: str) -> RegionResult | None:
+    """The province a web site's name names (``浙江省人民政府``, ``湖北日报``), for a page whose
+    text names no place; None for a national site (``中国政府网``, ``新华网``) or one naming two.
+
+    >>> site_region("浙江省人民政府").region, site_region("中国政府网")
+    ('浙江省', None)
+    """
+    places = place_mentions(site)
+    provinces = {place.province for place in places}
+    if len(provinces) != 1:
+        return None
+    cities = {place.city for place in places if place.city}
+    return RegionResult(provinces.pop(), cities.pop() if len(cities) == 1 else None,
+                        f"page: site name ({site})")
+
+
 # --- one document's metadata --------------------------------------------------------
 
 #: ``region_source`` of a document whose source table states no region (a national
@@ -277,6 +293,8 @@ def document_metadata(raw, lines: list[tuple[str, str | None]], title: str | Non
                     national=not region)
     else:
         region = extract_region(title, body)
+        if region.region is None and region.source == "no place named" and getattr(raw, "site", None):
+            region = site_region(raw.site) or region
         meta.update(region=region.region, city=region.city, region_source=region.source)
     return meta
 
