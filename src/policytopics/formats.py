@@ -13,8 +13,9 @@ HTML (``.html``, ``.htm``, ``.shtml``)
     then htmldate's reading without its whole-page search) and the page's header lines
     (its byline, its ``发布时间：`` line: :func:`page_header_lines`), read from the raw page
     before trafilatura drops them, with related lists, footers and sidebars removed first;
-    :mod:`policytopics.metadata` weighs them against the dates of the text. The publisher
-    from ``ContentSource``. A page with no main text (a list page, a page
+    :mod:`policytopics.metadata` weighs them against the dates of the text. The site's name
+    (:func:`site_name`: its province, for a page whose text names none); the publisher from
+    ``ContentSource``. A page with no main text (a list page, a page
     that is only scripts) is a report row.
 PDF (``.pdf``)
     The text layer by pypdf, page by page, as paragraphs: page numbers and running headers
