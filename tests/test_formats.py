@@ -543,3 +543,20 @@ def test_a_province_the_text_names_wins_over_the_sites(tmp_path):
     body = [*PROVINCIAL_NEWS, "会议要求，山东省各地要抓好落实，山东省发展改革委牵头推进。"]
     (tmp_path / "p.html").write_bytes(page.format(body=paragraphs_of(body), related="").encode(encoding))
     assert report_of(tmp_path).loc["p", "region"] == "山东省"
+
+
+@pytest.mark.parametrize("head,headline", [
+    # a site logo in an <h1> above the article's own
+    ('<title>{t} - 浙江省人民政府</title></head><body><h1 class="logo"><a href="/">浙江省人民政府</a></h1>'
+     '<h1 class="art-title">{t}</h1>', "{t}"),
+    # only a <title>, with the channel between headline and site: X_政策_中国政府网
+    ("<title>{t}_政策_中国政府网</title></head><body>", "{t}"),
+    # Open Graph's title with the site's name
+    ('<meta property="og:title" content="{t} | 澎湃新闻"><title>{t}</title></head><body>', "{t}"),
+])
+def test_a_pages_title_is_its_headline_not_the_sites_name_or_channel(tmp_path, head, headline):
+    t = "关于推动制造业高质量发展的意见"
+    page = (f'<html><head><meta charset="utf-8">{head.format(t=t)}'
+            f'<div class="content">{paragraphs()}</div></body></html>')
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    assert report_of(tmp_path).loc["page", "title"] == headline.format(t=t)

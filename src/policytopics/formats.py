@@ -97,25 +97,42 @@ def _plain(fragment: str) -> str:
     return " ".join(html_module.unescape(_TAG_RE.sub(" ", fragment)).split())
 
 
+#: A channel's name between a headline and the site's in a ``<title>``: ``X_政策_中国政府网``.
+_CHANNEL_SUFFIX_RE = re.compile(r"\s*[_|｜]\s*[^_|｜]{1,6}\s*$")
+
+
+def _without_site(title: str, channels: bool = False) -> str:
+    """A title without the site's name appended (and, with ``channels``, the channel's)."""
+    title = _SITE_SUFFIX_RE.sub("", title)
+    while channels and len(_CHANNEL_SUFFIX_RE.sub("", title)) >= 8 and _CHANNEL_SUFFIX_RE.search(title):
+        title = _CHANNEL_SUFFIX_RE.sub("", title)
+    return title
+
+
 def page_title(html: str, meta: dict[str, str] | None = None) -> str | None:
     """The headline a reader would give the page: its headline metadata, the ``<h1>``, or
-    ``<title>`` without the site's name.
+    ``<title>`` without the site's and the channel's name.
+
+    A site's logo in an ``<h1>`` (its name) is no headline: among several ``<h1>``, the one
+    the ``<title>`` holds wins.
 
     >>> page_title('<title>关于推动制造业发展的意见_政策_中国政府网</title>')
-    '关于推动制造业发展的意见_政策'
+    '关于推动制造业发展的意见'
     >>> page_title('<meta name="ArticleTitle" content="关于X的通知"><h1>首页</h1>')
     '关于X的通知'
     """
     meta = _meta(html) if meta is None else meta
+    site = site_name(html, meta)
     for name in TITLE_META:
-        if meta.get(name.lower()):
-            return _plain(meta[name.lower()])
-    for pattern in (_H1_RE, _TITLE_RE):
-        match = pattern.search(html)
-        if match and _plain(match.group(1)):
-            title = _plain(match.group(1))
-            return _SITE_SUFFIX_RE.sub("", title) if pattern is _TITLE_RE else title
-    return None
+        value = _plain(meta.get(name.lower(), ""))
+        if value and value != site:
+            return _without_site(value)
+    match = _TITLE_RE.search(html)
+    title = _plain(match.group(1)) if match else ""
+    headlines = [h for h in (_plain(h1) for h1 in _H1_RE.findall(html)) if h and h != site]
+    if headlines:
+        return next((h for h in headlines if len(h) >= 4 and h in title), headlines[0])
+    return _without_site(title, channels=True) or None
 
 
 def _file_too_large(path: Path, max_bytes: int) -> RawDocument | None:
