@@ -179,7 +179,7 @@ _NOT_HEADER = re.compile(r"(?<![a-z])(related|relate|xiangguan|xgxw|xgwz|xglj|re
 #: may stand above the headline.
 _TABLE_DATE_LABEL = re.compile(r"(成文日期|发布日期|发布时间)\s*[:：]\s*\d")
 _NEVER_TEXT = ("script", "style", "noscript", "select", "option", "template", "iframe")
-_BLOCK_TAGS = frozenset(["p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
+_BLOCK_TAGS = frozenset(["p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
                          "ul", "ol", "table", "section", "article", "header", "footer", "dd", "dt", "center"])
 #: How many lines above the main text a page's header (byline, 发布时间 line) is looked for.
 HEADER_LINES = 12
@@ -210,6 +210,11 @@ def _htmldate(tree) -> str | None:
         return None
 
 
+def _bare(line: str) -> str:
+    """A line without spaces and table bars, as the page and trafilatura's text both hold it."""
+    return re.sub(r"[\s|｜]+", "", line)
+
+
 def page_header_lines(tree, text: str, title: str | None) -> tuple[str, ...]:
     """The lines of a page above its main text and below its headline: the byline, the
     ``发布时间：`` / ``来源：`` line that the main-text extractor leaves out (related lists,
@@ -223,9 +228,9 @@ def page_header_lines(tree, text: str, title: str | None) -> tuple[str, ...]:
     page_text = "".join((body if body is not None else tree).itertext())
     lines = [" ".join(line.split()) for line in page_text.split("\n") if line.strip()]
     plain_title = " ".join((title or "").split())
-    first = next((" ".join(line.split()) for line in text.splitlines()
-                  if len(line.strip()) >= 8 and " ".join(line.split()) != plain_title), "")[:15]
-    start = next((i for i, line in enumerate(lines) if first and first in line), None)
+    first = next((_bare(line) for line in text.splitlines()
+                  if len(line.strip()) >= 8 and _bare(line) != _bare(plain_title)), "")[:15]
+    start = next((i for i, line in enumerate(lines) if first and first in _bare(line)), None)
     if start is None:
         return ()
     above = lines[max(0, start - HEADER_LINES):start]
