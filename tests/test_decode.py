@@ -107,3 +107,18 @@ def test_korean_is_read_as_korean_and_reported_not_kept_as_garbage_chinese(tmp_p
     assert report.loc["korean", "status"] == "dropped"
     assert report.loc["korean", "reason"].startswith("not mainly Chinese (0% Chinese")
     assert report.loc["chinese", ["encoding", "status"]].tolist() == ["gb18030", "kept"]
+
+
+@pytest.mark.parametrize("declared,encoding,expected", [
+    ("gb2312", "gbk", "gb18030"), ("utf-8", "utf-8", "utf-8"), ("iso-8859-1", "utf-8", "utf-8"),
+    ("utf-16", "utf-8", "utf-8"), ("iso-8859-1", "gbk", "gb18030"), ("big5", "big5", "big5"),
+])
+def test_a_page_is_decoded_by_its_bytes_before_its_declared_charset(declared, encoding, expected):
+    from policytopics.decode import decode_page
+
+    source = "推動製造業高質量發展" if encoding == "big5" else TEXT
+    page = f'<html><head><meta charset="{declared}"></head><body><p>{source * 3}</p></body></html>'
+    data = page.encode(encoding)
+    data += b" " * (len(data) % 2)  # even length: a UTF-8 page also decodes "cleanly" as UTF-16
+    html, found, error = decode_page(data)
+    assert error is None and found.startswith(expected) and source * 3 in html

@@ -194,3 +194,15 @@ def test_twelve_held_out_pages_of_reports_and_policy_documents():
     from bench_pagetext import main
 
     assert main(["--set", str(Path(__file__).resolve().parents[1] / "benchmarks" / "pagetext_heldout")]) == 0
+
+
+def test_strip_markup_leaves_plain_text_alone_and_repairs_entities_only_text_in_place():
+    from policytopics.pagetext import strip_markup
+
+    plain = "若a<b且c>d，则《条例》第3条适用。\n\n第二段：R&D投入增长。"
+    assert strip_markup(plain) == (plain, 0)
+    entities = "深入落实&ldquo;双减&rdquo;政策。\n\n下一段。"
+    assert strip_markup(entities) == ("深入落实“双减”政策。\n\n下一段。", 2)
+    text, count = strip_markup("<p>第一段。</p>\n<!-- 编辑器注释 -->\n<div><br/>第二段&nbsp;内容。</div>"
+                               "\n.TRS_Editor P{line-height:1.5;}")
+    assert text == "第一段。\n第二段\xa0内容。" and count > 0

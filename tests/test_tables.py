@@ -575,3 +575,39 @@ def test_a_workbook_in_the_1904_date_system_gives_the_right_dates(tmp_path):
     book.save(tmp_path / "mac.xlsx")
     assert [d.date for d in iter_documents([tmp_path / "mac.xlsx"])] == [
         "2024-03-05", "2013-08-21", "2024-03-05"]
+
+
+def _as_page_html(text: str) -> str:
+    """An article as a crawler stores a government page's body: a TRS editor's divs, its
+    <style> block, a share script, &nbsp; indents and <br> breaks."""
+    style = ("<style type=\"text/css\">.TRS_Editor P{margin-top:0px;margin-bottom:12px;line-height:1.8;"
+             "font-family:宋体;font-size:12pt;}.TRS_Editor DIV{font-family:宋体;font-size:12pt;}"
+             ".TRS_Editor TD{font-family:宋体;font-size:12pt;}.TRS_Editor IMG{border:0;}</style>")
+    script = ("<script type=\"text/javascript\">var shareTitle=document.title;function shareTo(site)"
+              "{window.open('https://service.weibo.com/share/share.php?url='"
+              "+encodeURIComponent(location.href)"
+              "+'&title='+shareTitle);}</script>")
+    paragraphs = "".join(f"<p style=\"text-indent:2em\">&nbsp;&nbsp;{sentence}。</p>"
+                         for sentence in text.rstrip("。").split("。"))
+    return (f"<div class=\"TRS_Editor\">{style}<div class=\"Custom_UnionStyle\">{paragraphs}"
+            f"<p><span style=\"font-family:仿宋_GB2312\">附件：</span><br/>重点项目清单</p></div></div>"
+            f"{script}")
+
+
+def test_raw_page_html_in_a_text_column_is_stripped_to_its_text(tmp_path):
+    frame = articles(10)
+    plain = frame["正文"].tolist()
+    for i in (3, 7):
+        frame.loc[i, "正文"] = _as_page_html(plain[i])
+        frame.loc[i, "标题"] = f"<span>关于第{i + 1}批重点项目的通知</span>&nbsp;"
+    write_delimited(frame, tmp_path / "pages.csv", "utf-8")
+    report = document_report(tmp_path, load_study(None), progress=False)
+    assert (report["status"] == "kept").all(), report.loc[report["status"] != "kept", "reason"].tolist()
+    for i in (3, 7):
+        text = report["text"][i]
+        for markup in ("<", ">", "&nbsp", "TRS_Editor", "font-family", "shareTitle", "style="):
+            assert markup not in text, (markup, text[:200])
+        assert text.startswith(plain[i].split("，")[0]) and "重点项目清单" in text
+        assert report["title"][i] == f"关于第{i + 1}批重点项目的通知"
+        assert report["removed_markup"][i] > 0
+    assert report["text"][0].startswith(plain[0].split("，")[0]) and report["removed_markup"][0] == 0

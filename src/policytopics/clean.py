@@ -3,7 +3,9 @@
 Every rule is a small function that can be tested on its own, and every removal is
 counted under the rule's name, so the ingest report can say what was taken out and why.
 
-Order matters and is fixed: control characters are deleted, pinyin annotations are
+Order matters and is fixed: control characters are deleted, a web page's markup left in a
+text field (editor ``<div>``s, ``<style>``, ``<script>``, ``&nbsp;``) is stripped to its text
+(:func:`policytopics.pagetext.strip_markup`), pinyin annotations are
 stripped (``當(dāng)前位置`` must become ``當前位置`` before any rule can recognise it),
 mojibake runs are repaired or removed (on the text as crawled: NFKC and t2s would change
 the bytes the repair re-reads), then Unicode NFKC and traditional→simplified conversion,
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from .config import CleanConfig
 from .mojibake import TONED, repair_mojibake
-from .pagetext import is_signature, join_label_values, mark_page_furniture
+from .pagetext import is_signature, join_label_values, mark_page_furniture, strip_markup
 from .text import CJK_RANGE, cjk_count, literal_union, to_simplified
 
 # --- pinyin annotations --------------------------------------------------------------
@@ -264,7 +266,7 @@ def classify_line(line: str, phrases: tuple[str, ...] = ()) -> str | None:
 #: line, and the lines each line rule took out (``above_title``: the short lines above a title
 #: found further down, counted by :mod:`policytopics.documents`).
 REMOVAL_RULES = (
-    "control_char", "pinyin_annotation", "mojibake_repaired", "mojibake_removed", "spam_phrase",
+    "control_char", "markup", "pinyin_annotation", "mojibake_repaired", "mojibake_removed", "spam_phrase",
     "spam_brand", "navigation", "widget", "prev_next", "seo_meta", "header", "byline", "footer",
     "licence_footer", "contact", "teaser", "related_list", "spam_line", "above_title",
 )
@@ -295,6 +297,8 @@ def clean_text(text: str, config: CleanConfig | None = None) -> CleanedText:
     removed: Counter = Counter()
     text, n = _CONTROL.subn("", text)
     removed["control_char"] += n
+    text, n = strip_markup(text)  # a page's HTML left in a table's text column
+    removed["markup"] += n
     text, n = strip_pinyin_annotations(text)
     removed["pinyin_annotation"] += n
     # Mojibake is repaired on the bytes as crawled: NFKC and t2s would change them.

@@ -114,9 +114,15 @@ class CorpusConfig(_Section):
     # undated one is kept.
     date_from: str = ""
     date_to: str = ""
+    # What one HTML, PDF or Word file may be, or inflate to (a Word file's XML), in MB: a
+    # larger one (a zip bomb, a damaged file) is a report row "dropped" naming this setting.
+    max_document_mb: float = 100
 
     def __post_init__(self):
         super().__post_init__()
+        if not self.max_document_mb > 0:
+            raise StudyConfigError(f"[corpus] max_document_mb must be a number of MB above 0, "
+                                   f"got {self.max_document_mb!r}")
         if self.passage_chars < 50:
             raise StudyConfigError(f"[corpus] passage_chars must be at least 50, got {self.passage_chars}")
         for name in ("date_from", "date_to"):
@@ -128,6 +134,11 @@ class CorpusConfig(_Section):
                                           ": no such day on the calendar"))
         if self.date_from and self.date_to and date_span(self.date_from)[0] > date_span(self.date_to)[1]:
             raise StudyConfigError(f"[corpus] date_from {self.date_from!r} is after date_to {self.date_to!r}")
+
+    @property
+    def max_document_bytes(self) -> int:
+        """:attr:`max_document_mb` in bytes."""
+        return int(self.max_document_mb * 1024 * 1024)
 
 
 _DATE_BOUND = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")

@@ -203,5 +203,50 @@ def file_name_text(name: str) -> str:
     return data.decode("utf-8", "backslashreplace")
 
 
+_DECLARED_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_:.-]+)", re.I)
+#: Declared charsets read as another (the WHATWG Encoding Standard's labels): a page cannot be
+#: UTF-16 if its ``<meta>`` is readable as ASCII, so browsers read such a page as UTF-8.
+_CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
+                    "utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8", "unicode": "utf-8",
+                    "utf8": "utf-8"}
+#: Western single-byte charsets: any bytes decode, so a Chinese page that declares one (a
+#: template's leftover) is told by its bytes instead.
+_SINGLE_BYTE = {"iso-8859-1", "latin1", "latin-1", "l1", "windows-1252", "cp1252", "us-ascii", "ascii",
+                "iso8859-1", "iso_8859-1"}
+
+
+def decode_page(data: bytes) -> tuple[str, str, str | None]:
+    """Decode a saved web page as a browser would, returning ``(html, encoding, error)``.
+
+    A byte-order mark wins, then bytes that are valid UTF-8 (beyond ASCII), whatever the page
+    declares: a UTF-8 page whose template still says ``iso-8859-1`` or ``gb2312`` is UTF-8.
+    Then the ``<meta charset>`` (``gb2312``/``gbk`` read as GB18030; ``utf-16``, which an
+    ASCII-readable ``<meta>`` cannot be, as UTF-8, as the HTML standard's prescan does), unless
+    it is a Western single-byte charset that would turn Chinese bytes into Latin letters; then
+    :func:`decode_bytes`' detection.
+
+    >>> page = '<meta charset="iso-8859-1"><p>制造业</p>'.encode("utf-8")
+    >>> decode_page(page)[1]
+    'utf-8'
+    """
+    if any(data.startswith(bom) for bom, _ in _BOMS):
+        return decode_bytes(data)
+    if not data.isascii():
+        try:
+            return newlines(data.decode("utf-8")), "utf-8", None
+        except UnicodeDecodeError:
+            pass
+    declared = _DECLARED_CHARSET.search(data[:4096])
+    if declared:
+        name = declared.group(1).decode("ascii").lower()
+        name = _CHARSET_ALIASES.get(name, name)
+        if name not in _SINGLE_BYTE or data.isascii():
+            try:
+                return newlines(data.decode(name)), name, None
+            except (LookupError, UnicodeDecodeError):
+                pass
+    return decode_bytes(data)
+
+
 def newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -28,6 +28,7 @@ from .config import CleanConfig, CorpusConfig, StudyConfig, load_study
 from .dedup import find_duplicates, minhash_signature
 from .ingest import iter_documents
 from .metadata import apply_overrides, document_metadata, overrides_for, read_overrides, unused_overrides
+from .pagetext import strip_markup
 from .records import RawDocument
 from .text import cjk_count, cjk_ratio, date_span
 
@@ -169,7 +170,10 @@ def document_row(raw: RawDocument, clean: CleanConfig, overrides: dict[str, str]
         return row
     cleaned = clean_text(raw.text, clean)
     kept = cleaned.kept_lines
-    title, body = split_title(raw.title, kept)
+    given, markup = strip_markup(raw.title) if raw.title else (raw.title, 0)
+    if markup:  # a table's title cell holding the page's HTML: its text on one line
+        given = " ".join(given.split()) or None
+    title, body = split_title(given, kept)
     if len(body) < len(kept) - 1:
         cleaned.removed["above_title"] += len(kept) - len(body) - 1
     text = "\n".join(body)

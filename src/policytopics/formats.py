@@ -10,8 +10,12 @@ HTML (``.html``, ``.htm``, ``.shtml``)
     the title from the page's headline metadata (gov.cn's ``ArticleTitle``, ``og:title``,
     the ``<h1>``) before ``<title>`` (whose site suffix, ``_中国政府网``, is cut); the
     publication date of the page's metadata (gov.cn's ``PubDate``, ``firstpublishedtime``,
-    then htmldate's reading) as a fallback that a date stated in the text itself wins over;
-    the publisher from ``ContentSource``. A page with no main text (a list page, a page
+    then htmldate's reading without its whole-page search) and the page's header lines
+    (its byline, its ``发布时间：`` line: :func:`page_header_lines`), read from the raw page
+    before trafilatura drops them, with related lists, footers and sidebars removed first;
+    :mod:`policytopics.metadata` weighs them against the dates of the text. The site's name
+    (:func:`site_name`: its province, for a page whose text names none); the publisher from
+    ``ContentSource``. A page with no main text (a list page, a page
     that is only scripts) is a report row.
 PDF (``.pdf``)
     The text layer by pypdf, page by page, as paragraphs: page numbers and running headers
@@ -20,25 +24,33 @@ PDF (``.pdf``)
     faster (``benchmarks/bench_pdf.py``). A PDF without one (a scan) is a report row that
     says to OCR it first; a password-protected or broken file likewise.
 Word (``.docx``)
-    Paragraphs and tables in document order by python-docx (a table row's cells joined by
-    a tab). An old ``.doc`` or a WPS ``.wps`` file is a report row that says to save it as
-    ``.docx``.
+    Paragraphs and tables in document order, read from the package's XML as Word shows it
+    (tracked insertions, content controls, text boxes and smart tags included; a table row's
+    cells joined by a tab). An old ``.doc`` or a WPS ``.wps`` file is a report row that says
+    to save it as ``.docx``.
+
+Every file may be, or inflate to (a Word file's XML), at most ``[corpus] max_document_mb``:
+a larger one (a zip bomb) is a report row naming the setting.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from .decode import decode_bytes
+from .decode import decode_page
 from .records import RawDocument
 from .text import cjk_count, display_width
 
 log = logging.getLogger("policytopics")
 
+MB = 1024 * 1024
+#: What one document file may inflate to by default (``[corpus] max_document_mb``).
+DEFAULT_MAX_DOCUMENT_BYTES = 100 * MB
 #: A PDF whose text layer holds fewer visible characters than this is taken for a scan.
 MIN_PDF_CHARS = 20
 #: A page whose main text has fewer Chinese characters than this has none (a list of links).
@@ -49,7 +61,6 @@ TITLE_META = ("ArticleTitle", "og:title", "title")
 DATE_META = ("PubDate", "firstpublishedtime", "publishdate", "pubdate", "article:published_time")
 _META_RE = re.compile(r"<meta\s+[^>]*?(?:name|property)\s*=\s*[\"']([^\"']+)[\"'][^>]*?>", re.I)
 _CONTENT_RE = re.compile(r"content\s*=\s*[\"']([^\"']*)[\"']", re.I)
-_CHARSET_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", re.I)
 _H1_RE = re.compile(r"<h1[^>]*>(.*?)</h1>", re.I | re.S)
 _TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -57,11 +68,15 @@ _TAG_RE = re.compile(r"<[^>]+>")
 _SITE_SUFFIX_RE = re.compile(r"\s*[_|｜\-—–]+\s*[^_|｜\-—–]{2,30}(?:网|政府|门户|官网|日报|新闻)\s*$")
 
 
-def read_document_file(path: Path):
-    """The :class:`policytopics.records.RawDocument` of one HTML, PDF or Word file."""
+def read_document_file(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
+    """The :class:`policytopics.records.RawDocument` of one HTML, PDF or Word file.
+
+    ``max_bytes`` (``[corpus] max_document_mb``) bounds what one file may be, or inflate to
+    (a Word file's XML): a larger one is a report row that names the setting.
+    """
     reader = READERS[path.suffix.lower()]
     try:
-        return reader(path)
+        return reader(path, max_bytes)
     except Exception as exc:  # the readers raise their own error types on damaged files
         return RawDocument(path.stem, str(path), "",
                            error=f"unreadable {path.suffix.lower().lstrip('.')} file: "
@@ -84,62 +99,203 @@ def _plain(fragment: str) -> str:
     return " ".join(html_module.unescape(_TAG_RE.sub(" ", fragment)).split())
 
 
+#: A channel's name between a headline and the site's in a ``<title>``: ``X_政策_中国政府网``.
+_CHANNEL_SUFFIX_RE = re.compile(r"\s*[_|｜]\s*[^_|｜]{1,6}\s*$")
+
+
+def _without_site(title: str, channels: bool = False) -> str:
+    """A title without the site's name appended (and, with ``channels``, the channel's)."""
+    title = _SITE_SUFFIX_RE.sub("", title)
+    while channels and len(_CHANNEL_SUFFIX_RE.sub("", title)) >= 8 and _CHANNEL_SUFFIX_RE.search(title):
+        title = _CHANNEL_SUFFIX_RE.sub("", title)
+    return title
+
+
 def page_title(html: str, meta: dict[str, str] | None = None) -> str | None:
     """The headline a reader would give the page: its headline metadata, the ``<h1>``, or
-    ``<title>`` without the site's name.
+    ``<title>`` without the site's and the channel's name.
+
+    A site's logo in an ``<h1>`` (its name) is no headline: among several ``<h1>``, the one
+    the ``<title>`` holds wins.
 
     >>> page_title('<title>关于推动制造业发展的意见_政策_中国政府网</title>')
-    '关于推动制造业发展的意见_政策'
+    '关于推动制造业发展的意见'
     >>> page_title('<meta name="ArticleTitle" content="关于X的通知"><h1>首页</h1>')
     '关于X的通知'
     """
     meta = _meta(html) if meta is None else meta
+    site = site_name(html, meta)
     for name in TITLE_META:
-        if meta.get(name.lower()):
-            return _plain(meta[name.lower()])
-    for pattern in (_H1_RE, _TITLE_RE):
-        match = pattern.search(html)
-        if match and _plain(match.group(1)):
-            title = _plain(match.group(1))
-            return _SITE_SUFFIX_RE.sub("", title) if pattern is _TITLE_RE else title
-    return None
+        value = _plain(meta.get(name.lower(), ""))
+        if value and value != site:
+            return _without_site(value)
+    match = _TITLE_RE.search(html)
+    title = _plain(match.group(1)) if match else ""
+    headlines = [h for h in (_plain(h1) for h1 in _H1_RE.findall(html)) if h and h != site]
+    if headlines:
+        return next((h for h in headlines if len(h) >= 4 and h in title), headlines[0])
+    return _without_site(title, channels=True) or None
 
 
-def read_html(path: Path):
-    """A saved web page: main text, title, publication date (fallback), publisher."""
+def _file_too_large(path: Path, max_bytes: int) -> RawDocument | None:
+    size = path.stat().st_size
+    if size <= max_bytes:
+        return None
+    kind = path.suffix.lower().lstrip(".")
+    return RawDocument(path.stem, str(path), "", encoding=kind, error=f"{kind} file too large: "
+                       + _too_large(f"the file ({size / MB:,.0f} MB)", max_bytes))
+
+
+def _main_text(page) -> dict:
+    """trafilatura's main text and metadata of a page (its HTML, or a parsed tree)."""
     import trafilatura
 
-    data = path.read_bytes()
-    declared = _CHARSET_RE.search(data[:4096])
-    html, encoding, error = None, "", None
-    if declared:
-        name = declared.group(1).decode("ascii").lower()
-        name = "gb18030" if name in ("gb2312", "gbk", "gb18030") else name
-        try:
-            html, encoding = data.decode(name), name
-        except (LookupError, UnicodeDecodeError):
-            html = None
-    if html is None:
-        html, encoding, error = decode_bytes(data)
-        if error:
-            return RawDocument(path.stem, str(path), "", encoding=encoding, error=error)
-    meta = _meta(html)
-    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+    extracted = trafilatura.bare_extraction(page, with_metadata=True, include_comments=False,
                                             include_tables=True)
-    found = extracted.as_dict() if hasattr(extracted, "as_dict") else (extracted or {})
+    return extracted.as_dict() if hasattr(extracted, "as_dict") else (extracted or {})
+
+
+def _huge_tree(html: str):
+    """The page parsed without lxml's nesting limit of 256 levels, or None."""
+    from lxml import etree
+    from lxml.html import HTMLParser, fromstring
+
+    parser = HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True,
+                        remove_pis=True, huge_tree=True)
+    try:
+        try:
+            return fromstring(html, parser=parser)
+        except ValueError:  # a string that declares its encoding (<?xml … encoding=…?>)
+            return fromstring(html.encode("utf-8"), parser=HTMLParser(
+                collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True,
+                huge_tree=True, encoding="utf-8"))
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+
+
+#: Elements that are no page's header: related-article lists, footers, sidebars, comments
+#: (by their class or id), and what is never text. Their dates belong to other pages.
+_NOT_HEADER = re.compile(r"(?<![a-z])(related|relate|xiangguan|xgxw|xgwz|xglj|recommend|tuijian|footer|"
+                         r"foot|bottom|copyright|sidebar|side|hot|rank|comment|pinglun|list)", re.I)
+#: A labelled date of a government page's metadata table (``成文日期：``, ``发布日期：``), which
+#: may stand above the headline.
+_TABLE_DATE_LABEL = re.compile(r"(成文日期|发布日期|发布时间)\s*[:：]\s*\d")
+_NEVER_TEXT = ("script", "style", "noscript", "select", "option", "template", "iframe")
+_BLOCK_TAGS = frozenset(["p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+                         "ul", "ol", "table", "section", "article", "header", "footer", "dd", "dt", "center"])
+#: How many lines above the main text a page's header (byline, 发布时间 line) is looked for.
+HEADER_LINES = 12
+
+
+def _without_lists_and_footers(tree):
+    """A copy of a parsed page without scripts, related lists, footers and sidebars."""
+    tree = copy.deepcopy(tree)
+    for element in list(tree.iter(*_NEVER_TEXT)):
+        element.drop_tree()
+    for element in list(tree.iter()):
+        if not isinstance(element.tag, str) or element.getparent() is None:
+            continue
+        if element.tag in ("footer", "aside", "nav") or _NOT_HEADER.search(
+                f"{element.get('class', '')} {element.get('id', '')}"):
+            element.drop_tree()
+    return tree
+
+
+def _htmldate(tree) -> str | None:
+    """htmldate's publication date of a page (its metadata, ``<time>``, dated header elements),
+    without its extensive search of the whole text, which reads related lists."""
+    from htmldate import find_date
+
+    try:
+        return find_date(copy.deepcopy(tree), extensive_search=False, original_date=True)
+    except Exception:  # htmldate is a best guess; a page it cannot read keeps its other dates
+        return None
+
+
+def _bare(line: str) -> str:
+    """A line without spaces and table bars, as the page and trafilatura's text both hold it."""
+    return re.sub(r"[\s|｜]+", "", line)
+
+
+def page_header_lines(tree, text: str, title: str | None) -> tuple[str, ...]:
+    """The lines of a page above its main text and below its headline: the byline, the
+    ``发布时间：`` / ``来源：`` line that the main-text extractor leaves out (related lists,
+    footers, sidebars and scripts removed first). :mod:`policytopics.metadata` reads the
+    page's date there.
+    """
+    for element in tree.iter():
+        if isinstance(element.tag, str) and element.tag in _BLOCK_TAGS:
+            element.tail = "\n" + (element.tail or "")
+    body = tree.find(".//body")
+    page_text = "".join((body if body is not None else tree).itertext())
+    lines = [" ".join(line.split()) for line in page_text.split("\n") if line.strip()]
+    plain_title = " ".join((title or "").split())
+    first = next((_bare(line) for line in text.splitlines()
+                  if len(line.strip()) >= 8 and _bare(line) != _bare(plain_title)), "")[:15]
+    start = next((i for i, line in enumerate(lines) if first and first in _bare(line)), None)
+    if start is None:
+        return ()
+    above = lines[max(0, start - HEADER_LINES):start]
+    headline = next((i for i in range(len(above) - 1, -1, -1)
+                     if plain_title and (above[i] == plain_title or plain_title in above[i])), None)
+    # Without the headline found, the lines above may be a sidebar: none is the header, but
+    # for a metadata table's labelled dates (gov.cn puts its table above the headline).
+    labelled = [line for line in above[:headline] if _TABLE_DATE_LABEL.search(line)]
+    return tuple(labelled + (above[headline + 1:] if headline is not None else []))
+
+
+def site_name(html: str, meta: dict[str, str] | None = None) -> str | None:
+    """The web site's name: its ``SiteName`` or ``og:site_name`` metadata, else the suffix of
+    its ``<title>``.
+
+    >>> site_name('<title>省发展改革委召开推进会 - 浙江省人民政府</title>')
+    '浙江省人民政府'
+    """
+    meta = _meta(html) if meta is None else meta
+    for name in ("sitename", "og:site_name"):
+        if meta.get(name):
+            return _plain(meta[name])
+    match = _TITLE_RE.search(html)
+    suffix = _SITE_SUFFIX_RE.search(_plain(match.group(1))) if match else None
+    return suffix.group(0).strip(" _|｜-—–") or None if suffix else None
+
+
+def read_html(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
+    """A saved web page: main text, title, publication date (fallback), publisher."""
+    too_large = _file_too_large(path, max_bytes)
+    if too_large:
+        return too_large
+    html, encoding, error = decode_page(path.read_bytes())
+    if error:
+        return RawDocument(path.stem, str(path), "", encoding=encoding, error=error)
+    meta = _meta(html)
+    found = _main_text(html)
     text = (found.get("text") or "").strip()
+    if cjk_count(text) < MIN_PAGE_CHARS:
+        # lxml stops at 256 levels of nesting and trafilatura then finds no text: a page
+        # nested deeper is parsed again without that limit (up to libxml2's own, 2,048).
+        deep = _huge_tree(html)
+        if deep is not None:
+            deep = copy.deepcopy(deep)  # trafilatura prunes the tree it is given
+            found = _main_text(deep)
+            text = (found.get("text") or "").strip()
     if cjk_count(text) < MIN_PAGE_CHARS:
         return RawDocument(path.stem, str(path), "", encoding=encoding,
                            error="no main text in this page (a list or index page, or a page "
                                  "built by scripts): save the article page itself")
+    tree = _huge_tree(html)
+    furniture = _without_lists_and_footers(tree) if tree is not None else None
     date = next((meta[name.lower()] for name in DATE_META if meta.get(name.lower())), None)
     date_source = "page metadata" if date else None
-    if not date and found.get("date"):
-        date, date_source = found["date"], "page metadata (htmldate)"
+    if not date and furniture is not None:
+        date = _htmldate(furniture)
+        date_source = "page metadata (htmldate)" if date else None
     title = page_title(html, meta) or found.get("title")
+    header = page_header_lines(furniture, text, title) if furniture is not None else ()
     return RawDocument(path.stem, str(path), text, encoding=f"{encoding}; html", title=title,
                        fallback_date=date, fallback_date_source=date_source,
-                       publisher=meta.get("contentsource"))
+                       publisher=meta.get("contentsource"), page_header=header,
+                       site=site_name(html, meta))
 
 
 #: A line that is only a page number: ``— 3 —``, ``- 3 -``, ``3``, ``第 3 页``, ``3/27``.
@@ -220,9 +376,12 @@ def _pypdf_messages(path: Path) -> Iterator[None]:
                         path.name, "; ".join(dict.fromkeys(m.strip() for m in collect.messages)))
 
 
-def read_pdf(path: Path):
+def read_pdf(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
     """The text layer of a PDF, page by page; a scan, a password or a broken file is an
     error that says what to do. pypdf's warnings are one line naming the file."""
+    too_large = _file_too_large(path, max_bytes)
+    if too_large:
+        return too_large
     with _pypdf_messages(path):
         return _read_pdf(path)
 
@@ -245,38 +404,164 @@ def _read_pdf(path: Path):
         return RawDocument(path.stem, str(path), "", encoding="pdf",
                            error=f"scanned PDF: no text layer ({len(pages)} pages), OCR it first")
     info = reader.metadata or {}
-    title = str(info.get("/Title") or "").strip() or None
+    title = file_title(str(info.get("/Title") or ""))
     return RawDocument(path.stem, str(path), text, encoding="pdf", title=title)
 
 
-def read_docx(path: Path):
-    """Paragraphs and tables of a Word ``.docx`` file, in document order."""
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+#: Word elements whose text is not the document's: deleted and moved-away runs, field codes,
+#: and the old-Word copy (``mc:Fallback``) of a drawing whose ``mc:Choice`` is read.
+_DOCX_SKIP = {_W + "del", _W + "moveFrom", _W + "instrText", _W + "delInstrText", _MC + "Fallback"}
+#: Word elements that hold paragraphs and tables: content controls, custom XML, tracked
+#: insertions and moves at block level.
+_DOCX_CONTAINERS = {_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins", _W + "moveTo",
+                    _W + "smartTag", _W + "txbxContent"}
+
+
+#: A title in a file's properties that is no title: the tool's or the file's name.
+_NOT_A_FILE_TITLE = re.compile(r"^(Microsoft\s*(Word|PowerPoint|Excel)\s*-|WPS|untitled|无标题|标题$"
+                               r"|文档\d*$)|\.(docx?|wps|pdf|txt|rtf)$", re.I)
+
+
+def file_title(value: str) -> str | None:
+    """A PDF's or Word file's title property when it is the document's title: Word and PDF
+    printers fill it with the file's name (``Microsoft Word - 附件1.doc``) or the template's
+    (``标题``), and a Chinese document's title has Chinese in it; otherwise None, and the
+    title is taken from the text.
+
+    >>> file_title("关于推进新型工业化的意见"), file_title("Microsoft Word - 附件1.doc"), file_title("标题")
+    ('关于推进新型工业化的意见', None, None)
+    """
+    value = " ".join(value.split())
+    if not value or not cjk_count(value) or _NOT_A_FILE_TITLE.search(value):
+        return None
+    return value
+
+
+def _docx_blocks(parent) -> list[str]:
+    """The lines of a Word body (or cell, or text box): paragraphs and table rows in order."""
+    lines: list[str] = []
+    for child in parent:
+        if child.tag == _W + "p":
+            boxes: list[str] = []
+            lines.append(_docx_paragraph(child, boxes))
+            lines.extend(boxes)
+        elif child.tag == _W + "tbl":
+            for row in _docx_children(child, _W + "tr"):
+                cells = [" ".join(line for line in _docx_blocks(cell) if line.strip()).strip()
+                         for cell in _docx_children(row, _W + "tc")]
+                lines.append("\t".join(cells))
+        elif child.tag in _DOCX_CONTAINERS:
+            lines.extend(_docx_blocks(child))
+    return lines
+
+
+def _docx_children(parent, tag: str):
+    """The ``tag`` children of a table or row, also inside content controls around them."""
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _DOCX_CONTAINERS:
+            yield from _docx_children(child, tag)
+
+
+def _docx_paragraph(paragraph, boxes: list[str]) -> str:
+    """A paragraph's text: its runs, inside tracked insertions, inline content controls,
+    smart tags, hyperlinks and fields too; the paragraphs of its text boxes go to ``boxes``."""
+    parts: list[str] = []
+
+    def walk(element):
+        for child in element:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _DOCX_SKIP:
+                continue
+            if tag == _W + "t":
+                parts.append(child.text or "")
+            elif tag == _W + "tab":
+                parts.append("\t")
+            elif tag in (_W + "br", _W + "cr"):
+                parts.append("\n")
+            elif tag == _W + "txbxContent":
+                boxes.extend(_docx_blocks(child))
+            else:
+                walk(child)
+
+    walk(paragraph)
+    return "".join(parts)
+
+
+class DocumentTooLarge(ValueError):
+    """A file that unpacks to more than ``[corpus] max_document_mb`` (a zip bomb or a damaged file)."""
+
+
+def _too_large(what: str, limit: int) -> str:
+    return (f"{what} is larger than the limit of {limit / MB:g} MB per document (a damaged file or "
+            "a zip bomb); if it is a real document, raise [corpus] max_document_mb in study.toml")
+
+
+def _zip_part(archive, name: str, limit: int) -> bytes:
+    """One part of a zip package, inflated up to ``limit`` bytes (its declared size is not
+    trusted: the inflated bytes are counted)."""
+    info = archive.getinfo(name)
+    if info.file_size > limit:
+        raise DocumentTooLarge(_too_large(f"{name} (declared {info.file_size / MB:,.0f} MB unpacked)", limit))
+    with archive.open(info) as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise DocumentTooLarge(_too_large(f"{name} (unpacked)", limit))
+    return data
+
+
+def read_docx(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
+    """Paragraphs and tables of a Word ``.docx`` file, in document order.
+
+    Read from the package's XML, as Word shows the document: text inside tracked insertions
+    (``w:ins``, kept; ``w:del`` left out), content controls (``w:sdt``, block and inline),
+    smart tags, custom XML, hyperlinks and text boxes (``w:txbxContent``, their paragraphs
+    after the paragraph that anchors them; the old-Word copy in ``mc:Fallback`` skipped).
+    A table row's cells are joined by a tab. ``word/document.xml`` is inflated at most to
+    ``max_bytes`` (``[corpus] max_document_mb``): a zip bomb is a report row, not a crash.
+    """
     import zipfile
 
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+    from lxml import etree
+
+    def unreadable(reason) -> RawDocument:
+        return RawDocument(path.stem, str(path), "", encoding="docx",
+                           error=f"not a readable Word file ({reason}); open it in Word or WPS and "
+                                 "save it as .docx")
 
     try:
-        document = docx.Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
-        return RawDocument(path.stem, str(path), "", encoding="docx",
-                           error=f"not a readable Word file ({exc}); open it in Word or WPS and "
-                                 "save it as .docx")
-    lines = []
-    for child in document.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append(Paragraph(child, document).text)
-        elif tag == "tbl":
-            for row in Table(child, document).rows:
-                lines.append("\t".join(cell.text.strip() for cell in row.cells))
-    title = (document.core_properties.title or "").strip() or None
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "word/document.xml" not in names:
+                return unreadable("no word/document.xml in the package")
+            body_xml = _zip_part(archive, "word/document.xml", max_bytes)
+            core_xml = (_zip_part(archive, "docProps/core.xml", max_bytes)
+                        if "docProps/core.xml" in names else b"")
+    except DocumentTooLarge as exc:
+        return RawDocument(path.stem, str(path), "", encoding="docx", error=f"Word file too large: {exc}")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
+        return unreadable(exc)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    try:
+        root = etree.fromstring(body_xml, parser)
+    except etree.XMLSyntaxError as exc:
+        return unreadable(f"word/document.xml: {exc}")
+    body = root.find(_W + "body")
+    lines = _docx_blocks(body if body is not None else root)
+    title = None
+    if core_xml:
+        try:
+            found = etree.fromstring(core_xml, parser).find("{http://purl.org/dc/elements/1.1/}title")
+            title = file_title(found.text or "") if found is not None else None
+        except etree.XMLSyntaxError:
+            title = None
     return RawDocument(path.stem, str(path), "\n".join(lines).strip(), encoding="docx", title=title)
 
 
-def read_old_word(path: Path):
+def read_old_word(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
     """An old binary ``.doc`` or a WPS ``.wps`` file: a report row saying to save it as .docx."""
     kind = "WPS" if path.suffix.lower() == ".wps" else "old Word"
     return RawDocument(path.stem, str(path), "", error=f"{kind} format: open it in Word or WPS and "

@@ -157,9 +157,10 @@ def _read_path(path: Path, name: str, columns: CorpusConfig) -> Iterator[RawDocu
     if suffix in TABLE_SUFFIXES:
         documents = read_table(path, suffix, columns, name=folder + file_name.split(".")[0])
     else:
-        read = read_document_file if suffix in DOCUMENT_SUFFIXES else _read_text_file
         stem = file_name[: -len(path.suffix)] if path.suffix else file_name
-        documents = (replace(read(path), doc_id=folder + stem),)
+        doc = (read_document_file(path, columns.max_document_bytes) if suffix in DOCUMENT_SUFFIXES
+               else _read_text_file(path))
+        documents = (replace(doc, doc_id=folder + stem),)
     shown = str(Path(*(file_name_text(part) for part in path.parts)))
     for doc in documents:
         yield doc if shown == str(path) else _shown(doc, path, shown)

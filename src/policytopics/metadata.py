@@ -2,10 +2,13 @@
 
 Dates come from the header area (labelled publication dates, a dated source line, a
 full date near the top), then from a dated lead (``4月24日``) only when the same
-document states the year. Related-article lists, footers and spam are never read
-(the cleaner has marked them). The region comes from :mod:`policytopics.places`. A
-table's own date and region columns win over extraction, and ``metadata.csv`` beside the
-inputs wins over both (:func:`read_overrides`).
+document states the year. A web page's own publication date (its metadata, its
+``发布时间：`` line or byline) wins over a date merely found near the top, never over one the
+text states as its own (:data:`STATED_DATE_SOURCES`). Related-article lists, footers and
+spam are never read (the cleaner has marked them; the page reader removes them first).
+The region comes from :mod:`policytopics.places`. A table's own date and region columns
+win over extraction, and ``metadata.csv`` beside the inputs wins over both
+(:func:`read_overrides`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .pagetext import is_signature
-from .places import canonical_region, extract_region
+from .places import RegionResult, canonical_region, extract_region, place_mentions
 
 log = logging.getLogger("policytopics")
 
@@ -224,6 +227,75 @@ def extract_date(lines: list[tuple[str, str | None]], title: str | None = None,
     return DateResult(None, None, reason)
 
 
+#: ``date_source`` of the dates a text states as its own (delivery, issue, signature, a
+#: labelled publication date, a dated source line): a page's publication date never
+#: overrides them. Other dates found in a text (a full date near the top, a lead's month
+#: and day) are guesses that a page's stated date wins over.
+STATED_DATE_SOURCES = ("header: delivery or issue date", "header: 成文日期", "signature:",
+                       "header: labelled publication date", "header: dated source line")
+
+
+def page_header_date(lines) -> DateResult | None:
+    """A web page's publication date from the lines between its headline and its main text
+    (:attr:`policytopics.records.RawDocument.page_header`): a ``成文日期：`` (the document's
+    own date, in a government page's metadata table), a labelled date (``发布时间：``,
+    ``发布日期：``, ``时间：``), else the first line holding a full date (the byline
+    ``2024年01月02日08:12 | 来源：人民网``). Related lists and footers are not in those lines.
+
+    >>> page_header_date(["发布时间：2024-01-02 16:05 信息来源：省发展改革委"]).source
+    'page header: labelled publication date'
+    >>> page_header_date(["2024年01月02日08:12 | 来源：人民网"]).date
+    '2024-01-02'
+    """
+    for line in lines:  # a metadata table's 成文日期 is the document's own date
+        match = _ISSUED.search(line)
+        found = find_full_date(line[match.end():match.end() + 40]) if match else None
+        if found:
+            return DateResult(found, "day", "page header: 成文日期")
+    for line in lines:
+        match = _LABELLED.search(_ISSUED.sub("", line))
+        found = find_full_date(_ISSUED.sub("", line)[match.end():match.end() + 40]) if match else None
+        if found:
+            return DateResult(found, "day", "page header: labelled publication date")
+    for line in lines:
+        found = find_full_date(line)
+        if found:
+            return DateResult(found, "day", "page header: dated byline")
+    return None
+
+
+def _page_date(raw) -> DateResult | None:
+    """The page's own date: a 成文日期 in its metadata table, its ``PubDate`` metadata, its
+    header line, then htmldate's reading of the page (``fallback_date``)."""
+    source = getattr(raw, "fallback_date_source", None) or "file metadata"
+    fallback = getattr(raw, "fallback_date", None)
+    date, precision = parse_date_value(fallback) if fallback else (None, None)
+    header = page_header_date(getattr(raw, "page_header", ()))
+    if header is not None and header.source == "page header: 成文日期":
+        return header
+    if date and source == "page metadata":
+        return DateResult(date, precision, source)
+    if header is not None:
+        return header
+    return DateResult(date, precision, source) if date else None
+
+
+def site_region(site: str) -> RegionResult | None:
+    """The province a web site's name names (``浙江省人民政府``, ``湖北日报``), for a page whose
+    text names no place; None for a national site (``中国政府网``, ``新华网``) or one naming two.
+
+    >>> site_region("浙江省人民政府").region, site_region("中国政府网")
+    ('浙江省', None)
+    """
+    places = place_mentions(site)
+    provinces = {place.province for place in places}
+    if len(provinces) != 1:
+        return None
+    cities = {place.city for place in places if place.city}
+    return RegionResult(provinces.pop(), cities.pop() if len(cities) == 1 else None,
+                        f"page: site name ({site})")
+
+
 # --- one document's metadata --------------------------------------------------------
 
 #: ``region_source`` of a document whose source table states no region (a national
@@ -251,13 +323,12 @@ def document_metadata(raw, lines: list[tuple[str, str | None]], title: str | Non
         # No column, or a value that is no date or out of range (2099-06-01): the text's.
         found = extract_date(lines, title)
         meta.update(date=found.date, date_precision=found.precision, date_source=found.source)
-        fallback = getattr(raw, "fallback_date", None)
-        if not found.date and fallback:
-            # The file's own metadata (a page's PubDate): after any date the text states.
-            date, precision = parse_date_value(fallback)
-            if date:
-                meta.update(date=date, date_precision=precision,
-                            date_source=getattr(raw, "fallback_date_source", None) or "file metadata")
+        if not found.source.startswith(STATED_DATE_SOURCES):
+            # A page's own publication date (its PubDate, its 发布时间 line or byline, which the
+            # main-text extractor left out): after a date the text states, before a guess.
+            page = _page_date(raw)
+            if page is not None:
+                meta.update(date=page.date, date_precision=page.precision, date_source=page.source)
         if raw.date:
             why = (f"column value out of range ({FIRST_YEAR} to {last_year()})" if date_out_of_range(raw.date)
                    else "column value not a date") + f": {raw.date!r}"
@@ -269,6 +340,8 @@ def document_metadata(raw, lines: list[tuple[str, str | None]], title: str | Non
                     national=not region)
     else:
         region = extract_region(title, body)
+        if region.region is None and region.source == "no place named" and getattr(raw, "site", None):
+            region = site_region(raw.site) or region
         meta.update(region=region.region, city=region.city, region_source=region.source)
     return meta
 

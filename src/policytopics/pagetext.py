@@ -12,6 +12,7 @@ is never a widget. Used by :func:`policytopics.clean.clean_text` before its line
 
 from __future__ import annotations
 
+import html
 import re
 
 #: A label whose value may stand on the next line.
@@ -130,4 +131,68 @@ def _short_item(line: str) -> bool:
     return 0 < len(stripped) <= 12 and not _SENTENCE_END.search(stripped)
 
 
-__all__ = ["WIDGET_WORDS", "is_signature", "is_widget", "join_label_values", "mark_page_furniture"]
+# --- page markup left in a text field ---------------------------------------------------
+
+_HTML_TAGS = (r"html|head|body|title|meta|link|div|p|span|br|hr|a|img|font|strong|b|i|u|em|s|strike|"
+              r"small|big|sup|sub|section|article|header|footer|nav|aside|main|h[1-6]|ul|ol|li|dl|dt|dd|"
+              r"table|thead|tbody|tfoot|tr|td|th|caption|col|colgroup|center|blockquote|pre|code|"
+              r"figure|figcaption|label|input|button|form|select|option|textarea|iframe|video|audio|"
+              r"source|embed|object|param|o:p|st1:\w+|v:\w+|w:\w+|style|script|noscript")
+#: A tag of HTML (or of Word's HTML export: ``<o:p>``), opening, closing or empty.
+_MARKUP_TAG = re.compile(rf"</?(?:{_HTML_TAGS})(?=[\s/>])[^<>]*>", re.I)
+_MARKUP_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,7}|#[xX][0-9a-fA-F]{2,6});")
+#: Elements whose content is never text: styles, scripts, comments.
+_MARKUP_HIDDEN = re.compile(r"<(style|script|noscript)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+#: Tags that end a block of text: a line break in the text.
+_MARKUP_BLOCK = re.compile(r"^</?(p|div|br|hr|li|tr|h[1-6]|table|section|article|header|footer|ul|ol|dt|dd|"
+                           r"blockquote|pre|center|figure|figcaption|title|nav|aside|main)\b", re.I)
+_MARKUP_CELL = re.compile(r"^</?(td|th)\b", re.I)
+#: A line that is only CSS rules (``.TRS_Editor P{margin-top:0px;…}``), left by a crawler that
+#: dropped the ``<style>`` tags but not their content.
+_CSS_LINE = re.compile(r"^\s*(?:[@.#\w][\w\s.#:,>*\-\[\]=\"'()]*\{[^{}]*\}\s*)+$")
+
+
+def strip_markup(text: str) -> tuple[str, int]:
+    r"""A text field without the web page's markup, and how many tags and entities went.
+
+    Tables and crawler dumps often hold a page's body as HTML: an editor's ``<div>``s, a
+    ``<style>`` or ``<script>`` block, ``&nbsp;`` indents. Styles, scripts and comments go
+    whole; block tags (``<p>``, ``<div>``, ``<br>``) become line breaks, table cells tabs,
+    other tags nothing; entities become their characters; lines of bare CSS rules go. A text
+    with no HTML tag and no entity is returned unchanged (``a<b`` and ``《标题》`` are text).
+
+    >>> strip_markup('<div class="TRS_Editor"><style>.TRS_Editor P{margin:0}</style>'
+    ...              '<p>&nbsp;推进新型工业化。</p><p>扩大有效投资。</p></div>')
+    ('\xa0推进新型工业化。\n扩大有效投资。', 8)
+    """
+    if "<" not in text and "&" not in text:
+        return text, 0
+    count = 0
+
+    def hidden(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        return "\n"
+
+    def tag(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        found = match.group(0)
+        return "\n" if _MARKUP_BLOCK.match(found) else "\t" if _MARKUP_CELL.match(found) else ""
+
+    if not _MARKUP_TAG.search(text):  # entities only (&ldquo; in a crawled report): lines stay
+        count = len(_MARKUP_ENTITY.findall(text))
+        return (html.unescape(text), count) if count else (text, 0)
+    text = _MARKUP_HIDDEN.sub(hidden, text)
+    text = _MARKUP_TAG.sub(tag, text)
+    count += len(_MARKUP_ENTITY.findall(text))
+    text = html.unescape(text)
+    lines = [line for line in text.split("\n") if not _CSS_LINE.match(line)]
+    count += text.count("\n") + 1 - len(lines)
+    # Block tags leave empty lines and cells leave tabs at line ends: the text's own lines stay.
+    lines = [line.strip("\t ") for line in lines]
+    return "\n".join(line for line in lines if line), count
+
+
+__all__ = ["WIDGET_WORDS", "is_signature", "is_widget", "join_label_values", "mark_page_furniture",
+           "strip_markup"]

@@ -33,6 +33,12 @@ class RawDocument:
     # states none, with fallback_date_source as its date_source.
     fallback_date: str | None = None
     fallback_date_source: str | None = None
+    # A web page's lines between its headline and its main text (the byline, the 发布时间
+    # line) that the main-text extractor left out: read for the page's date only.
+    page_header: tuple[str, ...] = ()
+    # A web page's site name (SiteName, og:site_name, the <title>'s suffix: 浙江省人民政府):
+    # the province of a page whose text names none.
+    site: str | None = None
 
 
 @dataclass(frozen=True)
