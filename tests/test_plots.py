@@ -328,6 +328,27 @@ def test_a_figure_wider_or_taller_than_a_page_is_saved_to_fit_a4_at_full_width(t
     assert 2400 < width <= 2480 and 3300 < height <= 3508
 
 
+def test_pngs_are_300_dpi_as_promised_even_when_the_figure_runs_past_a_page(tmp_path):
+    """A figure whose labels run past A4 is laid out again smaller, not saved at 272-292 dpi
+    (the README promises PNG at 300 dpi); it still fits the page."""
+    from PIL import Image
+
+    from policytopics.plots import plot_theme_panels_over_time
+
+    fig, ax = plt.subplots(figsize=(8.27, 3), layout="constrained")
+    ax.set_ylabel("一个很长的纵轴标签")
+    paths = export_figure(fig, "wide", tmp_path, formats=("png",))
+    fig, ax = plt.subplots(figsize=(6, 16), layout="constrained")
+    paths += export_figure(fig, "tall", tmp_path, formats=("png",))
+    panels = plot_theme_panels_over_time(_periods_frame([str(y) for y in range(2003, 2026)],
+                                                        topics=range(1, 15)), min_docs=2)
+    paths += export_figure(panels, "panels", tmp_path, formats=("png",))
+    for path in paths:
+        with Image.open(path) as image:
+            assert round(image.info["dpi"][0]) == round(image.info["dpi"][1]) == 300, path.name
+            assert image.size[0] <= 2480 and image.size[1] <= 3508, path.name
+
+
 def test_correlation_caption_counts_the_pairs_and_says_when_it_shows_trends():
     from policytopics.plots import plot_topic_correlation
 

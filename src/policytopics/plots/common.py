@@ -339,7 +339,12 @@ HEATMAP_MAX_ANNOTATED_CELLS = 200
 
 def export_figure(figure, name: str, folder: str | Path,
                   formats: Sequence[str] = ("png", "svg")) -> list[Path]:
-    """Save ``figure`` (a Figure or an Axes) as ``folder/name.<fmt>`` for each format."""
+    """Save ``figure`` (a Figure or an Axes) as ``folder/name.<fmt>`` for each format.
+
+    PNGs are written at :data:`PNG_DPI` (300 dpi, as the README promises) and within an A4
+    page: a figure whose saved box runs past the page is laid out again at a smaller size
+    (:func:`fit_page`), not scaled down to a lower resolution.
+    """
     import matplotlib.pyplot as plt
 
     fig = getattr(figure, "figure", figure)
@@ -347,6 +352,7 @@ def export_figure(figure, name: str, folder: str | Path,
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     with plot_context():
+        fit_page(fig)
         # Lay the figure out once for all formats: with its layout engine and tight
         # bounding box left on, every savefig lays out and draws the figure twice (half of
         # the figures stage's time on a large study).
@@ -368,10 +374,35 @@ PNG_DPI = 300
 A4_HEIGHT_IN = 11.69
 
 
+def _saved_box(fig):
+    """The box ``savefig(bbox_inches="tight")`` would save, laid out as the figure is now."""
+    fig.draw_without_rendering()
+    return fig.get_tightbbox(fig.canvas.get_renderer()).padded(mpl.rcParams["savefig.pad_inches"])
+
+
+def fit_page(fig, *, attempts: int = 4) -> None:
+    """Make ``fig`` smaller until its saved box (labels and notes included) fits an A4 page
+    (:data:`PAGE_WIDTH_IN` × :data:`A4_HEIGHT_IN`), laying it out again at each size: the text
+    keeps its size and the PNG its 300 dpi, the panels give up the room. A figure that
+    already fits is left as it is.
+    """
+    for _ in range(attempts):
+        box = _saved_box(fig)
+        over_width = box.width - PAGE_WIDTH_IN
+        over_height = box.height - A4_HEIGHT_IN
+        if over_width <= 0.005 and over_height <= 0.005:
+            return
+        width, height = fig.get_size_inches()
+        # What runs past the figure's own edge (a long label) shrinks nothing: take it off the
+        # figure itself, a hair more so rounding does not leave it a pixel over.
+        fig.set_size_inches(max(1.0, width - max(0.0, over_width) - 0.01),
+                            max(1.0, height - max(0.0, over_height) - 0.01))
+
+
 def page_dpi(width_in: float, height_in: float) -> int:
     """The resolution that keeps a ``width_in`` × ``height_in`` figure (its saved, padded
-    bounding box) within an A4 page at :data:`PNG_DPI`: 300, or less for a figure whose
-    labels run past the page, so the image still pastes into a page at full width.
+    bounding box) within an A4 page at :data:`PNG_DPI`: 300, or less only for a figure that
+    :func:`fit_page` could not make fit (text alone wider than a page).
 
     >>> page_dpi(8.0, 10.0), page_dpi(8.47, 5.0), page_dpi(8.0, 20.0)
     (300, 292, 175)
@@ -387,8 +418,7 @@ def _freeze_layout(fig):
     the engine to restore afterwards.
     """
     engine = fig.get_layout_engine()
-    fig.draw_without_rendering()
-    bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(mpl.rcParams["savefig.pad_inches"])
+    bbox = _saved_box(fig)
     # None (not "none", which leaves a placeholder engine that savefig still lays out for).
     with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
         fig.set_layout_engine(None)
