@@ -518,11 +518,13 @@ def _line_gaps(text, fig):
 
 
 def _effects_frames():
-    levels = pd.DataFrame([{"covariate": "region", "level": region, "topic": topic, "topic_label": f"T{topic} 词",
+    levels = pd.DataFrame([{"covariate": "region", "level": region, "topic": topic,
+                            "topic_label": f"T{topic} 词",
                             "estimate": 0.02 + 0.1 * topic, "ci_low": -0.2 + 0.1 * topic,
                             "ci_high": 0.1 + 0.1 * topic, "n_docs": 4}
                            for topic in (1, 2) for region in ("广东省", "甘肃省", "浙江省")])
-    curves = pd.DataFrame([{"covariate": "year", "value": float(year), "topic": topic, "topic_label": f"T{topic}",
+    curves = pd.DataFrame([{"covariate": "year", "value": float(year), "topic": topic,
+                            "topic_label": f"T{topic}",
                             "estimate": 0.2, "ci_low": 0.1, "ci_high": 0.3, "supported": True}
                            for topic in (1, 2) for year in (2005, 2010, 2015)])
     difference = pd.DataFrame({"covariate": "region", "level": "广东省", "versus": "甘肃省", "topic": [1, 2],
@@ -536,10 +538,11 @@ def test_an_axis_name_and_the_note_under_it_do_not_touch():
     caption stand apart (they were 1.5 px apart at 100 dpi, 12.5 px characters)."""
     from policytopics.plots import plot_effect_curves, plot_effect_difference
 
-    levels, curves, difference = _effects_frames()
+    _levels, curves, difference = _effects_frames()
     fig = plot_effect_curves(curves, covariate="year")
     ax = plot_effect_difference(difference)
-    over_time = plot_theme_weights_over_time(_periods_frame(["2020", "2021"]).assign(interval="model+documents"))
+    periods = _periods_frame(["2020", "2021"]).assign(interval="model+documents")
+    over_time = plot_theme_weights_over_time(periods)
     for text, figure in ((fig._supxlabel, fig), (ax.xaxis.label, ax.figure),
                          (over_time.xaxis.label, over_time.figure)):
         gaps = _line_gaps(text, figure)
@@ -573,7 +576,8 @@ def test_legends_show_dots_where_no_line_is_drawn():
 
     data = pd.concat([_periods_frame(["2005", "2010", "2015"], topics=(1, 2), regions=(region,))
                       for region in ("北京市", "河南省")], ignore_index=True)
-    for ax in (plot_regions_over_time(data, topic=1), plot_theme_weights_over_time(data[data["region"] == "北京市"])):
+    beijing = data[data["region"] == "北京市"]
+    for ax in (plot_regions_over_time(data, topic=1), plot_theme_weights_over_time(beijing)):
         handles = ax.get_legend().legend_handles
         assert handles and all(handle.get_marker() == "o" for handle in handles)
         assert all(handle.get_linestyle() in ("None", "none", "") for handle in handles)
@@ -684,7 +688,7 @@ def test_top_words_draws_one_named_ranking_and_says_each_panel_has_its_own_scale
     words = pd.DataFrame(rows, columns=["topic", "ranking", "rank", "word", "weight"])
     fig = plot_top_words(words, n_words=3, language="en")
     assert TOP_WORDS_RANKING == "relevance"
-    panel = [ax for ax in fig.axes if ax.get_visible()][0]
+    panel = next(ax for ax in fig.axes if ax.get_visible())
     assert [t.get_text() for t in panel.get_yticklabels()][::-1] == ["集群", "芯片", "经济"]  # top first
     assert "ranked by relevance (λ = 0.6)" in fig.get_supxlabel()
     assert "each panel has its own x scale" in fig.get_supxlabel()
@@ -700,6 +704,6 @@ def test_correlation_colour_bar_has_a_title():
     data = pd.DataFrame([{"topic_a": 1, "topic_b": 2, "label_a": "T1", "label_b": "T2", "correlation": 0.3,
                           "ci_low": 0.1, "ci_high": 0.5}])
     ax = plot_topic_correlation(data, language="en")
-    bar = [a for a in ax.figure.axes if a.get_label() == "<colorbar>"][0]
+    bar = next(a for a in ax.figure.axes if a.get_label() == "<colorbar>")
     assert bar.get_ylabel() == "correlation"
     plt.close(ax.figure)
