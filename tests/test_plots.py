@@ -352,6 +352,15 @@ def test_pngs_are_300_dpi_as_promised_even_when_the_figure_runs_past_a_page(tmp_
             assert image.size[0] <= 2480 and image.size[1] <= 3508, path.name
 
 
+def test_a_title_wider_than_a_page_does_not_crush_the_panels(tmp_path):
+    """Laying out again cannot help text alone wider than a page: the figure keeps its size
+    (and is scaled to the page) instead of shrinking its axes to a sliver."""
+    fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
+    ax.set_title("一个比一页还宽的标题" * 12)
+    export_figure(fig, "long_title", tmp_path, formats=("png",))
+    assert tuple(fig.get_size_inches()) == (7, 4)
+
+
 def test_correlation_caption_counts_the_pairs_and_says_when_it_shows_trends():
     from policytopics.plots import plot_topic_correlation
 
@@ -498,7 +507,7 @@ def test_regions_over_time_title_claims_only_what_is_drawn_and_how_regions_were_
     ax = plot_regions_over_time(data, topic=1, language="en")
     title = ax.get_title()
     assert "hollow" not in title and "band or bar: 95 % interval" in title
-    assert "the ones whose mean weight differs most" in title
+    assert "ones whose mean weight differs most" in title
     assert len(ax.get_legend().get_texts()) == 5
     mixed = data.assign(sparse=data["period"] == "2022",
                         n_docs=[1 if p == "2022" else 3 for p in data["period"]])

@@ -34,11 +34,11 @@ _TEXT = {
            "marked": "{mark}：95% 区间不含 0；",
            "marks": {"filled": "实心", "dot": "圆点"},
            "beyond": "色标截至 ±{limit:.1f}；超出者以该端颜色显示（未标数值时以 △/▽ 标出）",
-           "regions_over_time": "{label}：各地区平均主题权重随时间变化{chosen}",
+           "regions_over_time": "{label}：各地区平均主题权重随时间变化",
            "hollow_few": "空心：文档少",
-           "top_regions": "；文档最多的五个地区",
-           "top_regions_spread": ("；文档最多的五个地区（文档数相同者取该主题平均权重相差最大的："
-                                  "最高、最低及其间均匀分布的）"),
+           "top_regions": "文档最多的五个地区",
+           "top_regions_spread": ("文档最多的五个地区；文档数相同者取该主题平均权重相差最大的："
+                                  "最高、最低及其间"),
            "panels_note": "{bands}空心点：文档数少于 {n} 篇的时期；"
                           "每个时期的值为其文档的平均",
            "panels_note_mean": "{bands}每个时期的值为其文档的平均",
@@ -93,12 +93,12 @@ _TEXT = {
            "marks": {"filled": "filled", "dot": "dot"},
            "beyond": "colour scale capped at ±{limit:.1f}; cells beyond it take the end colour "
                      "(△/▽ where no number is shown)",
-           "regions_over_time": "{label}: mean topic weight by region over time{chosen}",
+           "regions_over_time": "{label}: mean topic weight by region over time",
            "hollow_few": "hollow: few documents",
-           "top_regions": "; the five regions with most documents",
-           "top_regions_spread": ("; the five regions with most documents (among those with as many, "
-                                  "the ones whose mean weight differs most: highest, lowest and evenly "
-                                  "between)"),
+           "top_regions": "the five regions with most documents",
+           "top_regions_spread": ("the five regions with most documents; of those with as many, the\n"
+                                  "ones whose mean weight differs most: the highest, the lowest and evenly "
+                                  "between"),
            "panels_note": "{bands}hollow: periods of fewer than {n} documents; "
                           "a period's value is the mean over its documents",
            "panels_note_mean": "{bands}a period's value is the mean over its documents",
@@ -447,8 +447,9 @@ def fit_page(fig, *, attempts: int = 4) -> None:
     keeps its size and the PNG its 300 dpi, the panels give up the room. A figure that
     already fits is left as it is.
     """
+    original = fig.get_size_inches().copy()
+    box = _saved_box(fig)
     for _ in range(attempts):
-        box = _saved_box(fig)
         over_width = box.width - PAGE_WIDTH_IN
         over_height = box.height - A4_HEIGHT_IN
         if over_width <= 0.005 and over_height <= 0.005:
@@ -458,6 +459,14 @@ def fit_page(fig, *, attempts: int = 4) -> None:
         # figure itself, a hair more so rounding does not leave it a pixel over.
         fig.set_size_inches(max(1.0, width - max(0.0, over_width) - 0.01),
                             max(1.0, height - max(0.0, over_height) - 0.01))
+        smaller = _saved_box(fig)
+        if (smaller.width - PAGE_WIDTH_IN > 0.5 * max(0.0, over_width) + 0.005
+                or smaller.height - A4_HEIGHT_IN > 0.5 * max(0.0, over_height) + 0.005):
+            # Text alone wider (or taller) than the page: shrinking only crushes the panels.
+            # Keep the figure as drawn; page_dpi then scales it to the page.
+            fig.set_size_inches(original)
+            return
+        box = smaller
 
 
 def page_dpi(width_in: float, height_in: float) -> int:

@@ -329,11 +329,12 @@ def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[
         # What the bands and the hollow markers mean, only for those drawn.
         marks = [note for note in (interval_words(frame, language)["bands"].rstrip("；; "),
                                    text["hollow_few"] if any_hollow else "") if note]
-        described = text["regions_over_time"].format(label=label, chosen=chosen)
+        # The title, then how the regions were chosen, then the marks: each on its own line.
+        described = "\n".join([text["regions_over_time"].format(label=label), *([chosen] if chosen else [])])
         if marks:
             described += "\n" + ("（{}）" if language == "zh" else "({})").format(
                 ("；" if language == "zh" else "; ").join(marks))
-        ax.set_title(title if title is not None else described)
+        ax.set_title(title if title is not None else described, fontsize=None if title is not None else 10.5)
         ax.set_xlabel("\n".join([text["period"], *interval_notes(frame, language)]), fontsize=9,
                       linespacing=CAPTION_LINESPACING)
         ax.set_ylabel(text["weight"])
