@@ -16,7 +16,7 @@ from ..style import plot_context
 _TEXT = {
     "zh": {"region": "地区", "period": "时期", "topic": "主题", "weight": "平均主题权重",
            "word_weight": "词权重", "by_region": "各地区的主题权重", "over_time": "主题权重随时间变化",
-           "top_words": "各主题高频词", "sparse": "* 文档数少于 {n} 篇", "docs": "文档数",
+           "top_words": "各主题的代表词", "sparse": "* 文档数少于 {n} 篇", "docs": "文档数",
            "coverage": "文档覆盖", "emphasis": "比平均高/低（百分点）",
            "emphasis_by_region": "各地区的主题侧重：与各地区平均之差",
            "emphasis_by_period": "各时期的主题侧重：与各时期平均之差",
