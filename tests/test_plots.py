@@ -716,3 +716,17 @@ def test_correlation_colour_bar_has_a_title():
     bar = next(a for a in ax.figure.axes if a.get_label() == "<colorbar>")
     assert bar.get_ylabel() == "correlation"
     plt.close(ax.figure)
+
+
+def test_correlation_dots_show_on_dark_cells():
+    """A dot marks an interval that excludes 0; on the darkest cells it is white, not black."""
+    from policytopics.plots import plot_topic_correlation
+
+    rows = [(1, 2, -0.5, -0.7, -0.3), (1, 3, 0.05, 0.01, 0.09), (2, 3, 0.1, -0.1, 0.3)]
+    data = pd.DataFrame([{"topic_a": a, "topic_b": b, "label_a": f"T{a}", "label_b": f"T{b}",
+                          "correlation": r, "ci_low": low, "ci_high": high} for a, b, r, low, high in rows])
+    ax = plot_topic_correlation(data, language="en")
+    dots = next(c for c in ax.collections if isinstance(c, mpl.collections.PathCollection))
+    colours = sorted(mpl.colors.to_hex(c) for c in dots.get_facecolors())
+    assert colours == ["#000000", "#ffffff"]  # the pale 0.05 cell black, the dark -0.5 cell white
+    plt.close(ax.figure)

@@ -175,7 +175,8 @@ def plot_topic_correlation(correlations: pd.DataFrame, *, language: str = "zh", 
                              np.ma.masked_where(~shown, matrix), cmap=cmap,
                              norm=mpl.colors.CenteredNorm(vcenter=0, halfrange=limit))
         y, x = np.nonzero(shown & ((low > 0) | (high < 0)))
-        ax.scatter(x, y, s=5, c="black", linewidths=0)
+        # White on dark cells (a black dot on dark blue or red could not be seen), as the emphasis map.
+        ax.scatter(x, y, s=5, c=np.where(np.abs(matrix[y, x]) > 0.6 * limit, "white", "black"), linewidths=0)
         names = [cut_label(labels[topics[i]], 18) for i in order]
         ax.set_xticks(range(k), labels=names, rotation=45, ha="right", rotation_mode="anchor",
                       fontsize=fontsize)
