@@ -237,3 +237,87 @@ def test_topic_numbers_sit_in_a_layer_above_every_circle():
     assert "numberLayer.append(number)" in script and "group.append(tooltip, circle, target)" in script
     style = (files("policytopics") / "assets" / "explorer.css").read_text(encoding="utf-8")
     assert "text.topic-number {" in style and "pointer-events: none" in style
+
+
+def _overlaps(layout) -> list[tuple[int, int]]:
+    from policytopics.explorer import MAP_GAP
+
+    cx, cy, r = (np.asarray(layout[key]) for key in ("cx", "cy", "r"))
+    return [(i, j) for i in range(len(cx)) for j in range(i + 1, len(cx))
+            if np.hypot(cx[i] - cx[j], cy[i] - cy[j]) < r[i] + r[j] + MAP_GAP - 0.02]
+
+
+def test_circles_on_the_map_do_not_overlap_and_keep_the_distances_meaning():
+    """Fourteen topics, two pairs almost on one point (4 and 13, 5 and 9 overlapped on the
+    provincial panel's map): no circle hides another, every circle stays in the box, the
+    circles shrink by one factor (areas proportional) and the order of distances holds."""
+    from scipy.stats import spearmanr
+
+    from policytopics.explorer import MAP_MIN_SCALE, MAP_SIZE, circle_layout
+
+    rng = np.random.default_rng(3)
+    x, y = rng.uniform(size=14), rng.uniform(size=14)  # spread over the map, as a PCoA of topics
+    x[12], y[12] = x[3] + 0.02, y[3] - 0.01
+    x[8], y[8] = x[4] - 0.01, y[4] + 0.02
+    prevalence = rng.uniform(0.03, 0.13, size=14)
+    layout = circle_layout(x, y, prevalence)
+    assert not _overlaps(layout)
+    cx, cy, r = (np.asarray(layout[key]) for key in ("cx", "cy", "r"))
+    assert (np.minimum(cx, cy) - r >= 0).all() and (np.maximum(cx, cy) + r <= MAP_SIZE).all()
+    assert MAP_MIN_SCALE <= layout["scale"] < 1 and 0 < layout["moved"] < 0.1
+    assert np.allclose(r / r.max(), np.sqrt(prevalence / prevalence.max()), atol=0.01)
+    before = np.hypot(x[:, None] - x, y[:, None] - y)[np.triu_indices(14, 1)]
+    after = np.hypot(cx[:, None] - cx, cy[:, None] - cy)[np.triu_indices(14, 1)]
+    assert spearmanr(before, after).statistic > 0.97
+    # Circles already apart are drawn where the coordinates put them, at full size.
+    apart = circle_layout(np.array([0.0, 1.0, 0.0]), np.array([0.0, 0.0, 1.0]), np.array([0.3, 0.3, 0.3]))
+    assert apart["scale"] == 1 and apart["moved"] == 0
+
+
+def test_the_page_draws_the_laid_out_circles(data, model):
+    from policytopics.explorer import circle_layout
+
+    assert not _overlaps({key: [t[key] for t in data["topics"]] for key in ("cx", "cy", "r")})
+    assert set(data["map"]) == {"size", "r_max", "scale", "moved"}
+    script = (files("policytopics") / "assets" / "explorer.js").read_text(encoding="utf-8")
+    assert "cx: topic.cx, cy: topic.cy" in script and "TEXT.map_note + layoutNote" in script
+    assert circle_layout.__doc__ and "layout_note" in explorer_html(data, language="zh")
+
+
+def _css_rule(style: str, selector: str) -> str:
+    match = re.search(re.escape(selector) + r"\s*\{([^}]*)\}", style)
+    assert match, selector
+    return match.group(1)
+
+
+def test_every_topic_is_listed_without_a_scroll_box_of_its_own():
+    """The topic list was a box 30 % of the window tall that scrolled by itself (T14 hidden at
+    1400×1000, about 10 of 14 shown at 1280×800)."""
+    style = (files("policytopics") / "assets" / "explorer.css").read_text(encoding="utf-8")
+    rule = _css_rule(style, ".topic-list")
+    assert "max-height" not in rule and "overflow" not in rule
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+@pytest.mark.parametrize("window", [(1400, 1000), (1280, 800)])
+def test_every_topic_is_in_view_in_a_browser_window(window, tmp_path):
+    """Fourteen topics with long labels, as the provincial panel's: in a laptop's window the
+    whole list is on screen below the map, none clipped, without scrolling."""
+    model = TopicModel(ModelConfig(n_topics=14, seed=1, passes=2, no_below=1, no_above=0.9)).fit(TEXTS * 3)
+    labels = {k: f"T{k} 城镇化与基础设施建设" for k in range(1, 15)}
+    page = explorer_html(explorer_data(model, topic_labels=labels, n_words=30), language="zh")
+    probe = ("<script>addEventListener('load', () => { const items = [...document.querySelectorAll("
+             "'#topic-list li')]; document.title = 'seen ' + items.filter((li) => { const box = "
+             "li.getBoundingClientRect(); "
+             "return box.height > 0 && box.top >= 0 && box.bottom <= innerHeight; "
+             "}).length + ' of ' + items.length; });</script></body>")
+    path = tmp_path / "explorer.html"
+    path.write_text(page.replace("</body>", probe), encoding="utf-8")
+    result = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                             "--disable-background-networking", f"--window-size={window[0]},{window[1]}",
+                             "--dump-dom", path.as_uri()], capture_output=True, text=True, timeout=120)
+    title = re.search(r"<title>(.*?)</title>", result.stdout)
+    assert title and title.group(1) == "seen 14 of 14", (title and title.group(1), result.stderr[-500:])

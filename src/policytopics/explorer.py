@@ -51,6 +51,17 @@ LAMBDA_STEP = 0.01
 
 DEFAULT_TITLE = "policytopics · topic explorer"
 
+#: The map's drawing box (SVG units, square), its margin and the largest circle's radius
+#: as a share of the box (one topic alone: twice that).
+MAP_SIZE = 520
+MAP_PAD = 16
+MAP_RADIUS = 0.1
+#: Circles never shrink below this share of their size to keep clear of each other; pairs
+#: still overlapping are then pushed apart.
+MAP_MIN_SCALE = 0.6
+#: Room left between two circles (SVG units).
+MAP_GAP = 2.0
+
 
 _TEXT = {
     "en": {
@@ -62,6 +73,11 @@ _TEXT = {
         "map_note": "Classical multidimensional scaling (PCoA) of the Jensen–Shannon distances between "
                     "the topics' word distributions. Circle area is proportional to topic prevalence "
                     "(mean share of a document).",
+        "layout_note": " So that no circle hides another, all circles are drawn at {scale}% of that size "
+                       "(areas stay proportional) and overlapping circles are moved apart by at most "
+                       "{moved}% of the map's width; nearness still means similar words.",
+        "layout_scaled": " So that no circle hides another, all circles are drawn at {scale}% of that size "
+                         "(areas stay proportional); the centres are where the scaling puts them.",
         "map_label": "Map of the topics: nearby circles have similar words",
         "topics": "Topics",
         "overall_title": "Top {n} most frequent terms in the corpus",
@@ -87,6 +103,10 @@ _TEXT = {
         "map_title": "主题距离图",
         "map_note": "对各主题词分布之间的 Jensen–Shannon 距离做经典多维尺度分析（PCoA）。"
                     "圆面积与主题占比（文档中该主题的平均比重）成正比。",
+        "layout_note": "为免圆相互遮挡，所有圆按同一比例缩为 {scale}%（面积仍与占比成正比），"
+                       "仍重叠的圆被推开，圆心最多移动图宽的 {moved}%；相近仍表示用词相似。",
+        "layout_scaled": ("为免圆相互遮挡，所有圆按同一比例缩为 {scale}%（面积仍与占比成正比）；"
+                          "圆心位置未变。"),
         "map_label": "主题分布图：距离越近的圆，用词越相似",
         "topics": "主题",
         "overall_title": "语料中最常见的 {n} 个词",
@@ -134,6 +154,65 @@ def topic_coordinates(model) -> pd.DataFrame:
     })
 
 
+def circle_layout(x: np.ndarray, y: np.ndarray, prevalence: np.ndarray) -> dict:
+    """Where the map draws each topic's circle, so that no circle hides another.
+
+    The PCoA coordinates are scaled into the square box (:data:`MAP_SIZE`) as they are: their
+    distances keep their meaning. Circle areas are proportional to prevalence, the largest of
+    radius ``MAP_RADIUS * MAP_SIZE``. Where circles overlap, first every circle shrinks by one
+    factor (areas stay proportional, centres stay put), down to :data:`MAP_MIN_SCALE`; pairs
+    still overlapping are then pushed apart along the line between their centres, each by half
+    the overlap, until none overlaps (the smallest moves: the order of distances barely changes).
+
+    Returns ``cx``, ``cy``, ``r`` (lists, SVG units), ``r_max`` (the radius a share of 1 gets),
+    ``scale`` (the circles' factor) and ``moved`` (the largest move of a centre, as a share of
+    the box).
+
+    >>> layout = circle_layout(np.array([0.0, 0.01, 0.5]), np.zeros(3), np.array([0.4, 0.4, 0.2]))
+    >>> layout["scale"], layout["moved"] > 0
+    (0.6, True)
+    """
+    k = len(x)
+    r_max = MAP_SIZE * (MAP_RADIUS if k > 1 else 2 * MAP_RADIUS)
+    xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    span = (max(np.ptp(xs), np.ptp(ys)) if k else 0.0) or 1.0
+    inner = MAP_SIZE - 2 * (MAP_PAD + r_max)
+    if not k:
+        return {"cx": [], "cy": [], "r": [], "r_max": r_max, "size": MAP_SIZE, "scale": 1.0, "moved": 0.0}
+    centres = np.column_stack([MAP_SIZE / 2 + (xs - (xs.max() + xs.min()) / 2) / span * inner,
+                               MAP_SIZE / 2 - (ys - (ys.max() + ys.min()) / 2) / span * inner])
+    prevalence = np.asarray(prevalence, dtype=float)
+    size = np.sqrt(prevalence / (prevalence.max() or 1.0)) * r_max
+    pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
+    scale = 1.0
+    for i, j in pairs:
+        apart = float(np.hypot(*(centres[i] - centres[j])))
+        scale = min(scale, max(MAP_MIN_SCALE, (apart - MAP_GAP) / (size[i] + size[j])))
+    radius = size * scale
+    start = centres.copy()
+    for _ in range(500):
+        pushed = False
+        for i, j in pairs:
+            between = centres[j] - centres[i]
+            apart = float(np.hypot(*between))
+            overlap = radius[i] + radius[j] + MAP_GAP - apart
+            if overlap > 1e-6:
+                # Two circles at one point part along a fixed direction (the same map every run).
+                direction = between / apart if apart > 1e-9 else np.array([1.0, 0.0])
+                centres[i] -= direction * overlap / 2
+                centres[j] += direction * overlap / 2
+                pushed = True
+        if not pushed:
+            break
+    # Pushed circles stay inside the box.
+    low, high = MAP_PAD + radius, MAP_SIZE - MAP_PAD - radius
+    centres = np.clip(centres, low[:, None], high[:, None])
+    moved = float(np.hypot(*(centres - start).T).max()) / MAP_SIZE
+    return {"cx": [_plain(v, 2) for v in centres[:, 0]], "cy": [_plain(v, 2) for v in centres[:, 1]],
+            "r": [_plain(v, 2) for v in radius], "r_max": _plain(r_max * scale, 2), "size": MAP_SIZE,
+            "scale": round(scale, 3), "moved": round(moved, 4)}
+
+
 def explorer_data(model, *, topic_labels: dict[int, str] | None = None, n_words: int = 30,
                   lam: float = 0.6) -> dict:
     """The numbers behind the explorer page, as JSON-ready plain Python values.
@@ -159,8 +238,10 @@ def explorer_data(model, *, topic_labels: dict[int, str] | None = None, n_words:
         ``count`` (corpus frequency) and ``share`` (per term, the share of its occurrences
         estimated to fall in each topic, p(t|w)); ``overall`` (vocab indices of the
         ``n_words`` most frequent terms); ``topics``: per topic ``topic``, ``label``,
-        ``color``, ``prevalence``, ``x``, ``y`` and its candidate terms ``terms`` (vocab
-        indices, most probable first) with ``p``, their probability p(w|t).
+        ``color``, ``prevalence``, ``x``, ``y`` (PCoA), ``cx``, ``cy``, ``r`` (its circle on the
+        map, :func:`circle_layout`) and its candidate terms ``terms`` (vocab indices, most
+        probable first) with ``p``, their probability p(w|t); ``map``: the map's ``size``,
+        ``r_max`` (the radius of a share of 1), the circles' ``scale`` and the largest ``moved``.
 
     Notes
     -----
@@ -200,6 +281,7 @@ def explorer_data(model, *, topic_labels: dict[int, str] | None = None, n_words:
     share = joint / np.where(totals > 0, totals, 1.0)
     coordinates = _principal_coordinates(_jensen_shannon_distances(topic_word))
     colors = topic_colors(range(1, n_topics + 1))
+    layout = circle_layout(coordinates[:, 0], coordinates[:, 1], prevalence)
 
     topics = []
     for k in range(1, n_topics + 1):
@@ -214,6 +296,9 @@ def explorer_data(model, *, topic_labels: dict[int, str] | None = None, n_words:
             "prevalence": round(float(prevalence[k - 1]), 6),
             "x": _plain(coordinates[k - 1, 0]),
             "y": _plain(coordinates[k - 1, 1]),
+            "cx": layout["cx"][k - 1],
+            "cy": layout["cy"][k - 1],
+            "r": layout["r"][k - 1],
             "terms": [position[int(w)] for w in terms],
             "p": [float(p[w]) for w in terms],
         })
@@ -228,6 +313,7 @@ def explorer_data(model, *, topic_labels: dict[int, str] | None = None, n_words:
         # Rounded: these only size bars and circles, and the file stays small.
         "share": [[_plain(s, 5) for s in column] for column in share.T],
         "overall": [position[int(w)] for w in overall],
+        "map": {key: layout[key] for key in ("size", "r_max", "scale", "moved")},
         "topics": topics,
     }
 

@@ -385,7 +385,8 @@ class Study:
             "by_region_period": self.theme_weights_by_region_period(),
             "emphasis_by_region": self.theme_emphasis_by_region(),
             "emphasis_by_period": self.theme_emphasis_by_period(),
-            "topic_words": self.topic_words(),
+            # Every ranking: the figure draws its one (plots.topics.TOP_WORDS_RANKING).
+            "topic_words": self.ranked_words(),
             "topic_labels": self.topic_labels(),
             "theme_topics": sorted(self.theme_labels()),
             "doc_topics": self.doc_topics(),

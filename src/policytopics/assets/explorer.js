@@ -8,6 +8,9 @@
   const SIZE = 520;
   const PAD = 16;
   const R_MAX = SIZE * (K > 1 ? 0.1 : 0.2);
+  // Circles as laid out by policytopics.explorer.circle_layout (none hides another); a term's
+  // shares size them on the same scale.
+  const R_SHARE = DATA.map.r_max;
   const state = { pinned: 0, preview: 0, term: -1, lam: DATA.lam };
 
   const byId = (id) => document.getElementById(id);
@@ -53,7 +56,10 @@
   const midY = (Math.max(...ys) + Math.min(...ys)) / 2;
   const toX = (x) => SIZE / 2 + ((x - midX) / span) * inner;
   const toY = (y) => SIZE / 2 - ((y - midY) / span) * inner;
-  const maxPrevalence = Math.max(...TOPICS.map((t) => t.prevalence)) || 1;
+  // How the circles were kept apart, said under the map.
+  const layoutNote = DATA.map.moved > 0
+    ? fill(TEXT.layout_note, { scale: Math.round(100 * DATA.map.scale), moved: (100 * DATA.map.moved).toFixed(1) })
+    : DATA.map.scale < 1 ? fill(TEXT.layout_scaled, { scale: Math.round(100 * DATA.map.scale) }) : "";
 
   mapNode.append(
     svg("line", { class: "axis", x1: 0, x2: SIZE, y1: toY(0), y2: toY(0) }),
@@ -72,13 +78,13 @@
   mapNode.append(circleLayer, numberLayer);
   const circles = TOPICS.map((topic) => {
     const group = svg("g", { class: "topic" });
-    const circle = svg("circle", { cx: toX(topic.x), cy: toY(topic.y), fill: topic.color });
+    const circle = svg("circle", { cx: topic.cx, cy: topic.cy, fill: topic.color });
     const tooltip = svg("title");
     tooltip.textContent = topic.label + " · " + fill(TEXT.prevalence, { value: percent(topic.prevalence) });
-    const number = svg("text", { class: "topic-number", x: toX(topic.x), y: toY(topic.y) });
+    const number = svg("text", { class: "topic-number", x: topic.cx, y: topic.cy });
     number.textContent = String(topic.topic);
     // A rare topic's circle can be a few pixels wide: an invisible disc keeps it easy to hit.
-    const target = svg("circle", { class: "target", cx: toX(topic.x), cy: toY(topic.y), r: 11 });
+    const target = svg("circle", { class: "target", cx: topic.cx, cy: topic.cy, r: 11 });
     group.append(tooltip, circle, target);
     attachTopicEvents(group, topic.topic);
     circleLayer.append(group);
@@ -127,15 +133,15 @@
     const shares = state.term >= 0 ? DATA.share[state.term] : null;
     mapNode.classList.toggle("has-current", k > 0);
     TOPICS.forEach((topic, i) => {
-      const size = shares ? Math.sqrt(shares[i]) : Math.sqrt(topic.prevalence / maxPrevalence);
-      circles[i].circle.setAttribute("r", (R_MAX * size).toFixed(2));
+      const radius = shares ? R_SHARE * Math.sqrt(shares[i]) : topic.r;
+      circles[i].circle.setAttribute("r", radius.toFixed(2));
       circles[i].group.classList.toggle("current", topic.topic === k);
       circles[i].number.classList.toggle("current", topic.topic === k);
       listItems[i].classList.toggle("current", topic.topic === k);
     });
     byId("map-caption").textContent = shares
       ? fill(TEXT.term_share, { word: DATA.vocab[state.term] })
-      : TEXT.map_note;
+      : TEXT.map_note + layoutNote;
   }
 
   // ---- bar chart of terms

@@ -16,7 +16,7 @@ from ..style import plot_context
 _TEXT = {
     "zh": {"region": "地区", "period": "时期", "topic": "主题", "weight": "平均主题权重",
            "word_weight": "词权重", "by_region": "各地区的主题权重", "over_time": "主题权重随时间变化",
-           "top_words": "各主题高频词", "sparse": "* 文档数少于 {n} 篇", "docs": "文档数",
+           "top_words": "各主题的代表词", "sparse": "* 文档数少于 {n} 篇", "docs": "文档数",
            "coverage": "文档覆盖", "emphasis": "比平均高/低（百分点）",
            "emphasis_by_region": "各地区的主题侧重：与各地区平均之差",
            "emphasis_by_period": "各时期的主题侧重：与各时期平均之差",
@@ -29,16 +29,19 @@ _TEXT = {
            "point_estimates": "点估计，未计算区间（[weights] uncertainty = \"none\"）",
            "quick_run": "快速运行（run --quick）：点估计，未计算区间；不加 --quick 的同一命令补上区间",
            "bands": "阴影或竖线：95% 区间；",
-           "effect_bands": "线段或阴影：95% 区间；",
+           "effect_bars": "横线：95% 区间；",
+           "effect_bands": "阴影：95% 区间；",
            "marked": "{mark}：95% 区间不含 0；",
            "marks": {"filled": "实心", "dot": "圆点"},
            "beyond": "色标截至 ±{limit:.1f}；超出者以该端颜色显示（未标数值时以 △/▽ 标出）",
-           "regions_over_time": "{label}：各地区平均主题权重随时间变化{chosen}",
+           "regions_over_time": "{label}：各地区平均主题权重随时间变化",
            "hollow_few": "空心：文档少",
-           "top_regions": "；文档最多的五个地区",
-           "top_regions_tied": "；文档最多的五个地区（文档数相同者按国家统计局顺序）",
+           "top_regions": "文档最多的五个地区",
+           "top_regions_spread": ("文档最多的五个地区；文档数相同者取该主题平均权重相差最大的："
+                                  "最高、最低及其间"),
            "panels_note": "{bands}空心点：文档数少于 {n} 篇的时期；"
                           "每个时期的值为其文档的平均",
+           "panels_note_mean": "{bands}每个时期的值为其文档的平均",
            "panels_note_all_sparse": ("{bands}每个时期的文档都少于 {n} 篇"
                                       "（其值为这些文档的平均）"),
            "kept": "保留的 {n} 篇",
@@ -56,6 +59,9 @@ _TEXT = {
            "below_zero": "线性模型不限制比例 ≥ 0：低于 0 的部分在横轴处截去",
            "correlation": "主题相关：哪些主题常在同一文档中出现",
            "correlation_note": "文档主题比例的相关系数；{marked}正相关 {positive} 对，负相关 {negative} 对",
+           "correlation_scale": "相关系数",
+           "top_words_note": "词按{ranking}排序；条长：词在主题中的概率 p(w|t)；各面板的横轴刻度各自独立",
+           "rankings": {"probability": "在主题中的概率", "relevance": "相关度（λ = {lam}）", "frex": "FREX"},
            "correlation_trends": "每个时期只有一篇文档：相关反映主题随时间的共同趋势，而非同一文档中的共现",
            "covariates": {"region": "地区", "period": "时期", "year": "年份", "area": "区域"},
            "areas": {"东部": "东部", "中部": "中部", "西部": "西部", "东北": "东北", "其他": "其他"}},
@@ -81,17 +87,21 @@ _TEXT = {
            "quick_run": ("a quick run (run --quick): point estimates, no intervals; the same command "
                          "without --quick adds them"),
            "bands": "band or bar: 95 % interval; ",
-           "effect_bands": "bar or band: 95 % interval; ",
+           "effect_bars": "bar: 95 % interval; ",
+           "effect_bands": "band: 95 % interval; ",
            "marked": "{mark}: the 95 % interval excludes 0; ",
            "marks": {"filled": "filled", "dot": "dot"},
            "beyond": "colour scale capped at ±{limit:.1f}; cells beyond it take the end colour "
                      "(△/▽ where no number is shown)",
-           "regions_over_time": "{label}: mean topic weight by region over time{chosen}",
+           "regions_over_time": "{label}: mean topic weight by region over time",
            "hollow_few": "hollow: few documents",
-           "top_regions": "; the five regions with most documents",
-           "top_regions_tied": "; the five regions with most documents (ties in the NBS order)",
+           "top_regions": "the five regions with most documents",
+           "top_regions_spread": ("the five regions with most documents; of those with as many, the\n"
+                                  "ones whose mean weight differs most: the highest, the lowest and evenly "
+                                  "between"),
            "panels_note": "{bands}hollow: periods of fewer than {n} documents; "
                           "a period's value is the mean over its documents",
+           "panels_note_mean": "{bands}a period's value is the mean over its documents",
            "panels_note_all_sparse": ("{bands}every period holds fewer than {n} "
                                       "documents (its value is their mean)"),
            "kept": "{n} kept documents",
@@ -113,6 +123,11 @@ _TEXT = {
            "correlation": "Topic correlations: which topics appear in the same documents",
            "correlation_note": "correlation of the documents' topic proportions; {marked}{positive} pairs "
                                "above 0, {negative} below",
+           "correlation_scale": "correlation",
+           "top_words_note": ("words ranked by {ranking}; bar: the word's probability in the topic, "
+                              "p(w|t); each panel has its own x scale"),
+           "rankings": {"probability": "their probability in the topic", "relevance": "relevance (λ = {lam})",
+                        "frex": "FREX"},
            "correlation_trends": "one document per period: the correlations are those of the topics' trends "
                                  "over time, not of topics found together in documents",
            "covariates": {"region": "region", "period": "period", "year": "year", "area": "area"},
@@ -241,16 +256,62 @@ def _band_and_line(ax, x, frame: pd.DataFrame, step: float, color, *, band_alpha
     return ax.plot(gx, weight, color=color, **line)
 
 
+def dodge_offsets(positions: np.ndarray, step: float, n_series: int) -> np.ndarray:
+    """Offsets that set ``n_series`` series side by side about a period that has no neighbour
+    (its intervals are vertical bars, and bars of several series at one x hide one another);
+    the caller moves only such periods' points. Zero (no dodge) where every period has a
+    neighbour (bands, not bars). The series spread over 30 % of the smallest distance between
+    periods, so each stays nearer its own period than any other, and a line never reaches it.
+
+    >>> dodge_offsets(np.array([2005.0, 2010.0, 2015.0]), 1.0, 3).tolist()
+    [-0.75, 0.0, 0.75]
+    >>> dodge_offsets(np.array([2005.0, 2006.0]), 1.0, 3).tolist()
+    [0.0, 0.0, 0.0]
+    """
+    positions = np.asarray(positions, dtype=float)
+    if n_series < 2 or not len(positions):
+        return np.zeros(n_series)
+    gaps = np.diff(positions) > step * 1.5
+    if not (np.r_[True, gaps] & np.r_[gaps, True]).any():
+        return np.zeros(n_series)
+    room = float(np.diff(positions).min()) if len(positions) > 1 else step
+    return np.linspace(-0.15 * room, 0.15 * room, n_series)
+
+
 def line_legend(ax, **kwargs):
-    """A legend of the axes' labelled lines drawn as lines only. A line's markers are filled
-    where a period has enough documents and hollow where it has few: a filled marker in the
-    legend would stand for points that a series of few documents never shows (the caption says
-    what filled and hollow mean)."""
+    """A legend of the axes' labelled series as they are drawn. A series with a line is shown by
+    its line only: its markers are filled where a period has enough documents and hollow where
+    it has few, and a filled marker in the legend would stand for points that a series of few
+    documents never shows (the caption says what filled and hollow mean). A series whose
+    periods are all apart (no two neighbours: no segment is drawn) is shown by its dot, hollow
+    when every one of its points is drawn hollow."""
     from matplotlib.lines import Line2D
 
-    handles = [Line2D([], [], color=line.get_color(), linewidth=line.get_linewidth(), label=line.get_label())
-               for line in ax.get_lines() if not line.get_label().startswith("_")]
+    lines = ax.get_lines()
+    handles = []
+    for line in lines:
+        if line.get_label().startswith("_"):
+            continue
+        y = np.asarray(line.get_ydata(), dtype=float)
+        drawn = np.isfinite(y)
+        if (drawn[1:] & drawn[:-1]).any() or line.get_marker() in ("None", "", None):
+            handles.append(Line2D([], [], color=line.get_color(), linewidth=line.get_linewidth(),
+                                  label=line.get_label()))
+            continue
+        # Dots only: hollow when an overlay of white-faced markers of its colour covers them all.
+        hollow = sum(int(np.isfinite(np.asarray(other.get_ydata(), dtype=float)).sum()) for other in lines
+                     if other is not line and other.get_label().startswith("_")
+                     and other.get_color() == line.get_color()
+                     and mpl.colors.same_color(other.get_markerfacecolor(), "white")) >= int(drawn.sum())
+        handles.append(Line2D([], [], color=line.get_color(), linestyle="none", marker=line.get_marker(),
+                              markersize=line.get_markersize(), label=line.get_label(),
+                              markerfacecolor="white" if hollow else line.get_color()))
     return ax.legend(handles=handles, **kwargs)
+
+
+#: Line spacing of a label that carries notes under it (matplotlib's 1.2 left the CJK lines
+#: of an axis name and its note touching: 1.5 px apart at 100 dpi).
+CAPTION_LINESPACING = 1.5
 
 
 #: A figure fits a page: A4 width (8.27 in, 2,480 px at 300 dpi) and, for tall heatmaps,
@@ -339,7 +400,12 @@ HEATMAP_MAX_ANNOTATED_CELLS = 200
 
 def export_figure(figure, name: str, folder: str | Path,
                   formats: Sequence[str] = ("png", "svg")) -> list[Path]:
-    """Save ``figure`` (a Figure or an Axes) as ``folder/name.<fmt>`` for each format."""
+    """Save ``figure`` (a Figure or an Axes) as ``folder/name.<fmt>`` for each format.
+
+    PNGs are written at :data:`PNG_DPI` (300 dpi, as the README promises) and within an A4
+    page: a figure whose saved box runs past the page is laid out again at a smaller size
+    (:func:`fit_page`), not scaled down to a lower resolution.
+    """
     import matplotlib.pyplot as plt
 
     fig = getattr(figure, "figure", figure)
@@ -347,6 +413,7 @@ def export_figure(figure, name: str, folder: str | Path,
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     with plot_context():
+        fit_page(fig)
         # Lay the figure out once for all formats: with its layout engine and tight
         # bounding box left on, every savefig lays out and draws the figure twice (half of
         # the figures stage's time on a large study).
@@ -368,10 +435,44 @@ PNG_DPI = 300
 A4_HEIGHT_IN = 11.69
 
 
+def _saved_box(fig):
+    """The box ``savefig(bbox_inches="tight")`` would save, laid out as the figure is now."""
+    fig.draw_without_rendering()
+    return fig.get_tightbbox(fig.canvas.get_renderer()).padded(mpl.rcParams["savefig.pad_inches"])
+
+
+def fit_page(fig, *, attempts: int = 4) -> None:
+    """Make ``fig`` smaller until its saved box (labels and notes included) fits an A4 page
+    (:data:`PAGE_WIDTH_IN` × :data:`A4_HEIGHT_IN`), laying it out again at each size: the text
+    keeps its size and the PNG its 300 dpi, the panels give up the room. A figure that
+    already fits is left as it is.
+    """
+    original = fig.get_size_inches().copy()
+    box = _saved_box(fig)
+    for _ in range(attempts):
+        over_width = box.width - PAGE_WIDTH_IN
+        over_height = box.height - A4_HEIGHT_IN
+        if over_width <= 0.005 and over_height <= 0.005:
+            return
+        width, height = fig.get_size_inches()
+        # What runs past the figure's own edge (a long label) shrinks nothing: take it off the
+        # figure itself, a hair more so rounding does not leave it a pixel over.
+        fig.set_size_inches(max(1.0, width - max(0.0, over_width) - 0.01),
+                            max(1.0, height - max(0.0, over_height) - 0.01))
+        smaller = _saved_box(fig)
+        if (smaller.width - PAGE_WIDTH_IN > 0.5 * max(0.0, over_width) + 0.005
+                or smaller.height - A4_HEIGHT_IN > 0.5 * max(0.0, over_height) + 0.005):
+            # Text alone wider (or taller) than the page: shrinking only crushes the panels.
+            # Keep the figure as drawn; page_dpi then scales it to the page.
+            fig.set_size_inches(original)
+            return
+        box = smaller
+
+
 def page_dpi(width_in: float, height_in: float) -> int:
     """The resolution that keeps a ``width_in`` × ``height_in`` figure (its saved, padded
-    bounding box) within an A4 page at :data:`PNG_DPI`: 300, or less for a figure whose
-    labels run past the page, so the image still pastes into a page at full width.
+    bounding box) within an A4 page at :data:`PNG_DPI`: 300, or less only for a figure that
+    :func:`fit_page` could not make fit (text alone wider than a page).
 
     >>> page_dpi(8.0, 10.0), page_dpi(8.47, 5.0), page_dpi(8.0, 20.0)
     (300, 292, 175)
@@ -387,8 +488,7 @@ def _freeze_layout(fig):
     the engine to restore afterwards.
     """
     engine = fig.get_layout_engine()
-    fig.draw_without_rendering()
-    bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(mpl.rcParams["savefig.pad_inches"])
+    bbox = _saved_box(fig)
     # None (not "none", which leaves a placeholder engine that savefig still lays out for).
     with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
         fig.set_layout_engine(None)

@@ -15,6 +15,7 @@ from ..style import OKABE_ITO, plot_context, topic_colors
 from ..text import cut_label
 from .common import (
     _TEXT,
+    CAPTION_LINESPACING,
     PAGE_HEIGHT_IN,
     PAGE_WIDTH_IN,
     _new_axes,
@@ -68,11 +69,12 @@ def _topic_grid(n_topics: int, panel_height: float, min_panel_height: float | No
     return fig, list(axes.flat)[:n_topics], width
 
 
-def _effects_notes(data: pd.DataFrame, language: str) -> list[str]:
-    """What an effects figure averages over and what its bands are (or that it has none)."""
-    # Bars (levels) or bands (curves): neither drawn upright, so not the over-time figures' words.
+def _effects_notes(data: pd.DataFrame, language: str, drawn: str) -> list[str]:
+    """What an effects figure averages over and what its intervals are drawn as (``drawn``:
+    ``"bars"`` for the levels, ``"bands"`` for the curves), or that it has none."""
+    # Each figure names only the mark it draws (a curve has no bar, a level no band).
     text = _TEXT[language]
-    bands = text["effect_bands"] if has_intervals(data) else ""
+    bands = text[f"effect_{drawn}"] if has_intervals(data) else ""
     return [text["effects_note"].format(bands=bands), *interval_notes(data, language)]
 
 
@@ -107,7 +109,14 @@ def plot_effect_levels(levels: pd.DataFrame, *, covariate: str, language: str = 
         axes[0].set_yticks(y, labels=names)
         axes[0].set_ylim(len(names) - 0.5, -0.5)
         name = text["covariates"].get(covariate, covariate)
-        fig.supxlabel("\n".join([text["expected"], *_effects_notes(data, language)]), fontsize=9)
+        notes = _effects_notes(data, language, "bars")
+        # Shares are not negative: as in the curves, the axis starts at 0 and an interval of the
+        # linear model reaching below it is cut there, with a note.
+        if (data[["estimate", "ci_low"]].min(axis=1) < 0).any():
+            axes[0].set_xlim(left=0)
+            notes.append(text["below_zero"])
+        fig.supxlabel("\n".join([text["expected"], *notes]), fontsize=9,
+                      linespacing=CAPTION_LINESPACING)
         fig.suptitle(text["effect_levels"].format(covariate=name))
     return fig
 
@@ -136,7 +145,7 @@ def plot_effect_difference(difference: pd.DataFrame, *, language: str = "zh"):
         ax.set_title(text["effect_difference"].format(level=first["level"], versus=first["versus"]))
         notes = [text["difference_note"].format(**interval_words(data, language, mark="filled")),
                  *interval_notes(data, language)]
-        ax.set_xlabel("\n".join([text["difference"], *notes]), fontsize=9)
+        ax.set_xlabel("\n".join([text["difference"], *notes]), fontsize=9, linespacing=CAPTION_LINESPACING)
         ax.spines[["top", "right"]].set_visible(False)
     return ax
 
@@ -169,12 +178,12 @@ def plot_effect_curves(curves: pd.DataFrame, *, covariate: str, formula: str = "
         # (it ignores that bound) are cut there, with a note.
         axes[0].set_ylim(bottom=0)
         name = text["covariates"].get(covariate, covariate)
-        notes = _effects_notes(data, language)
+        notes = _effects_notes(data, language, "bands")
         if "supported" in data and not data["supported"].astype(bool).all():
             notes.append(text["curve_gap"])
         if (data[["estimate", "ci_low"]].min(axis=1) < 0).any():
             notes.append(text["below_zero"])
-        fig.supxlabel("\n".join([name, *notes]), fontsize=9)
+        fig.supxlabel("\n".join([name, *notes]), fontsize=9, linespacing=CAPTION_LINESPACING)
         fig.supylabel(text["expected"], fontsize=9)
         fig.suptitle(text["effect_curves"].format(covariate=name, formula=formula))
     return fig

@@ -21,12 +21,14 @@ from ..style import OKABE_ITO, plot_context, region_colors, topic_colors
 from ..text import cut_label, display_width
 from .common import (
     _TEXT,
+    CAPTION_LINESPACING,
     HEATMAP_MAX_ANNOTATED_CELLS,
     MARK_MIN_DOCS,
     PAGE_WIDTH_IN,
     _band_and_line,
     _new_axes,
     _time_axis,
+    dodge_offsets,
     heatmap_layout,
     interval_notes,
     interval_words,
@@ -52,12 +54,37 @@ def hollow(sparse: pd.Series, data: pd.DataFrame) -> np.ndarray:
     return np.zeros_like(marks) if every else marks
 
 
+def area_separators(ax, regions: Sequence[str], language: str = "zh") -> None:
+    """Rows of regions (top to bottom in the NBS order) grouped by area: a line between the
+    National Bureau of Statistics' areas, and each area's name at the right of its rows."""
+    text = _TEXT[language]
+    rows = len(regions)
+    areas = [region_area(g) for g in regions]
+    starts = [i for i in range(rows) if i == 0 or areas[i] != areas[i - 1]]
+    for start in starts[1:]:
+        ax.axhline(start - 0.5, color="black", linewidth=1.2)
+    ends = [*starts[1:], rows]
+    # A group outside the four areas alone in its block (全国) is named as itself.
+    names = [regions[a] if areas[a] == OTHER_AREA and ends[k] - a == 1
+             else text["areas"].get(areas[a], areas[a]) for k, a in enumerate(starts)]
+    side = ax.secondary_yaxis("right")
+    side.set_yticks([(a + b - 1) / 2 for a, b in zip(starts, ends)], labels=names, fontsize=9)
+    # The separators run on through the column of area names as long minor ticks,
+    # so each name sits between the lines of its own area.
+    side.set_yticks([start - 0.5 for start in starts[1:]], minor=True)
+    width = max(display_width(name, narrow=0.62) for name in names)
+    side.tick_params(which="major", length=0, pad=4)
+    side.tick_params(which="minor", length=8 + 9 * width, width=1.2, color="black")
+    side.spines[:].set_visible(False)
+
+
 @figure("theme_weights_by_region", "by_region", skip=needs_regions,
         options=lambda frames, config: {"min_docs": config.weights.min_docs})
 def plot_theme_weights_by_region(data: pd.DataFrame, *, ax=None, language: str = "zh",
                                  min_docs: int | None = None, cmap: str = "Blues",
                                  annotate: bool | None = None):
-    """Heatmap of region × topic mean weights; sparse cells marked with ``*``.
+    """Heatmap of region × topic mean weights; sparse cells marked with ``*``; regions in the
+    NBS order, a line between areas and the areas named at the right (as the emphasis map).
 
     ``data`` is ``theme_weights(doc_topics, by="region")``. ``annotate`` writes each
     cell's weight into it; by default only while the table has at most
@@ -106,10 +133,12 @@ def plot_theme_weights_by_region(data: pd.DataFrame, *, ax=None, language: str =
         note = ""
         if min_docs and bool(data["sparse"].any()):
             note = "\n" + text["sparse"].format(n=min_docs)
-        ax.set_xlabel(text["topic"] + note)
+        ax.set_xlabel(text["topic"] + note, linespacing=CAPTION_LINESPACING)
         ax.set_ylabel(text["region"])
         ax.set_title(text["by_region"])
-        ax.figure.colorbar(image, ax=ax, label=text["weight"], shrink=0.8,
+        # The areas as in the emphasis map: a line between them, their names at the right.
+        area_separators(ax, regions, language)
+        ax.figure.colorbar(image, ax=ax, label=text["weight"], shrink=0.8, pad=0.08,
                            extend="max" if clipped else "neither")
         ax.spines[:].set_visible(False)
     return ax
@@ -130,22 +159,29 @@ def plot_theme_weights_over_time(data: pd.DataFrame, *, ax=None, language: str =
         positions, step = period_positions(periods)
         shown = topics or sorted(data["topic"].unique())
         colors = topic_colors(shown)
-        for topic in shown:
+        # A period apart from the others shows its intervals as bars: the topics side by side.
+        dodge = dodge_offsets(positions, step, len(shown))
+        for offset, topic in zip(dodge, shown):
             frame = data[data["topic"] == topic].set_index("period").reindex(periods)
             present = frame["weight"].notna().to_numpy()
             label = frame["topic_label"].dropna().iloc[0]
-            _band_and_line(ax, positions[present], frame[present], step, colors[topic], band_alpha=0.15,
-                           marker="o", markersize=4, label=label)
+            # Only a period without a neighbour moves: lines and bands stay on their periods.
+            x = positions.copy()
+            apart = np.diff(positions[present]) > step * 1.5
+            x[present] += offset * (np.r_[True, apart] & np.r_[apart, True])
+            _band_and_line(ax, x[present], frame[present], step, colors[topic],
+                           band_alpha=0.15, marker="o", markersize=4, label=label)
             # Sparse periods hollow, as in every over-time figure (when some are not).
             sparse = hollow(frame["sparse"], data) & present
-            ax.plot(positions[sparse], frame["weight"].to_numpy()[sparse], "o", markersize=4,
+            ax.plot(x[sparse], frame["weight"].to_numpy()[sparse], "o", markersize=4,
                     mfc="white", color=colors[topic], linestyle="none")
         n_docs = data.drop_duplicates("period").set_index("period")["n_docs"].reindex(periods)
         if len(periods) <= 12:
             ax.set_xticks(positions, labels=[f"{p}\n(n={n})" for p, n in zip(periods, n_docs)])
         else:
             _time_axis(ax, positions, periods, step)
-        ax.set_xlabel("\n".join([text["period"], *interval_notes(data, language)]), fontsize=9)
+        ax.set_xlabel("\n".join([text["period"], *interval_notes(data, language)]), fontsize=9,
+                      linespacing=CAPTION_LINESPACING)
         ax.set_ylabel(text["weight"])
         ax.set_ylim(bottom=0)
         ax.set_title(text["over_time"])
@@ -204,13 +240,49 @@ def plot_theme_panels_over_time(data: pd.DataFrame, *, ncols: int | None = None,
         for ax in list(axes.flat)[len(topics):]:
             ax.set_visible(False)
         every_sparse = bool(data["sparse"].astype(bool).all())
-        notes = ([text["panels_note_all_sparse" if every_sparse else "panels_note"].format(
-            n=min_docs, **interval_words(data, language))] if min_docs else [])
+        # The hollow points are explained only where some are drawn.
+        any_hollow = bool(data["sparse"].fillna(False).astype(bool).any()) and not every_sparse
+        note = ("panels_note_all_sparse" if every_sparse
+                else "panels_note" if any_hollow else "panels_note_mean")
+        notes = [text[note].format(n=min_docs, **interval_words(data, language))] if min_docs else []
         notes += interval_notes(data, language)
-        fig.supxlabel("\n".join([text["period"], *notes]), fontsize=9)
+        fig.supxlabel("\n".join([text["period"], *notes]), fontsize=9, linespacing=CAPTION_LINESPACING)
         fig.supylabel(text["weight"], fontsize=9)
         fig.suptitle(text["over_time"])
     return fig
+
+
+def regions_to_show(frame: pd.DataFrame, n: int = 5) -> tuple[list[str], bool]:
+    """The ``n`` regions a figure of one topic over time shows, highest mean weight first, and
+    whether a tie in documents had to be broken.
+
+    The regions with most documents; where regions with as many documents compete for the last
+    places (a balanced panel: one report a year each, every region tied), those whose mean
+    weight of the topic differs most: the highest, the lowest and the ones evenly between
+    (the spread of the topic over regions, not an accident of the NBS or the code points'
+    order).
+
+    >>> frame = pd.DataFrame({"region": list("abcdefg"), "period": "2020", "n_docs": 1,
+    ...                       "weight": [0.1, 0.7, 0.3, 0.5, 0.2, 0.6, 0.4]})
+    >>> regions_to_show(frame, 3)
+    (['b', 'g', 'a'], True)
+    """
+    cells = frame.drop_duplicates(["region", "period"])
+    counts = cells.groupby("region")["n_docs"].sum()
+    mean = frame.groupby("region")["weight"].mean()
+    ranked = sorted(counts.index, key=lambda r: (-counts[r], region_sort_key(r)))
+    tied = bool(len(ranked) > n and counts[ranked[n - 1]] == counts[ranked[n]])
+    if not tied:
+        chosen = ranked[:n]
+    else:
+        cut = counts[ranked[n - 1]]
+        sure = [r for r in ranked if counts[r] > cut]
+        candidates = sorted((r for r in ranked if counts[r] == cut),
+                            key=lambda r: (-mean[r], region_sort_key(r)))
+        free = n - len(sure)
+        picks = [0] if free == 1 else np.round(np.linspace(0, len(candidates) - 1, free)).astype(int)
+        chosen = sure + [candidates[i] for i in picks]
+    return sorted(chosen, key=lambda r: (-mean[r], region_sort_key(r))), tied
 
 
 # The most prevalent topic (T1) in the regions with most documents.
@@ -221,7 +293,8 @@ def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[
     """One topic's weight over time in selected regions (one line per region).
 
     ``data`` is ``theme_weights(doc_topics, by=["region", "period"])``; ``regions``
-    defaults to the five with most documents. Each line has its 95 % band (a vertical bar
+    defaults to the five with most documents, ties broken by the topic's spread
+    (:func:`regions_to_show`). Each line has its 95 % band (a vertical bar
     for a period with no neighbour); sparse cells are hollow markers. A region has the same
     colour in every figure (:func:`policytopics.style.region_colors`). ``title`` replaces
     the descriptive title (small multiples use the topic label). Returns the Axes.
@@ -232,12 +305,7 @@ def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[
         regions_default = regions is None
         tied = False
         if regions is None:
-            # The five with most documents; a tie (a panel of one report a year each) is broken
-            # in the NBS order, not by the characters' code points, and the title says so.
-            counts = frame.drop_duplicates(["region", "period"]).groupby("region")["n_docs"].sum()
-            ranked = sorted(counts.index, key=lambda r: (-counts[r], region_sort_key(r)))
-            regions = ranked[:5]
-            tied = len(ranked) > 5 and counts[ranked[4]] == counts[ranked[5]]
+            regions, tied = regions_to_show(frame)
         ax = _new_axes(ax, (7, 4))
         periods = sorted(frame["period"].unique())
         positions, step = period_positions(periods)
@@ -256,17 +324,19 @@ def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[
                     linestyle="none")
         _time_axis(ax, positions, periods, step)
         label = frame["topic_label"].iloc[0] if len(frame) else f"T{topic}"
-        chosen = (text["top_regions_tied" if tied else "top_regions"]
+        chosen = (text["top_regions_spread" if tied else "top_regions"]
                   if len(regions) == 5 and regions_default else "")
         # What the bands and the hollow markers mean, only for those drawn.
         marks = [note for note in (interval_words(frame, language)["bands"].rstrip("；; "),
                                    text["hollow_few"] if any_hollow else "") if note]
-        described = text["regions_over_time"].format(label=label, chosen=chosen)
+        # The title, then how the regions were chosen, then the marks: each on its own line.
+        described = "\n".join([text["regions_over_time"].format(label=label), *([chosen] if chosen else [])])
         if marks:
             described += "\n" + ("（{}）" if language == "zh" else "({})").format(
                 ("；" if language == "zh" else "; ").join(marks))
-        ax.set_title(title if title is not None else described)
-        ax.set_xlabel("\n".join([text["period"], *interval_notes(frame, language)]), fontsize=9)
+        ax.set_title(title if title is not None else described, fontsize=None if title is not None else 10.5)
+        ax.set_xlabel("\n".join([text["period"], *interval_notes(frame, language)]), fontsize=9,
+                      linespacing=CAPTION_LINESPACING)
         ax.set_ylabel(text["weight"])
         ax.set_ylim(bottom=0)
         line_legend(ax, frameon=False, fontsize=8)
@@ -400,24 +470,7 @@ def plot_theme_emphasis(data: pd.DataFrame, *, by: str = "region", ax=None, lang
             for row in gaps:
                 ax.axhline(row - 0.5, color="0.25", linewidth=0.9, linestyle=(0, (3, 2)))
         if by == "region":
-            areas = [region_area(g) for g in groups]
-            starts = [i for i in range(rows) if i == 0 or areas[i] != areas[i - 1]]
-            for start in starts[1:]:
-                ax.axhline(start - 0.5, color="black", linewidth=1.2)
-            ends = [*starts[1:], rows]
-            # A group outside the four areas alone in its block (全国) is named as itself.
-            names = [groups[a] if areas[a] == OTHER_AREA and ends[k] - a == 1
-                     else text["areas"].get(areas[a], areas[a]) for k, a in enumerate(starts)]
-            side = ax.secondary_yaxis("right")
-            side.set_yticks([(a + b - 1) / 2 for a, b in zip(starts, ends)], labels=names,
-                            fontsize=9)
-            # The separators run on through the column of area names as long minor ticks,
-            # so each name sits between the lines of its own area.
-            side.set_yticks([start - 0.5 for start in starts[1:]], minor=True)
-            width = max(display_width(name, narrow=0.62) for name in names)
-            side.tick_params(which="major", length=0, pad=4)
-            side.tick_params(which="minor", length=8 + 9 * width, width=1.2, color="black")
-            side.spines[:].set_visible(False)
+            area_separators(ax, groups, language)
         notes = [text["emphasis_bold" if annotate else "emphasis_dot"].format(n=MARK_MIN_DOCS)]
         notes = notes if significant.any() else []
         if min_docs and sparse.any():
@@ -427,7 +480,7 @@ def plot_theme_emphasis(data: pd.DataFrame, *, by: str = "region", ax=None, lang
         if gaps:
             notes.append(text["period_gap"])
         notes += interval_notes(data, language)
-        ax.set_xlabel("\n".join([text["topic"], *notes]))
+        ax.set_xlabel("\n".join([text["topic"], *notes]), linespacing=CAPTION_LINESPACING)
         ax.set_ylabel(text[by])
         ax.set_title(text[f"emphasis_by_{by}"])
         ax.figure.colorbar(mesh, ax=ax, label=text["emphasis"], shrink=0.8, pad=0.08,
@@ -435,6 +488,10 @@ def plot_theme_emphasis(data: pd.DataFrame, *, by: str = "region", ax=None, lang
         ax.spines[:].set_visible(False)
     return ax
 
+
+#: The cells of no document in the region × period panels: a mid grey, far from the palest
+#: blue of the scale (light grey, 0.88, read as a small weight).
+NO_DATA_COLOUR = "#8c8c8c"
 
 #: At most this many topics in the region × period small multiples (a page).
 REGION_PERIOD_MAX_PANELS = 12
@@ -488,7 +545,7 @@ def plot_theme_weights_by_region_period(data: pd.DataFrame, *, topics: Sequence[
             mesh = ax.pcolormesh(np.r_[grid - step / 2, grid[-1] + step / 2],
                                  np.arange(len(regions) + 1) - 0.5, np.ma.masked_invalid(values),
                                  cmap=cmap, vmin=0, vmax=top or 1.0)
-            ax.set_facecolor("0.88")  # no document in that province and period
+            ax.set_facecolor(NO_DATA_COLOUR)  # no document in that province and period
             ax.set_ylim(len(regions) - 0.5, -0.5)
             for start in starts[1:]:
                 ax.axhline(start - 0.5, color="black", linewidth=0.6)
@@ -509,6 +566,6 @@ def plot_theme_weights_by_region_period(data: pd.DataFrame, *, topics: Sequence[
         for ax in list(axes.flat)[len(shown):]:
             ax.set_visible(False)
         fig.supxlabel("\n".join([text["period"], text["region_period_note"].format(areas=area_names)]),
-                      fontsize=8)
+                      fontsize=8, linespacing=CAPTION_LINESPACING)
         fig.suptitle(text["by_region_period"], fontsize=11)
     return fig

@@ -6,6 +6,7 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 
+from ..config import LabelWords
 from ..figures import (
     figure,
 )
@@ -13,6 +14,7 @@ from ..style import OKABE_ITO, plot_context, topic_colors
 from ..text import cut_label
 from .common import (
     _TEXT,
+    CAPTION_LINESPACING,
     PAGE_HEIGHT_IN,
     PAGE_WIDTH_IN,
     _new_axes,
@@ -70,18 +72,37 @@ def plot_k_selection(by_k: pd.DataFrame, *, suggested: int | None = None, langua
     return fig
 
 
+#: The one ranking of the words in the top_words figure, chosen here and nowhere else:
+#: LDAvis' relevance (λ = :data:`policytopics.model.RELEVANCE_LAMBDA`), the ranking of the
+#: labels' words by default (``[model] label_words``) and of the explorer's bars at its
+#: first λ. The bars are each word's probability in the topic, p(w|t).
+TOP_WORDS_RANKING: LabelWords = "relevance"
+
+
 @figure("top_words", "topic_words", options=lambda frames, config: {
     "topic_labels": frames["topic_labels"], "n_words": config.model.top_n_words})
 def plot_top_words(topic_words: pd.DataFrame, *, topic_labels: dict[int, str] | None = None,
                    n_words: int = 10, ncols: int | None = None, language: str = "zh"):
     """Bars of the top words of each topic, one panel per topic. Returns the Figure.
 
+    ``topic_words`` is the ``topic_words`` table of every ranking (``ranking`` column, from
+    :meth:`policytopics.model.TopicModel.word_table`): the words of
+    :data:`TOP_WORDS_RANKING` are drawn; a table of one ranking without that column
+    (:meth:`~policytopics.model.TopicModel.topic_words`) is drawn as ranked by probability.
+    Each panel has its own x scale (a topic of small weights would show empty bars on a
+    shared one), and the note under the panels says so and names the ranking.
     ``ncols`` defaults to 2 columns up to 4 topics, else 3, so the figure is a page wide
     (A4 at 300 dpi) and grows down the page.
     """
     import matplotlib.pyplot as plt
 
+    from ..model import RELEVANCE_LAMBDA
+
     text = _TEXT[language]
+    ranking = "probability"
+    if "ranking" in topic_words.columns:
+        ranking = TOP_WORDS_RANKING
+        topic_words = topic_words[topic_words["ranking"] == ranking]
     with plot_context():
         topics = sorted(topic_words["topic"].unique())
         if ncols is None:
@@ -107,6 +128,8 @@ def plot_top_words(topic_words: pd.DataFrame, *, topic_labels: dict[int, str] | 
             ax.tick_params(axis="x", labelsize=8)
         for ax in list(axes.flat)[len(topics):]:
             ax.set_visible(False)
+        ranked_by = text["rankings"][ranking].format(lam=RELEVANCE_LAMBDA)
+        fig.supxlabel(text["top_words_note"].format(ranking=ranked_by), fontsize=8)
         fig.suptitle(text["top_words"])
     return fig
 
@@ -152,7 +175,8 @@ def plot_topic_correlation(correlations: pd.DataFrame, *, language: str = "zh", 
                              np.ma.masked_where(~shown, matrix), cmap=cmap,
                              norm=mpl.colors.CenteredNorm(vcenter=0, halfrange=limit))
         y, x = np.nonzero(shown & ((low > 0) | (high < 0)))
-        ax.scatter(x, y, s=5, c="black", linewidths=0)
+        # White on dark cells (a black dot on dark blue or red could not be seen), as the emphasis map.
+        ax.scatter(x, y, s=5, c=np.where(np.abs(matrix[y, x]) > 0.6 * limit, "white", "black"), linewidths=0)
         names = [cut_label(labels[topics[i]], 18) for i in order]
         ax.set_xticks(range(k), labels=names, rotation=45, ha="right", rotation_mode="anchor",
                       fontsize=fontsize)
@@ -168,6 +192,6 @@ def plot_topic_correlation(correlations: pd.DataFrame, *, language: str = "zh", 
                  *interval_notes(correlations, language)]
         if one_document_per_period:
             notes.append(text["correlation_trends"])
-        ax.set_xlabel("\n".join(notes), fontsize=8)
-        ax.figure.colorbar(mesh, ax=ax, shrink=0.7)
+        ax.set_xlabel("\n".join(notes), fontsize=8, linespacing=CAPTION_LINESPACING)
+        ax.figure.colorbar(mesh, ax=ax, shrink=0.7, label=text["correlation_scale"])
     return ax
