@@ -102,3 +102,25 @@ def test_counties_find_the_city_but_never_place_a_story_alone():
     assert (county.region, county.city) == ("湖北省", "十堰市")
     national = extract_region("全国春耕备耕有序推进", ["各地抓紧春耕。", "在宁津县,农民忙着播种。"])
     assert national.region is None and national.source == "no place named"
+
+
+@pytest.mark.parametrize("header, date", [
+    (["——2026年1月24日在山东省第十四届人民代表大会第四次会议上"], "2026-01-24"),
+    (["——2026年1月24日", "在山东省第十四届人民代表大会第四次会议上"], "2026-01-24"),
+    # The venue first, the date after it (Sichuan's reports of 2007-2019): on its line or the next.
+    (["在四川省第十一届人民代表大会第三次会议上（2010年1月26日）"], "2010-01-26"),
+    (["在北京市第十一届人民代表大会第三次会议上", "（2000年1月10日）"], "2000-01-10"),
+    (["成文日期：2024年3月5日"], "2024-03-05"),
+    # A draft's date is not a delivery date; a date and a name with no venue state none either.
+    (["在北京市第十一届人民代表大会第三次会议上", "（1999年12月29日，征求意见稿）"], None),
+    (["（2010年2月20日 梁保华）"], None),
+])
+def test_the_delivery_or_issue_date_a_header_states(header, date):
+    from policytopics.clean import clean_text
+    from policytopics.metadata import stated_date
+
+    lines = clean_text("\n".join(["政府工作报告", *header, "各位代表：", "过去一年工作回顾。"])).lines
+    found = stated_date(lines)
+    assert (found.date if found else None) == date
+    if date:  # the date extraction reads the same header first
+        assert extract_date(lines).source == "header: delivery or issue date" or header[0].startswith("成文")

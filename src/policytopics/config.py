@@ -114,6 +114,10 @@ class CorpusConfig(_Section):
     # undated one is kept.
     date_from: str = ""
     date_to: str = ""
+    # A table's date column wins over the date a document's own header states (a report's
+    # delivery date, a 成文日期); where they disagree at the column's precision (a year column
+    # 2009, a header 2010-01-26) the run warns and lists them. true: the header's date wins.
+    text_date_wins: bool = False
 
     def __post_init__(self):
         super().__post_init__()

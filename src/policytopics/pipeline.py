@@ -24,7 +24,7 @@ from . import outputs
 from .cache import StageCache, code_version, stable_hash, trim_memory
 from .config import StudyConfig, load_study, replace
 from .corpus import seen_words
-from .documents import DocStatus, kept_documents
+from .documents import DocStatus, disagreeing_dates, kept_documents
 from .model import TopicModel
 from .parallel import available_cpus, prepare_figure_workers
 from .stages import STAGES
@@ -111,8 +111,17 @@ class Study:
         return result
 
     def documents(self) -> pd.DataFrame:
-        """The ingest report: one row per input document (kept, dropped, duplicate)."""
-        return self.stage("documents")
+        """The ingest report: one row per input document (kept, dropped, duplicate).
+
+        Documents whose date column their own header contradicts are named in one warning per
+        study, built or read from the cache (:func:`policytopics.documents.warn_disagreeing_dates`).
+        """
+        from .documents import warn_disagreeing_dates
+
+        report = self.stage("documents")
+        self.stages.memoised(f"date_warning:{id(report)}",
+                             lambda: warn_disagreeing_dates(report, self.config.corpus))
+        return report
 
     def kept_documents(self) -> pd.DataFrame:
         return kept_documents(self.documents())
@@ -453,6 +462,9 @@ class Study:
             "corpus_key": self.key("documents"),
             "stage_keys": {name: self.key(name) for name in STAGES},
             "documents": self.documents()["status"].value_counts().to_dict(),
+            # Documents whose date column their own header contradicts (documents.csv: date_disagrees).
+            "dates_header_contradicts": disagreeing_dates(self.documents()).drop(columns="status")
+            .to_dict("records"),
             "units": len(self.units()),
             "dictionary_size": len(model.dictionary_),
             "figures_skipped": self.skipped_figures(),
