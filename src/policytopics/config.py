@@ -303,6 +303,10 @@ class OutputConfig(_Section):
     cache_dir: Path = Path(".cache")
     language: Language = "zh"  # zh | en
     figure_formats: tuple[str, ...] = ("png", "svg", "pdf")
+    # Tables also written as CSV into figures_dir, beside the figures drawn from them (e.g.
+    # ["theme_emphasis_by_region"]): the numbers to keep with the figures. Numbers and labels
+    # only; "documents", "doc_topics" and "passage_topics" (the corpus's text and ids) are refused.
+    figure_tables: tuple[str, ...] = ()
 
     def folders(self) -> tuple[Path, ...]:
         """The study's own folders (tables, figures, cache): never read as articles."""

@@ -372,9 +372,14 @@ class Study:
             **({"theme_seeds": self.theme_seeds()} if self.themes() else {}),
         }
 
-    def write_tables(self, folder: Path | None = None) -> dict[str, Path]:
-        """CSV (UTF-8 with BOM, opens in Excel) and Parquet tables in ``folder`` (``tables_dir``)."""
-        return outputs.write_tables(self.tables(), folder or self.config.output.tables_dir)
+    def write_tables(self, folder: Path | None = None, figures: Path | None = None) -> dict[str, Path]:
+        """CSV (UTF-8 with BOM, opens in Excel) and Parquet tables in ``folder`` (``tables_dir``),
+        and the ``[output] figure_tables`` as CSV beside the figures (``figures``, else
+        ``figures_dir``; returned as ``figures/NAME``)."""
+        tables = self.tables()
+        written = outputs.write_tables(tables, folder or self.config.output.tables_dir)
+        beside = outputs.write_figure_tables(tables, self.config.output, figures)
+        return written | {f"figures/{name}": path for name, path in beside.items()}
 
     def figure_frames(self) -> dict[str, object]:
         """The tables the study's figures draw, by the names :mod:`policytopics.outputs` uses."""
@@ -532,7 +537,8 @@ class Study:
         with outputs.staged_outputs(self.config.output) as staged:
             tables = staged.output.tables_dir
             written, seconds = outputs.write_outputs(
-                frames, replace(self.config, output=staged.output), lambda: self.write_tables(tables),
+                frames, replace(self.config, output=staged.output),
+                lambda: self.write_tables(tables, staged.output.figures_dir),
                 (lambda: None) if self.quick else (lambda: self.write_explorer(tables)),
                 only=self.figure_names())
             self.timings.update(seconds, weights=round(estimated + seconds["weights"], 3))
