@@ -49,7 +49,7 @@ Sentence NPMI moves a lot with the seed (one run of the project at 10,000 xwlb s
 seeds (``--seeds 42,43,44,45,46``), which adds a table of means and each seed's gap to the
 plain script.
 
-``provincial`` is the panel of ``make example``: the 784 provincial Government Work Reports
+``provincial`` is the panel of ``make example``: the 783 provincial Government Work Reports
 from 2003 on (the study file's ``date_from``), for every system and the reference alike; run it
 with ``--study data/examples/provincial.toml`` to score the study as it ships (its themes and
 stopwords) beside the built-in defaults.

@@ -204,3 +204,95 @@ def test_a_metadata_csv_row_applies_to_one_document(tmp_path, caplog):
     with pytest.raises(ValueError, match=r"metadata\.csv row 4: report has other values in .*metadata\.csv "
                                          r"row 2 .*keep one row per document"):
         document_report(tmp_path, progress=False)
+
+
+#: A report's header as the provincial corpus writes them: the venue, then the delivery date in
+#: brackets (on its line or the next), or the date first (``——2010年1月20日在…``).
+def _report(header: list[str], theme: str) -> str:
+    return "\n".join(["政府工作报告", *header, "省长 某某", "各位代表：", f"{theme}{TEXT}" * 6])
+
+
+def _reports_with_a_date_column(folder, years_and_headers) -> None:
+    themes = ["推进乡村振兴。", "扩大对外开放。", "改善生态环境。", "防范化解风险。", "深化科技改革。"]
+    pd.DataFrame({"title": [f"r{i}" for i in range(len(years_and_headers))],
+                  "text": [_report(header, themes[i]) for i, (_, header) in enumerate(years_and_headers)],
+                  "date": [year for year, _ in years_and_headers]}
+                 ).to_csv(folder / "reports.csv", index=False)
+
+
+def test_a_date_column_that_the_header_contradicts_is_flagged_and_still_wins(tmp_path, caplog):
+    # The provincial corpus's source named Sichuan's files by the year each report reviews: the
+    # file "2009" opens "在四川省第十一届人民代表大会第三次会议上（2010年1月26日）" (#36).
+    from policytopics import Study, load_study
+
+    _reports_with_a_date_column(tmp_path, [
+        ("2009", ["在某省第十一届人民代表大会第三次会议上（2010年1月26日）"]),  # a year early
+        ("2010", ["——2010年1月20日在某省第十一届人民代表大会第三次会议上"]),  # agrees at the year
+        ("2011-01", ["在某省第十一届人民代表大会第四次会议上", "（2011年1月18日）"]),  # agrees at the month
+        ("2012-01-09", ["在某省第十一届人民代表大会第五次会议上", "（2012年1月10日）"]),  # a day apart
+        ("2013", ["（2014年1月5日，征求意见稿）"]),  # a draft's date, no delivery stated: not checked
+    ])
+    study = Study(load_study(None, corpus=tmp_path, output__cache_dir=tmp_path / "cache"), progress=False)
+    with caplog.at_level("WARNING", logger="policytopics"):
+        report = study.documents().set_index("doc_id")
+        study.documents()
+    assert report["text_date"].fillna("").tolist() == ["2010-01-26", "2010-01-20", "2011-01-18",
+                                                       "2012-01-10", ""]
+    assert report["date_disagrees"].tolist() == [True, False, False, True, False]
+    # The column still wins, and the report names the text's date beside it.
+    assert report["date"].tolist() == ["2009", "2010", "2011-01", "2012-01-09", "2013"]
+    assert report["date_source"].eq("column").all()
+    warnings = [r.getMessage() for r in caplog.records if "contradicts" in r.getMessage()]
+    assert len(warnings) == 1 and warnings[0].startswith("2 document(s)")
+    assert "[corpus] text_date_wins = true" in warnings[0]
+    summary = summarise_report(report.reset_index())
+    assert "dates their own header contradicts: 2 (the date column's used; [corpus] text_date_wins" in summary
+    assert "  reports:2 (kept): column 2009, header 2010-01-26" in summary
+    assert "  reports:5 (kept): column 2012-01-09, header 2012-01-10" in summary
+
+
+def test_the_text_date_wins_when_the_study_says_so(tmp_path):
+    from policytopics import load_study
+
+    _reports_with_a_date_column(tmp_path, [
+        ("2002", ["在某省第十届人民代表大会第一次会议上（2003年1月20日）"]),
+        ("2010", ["——2010年1月20日在某省第十一届人民代表大会第三次会议上"]),
+    ])
+    config = load_study(None, corpus__text_date_wins=True, corpus__date_from="2003")
+    report = document_report(tmp_path, config, progress=False).set_index("doc_id")
+    # Taken before the study's dates are applied: the 2003 report is in them.
+    assert report["status"].eq("kept").all()
+    assert report["date"].tolist() == ["2003-01-20", "2010"]
+    assert report.loc["reports:2", "date_source"] == ("header: delivery or issue date, "
+                                                      "over the date column's 2002")
+    assert report["date_disagrees"].tolist() == [True, False]
+    assert "(the text's date taken)" in summarise_report(report.reset_index())
+    assert "column 2002, header 2003-01-20" in summarise_report(report.reset_index())
+
+
+@pytest.mark.corpora
+def test_the_corrected_provincial_corpus_dates_sichuan_right_and_the_check_finds_the_old_error(corpora,
+                                                                                              tmp_path):
+    # Only Sichuan's 22 reports, read from the shared corpus into the temporary folder.
+    import gzip
+    import json
+
+    with gzip.open(corpora / "gwr_provincial.jsonl.gz", "rt", encoding="utf-8") as fh:
+        sichuan = [row for row in map(json.loads, fh) if row["region"].startswith("四川")]
+    assert len(sichuan) == 22 and len({row["date"] for row in sichuan}) == 22
+    (tmp_path / "now").mkdir()
+    (tmp_path / "before").mkdir()
+    pd.DataFrame(sichuan).to_json(tmp_path / "now" / "sichuan.jsonl", orient="records", lines=True,
+                                  force_ascii=False)
+    report = document_report(tmp_path / "now", progress=False)
+    assert not report["date_disagrees"].any()
+    assert report["text_date"].notna().sum() >= 12
+    # Filed again under the year each report reviews, as the source and a copy made before
+    # 2026-12-05 did: the check names the reports whose header dates them (12 through 2020).
+    shifted = [{**row, "date": str(int(row["date"]) - 1) if int(row["date"]) <= 2020 else row["date"]}
+               for row in sichuan]
+    pd.DataFrame(shifted).to_json(tmp_path / "before" / "sichuan.jsonl", orient="records", lines=True,
+                                  force_ascii=False)
+    named = document_report(tmp_path / "before", progress=False).query("date_disagrees")
+    assert len(named) == 12
+    assert (named["text_date"].str[:4].astype(int) == named["date"].astype(int) + 1).all()

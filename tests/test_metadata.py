@@ -131,3 +131,25 @@ def test_a_metadata_csv_date_out_of_range_is_named_so(tmp_path):
     (tmp_path / "metadata.csv").write_text("file,date\na.txt,2099-06-01\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"'2099-06-01' for a.txt is out of range \(dates from 1900 to "):
         document_report(tmp_path, progress=False)
+
+
+@pytest.mark.parametrize("header, date", [
+    (["——2026年1月24日在山东省第十四届人民代表大会第四次会议上"], "2026-01-24"),
+    (["——2026年1月24日", "在山东省第十四届人民代表大会第四次会议上"], "2026-01-24"),
+    # The venue first, the date after it (Sichuan's reports of 2007-2019): on its line or the next.
+    (["在四川省第十一届人民代表大会第三次会议上（2010年1月26日）"], "2010-01-26"),
+    (["在北京市第十一届人民代表大会第三次会议上", "（2000年1月10日）"], "2000-01-10"),
+    (["成文日期：2024年3月5日"], "2024-03-05"),
+    # A draft's date is not a delivery date; a date and a name with no venue state none either.
+    (["在北京市第十一届人民代表大会第三次会议上", "（1999年12月29日，征求意见稿）"], None),
+    (["（2010年2月20日 梁保华）"], None),
+])
+def test_the_delivery_or_issue_date_a_header_states(header, date):
+    from policytopics.clean import clean_text
+    from policytopics.metadata import stated_date
+
+    lines = clean_text("\n".join(["政府工作报告", *header, "各位代表：", "过去一年工作回顾。"])).lines
+    found = stated_date(lines)
+    assert (found.date if found else None) == date
+    if date:  # the date extraction reads the same header first
+        assert extract_date(lines).source == "header: delivery or issue date" or header[0].startswith("成文")

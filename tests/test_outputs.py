@@ -381,3 +381,22 @@ def test_a_full_disk_while_writing_the_cache_names_the_cache_not_the_outputs(rep
     assert capsys.readouterr().err.strip().splitlines() == [
         "policytopics: error: No space left on device while writing the cache (--cache-dir, [output] "
         f"cache_dir); the stages already finished are kept: {cache}"]
+
+
+def test_the_tables_a_study_names_are_written_beside_its_figures(repo, tmp_path):
+    # The example studies keep the numbers their README's claims are drawn from beside the
+    # figures, so a test can hold each claim to them (#36).
+    from policytopics import Study
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    written = Study(_config(repo, out, cache, n_topics=3,
+                            output__figure_tables=["theme_emphasis_by_region"]), progress=False).run()
+    beside = out / "figures" / "theme_emphasis_by_region.csv"
+    assert beside.read_bytes() == (out / "theme_emphasis_by_region.csv").read_bytes()
+    assert written["tables"]["figures/theme_emphasis_by_region"] == beside
+    # A run that no longer asks for it takes it away, as it does a figure it no longer draws.
+    Study(_config(repo, out, cache, n_topics=3), progress=False).run()
+    assert not beside.exists() and (out / "theme_emphasis_by_region.csv").is_file()
+    for name in ("documents", "topics", "no_such_table"):  # the corpus's text is never put there
+        with pytest.raises(ValueError, match=rf"figure_tables: '{name}' is not a table of numbers"):
+            Study(_config(repo, out, cache, output__figure_tables=[name]), progress=False).run()

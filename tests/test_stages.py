@@ -78,6 +78,10 @@ def test_cleaning_changes_rebuild_every_later_stage(sample_study, monkeypatch):
     keys = _stage_keys(sample_study)
     stricter = Study(load_study(sample_study.config.root / "study.toml", clean__min_chars=60), progress=False)
     assert all(a != b for a, b in zip(_stage_keys(stricter).values(), keys.values()))
+    # Which date wins, a table's column or the text's header, changes the documents' dates (#36).
+    text_dates = Study(load_study(sample_study.config.root / "study.toml", corpus__text_date_wins=True),
+                       progress=False)
+    assert all(a != b for a, b in zip(_stage_keys(text_dates).values(), keys.values()))
     digest = cache.source_digest
     monkeypatch.setattr(cache, "source_digest", lambda name: "edited" if name == "clean" else digest(name))
     edited = _stage_keys(Study(sample_study.config, progress=False))

@@ -431,13 +431,14 @@ def _report_writer(out: Path, inputs: list[str]):
 
 
 def _ingest(args) -> int:
-    from .documents import document_report, summarise_report
+    from .documents import document_report, summarise_report, warn_disagreeing_dates
 
     out = Path(args.out)
     write_report = _report_writer(out, args.paths)
     config = load_study(args.study, limit=args.limit, workers=args.workers,
                         scheduler=args.scheduler, **_columns(args))
     report = document_report(args.paths, config, progress=not args.no_progress)
+    warn_disagreeing_dates(report, config.corpus)
     write_report(report, out)
     print(summarise_report(report))
     print(f"report: {out}")

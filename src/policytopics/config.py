@@ -117,6 +117,10 @@ class CorpusConfig(_Section):
     # What one HTML, PDF or Word file may be, or inflate to (a Word file's XML), in MB: a
     # larger one (a zip bomb, a damaged file) is a report row "dropped" naming this setting.
     max_document_mb: float = 100
+    # A table's date column wins over the date a document's own header states (a report's
+    # delivery date, a 成文日期); where they disagree at the column's precision (a year column
+    # 2009, a header 2010-01-26) the run warns and lists them. true: the header's date wins.
+    text_date_wins: bool = False
 
     def __post_init__(self):
         super().__post_init__()
@@ -324,6 +328,10 @@ class OutputConfig(_Section):
     cache_dir: Path = Path(".cache")
     language: Language = "zh"  # zh | en
     figure_formats: tuple[str, ...] = ("png", "svg", "pdf")
+    # Tables also written as CSV into figures_dir, beside the figures drawn from them (e.g.
+    # ["theme_emphasis_by_region"]): the numbers to keep with the figures. Numbers and labels
+    # only; "documents", "doc_topics" and "passage_topics" (the corpus's text and ids) are refused.
+    figure_tables: tuple[str, ...] = ()
 
     def folders(self) -> tuple[Path, ...]:
         """The study's own folders (tables, figures, cache): never read as articles."""

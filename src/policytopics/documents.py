@@ -15,6 +15,7 @@ Example
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -27,17 +28,26 @@ from .clean import REMOVAL_RULES, clean_text
 from .config import CleanConfig, CorpusConfig, StudyConfig, load_study
 from .dedup import find_duplicates, minhash_signature
 from .ingest import iter_documents
-from .metadata import apply_overrides, document_metadata, overrides_for, read_overrides, unused_overrides
+from .metadata import (
+    apply_overrides,
+    dates_disagree,
+    document_metadata,
+    overrides_for,
+    read_overrides,
+    unused_overrides,
+)
 from .pagetext import strip_markup
 from .records import RawDocument
 from .text import cjk_count, cjk_ratio, date_span
+
+log = logging.getLogger("policytopics")
 
 #: One count column per cleaning rule (:data:`policytopics.clean.REMOVAL_RULES`).
 REMOVAL_COLUMNS = tuple(f"removed_{rule}" for rule in REMOVAL_RULES)
 REPORT_COLUMNS = [
     "doc_id", "source", "encoding", "status", "reason", "duplicate_of", "title", "date",
-    "date_precision", "date_source", "region", "city", "region_source", "national",
-    "n_chars_raw", "n_chars", *REMOVAL_COLUMNS, "text",
+    "date_precision", "date_source", "text_date", "date_disagrees", "region", "city", "region_source",
+    "national", "n_chars_raw", "n_chars", *REMOVAL_COLUMNS, "text",
 ]
 
 #: Below this many documents ``workers = 0`` (auto) cleans in this process: a worker
@@ -81,6 +91,8 @@ def document_report(paths: Sequence[str | Path] | str | Path, config: StudyConfi
     with tqdm(desc="ingest", unit="doc", total=limit or None, disable=not progress, leave=False) as bar:
         for position, row in enumerate(_document_rows(documents, config, overrides)):
             signature = row.pop("_minhash", None)
+            if row["date_disagrees"] and config.corpus.text_date_wins:
+                take_text_date(row)
             outside = row["status"] == DocStatus.KEPT and outside_dates(config.corpus, row["date"])
             if outside:  # before the duplicates: a copy inside the dates is then kept
                 row.update(status=DocStatus.DROPPED.value, reason=outside)
@@ -163,7 +175,7 @@ def document_row(raw: RawDocument, clean: CleanConfig, overrides: dict[str, str]
     """
     row = dict.fromkeys(REPORT_COLUMNS)
     row.update(doc_id=raw.doc_id, source=raw.source, encoding=raw.encoding, national=False,
-               n_chars_raw=len(raw.text), n_chars=0, text="")
+               date_disagrees=False, n_chars_raw=len(raw.text), n_chars=0, text="")
     row.update(dict.fromkeys(REMOVAL_COLUMNS, 0))
     if raw.error:
         row.update(status=DocStatus.DROPPED.value, reason=raw.error)
@@ -184,9 +196,54 @@ def document_row(raw: RawDocument, clean: CleanConfig, overrides: dict[str, str]
                **{f"removed_{rule}": n for rule, n in cleaned.removed.items()})
     row.update(document_metadata(raw, cleaned.lines, title, body))
     apply_overrides(row, overrides or {}, raw.doc_id)
+    # A table's date column against the date the text's own header states (metadata.csv is
+    # the user's word: not checked).
+    row["date_disagrees"] = (row["date_source"] == COLUMN_SOURCE
+                             and dates_disagree(row["date"], row["text_date"]))
     status, reason = keep_or_drop(text, row["n_chars"], clean)
     row.update(status=status.value, reason=reason)
     return row
+
+
+#: ``date_source`` of a date a table's date column gives (:func:`policytopics.metadata.document_metadata`).
+COLUMN_SOURCE = "column"
+#: ``date_source`` of a text's date taken over the date column (``[corpus] text_date_wins``).
+TEXT_OVER_COLUMN = "header: delivery or issue date, over the date column's {column}"
+#: The setting that lets the text's date win, as the warning and the summary name it.
+TEXT_DATE_SETTING = "[corpus] text_date_wins = true"
+
+
+def take_text_date(row: dict) -> None:
+    """Put the date the text's header states in place of the date column's (in place): the
+    row keeps ``date_disagrees``, and ``date_source`` names the column's value it replaced."""
+    row.update(date_source=TEXT_OVER_COLUMN.format(column=row["date"]), date=row["text_date"],
+               date_precision="day")
+
+
+def disagreeing_dates(report: pd.DataFrame) -> pd.DataFrame:
+    """The rows whose date column the text's own header contradicts (``date_disagrees``):
+    ``doc_id, status, column_date, text_date, taken`` (``taken``: the text's date replaced the
+    column's, ``[corpus] text_date_wins``; ``column_date`` is the column's value either way)."""
+    flagged = report[report["date_disagrees"].fillna(False).astype(bool)]
+    prefix = TEXT_OVER_COLUMN.split("{")[0]
+    taken = flagged["date_source"].fillna("").str.startswith(prefix)
+    column = [source[len(prefix):] if was_taken else date
+              for source, date, was_taken in zip(flagged["date_source"], flagged["date"], taken)]
+    return pd.DataFrame({"doc_id": flagged["doc_id"], "status": flagged["status"], "column_date": column,
+                         "text_date": flagged["text_date"], "taken": taken}).reset_index(drop=True)
+
+
+def warn_disagreeing_dates(report: pd.DataFrame, corpus: CorpusConfig) -> int:
+    """One warning with the number of documents whose date column their own header
+    contradicts, naming the setting that decides which wins; returns the number."""
+    n = int(report["date_disagrees"].fillna(False).astype(bool).sum())
+    if n:
+        what = ("the text's date was taken ([corpus] text_date_wins)" if corpus.text_date_wins
+                else f"the column's date is used; {TEXT_DATE_SETTING} takes the text's")
+        log.warning("%d document(s) state a delivery or issue date in their header that their date column "
+                    "contradicts (e.g. a report filed under the year it reviews): %s. Listed in the run's "
+                    "summary and in documents.csv (text_date, date_disagrees)", n, what)
+    return n
 
 
 def split_title(given: str | None, lines: list[str]) -> tuple[str | None, list[str]]:
@@ -245,6 +302,10 @@ def keep_or_drop(text: str, n_chars: int, clean: CleanConfig) -> tuple[DocStatus
     return DocStatus.KEPT, ""
 
 
+#: How many documents whose dates disagree the summary lists (documents.csv has them all).
+SUMMARY_LISTED = 30
+
+
 def summarise_report(report: pd.DataFrame) -> str:
     """A few lines: documents read, kept, dropped by reason, duplicates, coverage."""
     kept = report[report["status"] == DocStatus.KEPT]
@@ -255,6 +316,15 @@ def summarise_report(report: pd.DataFrame) -> str:
              f"dropped: {len(dropped)}"]
     for reason, n in Counter(r.split(" (")[0] for r in dropped["reason"]).most_common():
         lines.append(f"  {reason}: {n}")
+    disagreeing = disagreeing_dates(report) if "date_disagrees" in report else pd.DataFrame()
+    if len(disagreeing):
+        which = ("the text's date taken" if disagreeing["taken"].all()
+                 else f"the date column's used; {TEXT_DATE_SETTING} takes the text's")
+        lines.append(f"dates their own header contradicts: {len(disagreeing)} ({which})")
+        for row in disagreeing.head(SUMMARY_LISTED).itertuples():
+            lines.append(f"  {row.doc_id} ({row.status}): column {row.column_date}, header {row.text_date}")
+        if len(disagreeing) > SUMMARY_LISTED:
+            lines.append(f"  ... {len(disagreeing)} in all: documents.csv, column date_disagrees")
     if len(kept):
         # The definitions of coverage.csv (policytopics.weights.coverage).
         national = kept["national"].fillna(False).astype(bool) & kept["region"].isna()
@@ -326,6 +396,7 @@ __all__ = [
     "REMOVAL_COLUMNS",
     "REPORT_COLUMNS",
     "DocStatus",
+    "disagreeing_dates",
     "document_report",
     "document_row",
     "keep_or_drop",
@@ -335,4 +406,6 @@ __all__ = [
     "portable_sources",
     "split_title",
     "summarise_report",
+    "take_text_date",
+    "warn_disagreeing_dates",
 ]

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .pagetext import is_signature
 from .places import RegionResult, canonical_region, extract_region, place_mentions
+from .text import date_span
 
 log = logging.getLogger("policytopics")
 
@@ -41,6 +42,11 @@ _DELIVERED = re.compile(r"^[—―─–\-－(（]*\s*[\S ]{6,24}?日\s*在.{2,6
 #: A delivery date alone on its line (``——2026年1月24日``), its venue on the next.
 _DELIVERED_DATE = re.compile(r"^[—―─–\-－(（]+\s*[\S ]{6,24}?日$")
 _VENUE = re.compile(r"^在.{2,60}(会议|大会|会上)")
+#: The venue first, the date after it in brackets (``在四川省第十一届人民代表大会第三次会议上
+#: （2010年1月26日）`` on one line, or the bracketed date alone on the next).
+_VENUE_DATED = re.compile(r"^[—―─–\-－]*\s*在.{2,60}(会议上?|大会上?|会上)"
+                          r"\s*[（(]\s*[^（()）]{6,24}?日\s*[)）]$")
+_BRACKETED_DATE = re.compile(r"^[（(]\s*[^（()）]{6,24}?日\s*[)）]$")
 #: How far down the lines (before the salutation) a delivery date is looked for.
 DELIVERY_SEARCH_LINES = 15
 _ISSUED = re.compile(r"成文日期\s*[:：]")
@@ -169,26 +175,14 @@ def extract_date(lines: list[tuple[str, str | None]], title: str | None = None,
     full date near the top (Arabic or Chinese numerals). Only lines kept as article text or
     marked ``header`` are read; related lists, footers, crawler notes and spam never are.
     """
-    readable = [(line.strip(), rule) for line, rule in lines
-                if line.strip() and rule in (None, "header")]
-    headers = [line for line, rule in readable if rule == "header"]
-    body = [line for line, rule in readable if rule is None]
+    headers, body = _readable(lines)
     top = body[:header_lines]
 
-    # A stated delivery or issue date first: a report's "——2026年1月27日在…会议上" (or its
-    # date and venue on two lines), a document's 成文日期. It is the document's own date; a
-    # page's publication date comes later. Looked for above the salutation (各位代表).
-    salutation = next((i for i, line in enumerate(body) if line.startswith(("各位代表", "同志们"))),
-                      len(body))
-    upper = body[:min(salutation, DELIVERY_SEARCH_LINES)]
-    joined = [line + upper[i + 1] if _DELIVERED_DATE.match(line) and i + 1 < len(upper)
-              and _VENUE.match(upper[i + 1]) else line for i, line in enumerate(upper)]
-    for line in headers + joined:
-        if _DELIVERED.search(line) or _ISSUED.search(line):
-            found = find_full_date(line)
-            if found:
-                return DateResult(found, "day", "header: delivery or issue date"
-                                  if _DELIVERED.search(line) else "header: 成文日期")
+    # A stated delivery or issue date first: it is the document's own date; a page's
+    # publication date comes later.
+    stated = _stated_date(headers, body)
+    if stated is not None:
+        return stated
     for line, following in itertools.pairwise(body):
         if is_signature(line, following):
             found = find_full_date(following)
@@ -296,6 +290,69 @@ def site_region(site: str) -> RegionResult | None:
                         f"page: site name ({site})")
 
 
+def _readable(lines: list[tuple[str, str | None]]) -> tuple[list[str], list[str]]:
+    """``(header lines, body lines)`` of cleaned lines: only lines kept as article text or
+    marked ``header`` are read; related lists, footers, crawler notes and spam never are."""
+    readable = [(line.strip(), rule) for line, rule in lines
+                if line.strip() and rule in (None, "header")]
+    return ([line for line, rule in readable if rule == "header"],
+            [line for line, rule in readable if rule is None])
+
+
+def _stated_date(headers: list[str], body: list[str]) -> DateResult | None:
+    """The delivery or issue date a document's header states, or None: a report's
+    ``——2026年1月27日在…会议上`` (or its date and venue on two lines, or the venue first and
+    the date after it in brackets), a document's ``成文日期``. Looked for above the
+    salutation (各位代表)."""
+    salutation = next((i for i, line in enumerate(body) if line.startswith(("各位代表", "同志们"))),
+                      len(body))
+    upper = body[:min(salutation, DELIVERY_SEARCH_LINES)]
+    joined = []
+    for i, line in enumerate(upper):
+        following = upper[i + 1] if i + 1 < len(upper) else ""
+        if (_DELIVERED_DATE.match(line) and _VENUE.match(following)) or (
+                _VENUE.match(line) and _BRACKETED_DATE.match(following)):
+            line += following
+        joined.append(line)
+    for line in headers + joined:
+        delivered = _DELIVERED.search(line) or _VENUE_DATED.search(line)
+        if delivered or _ISSUED.search(line):
+            found = find_full_date(line)
+            if found:
+                return DateResult(found, "day", "header: delivery or issue date" if delivered
+                                  else "header: 成文日期")
+    return None
+
+
+def stated_date(lines: list[tuple[str, str | None]]) -> DateResult | None:
+    """The delivery or issue date the document's own header states (cleaned lines ``(line,
+    rule)``, as :func:`extract_date` reads them), or None. A table's date column is checked
+    against it (:func:`dates_disagree`).
+
+    >>> lines = ["政府工作报告", "在四川省第十一届人民代表大会第三次会议上（2010年1月26日）", "各位代表："]
+    >>> stated_date([(line, None) for line in lines]).date
+    '2010-01-26'
+    """
+    return _stated_date(*_readable(lines))
+
+
+def dates_disagree(date: str | None, text_date: str | None) -> bool:
+    """Whether ``text_date`` falls outside the span ``date`` stands for at its own precision:
+    a year column ``2009`` and a header's ``2010-01-26`` disagree, ``2010`` and
+    ``2010-01-26`` do not. False when either is missing.
+
+    >>> dates_disagree("2009", "2010-01-26"), dates_disagree("2010", "2010-01-26")
+    (True, False)
+    >>> dates_disagree("2010-01", "2010-01-26"), dates_disagree("2010-01-25", "2010-01-26")
+    (False, True)
+    """
+    if not date or not text_date:
+        return False
+    start, end = date_span(date)
+    first, last = date_span(text_date)
+    return not (start <= first and last <= end)
+
+
 # --- one document's metadata --------------------------------------------------------
 
 #: ``region_source`` of a document whose source table states no region (a national
@@ -312,10 +369,13 @@ def document_metadata(raw, lines: list[tuple[str, str | None]], title: str | Non
     text's date, and ``date_source`` says why first), and a table
     with a region column is trusted, an empty value included (``national``: about no
     province). Otherwise the date comes from the cleaned ``lines`` (:func:`extract_date`)
-    and the region from the title and ``body`` (:func:`extract_region`). Called once per
-    document, never per passage: passages inherit these values.
+    and the region from the title and ``body`` (:func:`extract_region`). ``text_date`` is
+    the delivery or issue date the header states (:func:`stated_date`), whatever the date's
+    source: a date column that it contradicts is flagged by the document stage. Called once
+    per document, never per passage: passages inherit these values.
     """
-    meta: dict = {"national": False}
+    stated = stated_date(lines)
+    meta: dict = {"national": False, "text_date": stated.date if stated else None}
     date, precision = parse_date_value(raw.date) if raw.date else (None, None)
     if date:
         meta.update(date=date, date_precision=precision, date_source="column")

@@ -52,7 +52,13 @@ def software_versions(engine) -> dict:
 
 def check_folders(output: OutputConfig, *, write: bool = True) -> None:
     """The output (``write``: tables, and figures if any format is asked for) and cache
-    folders can be written; else one ``ValueError`` line naming the setting."""
+    folders can be written, and ``figure_tables`` names tables a run writes (none that holds
+    the corpus's documents); else one ``ValueError`` line naming the setting."""
+    for name in output.figure_tables:
+        if name not in RUN_TABLES or name in DOCUMENT_TABLES:
+            allowed = ", ".join(t for t in RUN_TABLES if t not in DOCUMENT_TABLES)
+            raise ValueError(f"[output] figure_tables: {name!r} is not a table of numbers a run writes; "
+                             f"one of {allowed}")
     if write:
         check_writable_folder(output.tables_dir, "the output folder (--out, [output] tables_dir)")
         if output.figure_formats:
@@ -67,6 +73,9 @@ RUN_TABLES = ("documents", "doc_topics", "passage_topics", "topic_words", "topic
               "theme_weights_by_period", "theme_weights_by_region_period", "theme_emphasis_by_region",
               "theme_emphasis_by_period", "theme_effects", "effect_levels", "effect_difference",
               "effect_curves", "topic_correlations", "coverage", "labels_template", "theme_seeds")
+#: Tables that hold the corpus's documents (their text, titles, ids): never written beside the
+#: figures (``[output] figure_tables``), which a study may publish.
+DOCUMENT_TABLES = ("documents", "doc_topics", "passage_topics", "topics")
 #: The file formats of figures.
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 
@@ -90,6 +99,13 @@ def is_run_figure(name: str) -> bool:
         return False
     patterns = [re.escape(entry.name).replace(re.escape("{covariate}"), ".+") for entry in registered()]
     return any(re.fullmatch(pattern, path.stem) for pattern in patterns)
+
+
+def is_figure_table(name: str) -> bool:
+    """Whether a file of the figures folder is a table a run writes beside its figures
+    (``[output] figure_tables``): a run replaces it, or removes it when no longer asked for."""
+    stem, _, suffix = name.partition(".")
+    return suffix == "csv" and stem in RUN_TABLES and stem not in DOCUMENT_TABLES
 
 
 def check_apart_from_corpus(config: StudyConfig) -> None:
@@ -143,6 +159,17 @@ def write_tables(tables: Mapping[str, pd.DataFrame], folder: Path) -> dict[str, 
         if name.startswith(PARQUET_TABLES):
             write_parquet(frame, folder / f"{name}.parquet")
     return written
+
+
+def write_figure_tables(tables: Mapping[str, pd.DataFrame], output: OutputConfig,
+                        folder: Path | None = None) -> dict[str, Path]:
+    """The tables ``[output] figure_tables`` names, as ``NAME.csv`` in the figures folder
+    (``folder``, else ``figures_dir``), when the run draws figures. Returns their paths by name."""
+    if not output.figure_formats:
+        return {}
+    folder = Path(folder or output.figures_dir)
+    return {name: write_csv(tables[name], folder / f"{name}.csv") for name in output.figure_tables
+            if name in tables}
 
 
 #: Topic labels longer than this many characters are cut in figures (with "…"); the tables
@@ -408,7 +435,7 @@ class StagedOutputs:
         the manifest: :data:`MANIFEST`)."""
         if _same(folder, self.folders["tables"]) and is_run_table(name):
             return True
-        return _same(folder, self.folders["figures"]) and is_run_figure(name)
+        return _same(folder, self.folders["figures"]) and (is_run_figure(name) or is_figure_table(name))
 
     def _move_in(self, tmp: Path, root: Path) -> None:
         """The run's files moved into ``root`` one by one, and the files of an earlier run that
@@ -714,6 +741,7 @@ __all__ = [
     "StagedOutputs",
     "check_folders",
     "figure_workers",
+    "is_figure_table",
     "is_run_figure",
     "is_run_table",
     "only_run_files",
@@ -722,6 +750,7 @@ __all__ = [
     "staged_outputs",
     "start_figures",
     "write_explorer",
+    "write_figure_tables",
     "write_figures",
     "write_outputs",
     "write_run_record",

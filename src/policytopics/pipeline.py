@@ -24,7 +24,7 @@ from . import outputs
 from .cache import StageCache, code_version, stable_hash, trim_memory
 from .config import StudyConfig, load_study, replace
 from .corpus import seen_words
-from .documents import DocStatus, kept_documents
+from .documents import DocStatus, disagreeing_dates, kept_documents
 from .model import TopicModel
 from .parallel import available_cpus, prepare_figure_workers, study_threads
 from .stages import STAGES
@@ -113,8 +113,17 @@ class Study:
         return result
 
     def documents(self) -> pd.DataFrame:
-        """The ingest report: one row per input document (kept, dropped, duplicate)."""
-        return self.stage("documents")
+        """The ingest report: one row per input document (kept, dropped, duplicate).
+
+        Documents whose date column their own header contradicts are named in one warning per
+        study, built or read from the cache (:func:`policytopics.documents.warn_disagreeing_dates`).
+        """
+        from .documents import warn_disagreeing_dates
+
+        report = self.stage("documents")
+        self.stages.memoised(f"date_warning:{id(report)}",
+                             lambda: warn_disagreeing_dates(report, self.config.corpus))
+        return report
 
     def kept_documents(self) -> pd.DataFrame:
         return kept_documents(self.documents())
@@ -373,9 +382,14 @@ class Study:
             **({"theme_seeds": self.theme_seeds()} if self.themes() else {}),
         }
 
-    def write_tables(self, folder: Path | None = None) -> dict[str, Path]:
-        """CSV (UTF-8 with BOM, opens in Excel) and Parquet tables in ``folder`` (``tables_dir``)."""
-        return outputs.write_tables(self.tables(), folder or self.config.output.tables_dir)
+    def write_tables(self, folder: Path | None = None, figures: Path | None = None) -> dict[str, Path]:
+        """CSV (UTF-8 with BOM, opens in Excel) and Parquet tables in ``folder`` (``tables_dir``),
+        and the ``[output] figure_tables`` as CSV beside the figures (``figures``, else
+        ``figures_dir``; returned as ``figures/NAME``)."""
+        tables = self.tables()
+        written = outputs.write_tables(tables, folder or self.config.output.tables_dir)
+        beside = outputs.write_figure_tables(tables, self.config.output, figures)
+        return written | {f"figures/{name}": path for name, path in beside.items()}
 
     def figure_frames(self) -> dict[str, object]:
         """The tables the study's figures draw, by the names :mod:`policytopics.outputs` uses."""
@@ -464,6 +478,9 @@ class Study:
             "corpus_key": self.key("documents"),
             "stage_keys": {name: self.key(name) for name in STAGES},
             "documents": self.documents()["status"].value_counts().to_dict(),
+            # Documents whose date column their own header contradicts (documents.csv: date_disagrees).
+            "dates_header_contradicts": disagreeing_dates(self.documents()).drop(columns="status")
+            .to_dict("records"),
             "units": len(self.units()),
             "dictionary_size": len(model.dictionary_),
             "figures_skipped": self.skipped_figures(),
@@ -535,7 +552,8 @@ class Study:
         with outputs.staged_outputs(self.config.output) as staged:
             tables = staged.output.tables_dir
             written, seconds = outputs.write_outputs(
-                frames, replace(self.config, output=staged.output), lambda: self.write_tables(tables),
+                frames, replace(self.config, output=staged.output),
+                lambda: self.write_tables(tables, staged.output.figures_dir),
                 (lambda: None) if self.quick else (lambda: self.write_explorer(tables)),
                 only=self.figure_names())
             self.timings.update(seconds, weights=round(estimated + seconds["weights"], 3))
