@@ -29,6 +29,7 @@ from .dedup import find_duplicates, minhash_signature
 from .ingest import iter_documents
 from .metadata import apply_overrides, document_metadata, overrides_for, read_overrides, unused_overrides
 from .records import RawDocument
+from .ritual import RITUAL_PARTS
 from .text import cjk_count, cjk_ratio, date_span
 
 #: One count column per cleaning rule (:data:`policytopics.clean.REMOVAL_RULES`).
@@ -251,6 +252,11 @@ def summarise_report(report: pd.DataFrame) -> str:
              f"dropped: {len(dropped)}"]
     for reason, n in Counter(r.split(" (")[0] for r in dropped["reason"]).most_common():
         lines.append(f"  {reason}: {n}")
+    ritual = [f"removed_report_{part}" for part in RITUAL_PARTS]
+    if len(kept) and all(c in kept for c in ritual) and kept[ritual].to_numpy().sum():
+        counts = ", ".join(f"{c.removeprefix('removed_report_')} {int(kept[c].sum())}" for c in ritual)
+        n_documents = int((kept[ritual].sum(axis=1) > 0).sum())
+        lines.append(f"report ritual cut: {counts} (in {n_documents} documents)")
     if len(kept):
         # The definitions of coverage.csv (policytopics.weights.coverage).
         national = kept["national"].fillna(False).astype(bool) & kept["region"].isna()
