@@ -264,3 +264,16 @@ def test_a_cached_table_is_in_place_only_once_its_checksum_is(tmp_path, monkeypa
     stages = cache_module.StageCache(tmp_path / "cache")
     table = stages.frame("tokens", "k1", lambda: pd.DataFrame({"a": [1, 2]}))
     assert table["a"].tolist() == [1, 2] and seen == [True]
+
+
+def test_report_ritual_setting_and_code_recut_the_documents(sample_study, monkeypatch):
+    # The ritual is cut in the documents stage: its setting and its module are in that key.
+    from policytopics import cache
+
+    keys = _stage_keys(sample_study)
+    ritual = _stage_keys(Study(load_study(sample_study.config.root / "study.toml",
+                                          clean__report_ritual=["thanks"]), progress=False))
+    assert all(ritual[stage] != keys[stage] for stage in keys)
+    digest = cache.source_digest
+    monkeypatch.setattr(cache, "source_digest", lambda name: "edited" if name == "ritual" else digest(name))
+    assert _stage_keys(Study(sample_study.config, progress=False))["documents"] != keys["documents"]

@@ -9,7 +9,9 @@ text field (editor ``<div>``s, ``<style>``, ``<script>``, ``&nbsp;``) is strippe
 stripped (``當(dāng)前位置`` must become ``當前位置`` before any rule can recognise it),
 mojibake runs are repaired or removed (on the text as crawled: NFKC and t2s would change
 the bytes the repair re-reads), then Unicode NFKC and traditional→simplified conversion,
-then line rules, and finally spam spliced into the kept lines is cut.
+then line rules, and finally spam spliced into the kept lines is cut and, when a study asks
+for it (``[clean] report_ritual``), the ritual of Government Work Reports
+(:mod:`policytopics.ritual`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 from .config import CleanConfig
 from .mojibake import TONED, repair_mojibake
 from .pagetext import is_signature, join_label_values, mark_page_furniture, strip_markup
+from .ritual import cut_report_ritual
 from .text import CJK_RANGE, cjk_count, literal_union, to_simplified
 
 # --- pinyin annotations --------------------------------------------------------------
@@ -269,6 +272,7 @@ REMOVAL_RULES = (
     "control_char", "markup", "pinyin_annotation", "mojibake_repaired", "mojibake_removed", "spam_phrase",
     "spam_brand", "navigation", "widget", "prev_next", "seo_meta", "header", "byline", "footer",
     "licence_footer", "contact", "teaser", "related_list", "spam_line", "above_title",
+    "report_problems", "report_thanks", "report_closing",
 )
 
 
@@ -328,6 +332,13 @@ def clean_text(text: str, config: CleanConfig | None = None) -> CleanedText:
                 rule = "spam_line"  # little but the spam was left
         if rule is not None:
             removed[rule] += 1
+        elif config.report_ritual and line.strip():
+            left, cut = cut_report_ritual(line, config.report_ritual)
+            removed += cut  # one count per cut, however many lines it empties
+            if not left:  # all of it ritual: the line keeps its text, marked by the first rule that cut
+                rule = next(iter(cut))
+            else:
+                line = left
         lines.append((line, rule))
     kept = [line for line, rule in lines if rule is None and line.strip()]
     return CleanedText(text="\n".join(kept), lines=lines, removed=+removed)

@@ -37,6 +37,9 @@ WeightBy = Literal["", "n_chars"]
 Period = Literal["year", "quarter", "month"]
 Uncertainty = Literal["global", "bootstrap", "none"]
 Language = Literal["zh", "en"]
+#: The set pieces of a Government Work Report that ``[clean] report_ritual`` may cut
+#: (:mod:`policytopics.ritual`).
+RitualPart = Literal["problems", "thanks", "closing"]
 #: Prefix of a word list that ships inside the package: ``policytopics:policy_terms.txt``.
 PACKAGE_DATA_PREFIX = "policytopics:"
 
@@ -173,6 +176,21 @@ class CleanConfig(_Section):
     min_chars: int = 50
     min_cjk_ratio: float = 0.3
     near_duplicate_threshold: float = 0.8  # MinHash Jaccard; 0 = off
+    # The ritual of Government Work Reports to cut from the text (policytopics.ritual), any of
+    # "problems" (the problems paragraph after the review), "thanks" (向……表示衷心的感谢) and
+    # "closing" (让我们……而努力奋斗！); each cut is counted in documents.csv. () = none.
+    report_ritual: tuple[RitualPart, ...] = ()
+
+    def __post_init__(self):
+        # A TOML array arrives as a list; keep the frozen config hashable.
+        parts = (self.report_ritual,) if isinstance(self.report_ritual, str) else self.report_ritual
+        object.__setattr__(self, "report_ritual", tuple(parts))
+        super().__post_init__()
+        allowed = get_args(RitualPart)
+        bad = [part for part in self.report_ritual if part not in allowed]
+        if bad:
+            raise StudyConfigError(f"[clean] report_ritual: unknown part(s) {bad}; choose from "
+                                   f"{_either(allowed)}")
 
 
 @dataclass(frozen=True)
@@ -499,7 +517,8 @@ def _build(raw: dict[str, Any], *, root: Path, cwd_paths: set[str]) -> StudyConf
 #: The settings that are lists (a single value is a list of one).
 _LIST_SETTINGS = {"paths": "a path or a list of paths", "figure_formats": "a list of formats",
                   "compare": "a list of two levels", "stopwords": "a list of word lists",
-                  "pos_filter": "a list of part-of-speech tags"}
+                  "pos_filter": "a list of part-of-speech tags",
+                  "report_ritual": "a list of parts of a report (\"problems\", \"thanks\", \"closing\")"}
 #: The settings that are files (``""``: none).
 _PATH_SETTINGS = {"spam_phrases", "user_dictionary", "labels", "admin_words", "themes"}
 #: The words a prior may be instead of a number (gensim's; tomotopy's equivalents in

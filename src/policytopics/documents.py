@@ -38,6 +38,7 @@ from .metadata import (
 )
 from .pagetext import strip_markup
 from .records import RawDocument
+from .ritual import RITUAL_PARTS
 from .text import cjk_count, cjk_ratio, date_span
 
 log = logging.getLogger("policytopics")
@@ -325,6 +326,11 @@ def summarise_report(report: pd.DataFrame) -> str:
             lines.append(f"  {row.doc_id} ({row.status}): column {row.column_date}, header {row.text_date}")
         if len(disagreeing) > SUMMARY_LISTED:
             lines.append(f"  ... {len(disagreeing)} in all: documents.csv, column date_disagrees")
+    ritual = [f"removed_report_{part}" for part in RITUAL_PARTS]
+    if len(kept) and all(c in kept for c in ritual) and kept[ritual].to_numpy().sum():
+        counts = ", ".join(f"{c.removeprefix('removed_report_')} {int(kept[c].sum())}" for c in ritual)
+        n_documents = int((kept[ritual].sum(axis=1) > 0).sum())
+        lines.append(f"report ritual cut: {counts} (in {n_documents} documents)")
     if len(kept):
         # The definitions of coverage.csv (policytopics.weights.coverage).
         national = kept["national"].fillna(False).astype(bool) & kept["region"].isna()

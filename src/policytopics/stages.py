@@ -204,7 +204,7 @@ def _check_model(study: Study, model) -> str | None:
 
 STAGES: dict[str, Stage] = {stage.name: stage for stage in (
     Stage("documents", None, ("records", "ingest", "tables", "decode", "formats", "text", "clean",
-                              "pagetext", "mojibake", "metadata", "places", "dedup", "documents"),
+                              "pagetext", "ritual", "mojibake", "metadata", "places", "dedup", "documents"),
           # The cache keeps the sources relative to the corpus paths: a moved corpus shows its new place.
           _documents_key, _documents, serve=_located_documents, check=_check_documents),
     Stage("tokens", "documents", ("text", "units", "segment", "places"), _tokens_key, _tokens,
