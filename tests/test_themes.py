@@ -372,3 +372,41 @@ def test_a_theme_that_does_not_hold_is_reported():
                            "seeded": ["数据", "算力 大数据", "平台", "资金"]})
     held = themes_held(words, {1: "数字", 2: "资金"}, report)
     assert held[["theme", "n_seeded_top", "held"]].values.tolist() == [["数字", 3, True], ["资金", 1, False]]
+
+
+# --- one numbering of topics ---------------------------------------------------------
+
+def test_the_seed_report_numbers_topics_as_every_table_does(seeded):
+    """A seeded theme's topic is its topic number (T5 is 5, most prevalent first) in the seed
+    report as in every other table, not the theme's index in its file (#36): a join of
+    theme_seeds.csv with topics.csv on ``topic`` matched the wrong theme."""
+    report = seeded.seed_report_
+    assert list(report.columns) == ["theme", "topic", "seed", "status", "n_seeded", "seeded", "shared"]
+    for theme in THEMES:
+        assert set(report.loc[report["theme"] == theme.name, "topic"]) == {topic_of(seeded, theme.name)}
+
+
+def test_theme_seeds_joins_topics_on_the_topic_number(tmp_path):
+    import pandas as pd
+
+    from policytopics import Study, load_study
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for i, tokens in enumerate(TEXTS[:150]):
+        (articles / f"{i:03d}.txt").write_text("。".join(tokens) + "。", encoding="utf-8")
+    themes_file = tmp_path / "themes.toml"
+    themes_file.write_text("".join(f'["{t.name}"]\nwords = {list(t.words)!r}\n'.replace("'", '"')
+                                   for t in THEMES), encoding="utf-8")
+    config = load_study(None, corpus=[articles], out=tmp_path / "out", output__cache_dir=tmp_path / "cache",
+                        n_topics=5, model__themes=themes_file, model__no_above=0.95)
+    tables = Study(config, progress=False).tables()
+    seeds, topics = tables["theme_seeds"], tables["topics"]
+    joined = seeds.drop_duplicates("theme").merge(topics, on="topic")
+    assert len(joined) == len(THEMES)
+    # Each theme's row of topics.csv, found by the topic number, is labelled with that theme.
+    assert all(label.split(" ", 1)[1] == theme for theme, label in zip(joined["theme"], joined["label"]))
+    # And the same numbers name the theme's columns and rows elsewhere.
+    template = tables["labels_template"].set_index("topic")["label"]
+    assert all(template[t] == theme for theme, t in zip(joined["theme"], joined["topic"]))
+    assert pd.api.types.is_integer_dtype(seeds["topic"])

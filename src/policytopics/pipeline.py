@@ -203,13 +203,14 @@ class Study:
 
     def theme_seeds(self) -> pd.DataFrame:
         """Each seeded theme's seed words: in the vocabulary (and which words they seeded),
-        pruned, or never seen. Empty without a themes file."""
-        from .themes import REPORT_COLUMNS, theme_prior
+        pruned, or never seen, with the theme's topic number. Empty without a themes file."""
+        from .themes import REPORT_COLUMNS, number_seed_report, theme_prior
 
         if not self.themes():
             return pd.DataFrame(columns=list(REPORT_COLUMNS))
         dictionary, _ = self.corpus()
-        return theme_prior(self.themes(), dictionary, self.config.model, unpruned=self.seen_words())[1]
+        report = theme_prior(self.themes(), dictionary, self.config.model, unpruned=self.seen_words())[1]
+        return number_seed_report(report, self.theme_labels())  # T5 is 5, as in every table
 
     def theme_labels(self) -> dict[int, str]:
         """``{topic: theme name}`` for the seeded topics."""

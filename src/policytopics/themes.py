@@ -116,7 +116,9 @@ PRUNED = "pruned"
 #: Status when the words seen before pruning were not given: pruned or never seen.
 NOT_IN_VOCABULARY = "not in vocabulary"
 
-#: Columns of the report of :func:`seed_prior`.
+#: Columns of the seed report (``theme_seeds.csv``): :func:`seed_prior`'s, and ``topic``, the
+#: topic number (T1 = 1, most prevalent first) as every other table gives it, added once the
+#: model has ordered its topics (:func:`number_seed_report`).
 REPORT_COLUMNS = ("theme", "topic", "seed", "status", "n_seeded", "seeded", "shared")
 
 
@@ -293,11 +295,11 @@ def seed_prior(themes: Sequence[Theme], dictionary, n_topics: int, *, strength: 
     eta : ndarray, shape (n_topics, len(dictionary))
         Pass it to :meth:`policytopics.model.TopicModel.fit_corpus` (``eta=``).
     report : DataFrame
-        One row per theme and seed word: ``theme``, ``topic`` (gensim topic index),
-        ``seed``, ``status`` (``"in vocabulary"``, ``"pruned"``, ``"never seen"``),
+        One row per theme and seed word: ``theme``, ``seed``, ``status`` (``"in vocabulary"``, ``"pruned"``, ``"never seen"``),
         ``n_seeded`` and ``seeded`` (the vocabulary words it seeded, space-separated,
         itself included), ``shared`` (words containing it left unseeded because another
-        theme's seed word of the same length is in them too).
+        theme's seed word of the same length is in them too). No topic number: the model
+        numbers its topics by prevalence once fitted; :func:`number_seed_report` adds it.
 
     Raises
     ------
@@ -338,10 +340,10 @@ def seed_prior(themes: Sequence[Theme], dictionary, n_topics: int, *, strength: 
             else:
                 status = PRUNED if seed in seen else NEVER_SEEN
             words = sorted(credit.get((i, seed), []))
-            rows.append({"theme": theme.name, "topic": i, "seed": seed, "status": status,
+            rows.append({"theme": theme.name, "seed": seed, "status": status,
                          "n_seeded": len(words), "seeded": " ".join(words),
                          "shared": " ".join(sorted(shared.get((i, seed), [])))})
-    report = pd.DataFrame(rows, columns=list(REPORT_COLUMNS))
+    report = pd.DataFrame(rows, columns=[c for c in REPORT_COLUMNS if c != "topic"])
     seeded_topics = set(seeded_by.values())
     for i, theme in enumerate(themes):
         if i not in seeded_topics:
@@ -351,6 +353,24 @@ def seed_prior(themes: Sequence[Theme], dictionary, n_topics: int, *, strength: 
             raise ValueError(f"theme {theme.name!r} has no seed word left in the vocabulary: "
                              f"{reasons}")
     return eta, report
+
+
+def number_seed_report(report: pd.DataFrame, theme_topics: dict[int, str]) -> pd.DataFrame:
+    """The seed report of :func:`seed_prior` with each theme's topic number (``T5`` is 5), as
+    the other tables number topics: ``theme_topics`` is topic number → theme name
+    (``TopicModel.theme_names_``).
+
+    >>> report = pd.DataFrame({"theme": ["改革开放"], "seed": ["改革"], "status": ["in vocabulary"],
+    ...                        "n_seeded": [1], "seeded": ["改革"], "shared": [""]})
+    >>> number_seed_report(report, {5: "改革开放"})[["theme", "topic", "seed"]].values.tolist()
+    [['改革开放', 5, '改革']]
+    """
+    number = {name: topic for topic, name in theme_topics.items()}
+    missing = sorted(set(report["theme"]) - set(number))
+    if missing:
+        raise ValueError(f"the model seeded no topic with the theme(s) {', '.join(missing)}")
+    return (report.drop(columns="topic", errors="ignore")
+            .assign(topic=report["theme"].map(number).astype("int64"))[list(REPORT_COLUMNS)])
 
 
 def _assign(themes: Sequence[Theme], vocabulary: Iterable[str]):
@@ -494,6 +514,7 @@ __all__ = [
     "Theme",
     "default_strength",
     "load_themes",
+    "number_seed_report",
     "resolve_strength",
     "seed_prior",
     "seed_rates",
