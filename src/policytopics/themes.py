@@ -295,10 +295,11 @@ def seed_prior(themes: Sequence[Theme], dictionary, n_topics: int, *, strength: 
     eta : ndarray, shape (n_topics, len(dictionary))
         Pass it to :meth:`policytopics.model.TopicModel.fit_corpus` (``eta=``).
     report : DataFrame
-        One row per theme and seed word: ``theme``, ``seed``, ``status`` (``"in vocabulary"``, ``"pruned"``, ``"never seen"``),
-        ``n_seeded`` and ``seeded`` (the vocabulary words it seeded, space-separated,
-        itself included), ``shared`` (words containing it left unseeded because another
-        theme's seed word of the same length is in them too). No topic number: the model
+        One row per theme and seed word: ``theme``, ``seed``, ``status`` (``"in vocabulary"``,
+        ``"pruned"``, ``"never seen"``), ``n_seeded`` and ``seeded`` (the vocabulary words
+        it seeded, space-separated, itself included), ``shared`` (words containing it left
+        unseeded because another theme's seed word of the same length is in them too). No
+        topic number: the model
         numbers its topics by prevalence once fitted; :func:`number_seed_report` adds it.
 
     Raises
