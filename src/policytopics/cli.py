@@ -254,14 +254,18 @@ def _print_fit(study) -> None:
            else f"fitted in {study.timings.get('model', 0):.1f} s")
     print(f"topics: {config.model.n_topics}, seed {config.model.seed} ({how})")
     held = study.themes_held()
-    # Each topic's label as every table and figure names it, then its first words.
-    words = study.label_words()
-    first = {topic: " ".join(group.sort_values("rank")["word"].head(8))
+    # Each topic's label as every table and figure names it, then the words the held check
+    # judged: its most probable ones, as topics.csv's top_words (themes.HELD_TOP_WORDS).
+    from .themes import HELD_MIN_SEEDED, HELD_TOP_WORDS
+
+    words = study.topic_words()
+    first = {topic: " ".join(group.nsmallest(HELD_TOP_WORDS, "rank")["word"])
              for topic, group in words.groupby("topic")}
     for topic, label in study.topic_labels().items():
         print(f"  {label}: {first.get(topic, '')}")
     if len(held) and not held["held"].astype(bool).all():
-        print("  (?): a seeded theme that did not hold its topic (topics.csv, theme_held)")
+        print(f"  (?): a seeded theme with fewer than {HELD_MIN_SEEDED} of its seed words among the "
+              f"{HELD_TOP_WORDS} words shown (topics.csv, theme_held)")
     rest = ("tables with point estimates and the main figures" if study.quick else
             f"intervals ({config.weights.draws} draws), tables, figures and the explorer page"
             if config.weights.uncertainty == "global" else "tables, figures and the explorer page")

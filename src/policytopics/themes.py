@@ -102,9 +102,17 @@ GIBBS_SEED_WEIGHT = 0.01
 #: base prior (near zero: the word is hardly ever drawn for another topic, so every occurrence
 #: of it counts for its theme). gensim keeps the base there.
 GIBBS_OTHER_PRIOR = 1e-4
-#: A seeded topic *holds* its theme when at least this many of its top 10 words are words
-#: the theme seeds (:func:`themes_held`); otherwise the run warns.
+#: A seeded topic *holds* its theme when at least this many of its top
+#: :data:`HELD_TOP_WORDS` words are words the theme seeds (:func:`themes_held`); otherwise the
+#: run warns.
 HELD_MIN_SEEDED = 3
+#: How many of a topic's words the held check reads: its most probable ones (``p(w|t)``, the
+#: ranking the rule was measured on, ``benchmarks/results.md`` seed-strength), the list the
+#: run prints beside each topic and ``topics.csv`` gives as ``top_words``. Not the relevance
+#: ranking of the labels: relevance favours words exclusive to a topic, and a seed word is
+#: made nearly exclusive to its theme's topic by the prior itself, so a check on it would
+#: read the prior back.
+HELD_TOP_WORDS = 10
 #: The automatic strength never goes below this (a tiny corpus would otherwise give a seed
 #: word less prior than the base 1/K of every cell).
 MIN_SEED_STRENGTH = 1.0
@@ -439,7 +447,7 @@ def theme_prior(themes: Sequence[Theme], dictionary, config: ModelConfig, *,
 
 
 def themes_held(topic_words: pd.DataFrame, theme_topics: dict[int, str], report: pd.DataFrame,
-                n_words: int = 10) -> pd.DataFrame:
+                n_words: int = HELD_TOP_WORDS) -> pd.DataFrame:
     """Whether each seeded topic holds its theme: how many of its top ``n_words`` words
     the theme seeds (held when at least :data:`HELD_MIN_SEEDED`).
 
@@ -476,9 +484,10 @@ def warn_unheld(held: pd.DataFrame) -> pd.DataFrame:
     """Log a warning for each theme of :func:`themes_held` that did not hold its topic;
     returns ``held``."""
     for row in held[~held["held"]].itertuples():
-        log.warning("seeded theme %r did not hold its topic T%d: %d of its top 10 words are "
-                    "its seed words (%s); raise seed_strength, add seed words, or use more "
-                    "topics", row.theme, row.topic, row.n_seeded_top, row.top_words)
+        log.warning("seeded theme %r did not hold its topic T%d: %d of its %d most probable words "
+                    "are its seed words (%s); raise seed_strength, add seed words, or use more "
+                    "topics", row.theme, row.topic, row.n_seeded_top, len(row.top_words.split()),
+                    row.top_words)
     return held
 
 
@@ -511,6 +520,7 @@ __all__ = [
     "GIBBS_OTHER_PRIOR",
     "GIBBS_SEED_WEIGHT",
     "HELD_MIN_SEEDED",
+    "HELD_TOP_WORDS",
     "MIN_SEED_STRENGTH",
     "Theme",
     "default_strength",
