@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +98,90 @@ def test_the_command_writes_pages_and_scores_answers(repo, tmp_path, capsys):
 def test_wilson_interval_brackets_the_share():
     low, high = wilson(16, 20)
     assert low < 0.8 < high
+
+
+@pytest.mark.parametrize(("argv", "flag", "allowed"), [
+    (["sweep", "--seeds", "0"], "--seeds", "from 1 to 20"),
+    (["validate", "--raters", "100000"], "--raters", "from 1 to 100"),
+    (["validate", "--raters", "0"], "--raters", "from 1 to 100"),
+    (["validate", "--documents", "-1"], "--documents", "from 0 to 500"),
+    (["validate", "--item-seed", "x"], "--item-seed", "whole number"),
+])
+def test_the_commands_refuse_numbers_out_of_range(argv, flag, allowed, tmp_path, capsys):
+    """#37: --seeds 0 was a KeyError traceback, --raters 100000 wrote 687 MB, --raters 0 was
+    accepted. Each is refused before any work, naming the flag and its range."""
+    from policytopics.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main([*argv, "--cache-dir", str(tmp_path / "cache"), "--no-progress", "-q"])
+    assert stopped.value.code == 2
+    error = capsys.readouterr().err
+    assert f"argument {flag}" in error and allowed in error
+    assert not (tmp_path / "cache").exists() and not (tmp_path / "validation").exists()
+
+
+def test_the_functions_refuse_them_too(items, tmp_path):
+    from policytopics.config import ModelConfig
+    from policytopics.selection import sweep
+
+    with pytest.raises(ValueError, match="at least one K and one seed"):
+        sweep([["a", "b"]] * 20, [2, 3], [], ModelConfig(), workers=1, progress=False)
+    with pytest.raises(ValueError, match=r"raters \(--raters\) must be a whole number from 1 to 100"):
+        write_rater_pages(items, tmp_path / "pages", raters=0)
+    assert not (tmp_path / "pages").exists()
+
+
+def test_a_failed_validate_leaves_no_partial_folder(items, tmp_path, monkeypatch):
+    from policytopics import cache
+
+    real = cache.write_text
+
+    def fail_on_the_second_page(path, text, **kwargs):
+        if Path(path).name == "rater_2.html":
+            raise OSError(28, "No space left on device")
+        return real(path, text, **kwargs)
+
+    monkeypatch.setattr(cache, "write_text", fail_on_the_second_page)
+    with pytest.raises(OSError):
+        write_rater_pages(items, tmp_path / "new" / "validation", raters=3)
+    assert list(tmp_path.iterdir()) == []  # neither the folder nor its parent, nor a staging folder
+    # An earlier set of pages, and the answers beside it, stay whole.
+    monkeypatch.setattr(cache, "write_text", real)
+    earlier = write_rater_pages(items, tmp_path / "validation", raters=3)
+    (tmp_path / "validation" / "answers_rater_1.csv").write_text("item,answer\n", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in (tmp_path / "validation").iterdir()}
+    monkeypatch.setattr(cache, "write_text", fail_on_the_second_page)
+    with pytest.raises(OSError):
+        write_rater_pages(items, tmp_path / "validation", raters=2, seed=5)
+    assert {p.name: p.read_bytes() for p in (tmp_path / "validation").iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["validation"]
+    # A new set of two pages replaces all three of the earlier key's; the answers stay.
+    monkeypatch.setattr(cache, "write_text", real)
+    write_rater_pages(items, tmp_path / "validation", raters=2, seed=5)
+    assert sorted(p.name for p in (tmp_path / "validation").iterdir()) == [
+        "answers_rater_1.csv", "key.json", "rater_1.html", "rater_2.html"]
+    assert len(earlier) == 3
+
+
+def test_answers_that_fit_no_item_are_an_error_naming_the_file(items, tmp_path, capsys):
+    from policytopics.cli import main
+
+    out = tmp_path / "validation"
+    write_rater_pages(items, out, raters=1)
+    key = json.loads((out / "key.json").read_text(encoding="utf-8"))
+    binary = tmp_path / "answers_rater_1.png"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    other = answer_file(tmp_path / "answers_rater_2.csv", [{"item": "x1"}, {"item": "x2"}], lambda item: "a")
+    wrong_columns = tmp_path / "answers_rater_3.csv"
+    wrong_columns.write_text("题目,答案\nw1,数据\n", encoding="utf-8")
+    for path, says in [(binary, "is not a text file"), (other, "none of its 2 answers"),
+                       (wrong_columns, "holds the columns 题目,答案")]:
+        assert main(["validate", "--out", str(out), "--score", str(path)]) == 2
+        error = capsys.readouterr().err
+        assert str(path) in error and says in error and "item,answer" in error
+    # Answers of which some fit: scored, the others counted as unanswered.
+    good = answer_file(tmp_path / "answers_rater_4.csv", key, lambda item: item["intruder"])
+    with open(good, "a", encoding="utf-8") as fh:
+        fh.write("x9,不是选项\n")
+    result = score(key, read_answers([good], key))
+    assert result["summary"]["unanswered"].sum() == 0 and (result["summary"]["share_found"] == 1).all()

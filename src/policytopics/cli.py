@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from .config import StudyConfigError, choices, load_study
+from .selection import MAX_SEEDS
+from .validation import MAX_RATERS, MAX_TOPIC_ITEMS
 
 _FORMATS = (".txt files (one article each, any common encoding), or .csv/.tsv (any common encoding), "
             ".xlsx/.xls (every sheet), .jsonl/.jsonl.gz/.parquet tables; columns such as 标题/正文/"
@@ -18,6 +20,21 @@ def _add_themes(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--themes", metavar="FILE", default=None,
                         help="seeded themes: a TOML file with one table per theme "
                              "(e.g. data/themes/manufacturing_policy.toml); default from the study file")
+
+
+def _whole(low: int, high: int, what: str = ""):
+    """An argparse ``type``: a whole number from ``low`` to ``high``, else one line that gives
+    the range (argparse names the flag: ``argument --raters: ...``)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be a whole number from {low} to {high}"
+                                             f"{f' ({what})' if what else ''}, got {text!r}")
+        return value
+    return parse
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -108,9 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
                                     "reading the topics decides.")
     sw.add_argument("--topics", default="4:30:2", metavar="START:STOP:STEP",
                     help="topic counts, inclusive range or comma list (default 4:30:2)")
-    sw.add_argument("--seeds", type=int, default=3, metavar="N",
-                    help="seeds per K, starting at the study's seed (default 3)")
-    sw.add_argument("--workers", type=int, default=2, metavar="N",
+    sw.add_argument("--seeds", type=_whole(1, MAX_SEEDS, "fits of each K"), default=3, metavar="N",
+                    help=f"seeds per K, starting at the study's seed (1 to {MAX_SEEDS}; default 3; "
+                         "stability needs 2 or more)")
+    sw.add_argument("--workers", type=_whole(1, 256, "processes"), default=2, metavar="N",
                     help="parallel processes for the fits, and for ingest and segmentation "
                          "if the tokens are not cached yet (default 2)")
     sw.add_argument("--corpus", nargs="+", metavar="PATH", default=None,
@@ -137,10 +155,13 @@ def build_parser() -> argparse.ArgumentParser:
                                      "per topic and overall, topic log odds and agreement, with 95% "
                                      "intervals (Chang et al. 2009).")
     val.add_argument("--out", metavar="DIR", default="validation", help="folder of the pages and key")
-    val.add_argument("--raters", type=int, default=2, metavar="N", help="pages to write (default 2)")
-    val.add_argument("--documents", type=int, default=20, metavar="N",
-                     help="topic-intrusion items (documents; default 20)")
-    val.add_argument("--item-seed", type=int, default=0, metavar="N", help="seed of intruders and order")
+    val.add_argument("--raters", type=_whole(1, MAX_RATERS, "one page each"), default=2, metavar="N",
+                     help=f"pages to write (1 to {MAX_RATERS}; default 2)")
+    val.add_argument("--documents", type=_whole(0, MAX_TOPIC_ITEMS, "topic-intrusion items; 0 = none"),
+                     default=20, metavar="N",
+                     help=f"topic-intrusion items (documents; 0 to {MAX_TOPIC_ITEMS}; default 20)")
+    val.add_argument("--item-seed", type=_whole(0, 2**32 - 1), default=0, metavar="N",
+                     help="seed of intruders and order")
     val.add_argument("--score", nargs="+", metavar="CSV", default=None,
                      help="the raters' answers (answers_rater_N.csv), scored against --out's key.json")
     # The model of a `run` with flags: the same settings find the same cached model.
@@ -326,7 +347,8 @@ def _validate(args) -> int:
         if not key_file.is_file():
             raise FileNotFoundError(f"no key.json in {folder}: --out names the folder the pages were "
                                     "written to")
-        result = score(json.loads(key_file.read_text(encoding="utf-8")), read_answers(args.score))
+        key = json.loads(key_file.read_text(encoding="utf-8"))
+        result = score(key, read_answers(args.score, key))
         for name, table in result.items():
             if table.empty:
                 print(f"{name}: needs the answers of two raters or more")

@@ -432,6 +432,8 @@ class Study:
 
         self.check_outputs(write=write, themes=False)  # the grid of K decides, not the study's K
         if isinstance(seeds, int):
+            if seeds < 1:
+                raise ValueError(f"seeds per K (--seeds) must be 1 or more, got {seeds}")
             seeds = [self.config.model.seed + i for i in range(seeds)]
         token_lists = [list(t) for t in self.tokens()["tokens"]]
         started = time.perf_counter()

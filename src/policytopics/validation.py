@@ -27,16 +27,24 @@ reporting per-topic precision wants 4 or more raters, or more topics' worth of i
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
+import io
 import json
+import logging
 import math
+import os
 import random
+import shutil
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+log = logging.getLogger("policytopics")
 
 #: Top words shown per word-intrusion item, and words that name a topic in topic intrusion.
 ITEM_WORDS, TOPIC_WORDS = 5, 3
@@ -44,6 +52,11 @@ ITEM_WORDS, TOPIC_WORDS = 5, 3
 INTRUDER_TOP, OWN_TOP = 10, 50
 #: Characters of a document shown in a topic-intrusion item.
 EXCERPT_CHARS = 160
+#: The most rater pages one call writes. Each page embeds its font (about 0.1 MB for 30 items;
+#: 100,000 raters wrote 687 MB in 30 s and were stopped): Chang et al. used 8 raters an item.
+MAX_RATERS = 100
+#: The most topic-intrusion items (documents) one set of pages asks of a rater.
+MAX_TOPIC_ITEMS = 500
 
 
 def make_items(topic_word: np.ndarray, vocabulary: Sequence[str], doc_topic: np.ndarray,
@@ -90,14 +103,49 @@ def write_rater_pages(items: dict[str, list[dict]], folder: str | Path, *, rater
     A page works offline: its Chinese font is embedded, and its button saves the answers
     as ``answers_rater_N.csv`` (``item,answer``) for :func:`score`.
     """
-    from .cache import write_text
-    from .webfont import EMBEDDED_FONT_FAMILY, font_face_css
-
+    if isinstance(raters, bool) or not isinstance(raters, int) or not 1 <= raters <= MAX_RATERS:
+        raise ValueError(f"raters (--raters) must be a whole number from 1 to {MAX_RATERS}, got {raters!r}")
     folder = Path(folder)
     numbered = [dict(item, item=f"{item['task'][0]}{i + 1}")
                 for i, item in enumerate([*items["word"], *items["topic"]])]
+    with _staged_folder(folder) as staging:
+        _write_pages(numbered, staging, raters, seed)
+    return [folder / f"rater_{rater}.html" for rater in range(1, raters + 1)]
+
+
+@contextlib.contextmanager
+def _staged_folder(folder: Path):
+    """A staging folder beside ``folder`` whose files replace ``folder``'s key and pages when
+    the block ends without error: a failed or interrupted call leaves no partial folder and
+    an earlier set of pages whole. Files of others in ``folder`` (the raters' answers) stay;
+    pages of raters beyond the new count go with the key they belong to."""
+    missing = [p for p in [folder, *folder.parents] if not p.exists()]
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.staging-", dir=folder.parent))
+    try:
+        yield staging
+        folder.mkdir(exist_ok=True)
+        written = {p.name for p in staging.iterdir()}
+        for old in [*folder.glob("rater_*.html"), folder / "key.json"]:
+            if old.name not in written and old.is_file():
+                old.unlink()
+        for path in staging.iterdir():
+            os.replace(path, folder / path.name)
+    except BaseException:
+        for created in reversed(missing[1:]):  # the parents this call made, if it made them
+            shutil.rmtree(created, ignore_errors=True)
+            break
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_pages(numbered: list[dict], folder: Path, raters: int, seed: int) -> None:
+    from .cache import write_text
+    from .webfont import EMBEDDED_FONT_FAMILY, font_face_css
+
     write_text(folder / "key.json", json.dumps(numbered, ensure_ascii=False, indent=1))
-    pages = []
+    font = None
     for rater in range(1, raters + 1):
         order = list(numbered)
         random.Random(seed * 1000 + rater).shuffle(order)
@@ -109,11 +157,11 @@ def write_rater_pages(items: dict[str, list[dict]], folder: str | Path, *, rater
                 f'<label><input type="radio" name="{item["item"]}" value="{html.escape(o)}"> '
                 f'{html.escape(o)}</label>' for o in item["options"])
             body.append(f'<div class="item"><p><b>{n}.</b> {prompt}</p>{choices}</div>')
-        text = "".join(body)
-        page = _PAGE.format(font=font_face_css(set(text) | set(_PAGE)), family=EMBEDDED_FONT_FAMILY,
-                            rater=rater, items="\n".join(body), n=len(order))
-        pages.append(write_text(folder / f"rater_{rater}.html", page))
-    return pages
+        if font is None:  # every page holds the same characters, in another order
+            font = font_face_css(set("".join(body)) | set(_PAGE) | set(str(raters)))
+        page = _PAGE.format(font=font, family=EMBEDDED_FONT_FAMILY, rater=rater, items="\n".join(body),
+                            n=len(order))
+        write_text(folder / f"rater_{rater}.html", page)
 
 
 _PAGE = """<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8">
@@ -141,15 +189,54 @@ document.getElementById("save").onclick = function () {{
 </script></body></html>"""
 
 
-def read_answers(paths: Sequence[str | Path]) -> dict[str, dict[str, str]]:
-    """``{rater: {item: answer}}`` from one ``item,answer`` CSV per rater."""
+#: What an answers file is, for the errors that name one.
+ANSWERS_FILE = ("the answers a rater page saves (answers_rater_N.csv): UTF-8 text with the columns "
+                "item,answer")
+
+
+def read_answers(paths: Sequence[str | Path], key: Sequence[dict] | None = None) -> dict[str, dict[str, str]]:
+    """``{rater: {item: answer}}`` from one ``item,answer`` CSV per rater (the file's stem names
+    the rater).
+
+    A file that is not text, has no ``item,answer`` header, or (with the ``key`` of the
+    pages) holds no answer to an item of the key is a ``ValueError`` naming the file and what
+    was expected: scored, it would report a precision of 0 for every topic. Answers to items
+    the key does not have, or that are none of the item's options, are logged as a warning
+    and count as unanswered.
+    """
     answers = {}
     for path in paths:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-        if rows and not {"item", "answer"} <= set(rows[0]):
-            raise ValueError(f"{path}: expected the columns item,answer (the rater page's file)")
-        answers[Path(path).stem] = {row["item"]: row["answer"] for row in rows}
+        path = Path(path)
+        try:
+            raw = path.read_bytes()
+            if b"\0" in raw:
+                raise UnicodeDecodeError("utf-8", raw, raw.index(b"\0"), raw.index(b"\0") + 1, "NUL byte")
+            reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
+            rows = list(reader)
+        except (UnicodeDecodeError, csv.Error):
+            raise ValueError(f"{path} is not a text file: expected {ANSWERS_FILE}") from None
+        columns = list(reader.fieldnames or [])
+        if not {"item", "answer"} <= set(columns):
+            found = f"the columns {','.join(columns)}" if columns else "nothing"
+            raise ValueError(f"{path} holds {found}: expected {ANSWERS_FILE}")
+        rater = path.stem
+        if rater in answers:
+            raise ValueError(f"{path}: a second answers file named {rater}; each rater's file needs a "
+                             "name of its own (answers_rater_N.csv)")
+        answers[rater] = {row["item"]: row["answer"] for row in rows}
+        if key is not None:
+            options = {item["item"]: set(item["options"]) for item in key}
+            fitting = [item for item, answer in answers[rater].items() if answer in options.get(item, ())]
+            if not fitting:
+                example = ", ".join(list(options)[:3])
+                raise ValueError(f"{path}: none of its {len(rows)} answers is an option of an item of the "
+                                 f"key ({len(options)} items such as {example}): expected {ANSWERS_FILE}, "
+                                 "saved from the pages written with this key")
+            if len(fitting) < len(answers[rater]):
+                log.warning("%s: %d of its %d answers fit no item of the key (pages of another key?); "
+                            "they count as unanswered", path, len(answers[rater]) - len(fitting),
+                            len(answers[rater]))
+                answers[rater] = {item: answers[rater][item] for item in fitting}
     return answers
 
 
@@ -173,6 +260,13 @@ def score(key: Sequence[dict], answers: dict[str, dict[str, str]]) -> dict[str, 
     Returns ``{"precision": per topic, "summary": one row per task, "agreement": per pair of
     raters}``; an unanswered item counts as not found (and is counted in ``unanswered``).
     """
+    if not answers:
+        raise ValueError("no answers to score: give one answers file per rater (answers_rater_N.csv)")
+    items = {item["item"] for item in key}
+    for rater, given in answers.items():
+        if not items & set(given):
+            raise ValueError(f"the answers of {rater} are for none of the key's {len(items)} items: "
+                             f"expected {ANSWERS_FILE}, saved from the pages of this key")
     rows = []
     for item in key:
         for rater, given in answers.items():
@@ -215,4 +309,5 @@ def score(key: Sequence[dict], answers: dict[str, dict[str, str]]) -> dict[str, 
     return {"precision": precision, "summary": pd.DataFrame(summary), "agreement": pd.DataFrame(agreement)}
 
 
-__all__ = ["make_items", "read_answers", "score", "wilson", "write_rater_pages"]
+__all__ = ["MAX_RATERS", "MAX_TOPIC_ITEMS", "make_items", "read_answers", "score", "wilson",
+           "write_rater_pages"]
