@@ -339,7 +339,7 @@ def _validate(args) -> int:
     import json
 
     from .pipeline import Study
-    from .validation import read_answers, score, write_rater_pages
+    from .validation import intruder_spread, read_answers, score, write_rater_pages
 
     folder = Path(args.out)
     if args.score:
@@ -364,6 +364,10 @@ def _validate(args) -> int:
     for item in items.get("word", []):  # the scores name topics as every table does
         item["label"] = labels.get(item["topic"], f"T{item['topic']}")
     pages = write_rater_pages(items, folder, raters=args.raters, seed=args.item_seed)
+    spread = intruder_spread(items, config.model.n_topics)
+    if spread["items"]:
+        print(f"{spread['items']} topic-intrusion items: no topic is the intruder more than {spread['most']} "
+              f"times (a fair draw: at most {spread['bound']}), {len(items['word'])} word-intrusion items")
     shown = _shown(folder)
     print(f"{len(pages)} rater pages and the key in {shown}/: give each rater one page. Put the answers "
           f"they save (answers_rater_N.csv) in {shown}/ and score them with\n"

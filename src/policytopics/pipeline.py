@@ -470,14 +470,24 @@ class Study:
         }
 
     def validation_items(self, n_documents: int = 20, seed: int = 0) -> dict[str, list[dict]]:
-        """Word- and topic-intrusion items of this study's model (:mod:`policytopics.validation`)."""
+        """Word- and topic-intrusion items of this study's model (:mod:`policytopics.validation`):
+        a topic-intrusion item shows one of the model's units (a passage of a long document)
+        with that unit's proportions."""
+        from .units import document_units
         from .validation import make_items
 
-        model = self.model()
+        model, units = self.model(), self.units()
         vocabulary = [model.dictionary_[i] for i in range(len(model.dictionary_))]
-        documents = self.kept_documents()
-        return make_items(model.topic_word(), vocabulary, self.document_topic_matrix(),
-                          documents["text"].fillna("").tolist(), n_documents=n_documents, seed=seed)
+        # The units' texts, cut again from the kept documents: the same text and settings give
+        # the same passages (the tokens table keeps no text).
+        texts = document_units(self.kept_documents(), self.config.corpus)
+        if not (texts["doc_id"].tolist() == units["doc_id"].tolist()
+                and texts["passage"].tolist() == units["passage"].tolist()):
+            raise ValueError("the passages cut again differ from the model's units; clear the cache "
+                             f"({self.cache_dir}) and run again")
+        return make_items(model.topic_word(), vocabulary, model.doc_topic_, texts["text"].tolist(),
+                          unit_documents=units["doc_id"].tolist(), unit_passages=units["passage"].tolist(),
+                          n_documents=n_documents, seed=seed)
 
     def check_outputs(self, *, write: bool = True, themes: bool = True) -> None:
         """Every check that needs no data, before any work: the output (``write``) and cache
