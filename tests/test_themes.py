@@ -372,3 +372,77 @@ def test_a_theme_that_does_not_hold_is_reported():
                            "seeded": ["数据", "算力 大数据", "平台", "资金"]})
     held = themes_held(words, {1: "数字", 2: "资金"}, report)
     assert held[["theme", "n_seeded_top", "held"]].values.tolist() == [["数字", 3, True], ["资金", 1, False]]
+
+
+# --- one numbering of topics ---------------------------------------------------------
+
+def test_the_seed_report_numbers_topics_as_every_table_does(seeded):
+    """A seeded theme's topic is its topic number (T5 is 5, most prevalent first) in the seed
+    report as in every other table, not the theme's index in its file (#36): a join of
+    theme_seeds.csv with topics.csv on ``topic`` matched the wrong theme."""
+    report = seeded.seed_report_
+    assert list(report.columns) == ["theme", "topic", "seed", "status", "n_seeded", "seeded", "shared"]
+    for theme in THEMES:
+        assert set(report.loc[report["theme"] == theme.name, "topic"]) == {topic_of(seeded, theme.name)}
+
+
+@pytest.fixture(scope="module")
+def planted_study(tmp_path_factory):
+    """A seeded study of 150 planted articles, three themes and K = 5 (its study file's config)."""
+    from policytopics import load_study
+
+    folder = tmp_path_factory.mktemp("planted_study")
+    articles = folder / "articles"
+    articles.mkdir()
+    for i, tokens in enumerate(TEXTS[:150]):
+        (articles / f"{i:03d}.txt").write_text("。".join(tokens) + "。", encoding="utf-8")
+    themes_file = folder / "themes.toml"
+    themes_file.write_text("".join(f'["{t.name}"]\nwords = {list(t.words)!r}\n'.replace("'", '"')
+                                   for t in THEMES), encoding="utf-8")
+    (folder / "study.toml").write_text('[corpus]\npaths = ["articles"]\n[model]\nthemes = "themes.toml"\n'
+                                       'n_topics = 5\nno_above = 0.95\n[output]\ntables_dir = "out"\n'
+                                       'cache_dir = "cache"\n', encoding="utf-8")
+    return load_study(folder / "study.toml")
+
+
+def test_theme_seeds_joins_topics_on_the_topic_number(planted_study):
+    import pandas as pd
+
+    from policytopics import Study
+
+    config = planted_study
+    tables = Study(config, progress=False).tables()
+    seeds, topics = tables["theme_seeds"], tables["topics"]
+    joined = seeds.drop_duplicates("theme").merge(topics, on="topic")
+    assert len(joined) == len(THEMES)
+    # Each theme's row of topics.csv, found by the topic number, is labelled with that theme.
+    assert all(label.split(" ", 1)[1] == theme for theme, label in zip(joined["theme"], joined["label"]))
+    # And the same numbers name the theme's columns and rows elsewhere.
+    template = tables["labels_template"].set_index("topic")["label"]
+    assert all(template[t] == theme for theme, t in zip(joined["theme"], joined["topic"]))
+    assert pd.api.types.is_integer_dtype(seeds["topic"])
+
+
+def test_the_run_shows_the_words_the_held_check_judged(planted_study, monkeypatch, capsys):
+    """Beside each topic the run prints the list the held check counted (#36 item 7): a theme
+    was marked (?) for 2 seed words among its 10 most probable words while the line beside it
+    showed 5 seed words among the first 8 by relevance."""
+    from policytopics import Study
+    from policytopics import themes as themes_module
+    from policytopics.cli import main
+
+    monkeypatch.setattr(themes_module, "HELD_MIN_SEEDED", 4)  # some themes hold, some not
+    assert main(["run", "--study", str(planted_study.root / "study.toml"), "--quick", "--formats", "none",
+                 "--no-progress", "-q"]) == 0
+    lines = {line.split(":")[0].strip(): line.split(":", 1)[1].split()
+             for line in capsys.readouterr().out.splitlines() if line.startswith("  T")}
+    study = Study(planted_study, progress=False)
+    held = study.themes_held()
+    assert 0 < held["held"].sum() < len(held)  # the check gives both answers here
+    seeds = study.theme_seeds()
+    for row in held.itertuples():
+        label = next(label for label in lines if label.startswith(f"T{row.topic} "))
+        assert label.endswith(" (?)") == (not row.held)
+        assert lines[label] == row.top_words.split()  # the very list judged
+        seeded = set(" ".join(seeds.loc[seeds["theme"] == row.theme, "seeded"]).split())
+        assert sum(word in seeded for word in lines[label]) == row.n_seeded_top

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from .config import StudyConfigError, choices, load_study
+from .selection import MAX_SEEDS
+from .validation import MAX_RATERS, MAX_TOPIC_ITEMS
 
 _FORMATS = (".txt files (one article each, any common encoding), or .csv/.tsv (any common encoding), "
             ".xlsx/.xls (every sheet), .jsonl/.jsonl.gz/.parquet tables; columns such as 标题/正文/"
@@ -18,6 +20,21 @@ def _add_themes(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--themes", metavar="FILE", default=None,
                         help="seeded themes: a TOML file with one table per theme "
                              "(e.g. data/themes/manufacturing_policy.toml); default from the study file")
+
+
+def _whole(low: int, high: int, what: str = ""):
+    """An argparse ``type``: a whole number from ``low`` to ``high``, else one line that gives
+    the range (argparse names the flag: ``argument --raters: ...``)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be a whole number from {low} to {high}"
+                                             f"{f' ({what})' if what else ''}, got {text!r}")
+        return value
+    return parse
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -109,9 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
                                     "reading the topics decides.")
     sw.add_argument("--topics", default="4:30:2", metavar="START:STOP:STEP",
                     help="topic counts, inclusive range or comma list (default 4:30:2)")
-    sw.add_argument("--seeds", type=int, default=3, metavar="N",
-                    help="seeds per K, starting at the study's seed (default 3)")
-    sw.add_argument("--workers", type=int, default=2, metavar="N",
+    sw.add_argument("--seeds", type=_whole(1, MAX_SEEDS, "fits of each K"), default=3, metavar="N",
+                    help=f"seeds per K, starting at the study's seed (1 to {MAX_SEEDS}; default 3; "
+                         "stability needs 2 or more)")
+    sw.add_argument("--workers", type=_whole(1, 256, "processes"), default=2, metavar="N",
                     help="parallel processes for the fits, and for ingest and segmentation "
                          "if the tokens are not cached yet (default 2)")
     sw.add_argument("--corpus", nargs="+", metavar="PATH", default=None,
@@ -138,10 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
                                      "per topic and overall, topic log odds and agreement, with 95% "
                                      "intervals (Chang et al. 2009).")
     val.add_argument("--out", metavar="DIR", default="validation", help="folder of the pages and key")
-    val.add_argument("--raters", type=int, default=2, metavar="N", help="pages to write (default 2)")
-    val.add_argument("--documents", type=int, default=20, metavar="N",
-                     help="topic-intrusion items (documents; default 20)")
-    val.add_argument("--item-seed", type=int, default=0, metavar="N", help="seed of intruders and order")
+    val.add_argument("--raters", type=_whole(1, MAX_RATERS, "one page each"), default=2, metavar="N",
+                     help=f"pages to write (1 to {MAX_RATERS}; default 2)")
+    val.add_argument("--documents", type=_whole(0, MAX_TOPIC_ITEMS, "topic-intrusion items; 0 = none"),
+                     default=20, metavar="N",
+                     help=f"topic-intrusion items (documents; 0 to {MAX_TOPIC_ITEMS}; default 20)")
+    val.add_argument("--item-seed", type=_whole(0, 2**32 - 1), default=0, metavar="N",
+                     help="seed of intruders and order")
     val.add_argument("--score", nargs="+", metavar="CSV", default=None,
                      help="the raters' answers (answers_rater_N.csv), scored against --out's key.json")
     # The model of a `run` with flags: the same settings find the same cached model.
@@ -286,14 +307,18 @@ def _print_fit(study) -> None:
            else f"fitted in {study.timings.get('model', 0):.1f} s")
     print(f"topics: {config.model.n_topics}, seed {config.model.seed} ({how})")
     held = study.themes_held()
-    # Each topic's label as every table and figure names it, then its first words.
-    words = study.label_words()
-    first = {topic: " ".join(group.sort_values("rank")["word"].head(8))
+    # Each topic's label as every table and figure names it, then the words the held check
+    # judged: its most probable ones, as topics.csv's top_words (themes.HELD_TOP_WORDS).
+    from .themes import HELD_MIN_SEEDED, HELD_TOP_WORDS
+
+    words = study.topic_words()
+    first = {topic: " ".join(group.nsmallest(HELD_TOP_WORDS, "rank")["word"])
              for topic, group in words.groupby("topic")}
     for topic, label in study.topic_labels().items():
         print(f"  {label}: {first.get(topic, '')}")
     if len(held) and not held["held"].astype(bool).all():
-        print("  (?): a seeded theme that did not hold its topic (topics.csv, theme_held)")
+        print(f"  (?): a seeded theme with fewer than {HELD_MIN_SEEDED} of its seed words among the "
+              f"{HELD_TOP_WORDS} words shown (topics.csv, theme_held)")
     rest = ("tables with point estimates and the main figures" if study.quick else
             f"intervals ({config.weights.draws} draws), tables, figures and the explorer page"
             if config.weights.uncertainty == "global" else "tables, figures and the explorer page")
@@ -346,7 +371,7 @@ def _validate(args) -> int:
     import json
 
     from .pipeline import Study
-    from .validation import read_answers, score, write_rater_pages
+    from .validation import intruder_spread, read_answers, score, write_rater_pages
 
     folder = Path(args.out)
     if args.score:
@@ -354,7 +379,8 @@ def _validate(args) -> int:
         if not key_file.is_file():
             raise FileNotFoundError(f"no key.json in {folder}: --out names the folder the pages were "
                                     "written to")
-        result = score(json.loads(key_file.read_text(encoding="utf-8")), read_answers(args.score))
+        key = json.loads(key_file.read_text(encoding="utf-8"))
+        result = score(key, read_answers(args.score, key))
         for name, table in result.items():
             if table.empty:
                 print(f"{name}: needs the answers of two raters or more")
@@ -370,6 +396,10 @@ def _validate(args) -> int:
     for item in items.get("word", []):  # the scores name topics as every table does
         item["label"] = labels.get(item["topic"], f"T{item['topic']}")
     pages = write_rater_pages(items, folder, raters=args.raters, seed=args.item_seed)
+    spread = intruder_spread(items, config.model.n_topics)
+    if spread["items"]:
+        print(f"{spread['items']} topic-intrusion items: no topic is the intruder more than {spread['most']} "
+              f"times (a fair draw: at most {spread['bound']}), {len(items['word'])} word-intrusion items")
     shown = _shown(folder)
     print(f"{len(pages)} rater pages and the key in {shown}/: give each rater one page. Put the answers "
           f"they save (answers_rater_N.csv) in {shown}/ and score them with\n"

@@ -148,7 +148,8 @@ class TopicModel:
     doc_ids_ : list or None
         Ids of the documents of ``doc_topic_``'s rows, when the fit was given them.
     seed_report_ : DataFrame or None
-        The seed words' report of :func:`policytopics.themes.seed_prior`, when the prior
+        The seed words' report of :func:`policytopics.themes.seed_prior`, with each theme's
+        topic number (:func:`policytopics.themes.number_seed_report`), when the prior
         was built by the model (``fit(themes=...)``, or ``config.themes`` without an
         ``eta``); ``None`` when the caller passed the prior.
     """
@@ -183,7 +184,9 @@ class TopicModel:
         eta, report = theme_prior(themes, dictionary, self.config, unpruned=unpruned)
         self.fit_corpus(corpus, dictionary, eta=eta, theme_names=[theme.name for theme in themes],
                         doc_ids=doc_ids)
-        self.seed_report_ = report
+        from .themes import number_seed_report
+
+        self.seed_report_ = number_seed_report(report, self.theme_names_)
         return self
 
     def fit_corpus(self, corpus, dictionary, *, progress: bool = False, eta=None,
@@ -266,6 +269,10 @@ class TopicModel:
         position = {int(topic): number for number, topic in enumerate(self.order_, start=1)}
         self.theme_names_ = dict(sorted((position[i], name) for i, name in enumerate(theme_names)))
         self.doc_ids_ = doc_ids
+        if report is not None:
+            from .themes import number_seed_report
+
+            report = number_seed_report(report, self.theme_names_)
         self.seed_report_ = report
         return self
 

@@ -221,13 +221,14 @@ class Study:
 
     def theme_seeds(self) -> pd.DataFrame:
         """Each seeded theme's seed words: in the vocabulary (and which words they seeded),
-        pruned, or never seen. Empty without a themes file."""
-        from .themes import REPORT_COLUMNS, theme_prior
+        pruned, or never seen, with the theme's topic number. Empty without a themes file."""
+        from .themes import REPORT_COLUMNS, number_seed_report, theme_prior
 
         if not self.themes():
             return pd.DataFrame(columns=list(REPORT_COLUMNS))
         dictionary, _ = self.corpus()
-        return theme_prior(self.themes(), dictionary, self.config.model, unpruned=self.seen_words())[1]
+        report = theme_prior(self.themes(), dictionary, self.config.model, unpruned=self.seen_words())[1]
+        return number_seed_report(report, self.theme_labels())  # T5 is 5, as in every table
 
     def theme_labels(self) -> dict[int, str]:
         """``{topic: theme name}`` for the seeded topics."""
@@ -456,6 +457,8 @@ class Study:
 
         self.check_outputs(write=write, themes=False)  # the grid of K decides, not the study's K
         if isinstance(seeds, int):
+            if seeds < 1:
+                raise ValueError(f"seeds per K (--seeds) must be 1 or more, got {seeds}")
             seeds = [self.config.model.seed + i for i in range(seeds)]
         token_lists = [list(t) for t in self.tokens()["tokens"]]
         started = time.perf_counter()
@@ -495,14 +498,24 @@ class Study:
         }
 
     def validation_items(self, n_documents: int = 20, seed: int = 0) -> dict[str, list[dict]]:
-        """Word- and topic-intrusion items of this study's model (:mod:`policytopics.validation`)."""
+        """Word- and topic-intrusion items of this study's model (:mod:`policytopics.validation`):
+        a topic-intrusion item shows one of the model's units (a passage of a long document)
+        with that unit's proportions."""
+        from .units import document_units
         from .validation import make_items
 
-        model = self.model()
+        model, units = self.model(), self.units()
         vocabulary = [model.dictionary_[i] for i in range(len(model.dictionary_))]
-        documents = self.kept_documents()
-        return make_items(model.topic_word(), vocabulary, self.document_topic_matrix(),
-                          documents["text"].fillna("").tolist(), n_documents=n_documents, seed=seed)
+        # The units' texts, cut again from the kept documents: the same text and settings give
+        # the same passages (the tokens table keeps no text).
+        texts = document_units(self.kept_documents(), self.config.corpus)
+        if not (texts["doc_id"].tolist() == units["doc_id"].tolist()
+                and texts["passage"].tolist() == units["passage"].tolist()):
+            raise ValueError("the passages cut again differ from the model's units; clear the cache "
+                             f"({self.cache_dir}) and run again")
+        return make_items(model.topic_word(), vocabulary, model.doc_topic_, texts["text"].tolist(),
+                          unit_documents=units["doc_id"].tolist(), unit_passages=units["passage"].tolist(),
+                          n_documents=n_documents, seed=seed)
 
     def check_outputs(self, *, write: bool = True, themes: bool = True) -> None:
         """Every check that needs no data, before any work: the output (``write``) and cache

@@ -23,6 +23,10 @@ from .config import ModelConfig
 from .model import TopicModel
 from .parallel import interruptible, worker_pool
 
+#: The most seeds a sweep fits per K (``--seeds``): stability is a mean over pairs of seeds,
+#: and each seed is one more fit of every K.
+MAX_SEEDS = 20
+
 _TRAIN: list[list[str]] | None = None
 _HELDOUT: list[list[str]] | None = None
 
@@ -175,6 +179,9 @@ def sweep(token_lists: Sequence[Sequence[str]], ks: Sequence[int], seeds: Sequen
     from tqdm.auto import tqdm
 
     seeds = [int(s) for s in seeds]
+    if not seeds or not ks:
+        raise ValueError(f"a sweep needs at least one K and one seed (--topics, --seeds 1 to {MAX_SEEDS}); "
+                         f"got {len(ks)} K and {len(seeds)} seeds")
     repeated = sorted({s for s in seeds if seeds.count(s) > 1})
     if repeated:
         raise ValueError(f"seeds repeat ({', '.join(map(str, repeated))}): stability compares fits "

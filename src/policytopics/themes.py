@@ -102,9 +102,17 @@ GIBBS_SEED_WEIGHT = 0.01
 #: base prior (near zero: the word is hardly ever drawn for another topic, so every occurrence
 #: of it counts for its theme). gensim keeps the base there.
 GIBBS_OTHER_PRIOR = 1e-4
-#: A seeded topic *holds* its theme when at least this many of its top 10 words are words
-#: the theme seeds (:func:`themes_held`); otherwise the run warns.
+#: A seeded topic *holds* its theme when at least this many of its top
+#: :data:`HELD_TOP_WORDS` words are words the theme seeds (:func:`themes_held`); otherwise the
+#: run warns.
 HELD_MIN_SEEDED = 3
+#: How many of a topic's words the held check reads: its most probable ones (``p(w|t)``, the
+#: ranking the rule was measured on, ``benchmarks/results.md`` seed-strength), the list the
+#: run prints beside each topic and ``topics.csv`` gives as ``top_words``. Not the relevance
+#: ranking of the labels: relevance favours words exclusive to a topic, and a seed word is
+#: made nearly exclusive to its theme's topic by the prior itself, so a check on it would
+#: read the prior back.
+HELD_TOP_WORDS = 10
 #: The automatic strength never goes below this (a tiny corpus would otherwise give a seed
 #: word less prior than the base 1/K of every cell).
 MIN_SEED_STRENGTH = 1.0
@@ -116,7 +124,9 @@ PRUNED = "pruned"
 #: Status when the words seen before pruning were not given: pruned or never seen.
 NOT_IN_VOCABULARY = "not in vocabulary"
 
-#: Columns of the report of :func:`seed_prior`.
+#: Columns of the seed report (``theme_seeds.csv``): :func:`seed_prior`'s, and ``topic``, the
+#: topic number (T1 = 1, most prevalent first) as every other table gives it, added once the
+#: model has ordered its topics (:func:`number_seed_report`).
 REPORT_COLUMNS = ("theme", "topic", "seed", "status", "n_seeded", "seeded", "shared")
 
 
@@ -293,11 +303,12 @@ def seed_prior(themes: Sequence[Theme], dictionary, n_topics: int, *, strength: 
     eta : ndarray, shape (n_topics, len(dictionary))
         Pass it to :meth:`policytopics.model.TopicModel.fit_corpus` (``eta=``).
     report : DataFrame
-        One row per theme and seed word: ``theme``, ``topic`` (gensim topic index),
-        ``seed``, ``status`` (``"in vocabulary"``, ``"pruned"``, ``"never seen"``),
-        ``n_seeded`` and ``seeded`` (the vocabulary words it seeded, space-separated,
-        itself included), ``shared`` (words containing it left unseeded because another
-        theme's seed word of the same length is in them too).
+        One row per theme and seed word: ``theme``, ``seed``, ``status`` (``"in vocabulary"``,
+        ``"pruned"``, ``"never seen"``), ``n_seeded`` and ``seeded`` (the vocabulary words
+        it seeded, space-separated, itself included), ``shared`` (words containing it left
+        unseeded because another theme's seed word of the same length is in them too). No
+        topic number: the model
+        numbers its topics by prevalence once fitted; :func:`number_seed_report` adds it.
 
     Raises
     ------
@@ -338,10 +349,10 @@ def seed_prior(themes: Sequence[Theme], dictionary, n_topics: int, *, strength: 
             else:
                 status = PRUNED if seed in seen else NEVER_SEEN
             words = sorted(credit.get((i, seed), []))
-            rows.append({"theme": theme.name, "topic": i, "seed": seed, "status": status,
+            rows.append({"theme": theme.name, "seed": seed, "status": status,
                          "n_seeded": len(words), "seeded": " ".join(words),
                          "shared": " ".join(sorted(shared.get((i, seed), [])))})
-    report = pd.DataFrame(rows, columns=list(REPORT_COLUMNS))
+    report = pd.DataFrame(rows, columns=[c for c in REPORT_COLUMNS if c != "topic"])
     seeded_topics = set(seeded_by.values())
     for i, theme in enumerate(themes):
         if i not in seeded_topics:
@@ -351,6 +362,24 @@ def seed_prior(themes: Sequence[Theme], dictionary, n_topics: int, *, strength: 
             raise ValueError(f"theme {theme.name!r} has no seed word left in the vocabulary: "
                              f"{reasons}")
     return eta, report
+
+
+def number_seed_report(report: pd.DataFrame, theme_topics: dict[int, str]) -> pd.DataFrame:
+    """The seed report of :func:`seed_prior` with each theme's topic number (``T5`` is 5), as
+    the other tables number topics: ``theme_topics`` is topic number → theme name
+    (``TopicModel.theme_names_``).
+
+    >>> report = pd.DataFrame({"theme": ["改革开放"], "seed": ["改革"], "status": ["in vocabulary"],
+    ...                        "n_seeded": [1], "seeded": ["改革"], "shared": [""]})
+    >>> number_seed_report(report, {5: "改革开放"})[["theme", "topic", "seed"]].values.tolist()
+    [['改革开放', 5, '改革']]
+    """
+    number = {name: topic for topic, name in theme_topics.items()}
+    missing = sorted(set(report["theme"]) - set(number))
+    if missing:
+        raise ValueError(f"the model seeded no topic with the theme(s) {', '.join(missing)}")
+    return (report.drop(columns="topic", errors="ignore")
+            .assign(topic=report["theme"].map(number).astype("int64"))[list(REPORT_COLUMNS)])
 
 
 def _assign(themes: Sequence[Theme], vocabulary: Iterable[str]):
@@ -418,7 +447,7 @@ def theme_prior(themes: Sequence[Theme], dictionary, config: ModelConfig, *,
 
 
 def themes_held(topic_words: pd.DataFrame, theme_topics: dict[int, str], report: pd.DataFrame,
-                n_words: int = 10) -> pd.DataFrame:
+                n_words: int = HELD_TOP_WORDS) -> pd.DataFrame:
     """Whether each seeded topic holds its theme: how many of its top ``n_words`` words
     the theme seeds (held when at least :data:`HELD_MIN_SEEDED`).
 
@@ -455,9 +484,10 @@ def warn_unheld(held: pd.DataFrame) -> pd.DataFrame:
     """Log a warning for each theme of :func:`themes_held` that did not hold its topic;
     returns ``held``."""
     for row in held[~held["held"]].itertuples():
-        log.warning("seeded theme %r did not hold its topic T%d: %d of its top 10 words are "
-                    "its seed words (%s); raise seed_strength, add seed words, or use more "
-                    "topics", row.theme, row.topic, row.n_seeded_top, row.top_words)
+        log.warning("seeded theme %r did not hold its topic T%d: %d of its %d most probable words "
+                    "are its seed words (%s); raise seed_strength, add seed words, or use more "
+                    "topics", row.theme, row.topic, row.n_seeded_top, len(row.top_words.split()),
+                    row.top_words)
     return held
 
 
@@ -490,10 +520,12 @@ __all__ = [
     "GIBBS_OTHER_PRIOR",
     "GIBBS_SEED_WEIGHT",
     "HELD_MIN_SEEDED",
+    "HELD_TOP_WORDS",
     "MIN_SEED_STRENGTH",
     "Theme",
     "default_strength",
     "load_themes",
+    "number_seed_report",
     "resolve_strength",
     "seed_prior",
     "seed_rates",
