@@ -37,6 +37,7 @@ WeightBy = Literal["", "n_chars"]
 Period = Literal["year", "quarter", "month"]
 Uncertainty = Literal["global", "bootstrap", "none"]
 Language = Literal["zh", "en"]
+FollowLinks = Literal["inside", "all", "none"]
 #: Prefix of a word list that ships inside the package: ``policytopics:policy_terms.txt``.
 PACKAGE_DATA_PREFIX = "policytopics:"
 
@@ -114,9 +115,18 @@ class CorpusConfig(_Section):
     # undated one is kept.
     date_from: str = ""
     date_to: str = ""
+    # Symbolic links met in a corpus folder: "inside" reads those whose target lies in a
+    # corpus path (others are report rows naming the target), "all" reads every link, "none"
+    # none. A path named in `paths` is always read.
+    follow_links: FollowLinks = "inside"
+    # The most megabytes (of UTF-8 text) one document, table cell or JSON line may hold; a
+    # larger one is a report row, never read whole (a decompression bomb, a runaway export).
+    max_document_mb: float = 50.0
 
     def __post_init__(self):
         super().__post_init__()
+        if not self.max_document_mb > 0:
+            raise StudyConfigError(f"[corpus] max_document_mb must be above 0, got {self.max_document_mb}")
         if self.passage_chars < 50:
             raise StudyConfigError(f"[corpus] passage_chars must be at least 50, got {self.passage_chars}")
         for name in ("date_from", "date_to"):
@@ -471,6 +481,11 @@ def _coerce(section: str, key: str, value: Any, spec: dataclasses.Field, base: P
             raise StudyConfigError(f"{name} must be {_LIST_SETTINGS[key]}, got {value!r}")
         value = list(items)
     if key == "paths":
+        if any(str(item).strip() == "" for item in value):
+            # Path("") is the folder itself: the study's notebooks, word lists and outputs read as articles.
+            raise StudyConfigError(f"{name} (--corpus) holds an empty path \"\", which would read the whole "
+                                   f"folder {base} as articles; name the articles' folder (e.g. paths = "
+                                   "[\"articles\"]), or \".\" if that folder really is the corpus")
         return tuple(_resolve(item, base) for item in value)
     if key == "figure_formats":
         bad = [f for f in value if f not in ("png", "svg", "pdf")]
