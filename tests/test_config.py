@@ -123,3 +123,25 @@ def test_right_settings_keep_their_values(tmp_path):
     assert (config.model.n_topics, config.model.alpha, config.model.eta) == (12, 0.1, "auto")
     assert config.effects.compare == ("2020", "2021")
     assert load_study(None, n_topics=200).model.n_topics == 200
+
+
+def test_the_template_holds_every_setting_and_no_other():
+    """Every key of the settings' dataclasses is in the template study.toml (with its
+    comment), and every key there is a setting."""
+    import dataclasses
+    import tomllib
+
+    from policytopics.config import _SECTIONS
+
+    template = tomllib.loads(package_data("study.toml").read_text(encoding="utf-8"))
+    assert set(template) == set(_SECTIONS)
+    for name, section in _SECTIONS.items():
+        assert set(template[name]) == {f.name for f in dataclasses.fields(section)}, name
+
+
+def test_reading_limits_are_checked():
+    assert load_study(None, corpus__max_document_mb=2).corpus.max_document_mb == 2.0
+    with pytest.raises(StudyConfigError, match=r"\[corpus\] max_document_mb must be above 0"):
+        load_study(None, corpus__max_document_mb=0)
+    with pytest.raises(StudyConfigError, match=r"\[corpus\] follow_links must be 'inside', 'all' or 'none'"):
+        load_study(None, corpus__follow_links="yes")

@@ -206,7 +206,8 @@ def max_document_bytes(columns: CorpusConfig) -> int:
 
 def too_large(size: int, max_bytes: int, what: str) -> str:
     """The reason of a report row for a document, cell or line over the limit."""
-    return (f"{what} holds {size / 1e6:,.1f} MB of text, more than [corpus] max_document_mb "
+    megabytes = f"{size / 1e6:,.1f}" if size >= 1e6 else f"{size / 1e6:.2g}"
+    return (f"{what} holds {megabytes} MB of text, more than [corpus] max_document_mb "
             f"({max_bytes / 1e6:g} MB): not read; split it, or raise the setting if it really is one "
             "article")
 
