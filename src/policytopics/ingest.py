@@ -77,9 +77,9 @@ def iter_documents(paths: Sequence[str | Path], columns: CorpusConfig | None = N
                      file_name_text(str(folder)))
     entries = corpus_entries(paths, skip=skip, follow_links=columns.follow_links)
     if not entries:
-        raise ValueError(f"no file of a readable kind in the corpus paths {', '.join(map(str, paths))}: "
-                         f"read are {' '.join(READ_SUFFIXES)} (files of other kinds are counted in the "
-                         "warning above)")
+        raise ValueError(f"no document found in the corpus paths {', '.join(map(str, paths))}: no file of "
+                         f"a readable kind is there (read are {' '.join(READ_SUFFIXES)}; files of other "
+                         "kinds are counted in the warning above)")
     try:
         for entry in entries:
             if entry.reason is not None:
