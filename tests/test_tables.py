@@ -606,8 +606,8 @@ def test_a_line_over_the_size_limit_is_a_report_row_never_read_whole(tmp_path):
     assert report["status"].tolist() == ["kept", "dropped", "kept", "kept"]
     assert report.index.tolist() == [f"docs:{n}" for n in range(3_000_001, 3_000_005)]  # lines counted
     reason = report.loc["docs:3000002", "reason"]
-    assert reason.startswith("line 3000002 of docs.jsonl.gz holds 1.2 MB of text, more than "
-                             "[corpus] max_document_mb (1 MB)")
+    assert reason.startswith("over [corpus] max_document_mb (line 3000002 of docs.jsonl.gz holds 1.2 MB of "
+                             "text, more than 1 MB: not read")
 
 
 def test_a_cell_or_file_over_the_size_limit_is_a_report_row(tmp_path):
@@ -618,11 +618,12 @@ def test_a_cell_or_file_over_the_size_limit_is_a_report_row(tmp_path):
     write_delimited(table, tmp_path / "table.csv", "utf-8")
     (tmp_path / "big.txt").write_text("长" * 20_000, encoding="utf-8")
     report = document_report(tmp_path, config, progress=False).set_index("doc_id")
-    assert report.loc["big", "reason"].startswith("big.txt holds 0.06 MB of text, more than [corpus] "
-                                                  "max_document_mb (0.05 MB)")
-    assert report.loc["book:Sheet1:3", "reason"].startswith("[Sheet1] row 3 of book.xlsx, column '正文', "
-                                                            "holds 0.06 MB")
-    assert report.loc["table:3", "reason"].startswith("row 3 of table.csv, column '正文', holds 0.06 MB")
+    assert report.loc["big", "reason"] == ("over [corpus] max_document_mb (big.txt holds 0.06 MB of text, "
+                                           "more than 0.05 MB: not read; split it, or raise the setting if "
+                                           "it really is one article)")
+    sheet_row = report.loc["book:Sheet1:3", "reason"]
+    assert "([Sheet1] row 3 of book.xlsx, column '正文', holds 0.06 MB" in sheet_row
+    assert "(row 3 of table.csv, column '正文', holds 0.06 MB" in report.loc["table:3", "reason"]
     assert report.drop(index=["big", "book:Sheet1:3", "table:3"])["status"].isin(["kept", "duplicate"]).all()
 
 

@@ -121,7 +121,7 @@ class CorpusConfig(_Section):
     follow_links: FollowLinks = "inside"
     # The most megabytes (of UTF-8 text) one document, table cell or JSON line may hold; a
     # larger one is a report row, never read whole (a decompression bomb, a runaway export).
-    max_document_mb: float = 50.0
+    max_document_mb: float = 5.0
 
     def __post_init__(self):
         super().__post_init__()

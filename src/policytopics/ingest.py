@@ -235,7 +235,8 @@ def _walk(top: Path, skipped: set[Path], real_roots: list[Path], follow_links: s
             here = path.stat()
             seen = walked.setdefault((here.st_dev, here.st_ino), path)
             if seen != path:
-                not_read(path, f"a link to the folder {_shown_path(seen)}, read already under its own name")
+                not_read(path, f"a link to a folder read already (the folder {_shown_path(seen)}, read under "
+                               "its own name)")
                 continue
             stack.append(path)
         folder = stack.pop()
@@ -255,8 +256,8 @@ def _walk(top: Path, skipped: set[Path], real_roots: list[Path], follow_links: s
                 link = path.is_symlink()
                 if link and not path.exists():
                     if readable:
-                        not_read(path, f"a broken link to {_shown_path(os.readlink(path))}: its target does "
-                                       "not exist")
+                        not_read(path, f"a broken link (to {_shown_path(os.readlink(path))}, which does not "
+                                       "exist)")
                     continue
                 kind = _file_kind(path.stat().st_mode)
             except OSError as exc:
@@ -281,7 +282,7 @@ def _walk(top: Path, skipped: set[Path], real_roots: list[Path], follow_links: s
                 elif not name.startswith("~$") and name != "metadata.csv":
                     other_suffixes[_suffix(path) or "(no suffix)"] += 1
             else:
-                not_read(path, f"not read: {kind}, not a regular file (reading it would hang or never end)")
+                not_read(path, f"not a regular file ({kind}: reading it would hang or never end)")
         stack.extend(reversed(subfolders))
     if other_suffixes:
         counts = ", ".join(f"{suffix} {n}" for suffix, n in other_suffixes.most_common())
@@ -295,21 +296,21 @@ def _link_refused(path: Path, real_roots: list[Path], follow_links: str) -> str 
     """Why a symbolic link met in a corpus folder is not followed, or ``None``."""
     target = Path(os.path.realpath(path))
     if follow_links == "none":
-        return (f'a link to {_shown_path(target)}, not followed ([corpus] follow_links = "none"; '
+        return (f'a link, not followed (to {_shown_path(target)}; [corpus] follow_links = "none"; '
                 '"inside" follows links within the corpus paths)')
     if follow_links == "inside" and not any(target.is_relative_to(root) for root in real_roots):
-        return (f"a link to {_shown_path(target)}, outside the corpus paths: not followed; name that "
-                'path in --corpus or [corpus] paths, or set [corpus] follow_links = "all" to read it')
+        return (f"a link outside the corpus paths, not followed (to {_shown_path(target)}; name that "
+                'path in --corpus or [corpus] paths, or set [corpus] follow_links = "all" to read it)')
     return None
 
 
 def _os_problem(exc: OSError, path: Path) -> str:
     """An ``OSError`` of the walk as one line saying what to do."""
     if exc.errno == errno.ENAMETOOLONG:
-        return (f"its path is {len(os.fsencode(path))} bytes long, longer than the system allows; move it "
-                "to a shorter path (a folder nearer the top) to read it")
+        return (f"a path longer than the system allows ({len(os.fsencode(path))} bytes; move it to a "
+                "shorter path, a folder nearer the top, to read it)")
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return "no permission to read it; give read permission (chmod) or copy it elsewhere"
+        return "no permission to read it (give read permission with chmod, or copy it elsewhere)"
     if exc.errno == errno.ELOOP:
         return "a loop of symbolic links"
     return exc.strerror or str(exc)
@@ -385,7 +386,7 @@ def _looks_like_json(path: Path) -> bool:
     return head[:1] in (b"{", b"[") and not head.startswith(b"[[")
 
 
-def _read_text_file(path: Path, max_bytes: int = 50_000_000) -> RawDocument:
+def _read_text_file(path: Path, max_bytes: int = 5_000_000) -> RawDocument:
     doc_id = path.stem
     try:
         size = path.stat().st_size

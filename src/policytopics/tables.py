@@ -207,9 +207,9 @@ def max_document_bytes(columns: CorpusConfig) -> int:
 def too_large(size: int, max_bytes: int, what: str) -> str:
     """The reason of a report row for a document, cell or line over the limit."""
     megabytes = f"{size / 1e6:,.1f}" if size >= 1e6 else f"{size / 1e6:.2g}"
-    return (f"{what} holds {megabytes} MB of text, more than [corpus] max_document_mb "
-            f"({max_bytes / 1e6:g} MB): not read; split it, or raise the setting if it really is one "
-            "article")
+    # The reason starts the same for every document: the run's summary counts them as one.
+    return (f"over [corpus] max_document_mb ({what} holds {megabytes} MB of text, more than "
+            f"{max_bytes / 1e6:g} MB: not read; split it, or raise the setting if it really is one article)")
 
 
 def _oversize(value: object, max_bytes: int) -> int | None:
@@ -580,7 +580,7 @@ def _workbook_problem(path: Path, exc: BaseException) -> str:
 
 
 def _sheet_table(path: Path, stem: str, sheet: str, grid: list[list],
-                 columns: CorpusConfig, date1904: bool = False, max_bytes: int = 50_000_000) -> _Table | None:
+                 columns: CorpusConfig, date1904: bool = False, max_bytes: int = 5_000_000) -> _Table | None:
     """One sheet as a table, its header row found; ``None`` for an empty sheet.
 
     The header row is the first of the top :data:`HEADER_SEARCH_ROWS` non-empty rows in
@@ -674,9 +674,11 @@ def _repeated_column(table: _Table, mapping: ColumnMap) -> str | None:
 _JSONL_BLOCK = 1 << 20
 #: Whitespace at the start of a line (blank lines included), skipped in one step.
 _BLANK_RUN = re.compile(rb"[ \t\r\n]+")
+#: A block of nothing but line breaks, compared whole (a memory compare, not a scan).
+_NEWLINES = b"\n" * _JSONL_BLOCK
 
 
-def _iter_jsonl(path: Path, *, gz: bool, notes: dict[int, str], max_bytes: int = 50_000_000
+def _iter_jsonl(path: Path, *, gz: bool, notes: dict[int, str], max_bytes: int = 5_000_000
                 ) -> Iterator[tuple[int, dict | RowError]]:
     """``(line number, object)`` of each non-blank line, each line decoded on its own.
 
@@ -724,6 +726,9 @@ def _jsonl_lines(fh, max_bytes: int) -> Iterator[tuple[int, bytes | None, int]]:
     pending = bytearray()  # the start of the line being read
     over = -1  # >= 0: the line being read is over the limit; its size so far
     while block := fh.read(_JSONL_BLOCK):
+        if block == _NEWLINES and not pending and over < 0:
+            line_no += len(block)
+            continue
         start = 0
         while start < len(block):
             if not pending and over < 0:
