@@ -10,8 +10,8 @@ from pathlib import Path
 from .config import StudyConfigError, choices, load_study
 
 _FORMATS = (".txt files (one article each, any common encoding), or .csv/.tsv (any common encoding), "
-            ".xlsx/.xls (every sheet), .jsonl/.jsonl.gz/.parquet tables; columns such as 标题/正文/"
-            "发布时间/省份 or title/text/date/region are found by their headers")
+            ".xlsx/.xls (every sheet), .jsonl/.ndjson (± .gz), .json, .parquet tables; columns such as "
+            "标题/正文/发布时间/省份 or title/text/date/region are found by their headers")
 
 
 def _add_themes(parser: argparse.ArgumentParser) -> None:
