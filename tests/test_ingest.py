@@ -308,7 +308,10 @@ def test_json_and_ndjson_tables_give_their_articles(tmp_path):
         assert [d.doc_id.split(":")[1] for d in docs] == [f"x{n}" for n in range(10)], name
         assert docs[3].title == "标题3" and docs[3].date == "2024" and not docs[3].text.startswith("{")
     assert [d.doc_id for d in iter_documents([tmp_path / "one.json"])] == ["one:x0"]
-    # The same in a folder.
+    # A download without the suffix, named directly, is read by its content.
+    (tmp_path / "export").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    assert len(list(iter_documents([tmp_path / "export"]))) == 10
+    # The same in a folder (where a file without a suffix is not read).
     assert len(list(iter_documents([tmp_path]))) == 41
 
 

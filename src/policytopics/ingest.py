@@ -3,10 +3,11 @@
 Accepted inputs, mixed freely: folders (searched recursively), ``.txt`` files (one
 article per file, any common encoding: :mod:`policytopics.decode`), saved web pages, PDF
 and Word files (:mod:`policytopics.formats`), and tables of articles, one per row
-(``.csv``, ``.tsv``, Excel workbooks, ``.jsonl``, ``.jsonl.gz``, ``.parquet``:
-:mod:`policytopics.tables`). A file that cannot be read is not fatal: it becomes a
-:class:`RawDocument` with ``error`` set, so the report accounts for it, and a warning is
-logged.
+(``.csv``, ``.tsv``, Excel workbooks, ``.jsonl``, ``.ndjson`` (either gzipped), ``.json``,
+``.parquet``: :mod:`policytopics.tables`). A file that cannot be read is not fatal: it
+becomes a :class:`RawDocument` with ``error`` set, so the report accounts for it, and a
+warning is logged; so does whatever the walk of a folder meets and does not read (a folder
+it cannot list, a link it does not follow, a pipe: :func:`corpus_entries`).
 
 Every document's ``doc_id`` is unique. A file's id is its path below the corpus folder
 without its suffix (``report``, ``2024/report``; a file named directly: its name), a table
@@ -64,7 +65,14 @@ def iter_documents(paths: Sequence[str | Path], columns: CorpusConfig | None = N
     ------
     RawDocument
         One per article, with a unique ``doc_id`` (see the module's introduction); an
-        unreadable file, or a table without a text column, is one document with ``error`` set.
+        unreadable file, a table without a text column, and each thing the walk does not
+        read (:func:`corpus_entries`) is one document with ``error`` set.
+
+    Raises
+    ------
+    ValueError
+        A corpus path refused by :func:`corpus_entries`, or corpus paths holding no file of a
+        readable kind (the warning before it counts the files of other kinds).
     """
     columns = columns or CorpusConfig()
     count = 0
