@@ -592,6 +592,12 @@ def test_a_csv_of_two_exports_in_two_encodings_keeps_every_row(tmp_path):
     report = document_report(path, load_study(None), progress=False)
     check_report(report, table)
     assert report["encoding"].iloc[0].startswith("utf-8 + gb18030 (lines 12-21)")
+    # The second export with its header line: a report row saying so, not a "too short" article.
+    path.write_bytes(head + table.iloc[10:].to_csv(index=False).encode("gbk"))
+    report = document_report(path, load_study(None), progress=False).set_index("doc_id")
+    assert report.loc["joined:12", "reason"] == ("row 12 of joined.csv repeats the header row (two files "
+                                                 "joined into one?): not an article")
+    assert (report.drop(index="joined:12")["status"] == "kept").sum() == 20
 
 
 def test_a_line_over_the_size_limit_is_a_report_row_never_read_whole(tmp_path):

@@ -644,11 +644,21 @@ def _table_documents(table: _Table, columns: CorpusConfig) -> Iterator[RawDocume
         if not isinstance(row, RowError) and all(_cell_text(v) is None for v in row.values()):
             continue  # a blank line of the table, not an article
         note = table.notes.get(index)
+        if not isinstance(row, RowError) and _repeats_header(row):
+            # Two exports joined into one file: the second's header line is no article.
+            row = RowError(f"{table.row_word} {index} of {table.label} repeats the header row (two files "
+                           "joined into one?): not an article")
         yield _row_to_document(row, index, table, mapping, f"{encoding}; {note}" if note else encoding)
     if not any_row:
         reason = f"{table.label} has no rows (a header only, or nothing)"
         log.warning("%s", reason)
         yield RawDocument(table.id_prefix, str(table.path), "", error=reason)
+
+
+def _repeats_header(row: dict) -> bool:
+    """Whether every cell of a row is its own column's header (``标题, 正文, 日期`` again)."""
+    return len(row) > 1 and all(_header_key(_cell_text(value) or "") == _header_key(str(header).split(".")[0])
+                                for header, value in row.items())
 
 
 def _repeated_column(table: _Table, mapping: ColumnMap) -> str | None:
