@@ -142,7 +142,7 @@ def input_files(paths: Sequence[str | Path], *, skip: Iterable[str | Path] = (),
 
 
 def corpus_entries(paths: Sequence[str | Path], *, skip: Iterable[str | Path] = (),
-                   follow_links: str = "inside") -> list[CorpusEntry]:
+                   follow_links: str = "inside", warn: bool = True) -> list[CorpusEntry]:
     """What the corpus paths hold, in a stable order: the files to read and what is not read.
 
     A folder is searched recursively for the suffixes a reader takes; the name is the file's
@@ -150,7 +150,7 @@ def corpus_entries(paths: Sequence[str | Path], *, skip: Iterable[str | Path] = 
     is named by its file name, and a name that is not UTF-8 is decoded
     (:func:`policytopics.decode.file_name_text`). Not inputs, and not reported: hidden files
     and folders (``.cache``, ``.git``), Excel's lock files (``~$book.xlsx``), ``metadata.csv``,
-    files of other suffixes (counted in one warning per corpus folder), and the folders of
+    files of other suffixes (counted in one warning per corpus folder, if ``warn``), and the folders of
     ``skip`` below a corpus folder (the study's own outputs, figures and cache:
     ``policytopics run --corpus .`` in a study folder must not read its results back).
 
@@ -188,7 +188,7 @@ def corpus_entries(paths: Sequence[str | Path], *, skip: Iterable[str | Path] = 
                                  f"folder {own} ([output] tables_dir, figures_dir, cache_dir): its tables "
                                  "would be read back as articles; name the articles' folder in --corpus "
                                  "or [corpus] paths")
-            found.extend(_walk(path, skipped, real_roots, follow_links))
+            found.extend(_walk(path, skipped, real_roots, follow_links, warn))
         elif kind == "file":
             found.append(CorpusEntry(path, file_name_text(path.name)))
         else:
@@ -213,7 +213,8 @@ def _file_kind(mode: int) -> str:
     return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
 
 
-def _walk(top: Path, skipped: set[Path], real_roots: list[Path], follow_links: str) -> list[CorpusEntry]:
+def _walk(top: Path, skipped: set[Path], real_roots: list[Path], follow_links: str,
+          warn: bool = True) -> list[CorpusEntry]:
     """The entries of one corpus folder (:func:`corpus_entries`), sorted by path.
 
     Walked with ``os.scandir`` and an explicit stack (never ``os.walk``, which skips a folder
@@ -292,7 +293,7 @@ def _walk(top: Path, skipped: set[Path], real_roots: list[Path], follow_links: s
             else:
                 not_read(path, f"not a regular file ({kind}: reading it would hang or never end)")
         stack.extend(reversed(subfolders))
-    if other_suffixes:
+    if other_suffixes and warn:
         counts = ", ".join(f"{suffix} {n}" for suffix, n in other_suffixes.most_common())
         log.warning("%s: %d file(s) of kinds not read as articles (%s); read are %s",
                     _shown_path(top), sum(other_suffixes.values()), counts, " ".join(READ_SUFFIXES))

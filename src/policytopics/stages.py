@@ -77,7 +77,7 @@ def _documents_key(study: Study) -> tuple:
     cfg = study.config
     reading = {k: v for k, v in asdict(cfg.corpus).items() if k not in ("paths", *UNIT_SETTINGS)}
     entries = corpus_entries(cfg.corpus.paths, skip=cfg.output.folders(),
-                             follow_links=cfg.corpus.follow_links)
+                             follow_links=cfg.corpus.follow_links, warn=False)
     files = [(entry.path, entry.name) for entry in entries if entry.reason is None]
     # What the walk could not read is a report row each: a folder made readable changes the key.
     not_read = [(entry.name, entry.reason) for entry in entries if entry.reason is not None]
