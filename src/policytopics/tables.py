@@ -1,4 +1,4 @@
-"""Read tables of articles: CSV/TSV, Excel workbooks, JSON Lines and Parquet.
+"""Read tables of articles: CSV/TSV, Excel workbooks, JSON Lines, JSON and Parquet.
 
 Each row is an article. A table's columns are found by their usual Chinese or English
 headers (:data:`COLUMN_ALIASES`; 标题, 正文, 发布时间, 省份 ...) unless a ``[corpus]`` column
@@ -8,7 +8,8 @@ in each document's ``encoding``. A one-table file is read by its suffix's reader
 gives one table per sheet, a title line above the header and merged title cells
 understood. A table that cannot be read is one :class:`RawDocument` with ``error`` set,
 and a row that cannot be read is one row with a :class:`RowError`: nothing is lost
-silently.
+silently. A cell or JSON line over ``[corpus] max_document_mb`` is such a row
+(:func:`too_large` words the reason); a JSON line is streamed in blocks and never held whole.
 """
 
 from __future__ import annotations
@@ -926,5 +927,6 @@ def date_text(value: object, *, excel: bool = False, date1904: bool = False) -> 
     return _cell_text(value)
 
 
-__all__ = ["COLUMN_ALIASES", "EXCEL_SUFFIXES", "SINGLE_TABLE_SUFFIXES", "TABLE_READERS", "TABLE_SUFFIXES",
-           "ColumnMap", "date_text", "find_columns", "read_settings_table", "read_table"]
+__all__ = ["COLUMN_ALIASES", "COMPOUND_SUFFIXES", "EXCEL_SUFFIXES", "JSON_LIST_KEYS", "SINGLE_TABLE_SUFFIXES",
+           "STRUCT_NAME_KEYS", "TABLE_READERS", "TABLE_SUFFIXES", "ColumnMap", "date_text", "find_columns",
+           "max_document_bytes", "read_settings_table", "read_table", "too_large"]
