@@ -815,7 +815,7 @@ def _cell_text(value: object, joined: str = "\n") -> str | None:
     a list's items are joined by ``joined`` (paragraphs by line breaks), a struct gives its
     name (:data:`STRUCT_NAME_KEYS`, else its only text), and true/false is no text.
 
-    >>> _cell_text(b"\xe6\xb5\x99\xe6\xb1\x9f"), _cell_text(["甲", "乙"], " ")
+    >>> _cell_text("浙江".encode("utf-8")), _cell_text(["甲", "乙"], " ")
     ('浙江', '甲 乙')
     >>> _cell_text({"name": "浙江省", "code": 33}), _cell_text(True)
     ('浙江省', None)
