@@ -158,3 +158,25 @@ def test_a_study_file_with_a_bom_is_read_and_other_encodings_are_named(tmp_path)
             load_study(study)
         assert str(study) in str(raised.value) and "save it as UTF-8" in str(raised.value), encoding
     assert "UTF-16" in str(raised.value)
+
+
+def test_the_template_holds_every_setting_and_no_other():
+    """Every key of the settings' dataclasses is in the template study.toml (with its
+    comment), and every key there is a setting."""
+    import dataclasses
+    import tomllib
+
+    from policytopics.config import _SECTIONS
+
+    template = tomllib.loads(package_data("study.toml").read_text(encoding="utf-8"))
+    assert set(template) == set(_SECTIONS)
+    for name, section in _SECTIONS.items():
+        assert set(template[name]) == {f.name for f in dataclasses.fields(section)}, name
+
+
+def test_reading_limits_are_checked():
+    assert load_study(None, corpus__max_document_mb=2).corpus.max_document_mb == 2.0
+    with pytest.raises(StudyConfigError, match=r"\[corpus\] max_document_mb must be above 0"):
+        load_study(None, corpus__max_document_mb=0)
+    with pytest.raises(StudyConfigError, match=r"\[corpus\] follow_links must be 'inside', 'all' or 'none'"):
+        load_study(None, corpus__follow_links="yes")

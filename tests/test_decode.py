@@ -122,3 +122,18 @@ def test_a_page_is_decoded_by_its_bytes_before_its_declared_charset(declared, en
     data += b" " * (len(data) % 2)  # even length: a UTF-8 page also decodes "cleanly" as UTF-16
     html, found, error = decode_page(data)
     assert error is None and found.startswith(expected) and source * 3 in html
+
+
+def test_two_files_of_two_encodings_joined_decode_line_by_line():
+    """cat utf8.csv gbk.csv > joined.csv (#37): each line in its own encoding, not one
+    "undecodable" file; the encoding names both and the lines of the second."""
+    first = "".join(f"第{n}行，{TEXT}\n" for n in range(10)).encode("utf-8")
+    second = "".join(f"第{n}行，深入实施创新驱动发展战略。\r\n" for n in range(10, 20)).encode("gbk")
+    text, encoding, error = decode_bytes(first + second)
+    assert error is None
+    assert text.splitlines() == [f"第{n}行，{TEXT}" for n in range(10)] + [
+        f"第{n}行，深入实施创新驱动发展战略。" for n in range(10, 20)]
+    assert encoding == "utf-8 + gb18030 (lines 11-20)"
+    # One damaged byte in a UTF-8 file is still one damaged place, not a second encoding.
+    damaged = first[:30] + b"\xff" + first[30:]
+    assert decode_bytes(damaged)[1] == "utf-8 (1 damaged places)"

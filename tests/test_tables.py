@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
+import json
 import logging
 import random
 
@@ -611,3 +613,94 @@ def test_raw_page_html_in_a_text_column_is_stripped_to_its_text(tmp_path):
         assert report["title"][i] == f"关于第{i + 1}批重点项目的通知"
         assert report["removed_markup"][i] > 0
     assert report["text"][0].startswith(plain[0].split("，")[0]) and report["removed_markup"][0] == 0
+
+
+# --- hostile tables (#37) ---------------------------------------------------------------
+
+def test_a_csv_of_two_exports_in_two_encodings_keeps_every_row(tmp_path):
+    """10 UTF-8 rows, then 10 GBK rows (two exports joined with cat): each part decoded in
+    its own encoding, line by line, as JSON lines are; it was one dropped row "undecodable"."""
+    table = articles(20)
+    head = table.iloc[:10].to_csv(index=False).encode("utf-8")
+    tail = table.iloc[10:].to_csv(index=False, header=False).encode("gbk")
+    path = tmp_path / "joined.csv"
+    path.write_bytes(head + tail)
+    report = document_report(path, load_study(None), progress=False)
+    check_report(report, table)
+    assert report["encoding"].iloc[0].startswith("utf-8 + gb18030 (lines 12-21)")
+    # The second export with its header line: a report row saying so, not a "too short" article.
+    path.write_bytes(head + table.iloc[10:].to_csv(index=False).encode("gbk"))
+    report = document_report(path, load_study(None), progress=False).set_index("doc_id")
+    assert report.loc["joined:12", "reason"] == ("row 12 of joined.csv repeats the header row (two files "
+                                                 "joined into one?): not an article")
+    assert (report.drop(index="joined:12")["status"] == "kept").sum() == 20
+
+
+def test_a_line_over_the_size_limit_is_a_report_row_never_read_whole(tmp_path):
+    rows = articles(3)
+    lines = [json.dumps({"text": text}, ensure_ascii=False) for text in rows["正文"]]
+    lines.insert(1, json.dumps({"text": "长" * 400_000}, ensure_ascii=False))  # 1.2 MB
+    path = tmp_path / "docs.jsonl.gz"
+    with gzip.open(path, "wb") as fh:
+        fh.write(b"\n" * 3_000_000 + "\n".join(lines).encode("utf-8") + b"\n\n")
+    config = load_study(None, corpus__max_document_mb=1)
+    report = document_report(path, config, progress=False).set_index("doc_id")
+    assert report["status"].tolist() == ["kept", "dropped", "kept", "kept"]
+    assert report.index.tolist() == [f"docs:{n}" for n in range(3_000_001, 3_000_005)]  # lines counted
+    reason = report.loc["docs:3000002", "reason"]
+    assert reason.startswith("over [corpus] max_document_mb (line 3000002 of docs.jsonl.gz holds 1.2 MB of "
+                             "text, more than 1 MB: not read")
+
+
+def test_a_cell_or_file_over_the_size_limit_is_a_report_row(tmp_path):
+    config = load_study(None, corpus__max_document_mb=0.05)
+    table = articles(3)
+    table.loc[1, "正文"] = "长" * 20_000  # 0.06 MB (an Excel cell holds 32,767 characters)
+    table.to_excel(tmp_path / "book.xlsx", index=False)
+    write_delimited(table, tmp_path / "table.csv", "utf-8")
+    (tmp_path / "big.txt").write_text("长" * 20_000, encoding="utf-8")
+    report = document_report(tmp_path, config, progress=False).set_index("doc_id")
+    assert report.loc["big", "reason"] == ("over [corpus] max_document_mb (big.txt holds 0.06 MB of text, "
+                                           "more than 0.05 MB: not read; split it, or raise the setting if "
+                                           "it really is one article)")
+    sheet_row = report.loc["book:Sheet1:3", "reason"]
+    assert "([Sheet1] row 3 of book.xlsx, column '正文', holds 0.06 MB" in sheet_row
+    assert "(row 3 of table.csv, column '正文', holds 0.06 MB" in report.loc["table:3", "reason"]
+    assert report.drop(index=["big", "book:Sheet1:3", "table:3"])["status"].isin(["kept", "duplicate"]).all()
+
+
+def test_an_empty_table_is_a_report_row(tmp_path):
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    (tmp_path / "blank.jsonl.gz").write_bytes(gzip.compress(b"\n\n  \n"))
+    pd.DataFrame({"text": pd.Series([], dtype=str)}).to_parquet(tmp_path / "none.parquet")
+    report = document_report(tmp_path, progress=False).set_index("doc_id")
+    assert report.loc["empty", "reason"] == "unreadable table empty.jsonl: no JSON line in it (an empty file)"
+    assert report.loc["blank", "reason"].startswith("unreadable table blank.jsonl.gz: no JSON line")
+    assert report.loc["none", "reason"] == "none.parquet has no rows (a header only, or nothing)"
+
+
+def test_parquet_cells_of_every_arrow_type_are_read_as_text(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = articles(4)
+    arrow = pa.table({
+        "text": pa.array([t.encode("utf-8") for t in table["正文"]], type=pa.binary()),
+        "title": pa.array([[t, "（第二部分）"] for t in table["标题"]], type=pa.list_(pa.string())),
+        "region": pa.array([{"name": "浙江省", "code": 33}, {"name": "山东省", "code": 37},
+                            {"name": None, "code": None}, None],
+                           type=pa.struct([("name", pa.string()), ("code", pa.int64())])),
+        "national": pa.array([True, False, True, False]),
+        "date": pa.array(["2024-01-02"] * 4),
+    })
+    pq.write_table(arrow, tmp_path / "typed.parquet")
+    report = document_report(tmp_path / "typed.parquet", progress=False)
+    assert (report["status"] == "kept").all(), report["reason"].tolist()
+    assert report["title"].tolist() == [f"{t} （第二部分）" for t in table["标题"]]
+    assert report["region"].tolist()[:2] == ["浙江省", "山东省"]
+    # A true/false column taken for the region is no region: the groups are never "True".
+    pq.write_table(arrow.drop(["region"]).rename_columns(["text", "title", "region", "date"]),
+                   tmp_path / "flags.parquet")
+    flags = document_report(tmp_path / "flags.parquet", progress=False)
+    assert not flags["region"].isin(["True", "False"]).any()
+    assert "holds true/false, not a region" in flags["encoding"].iloc[0]

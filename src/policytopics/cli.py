@@ -12,8 +12,8 @@ from .selection import MAX_SEEDS
 from .validation import MAX_RATERS, MAX_TOPIC_ITEMS
 
 _FORMATS = (".txt files (one article each, any common encoding), or .csv/.tsv (any common encoding), "
-            ".xlsx/.xls (every sheet), .jsonl/.jsonl.gz/.parquet tables; columns such as 标题/正文/"
-            "发布时间/省份 or title/text/date/region are found by their headers")
+            ".xlsx/.xls (every sheet), .jsonl/.ndjson (± .gz), .json, .parquet tables; columns such as "
+            "标题/正文/发布时间/省份 or title/text/date/region are found by their headers")
 
 
 def _add_themes(parser: argparse.ArgumentParser) -> None:

@@ -40,6 +40,7 @@ Language = Literal["zh", "en"]
 #: The set pieces of a Government Work Report that ``[clean] report_ritual`` may cut
 #: (:mod:`policytopics.ritual`).
 RitualPart = Literal["problems", "thanks", "closing"]
+FollowLinks = Literal["inside", "all", "none"]
 #: Prefix of a word list that ships inside the package: ``policytopics:policy_terms.txt``.
 PACKAGE_DATA_PREFIX = "policytopics:"
 
@@ -117,9 +118,13 @@ class CorpusConfig(_Section):
     # undated one is kept.
     date_from: str = ""
     date_to: str = ""
-    # What one HTML, PDF or Word file may be, or inflate to (a Word file's XML), in MB: a
-    # larger one (a zip bomb, a damaged file) is a report row "dropped" naming this setting.
-    max_document_mb: float = 100
+    # Symbolic links met in a corpus folder: "inside" reads those whose target lies in a
+    # corpus path (others are report rows naming the target), "all" reads every link, "none"
+    # none. A path named in `paths` is always read.
+    follow_links: FollowLinks = "inside"
+    # The most megabytes (of UTF-8 text) one document, table cell or JSON line may hold; a
+    # larger one is a report row, never read whole (a decompression bomb, a runaway export).
+    max_document_mb: float = 5.0
     # A table's date column wins over the date a document's own header states (a report's
     # delivery date, a 成文日期); where they disagree at the column's precision (a year column
     # 2009, a header 2010-01-26) the run warns and lists them. true: the header's date wins.
@@ -128,8 +133,7 @@ class CorpusConfig(_Section):
     def __post_init__(self):
         super().__post_init__()
         if not self.max_document_mb > 0:
-            raise StudyConfigError(f"[corpus] max_document_mb must be a number of MB above 0, "
-                                   f"got {self.max_document_mb!r}")
+            raise StudyConfigError(f"[corpus] max_document_mb must be above 0, got {self.max_document_mb}")
         if self.passage_chars < 50:
             raise StudyConfigError(f"[corpus] passage_chars must be at least 50, got {self.passage_chars}")
         for name in ("date_from", "date_to"):
@@ -144,9 +148,19 @@ class CorpusConfig(_Section):
 
     @property
     def max_document_bytes(self) -> int:
-        """:attr:`max_document_mb` in bytes."""
-        return int(self.max_document_mb * 1024 * 1024)
+        """:attr:`max_document_mb` in bytes: the most text one document, cell or line may hold."""
+        return int(self.max_document_mb * 1_000_000)
 
+    @property
+    def max_file_bytes(self) -> int:
+        """What one page, PDF or Word file may be, or unpack to: :data:`FILE_BYTES_PER_TEXT_BYTE`
+        times :attr:`max_document_bytes` (their markup, fonts and images outweigh their text)."""
+        return FILE_BYTES_PER_TEXT_BYTE * self.max_document_bytes
+
+
+#: A page, PDF or Word file holds markup, fonts and images beside its text: it may be, or
+#: unpack to, this many times ``[corpus] max_document_mb`` (100 MB at the default 5).
+FILE_BYTES_PER_TEXT_BYTE = 20
 
 _DATE_BOUND = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
@@ -539,6 +553,11 @@ def _coerce(section: str, key: str, value: Any, spec: dataclasses.Field, base: P
             raise StudyConfigError(f"{name} must be {_LIST_SETTINGS[key]}, got {value!r}")
         value = list(items)
     if key == "paths":
+        if any(str(item).strip() == "" for item in value):
+            # Path("") is the folder itself: the study's notebooks, word lists and outputs read as articles.
+            raise StudyConfigError(f"{name} (--corpus) holds an empty path \"\", which would read the whole "
+                                   f"folder {base} as articles; name the articles' folder (e.g. paths = "
+                                   "[\"articles\"]), or \".\" if that folder really is the corpus")
         return tuple(_resolve(item, base) for item in value)
     if key == "figure_formats":
         bad = [f for f in value if f not in ("png", "svg", "pdf")]

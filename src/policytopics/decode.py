@@ -19,15 +19,17 @@ _BOMS = (
 )
 
 
-def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
+def decode_bytes(data: bytes, *, lines: bool = True) -> tuple[str, str, str | None]:
     """Decode a crawled file, returning ``(text, encoding, error)``.
 
     Byte-order marks win; then strict UTF-8; then Korean (EUC-KR/CP949), which GBK would
     also decode "cleanly" into common Chinese characters (대한민국 → 措茄刮惫): read as
     Korean, the text is then dropped as not Chinese instead of kept as garbage; then
     GB18030 and Big5 when they decode cleanly into mostly Chinese text; then
-    charset-normalizer's best guess, accepted only if the result looks like text. Line
-    endings are normalised to ``\\n``.
+    charset-normalizer's best guess, accepted only if the result looks like text; then
+    (with ``lines``) line by line, for two files of different encodings joined into one
+    (:func:`_decode_mixed_lines`); last, a file damaged in a few places. Line endings are
+    normalised to ``\\n``.
     """
     if not data.strip():
         return "", "", "empty file"
@@ -70,10 +72,56 @@ def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
         share, encoding, text = max(candidates, key=lambda c: c[0])
         if share > 0.5 or (_cjk_share(text) < 0.05 and _printable_share(text) > 0.95):
             return newlines(text), encoding, None
+    if lines:
+        mixed = _decode_mixed_lines(data)
+        if mixed is not None:
+            return newlines(mixed[0]), mixed[1], None
     lenient = _decode_with_few_bad_bytes(data)
     if lenient is not None:
         return newlines(lenient[0]), lenient[1], None
     return "", "", "undecodable: no encoding gives readable text"
+
+
+def _decode_mixed_lines(data: bytes) -> tuple[str, str] | None:
+    """Two exports of different encodings joined into one file (10 UTF-8 rows, then 10 GBK
+    rows): the lines that are UTF-8 read as UTF-8, the others in the one encoding they all
+    decode in cleanly (:func:`decode_bytes` on them alone), as JSON lines are read line by
+    line. ``None`` unless both parts are there and each decodes without a damaged byte.
+
+    A line break is byte 0x0A in UTF-8, GBK, GB18030 and Big5 alike, never part of a
+    character, so the file splits at line breaks before decoding. The encoding is given as
+    ``"utf-8 + gb18030 (lines 12-21)"``.
+    """
+    if b"\x00" in data:  # UTF-16: a line break is two bytes
+        return None
+    lines = data.replace(b"\r\n", b"\n").split(b"\n")
+    other: list[int] = []
+    for number, line in enumerate(lines):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other.append(number)
+    if not other or len(other) == len(lines):
+        return None
+    rest, encoding, error = decode_bytes(b"\n".join(lines[n] for n in other), lines=False)
+    if error or encoding.startswith(("utf-8", "utf-16")) or "damaged" in encoding:
+        return None
+    decoded = dict(zip(other, rest.split("\n"), strict=False))
+    if len(decoded) != len(other) or len(rest.split("\n")) != len(other):
+        return None  # the other encoding's text had line breaks of its own (\r alone): unsafe
+    text = "\n".join(decoded.get(n) if n in decoded else line.decode("utf-8") for n, line in enumerate(lines))
+    return text, f"utf-8 + {encoding} (lines {_ranges([n + 1 for n in other])})"
+
+
+def _ranges(numbers: list[int]) -> str:
+    """``[12, 13, 14, 20]`` → ``"12-14, 20"``."""
+    spans: list[list[int]] = []
+    for n in numbers:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in spans)
 
 
 def _decode_with_few_bad_bytes(data: bytes, max_bad: float = 0.01) -> tuple[str, str] | None:

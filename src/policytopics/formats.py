@@ -29,8 +29,9 @@ Word (``.docx``)
     cells joined by a tab). An old ``.doc`` or a WPS ``.wps`` file is a report row that says
     to save it as ``.docx``.
 
-Every file may be, or inflate to (a Word file's XML), at most ``[corpus] max_document_mb``:
-a larger one (a zip bomb) is a report row naming the setting.
+Every file may be, or inflate to (a Word file's XML), at most 20 times ``[corpus]
+max_document_mb`` (the setting bounds a document's text; a file's markup, fonts and images
+outweigh it): a larger one (a zip bomb) is a report row naming the setting.
 """
 
 from __future__ import annotations
@@ -48,8 +49,9 @@ from .text import cjk_count, display_width
 
 log = logging.getLogger("policytopics")
 
-MB = 1024 * 1024
-#: What one document file may inflate to by default (``[corpus] max_document_mb``).
+MB = 1_000_000
+#: What one page, PDF or Word file may be, or inflate to, by default: 20 times ``[corpus]
+#: max_document_mb`` (:attr:`policytopics.config.CorpusConfig.max_file_bytes`).
 DEFAULT_MAX_DOCUMENT_BYTES = 100 * MB
 #: A PDF whose text layer holds fewer visible characters than this is taken for a scan.
 MIN_PDF_CHARS = 20
@@ -496,8 +498,9 @@ class DocumentTooLarge(ValueError):
 
 
 def _too_large(what: str, limit: int) -> str:
-    return (f"{what} is larger than the limit of {limit / MB:g} MB per document (a damaged file or "
-            "a zip bomb); if it is a real document, raise [corpus] max_document_mb in study.toml")
+    return (f"{what} is larger than the limit of {limit / MB:g} MB per file (20 times [corpus] "
+            "max_document_mb: a damaged file or a zip bomb); if it is a real document, raise "
+            "[corpus] max_document_mb in study.toml")
 
 
 def _zip_part(archive, name: str, limit: int) -> bytes:

@@ -21,7 +21,7 @@ from typing import Protocol
 
 from .cache import file_fingerprint, trim_memory
 from .config import StudyConfig
-from .ingest import input_files
+from .ingest import corpus_entries
 
 #: Corpus settings of the units, not of reading: they re-segment, they do not re-read.
 UNIT_SETTINGS = ("unit", "passage_chars", "passage_above")
@@ -86,11 +86,15 @@ def _documents_key(study: Study) -> tuple:
 
     cfg = study.config
     reading = {k: v for k, v in asdict(cfg.corpus).items() if k not in ("paths", *UNIT_SETTINGS)}
-    files = input_files(cfg.corpus.paths, skip=cfg.output.folders())
+    entries = corpus_entries(cfg.corpus.paths, skip=cfg.output.folders(),
+                             follow_links=cfg.corpus.follow_links, warn=False)
+    files = [(entry.path, entry.name) for entry in entries if entry.reason is None]
+    # What the walk could not read is a report row each: a folder made readable changes the key.
+    not_read = [(entry.name, entry.reason) for entry in entries if entry.reason is not None]
     # A metadata.csv beside listed files is not among them: its content is a key part of its own.
     overrides = [(path, path.name) for path in override_files(cfg.corpus.paths)]
     return (file_fingerprint(files), reading, asdict(cfg.clean), cfg.clean.spam_phrases or "",
-            file_fingerprint(overrides))
+            file_fingerprint(overrides), *([not_read] if not_read else []))
 
 
 def _documents(study: Study):

@@ -1,4 +1,4 @@
-"""Read tables of articles: CSV/TSV, Excel workbooks, JSON Lines and Parquet.
+"""Read tables of articles: CSV/TSV, Excel workbooks, JSON Lines, JSON and Parquet.
 
 Each row is an article. A table's columns are found by their usual Chinese or English
 headers (:data:`COLUMN_ALIASES`; 标题, 正文, 发布时间, 省份 ...) unless a ``[corpus]`` column
@@ -8,7 +8,8 @@ in each document's ``encoding``. A one-table file is read by its suffix's reader
 gives one table per sheet, a title line above the header and merged title cells
 understood. A table that cannot be read is one :class:`RawDocument` with ``error`` set,
 and a row that cannot be read is one row with a :class:`RowError`: nothing is lost
-silently.
+silently. A cell or JSON line over ``[corpus] max_document_mb`` is such a row
+(:func:`too_large` words the reason); a JSON line is streamed in blocks and never held whole.
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ import logging
 import numbers
 import re
 import unicodedata
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from itertools import chain, islice
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .config import CorpusConfig
@@ -41,7 +44,9 @@ log = logging.getLogger("policytopics")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 #: Tables of one table each, by suffix (a workbook's sheets: :data:`EXCEL_SUFFIXES`); the
 #: readers are in :data:`TABLE_READERS`.
-SINGLE_TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".jsonl.gz", ".parquet")
+SINGLE_TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".json", ".parquet")
+#: Suffixes of two parts, found before the last part alone.
+COMPOUND_SUFFIXES = (".jsonl.gz", ".ndjson.gz")
 TABLE_SUFFIXES = (*SINGLE_TABLE_SUFFIXES, *EXCEL_SUFFIXES)
 
 #: Headers recognised without a column setting, by field, in order of preference. They
@@ -170,23 +175,52 @@ def read_table(path: Path, suffix: str, columns: CorpusConfig, *, name: str | No
     file's name up to its first dot.
     """
     stem = name if name is not None else path.stem.split(".")[0]
+    max_bytes = max_document_bytes(columns)
     if suffix in EXCEL_SUFFIXES:
         sheets, reason = _load_workbook(path)
         if reason:
             yield _unreadable(path, reason, stem)
             return
         date1904 = _uses_1904_dates(path)
+        tables = []
         for sheet, grid in sheets.items():
-            table = _sheet_table(path, stem, sheet, grid, columns, date1904)
+            table = _sheet_table(path, stem, sheet, grid, columns, date1904, max_bytes)
             if table is None:
                 log.info("%s [%s]: empty sheet, skipped", path.name, sheet)
-                continue
+            else:
+                tables.append(table)
+        if not tables:
+            yield _unreadable(path, "every sheet is empty", stem)
+        for table in tables:
             yield from _table_documents(table, columns)
         return
     try:
-        yield from _table_documents(TABLE_READERS[suffix](path, stem, suffix), columns)
-    except (OSError, ValueError, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as exc:
+        yield from _table_documents(TABLE_READERS[suffix](path, stem, suffix, max_bytes), columns)
+    except (OSError, ValueError, UnicodeDecodeError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
         yield _unreadable(path, str(exc) or type(exc).__name__, stem)
+
+
+def max_document_bytes(columns: CorpusConfig) -> int:
+    """``[corpus] max_document_mb`` in bytes: the most one document, cell or line may hold."""
+    return columns.max_document_bytes
+
+
+def too_large(size: int, max_bytes: int, what: str) -> str:
+    """The reason of a report row for a document, cell or line over the limit."""
+    megabytes = f"{size / 1e6:,.1f}" if size >= 1e6 else f"{size / 1e6:.2g}"
+    # The reason starts the same for every document: the run's summary counts them as one.
+    return (f"over [corpus] max_document_mb ({what} holds {megabytes} MB of text, more than "
+            f"{max_bytes / 1e6:g} MB: not read; split it, or raise the setting if it really is one article)")
+
+
+def _oversize(value: object, max_bytes: int) -> int | None:
+    """The UTF-8 size of a text cell over ``max_bytes``, else ``None`` (cheap for short cells)."""
+    if isinstance(value, str) and len(value) * 4 > max_bytes:
+        size = len(value.encode("utf-8", "surrogatepass"))
+        return size if size > max_bytes else None
+    if isinstance(value, bytes | bytearray) and len(value) > max_bytes:
+        return len(value)
+    return None
 
 
 def read_settings_table(path: str | Path) -> pd.DataFrame:
@@ -232,7 +266,7 @@ def _unreadable(path: Path, reason: str, doc_id: str) -> RawDocument:
     return RawDocument(doc_id, str(path), "", error=f"unreadable table {path.name}: {reason}")
 
 
-def _delimited_table(path: Path, stem: str, suffix: str) -> _Table:
+def _delimited_table(path: Path, stem: str, suffix: str, max_bytes: int) -> _Table:
     """A CSV or TSV file, decoded like a ``.txt`` file (:func:`decode_bytes`).
 
     A well-formed file (RFC 4180: quotes only around whole fields, doubled inside them,
@@ -257,6 +291,8 @@ def _delimited_table(path: Path, stem: str, suffix: str) -> _Table:
         notes: dict[int, str] = {}
     else:
         headers, rows, notes = _damaged_delimited_rows(text, sep, path, damage)
+    rows = ((n, row if isinstance(row, RowError) else _checked_row(row, n, path, max_bytes, "row"))
+            for n, row in rows)
     return _Table(path, path.name, stem, f"{path}#", headers, rows, encoding, notes=notes,
                   file_headers=header)
 
@@ -385,35 +421,100 @@ def _damaged_delimited_rows(text: str, sep: str, path: Path, damage: str
     return headers, rows, notes
 
 
-def _parquet_table(path: Path, stem: str, suffix: str) -> _Table:
-    """A Parquet file: its columns, its rows numbered from 1."""
+def _parquet_table(path: Path, stem: str, suffix: str, max_bytes: int) -> _Table:
+    """A Parquet file: its columns, its rows numbered from 1.
+
+    Cells of any Arrow type are read as text by :func:`_cell_text` (bytes decoded, a list's
+    items one per line, a struct by its name field); a cell over the size limit makes its row
+    a report row.
+    """
     frame = pd.read_parquet(path)
-    return _Table(path, path.name, stem, f"{path}#", [str(c) for c in frame.columns],
-                  enumerate(frame.rename(columns=str).to_dict("records"), start=1), "utf-8")
+    records = frame.rename(columns=str).to_dict("records")
+    rows = ((number, _checked_row(row, number, path, max_bytes, "row")) for number, row in
+            enumerate(records, start=1))
+    return _Table(path, path.name, stem, f"{path}#", [str(c) for c in frame.columns], rows, "utf-8")
 
 
-def _jsonl_table(path: Path, stem: str, suffix: str) -> _Table:
-    """A JSON-lines file (``.jsonl``, ``.jsonl.gz``), streamed; each line stands alone.
+def _checked_row(row: dict, number: int, path: Path, max_bytes: int, word: str) -> dict | RowError:
+    """``row``, or a :class:`RowError` if one of its cells holds more than ``max_bytes``."""
+    for header, value in row.items():
+        size = _oversize(value, max_bytes)
+        if size is not None:
+            return RowError(too_large(size, max_bytes, f"{word} {number} of {path.name}, column {header!r},"))
+    return row
+
+
+def _jsonl_table(path: Path, stem: str, suffix: str, max_bytes: int) -> _Table:
+    """A JSON-lines file (``.jsonl``, ``.ndjson``, either gzip-compressed), streamed; each
+    line stands alone.
 
     Its columns are the keys of its first :data:`JSONL_HEADER_OBJECTS` objects, so a first
     object without the text leaves the others their text column (it is a report row of its
     own). A line with an invalid UTF-8 byte keeps its other characters (the bad one becomes
-    U+FFFD, noted in that document's ``encoding``); a line that is not a JSON object is a
-    report row naming its line.
+    U+FFFD, noted in that document's ``encoding``); a line that is not a JSON object, or is
+    longer than ``max_bytes`` (``[corpus] max_document_mb``), is a report row naming its line.
     """
     notes: dict[int, str] = {}
-    rows = _iter_jsonl(path, gz=suffix == ".jsonl.gz", notes=notes)  # numbered by their line
+    rows = _iter_jsonl(path, gz=suffix.endswith(".gz"), notes=notes, max_bytes=max_bytes)
     seen = list(islice(rows, JSONL_HEADER_OBJECTS))
+    if not seen:
+        raise ValueError("no JSON line in it (an empty file)")
     keys = (key for _, row in seen if not isinstance(row, RowError) for key in row)
     headers = [str(key) for key in dict.fromkeys(keys)]
     return _Table(path, path.name, stem, f"{path}#", headers, chain(seen, rows), "utf-8",
                   notes=notes, row_word="line")
 
 
+#: Keys of a JSON object that hold its list of articles (``{"data": [...]}``), besides a
+#: single key whose value is a list of objects.
+JSON_LIST_KEYS = ("data", "articles", "items", "records", "rows", "documents", "docs", "results")
+
+
+def _json_table(path: Path, stem: str, suffix: str, max_bytes: int) -> _Table:
+    """A ``.json`` file: an array of articles (numbered from 1), one article (an object with
+    a text field), or an object holding the array (``{"data": [...]}``: :data:`JSON_LIST_KEYS`,
+    or its only list of objects). A file of one object per line is read as JSON lines.
+    """
+    data = path.read_bytes().removeprefix(codecs.BOM_UTF8)
+    if not data.strip():
+        raise ValueError("empty file")
+    try:
+        value = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 (byte {exc.start}); JSON files are UTF-8: save it as UTF-8") from None
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data" and data.lstrip().startswith(b"{"):
+            return _jsonl_table(path, stem, ".jsonl", max_bytes)  # one object a line, named .json
+        raise ValueError(f"not valid JSON: {exc}") from None
+    label = "item"
+    if isinstance(value, dict):
+        lists = {key: item for key, item in value.items()
+                 if isinstance(item, list) and item and all(isinstance(x, dict) for x in item)}
+        key = next((k for k in value if _header_key(k) in JSON_LIST_KEYS and k in lists), None)
+        if key is None and len(lists) == 1 and find_columns([str(k) for k in value]).text is None:
+            key = next(iter(lists))
+        if key is not None:
+            log.info("%s: the articles are the list under %r", path.name, key)
+            value, label = value[key], f"item of {key!r}"
+        else:
+            value = [value]
+    if not isinstance(value, list):
+        raise ValueError(f"a JSON {type(value).__name__}, not an array or object of articles")
+    rows = [(n, _checked_row(item, n, path, max_bytes, label) if isinstance(item, dict)
+             else RowError(f"{label} {n} of {path.name} is not an object"))
+            for n, item in enumerate(value, start=1)]
+    if not rows:
+        raise ValueError("an empty array: no articles")
+    keys = (key for _, row in rows if not isinstance(row, RowError) for key in row)
+    return _Table(path, path.name, stem, f"{path}#", [str(k) for k in dict.fromkeys(keys)], rows,
+                  "utf-8", row_word=label)
+
+
 #: The reader of each one-table suffix: ``reader(path, stem, suffix)`` gives the table. A new
 #: table format is a reader here, its suffix in :data:`SINGLE_TABLE_SUFFIXES`, and a test.
 TABLE_READERS = {".csv": _delimited_table, ".tsv": _delimited_table, ".jsonl": _jsonl_table,
-                 ".jsonl.gz": _jsonl_table, ".parquet": _parquet_table}
+                 ".jsonl.gz": _jsonl_table, ".ndjson": _jsonl_table, ".ndjson.gz": _jsonl_table,
+                 ".json": _json_table, ".parquet": _parquet_table}
 
 
 def _load_workbook(path: Path) -> tuple[dict[str, list[list]], str | None]:
@@ -486,7 +587,7 @@ def _workbook_problem(path: Path, exc: BaseException) -> str:
 
 
 def _sheet_table(path: Path, stem: str, sheet: str, grid: list[list],
-                 columns: CorpusConfig, date1904: bool = False) -> _Table | None:
+                 columns: CorpusConfig, date1904: bool = False, max_bytes: int = 5_000_000) -> _Table | None:
     """One sheet as a table, its header row found; ``None`` for an empty sheet.
 
     The header row is the first of the top :data:`HEADER_SEARCH_ROWS` non-empty rows in
@@ -502,7 +603,8 @@ def _sheet_table(path: Path, stem: str, sheet: str, grid: list[list],
         log.info("%s [%s]: headers in row %d", path.name, sheet, header_at + 1)
     headers = _header_names(grid[header_at])
     file_headers = [_cell_text(cell) or "" for cell in grid[header_at]]
-    rows = ((i + 1, dict(zip(headers, grid[i]))) for i in filled if i > header_at)
+    rows = ((i + 1, _checked_row(dict(zip(headers, grid[i])), i + 1, path, max_bytes, f"[{sheet}] row"))
+            for i in filled if i > header_at)
     return _Table(path, f"{path.name} [{sheet}]", f"{stem}:{sheet}", f"{path}#{sheet}!", headers,
                   rows, path.suffix.lower().lstrip("."), excel=True, date1904=date1904,
                   file_headers=file_headers)
@@ -543,11 +645,27 @@ def _table_documents(table: _Table, columns: CorpusConfig) -> Iterator[RawDocume
     encoding = f"{table.encoding}; columns: {mapping.describe()}" if table.headers else table.encoding
     if table.headers:
         log.info("%s: columns %s (%s)", table.label, mapping.describe(), table.encoding)
+    any_row = False
     for index, row in table.rows:
+        any_row = True
         if not isinstance(row, RowError) and all(_cell_text(v) is None for v in row.values()):
             continue  # a blank line of the table, not an article
         note = table.notes.get(index)
+        if not isinstance(row, RowError) and _repeats_header(row):
+            # Two exports joined into one file: the second's header line is no article.
+            row = RowError(f"{table.row_word} {index} of {table.label} repeats the header row (two files "
+                           "joined into one?): not an article")
         yield _row_to_document(row, index, table, mapping, f"{encoding}; {note}" if note else encoding)
+    if not any_row:
+        reason = f"{table.label} has no rows (a header only, or nothing)"
+        log.warning("%s", reason)
+        yield RawDocument(table.id_prefix, str(table.path), "", error=reason)
+
+
+def _repeats_header(row: dict) -> bool:
+    """Whether every cell of a row is its own column's header (``标题, 正文, 日期`` again)."""
+    return len(row) > 1 and all(_header_key(_cell_text(value) or "") == _header_key(str(header).split(".")[0])
+                                for header, value in row.items())
 
 
 def _repeated_column(table: _Table, mapping: ColumnMap) -> str | None:
@@ -569,15 +687,28 @@ def _repeated_column(table: _Table, mapping: ColumnMap) -> str | None:
     return None
 
 
-def _iter_jsonl(path: Path, *, gz: bool, notes: dict[int, str]) -> Iterator[tuple[int, dict]]:
+#: Bytes read from a JSON-lines file at a time.
+_JSONL_BLOCK = 1 << 20
+#: Whitespace at the start of a line (blank lines included), skipped in one step.
+_BLANK_RUN = re.compile(rb"[ \t\r\n]+")
+#: A block of nothing but line breaks, compared whole (a memory compare, not a scan).
+_NEWLINES = b"\n" * _JSONL_BLOCK
+
+
+def _iter_jsonl(path: Path, *, gz: bool, notes: dict[int, str], max_bytes: int = 5_000_000
+                ) -> Iterator[tuple[int, dict | RowError]]:
     """``(line number, object)`` of each non-blank line, each line decoded on its own.
 
     A line with bytes that are not UTF-8 is read with those replaced (U+FFFD), and
-    ``notes[line number]`` says so; the rest of the file is unaffected.
+    ``notes[line number]`` says so; the rest of the file is unaffected. A line longer than
+    ``max_bytes`` is a :class:`RowError`, skipped without being held in memory.
     """
     opener = gzip.open if gz else open
     with opener(path, "rb") as fh:
-        for line_no, data in enumerate(fh, start=1):
+        for line_no, data, size in _jsonl_lines(fh, max_bytes):
+            if data is None:
+                yield line_no, RowError(too_large(size, max_bytes, f"line {line_no} of {path.name}"))
+                continue
             if line_no == 1:
                 data = data.removeprefix(codecs.BOM_UTF8)
             try:
@@ -599,14 +730,61 @@ def _iter_jsonl(path: Path, *, gz: bool, notes: dict[int, str]) -> Iterator[tupl
             yield line_no, row
 
 
+def _jsonl_lines(fh, max_bytes: int) -> Iterator[tuple[int, bytes | None, int]]:
+    """``(line number, bytes, size)`` of each line of a binary stream that is not blank;
+    ``bytes`` is ``None`` for a line longer than ``max_bytes`` (its size is then counted,
+    its bytes dropped as they are read).
+
+    Read in blocks of :data:`_JSONL_BLOCK`: runs of blank lines are skipped by a regular
+    expression and counted, not looped over in Python (4 GB of empty lines would take
+    minutes line by line), and no line is ever held whole beyond the limit.
+    """
+    line_no = 0  # lines finished so far
+    pending = bytearray()  # the start of the line being read
+    over = -1  # >= 0: the line being read is over the limit; its size so far
+    while block := fh.read(_JSONL_BLOCK):
+        if block == _NEWLINES and not pending and over < 0:
+            line_no += len(block)
+            continue
+        start = 0
+        while start < len(block):
+            if not pending and over < 0:
+                blank = _BLANK_RUN.match(block, start)
+                if blank is not None:
+                    line_no += block.count(b"\n", start, blank.end())
+                    start = blank.end()
+                    continue
+            end = block.find(b"\n", start)
+            piece = block[start:] if end < 0 else block[start:end]
+            if over >= 0:
+                over += len(piece)
+            else:
+                pending += piece
+                if len(pending) > max_bytes:
+                    over = len(pending)
+                    pending = bytearray()
+            if end < 0:
+                break
+            line_no += 1
+            if over >= 0:
+                yield line_no, None, over
+            else:
+                yield line_no, bytes(pending), len(pending)
+            pending, over, start = bytearray(), -1, end + 1
+    if over >= 0:
+        yield line_no + 1, None, over
+    elif pending.strip():
+        yield line_no + 1, bytes(pending), len(pending)
+
+
 def _row_to_document(row: dict | RowError, index: int, table: _Table, mapping: ColumnMap,
                      encoding: str) -> RawDocument:
     if isinstance(row, RowError):
         return RawDocument(f"{table.id_prefix}:{index}", f"{table.source_prefix}{index}", "",
                            error=row.message)
 
-    def value(header: str | None) -> str | None:
-        return None if header is None else _cell_text(row.get(header))
+    def value(header: str | None, joined: str = "\n") -> str | None:
+        return None if header is None else _cell_text(row.get(header), joined)
 
     raw_id = value(mapping.id)
     doc_id = f"{table.id_prefix}:{raw_id if raw_id is not None else index}"
@@ -616,32 +794,80 @@ def _row_to_document(row: dict | RowError, index: int, table: _Table, mapping: C
                            error=f"no text column {mapping.text!r} in {table.row_word} {index} of "
                                  f"{table.label}")
     text = newlines(value(mapping.text) or "")
+    region_flag = mapping.region is not None and isinstance(row.get(mapping.region), bool | np.bool_)
+    if region_flag:
+        encoding = f"{encoding}; region column {mapping.region!r} holds true/false, not a region: not used"
     return RawDocument(
         doc_id=doc_id,
         source=source,
         text=text,
         encoding=encoding,
-        title=value(mapping.title),
+        title=value(mapping.title, " "),
         date=None if mapping.date is None else date_text(row.get(mapping.date), excel=table.excel,
                                                          date1904=table.date1904),
-        region=value(mapping.region),
-        region_given=mapping.region is not None and mapping.region in row,
+        # A true/false column is no region (not even "none stated"): the text decides.
+        region=None if region_flag else value(mapping.region, " "),
+        region_given=mapping.region is not None and mapping.region in row and not region_flag,
         publisher=value(mapping.publisher),
         error=None if text else "empty text",
     )
 
 
-def _cell_text(value: object) -> str | None:
+def _cell_text(value: object, joined: str = "\n") -> str | None:
     """A table cell as stripped text; ``None`` when empty (``NaN``, ``NaT``, ``""``).
 
     Whole numbers lose the ``.0`` a spreadsheet gives them (编号 ``12.0`` → ``"12"``).
+    Cells of Parquet and JSON types are text too: bytes are decoded (:func:`decode_bytes`),
+    a list's items are joined by ``joined`` (paragraphs by line breaks), a struct gives its
+    name (:data:`STRUCT_NAME_KEYS`, else its only text), and true/false is no text.
+
+    >>> _cell_text("浙江".encode("utf-8")), _cell_text(["甲", "乙"], " ")
+    ('浙江', '甲 乙')
+    >>> _cell_text({"name": "浙江省", "code": 33}), _cell_text(True)
+    ('浙江省', None)
     """
+    if isinstance(value, bool | np.bool_):
+        return None
+    if isinstance(value, bytes | bytearray | memoryview):
+        value = _bytes_text(bytes(value))
+    elif isinstance(value, dict):
+        value = _struct_text(value)
+    elif isinstance(value, list | tuple | np.ndarray):
+        parts = (_cell_text(item, joined) for item in value)
+        value = joined.join(part for part in parts if part is not None)
     if value is None or (not isinstance(value, str) and _is_missing(value)):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
     return text or None
+
+
+#: Fields of a struct cell that name it (``{"name": "浙江省", "code": 33}`` → ``浙江省``).
+STRUCT_NAME_KEYS = ("name", "名称", "text", "value", "title", "label")
+
+
+def _struct_text(value: dict) -> str | None:
+    """A struct cell's name: its :data:`STRUCT_NAME_KEYS` field, else its only text field,
+    else the whole struct as JSON (shown, never guessed)."""
+    by_key = {str(key).casefold(): item for key, item in value.items()}
+    for key in STRUCT_NAME_KEYS:
+        if key in by_key:
+            return _cell_text(by_key[key])
+    texts = [item for item in value.values() if isinstance(item, str) and item.strip()]
+    if len(texts) == 1:
+        return texts[0]
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _bytes_text(data: bytes) -> str | None:
+    """A bytes cell as text: UTF-8, else the encoding :func:`decode_bytes` finds; ``None``
+    if it is no text."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        text, _, error = decode_bytes(data)
+        return None if error else text
 
 
 def _is_missing(value: object) -> bool:
@@ -707,5 +933,6 @@ def date_text(value: object, *, excel: bool = False, date1904: bool = False) -> 
     return _cell_text(value)
 
 
-__all__ = ["COLUMN_ALIASES", "EXCEL_SUFFIXES", "SINGLE_TABLE_SUFFIXES", "TABLE_READERS", "TABLE_SUFFIXES",
-           "ColumnMap", "date_text", "find_columns", "read_settings_table", "read_table"]
+__all__ = ["COLUMN_ALIASES", "COMPOUND_SUFFIXES", "EXCEL_SUFFIXES", "JSON_LIST_KEYS", "SINGLE_TABLE_SUFFIXES",
+           "STRUCT_NAME_KEYS", "TABLE_READERS", "TABLE_SUFFIXES", "ColumnMap", "date_text", "find_columns",
+           "max_document_bytes", "read_settings_table", "read_table", "too_large"]
