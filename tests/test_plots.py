@@ -719,10 +719,12 @@ def test_top_words_draws_one_named_ranking_and_says_each_panel_has_its_own_scale
             rows.append((topic, "relevance", rank, word, 0.01 * rank))
     words = pd.DataFrame(rows, columns=["topic", "ranking", "rank", "word", "weight"])
     fig = plot_top_words(words, n_words=3, language="en")
-    assert TOP_WORDS_RANKING == "relevance"
+    # The ranking topics.csv, the terminal and the held check use (#36: the figure ranked by
+    # probability while the terminal ranked by relevance).
+    assert TOP_WORDS_RANKING == "probability"
     panel = next(ax for ax in fig.axes if ax.get_visible())
-    assert [t.get_text() for t in panel.get_yticklabels()][::-1] == ["集群", "芯片", "经济"]  # top first
-    assert "ranked by relevance (λ = 0.6)" in fig.get_supxlabel()
+    assert [t.get_text() for t in panel.get_yticklabels()][::-1] == ["经济", "发展", "建设"]  # top first
+    assert "ranked by their probability in the topic" in fig.get_supxlabel()
     assert "each panel has its own x scale" in fig.get_supxlabel()
     plain = plot_top_words(words[words["ranking"] == "probability"].drop(columns="ranking"), n_words=3,
                            language="en")

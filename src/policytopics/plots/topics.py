@@ -72,11 +72,12 @@ def plot_k_selection(by_k: pd.DataFrame, *, suggested: int | None = None, langua
     return fig
 
 
-#: The one ranking of the words in the top_words figure, chosen here and nowhere else:
-#: LDAvis' relevance (λ = :data:`policytopics.model.RELEVANCE_LAMBDA`), the ranking of the
-#: labels' words by default (``[model] label_words``) and of the explorer's bars at its
-#: first λ. The bars are each word's probability in the topic, p(w|t).
-TOP_WORDS_RANKING: LabelWords = "relevance"
+#: The one ranking of the words in the top_words figure, chosen here and nowhere else: each
+#: word's probability in the topic, p(w|t), the ranking of ``topics.csv``'s ``top_words``, of
+#: the words the terminal prints and of the words a theme is judged held on
+#: (:data:`policytopics.themes.HELD_TOP_WORDS`), so the figure shows what was judged. The
+#: bars are that probability.
+TOP_WORDS_RANKING: LabelWords = "probability"
 
 
 @figure("top_words", "topic_words", options=lambda frames, config: {
