@@ -77,6 +77,8 @@ def test_a_line_that_is_all_ritual_keeps_its_text_and_names_its_rule():
     "我们清醒地看到了数字经济的机遇，加快建设数据中心。",  # no problem named
     "去年投资增长8%，困难群众全部纳入低保。",  # problem words without the opening
     "向企业表达诉求的渠道更加畅通。",  # 向 … without thanks
+    # A policy line opening with 深刻认识到 and naming a problem to solve: no problems remain.
+    "我们深刻认识到，必须坚持以人民为中心，着力解决群众急难愁盼问题，今年新建学校20所，新增就业岗位10万个。",
 ])
 def test_policy_that_looks_like_ritual_stays(paragraph):
     text, cut = cut_report_ritual(paragraph, ALL_PARTS)
@@ -111,3 +113,22 @@ def test_the_summary_counts_the_ritual_cut():
             for i in range(2)]
     summary = summarise_report(pd.DataFrame(rows))
     assert "report ritual cut: problems 2, thanks 2, closing 2 (in 2 documents)" in summary
+
+
+def test_credit_is_the_years_results_not_any_result():
+    # 结果 alone (考核结果) is no credit to the leadership; the thanks sentence goes alone.
+    text, cut = cut_report_ritual("全年完成考核，考核结果与干部任用挂钩。对在抗洪抢险中作出贡献的单位和个人表示感谢！"
+                                  "全年新建堤防100公里。", ALL_PARTS)
+    assert text == "全年完成考核，考核结果与干部任用挂钩。全年新建堤防100公里。" and cut["report_thanks"] == 1
+
+
+def test_a_call_before_the_reports_end_or_in_a_report_without_line_breaks_is_content():
+    # A section's own 让我们 (the Expo paragraph of a 2010 report) and a report scraped into one
+    # line: cutting "to the end of the paragraph" took 56 % of such a report.
+    section = "让我们持续利用好世博契机，推动科学发展。" + "新建轨道交通线路3条，完成投资500亿元。" * 20
+    report = "\n".join([*REPORT.splitlines()[:4], section, *REPORT.splitlines()[4:]])
+    cleaned = clean_text(report, CleanConfig(report_ritual=ALL_PARTS))
+    assert "世博契机" in cleaned.text and cleaned.removed["report_closing"] == 1  # the real closing only
+    flat = "".join(REPORT.splitlines()[1:]) + "新建轨道交通线路3条，完成投资500亿元。" * 40
+    cleaned = clean_text(flat, CleanConfig(report_ritual=ALL_PARTS))
+    assert "新建轨道交通线路3条" in cleaned.text and not cleaned.removed["report_closing"]

@@ -324,7 +324,9 @@ def clean_text(text: str, config: CleanConfig | None = None) -> CleanedText:
         _mark_licence_tail(raw_lines, rules)
         _mark_contact_edges(raw_lines, rules)
     lines: list[tuple[str, str | None]] = []
+    total, before = max(sum(map(len, raw_lines)), 1), 0
     for line, rule in zip(raw_lines, rules):
+        position, before = before / total, before + len(line)
         if rule is None and config.drop_boilerplate:
             line, cut = cut_spam(line, phrases)
             removed += cut
@@ -333,7 +335,7 @@ def clean_text(text: str, config: CleanConfig | None = None) -> CleanedText:
         if rule is not None:
             removed[rule] += 1
         elif config.report_ritual and line.strip():
-            left, cut = cut_report_ritual(line, config.report_ritual)
+            left, cut = cut_report_ritual(line, config.report_ritual, position=position)
             removed += cut  # one count per cut, however many lines it empties
             if not left:  # all of it ritual: the line keeps its text, marked by the first rule that cut
                 rule = next(iter(cut))

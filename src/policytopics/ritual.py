@@ -62,13 +62,25 @@ _ADDRESS = re.compile(r"^\s*各位代表[！!，,：:、]?\s*")
 # Cleaned text is NFKC: its commas, colons and exclamation marks are ASCII (, : !).
 _THANKS = re.compile(r"(致以|表示|致)[^。！？，；、!?,;]{0,10}(敬意|感谢|谢意|问候)|致敬[！!。]")
 #: Sentences before the thanks that credit the year's results to the leadership and the people.
-_CREDIT = re.compile(r"结果|来之不易|得益于|归功于|离不开|的取得|^\s*各位代表[！!，,。]?\s*$")
+_CREDIT = re.compile(r"是[^。！？!?]{0,40}的结果|来之不易|得益于|归功于|离不开|的取得"
+                     r"|^\s*各位代表[！!，,。]?\s*$")
 _PROBLEMS_OPENING = re.compile(r"(清醒|深刻|清楚)地?(看到|认识到)"
                                r"|在(充分)?(肯定|看到|总结)[^，,。]{0,6}(成绩|成就)的同时")
 _PROBLEMS = re.compile(r"问题|困难|不足|短板|差距|挑战|矛盾")
+#: What the first sentence of a problems paragraph names after its opening: a trouble that
+#: remains (还存在不少困难和问题, 结构性矛盾比较突出, 经济下行压力较大, 发展不平衡不充分)...
+_TROUBLE = re.compile(r"问题|困难|不足|短板|差距|挑战|矛盾|压力|不够|不强|滞后|不平衡|不协调|不确定"
+                      r"|下行|脆弱|薄弱|欠发达|隐患|风险")
+#: ...not a lesson drawn (深刻认识到，必须坚持……着力解决……问题 is a policy line).
+_LESSON = re.compile(r"必须|一定要|只有|才能|始终")
 _CALL = re.compile(r"^让我们(?![的这])")  # 让我们的城市更美 is a wish, not the call
 #: How many sentences before the call, back to an address, go with it.
 _CALL_PREAMBLE = 3
+#: The closing call stands in the last part of a report: a call earlier (a section's own
+#: 让我们……) is content, and so is one in a report stored without line breaks.
+CLOSING_TAIL_SHARE = 0.15
+#: The most characters one closing cut may remove (the call runs 100-400); more is content.
+CLOSING_MAX_CHARS = 800
 
 
 def _sentences(paragraph: str) -> list[str]:
@@ -85,8 +97,15 @@ def is_problems_paragraph(paragraph: str) -> bool:
     False
     """
     sentences = _sentences(_ADDRESS.sub("", paragraph, count=1))
-    return (bool(sentences) and bool(_PROBLEMS_OPENING.search(sentences[0]))
-            and bool(_PROBLEMS.search(paragraph)))
+    if not sentences:
+        return False
+    opening = _PROBLEMS_OPENING.search(sentences[0])
+    if not opening:
+        return False
+    if opening.group(0).startswith("在"):  # 在肯定成绩的同时: always the problems' opening
+        return bool(_PROBLEMS.search(paragraph))
+    after = sentences[0][opening.end():]
+    return bool(_TROUBLE.search(after)) and not _LESSON.search(after)
 
 
 def _cut_thanks(sentences: list[str]) -> tuple[list[str], int]:
@@ -111,11 +130,13 @@ def _cut_closing(sentences: list[str]) -> tuple[list[str], int]:
         if _CALL.match(_ADDRESS.sub("", sentence, count=1).lstrip()):
             start = next((j for j in range(i, max(i - _CALL_PREAMBLE, 0) - 1, -1)
                           if _ADDRESS.match(sentences[j])), i)
+            if sum(map(len, sentences[start:])) > CLOSING_MAX_CHARS:
+                return sentences, 0  # a call followed by much more is no closing
             return sentences[:start], 1
     return sentences, 0
 
 
-def cut_report_ritual(paragraph: str, parts: Iterable[str]) -> tuple[str, Counter]:
+def cut_report_ritual(paragraph: str, parts: Iterable[str], *, position: float = 1.0) -> tuple[str, Counter]:
     """``paragraph`` without the ritual ``parts`` of a report, and what was cut.
 
     Parameters
@@ -124,6 +145,11 @@ def cut_report_ritual(paragraph: str, parts: Iterable[str]) -> tuple[str, Counte
         One paragraph of a cleaned report (one line of its text).
     parts
         Any of :data:`RITUAL_PARTS`: ``"problems"``, ``"thanks"``, ``"closing"``.
+    position
+        Where the paragraph starts in its report, as a share of the report's characters
+        (0 first, 1 last): the closing call is cut only in the last
+        :data:`CLOSING_TAIL_SHARE` of a report, and never more than
+        :data:`CLOSING_MAX_CHARS` characters of it.
 
     Returns
     -------
@@ -152,7 +178,7 @@ def cut_report_ritual(paragraph: str, parts: Iterable[str]) -> tuple[str, Counte
     if "thanks" in parts:
         sentences, n = _cut_thanks(sentences)
         cut["report_thanks"] += n
-    if "closing" in parts:
+    if "closing" in parts and position >= 1 - CLOSING_TAIL_SHARE:
         sentences, n = _cut_closing(sentences)
         cut["report_closing"] += n
     if not sum(cut.values()):
