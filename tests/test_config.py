@@ -178,5 +178,7 @@ def test_reading_limits_are_checked():
     assert load_study(None, corpus__max_document_mb=2).corpus.max_document_mb == 2.0
     with pytest.raises(StudyConfigError, match=r"\[corpus\] max_document_mb must be above 0"):
         load_study(None, corpus__max_document_mb=0)
+    with pytest.raises(StudyConfigError, match=r"\[corpus\] max_document_mb must be a finite number"):
+        load_study(None, corpus__max_document_mb=float("inf"))
     with pytest.raises(StudyConfigError, match=r"\[corpus\] follow_links must be 'inside', 'all' or 'none'"):
         load_study(None, corpus__follow_links="yes")

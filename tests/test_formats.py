@@ -559,6 +559,15 @@ def test_a_page_whose_text_names_no_province_takes_its_sites(tmp_path, name, reg
         assert row["region_source"] == "page: site name (浙江省人民政府)"
 
 
+def test_a_central_document_reposted_on_a_provincial_portal_takes_no_province(tmp_path):
+    # Every provincial portal reposts State Council notices: the site's name is not their region.
+    encoding, _, page = NEWS_PAGES["province"]
+    body = ["各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", *PROVINCIAL_NEWS[1:], "国务院"]
+    (tmp_path / "p.html").write_bytes(page.format(body=paragraphs_of(body), related="").encode(encoding))
+    row = report_of(tmp_path).loc["p"]
+    assert pd_isna(row["region"]) and "site name" not in row["region_source"]
+
+
 def test_a_province_the_text_names_wins_over_the_sites(tmp_path):
     encoding, _, page = NEWS_PAGES["province"]
     body = [*PROVINCIAL_NEWS, "会议要求，山东省各地要抓好落实，山东省发展改革委牵头推进。"]

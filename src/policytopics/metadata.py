@@ -274,6 +274,25 @@ def _page_date(raw) -> DateResult | None:
     return DateResult(date, precision, source) if date else None
 
 
+#: A central body issuing or addressing a document: a provincial portal's repost of a State
+#: Council notice is no provincial document.
+_CENTRAL = re.compile(r"国务院|中共中央|党中央|中央军委|全国人民代表大会|全国人大常委会"
+                      r"|^各省、自治区、直辖市")
+
+
+def central_document(title: str | None, body: list[str]) -> bool:
+    """Whether the title or the first or last lines of ``body`` (the addressees, the issuer)
+    name a central body (国务院, 中共中央 ...): such a page takes no province from its site.
+
+    >>> central_document("国务院关于推动制造业高质量发展的意见", [])
+    True
+    >>> central_document("关于印发全省数字经济行动方案的通知", ["各市人民政府：", "省发展改革委"])
+    False
+    """
+    lines = ([title] if title else []) + list(body[:3]) + list(body[-3:])
+    return any(_CENTRAL.search(line.strip()) for line in lines)
+
+
 def site_region(site: str) -> RegionResult | None:
     """The province a web site's name names (``浙江省人民政府``, ``湖北日报``), for a page whose
     text names no place; None for a national site (``中国政府网``, ``新华网``) or one naming two.
@@ -336,20 +355,38 @@ def stated_date(lines: list[tuple[str, str | None]]) -> DateResult | None:
     return _stated_date(*_readable(lines))
 
 
+#: A month or day column may stand DATE_TOLERANCE_DAYS from the header's date and agree: a
+#: publication date follows a delivery or issue date by days or weeks (a report delivered
+#: 2024-03-05 and posted 2024-03-12). A year column has none: 2009 against 2010-01-26 is the
+#: report filed under the year it reviews.
+DATE_TOLERANCE_DAYS = 31
+
+
 def dates_disagree(date: str | None, text_date: str | None) -> bool:
-    """Whether ``text_date`` falls outside the span ``date`` stands for at its own precision:
-    a year column ``2009`` and a header's ``2010-01-26`` disagree, ``2010`` and
-    ``2010-01-26`` do not. False when either is missing.
+    """Whether ``text_date`` falls outside the span ``date`` stands for at its own precision
+    (a month or day widened by :data:`DATE_TOLERANCE_DAYS`): a year column ``2009`` and a
+    header's ``2010-01-26`` disagree, ``2010`` and ``2010-01-26`` do not. False when either
+    is missing.
 
     >>> dates_disagree("2009", "2010-01-26"), dates_disagree("2010", "2010-01-26")
     (True, False)
-    >>> dates_disagree("2010-01", "2010-01-26"), dates_disagree("2010-01-25", "2010-01-26")
-    (False, True)
+    >>> dates_disagree("2010-01", "2010-01-26"), dates_disagree("2024-03-12", "2024-03-05")
+    (False, False)
+    >>> dates_disagree("2024-06-01", "2024-03-05")
+    True
     """
+    import datetime as dt
+
     if not date or not text_date:
         return False
     start, end = date_span(date)
     first, last = date_span(text_date)
+    if len(str(date)) > 4:  # a month or a day: widened by the tolerance
+        first_day = dt.date.fromisoformat(start)
+        next_month = (first_day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        last_day = first_day if len(str(date)) > 7 else next_month - dt.timedelta(days=1)
+        widen = dt.timedelta(days=DATE_TOLERANCE_DAYS)
+        start, end = (first_day - widen).isoformat(), (last_day + widen).isoformat()
     return not (start <= first and last <= end)
 
 
@@ -400,7 +437,8 @@ def document_metadata(raw, lines: list[tuple[str, str | None]], title: str | Non
                     national=not region)
     else:
         region = extract_region(title, body)
-        if region.region is None and region.source == "no place named" and getattr(raw, "site", None):
+        if (region.region is None and region.source == "no place named" and getattr(raw, "site", None)
+                and not central_document(title, body)):
             region = site_region(raw.site) or region
         meta.update(region=region.region, city=region.city, region_source=region.source)
     return meta

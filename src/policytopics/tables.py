@@ -662,10 +662,17 @@ def _table_documents(table: _Table, columns: CorpusConfig) -> Iterator[RawDocume
         yield RawDocument(table.id_prefix, str(table.path), "", error=reason)
 
 
+#: The longest cell that may be a header (``发布时间``, ``Publication date``).
+HEADER_MAX_CHARS = 40
+
+
 def _repeats_header(row: dict) -> bool:
     """Whether every cell of a row is its own column's header (``标题, 正文, 日期`` again)."""
-    return len(row) > 1 and all(_header_key(_cell_text(value) or "") == _header_key(str(header).split(".")[0])
-                                for header, value in row.items())
+    # A header is short: a long cell (an article's text) rules the row out before any cell is
+    # normalised (NFKC and OpenCC on every article would cost seconds on a large table).
+    return (len(row) > 1 and all(len(str(value)) <= HEADER_MAX_CHARS for value in row.values())
+            and all(_header_key(_cell_text(value) or "") == _header_key(str(header).split(".")[0])
+                    for header, value in row.items()))
 
 
 def _repeated_column(table: _Table, mapping: ColumnMap) -> str | None:
