@@ -118,7 +118,8 @@ def test_the_summary_counts_the_ritual_cut():
 def test_credit_is_the_years_results_not_any_result():
     # 结果 alone (考核结果) is no credit to the leadership; the thanks sentence goes alone.
     text, cut = cut_report_ritual("全年完成考核，考核结果与干部任用挂钩。"
-                                  "对在抗洪抢险中作出贡献的单位和个人表示感谢！全年新建堤防100公里。", ALL_PARTS)
+                                  "对在抗洪抢险中作出贡献的单位和个人表示感谢！"
+                                  "全年新建堤防100公里。", ALL_PARTS)
     assert text == "全年完成考核，考核结果与干部任用挂钩。全年新建堤防100公里。" and cut["report_thanks"] == 1
 
 
