@@ -368,6 +368,18 @@ def test_a_docx_bomb_is_a_report_row_naming_the_limit(tmp_path, declare_small):
         assert "max_document_mb" in row["reason"] and "2 MB" in row["reason"], row["reason"]
 
 
+def test_a_word_files_text_over_the_limit_is_a_report_row(tmp_path):
+    # The file is bounded at 20 times [corpus] max_document_mb, its text at the setting itself,
+    # as a table cell's is (from a review: 6.9 MB of text came out of a 29 KB .docx).
+    _docx_bomb(tmp_path / "long.docx", inflated_mb=1, declare_small=False)
+    study = tmp_path / "study.toml"
+    study.write_text(f"[corpus]\npaths = [\"{tmp_path.as_posix()}\"]\nmax_document_mb = 0.1\n",
+                     encoding="utf-8")
+    row = document_report(tmp_path, load_study(study), progress=False).set_index("doc_id").loc["long"]
+    assert row["status"] == "dropped"
+    assert row["reason"].startswith("over [corpus] max_document_mb (the file holds"), row["reason"]
+
+
 def test_a_docx_within_the_limit_is_read(tmp_path):
     from policytopics.formats import read_docx
 

@@ -33,7 +33,7 @@ from .config import CorpusConfig
 from .decode import decode_bytes, file_name_text
 from .formats import DOCUMENT_SUFFIXES, read_document_file
 from .records import RawDocument
-from .tables import COMPOUND_SUFFIXES, TABLE_SUFFIXES, read_table, too_large
+from .tables import COMPOUND_SUFFIXES, TABLE_SUFFIXES, oversize, read_table, too_large
 
 log = logging.getLogger("policytopics")
 
@@ -363,8 +363,14 @@ def _read_path(path: Path, name: str, columns: CorpusConfig) -> Iterator[RawDocu
         documents = read_table(path, suffix, columns, name=folder + file_name.split(".")[0])
     else:
         stem = file_name[: -len(path.suffix)] if path.suffix else file_name
-        doc = (read_document_file(path, columns.max_file_bytes) if suffix in DOCUMENT_SUFFIXES
-               else _read_text_file(path, columns.max_document_bytes))
+        if suffix in DOCUMENT_SUFFIXES:
+            doc = read_document_file(path, columns.max_file_bytes)
+            # The file was bounded at 20 times the setting; its text, as a cell's, at the setting.
+            size = oversize(doc.text, columns.max_document_bytes) if doc.error is None else None
+            if size is not None:
+                doc = replace(doc, text="", error=too_large(size, columns.max_document_bytes, "the file"))
+        else:
+            doc = _read_text_file(path, columns.max_document_bytes)
         documents = (replace(doc, doc_id=folder + stem),)
     shown = str(Path(*(file_name_text(part) for part in path.parts)))
     for doc in documents:

@@ -213,7 +213,7 @@ def too_large(size: int, max_bytes: int, what: str) -> str:
             f"{max_bytes / 1e6:g} MB: not read; split it, or raise the setting if it really is one article)")
 
 
-def _oversize(value: object, max_bytes: int) -> int | None:
+def oversize(value: object, max_bytes: int) -> int | None:
     """The UTF-8 size of a text cell over ``max_bytes``, else ``None`` (cheap for short cells)."""
     if isinstance(value, str) and len(value) * 4 > max_bytes:
         size = len(value.encode("utf-8", "surrogatepass"))
@@ -438,7 +438,7 @@ def _parquet_table(path: Path, stem: str, suffix: str, max_bytes: int) -> _Table
 def _checked_row(row: dict, number: int, path: Path, max_bytes: int, word: str) -> dict | RowError:
     """``row``, or a :class:`RowError` if one of its cells holds more than ``max_bytes``."""
     for header, value in row.items():
-        size = _oversize(value, max_bytes)
+        size = oversize(value, max_bytes)
         if size is not None:
             return RowError(too_large(size, max_bytes, f"{word} {number} of {path.name}, column {header!r},"))
     return row
@@ -942,4 +942,4 @@ def date_text(value: object, *, excel: bool = False, date1904: bool = False) -> 
 
 __all__ = ["COLUMN_ALIASES", "COMPOUND_SUFFIXES", "EXCEL_SUFFIXES", "JSON_LIST_KEYS", "SINGLE_TABLE_SUFFIXES",
            "STRUCT_NAME_KEYS", "TABLE_READERS", "TABLE_SUFFIXES", "ColumnMap", "date_text", "find_columns",
-           "max_document_bytes", "read_settings_table", "read_table", "too_large"]
+           "max_document_bytes", "oversize", "read_settings_table", "read_table", "too_large"]
