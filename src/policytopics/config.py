@@ -162,6 +162,10 @@ class CorpusConfig(_Section):
 #: unpack to, this many times ``[corpus] max_document_mb`` (100 MB at the default 5).
 FILE_BYTES_PER_TEXT_BYTE = 20
 
+#: ``[corpus] max_document_mb``'s defaults in bytes, for readers called without a study.
+DEFAULT_MAX_DOCUMENT_BYTES = int(CorpusConfig.max_document_mb * 1_000_000)
+DEFAULT_MAX_FILE_BYTES = FILE_BYTES_PER_TEXT_BYTE * DEFAULT_MAX_DOCUMENT_BYTES
+
 _DATE_BOUND = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 

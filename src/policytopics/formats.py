@@ -43,6 +43,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from .config import DEFAULT_MAX_FILE_BYTES, FILE_BYTES_PER_TEXT_BYTE
 from .decode import decode_page
 from .records import RawDocument
 from .text import cjk_count, display_width
@@ -50,9 +51,6 @@ from .text import cjk_count, display_width
 log = logging.getLogger("policytopics")
 
 MB = 1_000_000
-#: What one page, PDF or Word file may be, or inflate to, by default: 20 times ``[corpus]
-#: max_document_mb`` (:attr:`policytopics.config.CorpusConfig.max_file_bytes`).
-DEFAULT_MAX_DOCUMENT_BYTES = 100 * MB
 #: A PDF whose text layer holds fewer visible characters than this is taken for a scan.
 MIN_PDF_CHARS = 20
 #: A page whose main text has fewer Chinese characters than this has none (a list of links).
@@ -70,7 +68,7 @@ _TAG_RE = re.compile(r"<[^>]+>")
 _SITE_SUFFIX_RE = re.compile(r"\s*[_|｜\-—–]+\s*[^_|｜\-—–]{2,30}(?:网|政府|门户|官网|日报|新闻)\s*$")
 
 
-def read_document_file(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
+def read_document_file(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES):
     """The :class:`policytopics.records.RawDocument` of one HTML, PDF or Word file.
 
     ``max_bytes`` (``[corpus] max_document_mb``) bounds what one file may be, or inflate to
@@ -262,7 +260,7 @@ def site_name(html: str, meta: dict[str, str] | None = None) -> str | None:
     return suffix.group(0).strip(" _|｜-—–") or None if suffix else None
 
 
-def read_html(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
+def read_html(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES):
     """A saved web page: main text, title, publication date (fallback), publisher."""
     too_large = _file_too_large(path, max_bytes)
     if too_large:
@@ -378,7 +376,7 @@ def _pypdf_messages(path: Path) -> Iterator[None]:
                         path.name, "; ".join(dict.fromkeys(m.strip() for m in collect.messages)))
 
 
-def read_pdf(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
+def read_pdf(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES):
     """The text layer of a PDF, page by page; a scan, a password or a broken file is an
     error that says what to do. pypdf's warnings are one line naming the file."""
     too_large = _file_too_large(path, max_bytes)
@@ -498,8 +496,9 @@ class DocumentTooLarge(ValueError):
 
 
 def _too_large(what: str, limit: int) -> str:
-    return (f"{what} is larger than the limit of {limit / MB:g} MB per file (20 times [corpus] "
-            "max_document_mb: a damaged file or a zip bomb); if it is a real document, raise "
+    return (f"{what} is larger than the limit of {limit / MB:g} MB per file "
+            f"({FILE_BYTES_PER_TEXT_BYTE} times [corpus] max_document_mb: a damaged file or a zip "
+            "bomb); if it is a real document, raise "
             "[corpus] max_document_mb in study.toml")
 
 
@@ -516,7 +515,7 @@ def _zip_part(archive, name: str, limit: int) -> bytes:
     return data
 
 
-def read_docx(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
+def read_docx(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES):
     """Paragraphs and tables of a Word ``.docx`` file, in document order.
 
     Read from the package's XML, as Word shows the document: text inside tracked insertions
@@ -564,7 +563,7 @@ def read_docx(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
     return RawDocument(path.stem, str(path), "\n".join(lines).strip(), encoding="docx", title=title)
 
 
-def read_old_word(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
+def read_old_word(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES):
     """An old binary ``.doc`` or a WPS ``.wps`` file: a report row saying to save it as .docx."""
     kind = "WPS" if path.suffix.lower() == ".wps" else "old Word"
     return RawDocument(path.stem, str(path), "", error=f"{kind} format: open it in Word or WPS and "

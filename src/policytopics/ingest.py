@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .config import CorpusConfig
+from .config import DEFAULT_MAX_DOCUMENT_BYTES, CorpusConfig
 from .decode import decode_bytes, file_name_text
 from .formats import DOCUMENT_SUFFIXES, read_document_file
 from .records import RawDocument
@@ -399,7 +399,7 @@ def _looks_like_json(path: Path) -> bool:
     return head[:1] in (b"{", b"[") and not head.startswith(b"[[")
 
 
-def _read_text_file(path: Path, max_bytes: int = 5_000_000) -> RawDocument:
+def _read_text_file(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES) -> RawDocument:
     doc_id = path.stem
     try:
         size = path.stat().st_size

@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .config import CorpusConfig
+from .config import DEFAULT_MAX_DOCUMENT_BYTES, CorpusConfig
 from .decode import damaged_places, decode_bytes, newlines
 from .records import RawDocument, RowError
 
@@ -175,7 +175,7 @@ def read_table(path: Path, suffix: str, columns: CorpusConfig, *, name: str | No
     file's name up to its first dot.
     """
     stem = name if name is not None else path.stem.split(".")[0]
-    max_bytes = max_document_bytes(columns)
+    max_bytes = columns.max_document_bytes
     if suffix in EXCEL_SUFFIXES:
         sheets, reason = _load_workbook(path)
         if reason:
@@ -198,11 +198,6 @@ def read_table(path: Path, suffix: str, columns: CorpusConfig, *, name: str | No
         yield from _table_documents(TABLE_READERS[suffix](path, stem, suffix, max_bytes), columns)
     except (OSError, ValueError, UnicodeDecodeError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
         yield _unreadable(path, str(exc) or type(exc).__name__, stem)
-
-
-def max_document_bytes(columns: CorpusConfig) -> int:
-    """``[corpus] max_document_mb`` in bytes: the most one document, cell or line may hold."""
-    return columns.max_document_bytes
 
 
 def too_large(size: int, max_bytes: int, what: str) -> str:
@@ -587,7 +582,8 @@ def _workbook_problem(path: Path, exc: BaseException) -> str:
 
 
 def _sheet_table(path: Path, stem: str, sheet: str, grid: list[list],
-                 columns: CorpusConfig, date1904: bool = False, max_bytes: int = 5_000_000) -> _Table | None:
+                 columns: CorpusConfig, date1904: bool = False,
+                 max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES) -> _Table | None:
     """One sheet as a table, its header row found; ``None`` for an empty sheet.
 
     The header row is the first of the top :data:`HEADER_SEARCH_ROWS` non-empty rows in
@@ -702,7 +698,7 @@ _BLANK_RUN = re.compile(rb"[ \t\r\n]+")
 _NEWLINES = b"\n" * _JSONL_BLOCK
 
 
-def _iter_jsonl(path: Path, *, gz: bool, notes: dict[int, str], max_bytes: int = 5_000_000
+def _iter_jsonl(path: Path, *, gz: bool, notes: dict[int, str], max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
                 ) -> Iterator[tuple[int, dict | RowError]]:
     """``(line number, object)`` of each non-blank line, each line decoded on its own.
 
@@ -942,4 +938,4 @@ def date_text(value: object, *, excel: bool = False, date1904: bool = False) -> 
 
 __all__ = ["COLUMN_ALIASES", "COMPOUND_SUFFIXES", "EXCEL_SUFFIXES", "JSON_LIST_KEYS", "SINGLE_TABLE_SUFFIXES",
            "STRUCT_NAME_KEYS", "TABLE_READERS", "TABLE_SUFFIXES", "ColumnMap", "date_text", "find_columns",
-           "max_document_bytes", "oversize", "read_settings_table", "read_table", "too_large"]
+           "oversize", "read_settings_table", "read_table", "too_large"]
