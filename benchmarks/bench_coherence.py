@@ -35,7 +35,7 @@ modelled documents (for ``xwlb`` the first ``--limit`` stories as read, for ``gw
 - **c_npmi** (reference only): gensim ``CoherenceModel`` (window 10) of the top 10 words
   over each model's own token lists and dictionary: the two models are scored over
   different references, so compare it within a system, not across;
-- **place names** among all topics' top 10 words (``policytopics.places.place_name_words``
+- **place names** among all topics' top 10 words (``policytopics.text.places.place_name_words``
   when the package has it, else provinces and prefecture cities in full and short form and
   counties and districts in full form, from cpca's table);
 - **seconds**: "prepare" is reading and segmenting (the project: ``Study.documents()`` and
@@ -56,7 +56,7 @@ stopwords) beside the built-in defaults.
 
 Passages (``gwr``, ``provincial``): the project cuts documents itself (``[corpus] unit``). The plain
 script gets passages of the same target length (the project's ``corpus.passage_chars``)
-from ``policytopics.units.split_passages`` when the package has it, else from the
+from ``policytopics.text.passages.split_passages`` when the package has it, else from the
 paragraph-merging splitter here. The table's "units" column is what each model saw.
 
     nice -n 10 python benchmarks/bench_coherence.py --corpus both --seeds 42,43,44 --write
@@ -219,11 +219,11 @@ def c_npmi(topics: Sequence[Sequence[str]], token_lists, dictionary) -> float:
 def place_names() -> tuple[frozenset[str], str]:
     """Chinese place names to count among top words, and where they came from."""
     try:
-        from policytopics.places import place_name_words
+        from policytopics.text.places import place_name_words
     except ImportError:
         pass
     else:
-        return frozenset(place_name_words()), "policytopics.places.place_name_words()"
+        return frozenset(place_name_words()), "policytopics.text.places.place_name_words()"
     import csv
     import importlib.metadata
 
@@ -278,10 +278,10 @@ def _fallback_passages(text: str, target_chars: int) -> list[str]:
 def passage_splitter():
     """``(split, source)``: the package's passage splitter if it has one, else the fallback."""
     try:
-        from policytopics.units import split_passages
+        from policytopics.text.passages import split_passages
     except ImportError:
         return _fallback_passages, "the benchmark's paragraph-merging splitter (fallback)"
-    return split_passages, "policytopics.units.split_passages"
+    return split_passages, "policytopics.text.passages.split_passages"
 
 
 # The two systems -----------------------------------------------------------------------------
@@ -328,8 +328,8 @@ def plain_filtered(plain: dict) -> dict | None:
     words that occur in every kind of sentence (我们, 今天, 进行, 北京 ...).
     """
     try:
-        from policytopics.config import SegmentConfig
-        from policytopics.segment import Segmenter
+        from policytopics.settings.config import SegmentConfig
+        from policytopics.text.segment import Segmenter
     except ImportError:
         return None
     keep = Segmenter(SegmentConfig()).keep
@@ -343,7 +343,7 @@ def project_config(path: Path, limit: int, n_topics: int, overrides: dict, *, st
                    workdir: Path, seed: int = SEED):
     """The project's settings: built-in defaults (or ``study_file``) plus ``overrides``."""
     from policytopics import load_study
-    from policytopics.config import find_study_file
+    from policytopics.settings.config import find_study_file
 
     if study_file is None and find_study_file(workdir) is not None:
         raise SystemExit(f"{find_study_file(workdir)} would replace the built-in defaults; "
@@ -364,9 +364,9 @@ def project(config) -> dict:
     from policytopics import Study
 
     try:
-        from policytopics.corpus import pruning
+        from policytopics.model.corpus import pruning
     except ImportError:  # before the bag-of-words stage had its own module
-        from policytopics.model import pruning
+        from policytopics.model.topic_model import pruning
 
     study = Study(config, progress=False)
     started = time.perf_counter()

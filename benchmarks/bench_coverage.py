@@ -12,7 +12,7 @@ Each replicate fits the study's default model (``ModelConfig()``: tomotopy, its 
 priors and sweeps, at the true K) on the generated token lists, matches the fitted topics
 to the true ones (Hungarian assignment on the L1 distance of topic-word distributions,
 ``scipy.optimize.linear_sum_assignment``) and computes every group's theme weight with
-``policytopics.weights.theme_weights`` three ways: ``bootstrap`` (documents resampled,
+``policytopics.estimate.weights.theme_weights`` three ways: ``bootstrap`` (documents resampled,
 proportions fixed: the intervals before the method of composition), ``global`` (the
 method of composition, the default) and ``none``. It counts how often the 95 % interval
 holds the truth, for two truths:
@@ -44,10 +44,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _markdown import markdown_table
 
-from policytopics.config import ModelConfig
-from policytopics.model import TopicModel
-from policytopics.uncertainty import ProportionPosterior
-from policytopics.weights import theme_weights
+from policytopics.estimate.uncertainty import ProportionPosterior
+from policytopics.estimate.weights import theme_weights
+from policytopics.model.topic_model import TopicModel
+from policytopics.settings.config import ModelConfig
 
 SIZE_BINS = [(1, 1, "1"), (2, 4, "2-4"), (5, 14, "5-14"), (15, 10**9, "15+")]
 

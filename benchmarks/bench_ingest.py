@@ -35,9 +35,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from policytopics import document_report, load_study
-    from policytopics.clean import clean_text
-    from policytopics.dedup import find_near_duplicates
-    from policytopics.ingest import iter_documents
+    from policytopics.read.files import iter_documents
+    from policytopics.text.clean import clean_text
+    from policytopics.text.duplicates import find_near_duplicates
 
     config = load_study(REPO / "study.toml")
     documents, read_s = timed(lambda: list(iter_documents([args.corpus], config.corpus, limit=args.limit)))

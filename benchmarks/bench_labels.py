@@ -2,7 +2,7 @@
 
 A topic's default label is ``T3 w1·w2·w3``: three words. For each corpus it fits the
 project with its defaults (``Study(config).model()``, the default engine) and, per seed,
-ranks each topic's words three ways (:meth:`policytopics.model.TopicModel.ranked_words`):
+ranks each topic's words three ways (:meth:`policytopics.model.topic_model.TopicModel.ranked_words`):
 by probability ``p(w|t)``, by stm's FREX (weight 0.5) and by LDAvis relevance (λ = 0.6).
 Two measures of the three label words, read together:
 
@@ -56,7 +56,7 @@ def label_scores(labels: list[list[str]], sentences: SentenceIndex) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     from policytopics import Study
-    from policytopics.model import WORD_RANKINGS
+    from policytopics.model.topic_model import WORD_RANKINGS
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", choices=[*CORPORA, "all"], default="all")

@@ -5,7 +5,7 @@ place, never copied into the repository) through ``Study.tokens()`` with a cache
 the system's temporary folder (untimed; a rerun reuses the tokens). Then, at K =
 ``--topics``, it fits a base configuration and varies one setting at a time around it
 (passes, iterations, ``no_below``, ``no_above``, ``keep_n``, ``alpha``, ``eta``,
-``chunksize``), each fit scored as ``policytopics.selection.sweep`` scores a K:
+``chunksize``), each fit scored as ``policytopics.model.choose_k.sweep`` scores a K:
 
 - fit time: ``TopicModel(config).fit`` on the training documents, which builds and
   prunes the dictionary, trains, and infers the document-topic matrix; wall-clock and
@@ -102,9 +102,9 @@ def pruned_dictionary(full, config):
 
 
 def fit_and_score(train, held, config) -> dict:
-    """Fit on ``train`` (timed) and score as ``policytopics.selection.sweep`` does."""
-    from policytopics.model import TopicModel
-    from policytopics.selection import score_model
+    """Fit on ``train`` (timed) and score as ``policytopics.model.choose_k.sweep`` does."""
+    from policytopics.model.choose_k import score_model
+    from policytopics.model.topic_model import TopicModel
 
     wall, cpu = time.perf_counter(), time.process_time()
     model = TopicModel(config).fit(train)
@@ -190,8 +190,8 @@ def main(argv: list[str] | None = None) -> int:
 
     import policytopics
     from policytopics import Study
-    from policytopics.parallel import available_cpus
-    from policytopics.selection import split_heldout, topic_similarity
+    from policytopics.common.workers import available_cpus
+    from policytopics.model.choose_k import split_heldout, topic_similarity
 
     if not args.corpus.is_file():
         parser.error(f"corpus not found: {args.corpus}")

@@ -32,8 +32,8 @@ from pathlib import Path
 
 from _markdown import markdown_table
 
-from policytopics.clean import strip_pinyin_annotations
-from policytopics.mojibake import repair_mojibake
+from policytopics.text.clean import strip_pinyin_annotations
+from policytopics.text.mojibake import repair_mojibake
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"

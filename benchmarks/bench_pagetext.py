@@ -4,7 +4,7 @@ Reads ``benchmarks/pagetext31/pages/*.txt``: 31 provincial Government Work Repor
 as the text of their web pages (widgets one per line, breadcrumbs, label/value pairs split
 over two lines, photo captions, related-news lists naming other provinces and dates), written
 by hand for this benchmark by a helper who never saw the code (invented text; see its
-README), with the answers in ``truth.csv``. Runs ``policytopics.documents.document_report``
+README), with the answers in ``truth.csv``. Runs ``policytopics.text.documents.document_report``
 with the default study settings and scores each report against the truth:
 
 - **date**: the found date equals the truth (the delivery date when the page states one,
@@ -45,7 +45,7 @@ def page_lines(path: Path) -> list[str]:
 
 def starts_with_report(raw: list[str], title_line: str, text: str) -> tuple[bool, str]:
     """Whether the cleaned text starts at the title line or after it, and its first line."""
-    from policytopics.pagetext import is_widget
+    from policytopics.text.pagetext import is_widget
 
     first = next((line.strip() for line in (text or "").splitlines() if line.strip()), "")
     # The title line: its last occurrence before the salutation (a breadcrumb may repeat it).
@@ -70,8 +70,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     folder = args.set
 
-    from policytopics.config import load_study
-    from policytopics.documents import document_report
+    from policytopics.settings.config import load_study
+    from policytopics.text.documents import document_report
 
     truth = pd.read_csv(folder / "truth.csv", dtype=str)
     started = time.perf_counter()

@@ -8,13 +8,13 @@ For each corpus (``gwr_national``: 52 Government Work Reports; ``policy_central_
 211 policy documents) the kept documents come from ``Study.kept_documents()`` with the
 built-in defaults (cached under the system's temporary folder, untimed). They are then
 modelled whole (``unit = "document"``) and cut at each ``--targets`` length
-(``unit = "passage"``, :func:`policytopics.units.document_units`), each time segmented
-with ``policytopics.segment.Segmenter`` (the defaults: place names and admin words out)
-and fitted with ``policytopics.model.TopicModel`` (gensim LDA, K = ``--topics``, each
+(``unit = "passage"``, :func:`policytopics.text.passages.document_units`), each time segmented
+with ``policytopics.text.segment.Segmenter`` (the defaults: place names and admin words out)
+and fitted with ``policytopics.model.topic_model.TopicModel`` (gensim LDA, K = ``--topics``, each
 ``--seeds``, the default auto pruning for that many units). Scores:
 
 - **largest share**: each document's topic proportions are the n_chars-weighted mean of
-  its passages' (:func:`policytopics.units.document_topics`); the mean over documents of
+  its passages' (:func:`policytopics.text.passages.document_topics`); the mean over documents of
   the largest of them. A report about many themes should not sit on one topic: goal
   ≤ 0.5;
 - **empty**: topics holding less than 1 % of the corpus's weight (mean proportion over
@@ -86,10 +86,10 @@ def fit_units(units, config, k: int, seed: int) -> dict:
     """Segment ``units``, fit LDA, and score it at the document level."""
     import numpy as np
 
-    from policytopics.model import TopicModel, pruning
-    from policytopics.segment import Segmenter
-    from policytopics.selection import coherence, diversity
-    from policytopics.units import document_topics
+    from policytopics.model.choose_k import coherence, diversity
+    from policytopics.model.topic_model import TopicModel, pruning
+    from policytopics.text.passages import document_topics
+    from policytopics.text.segment import Segmenter
 
     token_lists = Segmenter(config.segment).tokenize_many(list(units["text"]), workers=1,
                                                           progress=False)
@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="also write the tables as Markdown")
     args = parser.parse_args(argv)
 
-    from policytopics.units import document_units
+    from policytopics.text.passages import document_units
 
     command = "python benchmarks/bench_passages.py " + shlex.join(sys.argv[1:] if argv is None else argv)
     names = LONG_CORPORA if args.corpus == "both" else (args.corpus,)

@@ -27,8 +27,8 @@ import pandas as pd
 
 
 def acceptance(out: Path) -> dict:
-    from policytopics.places import place_name_words
-    from policytopics.segment import load_admin_words
+    from policytopics.text.places import place_name_words
+    from policytopics.text.segment import load_admin_words
 
     wide = pd.read_parquet(out / "doc_topics.parquet")
     topic_columns = [c for c in wide.columns if c.startswith("T") and c[1:].isdigit()]

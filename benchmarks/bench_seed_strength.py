@@ -3,10 +3,10 @@ r"""Seed strength by measurement: how strong a prior holds the themes without wr
 Reads ``policy_central_shandong`` and ``gwr_national`` (and, asked for, the first N
 ``xwlb`` stories) from ``../shared/corpora`` (in place, never copied into the repository),
 cuts each document into passages of about 400 Chinese characters
-(``policytopics.units.split_passages``: paragraphs merged, long ones split at sentence
+(``policytopics.text.passages.split_passages``: paragraphs merged, long ones split at sentence
 ends), segments them with the project's ``Segmenter`` with the policy user dictionary plus
 every seed word of the themes file, and builds the pruned dictionary with
-``policytopics.model.build_dictionary`` (auto pruning for the number of passages). Then,
+``policytopics.model.topic_model.build_dictionary`` (auto pruning for the number of passages). Then,
 at K = ``--topics`` with the themes file (theme i seeds topic i, the others stay free), it
 fits per seed one unseeded model, one with K - themes topics (the yardstick of the free
 topics), and one seeded model per prior, base prior 1/K. A prior is an absolute strength
@@ -30,7 +30,7 @@ tokens after pruning / K, what ``seed_strength = 0`` uses). Each fit is scored:
 - **share**: mean total share of the seeded topics per passage;
 - **s**: CPU seconds of ``TopicModel.fit_corpus`` (this process; the machine is shared).
 
-``--engine keyatm`` fits keyATM's base model (``policytopics.keyatm``): the prior's strength
+``--engine keyatm`` fits keyATM's base model (``policytopics.model.engines.keyatm``): the prior's strength
 does not enter (the themes give each seeded topic its keywords), so one ``--weights`` value
 is enough; ``--keyatm-weights`` lists its token weights to compare (``information-theory``,
 keyATM's default, and ``none``), ``--keyatm-anchor true`` keeps a keyword's tokens in its own
@@ -44,7 +44,7 @@ yardstick), which cost as much as the seeded ones.
 
 ``--start gensim`` fits with gensim's own first E-step instead (it ignores the prior;
 ``policytopics`` starts from ``eta + sstats`` as gensim's ``LdaMulticore`` workers do, see
-``policytopics.model``); ``--start both`` fits both, to show what that start is for.
+``policytopics.model.topic_model``); ``--start both`` fits both, to show what that start is for.
 
 Rule for ``DEFAULT_SEED_WEIGHT`` (printed with the tables): the smallest weight at which
 at least 95 % of the themes are held (mean over seeds) on both policy corpora, the
@@ -76,11 +76,11 @@ from unittest import mock
 import numpy as np
 from scipy.stats import spearmanr
 
-from policytopics import keyatm
-from policytopics.config import Engine, ModelConfig, SegmentConfig, package_data
-from policytopics.model import TopicModel, build_dictionary
-from policytopics.segment import Segmenter
-from policytopics.themes import load_themes, seed_prior, seed_rates, seed_words, theme_prior
+from policytopics.model.engines import keyatm
+from policytopics.model.themes import load_themes, seed_prior, seed_rates, seed_words, theme_prior
+from policytopics.model.topic_model import TopicModel, build_dictionary
+from policytopics.settings.config import Engine, ModelConfig, SegmentConfig, package_data
+from policytopics.text.segment import Segmenter
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"
@@ -95,7 +95,7 @@ HELD_SHARE = 0.95  # the rule: themes held, mean over seeds, on each policy corp
 def passages_of(text: str, target: int) -> list[str]:
     """Passages of ``text`` (the project's splitter when present, else a simple one)."""
     try:
-        from policytopics.units import split_passages
+        from policytopics.text.passages import split_passages
     except ImportError:  # before units.py existed: paragraphs merged up to the target
         out, current = [], ""
         for paragraph in filter(None, (line.strip() for line in text.split("\n"))):
@@ -109,7 +109,7 @@ def passages_of(text: str, target: int) -> list[str]:
 
 def simplified(text: str) -> str:
     try:
-        from policytopics.clean import normalise
+        from policytopics.text.clean import normalise
     except ImportError:
         return text
     return normalise(text, simplified=True)
@@ -162,7 +162,8 @@ def gensim_start(enabled: bool):
     if not enabled:
         yield
         return
-    with mock.patch("policytopics.engines._seeded_lda", lambda lda_class, **options: lda_class(**options)):
+    with mock.patch("policytopics.model.engines.base._seeded_lda",
+                    lambda lda_class, **options: lda_class(**options)):
         yield
 
 
@@ -236,7 +237,7 @@ def fit(data, themes, args, seed: int, strength: float | None, start: str = "see
                          engine=args.engine, gibbs_iterations=args.gibbs_iterations)
     eta = names = None
     if strength is not None:
-        if other is None:  # the engine's own prior form (policytopics.themes.theme_prior)
+        if other is None:  # the engine's own prior form (policytopics.model.themes.theme_prior)
             eta, _ = theme_prior(themes, data["dictionary"], replace(config, seed_strength=strength))
         else:
             eta, _ = seed_prior(themes, data["dictionary"], args.topics, strength=strength,
@@ -291,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gibbs-iterations", type=int, default=200)
     parser.add_argument("--others", default="",
                         help="prior of a seed word in the topics it does not seed, as multiples of the "
-                             "base 1/K ('' = the engine's default form, policytopics.themes)")
+                             "base 1/K ('' = the engine's default form, policytopics.model.themes)")
     parser.add_argument("--start", choices=("seeded", "gensim", "both"), default="seeded",
                         help="first E-step: the project's (seeded), gensim's own, or both")
     parser.add_argument("--out", type=Path, default=None, help="also write the rows as JSON")

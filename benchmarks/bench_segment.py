@@ -59,9 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     import jieba
 
     from policytopics import Study, load_study
-    from policytopics.config import replace
-    from policytopics.parallel import available_cpus
-    from policytopics.segment import Segmenter
+    from policytopics.common.workers import available_cpus
+    from policytopics.settings.config import replace
+    from policytopics.text.segment import Segmenter
 
     logging.getLogger("jieba").setLevel(logging.WARNING)
     if not args.corpus.is_file():

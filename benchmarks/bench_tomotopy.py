@@ -80,7 +80,7 @@ def scores(topics: list[list[str]], sentences: SentenceIndex, token_lists, dicti
 
 def fit_engine(config, corpus, dictionary) -> dict:
     """The project's model stage on ``corpus``, timed; its top words."""
-    from policytopics.model import TopicModel
+    from policytopics.model.topic_model import TopicModel
 
     model, wall, cpu = timed(TopicModel(config).fit_corpus, corpus, dictionary)
     return {"model": model, "wall": wall, "cpu": cpu,
@@ -90,7 +90,7 @@ def fit_engine(config, corpus, dictionary) -> dict:
 def sweep_trajectory(config, corpus, dictionary, checkpoints) -> list[dict]:
     """One one-worker tomotopy run trained to each checkpoint in turn: its top words there,
     the training seconds so far and the log-likelihood per word."""
-    from policytopics.engines import TomotopyEngine
+    from policytopics.model.engines.base import TomotopyEngine
 
     lda, _ = TomotopyEngine.prepare(corpus, dictionary, config)
     done, seconds, points = 0, 0.0, []
@@ -164,8 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     import gensim
 
     from policytopics import Study
-    from policytopics.corpus import pruning
-    from policytopics.parallel import available_cpus
+    from policytopics.common.workers import available_cpus
+    from policytopics.model.corpus import pruning
 
     if not args.corpus.is_file():
         parser.error(f"corpus not found: {args.corpus}")
@@ -266,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     tomotopy_several = np.mean([r["wall"] for r in runs[("tomotopy", args.workers)]])
     recommendation = [
         f"gensim (the default): {gensim_wall:.1f} s; the same numbers on any machine for the "
-        "same inputs, settings and seed, and seeded themes that hold (policytopics.engines): "
+        "same inputs, settings and seed, and seeded themes that hold (policytopics.model.engines.base): "
         "the engine for seeded themes and for results that others rerun elsewhere.",
         f"tomotopy, one worker: {gensim_wall / tomotopy_one:.2f}x gensim's speed at higher NPMI "
         "that moves less with the seed; reproducible on the same machine (not across CPUs "

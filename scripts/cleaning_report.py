@@ -42,7 +42,7 @@ def line_shape(line: str, width: int = 40) -> str:
 
 def removed_lines(texts, clean_config):
     """Per rule: lines dropped (shapes counted) and documents touched."""
-    from policytopics.clean import clean_text
+    from policytopics.text.clean import clean_text
 
     shapes: dict[str, Counter] = defaultdict(Counter)
     touched: Counter = Counter()
@@ -63,8 +63,8 @@ def _plain(counts) -> dict:
 
 def report_corpus(name: str, limit: int, config) -> None:
     from policytopics import document_report
-    from policytopics.dedup import find_near_duplicates
-    from policytopics.ingest import iter_documents
+    from policytopics.read.files import iter_documents
+    from policytopics.text.duplicates import find_near_duplicates
 
     path = CORPORA / f"{name}.jsonl.gz"
     report = document_report(path, config, limit=limit, progress=False)

@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 
 from policytopics import Study, load_study
-from policytopics.plots import export_figure, plot_regions_over_time
-from policytopics.style import plot_context
+from policytopics.report.figures import export_figure, plot_regions_over_time
+from policytopics.report.style import plot_context
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"
@@ -96,7 +96,7 @@ def xwlb_example(study: Study) -> tuple[list[str], list[int], pd.DataFrame]:
     新质生产力 and 制造业 (a direct count, to read the topics against)."""
     import matplotlib.pyplot as plt
 
-    from policytopics.plots import plot_theme_weights_over_time
+    from policytopics.report.figures import plot_theme_weights_over_time
 
     words = top_words(study, 30)
     chosen = [t for t, w in words.items() if any(m in w for m in MANUFACTURING)]

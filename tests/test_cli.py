@@ -57,7 +57,7 @@ def test_sweep_on_samples_writes_one_row_per_k_and_suggests_one(repo, samples, t
     assert sorted(runs["k"]) == [2, 3]  # one seed per K
     out = capsys.readouterr().out
     suggested = re.search(r"suggested K: (\d+)\.", out)
-    from policytopics.selection import suggest_k
+    from policytopics.model.choose_k import suggest_k
 
     # The K the run names is the one its own table's scores give (not merely one of the grid).
     assert suggested and int(suggested.group(1)) == suggest_k(by_k)[0]
@@ -101,7 +101,7 @@ def test_bad_input_gives_a_clear_message(tmp_path, capsys):
 def test_a_wrong_flag_is_one_line_before_any_work(samples, tmp_path, capsys, monkeypatch, command, flags,
                                                   named):
     """#31: --limit -5 read every document; --topics 10000 ran out of memory after the fit."""
-    from policytopics import documents
+    from policytopics.text import documents
 
     monkeypatch.setattr(documents, "document_report", lambda *a, **k: pytest.fail("worked before checking"))
     where = ["--out", str(tmp_path / ("docs.csv" if command == "ingest" else "out"))]
@@ -135,7 +135,7 @@ def _run_args(repo, samples, tmp_path, *extra):
 def test_unwritable_output_or_cache_is_one_line_before_any_work(repo, samples, tmp_path, capsys,
                                                                 monkeypatch, where):
     """Checked before reading a document: one line naming the flag and the path, exit 2."""
-    from policytopics import documents
+    from policytopics.text import documents
 
     monkeypatch.setattr(documents, "document_report", lambda *a, **k: pytest.fail("worked before checking"))
     a_file = tmp_path / "a_file"
@@ -159,7 +159,7 @@ def test_unwritable_output_or_cache_is_one_line_before_any_work(repo, samples, t
 
 
 def test_more_themes_than_topics_fails_before_any_work(repo, samples, tmp_path, capsys, monkeypatch):
-    from policytopics import documents
+    from policytopics.text import documents
 
     monkeypatch.setattr(documents, "document_report", lambda *a, **k: pytest.fail("worked before checking"))
     themes = str(repo / "data/themes/manufacturing_policy.toml")
@@ -171,7 +171,7 @@ def test_more_themes_than_topics_fails_before_any_work(repo, samples, tmp_path, 
 
 
 def test_ctrl_c_stops_with_one_line(repo, samples, tmp_path, capsys, monkeypatch):
-    from policytopics import pipeline
+    from policytopics.study import study as pipeline
 
     def interrupted(self):
         raise KeyboardInterrupt
@@ -235,7 +235,7 @@ def test_ingest_writes_the_report_in_the_format_of_its_suffix(tmp_path, capsys):
 
 
 def test_an_xlsx_report_refuses_cells_excel_would_cut(tmp_path):
-    from policytopics.cache import write_xlsx
+    from policytopics.store.cache import write_xlsx
 
     path = tmp_path / "report.xlsx"
     with pytest.raises(ValueError, match="1 cell\\(s\\) of column 'text' are longer than Excel's 32,767"):
@@ -252,7 +252,7 @@ def test_quick_run_answers_first_and_a_full_run_adds_the_rest_from_the_same_fit(
     --quick reuses the fit and writes the rest."""
     import json
 
-    from policytopics.pipeline import QUICK_FIGURES
+    from policytopics.study.study import QUICK_FIGURES
 
     common = ["run", "--corpus", str(samples), "--topics", "3", "--out", str(tmp_path / "out"),
               "--study", str(repo / "study.toml"), "--cache-dir", str(tmp_path / "cache"),
@@ -319,7 +319,7 @@ def test_ingest_to_an_excel_file_on_a_full_disk_says_so_in_one_line(samples, tmp
     driver = """
 import sys
 from pathlib import Path
-from policytopics import cache
+from policytopics.store import cache
 from policytopics.cli import main
 real = cache.atomic_write
 cache.atomic_write = lambda path, write: real(path, lambda tmp: write(Path("/dev/full")))

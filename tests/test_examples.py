@@ -10,8 +10,8 @@ import re
 import pytest
 from conftest import REPO
 
-from policytopics.clean import clean_text
-from policytopics.metadata import dates_disagree, stated_date
+from policytopics.text.clean import clean_text
+from policytopics.text.metadata import dates_disagree, stated_date
 
 EXAMPLES = REPO / "data" / "examples"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from policytopics.cli import main
-from policytopics.config import StudyConfig
+from policytopics.settings.config import StudyConfig
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE_DATA = REPO / "src" / "policytopics" / "data"

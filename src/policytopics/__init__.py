@@ -1,19 +1,22 @@
 """policytopics: policy-theme topic modelling of Chinese news and government texts.
 
-The study's stages, one module each, in the order the data travels:
-:mod:`~policytopics.ingest` (read files and tables), :mod:`~policytopics.clean` (web
-noise, script), :mod:`~policytopics.dedup`, :mod:`~policytopics.metadata` (date, region),
-:mod:`~policytopics.documents` (one report row per input document),
-:mod:`~policytopics.units` (passages of long documents), :mod:`~policytopics.segment`
-(jieba), :mod:`~policytopics.themes` (seeded themes), :mod:`~policytopics.model`
-(gensim LDA), :mod:`~policytopics.selection` (number of topics),
-:mod:`~policytopics.weights`, :mod:`~policytopics.labels`, :mod:`~policytopics.plots`,
-:mod:`~policytopics.outputs`; wired and cached by :mod:`~policytopics.pipeline`.
+The subpackages follow the data, each layer importing only from those before it:
+:mod:`~policytopics.common` (the Chinese script, decoding, workers) and
+:mod:`~policytopics.settings` (the study file) below everything;
+:mod:`~policytopics.store` (atomic files, the stage cache) →
+:mod:`~policytopics.read` (files and tables into raw documents) →
+:mod:`~policytopics.text` (cleaning, dates, places, passages, tokens) →
+:mod:`~policytopics.model` (corpus, themes, the topic model and its engines, K, labels) →
+:mod:`~policytopics.estimate` (weights, intervals, effects) →
+:mod:`~policytopics.report` (tables, figures, explorer, rater pages) →
+:mod:`~policytopics.study` (the stages, wired and cached, and :class:`Study`) →
+:mod:`~policytopics.cli`. The map, with how to add a reader, a figure or an engine:
+``docs/architecture.md``.
 """
 
-__version__ = "0.1.0"
-
 import os as _os
+
+from policytopics._version import __version__
 
 # pyarrow's allocator (mimalloc) reserves 1 GiB of address space at its first table; under an
 # address-space limit (ulimit -v, a batch scheduler's) that was half of 2 GB, and the run failed
@@ -21,8 +24,11 @@ import os as _os
 # (the command line; a notebook that imports policytopics first), and a value set is kept.
 _os.environ.setdefault("MIMALLOC_ARENA_RESERVE", "64MiB")
 
-from .config import StudyConfig, load_study
-from .documents import document_report, summarise_report
-from .pipeline import Study
+from policytopics import _legacy
+from policytopics.settings.config import StudyConfig, load_study
+from policytopics.study.study import Study
+from policytopics.text.documents import document_report, summarise_report
+
+_legacy.install()
 
 __all__ = ["Study", "StudyConfig", "__version__", "document_report", "load_study", "summarise_report"]

@@ -1,5 +1,5 @@
 """``python -m policytopics``: the same as the ``policytopics`` command."""
 
-from .cli import main
+from policytopics.cli import main
 
 raise SystemExit(main())

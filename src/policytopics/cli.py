@@ -7,9 +7,9 @@ import logging
 import sys
 from pathlib import Path
 
-from .config import StudyConfigError, choices, load_study
-from .selection import MAX_SEEDS
-from .validation import MAX_RATERS, MAX_TOPIC_ITEMS
+from policytopics.model.choose_k import MAX_SEEDS
+from policytopics.report.raters import MAX_RATERS, MAX_TOPIC_ITEMS
+from policytopics.settings.config import StudyConfigError, choices, load_study
 
 _FORMATS = (".txt files (one article each, any common encoding), or .csv/.tsv (any common encoding), "
             ".xlsx/.xls (every sheet), .jsonl/.ndjson (± .gz), .json, .parquet tables; columns such as "
@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     logger = logging.getLogger("policytopics")
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING if getattr(args, "quiet", False) else logging.INFO)
-    from .parallel import Terminated, terminate_as_interrupt
+    from policytopics.common.workers import Terminated, terminate_as_interrupt
 
     try:
         with terminate_as_interrupt():  # kill PID stops the workers too, as Ctrl-C does
@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"policytopics: error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:
-        from .parallel import stop_workers
+        from policytopics.common.workers import stop_workers
 
         stop_workers()  # figure workers still drawing while the tables were written
         how = "stopped (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
@@ -246,7 +246,7 @@ def _corpus_out(args) -> Path | None:
     """``--out``, or for a ``--corpus`` that is not the study file's a folder of its own:
     ``<tables_dir>/corpora/<corpus name>/`` (said in the terminal). Without it a run on one's
     own corpus wrote over the study's committed outputs and figures (#36)."""
-    from .config import find_study_file
+    from policytopics.settings.config import find_study_file
 
     if args.out is not None or not args.corpus:
         return args.out
@@ -265,7 +265,7 @@ def _corpus_out(args) -> Path | None:
 
 
 def _run(args) -> int:
-    from .pipeline import Study
+    from policytopics.study.study import Study
 
     config = load_study(args.study, corpus=args.corpus, n_topics=args.topics, seed=args.seed,
                         limit=args.limit, period=args.period, out=_corpus_out(args),
@@ -299,7 +299,7 @@ def _run(args) -> int:
 def _print_fit(study) -> None:
     """The fit's answer, as soon as the model is there: the documents, the topics and how long
     the fit took; the tables and figures follow."""
-    from .documents import summarise_report
+    from policytopics.text.documents import summarise_report
 
     config = study.config
     print(summarise_report(study.documents()))
@@ -309,7 +309,7 @@ def _print_fit(study) -> None:
     held = study.themes_held()
     # Each topic's label as every table and figure names it, then the words the held check
     # judged: its most probable ones, as topics.csv's top_words (themes.HELD_TOP_WORDS).
-    from .themes import HELD_MIN_SEEDED, HELD_TOP_WORDS
+    from policytopics.model.themes import HELD_MIN_SEEDED, HELD_TOP_WORDS
 
     words = study.topic_words()
     first = {topic: " ".join(group.nsmallest(HELD_TOP_WORDS, "rank")["word"])
@@ -343,8 +343,8 @@ def _shown(path) -> str:
 
 
 def _sweep(args) -> int:
-    from .pipeline import Study
-    from .selection import parse_k_range
+    from policytopics.model.choose_k import parse_k_range
+    from policytopics.study.study import Study
 
     ks = parse_k_range(args.topics)
     config = load_study(args.study, corpus=args.corpus, limit=args.limit, out=_corpus_out(args),
@@ -370,8 +370,8 @@ def _sweep(args) -> int:
 def _validate(args) -> int:
     import json
 
-    from .pipeline import Study
-    from .validation import intruder_spread, read_answers, score, write_rater_pages
+    from policytopics.report.raters import intruder_spread, read_answers, score, write_rater_pages
+    from policytopics.study.study import Study
 
     folder = Path(args.out)
     if args.score:
@@ -410,7 +410,7 @@ def _validate(args) -> int:
 def _init(args) -> int:
     from importlib.resources import files
 
-    from .cache import write_text
+    from policytopics.store.cache import write_text
 
     folder = Path(args.folder)
     data = files("policytopics") / "data"
@@ -445,8 +445,8 @@ REPORT_SUFFIXES = (".csv", ".xlsx", ".parquet")
 def _report_writer(out: Path, inputs: list[str]):
     """The writer of the ``ingest`` report for ``out``; an error, before any work, for a
     suffix it cannot write or a path among the inputs."""
-    from .cache import write_csv, write_parquet, write_xlsx
-    from .ingest import input_holding
+    from policytopics.read.files import input_holding
+    from policytopics.store.cache import write_csv, write_parquet, write_xlsx
 
     writers = dict(zip(REPORT_SUFFIXES, (write_csv, write_xlsx, write_parquet), strict=True))
     if out.suffix.lower() not in writers:
@@ -461,7 +461,7 @@ def _report_writer(out: Path, inputs: list[str]):
 
 
 def _ingest(args) -> int:
-    from .documents import document_report, summarise_report, warn_disagreeing_dates
+    from policytopics.text.documents import document_report, summarise_report, warn_disagreeing_dates
 
     out = Path(args.out)
     write_report = _report_writer(out, args.paths)

@@ -1,0 +1,493 @@
+"""The keyword-assisted topic model (keyATM's base model) behind ``[model] engine = "keyatm"``.
+
+Eshima, Imai and Sasaki (2024), "Keyword-Assisted Topic Models", *AJPS* 68(2). A keyword
+topic ``k`` has two word distributions: ``phi_tilde_k`` over its keywords only and
+``phi_k`` over the whole vocabulary. Each token of document ``d`` draws its topic ``z ~
+theta_d``; in a keyword topic a switch ``s ~ Bernoulli(pi_k)``, ``pi_k ~ Beta(gamma1,
+gamma2)``, picks ``phi_tilde_k`` (possible only for one of ``k``'s keywords) or ``phi_k``.
+Topics without keywords are plain LDA topics, so without themes this engine is LDA. The
+keywords lift a theme's own words without a pseudo-count in the topic's denominator, which
+is what shuts a strongly seeded LDA topic to the documents' other words
+(``benchmarks/results.md``, section keyatm).
+
+This is an independent implementation from the paper (not keyATM's GPL code): collapsed
+Gibbs sampling of each token's ``(z, s)`` jointly, in numba, one thread, seeded with
+``config.seed`` (the same inputs and seed give the same bytes). Priors are keyATM's
+defaults: ``beta = 0.01`` (a number for ``[model] eta`` replaces it), ``beta_tilde =
+0.1``, ``gamma1 = gamma2 = 1``; ``alpha`` per topic is re-estimated every sweep by slice
+sampling (in log space, stepping out and shrinking) under keyATM's Gamma priors, shape 1
+and rate 1 for keyword topics, shape 2 and rate 1 for the others, starting from
+``[model] alpha`` (a number for ``alpha`` fixes it instead). keyATM weights each token by
+the information of its word, ``-log2(count / tokens)`` (Wilson and Chew 2010; its default
+``weights_type = "information-theory"``): every count is a sum of weights, so frequent
+words count less. :data:`WORD_WEIGHTS` chooses it (``"none"``: plain counts).
+:data:`ANCHOR_KEYWORDS` (off: keyATM) keeps a keyword's tokens in its own topics;
+:data:`SWITCH_PRIOR_WEIGHT` (0: keyATM) makes the switch's prior as strong as a share of a
+topic. Both are variants, measured against keyATM's defaults in ``benchmarks/results.md``.
+
+Each seeded topic's keywords are the words the ``eta`` matrix of
+:func:`policytopics.model.themes.theme_prior` seeds for it: the columns whose largest value, in
+that topic, is above the column's smallest (a seed word and the words containing one).
+The strength of the prior does not enter; keyATM needs only the sets.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+#: keyATM's default priors (its ``priors`` list): the regular and the keyword distributions'
+#: Dirichlet, and the switch's Beta.
+BETA = 0.01
+BETA_KEYWORD = 0.1
+GAMMA1 = 1.0
+GAMMA2 = 1.0
+#: 0: the switch's prior is Beta(GAMMA1, GAMMA2), keyATM's. A positive value w sets gamma1 =
+#: gamma2 = w x the corpus's (weighted) tokens / K, a prior as strong as a fraction w of an
+#: average topic that holds pi_k near 1/2: not keyATM, a variant measured in
+#: ``benchmarks/results.md``, section keyatm.
+SWITCH_PRIOR_WEIGHT = 0.0
+#: Gamma(shape, rate) priors of alpha: keyword topics, then the others (keyATM's eta_1, eta_2,
+#: eta_1_regular, eta_2_regular).
+ALPHA_PRIOR_KEYWORD = (1.0, 1.0)
+ALPHA_PRIOR_REGULAR = (2.0, 1.0)
+#: Token weights: keyATM's default "information-theory" or "none".
+WORD_WEIGHTS: Literal["information-theory", "none"] = "information-theory"
+#: keyATM lets any topic's regular distribution draw a keyword. True keeps a keyword's tokens in
+#: the topics it is a keyword of (as the project's tomotopy prior does: near zero elsewhere);
+#: not keyATM, a variant measured in ``benchmarks/results.md``, section keyatm.
+ANCHOR_KEYWORDS = False
+#: Gibbs sweeps per new document (:meth:`KeyATMEngine.infer`); the proportions are the mean
+#: of the last half.
+INFER_ITERATIONS = 100
+#: Seed of every new document's sampler: a document's proportions are its own.
+INFER_SEED = 0
+#: Slice sampling bounds of alpha (keyATM's slice_min, slice_max).
+ALPHA_MIN, ALPHA_MAX = 1e-6, 100.0
+
+_KERNELS: dict = {}
+
+
+def _kernels() -> dict:
+    """The numba kernels, compiled on first use (numba is imported only for this engine)."""
+    if _KERNELS:
+        return _KERNELS
+    try:
+        from numba import njit
+    except ImportError:
+        raise ImportError("[model] engine = 'keyatm' needs numba, a dependency of policytopics: "
+                          "pip install numba") from None
+
+    @njit(cache=False)
+    def seed_rng(seed):
+        np.random.seed(seed)
+
+    @njit(cache=False)
+    def initialise(doc_ptr, words, weights, keyword_of, n_topics, z, s, n_dk, n_kw, n_k, m_kw, m_k):
+        # A keyword token starts in one of its keyword topics, drawn from phi_tilde; any
+        # other token in a topic drawn uniformly, from phi.
+        for d in range(doc_ptr.size - 1):
+            for i in range(doc_ptr[d], doc_ptr[d + 1]):
+                w, omega = words[i], weights[words[i]]
+                n_own = 0
+                for k in range(n_topics):
+                    if keyword_of[k, w]:
+                        n_own += 1
+                if n_own > 0:
+                    pick = np.random.randint(n_own)
+                    for k in range(n_topics):
+                        if keyword_of[k, w]:
+                            if pick == 0:
+                                z[i] = k
+                                break
+                            pick -= 1
+                    s[i] = 1
+                    m_kw[z[i], w] += omega
+                    m_k[z[i]] += omega
+                else:
+                    z[i] = np.random.randint(n_topics)
+                    s[i] = 0
+                    n_kw[z[i], w] += omega
+                    n_k[z[i]] += omega
+                n_dk[d, z[i]] += omega
+
+    @njit(cache=False)
+    def alpha_logpost(x, k, alpha, n_dk, doc_len, shape, rate):
+        # log p(log alpha_k = x | counts): the Dirichlet-multinomial of every document,
+        # the Gamma prior and the Jacobian of the log.
+        a = math.exp(x)
+        total = a
+        for j in range(alpha.size):
+            if j != k:
+                total += alpha[j]
+        value = (shape - 1.0) * x - rate * a + x
+        lg_a, lg_total = math.lgamma(a), math.lgamma(total)
+        for d in range(doc_len.size):
+            if doc_len[d] > 0:
+                value += lg_total - math.lgamma(doc_len[d] + total) + math.lgamma(n_dk[d, k] + a) - lg_a
+        return value
+
+    @njit(cache=False)
+    def sample_alpha(alpha, n_dk, doc_len, alpha_shape, alpha_rate, low, high):
+        for k in range(alpha.size):
+            shape, rate = alpha_shape[k], alpha_rate[k]
+            x0 = math.log(alpha[k])
+            level = alpha_logpost(x0, k, alpha, n_dk, doc_len, shape, rate) - np.random.exponential()
+            left = x0 - np.random.random()
+            right = left + 1.0
+            lo, hi = math.log(low), math.log(high)
+            for _ in range(20):
+                if left <= lo or alpha_logpost(left, k, alpha, n_dk, doc_len, shape, rate) < level:
+                    break
+                left -= 1.0
+            for _ in range(20):
+                if right >= hi or alpha_logpost(right, k, alpha, n_dk, doc_len, shape, rate) < level:
+                    break
+                right += 1.0
+            left, right = max(left, lo), min(right, hi)
+            for _ in range(200):
+                x1 = left + np.random.random() * (right - left)
+                if alpha_logpost(x1, k, alpha, n_dk, doc_len, shape, rate) >= level:
+                    alpha[k] = math.exp(x1)
+                    break
+                if x1 < x0:
+                    left = x1
+                else:
+                    right = x1
+
+    @njit(cache=False)
+    def sweeps(n_sweeps, doc_ptr, words, weights, keyword_of, anchored, n_keywords, is_keyword_topic, z, s,
+               n_dk, n_kw, n_k, m_kw, m_k, alpha, estimate_alpha, alpha_shape, alpha_rate, beta,
+               beta_kw, gamma1, gamma2, doc_len, low, high):
+        n_topics, n_vocab = n_kw.shape
+        v_beta = n_vocab * beta
+        p = np.zeros(2 * n_topics)
+        for _ in range(n_sweeps):
+            for d in range(doc_ptr.size - 1):
+                for i in range(doc_ptr[d], doc_ptr[d + 1]):
+                    w, omega, k_old = words[i], weights[words[i]], z[i]
+                    n_dk[d, k_old] -= omega
+                    if s[i] == 1:
+                        m_kw[k_old, w] -= omega
+                        m_k[k_old] -= omega
+                    else:
+                        n_kw[k_old, w] -= omega
+                        n_k[k_old] -= omega
+                    total = 0.0
+                    for k in range(n_topics):
+                        if anchored[w] and not keyword_of[k, w]:
+                            p[2 * k] = total
+                            p[2 * k + 1] = total
+                            continue
+                        a = n_dk[d, k] + alpha[k]
+                        regular = a * (n_kw[k, w] + beta) / (n_k[k] + v_beta)
+                        if is_keyword_topic[k]:
+                            switch = n_k[k] + m_k[k] + gamma1 + gamma2
+                            total += regular * (n_k[k] + gamma2) / switch
+                            p[2 * k] = total
+                            if keyword_of[k, w]:
+                                total += (a * (m_kw[k, w] + beta_kw) / (m_k[k] + n_keywords[k] * beta_kw)
+                                          * (m_k[k] + gamma1) / switch)
+                        else:
+                            total += regular
+                            p[2 * k] = total
+                        p[2 * k + 1] = total
+                    u = np.random.random() * total
+                    j = 0
+                    while j < 2 * n_topics - 1 and p[j] <= u:
+                        j += 1
+                    k_new = j // 2
+                    z[i] = k_new
+                    s[i] = j % 2
+                    n_dk[d, k_new] += omega
+                    if s[i] == 1:
+                        m_kw[k_new, w] += omega
+                        m_k[k_new] += omega
+                    else:
+                        n_kw[k_new, w] += omega
+                        n_k[k_new] += omega
+            if estimate_alpha:
+                sample_alpha(alpha, n_dk, doc_len, alpha_shape, alpha_rate, low, high)
+
+    @njit(cache=False)
+    def infer(doc_ptr, words, weights, topic_word, alpha, n_iterations, seed, out):
+        n_topics = alpha.size
+        p = np.zeros(n_topics)
+        n_dk = np.zeros(n_topics)
+        keep_from = n_iterations // 2
+        for d in range(doc_ptr.size - 1):
+            np.random.seed(seed)  # each document on its own, whatever the others
+            start, end = doc_ptr[d], doc_ptr[d + 1]
+            z = np.empty(end - start, dtype=np.int64)
+            n_dk[:] = 0.0
+            doc_len = 0.0
+            for i in range(start, end):
+                z[i - start] = np.random.randint(n_topics)
+                n_dk[z[i - start]] += weights[words[i]]
+                doc_len += weights[words[i]]
+            for it in range(n_iterations):
+                for i in range(start, end):
+                    w, omega = words[i], weights[words[i]]
+                    n_dk[z[i - start]] -= omega
+                    total = 0.0
+                    for k in range(n_topics):
+                        total += (n_dk[k] + alpha[k]) * topic_word[k, w]
+                        p[k] = total
+                    u = np.random.random() * total
+                    k = 0
+                    while k < n_topics - 1 and p[k] <= u:
+                        k += 1
+                    z[i - start] = k
+                    n_dk[k] += omega
+                if it >= keep_from:
+                    for k in range(n_topics):
+                        out[d, k] += (n_dk[k] + alpha[k]) / (doc_len + alpha.sum())
+            for k in range(n_topics):
+                out[d, k] /= n_iterations - keep_from
+
+    _KERNELS.update(seed_rng=seed_rng, initialise=initialise, sweeps=sweeps, infer=infer)
+    return _KERNELS
+
+
+def keywords_from_eta(eta: np.ndarray | None, n_topics: int, n_vocab: int) -> np.ndarray:
+    """Topics × words, True where ``eta`` seeds the word for the topic.
+
+    A column seeds the topic(s) holding its largest value when that is above its smallest
+    (:func:`policytopics.model.themes.theme_prior`'s forms for either engine); a constant column
+    (a free word, or no themes) seeds nothing.
+
+    >>> eta = np.array([[0.1, 50.0, 0.1], [0.1, 1e-5, 0.1]])
+    >>> keywords_from_eta(eta, 2, 3).astype(int).tolist()
+    [[0, 1, 0], [0, 0, 0]]
+    """
+    if eta is None:
+        return np.zeros((n_topics, n_vocab), dtype=np.bool_)
+    eta = np.asarray(eta, dtype=np.float64)
+    top, bottom = eta.max(axis=0), eta.min(axis=0)
+    return (eta == top) & (top > bottom)
+
+
+def word_weights(counts: np.ndarray, kind: str) -> np.ndarray:
+    """keyATM's token weights per word id: ``-log2(count / tokens)`` (a word never seen: 0).
+
+    >>> word_weights(np.array([2, 2, 0]), "information-theory").tolist()
+    [1.0, 1.0, 0.0]
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    if kind == "none":
+        return (counts > 0).astype(np.float64)
+    if kind != "information-theory":
+        raise ValueError(f"unknown keyATM word weights {kind!r}")
+    with np.errstate(divide="ignore"):
+        weights = -np.log2(counts / counts.sum())
+    return np.where(counts > 0, weights, 0.0)
+
+
+def _flatten(corpus) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Document pointers and word ids (each repeated by its count, in word-id order), and
+    the rows of documents with at least one token."""
+    pointers, words, rows = [0], [], []
+    for row, bow in enumerate(corpus):
+        for word_id, count in sorted(bow):
+            words.extend([int(word_id)] * int(count))
+        if len(words) > pointers[-1]:
+            rows.append(row)
+            pointers.append(len(words))
+    return np.asarray(pointers, dtype=np.int64), np.asarray(words, dtype=np.int64), rows
+
+
+@dataclass
+class KeyATMState:
+    """What a fitted keyATM keeps: the counts of its two kinds of draws and its priors.
+
+    ``word_topic`` (topics × words) sums the weights of the tokens drawn from ``phi_k``,
+    ``keyword_topic`` of those drawn from ``phi_tilde_k``; ``keywords`` marks each topic's
+    keywords; ``weights`` are the token weights per word id (0 for a word not seen in the fit).
+    """
+
+    word_topic: np.ndarray
+    keyword_topic: np.ndarray
+    keywords: np.ndarray
+    alpha: np.ndarray
+    weights: np.ndarray
+    beta: float
+    beta_keyword: float
+    gamma: tuple[float, float]
+
+    @property
+    def k(self) -> int:
+        return self.word_topic.shape[0]
+
+    def regular_topic_word(self) -> np.ndarray:
+        """``phi_k`` (topics × words): the regular distributions alone."""
+        counts = self.word_topic + self.beta
+        return counts / counts.sum(axis=1, keepdims=True)
+
+    def keyword_topic_word(self) -> np.ndarray:
+        """``phi_tilde_k`` (topics × words, zero off a topic's keywords; a topic without
+        keywords: zeros)."""
+        counts = np.where(self.keywords, self.keyword_topic + self.beta_keyword, 0.0)
+        mass = counts.sum(axis=1, keepdims=True)
+        return np.divide(counts, mass, out=np.zeros_like(counts), where=mass > 0)
+
+    def switch(self) -> np.ndarray:
+        """Posterior mean of ``pi_k``, the share of a topic's draws from its keywords (0
+        for a topic without keywords)."""
+        keyword, regular = self.keyword_topic.sum(axis=1), self.word_topic.sum(axis=1)
+        pi = (keyword + self.gamma[0]) / (keyword + regular + self.gamma[0] + self.gamma[1])
+        return np.where(self.keywords.any(axis=1), pi, 0.0)
+
+
+class KeyATMEngine:
+    """keyATM's base model (collapsed Gibbs sampling in numba) behind a :class:`TopicModel`.
+
+    Parameters
+    ----------
+    lda
+        The fitted :class:`KeyATMState`.
+    dictionary
+        The gensim ``Dictionary`` whose word ids the topic-word matrix's columns are.
+    """
+
+    name = "keyatm"
+    model_file = "keyatm.npz"
+
+    def __init__(self, lda: KeyATMState, dictionary):
+        self.lda = lda
+        self.dictionary = dictionary
+        #: As TomotopyEngine.doc_topic_samples: the proportions at the last states, or None.
+        self.doc_topic_samples: np.ndarray | None = None
+
+    @classmethod
+    def fit(cls, corpus, dictionary, config, *, eta=None, progress: bool = False):
+        """Sample ``config.gibbs_iterations`` sweeps; return the engine and the fitted
+        documents' proportions ``(n_dk + alpha_k) / (n_d + sum alpha)`` at the last state
+        (weighted counts; an empty document: uniform).
+
+        ``eta`` (topics × words) gives each topic's keywords (:func:`keywords_from_eta`).
+        """
+        from tqdm.auto import tqdm
+
+        from policytopics.model.engines.base import POSTERIOR_SAMPLE_GAP, _empty_rows, tomotopy_prior
+
+        kernels = _kernels()
+        k, n_vocab = config.n_topics, len(dictionary)
+        doc_ptr, words, rows = _flatten(corpus)
+        if not rows:
+            raise ValueError("no document has a word of the vocabulary")
+        keywords = keywords_from_eta(eta, k, n_vocab)
+        counts = np.bincount(words, minlength=n_vocab)
+        weights = word_weights(counts, WORD_WEIGHTS)
+        alpha_start, _ = tomotopy_prior(config.alpha, k, "alpha")
+        alpha = np.broadcast_to(np.asarray(alpha_start, dtype=np.float64), (k,)).copy()
+        estimate_alpha = not isinstance(config.alpha, (int, float))
+        beta = float(config.eta) if isinstance(config.eta, (int, float)) else BETA
+        n_docs = doc_ptr.size - 1
+        z, s = np.zeros(words.size, dtype=np.int64), np.zeros(words.size, dtype=np.int8)
+        n_dk = np.zeros((n_docs, k))
+        n_kw, m_kw = np.zeros((k, n_vocab)), np.zeros((k, n_vocab))
+        n_k, m_k = np.zeros(k), np.zeros(k)
+        doc_len = np.add.reduceat(weights[words], doc_ptr[:-1])
+        kernels["seed_rng"](int(config.seed))
+        kernels["initialise"](doc_ptr, words, weights, keywords, k, z, s, n_dk, n_kw, n_k, m_kw, m_k)
+        is_keyword_topic = keywords.any(axis=1)
+        gamma = (GAMMA1, GAMMA2)
+        if SWITCH_PRIOR_WEIGHT:
+            gamma = (SWITCH_PRIOR_WEIGHT * float(counts.astype(np.float64) @ weights) / k,) * 2
+        n_keywords = keywords.sum(axis=1).astype(np.float64)
+        anchored = keywords.any(axis=0) & ANCHOR_KEYWORDS
+        alpha_shape, alpha_rate = np.where(is_keyword_topic[:, None], ALPHA_PRIOR_KEYWORD,
+                                           ALPHA_PRIOR_REGULAR).T.copy()
+
+        iterations = config.gibbs_iterations
+        samples = max(1, min(config.posterior_samples, 1 + (iterations - 1) // POSTERIOR_SAMPLE_GAP))
+        steps = [iterations - (samples - 1) * POSTERIOR_SAMPLE_GAP] + [POSTERIOR_SAMPLE_GAP] * (samples - 1)
+        states = []
+        with tqdm(total=iterations, desc="keyATM", unit="sweep", disable=not progress, leave=False) as bar:
+            for step in steps:
+                # Progress in chunks of at most 10 sweeps: the same sweeps as in one call.
+                done = 0
+                while done < step:
+                    chunk = min(POSTERIOR_SAMPLE_GAP, step - done)
+                    kernels["sweeps"](chunk, doc_ptr, words, weights, keywords, anchored, n_keywords,
+                                      is_keyword_topic, z, s, n_dk, n_kw, n_k, m_kw, m_k, alpha,
+                                      estimate_alpha, alpha_shape, alpha_rate, beta, BETA_KEYWORD,
+                                      gamma[0], gamma[1], doc_len, ALPHA_MIN, ALPHA_MAX)
+                    done += chunk
+                    bar.update(chunk)
+                fitted = _empty_rows(len(corpus), k)
+                fitted[rows] = (n_dk + alpha) / (doc_len[:, None] + alpha.sum())
+                states.append(fitted)
+        # Counts are sums of float weights: tiny negative residues of -= are rounding.
+        state = KeyATMState(word_topic=np.maximum(n_kw, 0.0), keyword_topic=np.maximum(m_kw, 0.0),
+                            keywords=keywords, alpha=alpha, weights=weights, beta=beta,
+                            beta_keyword=BETA_KEYWORD, gamma=gamma)
+        engine = cls(state, dictionary)
+        engine.doc_topic_samples = np.stack(states).astype(np.float32) if samples > 1 else None
+        return engine, states[-1]
+
+    def infer(self, corpus) -> np.ndarray:
+        """Topic proportions of new documents: Gibbs sampling of each token's topic with the
+        topics fixed (``p(w|k)`` of :meth:`topic_word`), :data:`INFER_ITERATIONS` sweeps per
+        document from the same seed, the mean of the last half. Words the fit never saw are
+        left out; a document without any gets a uniform row. Deterministic, and each
+        document's row is its own."""
+        from policytopics.model.engines.base import INFERENCE_CHUNK, _empty_rows
+
+        kernels = _kernels()
+        topic_word = self.topic_word()
+        seen = self.lda.weights > 0
+        matrix = _empty_rows(len(corpus), self.lda.k)
+        stream, start = iter(corpus), 0
+        while chunk := list(islice(stream, INFERENCE_CHUNK)):
+            known = [[(w, c) for w, c in bow if w < seen.size and seen[w]] for bow in chunk]
+            doc_ptr, words, rows = _flatten(known)
+            if rows:
+                out = np.zeros((len(rows), self.lda.k))
+                kernels["infer"](doc_ptr, words, self.lda.weights, topic_word, self.lda.alpha,
+                                 INFER_ITERATIONS, INFER_SEED, out)
+                matrix[[start + r for r in rows]] = out
+            start += len(chunk)
+        return matrix
+
+    def topic_word(self) -> np.ndarray:
+        """p(w|k) over the dictionary's word ids: the topic's overall word distribution
+        ``pi_k phi_tilde_kw + (1 - pi_k) phi_kw`` (posterior means; a topic without keywords:
+        ``phi_k``). ``lda.regular_topic_word()`` is ``phi_k`` alone."""
+        pi = self.lda.switch()[:, None]
+        return pi * self.lda.keyword_topic_word() + (1.0 - pi) * self.lda.regular_topic_word()
+
+    def alpha(self) -> np.ndarray:
+        """The document-topic prior, one value per topic (the last slice-sampled one)."""
+        return self.lda.alpha.copy()
+
+    def versions(self) -> dict[str, str]:
+        import numba
+
+        return {"numba": numba.__version__, "word_weights": WORD_WEIGHTS,
+                "anchor_keywords": str(ANCHOR_KEYWORDS).lower(),
+                "switch_prior_weight": str(SWITCH_PRIOR_WEIGHT)}
+
+    def save(self, folder: Path) -> None:
+        state = self.lda
+        np.savez(Path(folder) / self.model_file, word_topic=state.word_topic,
+                 keyword_topic=state.keyword_topic, keywords=state.keywords, alpha=state.alpha,
+                 weights=state.weights, beta=state.beta, beta_keyword=state.beta_keyword,
+                 gamma=np.asarray(state.gamma))
+
+    @classmethod
+    def load(cls, folder: Path, dictionary):
+        with np.load(Path(folder) / cls.model_file, allow_pickle=False) as saved:
+            state = KeyATMState(word_topic=saved["word_topic"], keyword_topic=saved["keyword_topic"],
+                                keywords=saved["keywords"], alpha=saved["alpha"], weights=saved["weights"],
+                                beta=float(saved["beta"]), beta_keyword=float(saved["beta_keyword"]),
+                                gamma=tuple(float(g) for g in saved["gamma"]))
+        return cls(state, dictionary)
+
+
+__all__ = ["KeyATMEngine", "KeyATMState", "keywords_from_eta", "word_weights"]

@@ -1,0 +1,3 @@
+"""Keeping files: atomic writes (CSV that opens in Excel, Parquet, JSON), checksums, the stage
+cache and its keys.
+"""

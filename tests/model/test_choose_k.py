@@ -1,0 +1,92 @@
+import numpy as np
+import pytest
+from conftest import TOPIC_TEXTS
+
+from policytopics.model.choose_k import parse_k_range, split_heldout, suggest_k, sweep, topic_similarity
+from policytopics.settings.config import ModelConfig
+
+TEXTS = TOPIC_TEXTS + TOPIC_TEXTS[:6]
+
+
+def test_parse_k_range():
+    assert parse_k_range("4:10:2") == [4, 6, 8, 10]
+    assert parse_k_range("5,10") == [5, 10]
+    with pytest.raises(ValueError):
+        parse_k_range("1:3")
+
+
+def test_heldout_split_is_fixed():
+    a, b = split_heldout(100, 0.1, seed=3), split_heldout(100, 0.1, seed=3)
+    assert a.sum() == 10 and (a == b).all()
+
+
+def test_topic_similarity_ignores_topic_order():
+    rng = np.random.default_rng(0)
+    topics = rng.dirichlet(np.ones(30), size=5)
+    assert topic_similarity(topics, topics[::-1]) == pytest.approx(1.0)
+    assert topic_similarity(topics, rng.dirichlet(np.ones(30), size=5)) < 0.95
+
+
+def test_sweep_scores_every_k_and_parallel_equals_serial():
+    base = ModelConfig(passes=5, iterations=50)
+    runs, by_k = sweep(TEXTS, [2, 3], [1, 2], base, workers=1, top_n=4, progress=False)
+    _, by_k2 = sweep(TEXTS, [2, 3], [1, 2], base, workers=2, top_n=4, progress=False)
+    assert list(by_k["k"]) == [2, 3] and len(runs) == 4
+    for column in ("npmi", "umass", "diversity", "perplexity", "stability"):
+        assert by_k[column].notna().all(), column
+    assert ((by_k["diversity"] > 0) & (by_k["diversity"] <= 1)).all()
+    np.testing.assert_allclose(by_k[["npmi", "perplexity", "stability"]],
+                               by_k2[["npmi", "perplexity", "stability"]])
+    k, reason = suggest_k(by_k)
+    assert f"K = {k} has the best average" in reason
+
+
+def test_suggestion_says_when_it_sits_at_the_edge_of_the_grid():
+    import pandas as pd
+
+    def grid(npmi):
+        return pd.DataFrame({"k": [4, 6, 8], "npmi": npmi, "diversity": [0.8, 0.8, 0.8],
+                             "stability": [0.5, 0.5, 0.5]})
+
+    k, reason = suggest_k(grid([0.1, 0.3, 0.2]))
+    assert k == 6 and "edge" not in reason
+    k, reason = suggest_k(grid([0.3, 0.2, 0.1]))
+    assert k == 4 and "at the edge of the grid (4-8)" in reason and "smaller" in reason
+    k, reason = suggest_k(grid([0.1, 0.2, 0.3]))
+    assert k == 8 and "larger" in reason
+
+
+def test_match_topics_recovers_a_permutation_and_leaves_strangers_unmatched():
+    from policytopics.model.choose_k import match_topics
+
+    current = {1: ["制造业", "产业链", "企业", "创新"], 2: ["粮食", "农业", "农民", "春耕"],
+               3: ["外交", "会见", "合作", "关系"]}
+    previous = {"b": current[2][::-1], "a": current[1], "x": ["足球", "比赛", "冠军", "球队"]}
+    assert match_topics(previous, current) == {1: ("a", 1.0), 2: ("b", 1.0)}
+
+
+def test_stability_compares_fits_with_different_seeds():
+    # Fits of one K with one seed are the same model: their similarity of 1 says nothing (#31).
+    base = ModelConfig(gibbs_iterations=20)
+    runs, by_k = sweep(TEXTS, [4], [1, 2, 3], base, workers=1, top_n=4, progress=False)
+    assert sorted(runs["seed"]) == [1, 2, 3]
+    assert 0 < by_k["stability"].iloc[0] < 0.999
+    with pytest.raises(ValueError, match=r"seeds repeat \(1\)"):
+        sweep(TEXTS, [4], [1, 1, 2], base, workers=1, top_n=4, progress=False)
+
+
+def test_a_seeded_sweep_fits_with_the_themes_and_suggests_only_k_that_hold_them(tmp_path):
+    import pandas as pd
+
+    themes = tmp_path / "themes.toml"
+    themes.write_text('["制造"]\nwords = ["制造业", "产业链"]\n["数字"]\nwords = ["数字经济", "算力"]\n',
+                      encoding="utf-8")
+    runs, by_k = sweep(TEXTS, [2, 3], [1, 2], ModelConfig(themes=themes), workers=1, top_n=4,
+                       progress=False)
+    assert "themes_held" in runs and runs["themes_held"].between(0, 1).all()
+    assert "themes_held" in by_k  # the worst seed's share, per K
+    # A K whose fits lost a theme is not suggested, however it scores otherwise.
+    grid = pd.DataFrame({"k": [12, 14, 18], "npmi": [0.3, 0.2, 0.1], "diversity": [0.9, 0.8, 0.7],
+                         "stability": [0.9, 0.8, 0.7], "themes_held": [0.9, 1.0, 1.0]})
+    k, reason = suggest_k(grid)
+    assert k == 14 and "not 12" in reason and "edge" not in reason

@@ -1,0 +1,323 @@
+import base64
+import io
+import json
+import re
+import shutil
+import subprocess
+from importlib.resources import files
+
+import numpy as np
+import pytest
+from conftest import TOPIC_TEXTS as TEXTS
+from fontTools.ttLib import TTFont
+
+from policytopics.model.topic_model import TopicModel
+from policytopics.report.explorer import (
+    explorer_data,
+    explorer_html,
+    topic_coordinates,
+    topic_terms,
+    write_explorer,
+)
+from policytopics.report.fonts import EMBEDDED_FONT_FAMILY
+from policytopics.report.style import cjk_font_path
+from policytopics.settings.config import ModelConfig
+
+K = 3
+LABELS = {1: "T1 绿色转型", 3: "T3 产业链创新"}
+
+
+@pytest.fixture(scope="module")
+def model():
+    return TopicModel(ModelConfig(n_topics=K, seed=1, passes=10, no_below=1, no_above=0.9)).fit(TEXTS)
+
+
+@pytest.fixture(scope="module")
+def data(model):
+    return explorer_data(model, topic_labels=LABELS, n_words=5)
+
+
+@pytest.fixture(scope="module")
+def page(model, tmp_path_factory):
+    path = write_explorer(model, tmp_path_factory.mktemp("explorer") / "topic_explorer.html",
+                          topic_labels=LABELS, n_words=5)
+    return path.read_text(encoding="utf-8")
+
+
+def embedded_json(page: str) -> dict:
+    blocks = re.findall(r'<script type="application/json" id="explorer-data">(.*?)</script>', page, re.S)
+    assert len(blocks) == 1
+    return json.loads(blocks[0])
+
+
+def embedded_font(page: str) -> tuple[bytes, TTFont]:
+    """The page's one @font-face: its WOFF2 bytes and the font they decode to."""
+    sources = re.findall(r'url\("data:font/woff2;base64,([A-Za-z0-9+/=]+)"\) format\("woff2"\)', page)
+    assert len(sources) == 1
+    woff2 = base64.b64decode(sources[0], validate=True)
+    return woff2, TTFont(io.BytesIO(woff2))
+
+
+def cjk_characters(page: str) -> set[str]:
+    """CJK ideographs, CJK punctuation and full-width forms in the page."""
+    return set(re.findall(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]", page))
+
+
+def font_families(declaration: str) -> list[str]:
+    return [name.strip().strip('"\'') for name in declaration.split(",")]
+
+
+def test_every_topic_has_coordinates_and_prevalences_sum_to_one(data, model):
+    topics = data["topics"]
+    assert [t["topic"] for t in topics] == list(range(1, K + 1))
+    assert all(np.isfinite([t["x"], t["y"]]).all() for t in topics)
+    assert sum(t["prevalence"] for t in topics) == pytest.approx(1.0, abs=1e-4)
+    # Three clearly separate themes must not collapse onto one point.
+    points = np.array([[t["x"], t["y"]] for t in topics])
+    assert min(np.linalg.norm(points[i] - points[j]) for i in range(K) for j in range(i + 1, K)) > 0.1
+    coordinates = topic_coordinates(model)
+    assert list(coordinates.columns) == ["topic", "x", "y", "prevalence"]
+    np.testing.assert_allclose(coordinates[["x", "y"]].to_numpy(), points)
+
+
+def test_map_distances_are_the_jensen_shannon_distances(model):
+    # Three topics embed exactly in two dimensions, so the map must keep their distances.
+    topic_word = model.topic_word()
+    points = topic_coordinates(model)[["x", "y"]].to_numpy()
+    for i in range(K):
+        for j in range(i + 1, K):
+            p, q = topic_word[i], topic_word[j]
+            m = (p + q) / 2
+            divergence = (np.sum(p * np.log2(p / m)) + np.sum(q * np.log2(q / m))) / 2
+            assert np.linalg.norm(points[i] - points[j]) == pytest.approx(np.sqrt(divergence), abs=1e-5)
+
+
+def test_labels_are_used_as_given_and_filled_in_from_top_words(data, model):
+    labels = [t["label"] for t in data["topics"]]
+    top_words = model.topic_words(3).query("topic == 2")["word"]
+    assert labels == [LABELS[1], "T2 " + "·".join(top_words), LABELS[3]]
+
+
+def test_relevance_at_lambda_one_is_the_probability_order(data, model):
+    by_probability = model.topic_words(5)
+    for k in range(1, K + 1):
+        ranked = topic_terms(data, k, lam=1.0)
+        assert ranked["word"].tolist() == by_probability.query("topic == @k")["word"].tolist()
+        assert ranked["rank"].tolist() == list(range(1, 6))
+
+
+def test_relevance_matches_the_model_at_the_default_lambda(data, model):
+    by_relevance = model.relevant_words(5, lam=0.6)
+    for k in range(1, K + 1):
+        assert topic_terms(data, k)["word"].tolist() == by_relevance.query("topic == @k")["word"].tolist()
+
+
+def test_estimated_frequencies_add_up_to_the_corpus_frequency(data):
+    shares = np.array(data["share"])
+    np.testing.assert_allclose(shares.sum(axis=1), 1.0, atol=1e-4)
+    overall = [data["vocab"][w] for w in data["overall"]]
+    counts = [data["count"][w] for w in data["overall"]]
+    assert counts == sorted(counts, reverse=True)
+    assert {"制造业", "数字经济", "绿色低碳"} <= set(overall)  # each appears 9 times, more than any other
+
+
+def test_bad_arguments_are_clear_errors(model):
+    with pytest.raises(ValueError, match="lam"):
+        explorer_data(model, lam=1.5)
+    with pytest.raises(ValueError, match=r"topics \[0\]"):
+        explorer_data(model, topic_labels={0: "zero-based"})
+    with pytest.raises(ValueError, match="topic must be between 1 and 3"):
+        topic_terms(explorer_data(model), 0)
+    with pytest.raises(ValueError, match="language"):
+        explorer_html(explorer_data(model), language="fr")
+
+
+def test_page_loads_nothing_from_outside(page):
+    assert not re.search(r"<script[^>]*\ssrc\s*=", page, re.I)
+    assert not re.search(r"<link\b", page, re.I)
+    assert not re.search(r"""\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
+    assert "@import" not in page
+    # The one URL in the style sheet is the embedded font; the one web address is the SVG
+    # namespace the script creates elements in, which is a name, not something loaded.
+    text = re.sub(r"(data:font/woff2;base64,)[A-Za-z0-9+/=]+", r"\1", page)
+    assert re.findall(r"url\(([^)]*)\)", text) == ['"data:font/woff2;base64,"']
+    assert set(re.findall(r"(?:https?:)?//[^\s\"'<>)]+", text)) == {"http://www.w3.org/2000/svg"}
+    assert page.count("<script") == 2  # the JSON block and the inline program
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_embedded_font_covers_every_cjk_character_on_the_page(model, language):
+    # A label with characters found nowhere else: rare ideographs, CJK and full-width
+    # punctuation; and a character the font lacks (an emoji), which must not break the page.
+    label = "T2 鑫淼龘，「试点」〇％（二）🙂"
+    page = explorer_html(explorer_data(model, topic_labels={**LABELS, 2: label}, n_words=5),
+                         title="制造业政策 · 主题浏览", language=language)
+    woff2, font = embedded_font(page)
+    assert woff2[:4] == b"wOF2" and font.flavor == "woff2"
+    covered = {chr(code) for code in font.getBestCmap()}
+    on_page = cjk_characters(page)
+    assert set("鑫淼龘，「」〇％（）制造业政策浏览绿色转型数字经济") <= on_page
+    assert on_page <= covered, sorted(on_page - covered)
+    # Only the page's own characters are embedded (ASCII is left to the system fonts).
+    assert covered <= {c for c in page if ord(c) > 0x7F}
+    assert "🙂" not in covered and "🙂" in page
+
+
+def test_embedded_font_is_a_small_subset_of_the_packaged_font(page):
+    woff2, font = embedded_font(page)
+    packaged = TTFont(cjk_font_path())
+    assert font["name"].getDebugName(1) == packaged["name"].getDebugName(1) == "Noto Sans CJK SC Regular"
+    assert "OFL" in font["name"].getDebugName(14)  # the licence travels with the glyphs
+    # Same timestamp as the packaged font, so the same page gives the same bytes.
+    assert font["head"].modified == packaged["head"].modified
+    assert len(font.getGlyphOrder()) == len(font.getBestCmap()) + 1  # the page's glyphs and .notdef
+    assert len(woff2) < 250 * len(font.getGlyphOrder())  # about 150 bytes a glyph
+
+
+def test_style_sheet_names_the_embedded_font_first(page):
+    faces = re.findall(r"@font-face\s*\{[^}]*?font-family:\s*([^;]+);", page)
+    assert [font_families(face) for face in faces] == [[EMBEDDED_FONT_FAMILY]]
+    declarations = re.findall(r"(?<![-\w])font-family:\s*([^;]+);", page)
+    families = [font_families(d) for d in declarations if not d.strip().startswith("inherit")]
+    assert len(families) == 2  # the @font-face rule and the page's html element
+    assert all(names[0] == EMBEDDED_FONT_FAMILY for names in families)
+    assert "Noto Sans CJK SC" in families[1] and families[1][-1] == "sans-serif"
+    assert page.index("@font-face") < page.index("font-family: inherit")
+
+
+def test_page_shows_the_labels_and_embeds_the_data_losslessly(page, data):
+    for label in LABELS.values():
+        assert label in page
+    payload = embedded_json(page)
+    assert {key: payload[key] for key in data} == json.loads(json.dumps(data))
+    assert payload["text"]["map_title"] == "Intertopic distance map"
+
+
+def test_a_word_cannot_close_the_script_element(model):
+    label = "</script><script>alert(1)</script>"
+    page = explorer_html(explorer_data(model, topic_labels={2: label}))
+    assert page.count("</script>") == 2
+    assert embedded_json(page)["topics"][1]["label"] == label
+
+
+def test_same_model_writes_a_byte_identical_file(model, tmp_path, page):
+    first = write_explorer(model, tmp_path / "a.html", topic_labels=LABELS, n_words=5)
+    second = write_explorer(model, tmp_path / "b.html", topic_labels=LABELS, n_words=5)
+    assert first.read_bytes() == second.read_bytes() == page.encode("utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "b.html"]  # no temporary left
+
+
+def test_chinese_page_text(model):
+    page = explorer_html(explorer_data(model), language="zh")
+    assert '<html lang="zh-CN">' in page and "主题距离图" in page
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_inline_script_is_valid_javascript(page, tmp_path):
+    programs = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert len(programs) == 1
+    script = tmp_path / "explorer.js"
+    script.write_text(programs[0], encoding="utf-8")
+    result = subprocess.run(["node", "--check", str(script)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+
+
+def test_page_inlines_the_shipped_style_sheet_and_script(page):
+    assets = files("policytopics") / "assets"
+    for name in ("explorer.css", "explorer.js"):
+        assert (assets / name).read_text(encoding="utf-8").strip() in page
+    assert not re.search(r"\{\{[A-Z_]+\}\}", page)  # every placeholder of the template was filled
+
+
+def test_topic_numbers_sit_in_a_layer_above_every_circle():
+    """Where circles overlap, a circle drawn later must not cover an earlier topic's number:
+    the map appends the circles' layer, then the numbers' layer, and each number goes there."""
+    script = (files("policytopics") / "assets" / "explorer.js").read_text(encoding="utf-8")
+    assert "mapNode.append(circleLayer, numberLayer)" in script
+    assert "numberLayer.append(number)" in script and "group.append(tooltip, circle, target)" in script
+    style = (files("policytopics") / "assets" / "explorer.css").read_text(encoding="utf-8")
+    assert "text.topic-number {" in style and "pointer-events: none" in style
+
+
+def _overlaps(layout) -> list[tuple[int, int]]:
+    from policytopics.report.explorer import MAP_GAP
+
+    cx, cy, r = (np.asarray(layout[key]) for key in ("cx", "cy", "r"))
+    return [(i, j) for i in range(len(cx)) for j in range(i + 1, len(cx))
+            if np.hypot(cx[i] - cx[j], cy[i] - cy[j]) < r[i] + r[j] + MAP_GAP - 0.02]
+
+
+def test_circles_on_the_map_do_not_overlap_and_keep_the_distances_meaning():
+    """Fourteen topics, two pairs almost on one point (4 and 13, 5 and 9 overlapped on the
+    provincial panel's map): no circle hides another, every circle stays in the box, the
+    circles shrink by one factor (areas proportional) and the order of distances holds."""
+    from scipy.stats import spearmanr
+
+    from policytopics.report.explorer import MAP_MIN_SCALE, MAP_SIZE, circle_layout
+
+    rng = np.random.default_rng(3)
+    x, y = rng.uniform(size=14), rng.uniform(size=14)  # spread over the map, as a PCoA of topics
+    x[12], y[12] = x[3] + 0.02, y[3] - 0.01
+    x[8], y[8] = x[4] - 0.01, y[4] + 0.02
+    prevalence = rng.uniform(0.03, 0.13, size=14)
+    layout = circle_layout(x, y, prevalence)
+    assert not _overlaps(layout)
+    cx, cy, r = (np.asarray(layout[key]) for key in ("cx", "cy", "r"))
+    assert (np.minimum(cx, cy) - r >= 0).all() and (np.maximum(cx, cy) + r <= MAP_SIZE).all()
+    assert MAP_MIN_SCALE <= layout["scale"] < 1 and 0 < layout["moved"] < 0.1
+    assert np.allclose(r / r.max(), np.sqrt(prevalence / prevalence.max()), atol=0.01)
+    before = np.hypot(x[:, None] - x, y[:, None] - y)[np.triu_indices(14, 1)]
+    after = np.hypot(cx[:, None] - cx, cy[:, None] - cy)[np.triu_indices(14, 1)]
+    assert spearmanr(before, after).statistic > 0.97
+    # Circles already apart are drawn where the coordinates put them, at full size.
+    apart = circle_layout(np.array([0.0, 1.0, 0.0]), np.array([0.0, 0.0, 1.0]), np.array([0.3, 0.3, 0.3]))
+    assert apart["scale"] == 1 and apart["moved"] == 0
+
+
+def test_the_page_draws_the_laid_out_circles(data, model):
+    from policytopics.report.explorer import circle_layout
+
+    assert not _overlaps({key: [t[key] for t in data["topics"]] for key in ("cx", "cy", "r")})
+    assert set(data["map"]) == {"size", "r_max", "scale", "moved"}
+    script = (files("policytopics") / "assets" / "explorer.js").read_text(encoding="utf-8")
+    assert "cx: topic.cx, cy: topic.cy" in script and "TEXT.map_note + layoutNote" in script
+    assert circle_layout.__doc__ and "layout_note" in explorer_html(data, language="zh")
+
+
+def _css_rule(style: str, selector: str) -> str:
+    match = re.search(re.escape(selector) + r"\s*\{([^}]*)\}", style)
+    assert match, selector
+    return match.group(1)
+
+
+def test_every_topic_is_listed_without_a_scroll_box_of_its_own():
+    """The topic list was a box 30 % of the window tall that scrolled by itself (T14 hidden at
+    1400×1000, about 10 of 14 shown at 1280×800)."""
+    style = (files("policytopics") / "assets" / "explorer.css").read_text(encoding="utf-8")
+    rule = _css_rule(style, ".topic-list")
+    assert "max-height" not in rule and "overflow" not in rule
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+@pytest.mark.parametrize("window", [(1400, 1000), (1280, 800)])
+def test_every_topic_is_in_view_in_a_browser_window(window, tmp_path):
+    """Fourteen topics with long labels, as the provincial panel's: in a laptop's window the
+    whole list is on screen below the map, none clipped, without scrolling."""
+    model = TopicModel(ModelConfig(n_topics=14, seed=1, passes=2, no_below=1, no_above=0.9)).fit(TEXTS * 3)
+    labels = {k: f"T{k} 城镇化与基础设施建设" for k in range(1, 15)}
+    page = explorer_html(explorer_data(model, topic_labels=labels, n_words=30), language="zh")
+    probe = ("<script>addEventListener('load', () => { const items = [...document.querySelectorAll("
+             "'#topic-list li')]; document.title = 'seen ' + items.filter((li) => { const box = "
+             "li.getBoundingClientRect(); "
+             "return box.height > 0 && box.top >= 0 && box.bottom <= innerHeight; "
+             "}).length + ' of ' + items.length; });</script></body>")
+    path = tmp_path / "explorer.html"
+    path.write_text(page.replace("</body>", probe), encoding="utf-8")
+    result = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                             "--disable-background-networking", f"--window-size={window[0]},{window[1]}",
+                             "--dump-dom", path.as_uri()], capture_output=True, text=True, timeout=120)
+    title = re.search(r"<title>(.*?)</title>", result.stdout)
+    assert title and title.group(1) == "seen 14 of 14", (title and title.group(1), result.stderr[-500:])
