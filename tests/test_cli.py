@@ -235,7 +235,7 @@ def test_ingest_writes_the_report_in_the_format_of_its_suffix(tmp_path, capsys):
 
 
 def test_an_xlsx_report_refuses_cells_excel_would_cut(tmp_path):
-    from policytopics.store.cache import write_xlsx
+    from policytopics.store.writing import write_xlsx
 
     path = tmp_path / "report.xlsx"
     with pytest.raises(ValueError, match="1 cell\\(s\\) of column 'text' are longer than Excel's 32,767"):
@@ -319,7 +319,7 @@ def test_ingest_to_an_excel_file_on_a_full_disk_says_so_in_one_line(samples, tmp
     driver = """
 import sys
 from pathlib import Path
-from policytopics.store import cache
+from policytopics.store import writing as cache
 from policytopics.cli import main
 real = cache.atomic_write
 cache.atomic_write = lambda path, write: real(path, lambda tmp: write(Path("/dev/full")))

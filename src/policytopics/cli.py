@@ -410,7 +410,7 @@ def _validate(args) -> int:
 def _init(args) -> int:
     from importlib.resources import files
 
-    from policytopics.store.cache import write_text
+    from policytopics.store.writing import write_text
 
     folder = Path(args.folder)
     data = files("policytopics") / "data"
@@ -446,7 +446,7 @@ def _report_writer(out: Path, inputs: list[str]):
     """The writer of the ``ingest`` report for ``out``; an error, before any work, for a
     suffix it cannot write or a path among the inputs."""
     from policytopics.read.files import input_holding
-    from policytopics.store.cache import write_csv, write_parquet, write_xlsx
+    from policytopics.store.writing import write_csv, write_parquet, write_xlsx
 
     writers = dict(zip(REPORT_SUFFIXES, (write_csv, write_xlsx, write_parquet), strict=True))
     if out.suffix.lower() not in writers:

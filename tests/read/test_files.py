@@ -94,7 +94,7 @@ def test_a_file_name_that_is_not_utf8_is_read_under_its_decoded_name(tmp_path):
     import os
 
     from policytopics import Study, load_study
-    from policytopics.store.cache import write_csv
+    from policytopics.store.writing import write_csv
 
     try:
         with open(os.fsencode(tmp_path) + b"/\xb1\xa8\xb8\xe6.txt", "w", encoding="utf-8") as fh:

@@ -22,7 +22,7 @@ def test_csv_text_cells_that_start_a_formula_are_written_as_text(tmp_path):
 
 
 def test_a_carriage_return_at_the_start_is_made_text_too():
-    from policytopics.store.cache import excel_safe
+    from policytopics.store.writing import excel_safe
 
     assert excel_safe(pd.DataFrame({"title": ["\r回车"]}))["title"].iloc[0] == "'\r回车"
 
@@ -364,7 +364,7 @@ def test_a_full_disk_while_writing_the_cache_names_the_cache_not_the_outputs(rep
     import errno
 
     from policytopics.cli import main
-    from policytopics.store import cache as cache_module
+    from policytopics.store import writing as cache_module
 
     out, cache = tmp_path / "out", tmp_path / "cache"
     real = cache_module.atomic_write

@@ -133,7 +133,7 @@ def test_the_functions_refuse_them_too(items, tmp_path):
 
 
 def test_a_failed_validate_leaves_no_partial_folder(items, tmp_path, monkeypatch):
-    from policytopics.store import cache
+    from policytopics.store import writing as cache
 
     real = cache.write_text
 

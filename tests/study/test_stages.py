@@ -228,7 +228,7 @@ def test_a_cached_entry_of_the_wrong_shape_is_rebuilt_with_a_warning_naming_its_
     import numpy as np
     import pandas as pd
 
-    from policytopics.store.cache import keep_checksums
+    from policytopics.store.checksums import keep_checksums
 
     cache = shutil.copytree(clean_run / "cache", tmp_path / "cache")
     model = next((cache / "model").glob("*/doc_topic.npy"))

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from policytopics.report.fonts import font_face_css
-from policytopics.store.cache import atomic_write
+from policytopics.store.writing import atomic_write
 
 #: Step of the λ slider. Each topic embeds every term that reaches its top ``n_words``
 #: at some slider position, so the ranking in the browser is exact at every step.

@@ -1,7 +1,7 @@
 """What a study writes to disk: tables, figures, the explorer page, the run record.
 
 Plain functions that take computed frames and settings and write files through the
-package's one atomic writer (:mod:`policytopics.store.cache`); computing stays in the stage
+package's one atomic writer (:mod:`policytopics.store.writing`); computing stays in the stage
 modules and wiring in :mod:`policytopics.study.study`.
 """
 
@@ -19,7 +19,7 @@ import pandas as pd
 
 from policytopics.common.chinese import cut_label
 from policytopics.settings.config import OutputConfig, StudyConfig
-from policytopics.store.cache import check_writable_folder, write_csv, write_json, write_parquet
+from policytopics.store.writing import check_writable_folder, write_csv, write_json, write_parquet
 
 log = logging.getLogger("policytopics")
 
@@ -335,7 +335,7 @@ def only_run_files(folder: Path) -> bool:
     """Whether everything in ``folder`` was written by the policytopics run its manifest
     lists: every file listed, no other file or folder, no symbolic link, no mount point
     (:func:`os.path.ismount`) at or below it. Only such a folder is ever swapped whole."""
-    from policytopics.store.cache import is_temporary
+    from policytopics.store.writing import is_temporary
 
     folder = Path(folder)
     if not folder.exists():
@@ -410,7 +410,7 @@ class StagedOutputs:
         removed: the run's files are renamed into it one by one, and the files an earlier
         run wrote there that this one did not are removed; nothing else is touched.
         """
-        from policytopics.store.cache import exchange_folders, write_json
+        from policytopics.store.writing import exchange_folders, write_json
 
         for root, tmp in self.roots.items():
             try:
@@ -479,7 +479,7 @@ def _staging_folder(root: Path) -> Path:
     cannot be written (then moved in file by file)."""
     import tempfile
 
-    from policytopics.store.cache import temporary_sibling
+    from policytopics.store.writing import temporary_sibling
 
     try:
         tmp = temporary_sibling(root, only_its_own=True)
@@ -500,7 +500,7 @@ def staged_outputs(output: OutputConfig):
     The tables and figures folders are written as new folders beside the old ones (yielded:
     :class:`StagedOutputs`), with the list of their files (:data:`MANIFEST`), and published at
     the end (:meth:`StagedOutputs.commit`): a folder that holds only an earlier run's files is
-    swapped with the new one in one rename (:func:`policytopics.store.cache.exchange_folders`); one
+    swapped with the new one in one rename (:func:`policytopics.store.writing.exchange_folders`); one
     that holds anything else (your files, the sweep's ``k_selection``, the cache, a mount
     point) gets the run's files one by one and keeps the rest untouched. A run interrupted,
     failed or out of disk space before that leaves the old folders as they were; a table or
@@ -661,7 +661,8 @@ class FigureCache:
     def copy(self, job: tuple, folder: Path) -> list[Path]:
         """The job's files copied from the cache into ``folder`` (none if it holds them not,
         or holds one that differs from its checksum: it is drawn again)."""
-        from policytopics.store.cache import copy_file, verified
+        from policytopics.store.checksums import verified
+        from policytopics.store.writing import copy_file
 
         files = self._files(job)
         if not files or not all(verified(path, "figures", self._damaged) for path in files):
@@ -670,7 +671,8 @@ class FigureCache:
 
     def keep(self, paths: list[Path], jobs: list[tuple]) -> None:
         """Keep the figures just drawn (``paths``, written by ``jobs``) in the cache."""
-        from policytopics.store.cache import copy_file, keep_checksums
+        from policytopics.store.checksums import keep_checksums
+        from policytopics.store.writing import copy_file
 
         drawn = {path.name: path for path in paths}
         for job in jobs:
@@ -706,14 +708,9 @@ def write_explorer(model, path: Path, *, topic_labels: dict[int, str], language:
     the model's key) a page of the same model, labels, language and code is copied from
     there instead of being built again (unless it differs from its checksum)."""
     from policytopics.report.explorer import write_explorer as write_page
-    from policytopics.store.cache import (
-        atomic_write,
-        code_version,
-        copy_file,
-        keep_checksums,
-        stable_hash,
-        verified,
-    )
+    from policytopics.store.cache import code_version, stable_hash
+    from policytopics.store.checksums import keep_checksums, verified
+    from policytopics.store.writing import atomic_write, copy_file
 
     if cache is None:
         return write_page(model, path, topic_labels=topic_labels, language=language)

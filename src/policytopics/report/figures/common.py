@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from policytopics.report.style import plot_context
-from policytopics.store.cache import atomic_write
+from policytopics.store.writing import atomic_write
 
 _TEXT = {
     "zh": {"region": "地区", "period": "时期", "topic": "主题", "weight": "平均主题权重",
