@@ -234,17 +234,6 @@ def test_ingest_writes_the_report_in_the_format_of_its_suffix(tmp_path, capsys):
     assert not (tmp_path / "report.txt").exists()
 
 
-def test_an_xlsx_report_refuses_cells_excel_would_cut(tmp_path):
-    from policytopics.store.writing import write_xlsx
-
-    path = tmp_path / "report.xlsx"
-    with pytest.raises(ValueError, match="1 cell\\(s\\) of column 'text' are longer than Excel's 32,767"):
-        write_xlsx(pd.DataFrame({"text": ["短", "长" * 40_000]}), path)
-    assert not path.exists()
-    write_xlsx(pd.DataFrame({"text": ["控制\x07字符"]}), path)
-    assert pd.read_excel(path, engine="openpyxl")["text"].tolist() == ["控制\ufffd字符"]
-
-
 def test_quick_run_answers_first_and_a_full_run_adds_the_rest_from_the_same_fit(repo, samples, tmp_path,
                                                                                  capsys):
     """--quick: the topics printed as soon as the fit is there, every table with point

@@ -1,0 +1,127 @@
+"""The stage cache: a stage built once, kept with its checksums, read back or rebuilt, its hits
+and times recorded; a failed write naming the cache folder."""
+
+from __future__ import annotations
+
+import errno
+import logging
+
+import pandas as pd
+import pytest
+
+from policytopics.store.cache import StageCache, naming_the_cache, trim_memory
+
+
+class _Builds:
+    """A build function that counts its calls."""
+
+    def __init__(self, result):
+        self.result, self.calls = result, 0
+
+    def __call__(self):
+        self.calls += 1
+        return self.result
+
+
+def test_a_table_stage_is_built_once_then_read_from_disk(tmp_path):
+    build = _Builds(pd.DataFrame({"a": [1, 2], "b": ["甲", "乙"]}))
+    stages = StageCache(tmp_path)
+    first = stages.frame("tokens", "k1", build)
+    assert stages.frame("tokens", "k1", build) is first and build.calls == 1  # from memory
+    assert stages.hits == {"tokens": False} and stages.timings["tokens"] >= 0
+    stored = tmp_path / "tokens" / "k1.parquet"
+    assert stages.path("tokens", "k1").with_suffix(".parquet") == stored
+    assert sorted(p.name for p in stored.parent.iterdir()) == ["k1.parquet", "k1.parquet.sha256"]
+    again = StageCache(tmp_path)
+    assert again.frame("tokens", "k1", build).equals(first) and build.calls == 1
+    assert again.hits == {"tokens": True}
+    served = StageCache(tmp_path)
+    assert served.frame("tokens", "k1", build, serve=len) == 2 and served.memo == {"tokens:k1": 2}
+
+
+def test_a_table_that_does_not_fit_or_is_damaged_is_rebuilt(tmp_path, caplog):
+    build = _Builds(pd.DataFrame({"a": [1]}))
+    StageCache(tmp_path).frame("tokens", "k1", build)
+    stored = tmp_path / "tokens" / "k1.parquet"
+    with caplog.at_level(logging.WARNING, logger="policytopics"):
+        StageCache(tmp_path).frame("tokens", "k1", build,
+                                   check=lambda t: None if "b" in t else "no column 'b'")
+    assert build.calls == 2
+    assert f"tokens: the cached {stored} does not fit (no column 'b'); rebuilding it" in caplog.text
+    stored.write_bytes(stored.read_bytes()[:-1])
+    stages = StageCache(tmp_path)
+    stages.frame("tokens", "k1", build)
+    assert build.calls == 3 and stages.damaged == {"tokens"} and stages.hits == {"tokens": False}
+
+
+def test_columns_come_from_memory_or_the_file_without_building(tmp_path):
+    frame = pd.DataFrame({"a": [1], "b": [2]})
+    stages = StageCache(tmp_path)
+    assert stages.columns("tokens", "k1", ["a"]) is None
+    stages.frame("tokens", "k1", lambda: frame)
+    assert stages.columns("tokens", "k1", ["a"]).columns.tolist() == ["a"]
+    assert stages.release("tokens") and not stages.release("tokens")
+    assert StageCache(tmp_path).columns("tokens", "k1", ["b"])["b"].tolist() == [2]
+
+
+def test_a_folder_stage_is_swapped_in_whole_with_its_checksums(tmp_path, caplog):
+    def save(result, folder):
+        (folder / "words.txt").write_text(result, encoding="utf-8")
+
+    def load(folder):
+        return (folder / "words.txt").read_text(encoding="utf-8")
+
+    build = _Builds("产业 数字")
+    stages = StageCache(tmp_path)
+    assert stages.folder("corpus", "k1", build, load=load, save=save, serve_written=True) == "产业 数字"
+    stored = tmp_path / "corpus" / "k1"
+    assert sorted(p.name for p in stored.iterdir()) == ["checksums.json", "words.txt"]
+    assert sorted(p.name for p in stored.parent.iterdir()) == ["k1"]  # no temporary left
+    assert StageCache(tmp_path).folder("corpus", "k1", build, load=load, save=save, serve=str.split) \
+        == ["产业", "数字"] and build.calls == 1
+
+    def unreadable(folder):
+        raise ValueError("bad")
+
+    with caplog.at_level(logging.WARNING, logger="policytopics"):
+        StageCache(tmp_path).folder("corpus", "k1", build, load=unreadable, save=save)
+    assert f"cached corpus {stored} is unreadable; rebuilding it" in caplog.text and build.calls == 2
+
+
+def test_a_full_disk_in_the_cache_names_the_cache_folder(tmp_path):
+    def no_space(result, folder):
+        raise OSError(errno.ENOSPC, "No space left on device", str(folder / "corpus.mm"))
+
+    with pytest.raises(OSError) as caught:
+        StageCache(tmp_path / "cache").folder("corpus", "k1", lambda: 1, load=lambda f: 1, save=no_space)
+    assert str(caught.value) == (
+        "[Errno 28] No space left on device while writing the cache (--cache-dir, [output] cache_dir); "
+        f"the stages already finished are kept: '{tmp_path / 'cache'}'")
+
+
+def test_naming_the_cache_leaves_errors_elsewhere_alone(tmp_path):
+    elsewhere = OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "out" / "a.csv"))
+    unnamed = OSError("no file")
+    assert naming_the_cache(elsewhere, tmp_path / "cache") is elsewhere
+    assert naming_the_cache(unnamed, tmp_path / "cache") is unnamed
+    assert naming_the_cache(OSError(errno.ENOSPC, "full", str(tmp_path / "cache-2")), tmp_path / "cache") \
+        .filename == str(tmp_path / "cache-2")  # a sibling folder whose name starts alike is not the cache
+    named = naming_the_cache(OSError(errno.EROFS, "Read-only file system", str(tmp_path / "cache")),
+                             tmp_path / "cache")
+    assert named.errno == errno.EROFS and named.filename == str(tmp_path / "cache")
+
+
+def test_a_stage_time_leaves_out_the_stages_it_built_first(tmp_path):
+    stages = StageCache(tmp_path)
+
+    def outer():
+        stages.frame("inner", "k", lambda: pd.DataFrame({"a": [1]}))
+        return pd.DataFrame({"b": [1]})
+
+    stages.frame("outer", "k", outer)
+    assert set(stages.timings) == {"inner", "outer"} and stages.hits == {"outer": False, "inner": False}
+    assert stages.memoised("x", lambda: 1) == 1 and stages.memoised("x", lambda: 2) == 1
+
+
+def test_trim_memory_runs_anywhere():
+    assert trim_memory() is None
