@@ -114,10 +114,10 @@ def extract_pdfplumber(path: Path) -> tuple[str, int]:
 
 
 def extract_policytopics(path: Path) -> tuple[str, int]:
-    """What the study reads: pypdf's pages as paragraphs (policytopics.read.document_files.pdf_paragraphs)."""
+    """What the study reads: pypdf's pages as paragraphs (policytopics.read.pdf.pdf_paragraphs)."""
     from pypdf import PdfReader
 
-    from policytopics.read.document_files import pdf_paragraphs
+    from policytopics.read.pdf import pdf_paragraphs
 
     reader = PdfReader(str(path))
     return pdf_paragraphs([page.extract_text() or "" for page in reader.pages]), len(reader.pages)

@@ -137,3 +137,11 @@ def test_two_files_of_two_encodings_joined_decode_line_by_line():
     # One damaged byte in a UTF-8 file is still one damaged place, not a second encoding.
     damaged = first[:30] + b"\xff" + first[30:]
     assert decode_bytes(damaged)[1] == "utf-8 (1 damaged places)"
+
+
+def test_a_text_in_no_chinese_encoding_is_taken_when_it_reads_as_plain_text():
+    """Neither GB18030 nor Big5 reads common Chinese here; the best guess is kept because it
+    holds almost no Chinese (common.chinese.cjk_ratio) and is printable, not dropped as undecodable."""
+    data = "Straße und Café am Markt, schön.\n".encode("latin-1") * 5
+    text, encoding, error = decode_bytes(data)
+    assert error is None and encoding == "cp1250" and text.startswith("Straße und Café")

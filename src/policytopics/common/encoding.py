@@ -10,7 +10,7 @@ import codecs
 import os
 import re
 
-from policytopics.common.chinese import CJK_RE
+from policytopics.common.chinese import CJK_RE, cjk_count, cjk_ratio
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -51,6 +51,23 @@ def decode_bytes(data: bytes, *, lines: bool = True) -> tuple[str, str, str | No
     korean = _korean(data)
     if korean is not None:
         return newlines(korean[0]), korean[1], None
+    readable = _most_readable(data)
+    if readable is not None:
+        return newlines(readable[0]), readable[1], None
+    if lines:
+        mixed = _decode_mixed_lines(data)
+        if mixed is not None:
+            return newlines(mixed[0]), mixed[1], None
+    lenient = _decode_with_few_bad_bytes(data)
+    if lenient is not None:
+        return newlines(lenient[0]), lenient[1], None
+    return "", "", "undecodable: no encoding gives readable text"
+
+
+def _most_readable(data: bytes) -> tuple[str, str] | None:
+    """The text of ``data`` in the most readable of GB18030, Big5 and charset-normalizer's
+    guess (:func:`_readability`), if it reads as common Chinese or as plain non-Chinese text;
+    else ``None``."""
     candidates = []
     for encoding in ("gb18030", "big5"):
         try:
@@ -70,16 +87,9 @@ def decode_bytes(data: bytes, *, lines: bool = True) -> tuple[str, str, str | No
     if candidates:
         # Highest readability wins; on a tie the earlier candidate (GB18030) does.
         share, encoding, text = max(candidates, key=lambda c: c[0])
-        if share > 0.5 or (_cjk_share(text) < 0.05 and _printable_share(text) > 0.95):
-            return newlines(text), encoding, None
-    if lines:
-        mixed = _decode_mixed_lines(data)
-        if mixed is not None:
-            return newlines(mixed[0]), mixed[1], None
-    lenient = _decode_with_few_bad_bytes(data)
-    if lenient is not None:
-        return newlines(lenient[0]), lenient[1], None
-    return "", "", "undecodable: no encoding gives readable text"
+        if share > 0.5 or (cjk_ratio(text[:20000]) < 0.05 and _printable_share(text) > 0.95):
+            return text, encoding
+    return None
 
 
 def _decode_mixed_lines(data: bytes) -> tuple[str, str] | None:
@@ -173,7 +183,7 @@ def _korean(data: bytes) -> tuple[str, str] | None:
     """The text of a Korean file (EUC-KR, or CP949, its Windows superset), else ``None``."""
     text = data.decode("cp949", errors="replace")
     hangul = len(_HANGUL_RE.findall(text[:20000]))
-    chinese = len(CJK_RE.findall(text[:20000]))
+    chinese = cjk_count(text[:20000])
     if hangul < KOREAN_MIN_HANGUL or hangul < KOREAN_MIN_SHARE * (hangul + chinese):
         return None
     if damaged_places(text) > max(2, 0.01 * len(text)):
@@ -216,12 +226,6 @@ def _readability(text: str) -> float:
         except UnicodeEncodeError:
             pass
     return common / len(chars)
-
-
-def _cjk_share(text: str) -> float:
-    sample = text[:20000]
-    visible = [c for c in sample if not c.isspace()]
-    return len(CJK_RE.findall(sample)) / max(1, len(visible))
 
 
 def _printable_share(text: str) -> float:

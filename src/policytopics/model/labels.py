@@ -83,14 +83,14 @@ def read_human_labels(path: str | Path | None, topic_words: pd.DataFrame, n_word
     the seed changes: each label goes to the topic of this run that shares most of its top
     words (one-to-one, at least 30 % shared), whatever its number now. Without it, labels
     apply by topic number, which is right only for the run the file was written for.
-    Read in any common encoding (:func:`policytopics.read.tables.read_settings_table`); labels
+    Read in any common encoding (:func:`policytopics.read.delimited.read_settings_table`); labels
     that match no topic of this run are logged as a warning naming the file.
     """
     if not path:
         return {}
     if not Path(path).is_file():
         raise FileNotFoundError(f"labels file not found: {path}")
-    from policytopics.read.tables import read_settings_table
+    from policytopics.read.delimited import read_settings_table
 
     table = read_settings_table(path)
     if not {"topic", "label"} <= set(table.columns):

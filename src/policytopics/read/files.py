@@ -2,12 +2,15 @@
 
 Accepted inputs, mixed freely: folders (searched recursively), ``.txt`` files (one
 article per file, any common encoding: :mod:`policytopics.common.encoding`), saved web pages, PDF
-and Word files (:mod:`policytopics.read.document_files`), and tables of articles, one per row
-(``.csv``, ``.tsv``, Excel workbooks, ``.jsonl``, ``.ndjson`` (either gzipped), ``.json``,
-``.parquet``: :mod:`policytopics.read.tables`). A file that cannot be read is not fatal: it
-becomes a :class:`RawDocument` with ``error`` set, so the report accounts for it, and a
-warning is logged; so does whatever the walk of a folder meets and does not read (a folder
-it cannot list, a link it does not follow, a pipe: :func:`corpus_entries`).
+and Word files (:mod:`policytopics.read.webpage`, :mod:`~policytopics.read.pdf`,
+:mod:`~policytopics.read.word`), and tables of articles, one per row (``.csv``, ``.tsv``,
+Excel workbooks, ``.jsonl``, ``.ndjson`` (either gzipped), ``.json``, ``.parquet``:
+:mod:`policytopics.read.tables`). Each file goes to the reader of its suffix in
+:data:`policytopics.read.readers.READERS`, the one table of formats. A file that cannot be
+read is not fatal: it becomes a :class:`RawDocument` with ``error`` set, so the report
+accounts for it, and a warning is logged; so does whatever the walk of a folder meets and
+does not read (a folder it cannot list, a link it does not follow, a pipe:
+:func:`corpus_entries`).
 
 Every document's ``doc_id`` is unique. A file's id is its path below the corpus folder
 without its suffix (``report``, ``2024/report``; a file named directly: its name), a table
@@ -29,17 +32,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from policytopics.common.encoding import decode_bytes, file_name_text
-from policytopics.read.document_files import DOCUMENT_SUFFIXES, read_document_file
+from policytopics.common.encoding import file_name_text
+from policytopics.read.readers import COMPOUND_SUFFIXES, READ_SUFFIXES, READERS, TEXT_SUFFIXES
 from policytopics.read.records import RawDocument
-from policytopics.read.tables import COMPOUND_SUFFIXES, TABLE_SUFFIXES, oversize, read_table, too_large
-from policytopics.settings.config import DEFAULT_MAX_DOCUMENT_BYTES, CorpusConfig
+from policytopics.read.text_file import read_text_file
+from policytopics.settings.config import CorpusConfig
 
 log = logging.getLogger("policytopics")
 
-TEXT_SUFFIXES = (".txt",)
-#: Every suffix a reader takes (texts, whole documents, tables).
-READ_SUFFIXES = TEXT_SUFFIXES + TABLE_SUFFIXES + DOCUMENT_SUFFIXES
 #: What a repeated ``doc_id`` gets: ``report~2``, ``docs:17~3``.
 REPEAT_MARK = "~"
 
@@ -75,47 +75,70 @@ def iter_documents(paths: Sequence[str | Path], columns: CorpusConfig | None = N
         readable kind (the warning before it counts the files of other kinds).
     """
     columns = columns or CorpusConfig()
-    count = 0
-    taken: set[str] = set()
-    repeated: list[tuple[str, str]] = []
-    folders = [Path(path).resolve() for path in paths if Path(path).is_dir()]
-    for folder in sorted({Path(folder).resolve() for folder in skip}):
-        if folder.is_dir() and any(folder.is_relative_to(root) and folder != root for root in folders):
-            log.info("%s: not read as articles (this study's own outputs or cache)",
-                     file_name_text(str(folder)))
+    _note_skipped(paths, skip)
     entries = corpus_entries(paths, skip=skip, follow_links=columns.follow_links)
     if not entries:
         raise ValueError(f"no document found in the corpus paths {', '.join(map(str, paths))}: no file of "
                          f"a readable kind is there (read are {' '.join(READ_SUFFIXES)}; files of other "
                          "kinds are counted in the warning above)")
+    ids = _UniqueIds()
+    count = 0
     try:
         for entry in entries:
-            if entry.reason is not None:
-                shown = _shown_path(entry.path)
-                shown = shown if len(shown) < 200 else f"{shown[:80]}…{shown[-80:]}"
-                log.warning("%s: %s", shown, entry.reason)
-                not_read = RawDocument(entry.name, str(entry.path), "", error=entry.reason)
-                documents: Iterable[RawDocument] = (_shown(not_read, entry.path, _shown_path(entry.path)),)
-            else:
-                documents = _read_path(entry.path, entry.name, columns)
-            for doc in documents:
-                doc_id = doc.doc_id
-                if doc_id in taken:
-                    doc_id = next(f"{doc.doc_id}{REPEAT_MARK}{n}" for n in range(2, len(taken) + 3)
-                                  if f"{doc.doc_id}{REPEAT_MARK}{n}" not in taken)
-                    repeated.append((doc.doc_id, doc.source))
-                    doc = replace(doc, doc_id=doc_id)
-                taken.add(doc_id)
-                yield doc
+            for doc in _entry_documents(entry, columns):
+                yield ids.unique(doc)
                 count += 1
                 if limit and count >= limit:
                     return
     finally:
-        if repeated:
-            first, source = repeated[0]
+        ids.warn()
+
+
+def _note_skipped(paths: Sequence[str | Path], skip: Iterable[str | Path]) -> None:
+    """Log each folder of ``skip`` inside a corpus folder: it is not read as articles."""
+    folders = [Path(path).resolve() for path in paths if Path(path).is_dir()]
+    for folder in sorted({Path(folder).resolve() for folder in skip}):
+        if folder.is_dir() and any(folder.is_relative_to(root) and folder != root for root in folders):
+            log.info("%s: not read as articles (this study's own outputs or cache)",
+                     file_name_text(str(folder)))
+
+
+def _entry_documents(entry: CorpusEntry, columns: CorpusConfig) -> Iterable[RawDocument]:
+    """The documents of one entry of the walk: a file's, or one saying why it is not read."""
+    if entry.reason is None:
+        return _read_path(entry.path, entry.name, columns)
+    shown = _shown_path(entry.path)
+    shown = shown if len(shown) < 200 else f"{shown[:80]}…{shown[-80:]}"
+    log.warning("%s: %s", shown, entry.reason)
+    not_read = RawDocument(entry.name, str(entry.path), "", error=entry.reason)
+    return (_shown(not_read, entry.path, _shown_path(entry.path)),)
+
+
+class _UniqueIds:
+    """Makes every ``doc_id`` unique: a repeated one gets ``~2``, ``~3`` … in input order."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+        self.repeated: list[tuple[str, str]] = []
+
+    def unique(self, doc: RawDocument) -> RawDocument:
+        """``doc``, its id marked if an earlier document has it."""
+        doc_id = doc.doc_id
+        if doc_id in self.taken:
+            doc_id = next(f"{doc.doc_id}{REPEAT_MARK}{n}" for n in range(2, len(self.taken) + 3)
+                          if f"{doc.doc_id}{REPEAT_MARK}{n}" not in self.taken)
+            self.repeated.append((doc.doc_id, doc.source))
+            doc = replace(doc, doc_id=doc_id)
+        self.taken.add(doc_id)
+        return doc
+
+    def warn(self) -> None:
+        """One warning for all repeated ids, naming the first."""
+        if self.repeated:
+            first, source = self.repeated[0]
             log.warning("%d document(s) repeat the id of an earlier one (first: %s, from %s): each is "
                         "kept with %s2, %s3 … after its id; the report's source says where it came from",
-                        len(repeated), first, source, REPEAT_MARK, REPEAT_MARK)
+                        len(self.repeated), first, source, REPEAT_MARK, REPEAT_MARK)
 
 
 @dataclass(frozen=True)
@@ -222,83 +245,99 @@ def _walk(top: Path, skipped: set[Path], real_roots: list[Path], follow_links: s
     folders reached through links last, so a folder is read under its own name and a link
     loop ends.
     """
-    entries: list[CorpusEntry] = []
-    other_suffixes: Counter[str] = Counter()
-    top_stat = top.stat()
-    walked = {(top_stat.st_dev, top_stat.st_ino): top}
-
-    def name_of(path: Path) -> str:
-        if path == top:
-            return file_name_text(top.name or str(top))
-        return "/".join(file_name_text(part) for part in path.relative_to(top).parts)
-
-    def not_read(path: Path, reason: str) -> None:
-        entries.append(CorpusEntry(path, name_of(path), reason))
-
-    stack, linked = [top], []
-    while stack or linked:
-        if not stack:
-            # Folders reached through a link come last: one also reached by its own path was
-            # read there, under its own name (and a link back up is no loop).
-            path = linked.pop(0)
-            here = path.stat()
-            seen = walked.setdefault((here.st_dev, here.st_ino), path)
-            if seen != path:
-                not_read(path, f"a link to a folder read already (the folder {_shown_path(seen)}, read under "
-                               "its own name)")
-                continue
-            stack.append(path)
-        folder = stack.pop()
-        try:
-            with os.scandir(folder) as listing:
-                names = sorted(entry.name for entry in listing)
-        except OSError as exc:
-            not_read(folder, f"folder not read: {_os_problem(exc, folder)}")
-            continue
-        subfolders = []
-        for name in names:
-            if name.startswith("."):
-                continue
-            path = folder / name
-            readable = _suffix(path) in READ_SUFFIXES and not name.startswith("~$") and name != "metadata.csv"
-            try:
-                link = path.is_symlink()
-                if link and not path.exists():
-                    if readable:
-                        not_read(path, f"a broken link (to {_shown_path(os.readlink(path))}, which does not "
-                                       "exist)")
-                    continue
-                kind = _file_kind(path.stat().st_mode)
-            except OSError as exc:
-                not_read(path, f"not read: {_os_problem(exc, path)}")
-                continue
-            if kind == "folder" and path.resolve() in skipped:
-                continue
-            if link and (kind == "folder" or readable):
-                refused = _link_refused(path, real_roots, follow_links)
-                if refused:
-                    not_read(path, refused)
-                    continue
-            if kind == "folder" and link:
-                linked.append(path)
-            elif kind == "folder":
-                here = path.stat()
-                walked.setdefault((here.st_dev, here.st_ino), path)
-                subfolders.append(path)
-            elif kind == "file":
-                if readable:
-                    entries.append(CorpusEntry(path, name_of(path)))
-                elif not name.startswith("~$") and name != "metadata.csv":
-                    other_suffixes[_suffix(path) or "(no suffix)"] += 1
-            else:
-                not_read(path, f"not a regular file ({kind}: reading it would hang or never end)")
-        stack.extend(reversed(subfolders))
-    if other_suffixes and warn:
-        counts = ", ".join(f"{suffix} {n}" for suffix, n in other_suffixes.most_common())
+    walk = _FolderWalk(top, skipped, real_roots, follow_links)
+    walk.run()
+    if walk.other_suffixes and warn:
+        counts = ", ".join(f"{suffix} {n}" for suffix, n in walk.other_suffixes.most_common())
         log.warning("%s: %d file(s) of kinds not read as articles (%s); read are %s",
-                    _shown_path(top), sum(other_suffixes.values()), counts, " ".join(READ_SUFFIXES))
-    entries.sort(key=lambda entry: entry.path)
-    return entries
+                    _shown_path(top), sum(walk.other_suffixes.values()), counts, " ".join(READ_SUFFIXES))
+    walk.entries.sort(key=lambda entry: entry.path)
+    return walk.entries
+
+
+class _FolderWalk:
+    """The walk of one corpus folder (:func:`_walk`): its entries, and the files of other
+    suffixes counted by suffix."""
+
+    def __init__(self, top: Path, skipped: set[Path], real_roots: list[Path], follow_links: str) -> None:
+        self.top, self.skipped, self.real_roots, self.follow_links = top, skipped, real_roots, follow_links
+        self.entries: list[CorpusEntry] = []
+        self.other_suffixes: Counter[str] = Counter()
+        top_stat = top.stat()
+        self.walked = {(top_stat.st_dev, top_stat.st_ino): top}
+        self.linked: list[Path] = []
+
+    def name_of(self, path: Path) -> str:
+        if path == self.top:
+            return file_name_text(self.top.name or str(self.top))
+        return "/".join(file_name_text(part) for part in path.relative_to(self.top).parts)
+
+    def not_read(self, path: Path, reason: str) -> None:
+        self.entries.append(CorpusEntry(path, self.name_of(path), reason))
+
+    def run(self) -> None:
+        """Walk every folder below the top, those reached through links last."""
+        stack = [self.top]
+        while stack or self.linked:
+            if not stack:
+                # Folders reached through a link come last: one also reached by its own path was
+                # read there, under its own name (and a link back up is no loop).
+                path = self.linked.pop(0)
+                here = path.stat()
+                seen = self.walked.setdefault((here.st_dev, here.st_ino), path)
+                if seen != path:
+                    self.not_read(path, f"a link to a folder read already (the folder {_shown_path(seen)}, "
+                                        "read under its own name)")
+                    continue
+                stack.append(path)
+            folder = stack.pop()
+            try:
+                with os.scandir(folder) as listing:
+                    names = sorted(entry.name for entry in listing)
+            except OSError as exc:
+                self.not_read(folder, f"folder not read: {_os_problem(exc, folder)}")
+                continue
+            subfolders: list[Path] = []
+            for name in names:
+                if not name.startswith("."):
+                    self.meet(folder / name, name, subfolders)
+            stack.extend(reversed(subfolders))
+
+    def meet(self, path: Path, name: str, subfolders: list[Path]) -> None:
+        """Take one thing a folder holds: an entry, a folder to walk (in ``subfolders``, or
+        through a link later), a file of another suffix counted, or nothing."""
+        readable = _suffix(path) in READ_SUFFIXES and not name.startswith("~$") and name != "metadata.csv"
+        try:
+            link = path.is_symlink()
+            if link and not path.exists():
+                if readable:
+                    self.not_read(path, f"a broken link (to {_shown_path(os.readlink(path))}, which does not "
+                                        "exist)")
+                return
+            kind = _file_kind(path.stat().st_mode)
+        except OSError as exc:
+            self.not_read(path, f"not read: {_os_problem(exc, path)}")
+            return
+        if kind == "folder" and path.resolve() in self.skipped:
+            return
+        if link and (kind == "folder" or readable):
+            refused = _link_refused(path, self.real_roots, self.follow_links)
+            if refused:
+                self.not_read(path, refused)
+                return
+        if kind == "folder" and link:
+            self.linked.append(path)
+        elif kind == "folder":
+            here = path.stat()
+            self.walked.setdefault((here.st_dev, here.st_ino), path)
+            subfolders.append(path)
+        elif kind == "file":
+            if readable:
+                self.entries.append(CorpusEntry(path, self.name_of(path)))
+            elif not name.startswith("~$") and name != "metadata.csv":
+                self.other_suffixes[_suffix(path) or "(no suffix)"] += 1
+        else:
+            self.not_read(path, f"not a regular file ({kind}: reading it would hang or never end)")
 
 
 def _link_refused(path: Path, real_roots: list[Path], follow_links: str) -> str | None:
@@ -351,27 +390,16 @@ def _suffix(path: Path) -> str:
 
 
 def _read_path(path: Path, name: str, columns: CorpusConfig) -> Iterator[RawDocument]:
-    """The documents of one input file, their ids made from ``name`` (:func:`input_files`)."""
+    """The documents of one input file, by the reader of its suffix (:data:`READERS`), their
+    ids made from ``name`` (:func:`input_files`)."""
     suffix = _suffix(path)
-    folder, _, file_name = name.rpartition("/")
-    folder = folder + "/" if folder else ""
     if suffix not in READ_SUFFIXES and _looks_like_json(path):
         # A file named directly under another name (articles.json.txt, a download without a
         # suffix) that holds JSON: its articles, not one article of raw JSON.
         suffix = ".json"
-    if suffix in TABLE_SUFFIXES:
-        documents = read_table(path, suffix, columns, name=folder + file_name.split(".")[0])
-    else:
-        stem = file_name[: -len(path.suffix)] if path.suffix else file_name
-        if suffix in DOCUMENT_SUFFIXES:
-            doc = read_document_file(path, columns.max_file_bytes)
-            # The file was bounded at 20 times the setting; its text, as a cell's, at the setting.
-            size = oversize(doc.text, columns.max_document_bytes) if doc.error is None else None
-            if size is not None:
-                doc = replace(doc, text="", error=too_large(size, columns.max_document_bytes, "the file"))
-        else:
-            doc = _read_text_file(path, columns.max_document_bytes)
-        documents = (replace(doc, doc_id=folder + stem),)
+    # A file named directly whose suffix no reader takes is read as text.
+    read = READERS[suffix].read if suffix in READERS else read_text_file
+    documents = read(path, name, columns)
     shown = str(Path(*(file_name_text(part) for part in path.parts)))
     for doc in documents:
         yield doc if shown == str(path) else _shown(doc, path, shown)
@@ -397,19 +425,6 @@ def _looks_like_json(path: Path) -> bool:
     except OSError:
         return False
     return head[:1] in (b"{", b"[") and not head.startswith(b"[[")
-
-
-def _read_text_file(path: Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES) -> RawDocument:
-    doc_id = path.stem
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return RawDocument(doc_id, str(path), "", error=too_large(size, max_bytes, path.name))
-        data = path.read_bytes()
-    except OSError as exc:
-        return RawDocument(doc_id, str(path), "", error=f"unreadable: {exc.strerror}")
-    text, encoding, error = decode_bytes(data)
-    return RawDocument(doc_id, str(path), text, encoding=encoding, error=error)
 
 
 __all__ = ["READ_SUFFIXES", "REPEAT_MARK", "TEXT_SUFFIXES", "CorpusEntry", "corpus_entries", "input_files",

@@ -1,8 +1,9 @@
 """The records that pass between reading and cleaning: a document as read, a row that was not.
 
-The lowest layer of the reading stage: :mod:`policytopics.read.document_files` (whole files) and
-:mod:`policytopics.read.files` (folders and tables) both make :class:`RawDocument`; a table
-reader yields a :class:`RowError` where a row cannot be read, and it becomes a report row.
+The lowest layer of the reading stage: every reader (:data:`policytopics.read.readers.READERS`:
+text files, web pages, PDF and Word files, input tables) and :mod:`policytopics.read.files`
+(folders) make :class:`RawDocument`; a table reader yields a :class:`RowError` where a row
+cannot be read, and it becomes a report row.
 """
 
 from __future__ import annotations

@@ -207,8 +207,7 @@ def _check_model(study: Study, model) -> str | None:
 
 
 STAGES: dict[str, Stage] = {stage.name: stage for stage in (
-    Stage("documents", None, ("read.records", "read.files", "read.tables", "common.encoding",
-                              "read.document_files", "common.chinese", "text.clean", "text.pagetext",
+    Stage("documents", None, ("read", "common.encoding", "common.chinese", "text.clean", "text.pagetext",
                               "text.ritual", "text.mojibake", "text.metadata", "text.places",
                               "text.duplicates", "text.documents"),
           # The cache keeps the sources relative to the corpus paths: a moved corpus shows its new place.

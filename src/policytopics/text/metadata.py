@@ -460,12 +460,12 @@ def read_overrides(paths, sources: dict[str, Path] | None = None) -> dict[str, d
     """Values of ``metadata.csv`` files beside the inputs, by ``doc_id`` (or file stem).
 
     Columns ``doc_id`` or ``file``, and any of ``date``, ``region``, ``title``; empty cells
-    are ignored. Read in any common encoding (:func:`policytopics.read.tables.read_settings_table`);
+    are ignored. Read in any common encoding (:func:`policytopics.read.delimited.read_settings_table`);
     a missing key column or a date that is not one is an error naming the file.
     ``sources``, when given, receives the file each key came from
     (:func:`unused_overrides` names it).
     """
-    from policytopics.read.tables import read_settings_table
+    from policytopics.read.delimited import read_settings_table
 
     found: dict[str, dict[str, str]] = {}
     where: dict[str, str] = {}  # key → "metadata.csv row 3", for a repeated key's message
