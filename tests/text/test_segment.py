@@ -1,7 +1,6 @@
 import gzip
 import json
 import pickle
-import re
 from itertools import islice
 
 import jieba
@@ -10,12 +9,13 @@ import rjieba
 
 import policytopics
 from policytopics.common import workers as parallel
+from policytopics.common.chinese import CJK_RE
 from policytopics.settings.config import SegmentConfig, StudyConfigError, load_study, package_data
 from policytopics.text.places import extract_region, place_name_words
 from policytopics.text.segment import Segmenter, apply_phrases, load_admin_words, read_word_list
 
 BACKENDS = ["rjieba", "jieba"]
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK = CJK_RE
 
 
 @pytest.fixture(scope="module")
