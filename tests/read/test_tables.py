@@ -17,7 +17,7 @@ from policytopics import document_report, load_study
 from policytopics.read.files import iter_documents
 from policytopics.read.tables import COLUMN_ALIASES, date_text, find_columns
 from policytopics.settings.config import CorpusConfig
-from policytopics.text.metadata import parse_date_value
+from policytopics.text.dates import parse_date_value
 
 PHRASES = [
     "推动制造业高质量发展", "加快建设现代化产业体系", "培育先进制造业集群", "提升产业链供应链韧性",

@@ -54,7 +54,7 @@ from policytopics.settings.formula import (
     formula_covariates,
     formulaic_formula,
 )
-from policytopics.text.places import region_area
+from policytopics.text.regions import region_area
 
 #: Points of a continuous covariate's curve.
 CURVE_POINTS = 40

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from policytopics.text.places import region_area, region_sort_key
+from policytopics.text.regions import region_area, region_sort_key
 
 
 def period_of(date: str | None, precision: str | None, period: str) -> str | None:
