@@ -1,6 +1,12 @@
 """Theme weights: document-topic proportions joined with date and region, by group.
 
-All functions return tidy long tables (one row per observation) for the plots.
+:func:`doc_topics_table` joins every document's proportions with its metadata and period;
+:func:`theme_weights` gives each group's mean weight per topic (region, period or both),
+:func:`theme_emphasis` each group's weight minus the mean over groups, and
+:func:`topic_correlations` the correlations of the documents' proportions, each with the
+interval of :mod:`policytopics.estimate.uncertainty`; :func:`coverage` counts the documents
+each grouping leaves out. All functions return tidy long tables (one row per observation)
+for the plots.
 """
 
 from __future__ import annotations
