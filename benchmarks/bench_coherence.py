@@ -35,7 +35,7 @@ modelled documents (for ``xwlb`` the first ``--limit`` stories as read, for ``gw
 - **c_npmi** (reference only): gensim ``CoherenceModel`` (window 10) of the top 10 words
   over each model's own token lists and dictionary: the two models are scored over
   different references, so compare it within a system, not across;
-- **place names** among all topics' top 10 words (``policytopics.text.places.place_name_words``
+- **place names** among all topics' top 10 words (``policytopics.text.place_words.place_name_words``
   when the package has it, else provinces and prefecture cities in full and short form and
   counties and districts in full form, from cpca's table);
 - **seconds**: "prepare" is reading and segmenting (the project: ``Study.documents()`` and
@@ -219,11 +219,11 @@ def c_npmi(topics: Sequence[Sequence[str]], token_lists, dictionary) -> float:
 def place_names() -> tuple[frozenset[str], str]:
     """Chinese place names to count among top words, and where they came from."""
     try:
-        from policytopics.text.places import place_name_words
+        from policytopics.text.place_words import place_name_words
     except ImportError:
         pass
     else:
-        return frozenset(place_name_words()), "policytopics.text.places.place_name_words()"
+        return frozenset(place_name_words()), "policytopics.text.place_words.place_name_words()"
     import csv
     import importlib.metadata
 

@@ -27,7 +27,7 @@ import pandas as pd
 
 
 def acceptance(out: Path) -> dict:
-    from policytopics.text.places import place_name_words
+    from policytopics.text.place_words import place_name_words
     from policytopics.text.segment import load_admin_words
 
     wide = pd.read_parquet(out / "doc_topics.parquet")

@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO
 
 from policytopics.text.clean import clean_text
-from policytopics.text.metadata import dates_disagree, stated_date
+from policytopics.text.dates import dates_disagree, stated_date
 
 EXAMPLES = REPO / "data" / "examples"
 

@@ -43,7 +43,7 @@ MOVED = {
     "uncertainty": "estimate.uncertainty",
     "weights": "estimate.weights",
     "effects": "estimate.effects",
-    "estimates": "estimate.estimates",
+    "estimates": "estimate.study_estimates",
     "outputs": "report.outputs",
     "figures": "report.figures.registry",
     "plots": "report.figures",

@@ -12,7 +12,7 @@ from matplotlib.collections import QuadMesh
 
 from policytopics.estimate.weights import theme_emphasis, theme_weights
 from policytopics.report.figures import export_figure, plot_theme_emphasis
-from policytopics.text.places import AREA_ORDER, OTHER_AREA, REGION_AREAS, place_mentions, region_area
+from policytopics.text.regions import AREA_ORDER
 
 LABELS = {1: "科技创新", 2: "乡村振兴", 3: "绿色低碳", 4: "就业收入"}
 # Listed out of area order on purpose: the table must put them in order.
@@ -51,28 +51,6 @@ def by_region(doc_topics) -> pd.DataFrame:
 
 
 # --- areas -------------------------------------------------------------------------------
-
-def test_every_mainland_province_has_its_area_in_full_and_short_form():
-    short_names = {
-        "东部": "北京 天津 河北 上海 江苏 浙江 福建 山东 广东 海南",
-        "中部": "山西 安徽 江西 河南 湖北 湖南",
-        "西部": "内蒙古 广西 重庆 四川 贵州 云南 西藏 陕西 甘肃 青海 宁夏 新疆",
-        "东北": "辽宁 吉林 黑龙江",
-    }
-    for area, names in short_names.items():
-        for short in names.split():
-            full = place_mentions(short)[0].province  # the name extract_region gives
-            assert region_area(short) == area and region_area(full) == area, (short, full)
-    # Every one of the 31 provinces in both forms, and nothing else.
-    provinces = {name for names in short_names.values() for name in names.split()}
-    assert len(provinces) == 31
-    assert set(REGION_AREAS) == provinces | {place_mentions(short)[0].province for short in provinces}
-
-
-@pytest.mark.parametrize("name", ["全国", "香港特别行政区", "澳门", "台湾省", "宁波市", None])
-def test_groups_outside_the_four_areas_are_other(name):
-    assert region_area(name) == OTHER_AREA == AREA_ORDER[-1]
-
 
 def test_rows_are_ordered_by_area_then_as_the_bureau_lists_them(by_region):
     regions = list(by_region["region"].drop_duplicates())

@@ -10,7 +10,7 @@ from table_samples import write_delimited
 
 from policytopics.read.cells import date_text
 from policytopics.read.files import iter_documents
-from policytopics.text.metadata import parse_date_value
+from policytopics.text.dates import parse_date_value
 
 DATE_FORMS = [
     ("2024-03-05", "2024-03-05", "day"),

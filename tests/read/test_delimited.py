@@ -12,7 +12,7 @@ from table_samples import articles, check_report, iso_day, write_delimited
 
 from policytopics import document_report, load_study
 from policytopics.read.files import iter_documents
-from policytopics.text.metadata import parse_date_value
+from policytopics.text.dates import parse_date_value
 
 
 def test_gb18030_csv_with_chinese_headers_keeps_every_article(tmp_path, caplog):

@@ -9,8 +9,6 @@ from policytopics.text.clean import (
     load_spam_phrases,
     strip_pinyin_annotations,
 )
-from policytopics.text.duplicates import find_near_duplicates
-from policytopics.text.mojibake import remove_mojibake, repair_mojibake
 
 SPAM_PHRASES = package_data("spam_phrases.txt")
 
@@ -29,55 +27,11 @@ def test_traditional_becomes_simplified():
     assert to_simplified("制造業產業鏈") == "制造业产业链"
 
 
-def test_mojibake_run_is_dealt_with():
-    text, n = remove_mojibake("最具发展?jié)摿Φ氖袌鰞?yōu)势,坚定信心")
-    assert n == 1
-    assert "摿" not in text and "?" not in text and "坚定信心" in text
-
-
-def test_gbk_read_one_byte_out_of_step_is_repaired():
-    # seed 000: 發展潛力的市場優勢 read one byte off, with pinyin glued in afterwards
-    text, repaired, removed = repair_mojibake("最具發展?jié)摿Φ氖袌鰞?yōu)勢,堅定信心")
-    assert (text, repaired, removed) == ("最具發展潛力的市場優勢,堅定信心", 1, 0)
-
-
-def test_unrepairable_run_is_removed_whole():
-    # seed 004: 氫能與 shifted; 能與 alone does not read as words, so the run goes
-    text, repaired, removed = repair_mojibake("搶占?xì)淠芘c新型儲能")
-    assert (text, repaired, removed) == ("搶占新型儲能", 0, 1)
-
-
 def test_clean_text_counts_repaired_and_removed_mojibake_apart():
     text = "最具發(fā)展?jié)摿Φ氖袌鰞?yōu)勢,搶占?xì)淠芘c新型儲能。"
     cleaned = clean_text(text, CleanConfig(spam_phrases=None))
     assert cleaned.text == "最具发展潜力的市场优势,抢占新型储能。"
     assert cleaned.removed["mojibake_repaired"] == 1 and cleaned.removed["mojibake_removed"] == 1
-
-
-@pytest.mark.parametrize("text", [
-    "屠呦呦获得诺贝尔生理学或医学奖。", "蝙蝠侠在淙淙溪水边。", "Равшан Сайфиддинов",
-])
-def test_rare_characters_are_not_mojibake(text):
-    assert repair_mojibake(text) == (text, 0, 0)
-
-
-@pytest.mark.corpora
-def test_mojibake_has_no_false_positives_on_news(corpora):
-    # The small version of benchmarks/bench_mojibake.py, which scans every story.
-    import gzip
-    import itertools
-    import json
-
-    with gzip.open(corpora / "xwlb.jsonl.gz", "rt", encoding="utf-8") as fh:
-        stories = [json.loads(line)["text"] for line in itertools.islice(fh, 200)]
-    touched = [i for i, story in enumerate(stories)
-               if repair_mojibake(strip_pinyin_annotations(story)[0])[1:] != (0, 0)]
-    assert touched == []
-
-
-def test_clean_text_keeps_ordinary_chinese():
-    text = "推动制造业高质量发展，加快建设现代化产业体系。"
-    assert remove_mojibake(text) == (text, 0)
 
 
 @pytest.mark.parametrize(("line", "rule"), [
@@ -173,57 +127,3 @@ def test_licence_words_far_from_the_end_are_kept():
     notice = "本作品依据著作权法第五条属于公有领域,维基文库收录。"
     text = notice + "\n" + "推动制造业高质量发展,加快建设现代化产业体系。" * 60
     assert clean_text(text, CleanConfig(spam_phrases=None)).removed["licence_footer"] == 0
-
-
-ARTICLE = (
-    "4月24日,全市制造业高质量发展推进会召开。会议指出,要坚持把发展经济的着力点放在实体经济上,"
-    "加快建设现代化产业体系,推动传统产业转型升级,培育壮大战略性新兴产业。\n"
-    "会议强调,各级各部门要聚焦重点产业链,强化企业主体地位,完善科技创新体系,"
-    "以新质生产力赋能制造业发展,确保全年目标任务圆满完成。\n"
-    "会议还对下一阶段重点工作作了部署,要求压实责任、狠抓落实,营造良好营商环境。"
-)
-
-
-def test_reposted_article_with_other_furniture_is_a_near_duplicate():
-    original = ("当前位置:首页 > 新闻中心\n" + ARTICLE
-                + "\n上一篇:关于开展安全检查的通知\n网址:www.example.com")
-    repost = ("来源: 发布时间:2023-04-25 浏览次数:88\n" + ARTICLE.replace("4月24日,", "")
-              + "\n相关阅读\n某地召开座谈会\n版权所有:某某网")
-    other = "国务院常务会议研究部署农业生产和粮食安全工作,要求稳定粮食播种面积,提高单产水平。" * 3
-    config = CleanConfig(spam_phrases=None)
-    texts = [clean_text(t, config).text for t in (original, other, repost, original)]
-    found = find_near_duplicates(["a", "b", "c", "d"], texts)
-    assert found == {"c": "a", "d": "a"}
-
-
-def test_near_duplicates_are_deterministic_and_keep_the_first():
-    texts = [ARTICLE + "\n附件:名单", ARTICLE, "完全不同的一篇文章,讲述农业与粮食安全。" * 5]
-    first = find_near_duplicates(["x", "y", "z"], texts, seed=1)
-    assert first == find_near_duplicates(["x", "y", "z"], texts, seed=1) == {"y": "x"}
-    assert find_near_duplicates(["y", "x"], texts[1::-1]) == {"x": "y"}
-
-
-def test_signatures_equal_datasketch_update_batch():
-    """The vectorised signature is datasketch's own arithmetic, value for value."""
-    import numpy as np
-    from datasketch import MinHash
-
-    from policytopics.text.duplicates import _minhash_template, _shingle_hashes, minhash_signature
-
-    template = _minhash_template(128, 1)
-    long_text = ARTICLE * 30  # more shingles than one block of the vectorised minimum
-    for text in (ARTICLE, long_text, "短讯短讯短讯"):
-        reference = MinHash(num_perm=128, seed=1, hashfunc=int, scheme=template.scheme,
-                            permutations=template.permutations)
-        reference.update_batch(_shingle_hashes(text).tolist())
-        values = minhash_signature(text)
-        assert values.dtype == reference.hashvalues.dtype
-        assert np.array_equal(values, reference.hashvalues)
-    assert minhash_signature("。，") is None
-
-
-def test_distinct_articles_on_the_same_theme_are_not_duplicates():
-    second = ARTICLE.replace("制造业高质量发展推进会", "数字经济发展大会").replace(
-        "推动传统产业转型升级,培育壮大战略性新兴产业", "加快数字基础设施建设,推动数据要素市场化配置").replace(
-        "以新质生产力赋能制造业发展", "以数字化转型赋能千行百业")
-    assert find_near_duplicates(["a", "b"], [ARTICLE, second], threshold=0.8) == {}

@@ -128,7 +128,7 @@ def test_a_headline_with_its_date_below_is_not_a_related_list():
     # The headline stays, its date is page metadata.
     assert kept[0] == "政府工作报告" and "2026-01-26 06:58" not in kept
     assert "山西省政府工作报告" not in kept and cleaned.removed["related_list"] >= 4
-    from policytopics.text.metadata import extract_date
+    from policytopics.text.dates import extract_date
 
     # A delivery date in Chinese numerals (○ too) outranks the page's publication date.
     assert extract_date(cleaned.lines).date == "2026-01-23"
@@ -140,7 +140,7 @@ def test_a_page_of_links_stays_a_list():
 
 
 def test_a_delivery_date_over_two_lines_or_in_brackets_and_widget_groups():
-    from policytopics.text.metadata import extract_date
+    from policytopics.text.dates import extract_date
 
     lines = [("时间：2026-01-26 07:30", "header"), ("2026年浙江省政府工作报告", None),
              ("——2026年1月24日", None),
@@ -174,7 +174,7 @@ def test_a_policy_documents_signature_dates_it_and_its_metadata_table_is_no_text
             + "山东省人民政府办公厅\n2025年9月26日\n（此件公开发布）\n"
             + "相关文件：\n浙江省公共数据授权运营管理办法\n2023-08-22\n")
     cleaned = clean_text(page)
-    from policytopics.text.metadata import extract_date
+    from policytopics.text.dates import extract_date
 
     found = extract_date(cleaned.lines)
     assert (found.date, found.source) == ("2025-09-26", "signature: issuing office and date")

@@ -1,3 +1,5 @@
+"""The region of a text (extract_region): dominant units, venues, masked names, counties, speed."""
+
 import time
 
 from policytopics.text.places import extract_region
@@ -30,28 +32,51 @@ def test_a_place_inside_a_venue_phrase_still_counts_half():
     assert extract_region("北京推进改革", ["北京推进改革。"]).region == "北京市"
 
 
-def test_invisible_characters_make_no_region_of_their_own():
-    from policytopics.text.places import canonical_region
-
-    # A zero-width space, a NUL, a right-to-left mark, a BOM: displayed as 浙江, read as 浙江省.
-    for written in ("浙\u200b江", "浙江\x00", "\u200f浙江省", "\ufeff浙江", "浙江省\u200e", "浙 江"):
-        assert canonical_region(written) == "浙江省", repr(written)
-
-
-def test_official_english_and_traditional_names_of_autonomous_regions():
-    from policytopics.text.places import canonical_region
-
-    assert canonical_region("Guangxi Zhuang Autonomous Region") == "广西壮族自治区"
-    assert canonical_region("Ningxia Hui Autonomous Region") == "宁夏回族自治区"
-    assert canonical_region("Xinjiang Uyghur Autonomous Region") == "新疆维吾尔自治区"
-    assert canonical_region("新疆維吾爾族自治區") == "新疆维吾尔自治区"
-    assert canonical_region("Tibet Autonomous Region") == "西藏自治区"
-    assert canonical_region("Inner Mongolia Autonomous Region") == "内蒙古自治区"
+def test_region_needs_a_dominant_unit():
+    assert extract_region("宁波召开推进会", ["浙江省推进传统制造业改造。"]).region == "浙江省"
+    national = extract_region(None, ["北京、上海、广东、四川、湖北等地推进改革。"])
+    assert national.region is None and "no dominant region" in national.source
+    assert extract_region(None, ["全国推进改革。"]).source == "no place named"
+    long_national = ["全国推进改革,各地加快发展。" * 400, "台湾同胞。", "台湾问题。"]
+    assert extract_region(None, long_national).region is None
 
 
-def test_placeholders_say_no_province():
-    from policytopics.text.places import canonical_region
+def test_a_venue_alone_does_not_place_a_story():
+    venue = extract_region("习近平出席世界和平论坛开幕式", ["世界和平论坛7日在北京开幕,习近平出席并致辞。"])
+    assert venue.region is None and "no dominant region" in venue.source
+    # A story about the place keeps it, even with a venue phrase.
+    local = extract_region("北京:推进城市副中心建设", ["北京市召开会议,部署副中心建设。",
+                                                 "会议在北京举行。"])
+    assert local.region == "北京市"
 
-    for written in ("N/A", "n/a", "无", "中国", "China", "national", "全国", " NULL ", "-"):
-        assert canonical_region(written) is None, written
-    assert canonical_region("宁波市") == "宁波市"  # a city stays as written
+
+def test_names_that_do_not_locate_a_story_are_masked():
+    assert extract_region("航母海训", ["辽宁舰在渤海海域训练。", "辽宁舰起降多次。"]).region is None
+    bank = extract_region(None, ["中国银行黑龙江省分行哈尔滨河松街支行原行长受审。"])
+    assert bank.region is None and bank.source == "no place named"
+    quake = extract_region("云南鲁甸地震救援", ["成都军区官兵赶赴昭通,在云南鲁甸救出老人。"])
+    assert quake.region == "云南省"
+
+
+def test_news_roundup_gets_no_region():
+    roundup = extract_region("国内联播快讯", ["河北省开工重点项目。河北省石家庄加快建设。"])
+    assert roundup.region is None and "roundup" in roundup.source
+
+
+def test_every_place_in_a_venue_phrase_counts_as_venue():
+    meeting = extract_region("全国春季农业生产工作会议召开", ["会议今天在河南省漯河市召开,李克强作出批示。"])
+    assert meeting.region is None
+
+
+def test_travel_and_event_names_do_not_place_a_story():
+    trip = extract_region("习近平结束国事访问回到北京", ["习近平圆满结束对俄罗斯的国事访问,乘专机回到北京。"])
+    assert trip.region is None
+    forum = extract_region("生态文明贵阳国际论坛年会闭幕", ["论坛发表共识,与会代表交流生态文明建设经验。"])
+    assert forum.region is None
+
+
+def test_counties_find_the_city_but_never_place_a_story_alone():
+    county = extract_region("竹山:人人争当星级文明户", ["湖北竹山县开展文明户评选。", "竹山县各村踊跃参与。"])
+    assert (county.region, county.city) == ("湖北省", "十堰市")
+    national = extract_region("全国春耕备耕有序推进", ["各地抓紧春耕。", "在宁津县,农民忙着播种。"])
+    assert national.region is None and national.source == "no place named"

@@ -1,7 +1,15 @@
-"""Chinese-text helpers shared by several stages: character counts, script, word regexes.
+"""Chinese-text helpers shared by several stages: what a Chinese character is, character
+counts and widths, script conversion, word regexes, a quiet jieba tokenizer.
 
 Cleaning, metadata extraction, reading files and passage splitting all need them; they
-live here so that no stage imports another stage for a helper.
+live here so that no stage imports another stage for a helper. The range of a Chinese
+character is written once, here (:data:`CJK_FIRST`, :data:`CJK_LAST`, :data:`CJK_RANGE`);
+every test for "a Chinese character" in the package reads it.
+
+Examples
+--------
+>>> cjk_count("2026年政府工作报告"), is_cjk("报"), is_cjk("A")
+(7, True, False)
 """
 
 from __future__ import annotations
@@ -10,27 +18,36 @@ import logging
 import re
 from functools import lru_cache
 
-#: The CJK Unified Ideographs block: what "a Chinese character" means in this package.
-CJK_RANGE = "\u4e00-\u9fff"
+#: First and last character of the CJK Unified Ideographs block (U+4E00 to U+9FFF): what
+#: "a Chinese character" means in this package.
+CJK_FIRST, CJK_LAST = "\u4e00", "\u9fff"
+#: The same block as a regex character-class range (``f"[{CJK_RANGE}]"``).
+CJK_RANGE = f"{CJK_FIRST}-{CJK_LAST}"
 _NON_CJK_RE = re.compile(f"[^{CJK_RANGE}]+")
 #: One Chinese character (``CJK_RE.search``: does a text hold one?).
 CJK_RE = re.compile(f"[{CJK_RANGE}]")
 
+#: Code points above this one (U+2E80, where the CJK radicals begin: ideographs, kana,
+#: CJK and full-width punctuation, full-width forms, and everything beyond) are drawn one
+#: Chinese character wide by :func:`display_width`. A width rule, not a script rule: it is
+#: wider than :data:`CJK_RANGE` on purpose.
+WIDE_CHARS_ABOVE = 0x2E80
+
 
 def is_cjk(char: str) -> bool:
     """Whether one character is a Chinese character (:data:`CJK_RANGE`)."""
-    return "\u4e00" <= char <= "\u9fff"
+    return CJK_FIRST <= char <= CJK_LAST
 
 
 def display_width(text: str, narrow: float = 0.5) -> float:
-    """A text's width in Chinese characters: a character from U+2E80 up (CJK, full-width
-    punctuation) is one, any other ``narrow`` (a Latin letter or a digit, about half of one
-    in the CJK fonts the package uses).
+    """A text's width in Chinese characters: a character above U+2E80
+    (:data:`WIDE_CHARS_ABOVE`: CJK, full-width punctuation) is one, any other ``narrow`` (a
+    Latin letter or a digit, about half of one in the CJK fonts the package uses).
 
     >>> display_width("2026年报告")
     5.0
     """
-    return sum(1.0 if ord(c) > 0x2E80 else narrow for c in text)
+    return sum(1.0 if ord(c) > WIDE_CHARS_ABOVE else narrow for c in text)
 
 
 def cjk_count(text: str) -> int:

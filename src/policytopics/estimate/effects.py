@@ -48,16 +48,18 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from policytopics.estimate.uncertainty import quantile_interval
 from policytopics.settings.formula import (
     COVARIATES,
     EffectFormulaError,
     formula_covariates,
     formulaic_formula,
 )
-from policytopics.text.places import region_area
+from policytopics.text.regions import region_area
 
 #: Points of a continuous covariate's curve.
 CURVE_POINTS = 40
+
 
 def covariate_frame(documents: pd.DataFrame) -> pd.DataFrame:
     """The covariates of every document (one row per document, in its order)."""
@@ -105,52 +107,27 @@ class EffectModel:
     """
 
     def __init__(self, documents: pd.DataFrame, formula: str, theta: np.ndarray, *, min_docs: int = 2):
-        from formulaic import Formula
-
         self.formula = formula
         self.covariates = formula_covariates(formula)
         data = covariate_frame(documents)
-        keep = data[self.covariates].notna().all(axis=1).to_numpy().copy()
-        self.levels: dict[str, list[str]] = {}
-        self.reason = ""
         # A level of one document has no residual to estimate its error from (HC1 gives it
         # none): two at least, whatever min_docs says.
-        min_docs = max(2, min_docs)
-        categories = [name for name in self.covariates if COVARIATES[name]]
-        # A category that has fewer than two levels of min_docs documents on its own is the
-        # reason, whatever the others (52 yearly reports: period, not region).
-        for name in categories:
-            enough = int((data.loc[keep, name].value_counts() >= min_docs).sum())
-            if enough < 2 and not self.reason:
-                self.reason = (f"{name} has {'no' if enough == 0 else 'only one'} level with {min_docs} or "
-                               "more documents: nothing to compare")
-        # Leaving out one covariate's small levels can leave another's with too few
-        # documents: repeat until no document is left out.
-        while True:
-            before = keep.sum()
-            for name in categories:
-                counts = data.loc[keep, name].value_counts()
-                keep &= data[name].isin(counts[counts >= min_docs].index).to_numpy()
-            if keep.sum() == before:
-                break
-        for name in categories:
-            counts = data.loc[keep, name].value_counts()
-            # Reference first: the level with the most documents (ties: by name).
-            self.levels[name] = sorted(counts.index, key=lambda level: (-counts[level], str(level)))
-            if len(self.levels[name]) < 2 and not self.reason:
-                count = len(self.levels[name])
-                self.reason = (f"{name} has {'no' if count == 0 else 'only one'} level with {min_docs} or "
-                               "more documents once the other covariates' small levels are left out: "
-                               "nothing to compare")
+        keep, self.levels, self.reason = _kept_levels(data, self.covariates, max(2, min_docs))
         self.rows = np.flatnonzero(keep)
         frame = data.iloc[self.rows].reset_index(drop=True)
         for name, levels in self.levels.items():
             frame[name] = pd.Categorical(frame[name], categories=levels)
         self.data = frame
         self.usable = False
-        if self.reason:
-            return
-        matrix = Formula(formulaic_formula(formula)).get_model_matrix(frame)
+        if not self.reason:
+            self._fit(theta)
+
+    def _fit(self, theta: np.ndarray) -> None:
+        """The design of the kept documents, its estimates' robust covariance at ``theta``;
+        ``reason`` when the design cannot be estimated."""
+        from formulaic import Formula
+
+        matrix = Formula(formulaic_formula(self.formula)).get_model_matrix(self.data)
         self.spec = matrix.model_spec
         design = np.asarray(matrix, dtype=float)
         self.columns = list(matrix.columns)
@@ -167,18 +144,7 @@ class EffectModel:
         self.usable = True
         self.design = design
         self._pinv = np.linalg.pinv(design)
-        point = theta[self.rows]
-        params = self._pinv @ point
-        residuals = point - design @ params
-        n, k = design.shape
-        # HC1 sandwich per topic: pinv diag(e^2) pinv' * n / (n - k); its square root for
-        # the draws (eigen-decomposition: a rank-deficient covariance has zero directions).
-        self._roots = []
-        for j in range(point.shape[1]):
-            covariance = (self._pinv * residuals[:, j] ** 2) @ self._pinv.T * n / (n - k)
-            values, vectors = np.linalg.eigh(covariance)
-            self._roots.append(vectors * np.sqrt(np.clip(values, 0, None)))
-        self._roots = np.stack(self._roots)  # topics × k × k
+        self._roots = _hc1_roots(design, self._pinv, theta[self.rows])  # topics × k × k
 
     def __call__(self, theta: np.ndarray, rng: np.random.Generator | None) -> np.ndarray:
         params = self._pinv @ theta[self.rows]
@@ -227,6 +193,59 @@ class EffectModel:
         return np.einsum("vcp,c->vp", design.reshape(len(values), len(combos), -1), weights)
 
 
+def _kept_levels(data: pd.DataFrame, covariates: Sequence[str],
+                 min_docs: int) -> tuple[np.ndarray, dict[str, list], str]:
+    """The documents kept (a mask of ``data``'s rows), each category's levels with ``min_docs``
+    documents or more among them (the reference first), and why there is nothing to
+    compare ("" when there is)."""
+    keep = data[list(covariates)].notna().all(axis=1).to_numpy().copy()
+    reason = ""
+    categories = [name for name in covariates if COVARIATES[name]]
+    # A category that has fewer than two levels of min_docs documents on its own is the
+    # reason, whatever the others (52 yearly reports: period, not region).
+    for name in categories:
+        enough = int((data.loc[keep, name].value_counts() >= min_docs).sum())
+        if enough < 2 and not reason:
+            reason = (f"{name} has {'no' if enough == 0 else 'only one'} level with {min_docs} or "
+                      "more documents: nothing to compare")
+    # Leaving out one covariate's small levels can leave another's with too few
+    # documents: repeat until no document is left out.
+    while True:
+        before = keep.sum()
+        for name in categories:
+            counts = data.loc[keep, name].value_counts()
+            keep &= data[name].isin(counts[counts >= min_docs].index).to_numpy()
+        if keep.sum() == before:
+            break
+    levels: dict[str, list] = {}
+    for name in categories:
+        counts = data.loc[keep, name].value_counts()
+        # Reference first: the level with the most documents (ties: by name).
+        levels[name] = sorted(counts.index, key=lambda level: (-counts[level], str(level)))
+        if len(levels[name]) < 2 and not reason:
+            count = len(levels[name])
+            reason = (f"{name} has {'no' if count == 0 else 'only one'} level with {min_docs} or "
+                      "more documents once the other covariates' small levels are left out: "
+                      "nothing to compare")
+    return keep, levels, reason
+
+
+def _hc1_roots(design: np.ndarray, pinv: np.ndarray, point: np.ndarray) -> np.ndarray:
+    """Square roots of the coefficients' HC1 robust covariance per topic (topics × k × k), at
+    the point proportions ``point`` (documents × topics)."""
+    params = pinv @ point
+    residuals = point - design @ params
+    n, k = design.shape
+    # HC1 sandwich per topic: pinv diag(e^2) pinv' * n / (n - k); its square root for
+    # the draws (eigen-decomposition: a rank-deficient covariance has zero directions).
+    roots = []
+    for j in range(point.shape[1]):
+        covariance = (pinv * residuals[:, j] ** 2) @ pinv.T * n / (n - k)
+        values, vectors = np.linalg.eigh(covariance)
+        roots.append(vectors * np.sqrt(np.clip(values, 0, None)))
+    return np.stack(roots)
+
+
 def effect_tables(model: EffectModel, point: np.ndarray, draws: np.ndarray, topic_labels: dict,
                   *, ci: float = 0.95, compare: Sequence[str] = ()) -> dict[str, pd.DataFrame]:
     """The coefficient table and stm's three forms, from the draws of ``model``.
@@ -261,58 +280,18 @@ def effect_tables(model: EffectModel, point: np.ndarray, draws: np.ndarray, topi
         ``covariate``, ``value``, ``topic``, ``topic_label``, ``estimate``, ``ci_low``,
         ``ci_high``: a number's expected proportion over its range (stm's ``continuous``).
     """
-    from policytopics.estimate.uncertainty import quantile_interval
-
     topics = list(range(1, point.shape[1] + 1))
-    low, high = quantile_interval(draws, ci)
-    reference = model.reference()
-    rows = []
-    for i, term in enumerate(model.columns):
-        covariate, level = _term_parts(term, model)
-        n_docs = model.n_docs(covariate, level) if level is not None else len(model.rows)
-        for j, topic in enumerate(topics):
-            rows.append((term, covariate, level, reference.get(covariate) if level is not None else None,
-                         topic, topic_labels.get(topic, f"T{topic}"), float(point[i, j]),
-                         float(low[i, j]), float(high[i, j]), n_docs))
-    coefficients = pd.DataFrame(rows, columns=["term", "covariate", "level", "reference", "topic",
-                                               "topic_label", "estimate", "ci_low", "ci_high", "n_docs"])
-
-    def predicted(name, values):
-        design = model.predict_design(name, values)  # values × coefficients
-        return design @ point, np.einsum("vc,sct->svt", design, draws)
-
-    levels, curves, difference = [], [], []
+    labels = [topic_labels.get(topic, f"T{topic}") for topic in topics]
+    levels, curves = [], []
     for name in model.covariates:
         if COVARIATES[name]:
-            values = model.levels[name]
-            estimate, drawn = predicted(name, values)
-            lo, hi = quantile_interval(drawn, ci)
-            for v, level in enumerate(values):
-                for j, topic in enumerate(topics):
-                    levels.append((name, level, topic, topic_labels.get(topic, f"T{topic}"),
-                                   float(estimate[v, j]), float(lo[v, j]), float(hi[v, j]),
-                                   model.n_docs(name, level)))
+            levels += _level_rows(model, point, draws, name, labels, ci)
         else:
-            grid = np.linspace(model.data[name].min(), model.data[name].max(), CURVE_POINTS)
-            estimate, drawn = predicted(name, grid)
-            lo, hi = quantile_interval(drawn, ci)
-            supported = supported_values(grid, model.data[name])
-            for v, value in enumerate(grid):
-                for j, topic in enumerate(topics):
-                    curves.append((name, float(value), topic, topic_labels.get(topic, f"T{topic}"),
-                                   float(estimate[v, j]), float(lo[v, j]), float(hi[v, j]),
-                                   bool(supported[v])))
+            curves += _curve_rows(model, point, draws, name, labels, ci)
     pair = _comparison(model, compare)
-    if pair is not None:
-        name, first, second = pair
-        estimate, drawn = predicted(name, [first, second])
-        gap, gap_draws = estimate[0] - estimate[1], drawn[:, 0] - drawn[:, 1]
-        lo, hi = quantile_interval(gap_draws, ci)
-        for j, topic in enumerate(topics):
-            difference.append((name, first, second, topic, topic_labels.get(topic, f"T{topic}"),
-                               float(gap[j]), float(lo[j]), float(hi[j])))
+    difference = _difference_rows(model, point, draws, pair, labels, ci) if pair is not None else []
     return {
-        "coefficients": coefficients,
+        "coefficients": _coefficient_table(model, point, draws, labels, ci),
         "levels": pd.DataFrame(levels, columns=["covariate", "level", "topic", "topic_label", "estimate",
                                                 "ci_low", "ci_high", "n_docs"]),
         "difference": pd.DataFrame(difference, columns=["covariate", "level", "versus", "topic",
@@ -320,6 +299,64 @@ def effect_tables(model: EffectModel, point: np.ndarray, draws: np.ndarray, topi
         "curves": pd.DataFrame(curves, columns=["covariate", "value", "topic", "topic_label", "estimate",
                                                 "ci_low", "ci_high", "supported"]),
     }
+
+
+def _coefficient_table(model: EffectModel, point: np.ndarray, draws: np.ndarray, labels: list[str],
+                       ci: float) -> pd.DataFrame:
+    """:func:`effect_tables`' ``coefficients``: one row per design column and topic."""
+    low, high = quantile_interval(draws, ci)
+    reference = model.reference()
+    rows = []
+    for i, term in enumerate(model.columns):
+        covariate, level = _term_parts(term, model)
+        n_docs = model.n_docs(covariate, level) if level is not None else len(model.rows)
+        for j, label in enumerate(labels):
+            rows.append((term, covariate, level, reference.get(covariate) if level is not None else None,
+                         j + 1, label, float(point[i, j]), float(low[i, j]), float(high[i, j]), n_docs))
+    return pd.DataFrame(rows, columns=["term", "covariate", "level", "reference", "topic",
+                                       "topic_label", "estimate", "ci_low", "ci_high", "n_docs"])
+
+
+def _predicted(model: EffectModel, point: np.ndarray, draws: np.ndarray, name: str,
+               values) -> tuple[np.ndarray, np.ndarray]:
+    """The expected proportions at ``values`` of covariate ``name`` (values × topics) and
+    their draws (draws × values × topics)."""
+    design = model.predict_design(name, values)  # values × coefficients
+    return design @ point, np.einsum("vc,sct->svt", design, draws)
+
+
+def _level_rows(model: EffectModel, point: np.ndarray, draws: np.ndarray, name: str,
+                labels: list[str], ci: float) -> list[tuple]:
+    """:func:`effect_tables`' ``levels`` rows of category ``name``."""
+    values = model.levels[name]
+    estimate, drawn = _predicted(model, point, draws, name, values)
+    lo, hi = quantile_interval(drawn, ci)
+    return [(name, level, j + 1, label, float(estimate[v, j]), float(lo[v, j]), float(hi[v, j]),
+             model.n_docs(name, level))
+            for v, level in enumerate(values) for j, label in enumerate(labels)]
+
+
+def _curve_rows(model: EffectModel, point: np.ndarray, draws: np.ndarray, name: str,
+                labels: list[str], ci: float) -> list[tuple]:
+    """:func:`effect_tables`' ``curves`` rows of number ``name``: :data:`CURVE_POINTS` over its range."""
+    grid = np.linspace(model.data[name].min(), model.data[name].max(), CURVE_POINTS)
+    estimate, drawn = _predicted(model, point, draws, name, grid)
+    lo, hi = quantile_interval(drawn, ci)
+    supported = supported_values(grid, model.data[name])
+    return [(name, float(value), j + 1, label, float(estimate[v, j]), float(lo[v, j]), float(hi[v, j]),
+             bool(supported[v]))
+            for v, value in enumerate(grid) for j, label in enumerate(labels)]
+
+
+def _difference_rows(model: EffectModel, point: np.ndarray, draws: np.ndarray,
+                     pair: tuple[str, object, object], labels: list[str], ci: float) -> list[tuple]:
+    """:func:`effect_tables`' ``difference`` rows: the first level of ``pair`` minus the second."""
+    name, first, second = pair
+    estimate, drawn = _predicted(model, point, draws, name, [first, second])
+    gap, gap_draws = estimate[0] - estimate[1], drawn[:, 0] - drawn[:, 1]
+    lo, hi = quantile_interval(gap_draws, ci)
+    return [(name, first, second, j + 1, label, float(gap[j]), float(lo[j]), float(hi[j]))
+            for j, label in enumerate(labels)]
 
 
 def supported_values(grid: np.ndarray, observed) -> np.ndarray:

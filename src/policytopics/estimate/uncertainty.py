@@ -242,29 +242,37 @@ def compose(theta: np.ndarray, statistics: Mapping[str, Statistic], *,
         return {name: np.asarray(statistic(theta, None))[None] for name, statistic in statistics.items()}
     if draws < 2:
         raise ValueError(f"draws must be at least 2, got {draws}")
-    from tqdm.auto import tqdm
-
     chunks = [(i, start, min(start + DRAWS_PER_CHUNK, draws))
               for i, start in enumerate(range(0, draws, DRAWS_PER_CHUNK))]
     _PASS = (theta, statistics, posterior, uncertainty, seed)
-    results: list[dict[str, np.ndarray]] = []
     try:
-        with tqdm(total=draws, desc="Intervals", unit="draw", disable=not progress, leave=False) as bar:
-            if workers > 1 and len(chunks) > 1 and fork_context() is not None:
-                with frozen_heap():  # every task is submitted, and the workers forked, here
-                    pool = worker_pool(min(workers, len(chunks)), fork_context(), one_thread)
-                    futures = [pool.submit(_chunk, *chunk) for chunk in chunks]
-                with interruptible(pool):
-                    for (_, start, stop), future in zip(chunks, futures):
-                        results.append(future.result())
-                        bar.update(stop - start)
-            else:
-                for index, start, stop in chunks:
-                    results.append(_chunk(index, start, stop))
-                    bar.update(stop - start)
+        results = _run_chunks(chunks, draws, workers, progress)
     finally:
         _PASS = None
     return {name: np.concatenate([result[name] for result in results]) for name in statistics}
+
+
+def _run_chunks(chunks: list[tuple[int, int, int]], draws: int, workers: int,
+                progress: bool) -> list[dict[str, np.ndarray]]:
+    """Every chunk ``(index, start, stop)`` of the pass :func:`compose` set up, in order: in
+    ``workers`` forked processes when there are several chunks and fork is there, else here."""
+    from tqdm.auto import tqdm
+
+    results: list[dict[str, np.ndarray]] = []
+    with tqdm(total=draws, desc="Intervals", unit="draw", disable=not progress, leave=False) as bar:
+        if workers > 1 and len(chunks) > 1 and fork_context() is not None:
+            with frozen_heap():  # every task is submitted, and the workers forked, here
+                pool = worker_pool(min(workers, len(chunks)), fork_context(), one_thread)
+                futures = [pool.submit(_chunk, *chunk) for chunk in chunks]
+            with interruptible(pool):
+                for (_, start, stop), future in zip(chunks, futures):
+                    results.append(future.result())
+                    bar.update(stop - start)
+        else:
+            for index, start, stop in chunks:
+                results.append(_chunk(index, start, stop))
+                bar.update(stop - start)
+    return results
 
 
 def quantile_interval(draws: np.ndarray, ci: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -288,5 +296,4 @@ def quantile_interval(draws: np.ndarray, ci: float = 0.95) -> tuple[np.ndarray, 
 
 
 __all__ = ["ASSIGNMENT_VARIANCE", "INTERVAL_KINDS", "UNCERTAINTY", "ProportionPosterior", "Statistic",
-           "compose",
-           "quantile_interval"]
+           "compose", "quantile_interval"]

@@ -1,6 +1,12 @@
 """Theme weights: document-topic proportions joined with date and region, by group.
 
-All functions return tidy long tables (one row per observation) for the plots.
+:func:`doc_topics_table` joins every document's proportions with its metadata and period;
+:func:`theme_weights` gives each group's mean weight per topic (region, period or both),
+:func:`theme_emphasis` each group's weight minus the mean over groups, and
+:func:`topic_correlations` the correlations of the documents' proportions, each with the
+interval of :mod:`policytopics.estimate.uncertainty`; :func:`coverage` counts the documents
+each grouping leaves out. All functions return tidy long tables (one row per observation)
+for the plots.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from policytopics.text.places import region_area, region_sort_key
+from policytopics.text.regions import region_area, region_sort_key
 
 
 def period_of(date: str | None, precision: str | None, period: str) -> str | None:
@@ -82,6 +88,12 @@ def doc_topics_wide(doc_topics: pd.DataFrame) -> pd.DataFrame:
     return documents.merge(weights, left_on="doc_id", right_index=True, how="left").reset_index(drop=True)
 
 
+def _check_weight_by(doc_topics: pd.DataFrame, weight_by: str | None) -> None:
+    """Refuse a ``weight_by`` that is not a column of the document-topic table."""
+    if weight_by is not None and weight_by not in doc_topics.columns:
+        raise ValueError(f"weight_by: no column {weight_by!r} in the document-topic table")
+
+
 class GroupMeans:
     """Statistic of one draw: every group's mean topic proportions over its documents.
 
@@ -124,8 +136,7 @@ class GroupMeans:
 
     def __init__(self, documents: pd.DataFrame, keys: Sequence[str], weight_by: str | None = None):
         keys = list(keys)
-        if weight_by is not None and weight_by not in documents.columns:
-            raise ValueError(f"weight_by: no column {weight_by!r} in the document-topic table")
+        _check_weight_by(documents, weight_by)
         frame = documents[keys].reset_index(drop=True)
         valid = frame.notna().all(axis=1).to_numpy()
         codes = np.full(len(frame), -1, dtype=np.int64)
@@ -255,8 +266,7 @@ def theme_weights(doc_topics: pd.DataFrame, by: str | Sequence[str], *, min_docs
     keys = [by] if isinstance(by, str) else list(by)
     columns = keys + ["topic", "topic_label", "weight", "ci_low", "ci_high", "n_docs", "sparse",
                       "interval"]
-    if weight_by is not None and weight_by not in doc_topics.columns:
-        raise ValueError(f"weight_by: no column {weight_by!r} in the document-topic table")
+    _check_weight_by(doc_topics, weight_by)
     if doc_topics.dropna(subset=keys).empty:
         return pd.DataFrame(columns=columns)
     means, point, group_draws, topics = _group_draws(
@@ -325,18 +335,26 @@ def theme_emphasis(doc_topics: pd.DataFrame, by: str = "region", *, min_docs: in
     >>> emphasis = theme_emphasis(doc_topics, "region", weight_by="n_chars")  # doctest: +SKIP
     >>> emphasis.pivot(index="region", columns="topic_label", values="emphasis")  # doctest: +SKIP
     """
-    from policytopics.estimate.uncertainty import quantile_interval
-
-    area = ["area"] if by == "region" else []
-    columns = [by, *area, "topic", "topic_label", "weight", "mean_over_groups", "emphasis",
-               "ci_low", "ci_high", "n_docs", "sparse", "interval"]
-    if weight_by is not None and weight_by not in doc_topics.columns:
-        raise ValueError(f"weight_by: no column {weight_by!r} in the document-topic table")
+    columns = [by, *(["area"] if by == "region" else []), "topic", "topic_label", "weight",
+               "mean_over_groups", "emphasis", "ci_low", "ci_high", "n_docs", "sparse", "interval"]
+    _check_weight_by(doc_topics, weight_by)
     if doc_topics[by].dropna().nunique() < 2:
         return pd.DataFrame(columns=columns)
     means, point, group_draws, topics = _group_draws(
         doc_topics, [by], weight_by, uncertainty=uncertainty, draws=draws, seed=seed,
         posterior=posterior, shared=shared)
+    labels = doc_topics.drop_duplicates("topic").set_index("topic")["topic_label"]
+    rows = _emphasis_rows(means, point, group_draws, topics, labels, by=by, ci=ci,
+                          uncertainty=uncertainty, min_docs=min_docs)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _emphasis_rows(means: GroupMeans, point: np.ndarray, group_draws: np.ndarray, topics, labels, *,
+                   by: str, ci: float, uncertainty: str, min_docs: int) -> list[tuple]:
+    """:func:`theme_emphasis`' rows: each group's point means (groups × topics) and their draws
+    (draws × groups × topics) against the mean over groups, regions in area order."""
+    from policytopics.estimate.uncertainty import quantile_interval
+
     order = list(range(len(means.groups)))
     if by == "region":
         order.sort(key=lambda g: region_sort_key(means.groups[g][0]))
@@ -344,7 +362,6 @@ def theme_emphasis(doc_topics: pd.DataFrame, by: str = "region", *, min_docs: in
     emphasis = 100 * (point - centre)
     # Every draw: each group's mean minus that draw's mean over groups.
     low, high = quantile_interval(100 * (group_draws - group_draws.mean(axis=1, keepdims=True)), ci)
-    labels = doc_topics.drop_duplicates("topic").set_index("topic")["topic_label"]
     rows = []
     # The mean over groups is resampled too: a one-document group's emphasis has the other
     # groups' sampling in its interval.
@@ -354,10 +371,10 @@ def theme_emphasis(doc_topics: pd.DataFrame, by: str = "region", *, min_docs: in
     for g in order:
         name, n = means.groups[g][0], int(means.n_docs[g])
         for j, topic in enumerate(topics):
-            rows.append((name, *([region_area(name)] if area else []), topic, labels[topic],
+            rows.append((name, *([region_area(name)] if by == "region" else []), topic, labels[topic],
                          float(point[g, j]), float(centre[j]), float(emphasis[g, j]),
                          float(low[g, j]), float(high[g, j]), n, n < min_docs, kind))
-    return pd.DataFrame(rows, columns=columns)
+    return rows
 
 
 class TopicCorrelation:

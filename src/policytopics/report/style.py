@@ -110,7 +110,7 @@ def region_colors(regions: Sequence[str]) -> dict[str, str]:
     >>> region_colors(["山东省", "全国"])["全国"]
     '#000000'
     """
-    from policytopics.text.places import REGION_AREAS
+    from policytopics.text.regions import REGION_AREAS
 
     order = {name: i for i, name in enumerate(REGION_AREAS)}
     provinces = sorted((r for r in regions if r in order), key=order.__getitem__)

@@ -208,11 +208,13 @@ def _check_model(study: Study, model) -> str | None:
 
 STAGES: dict[str, Stage] = {stage.name: stage for stage in (
     Stage("documents", None, ("read", "common.encoding", "common.chinese", "text.clean", "text.pagetext",
-                              "text.ritual", "text.mojibake", "text.metadata", "text.places",
+                              "text.ritual", "text.mojibake", "text.dates", "text.metadata", "text.places",
+                              "text.gazetteer", "text.regions",
                               "text.duplicates", "text.documents"),
           # The cache keeps the sources relative to the corpus paths: a moved corpus shows its new place.
           _documents_key, _documents, serve=_located_documents, check=_check_documents),
-    Stage("tokens", "documents", ("common.chinese", "text.passages", "text.segment", "text.places"),
+    Stage("tokens", "documents", ("common.chinese", "text.passages", "text.segment", "text.places",
+                                   "text.place_words", "text.gazetteer"),
           _tokens_key, _tokens, check=_check_tokens),
     Stage("corpus", "tokens", ("model.corpus",), _corpus_key, _corpus, load=_load_corpus, save=_save_corpus,
           # Serve the files just written, so a cold run streams from disk like a warm one; the

@@ -313,8 +313,8 @@ class Study:
 
     def estimates(self):
         """Weights, emphases, effects and correlations with their intervals, from one pass
-        of draws (:class:`policytopics.estimate.estimates.Estimates`), once per model and labels."""
-        from policytopics.estimate.estimates import Estimates
+        of draws (:class:`policytopics.estimate.study_estimates.Estimates`), once per model and labels."""
+        from policytopics.estimate.study_estimates import Estimates
 
         # The quick view (:meth:`quick_view`) shares this memory with point estimates only.
         key = f"estimates:{id(self.doc_topics())}:{self.config.weights.uncertainty}"

@@ -1,3 +1,4 @@
 """From raw documents to tokens: page text, cleaning, mojibake, the reports' ritual, duplicates,
-dates and places, the document report, passages, and segmentation (jieba).
+dates, places (the gazetteer, regions, place names kept out of the vocabulary), the document
+report, passages, and segmentation (jieba).
 """

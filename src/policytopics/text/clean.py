@@ -163,6 +163,7 @@ _SPAM_BRAND_WORDS = ("体育", "娱乐", "国际", "贵宾会", "棋牌", "彩�
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTACT_ZONE = 0.2  # share of a page's lines at each end where contact lines are furniture
 
+
 @lru_cache(maxsize=8)
 def load_spam_phrases(path: str | None) -> tuple[str, ...]:
     """Read a spam phrase list (one per line, ``#`` comments), lower-cased, longest first."""

@@ -29,10 +29,10 @@ from policytopics.read.files import iter_documents
 from policytopics.read.records import RawDocument
 from policytopics.settings.config import CleanConfig, CorpusConfig, StudyConfig, load_study
 from policytopics.text.clean import REMOVAL_RULES, clean_text
+from policytopics.text.dates import dates_disagree
 from policytopics.text.duplicates import find_duplicates, minhash_signature
 from policytopics.text.metadata import (
     apply_overrides,
-    dates_disagree,
     document_metadata,
     overrides_for,
     read_overrides,

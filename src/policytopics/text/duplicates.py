@@ -153,7 +153,6 @@ def find_near_duplicates(doc_ids, texts, threshold: float = 0.8, num_perm: int =
     return duplicates
 
 
-
 def find_duplicates(texts: dict[int, str], signatures: dict[int, object],
                     threshold: float) -> dict[int, tuple[int, str]]:
     """Repeated documents among kept ones: ``{position: (first_position, reason)}``.

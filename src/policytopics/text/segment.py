@@ -12,7 +12,7 @@ Place names and administrative self-reference
 With ``drop_place_names = true`` (the default) the words that only say *where* or *by
 whom* are filtered out like stopwords, after segmentation: Chinese provinces, prefecture
 cities, counties and districts in full and short forms
-(:func:`policytopics.text.places.place_name_words`: 浙江省, 浙江, 宁波市, 宁波, 竹山县, 竹山 …;
+(:func:`policytopics.text.place_words.place_name_words`: 浙江省, 浙江, 宁波市, 宁波, 竹山县, 竹山 …;
 short forms that are ordinary words stay, 和平, 新华, 长安, 合作), and the administrative
 self-reference of ``admin_words`` (全省, 我市, 自治区, 省委, 省级 …, a documented list shipped
 as ``policytopics/data/admin_words.txt``). Full place names and multi-word admin entries
@@ -71,7 +71,7 @@ from typing import Protocol, get_args, runtime_checkable
 
 from policytopics.common.chinese import CJK_RE, jieba_tokenizer
 from policytopics.settings.config import Backend, ComputeConfig, SegmentConfig, check_word_lists
-from policytopics.text.places import is_place_token, place_name_words
+from policytopics.text.place_words import is_place_token, place_name_words
 
 # Numbers, also written in Chinese numerals (一九五八年, 十四五 stays: it is in the user dictionary).
 _DIGITS = re.compile(r"^([\d.,%％]+|[〇零一二三四五六七八九十百千万亿]{2,}[年月日号]?)$")
@@ -128,7 +128,7 @@ def load_admin_words(path: str | Path | None) -> frozenset[str]:
 @lru_cache(maxsize=8)
 def place_words(admin_words: str | Path | None) -> frozenset[str]:
     """Everything ``drop_place_names`` drops: the gazetteer's place names
-    (:func:`policytopics.text.places.place_name_words`) and the admin words of a file."""
+    (:func:`policytopics.text.place_words.place_name_words`) and the admin words of a file."""
     return place_name_words() | load_admin_words(admin_words)
 
 
@@ -223,7 +223,7 @@ class Segmenter:
     place_words_ : frozenset of str
         Words dropped because they name a Chinese place or the administration (empty
         with ``drop_place_names = false``); tokens that join them (浙江省委, 广西南宁)
-        are dropped too (:func:`policytopics.text.places.is_place_token`).
+        are dropped too (:func:`policytopics.text.place_words.is_place_token`).
 
     Notes
     -----

@@ -22,7 +22,7 @@ from policytopics.report.figures.registry import (
     figure,
 )
 from policytopics.report.style import OKABE_ITO, plot_context, topic_colors
-from policytopics.text.places import region_sort_key
+from policytopics.text.regions import region_sort_key
 
 #: The most panels a row of an effects figure holds (narrower ones cannot be read).
 GRID_MAX_COLUMNS = 5

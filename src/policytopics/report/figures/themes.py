@@ -37,7 +37,7 @@ from policytopics.report.figures.registry import (
     regions_and_periods,
 )
 from policytopics.report.style import OKABE_ITO, plot_context, region_colors, topic_colors
-from policytopics.text.places import OTHER_AREA, region_area, region_sort_key, short_region_name
+from policytopics.text.regions import OTHER_AREA, region_area, region_sort_key, short_region_name
 
 
 def hollow(sparse: pd.Series, data: pd.DataFrame) -> np.ndarray:

@@ -1,10 +1,18 @@
-"""The study's estimates and their intervals, from one pass of draws.
+"""The study's estimates together: weights, emphases, correlations and effects, with their
+intervals from one pass of draws.
 
-Theme weights by region, period and both, the emphases, the effects of the ``[effects]
-formula`` and the topic correlations all take their intervals from the same draws
-(:func:`policytopics.estimate.uncertainty.compose`): :class:`Estimates` builds the statistics once,
-runs the pass once, and turns each statistic's draws into its table. ``Study`` holds one per
-model and labels.
+Theme weights by region, period and both (:mod:`policytopics.estimate.weights`), the
+emphases, the effects of the ``[effects] formula`` (:mod:`policytopics.estimate.effects`)
+and the topic correlations all take their intervals from the same draws
+(:func:`policytopics.estimate.uncertainty.compose`): :class:`Estimates` builds the statistics
+once, runs the pass once, and turns each statistic's draws into its table. ``Study`` holds
+one per model and labels.
+
+Examples
+--------
+>>> estimates = Estimates(doc_topics, WeightsConfig(), EffectsConfig(),  # doctest: +SKIP
+...                       posterior=model.posterior, topic_labels={1: "科技创新"})
+>>> estimates.weights("region"), estimates.effects["levels"]  # doctest: +SKIP
 """
 
 from __future__ import annotations
