@@ -85,3 +85,20 @@ def test_reading_limits_are_checked():
         load_study(None, corpus__max_document_mb=float("inf"))
     with pytest.raises(StudyConfigError, match=r"\[corpus\] follow_links must be 'inside', 'all' or 'none'"):
         load_study(None, corpus__follow_links="yes")
+
+
+def test_the_themes_fit_in_k_check_says_where_it_failed():
+    from policytopics.settings.validate import check_themes_fit
+
+    check_themes_fit(3, 3, "themes.toml")
+    check_themes_fit(0, 2, None, sweep=True)
+    with pytest.raises(ValueError) as raised:
+        check_themes_fit(10, 3, "t.toml")
+    assert str(raised.value) == "10 seeded themes in t.toml need at least 10 topics; n_topics is 3 (--topics)"
+    with pytest.raises(ValueError) as raised:
+        check_themes_fit(10, 3)
+    assert str(raised.value) == "10 seeded themes need at least as many topics; n_topics is 3"
+    with pytest.raises(ValueError) as raised:
+        check_themes_fit(10, 4, "t.toml", sweep=True)
+    assert str(raised.value) == ("the sweep's smallest K, 4, is below the 10 seeded themes of t.toml: "
+                                 "every K must hold them and free topics beside (e.g. --topics 12:30:2)")
