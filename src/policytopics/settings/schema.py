@@ -127,8 +127,9 @@ class Rule:
         """:attr:`order`, or the rule's :attr:`ORDER`."""
         return self.ORDER if self.order is None else self.order
 
-    def broken(self, value: Any) -> bool:  # pragma: no cover - every rule says its own
-        raise NotImplementedError
+    def broken(self, value: Any) -> bool:
+        """Whether ``value`` breaks the rule (a rule that says more overrides :meth:`check`)."""
+        return self.check("", "", value) is not None
 
     def check(self, name: str, note: str, value: Any) -> str | None:
         """The error for ``value`` of the setting ``name``, or ``None`` when the rule holds."""

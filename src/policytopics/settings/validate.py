@@ -57,12 +57,12 @@ class Spec:
     as_tuple: bool = False
     field: dataclasses.Field | None = None
 
-    @property
+    @functools.cached_property
     def label(self) -> str:
         """``[section] key``, as every error names the setting."""
         return f"[{self.section}] {self.name}"
 
-    @property
+    @functools.cached_property
     def note(self) -> str:
         """`` (--flag; hint)``, said after the setting's name in a bound's error, or ``""``."""
         parts = [part for part in ((self.flag.name if self.flag else ""), self.hint) if part]
@@ -110,20 +110,27 @@ def specs(cls) -> tuple[Spec, ...]:
 def check_section(section) -> None:
     """A section's lists kept as tuples, its choices and its ``"made"`` rules checked;
     one :class:`StudyConfigError` line for the first wrong setting."""
-    own = specs(type(section))
-    for s in own:
+    tupled, chosen, made = _made_checks(type(section))
+    for s in tupled:  # a TOML array arrives as a list; keep the frozen config hashable
         value = getattr(section, s.name)
-        if s.as_tuple:  # a TOML array arrives as a list; keep the frozen config hashable
-            value = (value,) if isinstance(value, str) else tuple(value)
-            object.__setattr__(section, s.name, value)
-    for s in own:
-        if s.choices:
-            _check_choice(s, getattr(section, s.name))
-    made = [(rule.rank, i, s, rule) for i, s in enumerate(own) for rule in s.rules if rule.when == "made"]
-    for *_, s, rule in sorted(made, key=lambda item: item[:2]):
-        error = rule.check(s.label, s.note, getattr(section, s.name))
-        if error is not None:
-            raise StudyConfigError(error)
+        object.__setattr__(section, s.name, (value,) if isinstance(value, str) else tuple(value))
+    for s in chosen:
+        _check_choice(s, getattr(section, s.name))
+    for s, rule in made:
+        value = getattr(section, s.name)
+        if rule.broken(value):
+            raise StudyConfigError(rule.check(s.label, s.note, value))
+
+
+@functools.cache
+def _made_checks(cls) -> tuple[tuple[Spec, ...], tuple[Spec, ...], tuple[tuple[Spec, Rule], ...]]:
+    """A section class's lists kept as tuples, its choices and its ``"made"`` rules in their
+    order (read once per class: a section is made for every cleaned text)."""
+    own = specs(cls)
+    made = sorted(((rule.rank, i, s, rule) for i, s in enumerate(own) for rule in s.rules
+                   if rule.when == "made"), key=lambda item: item[:2])
+    return (tuple(s for s in own if s.as_tuple), tuple(s for s in own if s.choices),
+            tuple((s, rule) for *_, s, rule in made))
 
 
 def _check_choice(s: Spec, value: Any) -> None:
