@@ -26,7 +26,7 @@ import functools
 import types
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin, get_type_hints
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from policytopics.settings.schema import (
     JIEBA_TAGS,
@@ -86,7 +86,7 @@ def _kind(hint: Any) -> tuple[str, tuple]:
         if item is Path:
             return "paths", ()
         return "list", (get_args(item) if get_origin(item) is Literal else ())
-    if origin in (types.UnionType,) or str(origin) == "typing.Union":
+    if origin in (types.UnionType, Union):
         return ("file" if Path in args else "prior"), ()
     return {bool: "bool", int: "whole", float: "number", str: "text", Path: "file"}[hint], ()
 
