@@ -320,3 +320,32 @@ raise SystemExit(main(sys.argv[1:]))
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [f"policytopics: error: No space left on device: {out}"]
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_the_flags_of_settings_are_read_from_the_settings_schema():
+    """A setting's flag, help, choices and type are declared once, on the setting
+    (policytopics.settings.sections), and each verb's flags reach load_study by name."""
+    import argparse
+
+    from policytopics.cli import _settings, build_parser
+    from policytopics.settings.sections import spec
+
+    parser = build_parser()
+    run = parser._subparsers._group_actions[0].choices["run"]
+    by_flag = {action.option_strings[-1]: action for action in run._actions if action.option_strings}
+    for setting in run.get_default("settings"):
+        declared = spec(setting)
+        action = by_flag[declared.flag.name]
+        assert action.help == declared.flag.help, setting
+        assert tuple(action.choices or ()) == (() if declared.kind == "list" else declared.choices), setting
+    assert by_flag["--formats"].type("svg,png") == ["svg", "png"]
+    with pytest.raises(argparse.ArgumentTypeError, match="formats are png, svg, pdf"):
+        by_flag["--formats"].type("gif")
+    args = parser.parse_args(["run", "--topics", "7", "--unit", "passage", "--id-column", "编号"])
+    overrides = _settings(args)
+    assert (overrides["model__n_topics"], overrides["corpus__unit"], overrides["corpus__id_column"]) == (
+        7, "passage", "编号")
+    assert overrides["model__seed"] is None  # unset: the study file decides
+    assert set(_settings(parser.parse_args(["ingest", "p", "--out", "r.csv"]))) == {
+        "corpus__text_column", "corpus__title_column", "corpus__date_column", "corpus__region_column",
+        "corpus__id_column", "compute__workers", "compute__scheduler", "corpus__limit"}

@@ -7,19 +7,11 @@ import logging
 import sys
 from pathlib import Path
 
+from policytopics.common.workers import SWEEP_WORKERS
 from policytopics.model.choose_k import MAX_SEEDS
 from policytopics.report.raters import MAX_RATERS, MAX_TOPIC_ITEMS
-from policytopics.settings.config import StudyConfigError, choices, load_study
-
-_FORMATS = (".txt files (one article each, any common encoding), or .csv/.tsv (any common encoding), "
-            ".xlsx/.xls (every sheet), .jsonl/.ndjson (± .gz), .json, .parquet tables; columns such as "
-            "标题/正文/发布时间/省份 or title/text/date/region are found by their headers")
-
-
-def _add_themes(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--themes", metavar="FILE", default=None,
-                        help="seeded themes: a TOML file with one table per theme "
-                             "(e.g. data/themes/manufacturing_policy.toml); default from the study file")
+from policytopics.settings.config import MAX_SEED, StudyConfigError, check_themes_fit, choices, load_study
+from policytopics.settings.sections import INPUT_FORMATS, spec
 
 
 def _whole(low: int, high: int, what: str = ""):
@@ -37,12 +29,52 @@ def _whole(low: int, high: int, what: str = ""):
     return parse
 
 
+def _formats(text: str) -> list[str]:
+    """``--formats``: ``png,svg`` → ``["png", "svg"]``; ``none`` → no figures."""
+    allowed = choices("output.figure_formats")
+    items = [item.strip().lower() for item in text.split(",") if item.strip()]
+    if items == ["none"]:
+        return []
+    bad = [item for item in items if item not in allowed]
+    if bad or not items:
+        raise argparse.ArgumentTypeError(f"formats are {', '.join(allowed)} (comma-separated) or none, "
+                                         f"got {text!r}")
+    return items
+
+
+def _dest(setting: str) -> str:
+    """The attribute of the parsed arguments that holds a setting's flag (``--cache-dir``: ``cache_dir``)."""
+    return spec(setting).flag.name.lstrip("-").replace("-", "_")
+
+
+def _add_setting(parser: argparse.ArgumentParser, setting: str, **overrides) -> None:
+    """The flag of a setting, ``"section.key"``, as the settings' schema declares it: its name,
+    help, choices (a ``Literal`` type) and type; ``overrides`` are a command's own (its help,
+    its default). Its value reaches :func:`load_study` by :func:`_settings`."""
+    s = spec(setting)
+    options = {"default": None, "help": s.flag.help, "metavar": s.flag.metavar, "nargs": s.flag.nargs}
+    if s.kind == "whole":
+        options["type"] = int
+    elif s.kind == "list" and s.choices:
+        options["type"] = _formats
+    elif s.choices:
+        options["choices"] = s.choices
+    options.update(overrides)
+    parser.add_argument(s.flag.name, **{key: value for key, value in options.items() if value is not None
+                                        or key == "default"})
+    parser.set_defaults(settings=(*(parser.get_default("settings") or ()), setting))
+
+
+def _settings(args) -> dict[str, object]:
+    """``section__key`` overrides of :func:`load_study` from the settings' flags of the command."""
+    return {setting.replace(".", "__"): getattr(args, _dest(setting)) for setting in args.settings}
+
+
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--study", metavar="FILE", default=None,
                         help="study file with every setting (default: the nearest study.toml "
                              "in this folder or above; built-in defaults if none)")
-    parser.add_argument("--limit", type=int, default=None, metavar="N",
-                        help="use only the first N documents (0 = all; default from the study file)")
+    _add_setting(parser, "corpus.limit")
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
     parser.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
 
@@ -53,62 +85,43 @@ COLUMN_FLAGS = ("text", "title", "date", "region", "id")
 
 def _add_columns(parser: argparse.ArgumentParser) -> None:
     for name in COLUMN_FLAGS:
-        parser.add_argument(f"--{name}-column", default=None, metavar="NAME",
-                            help=f"{name} column of tables (default: found by its usual headers, "
-                                 f"or [corpus] {name}_column)")
-
-
-def _columns(args) -> dict[str, str | None]:
-    """``corpus__text_column`` ... from the column flags, for :func:`load_study`."""
-    return {f"corpus__{name}_column": getattr(args, f"{name}_column") for name in COLUMN_FLAGS}
+        _add_setting(parser, f"corpus.{name}_column")
 
 
 def _add_compute(parser: argparse.ArgumentParser, workers: bool = True) -> None:
     if workers:
-        parser.add_argument("--workers", type=int, default=None, metavar="N",
-                            help="worker processes for ingest and segmentation (0 = one per CPU "
-                                 "on large inputs; default from the study file's [compute])")
-    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                        help="run ingest and segmentation on a Dask cluster: 'local' for a "
-                             "LocalCluster on this machine, or a scheduler address such as "
-                             "tcp://10.0.0.5:8786 (needs pip install 'policytopics[dask]')")
+        _add_setting(parser, "compute.workers")
+    _add_setting(parser, "compute.scheduler")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``policytopics`` command and its verbs."""
     parser = argparse.ArgumentParser(
         prog="policytopics",
         description="Policy-theme topic modelling of Chinese texts: clean, date and place, "
                     "segment, LDA, theme weights by region and period.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add_verb in (_add_run, _add_sweep, _add_init, _add_validate, _add_ingest):
+        add_verb(sub)
+    return parser
 
+
+def _add_run(sub) -> None:
     run = sub.add_parser("run", help="run the whole study and write tables and figures",
                          description="Run the whole study: ingest and clean, segment, fit LDA, "
                                      "compute theme weights, write tables, figures and run.json. "
                                      "Stages are cached, so a rerun with another --topics only "
                                      "refits the model.")
-    run.add_argument("--corpus", nargs="+", metavar="PATH", default=None,
-                     help=f"input files or folders: {_FORMATS} (default from the study file)")
-    run.add_argument("--topics", type=int, default=None, metavar="K",
-                     help="number of topics (default from the study file)")
-    run.add_argument("--seed", type=int, default=None, metavar="N",
-                     help="random seed of the topic model (same seed, same topics)")
-    run.add_argument("--period", choices=choices("weights.period"), default=None,
-                     help="period for theme weights over time")
-    _add_themes(run)
-    run.add_argument("--unit", choices=choices("corpus.unit"), default=None,
-                     help="unit the model sees: whole documents, passages of long ones (auto), "
-                          "or always passages (default from the study file)")
+    for setting in ("corpus.paths", "model.n_topics", "model.seed", "weights.period", "model.themes",
+                    "corpus.unit"):
+        _add_setting(run, setting)
     run.add_argument("--out", metavar="DIR", default=None,
                      help="write tables to DIR and figures to DIR/figures (default: the study file's "
                           "tables_dir and figures_dir; with a --corpus not the study file's, "
                           "<tables_dir>/corpora/<corpus name>)")
-    run.add_argument("--cache-dir", metavar="DIR", default=None,
-                    help="stage cache folder (default from the study file: .cache)")
-    run.add_argument("--formats", metavar="LIST", default=None, type=_formats,
-                     help="figure formats, comma-separated: png,svg,pdf, or none for no figures "
-                          "(default from the study file: all three). In a loop over K, --formats png "
-                          "draws a third of the files")
+    _add_setting(run, "output.cache_dir")
+    _add_setting(run, "output.figure_formats")
     run.add_argument("--quick", action="store_true",
                      help="a quick look at a new K: every table with point estimates (no "
                           "intervals), the topics' and themes' main figures in PNG, no explorer page. "
@@ -117,6 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_compute(run)
     _add_common(run)
 
+
+def _add_sweep(sub) -> None:
     sw = sub.add_parser("sweep", help="compare topic counts: coherence, diversity, perplexity, stability",
                         description="Fit a grid of topic counts x seeds on the cached tokens, in "
                                     "parallel processes, and report per K: NPMI and UMass "
@@ -129,19 +144,19 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--seeds", type=_whole(1, MAX_SEEDS, "fits of each K"), default=3, metavar="N",
                     help=f"seeds per K, starting at the study's seed (1 to {MAX_SEEDS}; default 3; "
                          "stability needs 2 or more)")
-    sw.add_argument("--workers", type=_whole(1, 256, "processes"), default=2, metavar="N",
-                    help="parallel processes for the fits, and for ingest and segmentation "
-                         "if the tokens are not cached yet (default 2)")
-    sw.add_argument("--corpus", nargs="+", metavar="PATH", default=None,
-                    help=f"input files or folders: {_FORMATS} (default from the study file)")
+    _add_setting(sw, "compute.workers", type=_whole(1, 256, "processes"), default=SWEEP_WORKERS,
+                 help="parallel processes for the fits, and for ingest and segmentation "
+                      f"if the tokens are not cached yet (default {SWEEP_WORKERS})")
+    _add_setting(sw, "corpus.paths")
     sw.add_argument("--out", metavar="DIR", default=None,
                     help="write tables to DIR and the figure to DIR/figures")
-    sw.add_argument("--cache-dir", metavar="DIR", default=None,
-                    help="stage cache folder (default from the study file: .cache)")
-    _add_themes(sw)
+    _add_setting(sw, "output.cache_dir")
+    _add_setting(sw, "model.themes")
     _add_compute(sw, workers=False)
     _add_common(sw)
 
+
+def _add_init(sub) -> None:
     init = sub.add_parser("init", help="start a study folder of your own",
                           description="Write a new study folder: a commented study.toml with every "
                                       "setting, the three notebooks, an empty labels.csv template, the "
@@ -149,6 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("folder", metavar="FOLDER", help="the study folder to create (or fill, if empty)")
     init.add_argument("--force", action="store_true", help="overwrite files that are already there")
 
+
+def _add_validate(sub) -> None:
     val = sub.add_parser("validate", help="word- and topic-intrusion pages for raters, and their scores",
                          description="Write blind word- and topic-intrusion items of the study's model as "
                                      "one offline HTML page per rater (and key.json, for the researcher), "
@@ -161,33 +178,33 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--documents", type=_whole(0, MAX_TOPIC_ITEMS, "topic-intrusion items; 0 = none"),
                      default=20, metavar="N",
                      help=f"topic-intrusion items (documents; 0 to {MAX_TOPIC_ITEMS}; default 20)")
-    val.add_argument("--item-seed", type=_whole(0, 2**32 - 1), default=0, metavar="N",
+    val.add_argument("--item-seed", type=_whole(0, MAX_SEED), default=0, metavar="N",
                      help="seed of intruders and order")
     val.add_argument("--score", nargs="+", metavar="CSV", default=None,
                      help="the raters' answers (answers_rater_N.csv), scored against --out's key.json")
     # The model of a `run` with flags: the same settings find the same cached model.
-    val.add_argument("--corpus", nargs="+", metavar="PATH", default=None,
-                     help="input files or folders, as given to `run` (default from the study file)")
-    val.add_argument("--topics", type=int, default=None, metavar="K",
-                     help="number of topics, as given to `run`")
-    val.add_argument("--seed", type=int, default=None, help="random seed, as given to `run`")
-    val.add_argument("--cache-dir", metavar="DIR", default=None,
-                     help="stage cache folder, as given to `run` (default from the study file: .cache)")
-    _add_themes(val)
+    _add_setting(val, "corpus.paths",
+                 help="input files or folders, as given to `run` (default from the study file)")
+    _add_setting(val, "model.n_topics", help="number of topics, as given to `run`")
+    _add_setting(val, "model.seed", metavar=None, help="random seed, as given to `run`")
+    _add_setting(val, "output.cache_dir",
+                 help="stage cache folder, as given to `run` (default from the study file: .cache)")
+    _add_setting(val, "model.themes")
     _add_common(val)
 
+
+def _add_ingest(sub) -> None:
     ing = sub.add_parser("ingest", help="read and clean documents, write the cleaning report",
                          description="Read, clean, date and place documents and write one report "
                                      "row per input document (kept, dropped with a reason, or "
                                      "duplicate): CSV in UTF-8 with BOM for Excel, an Excel workbook "
                                      "or Parquet, by the suffix of --out.")
-    ing.add_argument("paths", nargs="+", metavar="PATH", help=f"input files or folders: {_FORMATS}")
+    ing.add_argument("paths", nargs="+", metavar="PATH", help=f"input files or folders: {INPUT_FORMATS}")
     ing.add_argument("--out", required=True, metavar="FILE",
                      help=f"report file ({', '.join(REPORT_SUFFIXES)}, by its suffix), outside the inputs")
     _add_columns(ing)
     _add_compute(ing)
     _add_common(ing)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -231,17 +248,6 @@ def _command(args) -> int:
     return _ingest(args)
 
 
-def _formats(text: str) -> list[str]:
-    """``--formats``: ``png,svg`` → ``["png", "svg"]``; ``none`` → no figures."""
-    items = [item.strip().lower() for item in text.split(",") if item.strip()]
-    if items == ["none"]:
-        return []
-    bad = [item for item in items if item not in ("png", "svg", "pdf")]
-    if bad or not items:
-        raise argparse.ArgumentTypeError(f"formats are png, svg, pdf (comma-separated) or none, got {text!r}")
-    return items
-
-
 def _corpus_out(args) -> Path | None:
     """``--out``, or for a ``--corpus`` that is not the study file's a folder of its own:
     ``<tables_dir>/corpora/<corpus name>/`` (said in the terminal). Without it a run on one's
@@ -267,12 +273,7 @@ def _corpus_out(args) -> Path | None:
 def _run(args) -> int:
     from policytopics.study.study import Study
 
-    config = load_study(args.study, corpus=args.corpus, n_topics=args.topics, seed=args.seed,
-                        limit=args.limit, period=args.period, out=_corpus_out(args),
-                        model__themes=args.themes,
-                        corpus__unit=args.unit, output__figure_formats=args.formats,
-                        output__cache_dir=args.cache_dir, workers=args.workers,
-                        scheduler=args.scheduler, **_columns(args))
+    config = load_study(args.study, out=_corpus_out(args), **_settings(args))
     study = Study(config, progress=not args.no_progress)
     if args.quick:
         study = study.quick_view()
@@ -347,15 +348,9 @@ def _sweep(args) -> int:
     from policytopics.study.study import Study
 
     ks = parse_k_range(args.topics)
-    config = load_study(args.study, corpus=args.corpus, limit=args.limit, out=_corpus_out(args),
-                        output__cache_dir=args.cache_dir, workers=args.workers,
-                        scheduler=args.scheduler, model__themes=args.themes)
+    config = load_study(args.study, out=_corpus_out(args), **_settings(args))
     study = Study(config, progress=not args.no_progress)
-    themes = study.themes()
-    if themes and min(ks) < len(themes):
-        raise ValueError(f"the sweep's smallest K, {min(ks)}, is below the {len(themes)} seeded themes of "
-                         f"{config.model.themes}: every K must hold them and free topics beside "
-                         f"(e.g. --topics {len(themes) + 2}:{len(themes) + 20}:2)")
+    check_themes_fit(len(study.themes()), min(ks), config.model.themes, sweep=True)
     result = study.sweep(ks, args.seeds, workers=args.workers)
     print(result["by_k"].round(4).to_string(index=False))
     print(f"suggested K: {result['suggested_k']}. {result['reason']}")
@@ -388,8 +383,7 @@ def _validate(args) -> int:
             print(f"{name}:")
             print(table.round(3).to_string(index=False))
         return 0
-    config = load_study(args.study, corpus=args.corpus, n_topics=args.topics, seed=args.seed,
-                        limit=args.limit, model__themes=args.themes, output__cache_dir=args.cache_dir)
+    config = load_study(args.study, **_settings(args))
     study = Study(config, progress=not args.no_progress)
     items = study.validation_items(args.documents, args.item_seed)
     labels = study.topic_labels()
@@ -465,8 +459,7 @@ def _ingest(args) -> int:
 
     out = Path(args.out)
     write_report = _report_writer(out, args.paths)
-    config = load_study(args.study, limit=args.limit, workers=args.workers,
-                        scheduler=args.scheduler, **_columns(args))
+    config = load_study(args.study, **_settings(args))
     report = document_report(args.paths, config, progress=not args.no_progress)
     warn_disagreeing_dates(report, config.corpus)
     write_report(report, out)

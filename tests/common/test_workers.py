@@ -1,11 +1,52 @@
-"""Worker processes: which main modules a spawned worker may import again."""
+"""Worker counts and worker processes: the four rules of the count, which main modules a
+spawned worker may import again, Ctrl-C and SIGTERM, the BLAS pools."""
 
 import sys
 import types
 
 import pytest
 
+from policytopics.common import workers
 from policytopics.common.workers import spawn_safe
+
+
+@pytest.fixture
+def two_cpus(monkeypatch):
+    monkeypatch.setattr("policytopics.common.workers.available_cpus", lambda: 2)
+    monkeypatch.setattr("policytopics.common.workers.spawn_safe", lambda: True)
+
+
+def test_a_document_stage_uses_workers_if_set_else_one_per_cpu_on_large_inputs(two_cpus):
+    assert workers.resolve_workers(3, 10, min_docs=200) == 3
+    assert workers.resolve_workers(0, 10, min_docs=200) == 1
+    assert workers.resolve_workers(0, 500, min_docs=200) == 2
+    assert workers.resolve_workers(0, None, min_docs=200) == 2
+    with pytest.raises(ValueError, match="workers must be 0 \\(auto\\) or more, got -1"):
+        workers.resolve_workers(-1, 10, min_docs=200)
+    count, items = workers.plan_workers(0, iter(range(5)), min_docs=200)
+    assert (count, list(items)) == (1, [0, 1, 2, 3, 4])  # looked ahead, nothing lost
+
+
+def test_the_studys_own_steps_use_workers_if_set_else_every_cpu(two_cpus):
+    assert workers.study_workers(3) == 3
+    assert workers.study_workers(0) == 2
+
+
+def test_figures_are_drawn_by_workers_up_to_a_corpus_size_unless_a_count_is_set(two_cpus, monkeypatch):
+    limit = workers.FIGURE_WORKERS_MAX_DOCS
+    assert workers.figure_workers(0, 100) == 2
+    assert workers.figure_workers(0, limit + 1) == 1
+    assert workers.figure_workers(3, limit + 1) == 3
+    assert workers.figure_workers(3, 100, drawing=False) == 1
+    monkeypatch.setattr("policytopics.common.workers.spawn_safe", lambda: False)
+    assert workers.figure_workers(3, 100) == 1
+
+
+def test_a_sweep_uses_two_workers_unless_told():
+    from policytopics.cli import build_parser
+
+    sweep = build_parser().parse_args(["sweep"])
+    assert sweep.workers == workers.SWEEP_WORKERS == 2
 
 
 @pytest.mark.parametrize(("file", "spec", "safe"), [
