@@ -27,8 +27,6 @@ from dataclasses import dataclass
 from policytopics.common.chinese import date_span
 from policytopics.text.pagetext import is_signature
 
-# --- dates -----------------------------------------------------------------------------
-
 _CN_DIGITS = {"〇": 0, "○": 0, "Ｏ": 0, "O": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _YMD = re.compile(

@@ -31,6 +31,8 @@ from policytopics.text.regions import canonical_region
 
 log = logging.getLogger("policytopics")
 
+# --- the region of a page that names no place ------------------------------------------
+
 #: A central body issuing or addressing a document: a provincial portal's repost of a State
 #: Council notice is no provincial document.
 _CENTRAL = re.compile(r"国务院|中共中央|党中央|中央军委|全国人民代表大会|全国人大常委会"
