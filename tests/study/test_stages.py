@@ -54,7 +54,7 @@ def _stage_keys(study):
 
 
 def test_display_settings_and_figure_code_rebuild_no_stage(sample_study, tmp_path, monkeypatch):
-    from policytopics.store import cache
+    from policytopics.store import keys as cache
 
     before = json.loads((sample_study.config.output.tables_dir / "run.json").read_text(encoding="utf-8"))
     digest = cache.source_digest
@@ -74,7 +74,7 @@ def test_display_settings_and_figure_code_rebuild_no_stage(sample_study, tmp_pat
 
 
 def test_cleaning_changes_rebuild_every_later_stage(sample_study, monkeypatch):
-    from policytopics.store import cache
+    from policytopics.store import keys as cache
 
     keys = _stage_keys(sample_study)
     stricter = Study(load_study(sample_study.config.root / "study.toml", clean__min_chars=60), progress=False)
@@ -100,7 +100,7 @@ def test_cleaning_changes_rebuild_every_later_stage(sample_study, monkeypatch):
 
 
 def test_every_stage_is_declared_with_its_upstream_before_it_and_its_code_modules():
-    from policytopics.store.cache import source_digest
+    from policytopics.store.keys import source_digest
     from policytopics.study.stages import STAGES
 
     seen = []
@@ -270,7 +270,7 @@ def test_a_cached_table_is_in_place_only_once_its_checksum_is(tmp_path, monkeypa
 
 def test_report_ritual_setting_and_code_recut_the_documents(sample_study, monkeypatch):
     # The ritual is cut in the documents stage: its setting and its module are in that key.
-    from policytopics.store import cache
+    from policytopics.store import keys as cache
 
     keys = _stage_keys(sample_study)
     ritual = _stage_keys(Study(load_study(sample_study.config.root / "study.toml",
@@ -280,3 +280,4 @@ def test_report_ritual_setting_and_code_recut_the_documents(sample_study, monkey
     monkeypatch.setattr(cache, "source_digest",
                         lambda name: "edited" if name == "text.ritual" else digest(name))
     assert _stage_keys(Study(sample_study.config, progress=False))["documents"] != keys["documents"]
+

@@ -1,9 +1,6 @@
-"""Cross-cutting machinery of the stage cache: keys, atomic writes, temporaries, memory.
+"""Cross-cutting machinery of the stage cache: atomic writes, checksums, temporaries, memory.
 
-A stage's cache key is :func:`stable_hash` of exactly what the stage depends on: its
-inputs (the key of the stage before it, or the input files' contents), its own settings,
-and :func:`code_version` of the modules that do its work. Changing a figure title never
-re-segments; changing a cleaning rule always re-cleans.
+The keys of the cached stages are made in :mod:`policytopics.store.keys`.
 
 Every file the package writes, cached or output, goes through :func:`atomic_write`: the
 content is written to a temporary file beside the target (named with the writing
@@ -16,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
-import functools
 import gc
 import hashlib
 import json
@@ -27,75 +23,10 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
-from policytopics._version import __version__
-
 log = logging.getLogger("policytopics")
-
-_PACKAGE = Path(__file__).parents[1]
-
-
-# --- keys ------------------------------------------------------------------------------
-
-def stable_hash(*parts) -> str:
-    """A short hex digest of ``parts``: JSON-able values, or paths (hashed by content).
-
-    >>> stable_hash("model", {"n_topics": 4}) == stable_hash("model", {"n_topics": 4})
-    True
-    """
-    digest = hashlib.sha256()
-    for part in parts:
-        if isinstance(part, Path):
-            digest.update(part.read_bytes() if part.is_file() else str(part).encode())
-        else:
-            digest.update(json.dumps(part, sort_keys=True, default=str, ensure_ascii=False).encode())
-        digest.update(b"\x00")
-    return digest.hexdigest()[:20]
-
-
-@functools.lru_cache(maxsize=64)
-def source_digest(module: str) -> str:
-    """Hash of one module's source (``"text.clean"`` → ``policytopics/text/clean.py``; a
-    subpackage such as ``"report.figures"``: every module in it)."""
-    place = _PACKAGE.joinpath(*module.split("."))
-    if place.is_dir():
-        digest = hashlib.sha256()
-        for path in sorted(place.rglob("*.py")):
-            digest.update(path.relative_to(place).as_posix().encode() + b"\0" + path.read_bytes())
-        return digest.hexdigest()[:12]
-    return hashlib.sha256(place.with_suffix(".py").read_bytes()).hexdigest()[:12]
-
-
-def code_version(*modules: str) -> str:
-    """Package version plus the source hashes of ``modules``: the code a stage runs.
-
-    With no modules, every module of the package (what ``run.json`` records).
-
-    >>> code_version("text.clean") != code_version("report.figures")
-    True
-    """
-    names = modules or tuple(sorted(".".join(path.relative_to(_PACKAGE).with_suffix("").parts)
-                                    for path in _PACKAGE.rglob("*.py")))
-    return __version__ + "+" + stable_hash([source_digest(name) for name in names])[:12]
-
-
-def file_fingerprint(files: Sequence[tuple[Path, str]]) -> list:
-    """Content hash of every input file with its name (``(path, name)`` pairs, as
-    :func:`policytopics.read.files.input_files` gives them), so edits, renames and moves
-    invalidate the cache."""
-    prints = []
-    for file, name in files:
-        stat = file.stat()
-        prints.append([name, _content_hash(str(file.resolve()), stat.st_size, stat.st_mtime_ns)])
-    return prints
-
-
-@functools.lru_cache(maxsize=4096)
-def _content_hash(path: str, size: int, mtime_ns: int) -> str:
-    """SHA-256 of a file, computed once per path, size and modification time."""
-    return file_digest(path)
 
 
 # --- atomic writes ---------------------------------------------------------------------
@@ -638,22 +569,18 @@ __all__ = [
     "EXCEL_CELL_CHARS",
     "StageCache",
     "atomic_write",
-    "code_version",
     "copy_file",
     "damage",
     "discard",
     "excel_safe",
     "exchange_folders",
     "file_digest",
-    "file_fingerprint",
     "is_temporary",
     "keep_checksums",
     "naming_the_cache",
     "read_cached_parquet",
     "remove_stale_temporaries",
     "replace_folder",
-    "source_digest",
-    "stable_hash",
     "temporary_sibling",
     "trim_memory",
     "verified",

@@ -21,7 +21,8 @@ from typing import Protocol
 
 from policytopics.read.files import corpus_entries
 from policytopics.settings.config import StudyConfig
-from policytopics.store.cache import file_fingerprint, trim_memory
+from policytopics.store.cache import trim_memory
+from policytopics.store.keys import file_fingerprint
 
 #: Corpus settings of the units, not of reading: they re-segment, they do not re-read.
 UNIT_SETTINGS = ("unit", "passage_chars", "passage_above")

@@ -26,7 +26,8 @@ from policytopics.model.corpus import seen_words
 from policytopics.model.topic_model import TopicModel
 from policytopics.report import outputs
 from policytopics.settings.config import StudyConfig, load_study, replace
-from policytopics.store.cache import StageCache, code_version, stable_hash, trim_memory
+from policytopics.store.cache import StageCache, trim_memory
+from policytopics.store.keys import code_version, stable_hash
 from policytopics.study.stages import STAGES
 from policytopics.text.documents import DocStatus, disagreeing_dates, kept_documents
 
