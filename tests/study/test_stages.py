@@ -281,3 +281,18 @@ def test_report_ritual_setting_and_code_recut_the_documents(sample_study, monkey
                         lambda name: "edited" if name == "text.ritual" else digest(name))
     assert _stage_keys(Study(sample_study.config, progress=False))["documents"] != keys["documents"]
 
+
+
+def test_an_edited_keyatm_sampler_refits(sample_study, monkeypatch):
+    # The model stage runs model.engines.keyatm when [model] engine is "keyatm": its code is in
+    # the model's key, or a changed sampler keeps serving the cached fit (#38).
+    from policytopics.store import keys
+
+    before = _stage_keys(sample_study)
+    digest = keys.source_digest
+    monkeypatch.setattr(keys, "source_digest",
+                        lambda name: "edited" if name == "model.engines.keyatm" else digest(name))
+    edited = _stage_keys(Study(sample_study.config, progress=False))
+    assert edited["model"] != before["model"]
+    assert all(edited[stage] == before[stage] for stage in ("documents", "tokens", "corpus"))
+

@@ -221,7 +221,8 @@ STAGES: dict[str, Stage] = {stage.name: stage for stage in (
           # model needs only the corpus: let the token lists go (about 0.5 GB for 75,000 news
           # stories), read again from the cache if asked for (as by a sweep).
           serve_written=True, releases=("tokens",)),
-    Stage("model", "corpus", ("model.corpus", "model.topic_model", "model.engines.base", "model.themes"),
+    Stage("model", "corpus", ("model.corpus", "model.topic_model", "model.engines.base", "model.engines.keyatm",
+                             "model.themes"),
           _model_key, _model, load=_load_model, save=lambda model, folder: model.save(folder),
           check=_check_model),
 )}
