@@ -296,3 +296,26 @@ def test_an_edited_keyatm_sampler_refits(sample_study, monkeypatch):
     assert edited["model"] != before["model"]
     assert all(edited[stage] == before[stage] for stage in ("documents", "tokens", "corpus"))
 
+
+
+def test_a_moved_study_folder_with_a_themes_file_keeps_its_fit(repo, samples, tmp_path):
+    # The themes file enters the model's key by its content only: the same study folder
+    # elsewhere (copied, renamed, another machine) reuses the fit (#38).
+    import shutil
+
+    first = tmp_path / "first"
+    shutil.copytree(samples, first / "corpus")
+    (first / "themes.toml").write_text('["产业"]\nwords = ["产业", "制造业"]\n', encoding="utf-8")
+    (first / "study.toml").write_text('[corpus]\npaths = ["corpus"]\n[model]\nn_topics = 3\n'
+                                      'themes = "themes.toml"\n', encoding="utf-8")
+    moved = tmp_path / "moved"
+    shutil.copytree(first, moved)
+
+    def study(folder):
+        return Study(load_study(folder / "study.toml", output__cache_dir=tmp_path / "cache"), progress=False)
+
+    assert study(moved).key("model") == study(first).key("model")
+    study(first).model()
+    again = study(moved)
+    again.model()
+    assert again.cache_hits["model"] is True

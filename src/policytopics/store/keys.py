@@ -50,7 +50,7 @@ def stable_hash(*parts) -> str:
         if isinstance(part, Path):
             digest.update(part.read_bytes() if part.is_file() else str(part).encode())
         else:
-            digest.update(json.dumps(part, sort_keys=True, default=str, ensure_ascii=False).encode())
+            digest.update(json.dumps(part, sort_keys=True, default=_key_value, ensure_ascii=False).encode())
         digest.update(b"\x00")
     return digest.hexdigest()[:20]
 

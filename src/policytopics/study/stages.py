@@ -177,7 +177,9 @@ def _save_corpus(built, folder: Path) -> None:
 
 def _model_key(study: Study) -> tuple:
     themes = study.config.model.themes
-    return (study.model_settings(), Path(themes) if themes else "")
+    settings = study.model_settings()
+    settings.pop("themes", None)  # by its content below, not by where it is (a study folder moved)
+    return (settings, Path(themes) if themes else "")
 
 
 def _model(study: Study):
@@ -189,11 +191,21 @@ def _model(study: Study):
 
 
 def _load_model(study: Study, path: Path):
-    from policytopics.model.topic_model import TopicModel
+    import json
+    from dataclasses import replace
+
+    from policytopics.model.topic_model import MODEL_FILE, TopicModel
 
     if not (path / "order.json").is_file():
         return None
-    return TopicModel.load(path, study.config.model, doc_ids=study.unit_ids())
+    # The themes file is the same by content (the key holds it), perhaps elsewhere: the saved
+    # place is what TopicModel.load compares; the model then carries this study's settings.
+    config = study.config.model
+    saved = json.loads((path / MODEL_FILE).read_text(encoding="utf-8"))["settings"].get("themes")
+    model = TopicModel.load(path, replace(config, themes=Path(saved) if saved else None),
+                            doc_ids=study.unit_ids())
+    model.config = config
+    return model
 
 
 def _check_model(study: Study, model) -> str | None:
@@ -221,8 +233,8 @@ STAGES: dict[str, Stage] = {stage.name: stage for stage in (
           # model needs only the corpus: let the token lists go (about 0.5 GB for 75,000 news
           # stories), read again from the cache if asked for (as by a sweep).
           serve_written=True, releases=("tokens",)),
-    Stage("model", "corpus", ("model.corpus", "model.topic_model", "model.engines.base", "model.engines.keyatm",
-                             "model.themes"),
+    Stage("model", "corpus", ("model.corpus", "model.topic_model", "model.engines.base",
+                              "model.engines.keyatm", "model.themes"),
           _model_key, _model, load=_load_model, save=lambda model, folder: model.save(folder),
           check=_check_model),
 )}
