@@ -99,18 +99,31 @@ def test_cleaning_changes_rebuild_every_later_stage(sample_study, monkeypatch):
                              progress=False))["model"] != keys["model"]
 
 
-def test_every_stage_is_declared_with_its_upstream_before_it_and_its_code_modules():
-    from policytopics.store.keys import source_digest
-    from policytopics.study.stages import STAGES
+def test_every_stage_is_declared_with_its_inputs_before_it():
+    from policytopics.study.stages import STAGES, VIEWS
 
     seen = []
     for name, stage in STAGES.items():
-        assert stage.name == name and (stage.upstream is None or stage.upstream in seen), name
-        assert (stage.load is None) == (stage.save is None), name
-        for module in stage.code:
-            source_digest(module)  # a misspelt module would raise here
+        assert stage.name == name and all(VIEWS.get(i, i) in seen for i in stage.inputs), name
+        assert set(stage.releases) <= set(seen), name
         seen.append(name)
     assert seen == ["documents", "tokens", "corpus", "model"]
+
+
+def test_a_stage_s_code_is_the_import_closure_of_its_function():
+    # Never a hand list: what the stage's function can run (#38).
+    from policytopics.store.keys import import_closure
+    from policytopics.study.stages import STAGES
+
+    def closure(name):
+        function = STAGES[name].function
+        return set(import_closure(function.__module__.removeprefix("policytopics.")))
+
+    documents = closure("documents")
+    assert {"text.clean", "read.files", "text.ritual", "text.documents"} <= documents
+    assert not [module for module in documents if module.startswith(("report.", "model.", "estimate."))]
+    assert {"model.engines.keyatm", "model.themes", "model.corpus"} <= closure("model")
+    assert not [module for name in STAGES for module in closure(name) if module.startswith("report.")]
 
 
 def test_an_edited_metadata_csv_beside_listed_files_is_seen(samples, tmp_path):

@@ -422,17 +422,19 @@ class StageCache:
 
     def __init__(self, cache_dir: Path):
         self.cache_dir = Path(cache_dir)
-        self.memo: dict[str, object] = {}
+        self.memo: dict[str, object] = {}  # "<stage>:<key>" -> its result
+        self.derived: dict[object, object] = {}  # what is derived from the stages (memoised)
         self.hits: dict[str, bool] = {}
         self.timings: dict[str, float] = {}
         self._nested_seconds: list[float] = []
         self.damaged: set[str] = set()  # the stages whose damaged cache was named in a warning
 
-    def memoised(self, key: str, build):
-        """``build()`` once per key, then from memory."""
-        if key not in self.memo:
-            self.memo[key] = build()
-        return self.memo[key]
+    def memoised(self, key, build):
+        """``build()`` once per key (hashable: the keys of the stages it is derived from and
+        what else it depends on), then from memory."""
+        if key not in self.derived:
+            self.derived[key] = build()
+        return self.derived[key]
 
     def get(self, name: str, key: str, build, *, reader, writer, serve_written: bool = False, serve=None):
         """A stage's result from memory, from ``reader(path)``, or by ``build()`` then

@@ -22,12 +22,12 @@ import pandas as pd
 from policytopics.common.workers import available_cpus, prepare_figure_workers, study_threads
 from policytopics.estimate.weights import coverage, doc_topics_table, doc_topics_wide
 from policytopics.model import labels as topic_naming
-from policytopics.model.corpus import seen_words
 from policytopics.model.topic_model import TopicModel
 from policytopics.report import outputs
 from policytopics.settings.config import StudyConfig, load_study, replace
-from policytopics.store.cache import StageCache, trim_memory
-from policytopics.store.keys import code_version, stable_hash
+from policytopics.store.cache import StageCache
+from policytopics.store.keys import stable_hash
+from policytopics.study.catalog import Catalog
 from policytopics.study.stages import STAGES
 from policytopics.text.documents import DocStatus, disagreeing_dates, kept_documents
 
@@ -87,44 +87,22 @@ class Study:
         return self.config.output.cache_dir
 
     # The cached stages (declared in :mod:`policytopics.study.stages`) ---------------------------
+    @property
+    def catalog(self) -> Catalog:
+        """The declared stages of these settings, served from this study's cache."""
+        return Catalog(self.config, self.stages, progress=self.progress)
+
     def key(self, name: str) -> str:
-        """A stage's cache key: its name, its code's version, its upstream stage's key and
-        its own settings and input files (:data:`policytopics.study.stages.STAGES`)."""
-        stage = STAGES[name]
-        upstream = (self.key(stage.upstream),) if stage.upstream else ()
-        return stable_hash(name, code_version(*stage.code), *upstream, *stage.key_parts(self))
+        """A stage's cache key (:meth:`policytopics.study.catalog.Catalog.key`)."""
+        return self.catalog.key(name)
 
     def stage(self, name: str):
         """A stage's result: from memory, from the cache, or built (and then cached)."""
-        stage = STAGES[name]
-
-        def build():
-            return stage.build(self)
-
-        serve = None if stage.serve is None else (lambda result: stage.serve(self, result))
-        check = None if stage.check is None else (lambda result: stage.check(self, result))
-        if stage.load is None:
-            result = self.stages.frame(name, self.key(name), build, serve=serve, check=check)
-        else:
-            result = self.stages.folder(name, self.key(name), build, load=lambda path: stage.load(self, path),
-                                        save=stage.save, serve_written=stage.serve_written, serve=serve,
-                                        check=check)
-        if any([self.stages.release(upstream) for upstream in stage.releases]):
-            trim_memory()
-        return result
+        return self.catalog.stage(name)
 
     def documents(self) -> pd.DataFrame:
-        """The ingest report: one row per input document (kept, dropped, duplicate).
-
-        Documents whose date column their own header contradicts are named in one warning per
-        study, built or read from the cache (:func:`policytopics.text.documents.warn_disagreeing_dates`).
-        """
-        from policytopics.text.documents import warn_disagreeing_dates
-
-        report = self.stage("documents")
-        self.stages.memoised(f"date_warning:{id(report)}",
-                             lambda: warn_disagreeing_dates(report, self.config.corpus))
-        return report
+        """The ingest report: one row per input document (kept, dropped, duplicate)."""
+        return self.catalog.documents()
 
     def kept_documents(self) -> pd.DataFrame:
         return kept_documents(self.documents())
@@ -153,27 +131,15 @@ class Study:
 
     def seen_words(self) -> frozenset[str]:
         """Every word of the tokens before the vocabulary was pruned."""
-        self.corpus()
-        return seen_words(self.stages.path("corpus", self.key("corpus")))
+        return self.catalog.seen_words()
 
     def units(self) -> pd.DataFrame:
-        """The units of analysis without their tokens: ``doc_id``, ``passage``, ``n_chars``.
-
-        Read from the cached tokens table's own columns, so a new K does not load the tokens.
-        """
-        columns, key = ["doc_id", "passage", "n_chars"], self.key("tokens")
-
-        def read():
-            units = self.stages.columns("tokens", key, columns)
-            return self.tokens()[columns] if units is None else units
-
-        return self.stages.memoised(f"units:{key}", read)
+        """The units of analysis without their tokens: ``doc_id``, ``passage``, ``n_chars``."""
+        return self.catalog.units()
 
     def unit_ids(self) -> list[str]:
         """One id per unit, in the model's row order: ``doc_id`` or ``doc_id#passage``."""
-        units = self.units()
-        whole = units.groupby("doc_id")["passage"].transform("size") == 1
-        return [d if one else f"{d}#{p}" for d, p, one in zip(units["doc_id"], units["passage"], whole)]
+        return self.catalog.unit_ids()
 
     def model_settings(self) -> dict:
         """The ``[model]`` settings that change the fit (:func:`policytopics.model.topic_model.fit_settings`:
