@@ -10,6 +10,7 @@ stages it comes from (:meth:`Catalog.memoised`). The stage functions never see i
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 import pandas as pd
@@ -72,9 +73,9 @@ class Catalog:
 
     def get(self, name: str):
         """A stage's result or a view of one (:data:`~policytopics.study.stages.VIEWS`)."""
-        if name in STAGES:
-            return self.documents() if name == "documents" else self.stage(name)
-        return getattr(self, name)()
+        views = {"documents": self.documents, "kept_documents": self.kept_documents, "units": self.units,
+                 "unit_ids": self.unit_ids, "seen_words": self.seen_words}
+        return views[name]() if name in views else self.stage(name)
 
     def memoised(self, what: str, build: Callable[[], object], *, stages: tuple[str, ...] = (),
                  files=(), settings=()):
@@ -122,8 +123,6 @@ class Catalog:
 
 def _named(function: Callable, inputs: tuple[str, ...]) -> list[str]:
     """The inputs ``function`` takes (a loader needs the unit ids, not the corpus)."""
-    import inspect
-
     return [name for name in inputs if name in inspect.signature(function).parameters]
 
 
