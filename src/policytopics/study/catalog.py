@@ -43,8 +43,14 @@ class Catalog:
     def key(self, name: str) -> str:
         """A stage's cache key: its name, its code's version, the keys of the stages of its
         inputs, the settings and input files that change it."""
-        stage = STAGES[name]
-        return stage.key(self.config, tuple(self.key(upstream) for upstream in stage.upstream()))
+        return self._key(name, {})
+
+    def _key(self, name: str, known: dict[str, str]) -> str:
+        """:meth:`key`, each upstream stage's computed once (``known``): a walk of the corpus each."""
+        if name not in known:
+            stage = STAGES[name]
+            known[name] = stage.key(self.config, tuple(self._key(up, known) for up in stage.upstream()))
+        return known[name]
 
     def stage(self, name: str):
         """A stage's result: from memory, from the cache, or built (and then cached)."""
