@@ -349,7 +349,7 @@ def version(package: str) -> str:
 
 
 def header(argv: list[str], load_before: str) -> list[str]:
-    from policytopics.store.cache import code_version
+    from policytopics.store.keys import code_version
 
     libraries = ", ".join(f"{p} {version(p)}" for p in ("gensim", "tomotopy", "jieba", "rjieba", "pandas",
                                                          "matplotlib", "psutil"))

@@ -54,7 +54,7 @@ def _stage_keys(study):
 
 
 def test_display_settings_and_figure_code_rebuild_no_stage(sample_study, tmp_path, monkeypatch):
-    from policytopics.store import cache
+    from policytopics.store import keys as cache
 
     before = json.loads((sample_study.config.output.tables_dir / "run.json").read_text(encoding="utf-8"))
     digest = cache.source_digest
@@ -74,7 +74,7 @@ def test_display_settings_and_figure_code_rebuild_no_stage(sample_study, tmp_pat
 
 
 def test_cleaning_changes_rebuild_every_later_stage(sample_study, monkeypatch):
-    from policytopics.store import cache
+    from policytopics.store import keys as cache
 
     keys = _stage_keys(sample_study)
     stricter = Study(load_study(sample_study.config.root / "study.toml", clean__min_chars=60), progress=False)
@@ -99,18 +99,31 @@ def test_cleaning_changes_rebuild_every_later_stage(sample_study, monkeypatch):
                              progress=False))["model"] != keys["model"]
 
 
-def test_every_stage_is_declared_with_its_upstream_before_it_and_its_code_modules():
-    from policytopics.store.cache import source_digest
-    from policytopics.study.stages import STAGES
+def test_every_stage_is_declared_with_its_inputs_before_it():
+    from policytopics.study.stages import STAGES, VIEWS
 
     seen = []
     for name, stage in STAGES.items():
-        assert stage.name == name and (stage.upstream is None or stage.upstream in seen), name
-        assert (stage.load is None) == (stage.save is None), name
-        for module in stage.code:
-            source_digest(module)  # a misspelt module would raise here
+        assert stage.name == name and all(VIEWS.get(i, i) in seen for i in stage.inputs), name
+        assert set(stage.releases) <= set(seen), name
         seen.append(name)
     assert seen == ["documents", "tokens", "corpus", "model"]
+
+
+def test_a_stage_s_code_is_the_import_closure_of_its_function():
+    # Never a hand list: what the stage's function can run (#38).
+    from policytopics.store.keys import import_closure
+    from policytopics.study.stages import STAGES
+
+    def closure(name):
+        function = STAGES[name].function
+        return set(import_closure(function.__module__.removeprefix("policytopics.")))
+
+    documents = closure("documents")
+    assert {"text.clean", "read.files", "text.ritual", "text.documents"} <= documents
+    assert not [module for module in documents if module.startswith(("report.", "model.", "estimate."))]
+    assert {"model.engines.keyatm", "model.themes", "model.corpus"} <= closure("model")
+    assert not [module for name in STAGES for module in closure(name) if module.startswith("report.")]
 
 
 def test_an_edited_metadata_csv_beside_listed_files_is_seen(samples, tmp_path):
@@ -270,7 +283,7 @@ def test_a_cached_table_is_in_place_only_once_its_checksum_is(tmp_path, monkeypa
 
 def test_report_ritual_setting_and_code_recut_the_documents(sample_study, monkeypatch):
     # The ritual is cut in the documents stage: its setting and its module are in that key.
-    from policytopics.store import cache
+    from policytopics.store import keys as cache
 
     keys = _stage_keys(sample_study)
     ritual = _stage_keys(Study(load_study(sample_study.config.root / "study.toml",
@@ -280,3 +293,42 @@ def test_report_ritual_setting_and_code_recut_the_documents(sample_study, monkey
     monkeypatch.setattr(cache, "source_digest",
                         lambda name: "edited" if name == "text.ritual" else digest(name))
     assert _stage_keys(Study(sample_study.config, progress=False))["documents"] != keys["documents"]
+
+
+
+def test_an_edited_keyatm_sampler_refits(sample_study, monkeypatch):
+    # The model stage runs model.engines.keyatm when [model] engine is "keyatm": its code is in
+    # the model's key, or a changed sampler keeps serving the cached fit (#38).
+    from policytopics.store import keys
+
+    before = _stage_keys(sample_study)
+    digest = keys.source_digest
+    monkeypatch.setattr(keys, "source_digest",
+                        lambda name: "edited" if name == "model.engines.keyatm" else digest(name))
+    edited = _stage_keys(Study(sample_study.config, progress=False))
+    assert edited["model"] != before["model"]
+    assert all(edited[stage] == before[stage] for stage in ("documents", "tokens", "corpus"))
+
+
+
+def test_a_moved_study_folder_with_a_themes_file_keeps_its_fit(repo, samples, tmp_path):
+    # The themes file enters the model's key by its content only: the same study folder
+    # elsewhere (copied, renamed, another machine) reuses the fit (#38).
+    import shutil
+
+    first = tmp_path / "first"
+    shutil.copytree(samples, first / "corpus")
+    (first / "themes.toml").write_text('["产业"]\nwords = ["产业", "制造业"]\n', encoding="utf-8")
+    (first / "study.toml").write_text('[corpus]\npaths = ["corpus"]\n[model]\nn_topics = 3\n'
+                                      'themes = "themes.toml"\n', encoding="utf-8")
+    moved = tmp_path / "moved"
+    shutil.copytree(first, moved)
+
+    def study(folder):
+        return Study(load_study(folder / "study.toml", output__cache_dir=tmp_path / "cache"), progress=False)
+
+    assert study(moved).key("model") == study(first).key("model")
+    study(first).model()
+    again = study(moved)
+    again.model()
+    assert again.cache_hits["model"] is True

@@ -36,7 +36,7 @@ def software_versions(engine) -> dict:
     import jieba
     import matplotlib
 
-    from policytopics.store.cache import code_version
+    from policytopics.store.keys import code_version
 
     return {
         "policytopics": code_version(),
@@ -616,7 +616,7 @@ class FigureCache:
 
         import matplotlib
 
-        from policytopics.store.cache import code_version
+        from policytopics.store.keys import code_version
 
         self.folder, self.formats = folder, formats
         # What every figure's key holds: its formats, the code and the drawing libraries.
@@ -626,7 +626,7 @@ class FigureCache:
         self._damaged: set[str] = set()  # warned once: a damaged cached figure
 
     def key(self, job: tuple) -> str:
-        from policytopics.store.cache import stable_hash
+        from policytopics.store.keys import stable_hash
 
         name, draw, args, kwargs = job
         if name not in self._keys:
@@ -636,7 +636,7 @@ class FigureCache:
         return self._keys[name]
 
     def _digest(self, value) -> str:
-        from policytopics.store.cache import stable_hash
+        from policytopics.store.keys import stable_hash
 
         if isinstance(value, pd.DataFrame | pd.Series):
             if id(value) not in self._digests:
@@ -708,8 +708,8 @@ def write_explorer(model, path: Path, *, topic_labels: dict[int, str], language:
     the model's key) a page of the same model, labels, language and code is copied from
     there instead of being built again (unless it differs from its checksum)."""
     from policytopics.report.explorer import write_explorer as write_page
-    from policytopics.store.cache import code_version, stable_hash
     from policytopics.store.checksums import keep_checksums, verified
+    from policytopics.store.keys import code_version, stable_hash
     from policytopics.store.writing import atomic_write, copy_file
 
     if cache is None:

@@ -1,9 +1,8 @@
 """The stage cache: each stage's result in memory, in ``cache_dir/<stage>/<key>``, or built.
 
-A stage's cache key is :func:`stable_hash` of exactly what the stage depends on: its
-inputs (the key of the stage before it, or the input files' contents), its own settings,
-and :func:`code_version` of the modules that do its work. Changing a figure title never
-re-segments; changing a cleaning rule always re-cleans.
+The keys of the cached stages are made in :mod:`policytopics.store.keys`: exactly what a
+stage depends on (its inputs' keys, its own settings, the code its function imports). Changing a
+figure title never re-segments; changing a cleaning rule always re-cleans.
 
 :class:`StageCache` writes a stage's result through :mod:`policytopics.store.writing` with its
 checksums (:mod:`policytopics.store.checksums`) and reads it back only when they match.
@@ -13,19 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import functools
 import gc
-import hashlib
-import json
 import logging
 import os
 import shutil
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
 
-from policytopics._version import __version__
 from policytopics.store import writing
 from policytopics.store.checksums import (
     checksum_file,
@@ -40,71 +34,6 @@ from policytopics.store.writing import replace_folder, temporary_sibling
 
 log = logging.getLogger("policytopics")
 
-_PACKAGE = Path(__file__).parents[1]
-
-
-# --- keys ------------------------------------------------------------------------------
-
-def stable_hash(*parts) -> str:
-    """A short hex digest of ``parts``: JSON-able values, or paths (hashed by content).
-
-    >>> stable_hash("model", {"n_topics": 4}) == stable_hash("model", {"n_topics": 4})
-    True
-    """
-    digest = hashlib.sha256()
-    for part in parts:
-        if isinstance(part, Path):
-            digest.update(part.read_bytes() if part.is_file() else str(part).encode())
-        else:
-            digest.update(json.dumps(part, sort_keys=True, default=str, ensure_ascii=False).encode())
-        digest.update(b"\x00")
-    return digest.hexdigest()[:20]
-
-
-@functools.lru_cache(maxsize=64)
-def source_digest(module: str) -> str:
-    """Hash of one module's source (``"text.clean"`` → ``policytopics/text/clean.py``; a
-    subpackage such as ``"report.figures"``: every module in it)."""
-    place = _PACKAGE.joinpath(*module.split("."))
-    if place.is_dir():
-        digest = hashlib.sha256()
-        for path in sorted(place.rglob("*.py")):
-            digest.update(path.relative_to(place).as_posix().encode() + b"\0" + path.read_bytes())
-        return digest.hexdigest()[:12]
-    return hashlib.sha256(place.with_suffix(".py").read_bytes()).hexdigest()[:12]
-
-
-def code_version(*modules: str) -> str:
-    """Package version plus the source hashes of ``modules``: the code a stage runs.
-
-    With no modules, every module of the package (what ``run.json`` records).
-
-    >>> code_version("text.clean") != code_version("report.figures")
-    True
-    """
-    names = modules or tuple(sorted(".".join(path.relative_to(_PACKAGE).with_suffix("").parts)
-                                    for path in _PACKAGE.rglob("*.py")))
-    return __version__ + "+" + stable_hash([source_digest(name) for name in names])[:12]
-
-
-def file_fingerprint(files: Sequence[tuple[Path, str]]) -> list:
-    """Content hash of every input file with its name (``(path, name)`` pairs, as
-    :func:`policytopics.read.files.input_files` gives them), so edits, renames and moves
-    invalidate the cache."""
-    prints = []
-    for file, name in files:
-        stat = file.stat()
-        prints.append([name, _content_hash(str(file.resolve()), stat.st_size, stat.st_mtime_ns)])
-    return prints
-
-
-@functools.lru_cache(maxsize=4096)
-def _content_hash(path: str, size: int, mtime_ns: int) -> str:
-    """SHA-256 of a file, computed once per path, size and modification time."""
-    return file_digest(path)
-
-
-# --- the cache folder ------------------------------------------------------------------
 
 def naming_the_cache(exc: OSError, cache_dir: Path) -> OSError:
     """``exc`` naming the cache folder when it happened there (a full disk, a read-only one):
@@ -154,17 +83,19 @@ class StageCache:
 
     def __init__(self, cache_dir: Path):
         self.cache_dir = Path(cache_dir)
-        self.memo: dict[str, object] = {}
+        self.memo: dict[str, object] = {}  # "<stage>:<key>" -> its result
+        self.derived: dict[object, object] = {}  # what is derived from the stages (memoised)
         self.hits: dict[str, bool] = {}
         self.timings: dict[str, float] = {}
         self._nested_seconds: list[float] = []
         self.damaged: set[str] = set()  # the stages whose damaged cache was named in a warning
 
-    def memoised(self, key: str, build):
-        """``build()`` once per key, then from memory."""
-        if key not in self.memo:
-            self.memo[key] = build()
-        return self.memo[key]
+    def memoised(self, key, build):
+        """``build()`` once per key (hashable: the keys of the stages it is derived from and
+        what else it depends on), then from memory."""
+        if key not in self.derived:
+            self.derived[key] = build()
+        return self.derived[key]
 
     def get(self, name: str, key: str, build, *, reader, writer, serve_written: bool = False, serve=None):
         """A stage's result from memory, from ``reader(path)``, or by ``build()`` then
@@ -298,10 +229,6 @@ class StageCache:
 
 __all__ = [
     "StageCache",
-    "code_version",
-    "file_fingerprint",
     "naming_the_cache",
-    "source_digest",
-    "stable_hash",
     "trim_memory",
 ]

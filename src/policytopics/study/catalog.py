@@ -1,0 +1,135 @@
+"""The study's results by name: each stage's, served from memory, the cache or built.
+
+:class:`Catalog` is kedro's catalog for the declared stages (:data:`policytopics.study.stages.STAGES`):
+it computes a stage's key from its declaration, gives the stage the results it names as
+inputs (another stage's, or one of :data:`~policytopics.study.stages.VIEWS`), and keeps the
+result in the :class:`~policytopics.store.cache.StageCache`. It also keeps what is derived
+from the stages (labels, proportions, estimates) under one memo keyed by the keys of the
+stages it comes from (:meth:`Catalog.memoised`). The stage functions never see it.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+
+import pandas as pd
+
+from policytopics.model.corpus import seen_words
+from policytopics.settings.config import StudyConfig
+from policytopics.store.cache import StageCache, trim_memory
+from policytopics.store.keys import stable_hash
+from policytopics.study.stages import STAGES, Folder, call
+from policytopics.text.documents import kept_documents, warn_disagreeing_dates
+
+#: The columns of the tokens table that are the units of analysis.
+UNIT_COLUMNS = ["doc_id", "passage", "n_chars"]
+
+
+class Catalog:
+    """The declared stages of one study's settings, served from ``cache``.
+
+    Examples
+    --------
+    >>> catalog = Catalog(config, StageCache(config.output.cache_dir))  # doctest: +SKIP
+    >>> catalog.get("model")          # fitted, or read from the cache  # doctest: +SKIP
+    """
+
+    def __init__(self, config: StudyConfig, cache: StageCache, *, progress: bool = False):
+        self.config = config
+        self.cache = cache
+        self.progress = progress
+
+    def key(self, name: str) -> str:
+        """A stage's cache key: its name, its code's version, the keys of the stages of its
+        inputs, the settings and input files that change it."""
+        return self._key(name, {})
+
+    def _key(self, name: str, known: dict[str, str]) -> str:
+        """:meth:`key`, each upstream stage's computed once (``known``): a walk of the corpus each."""
+        if name not in known:
+            stage = STAGES[name]
+            known[name] = stage.key(self.config, tuple(self._key(up, known) for up in stage.upstream()))
+        return known[name]
+
+    def stage(self, name: str):
+        """A stage's result: from memory, from the cache, or built (and then cached)."""
+        stage, key = STAGES[name], self.key(name)
+        settings = stage.settings_of(self.config)
+
+        def build():
+            return stage.run({source: self.get(source) for source in stage.inputs}, self.config,
+                             progress=self.progress)
+
+        serve = None if stage.serve is None else (lambda result: call(stage.serve, settings, result))
+        storage = stage.storage
+        check = None if storage.check is None else (lambda result: call(storage.check, settings, result))
+        if isinstance(storage, Folder):
+            def load(path):
+                return call(storage.load, {**{i: self.get(i) for i in _named(storage.load, stage.inputs)},
+                                           **settings}, path)
+
+            result = self.cache.folder(name, key, build, load=load, save=storage.save,
+                                       serve_written=storage.serve_written, serve=serve, check=check)
+        else:
+            result = self.cache.frame(name, key, build, serve=serve, check=check)
+        if any([self.cache.release(upstream) for upstream in stage.releases]):
+            trim_memory()
+        return result
+
+    def get(self, name: str):
+        """A stage's result or a view of one (:data:`~policytopics.study.stages.VIEWS`)."""
+        views = {"documents": self.documents, "kept_documents": self.kept_documents, "units": self.units,
+                 "unit_ids": self.unit_ids, "seen_words": self.seen_words}
+        return views[name]() if name in views else self.stage(name)
+
+    def memoised(self, what: str, build: Callable[[], object], *, stages: tuple[str, ...] = (),
+                 files=(), settings=()):
+        """``build()`` once per key: ``what``, the keys of ``stages``, the ``files`` by content
+        and the ``settings`` it depends on."""
+        key = (what, *(self.key(name) for name in stages), stable_hash(*files, settings))
+        return self.cache.memoised(key, build)
+
+    # The views of the stages ------------------------------------------------------------
+    def documents(self) -> pd.DataFrame:
+        """The ingest report; documents whose date column their own header contradicts are
+        named in one warning per report (:func:`~policytopics.text.documents.warn_disagreeing_dates`)."""
+        report = self.stage("documents")
+        self.memoised("date_warning", lambda: warn_disagreeing_dates(report, self.config.corpus),
+                      stages=("documents",))
+        return report
+
+    def kept_documents(self) -> pd.DataFrame:
+        return kept_documents(self.documents())
+
+    def units(self) -> pd.DataFrame:
+        """The units of analysis without their tokens, read from the cached tokens table's own
+        columns, so a new K does not load the tokens."""
+        def read():
+            units = self.cache.columns("tokens", self.key("tokens"), UNIT_COLUMNS)
+            return self.stage("tokens")[UNIT_COLUMNS] if units is None else units
+
+        return self.memoised("units", read, stages=("tokens",))
+
+    def unit_ids(self) -> list[str]:
+        """One id per unit, in the model's row order: ``doc_id`` or ``doc_id#passage``."""
+        units = self.units()
+        whole = units.groupby("doc_id")["passage"].transform("size") == 1
+        return [d if one else f"{d}#{p}" for d, p, one in zip(units["doc_id"], units["passage"], whole)]
+
+    def seen_words(self) -> frozenset[str]:
+        """Every word of the tokens before the vocabulary was pruned."""
+        self.stage("corpus")
+        return seen_words(self.corpus_folder())
+
+    def corpus_folder(self):
+        """Where the corpus stage's files are (gensim's files, the units' lengths)."""
+        return self.cache.path("corpus", self.key("corpus"))
+
+
+def _named(function: Callable, inputs: tuple[str, ...]) -> list[str]:
+    """The inputs ``function`` takes (a loader needs the unit ids, not the corpus)."""
+    return [name for name in inputs if name in inspect.signature(function).parameters]
+
+
+__all__ = ["UNIT_COLUMNS", "Catalog"]

@@ -1,0 +1,68 @@
+"""The documents stage: every input document read, cleaned, dated and placed (the ingest report).
+
+A pure stage function of the corpus, cleaning, compute and output settings
+(:data:`policytopics.study.stages.STAGES`); its key holds the input files by content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import pandas as pd
+
+from policytopics.read.files import corpus_entries
+from policytopics.settings.config import CleanConfig, ComputeConfig, CorpusConfig, OutputConfig, StudyConfig
+from policytopics.store.keys import file_fingerprint
+from policytopics.text.documents import (
+    CORPUS_PATH_COLUMN,
+    REPORT_COLUMNS,
+    document_report,
+    located_sources,
+    portable_sources,
+)
+from policytopics.text.metadata import override_files
+
+#: Corpus settings of the units, not of reading: they re-segment, they do not re-read.
+UNIT_SETTINGS = ("unit", "passage_chars", "passage_above")
+
+
+def documents(corpus: CorpusConfig, clean: CleanConfig, compute: ComputeConfig, output: OutputConfig, *,
+              progress: bool = False) -> pd.DataFrame:
+    """The ingest report: one row per input document, its sources relative to the corpus
+    paths (the cache keeps them so: a moved corpus shows its new place, :func:`located`)."""
+    config = StudyConfig(corpus=corpus, clean=clean, compute=compute, output=output)
+    return portable_sources(document_report(corpus.paths, config, progress=progress), corpus.paths)
+
+
+def documents_key(corpus: CorpusConfig, clean: CleanConfig, output: OutputConfig) -> tuple:
+    """What the report depends on: the input files by content, the reading and cleaning
+    settings (not the corpus paths, not the unit settings)."""
+    reading = {k: v for k, v in asdict(corpus).items() if k not in ("paths", *UNIT_SETTINGS)}
+    entries = corpus_entries(corpus.paths, skip=output.folders(), follow_links=corpus.follow_links,
+                             warn=False)
+    files = [(entry.path, entry.name) for entry in entries if entry.reason is None]
+    # What the walk could not read is a report row each: a folder made readable changes the key.
+    not_read = [(entry.name, entry.reason) for entry in entries if entry.reason is not None]
+    # A metadata.csv beside listed files is not among them: its content is a key part of its own.
+    overrides = [(path, path.name) for path in override_files(corpus.paths)]
+    return (file_fingerprint(files), reading, asdict(clean), clean.spam_phrases or "",
+            file_fingerprint(overrides), *([not_read] if not_read else []))
+
+
+def missing_columns(frame: pd.DataFrame, columns) -> str | None:
+    """Why a cached table does not fit: the columns the stage writes that it lacks."""
+    missing = [column for column in columns if column not in frame.columns]
+    return f"no column {', '.join(map(repr, missing))}" if missing else None
+
+
+def check_documents(report: pd.DataFrame) -> str | None:
+    """Why a cached report does not fit (a column missing), or ``None``."""
+    return missing_columns(report, [*REPORT_COLUMNS, CORPUS_PATH_COLUMN])
+
+
+def located(report: pd.DataFrame, corpus: CorpusConfig) -> pd.DataFrame:
+    """The report as the study sees it: its sources where the corpus is now."""
+    return located_sources(report, corpus.paths)
+
+
+__all__ = ["UNIT_SETTINGS", "check_documents", "documents", "documents_key", "located", "missing_columns"]

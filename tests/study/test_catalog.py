@@ -1,0 +1,44 @@
+"""The catalog: stages served by their declared keys, the views they take, one memo."""
+
+from __future__ import annotations
+
+from policytopics import load_study
+from policytopics.store.cache import StageCache
+from policytopics.study.catalog import Catalog
+
+
+def _catalog(study, **overrides):
+    config = load_study(study.config.root / "study.toml", out=study.config.output.tables_dir,
+                        output__cache_dir=study.config.output.cache_dir, **overrides)
+    return Catalog(config, StageCache(config.output.cache_dir))
+
+
+def test_keys_are_stable_and_stages_come_from_the_cache(sample_study):
+    catalog = _catalog(sample_study)
+    names = ("documents", "tokens", "corpus", "model")
+    assert [catalog.key(n) for n in names] == [sample_study.key(n) for n in names]
+    catalog.get("model")
+    # A cached fit needs only the units' ids (the tokens table's columns): no other stage is read.
+    assert catalog.cache.hits == {"model": True}
+
+
+def test_the_views_of_the_stages(sample_study):
+    catalog = _catalog(sample_study)
+    assert list(catalog.units().columns) == ["doc_id", "passage", "n_chars"]
+    assert catalog.unit_ids() == [str(d) for d in catalog.units()["doc_id"]]  # whole documents
+    assert len(catalog.kept_documents()) == 5 and catalog.seen_words()
+
+
+def test_one_memo_keyed_by_the_stages_keys_and_settings(sample_study):
+    catalog, built = _catalog(sample_study), []
+
+    def build():
+        built.append(1)
+        return len(built)
+
+    assert catalog.memoised("x", build, stages=("model",)) == 1
+    assert catalog.memoised("x", build, stages=("model",)) == 1
+    assert catalog.memoised("x", build, stages=("model",), settings="other") == 2
+    seeded = _catalog(sample_study, seed=7)
+    seeded.cache = catalog.cache  # the same memory, another fit's key
+    assert seeded.memoised("x", build, stages=("model",)) == 3
