@@ -44,7 +44,7 @@ MOVED = {
     "weights": "estimate.weights",
     "effects": "estimate.effects",
     "estimates": "estimate.estimates",
-    "outputs": "report.outputs",
+    "outputs": "report.figure_files",
     "figures": "report.figures.registry",
     "plots": "report.figures",
     "plots.common": "report.figures.common",

@@ -518,7 +518,7 @@ def test_regions_over_time_title_claims_only_what_is_drawn_and_how_regions_were_
 def test_a_region_thousands_of_characters_long_is_cut_in_figures_only(sample_study, tmp_path):
     # #37: a 10,000-character region value stopped every figure with matplotlib's
     # FT_Set_Char_Size error. Two long names that begin alike stay two rows.
-    from policytopics.report.outputs import FIGURE_LABEL_CHARS, figure_jobs
+    from policytopics.report.figure_files import FIGURE_LABEL_CHARS, figure_jobs
 
     frames = sample_study.figure_frames()
     first, second = sorted(frames["by_region"]["region"].unique())[:2]

@@ -24,7 +24,7 @@ from policytopics.estimate.weights import coverage, doc_topics_table, doc_topics
 from policytopics.model import labels as topic_naming
 from policytopics.model.corpus import seen_words
 from policytopics.model.topic_model import TopicModel
-from policytopics.report import outputs
+from policytopics import report as outputs
 from policytopics.settings.config import StudyConfig, load_study, replace
 from policytopics.store.cache import StageCache, code_version, stable_hash, trim_memory
 from policytopics.study.stages import STAGES

@@ -10,8 +10,9 @@ inside :func:`policytopics.report.style.plot_context`, which registers the font 
 ``mplfonts`` wheel at run time; the user's ``rcParams`` are not touched.
 
 The figures are grouped by what they show (:mod:`.themes`, :mod:`.topics`, :mod:`.effects`;
-what they share in :mod:`.common`); every name is importable from here, and importing this
-package registers every figure of the study (:mod:`policytopics.report.figures.registry`).
+what they share in :mod:`.common`); every name is importable from here. Which of them the
+study draws, from which table, when it skips one and which a quick run draws is declared in
+one list, :data:`policytopics.report.figures.registry.FIGURES`.
 """
 
 from policytopics.report.figures.common import (

@@ -28,14 +28,6 @@ from policytopics.report.figures.common import (
     signed_value,
     significance_marks,
 )
-from policytopics.report.figures.registry import (
-    emphasis_of,
-    few_topics,
-    figure,
-    needs_periods,
-    needs_regions,
-    regions_and_periods,
-)
 from policytopics.report.style import OKABE_ITO, plot_context, region_colors, topic_colors
 from policytopics.text.places import OTHER_AREA, region_area, region_sort_key, short_region_name
 
@@ -78,8 +70,6 @@ def area_separators(ax, regions: Sequence[str], language: str = "zh") -> None:
     side.spines[:].set_visible(False)
 
 
-@figure("theme_weights_by_region", "by_region", skip=needs_regions,
-        options=lambda frames, config: {"min_docs": config.weights.min_docs})
 def plot_theme_weights_by_region(data: pd.DataFrame, *, ax=None, language: str = "zh",
                                  min_docs: int | None = None, cmap: str = "Blues",
                                  annotate: bool | None = None):
@@ -144,7 +134,6 @@ def plot_theme_weights_by_region(data: pd.DataFrame, *, ax=None, language: str =
     return ax
 
 
-@figure("theme_weights_over_time", "by_period", skip=few_topics)
 def plot_theme_weights_over_time(data: pd.DataFrame, *, ax=None, language: str = "zh",
                                  topics: Sequence[int] | None = None):
     """Mean topic weight per period, one line per topic with its interval as a band.
@@ -189,8 +178,6 @@ def plot_theme_weights_over_time(data: pd.DataFrame, *, ax=None, language: str =
     return ax
 
 
-@figure("theme_panels_over_time", "by_period", skip=needs_periods,
-        options=lambda frames, config: {"min_docs": config.weights.min_docs})
 def plot_theme_panels_over_time(data: pd.DataFrame, *, ncols: int | None = None,
                                 language: str = "zh", sharey: bool = True,
                                 min_docs: int | None = None):
@@ -286,8 +273,6 @@ def regions_to_show(frame: pd.DataFrame, n: int = 5) -> tuple[list[str], bool]:
 
 
 # The most prevalent topic (T1) in the regions with most documents.
-@figure("regions_over_time_T1", "by_region_period", skip=regions_and_periods,
-        options=lambda frames, config: {"topic": 1})
 def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[str] | None = None,
                            ax=None, language: str = "zh", title: str | None = None):
     """One topic's weight over time in selected regions (one line per region).
@@ -343,10 +328,6 @@ def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[
     return ax
 
 
-@figure("coverage_by_region", "documents", skip=needs_regions,
-        options=lambda frames, config: {"by": "region"})
-@figure("coverage_by_period", "documents", skip=needs_periods,
-        options=lambda frames, config: {"by": "period"})
 def plot_coverage(documents: pd.DataFrame, *, by: str = "region", ax=None, language: str = "zh"):
     """Number of kept documents per region or period (missing values shown as such)."""
     text = _TEXT[language]
@@ -380,10 +361,6 @@ def plot_coverage(documents: pd.DataFrame, *, by: str = "region", ax=None, langu
     return ax
 
 
-@figure("theme_emphasis_by_region", "emphasis_by_region", skip=emphasis_of("region"),
-        options=lambda frames, config: {"by": "region", "min_docs": config.weights.min_docs})
-@figure("theme_emphasis_over_time", "emphasis_by_period", skip=emphasis_of("period"),
-        options=lambda frames, config: {"by": "period", "min_docs": config.weights.min_docs})
 def plot_theme_emphasis(data: pd.DataFrame, *, by: str = "region", ax=None, language: str = "zh",
                         min_docs: int | None = 2, cmap: str = "RdBu_r",
                         annotate: bool | None = None):
@@ -497,8 +474,6 @@ NO_DATA_COLOUR = "#8c8c8c"
 REGION_PERIOD_MAX_PANELS = 12
 
 
-@figure("theme_weights_by_region_year", "by_region_period", skip=regions_and_periods,
-        options=lambda frames, config: {"topics": list(frames.get("theme_topics") or ()) or None})
 def plot_theme_weights_by_region_period(data: pd.DataFrame, *, topics: Sequence[int] | None = None,
                                         language: str = "zh", cmap: str = "Blues"):
     """Small multiples of a panel: one heatmap per topic, regions × periods.
