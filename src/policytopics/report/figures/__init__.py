@@ -20,7 +20,6 @@ from policytopics.report.figures.common import (
     MARK_MIN_DOCS,
     PAGE_HEIGHT_IN,
     PAGE_WIDTH_IN,
-    export_figure,
     heatmap_layout,
     interval_notes,
     period_positions,
@@ -30,10 +29,11 @@ from policytopics.report.figures.common import (
     with_gaps,
 )
 from policytopics.report.figures.effects import plot_effect_curves, plot_effect_difference, plot_effect_levels
+from policytopics.report.figures.emphasis import plot_theme_emphasis
+from policytopics.report.figures.export import export_figure
 from policytopics.report.figures.themes import (
     plot_coverage,
     plot_regions_over_time,
-    plot_theme_emphasis,
     plot_theme_panels_over_time,
     plot_theme_weights_by_region,
     plot_theme_weights_by_region_period,

@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from policytopics.report.figures.effects import plot_effect_curves, plot_effect_difference, plot_effect_levels
+from policytopics.report.figures.emphasis import plot_theme_emphasis
 from policytopics.report.figures.skips import (
     emphasis_of,
     few_levels,
@@ -36,7 +37,6 @@ from policytopics.report.figures.skips import (
 from policytopics.report.figures.themes import (
     plot_coverage,
     plot_regions_over_time,
-    plot_theme_emphasis,
     plot_theme_panels_over_time,
     plot_theme_weights_by_region,
     plot_theme_weights_by_region_period,
