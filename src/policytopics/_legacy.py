@@ -52,9 +52,9 @@ MOVED = {
     "plots.topics": "report.figures.topics",
     "plots.effects": "report.figures.effects",
     "style": "report.style",
-    "webfont": "report.fonts",
+    "webfont": "report.page_font",
     "explorer": "report.explorer",
-    "validation": "report.raters",
+    "validation": "report.intrusion",
     "stages": "study.stages",
     "pipeline": "study.study",
 }

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from policytopics.model.choose_k import MAX_SEEDS
-from policytopics.report.raters import MAX_RATERS, MAX_TOPIC_ITEMS
+from policytopics.report.intrusion import MAX_RATERS, MAX_TOPIC_ITEMS
 from policytopics.settings.config import StudyConfigError, choices, load_study
 
 _FORMATS = (".txt files (one article each, any common encoding), or .csv/.tsv (any common encoding), "
@@ -370,7 +370,7 @@ def _sweep(args) -> int:
 def _validate(args) -> int:
     import json
 
-    from policytopics.report.raters import intruder_spread, read_answers, score, write_rater_pages
+    from policytopics.report.intrusion import intruder_spread, read_answers, score, write_rater_pages
     from policytopics.study.study import Study
 
     folder = Path(args.out)

@@ -5,10 +5,10 @@
 * :mod:`.figure_files`: drawing the registered figures into files (worker processes,
   skipped figures, the sweep's ``k_selection``), with :mod:`.figure_cache`;
 * :mod:`.explorer`: the interactive topic explorer page;
-* :mod:`.raters`: offline word- and topic-intrusion pages for human raters, and their scores;
+* :mod:`.intrusion`: word- and topic-intrusion items, offline pages for human raters, their scores;
 * :mod:`.publish`: checking the output folders, staging them and publishing a run whole;
 * :mod:`.run_record`: the software versions and ``run.json``;
-* :mod:`.style` and :mod:`.fonts`: the figures' style and the font embedded in pages.
+* :mod:`.style` and :mod:`.page_font`: the figures' style, and the font subset embedded in pages.
 
 The names the study calls are importable from here.
 """

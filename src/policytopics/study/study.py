@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from policytopics import report as outputs
 from policytopics.common.workers import available_cpus, prepare_figure_workers, study_threads
 from policytopics.estimate.weights import coverage, doc_topics_table, doc_topics_wide
 from policytopics.model import labels as topic_naming
 from policytopics.model.corpus import seen_words
 from policytopics.model.topic_model import TopicModel
-from policytopics import report as outputs
 from policytopics.settings.config import StudyConfig, load_study, replace
 from policytopics.store.cache import StageCache, code_version, stable_hash, trim_memory
 from policytopics.study.stages import STAGES
@@ -498,10 +498,10 @@ class Study:
         }
 
     def validation_items(self, n_documents: int = 20, seed: int = 0) -> dict[str, list[dict]]:
-        """Word- and topic-intrusion items of this study's model (:mod:`policytopics.report.raters`):
+        """Word- and topic-intrusion items of this study's model (:mod:`policytopics.report.intrusion`):
         a topic-intrusion item shows one of the model's units (a passage of a long document)
         with that unit's proportions."""
-        from policytopics.report.raters import make_items
+        from policytopics.report.intrusion import make_items
         from policytopics.text.passages import document_units
 
         model, units = self.model(), self.units()

@@ -19,7 +19,7 @@ from policytopics.report.explorer import (
     explorer_html,
     write_explorer,
 )
-from policytopics.report.fonts import EMBEDDED_FONT_FAMILY
+from policytopics.report.page_font import EMBEDDED_FONT_FAMILY
 from policytopics.report.style import cjk_font_path
 from policytopics.settings.config import ModelConfig
 

@@ -12,7 +12,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from policytopics.report.explorer.data import explorer_data
-from policytopics.report.fonts import font_face_css
+from policytopics.report.page_font import font_face_css
 from policytopics.store.cache import (
     atomic_write,
     code_version,

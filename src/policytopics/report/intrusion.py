@@ -267,7 +267,7 @@ def _staged_folder(folder: Path):
 
 
 def _write_pages(numbered: list[dict], folder: Path, raters: int, seed: int) -> None:
-    from policytopics.report.fonts import EMBEDDED_FONT_FAMILY, font_face_css
+    from policytopics.report.page_font import EMBEDDED_FONT_FAMILY, font_face_css
     from policytopics.store.cache import write_text
 
     write_text(folder / "key.json", json.dumps(numbered, ensure_ascii=False, indent=1))
