@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
+
+from policytopics.report.figures import export_figure
 
 
 def test_figures_drawn_by_worker_processes_are_the_same_files(sample_study, tmp_path):
@@ -133,3 +136,43 @@ def test_the_figure_formats_are_the_ones_the_settings_and_the_command_line_accep
     assert FIGURE_SUFFIXES == (".png", ".svg", ".pdf")
     assert all(is_run_figure(f"top_words{suffix}") for suffix in FIGURE_SUFFIXES)
     assert not is_run_figure("top_words.jpg")
+
+
+@pytest.mark.parametrize("name", ["theme_weights_by_region", "theme_weights_over_time", "top_words"])
+def test_study_figures_exist_as_png_and_svg(sample_study, name):
+    figures = {p.name for p in sample_study.outputs_["figures"]}
+    assert {f"{name}.png", f"{name}.svg"} <= figures
+    folder = sample_study.config.output.figures_dir
+    assert (folder / f"{name}.png").stat().st_size > 10_000
+
+
+def test_every_study_figure_is_written_in_every_format(sample_study):
+    folder = sample_study.config.output.figures_dir
+    for name in ("theme_weights_by_region", "theme_panels_over_time", "top_words",
+                 "coverage_by_region", "coverage_by_period"):
+        for fmt in sample_study.config.output.figure_formats:
+            assert (folder / f"{name}.{fmt}").stat().st_size > 1000, (name, fmt)
+    assert set(sample_study.config.output.figure_formats) == {"png", "svg", "pdf"}
+
+
+def test_a_region_thousands_of_characters_long_is_cut_in_figures_only(sample_study, tmp_path):
+    # #37: a 10,000-character region value stopped every figure with matplotlib's
+    # FT_Set_Char_Size error. Two long names that begin alike stay two rows.
+    from policytopics.report.figure_files import FIGURE_LABEL_CHARS, figure_jobs
+
+    frames = sample_study.figure_frames()
+    first, second = sorted(frames["by_region"]["region"].unique())[:2]
+    long_names = {first: "长" * 10_000, second: "长" * 9_999 + "短"}
+    for name, frame in list(frames.items()):
+        if isinstance(frame, pd.DataFrame) and "region" in frame.columns:
+            frames[name] = frame.assign(region=frame["region"].replace(long_names))
+    jobs = [job for job in figure_jobs(frames, sample_study.config)
+            if "region" in job[2][0].columns or job[0] == "coverage_by_region"]
+    assert {"theme_weights_by_region", "coverage_by_region"} <= {name for name, *_ in jobs}
+    for name, draw, args, kwargs in jobs:
+        figure = draw(*args, **kwargs)
+        export_figure(figure, name, tmp_path, formats=("png",))  # drawn to the end
+    by_region = next(args[0] for name, _, args, _ in jobs if name == "theme_weights_by_region")
+    shown = sorted(r for r in by_region["region"].unique() if r.startswith("长"))
+    assert len(shown) == 2 and max(map(len, shown)) <= FIGURE_LABEL_CHARS
+    assert frames["by_region"]["region"].str.len().max() == 10_000  # the tables keep the value
