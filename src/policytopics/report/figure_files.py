@@ -35,13 +35,11 @@ FIGURE_SUFFIXES = tuple(f".{fmt}" for fmt in FIGURE_FORMATS)
 def is_run_figure(name: str) -> bool:
     """Whether a file of the figures folder is one of a run's figures (by the registered names;
     an effect's figures by their pattern), not the sweep's ``k_selection`` or the user's."""
-
     path = Path(name)
     if path.suffix not in FIGURE_SUFFIXES:
         return False
     patterns = [re.escape(entry.name).replace(re.escape("{covariate}"), ".+") for entry in registered()]
     return any(re.fullmatch(pattern, path.stem) for pattern in patterns)
-
 
 
 #: Topic labels longer than this many characters are cut in figures (with "…"); the tables
