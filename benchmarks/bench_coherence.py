@@ -366,7 +366,7 @@ def project(config) -> dict:
     try:
         from policytopics.model.corpus import pruning
     except ImportError:  # before the bag-of-words stage had its own module
-        from policytopics.model.topic_model import pruning
+        from policytopics.model.corpus import pruning
 
     study = Study(config, progress=False)
     started = time.perf_counter()

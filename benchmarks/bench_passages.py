@@ -87,7 +87,8 @@ def fit_units(units, config, k: int, seed: int) -> dict:
     import numpy as np
 
     from policytopics.model.choose_k import coherence, diversity
-    from policytopics.model.topic_model import TopicModel, pruning
+    from policytopics.model.corpus import pruning
+    from policytopics.model.topic_model import TopicModel
     from policytopics.text.passages import document_topics
     from policytopics.text.segment import Segmenter
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from policytopics.common.workers import SWEEP_WORKERS
 from policytopics.model.choose_k import MAX_SEEDS
-from policytopics.report.raters import MAX_RATERS, MAX_TOPIC_ITEMS
+from policytopics.report.intrusion import MAX_RATERS, MAX_TOPIC_ITEMS
 from policytopics.settings.config import MAX_SEED, StudyConfigError, check_themes_fit, choices, load_study
 from policytopics.settings.sections import INPUT_FORMATS, spec
 
@@ -365,7 +365,7 @@ def _sweep(args) -> int:
 def _validate(args) -> int:
     import json
 
-    from policytopics.report.raters import intruder_spread, read_answers, score, write_rater_pages
+    from policytopics.report.intrusion import intruder_spread, read_answers, score, write_rater_pages
     from policytopics.study.study import Study
 
     folder = Path(args.out)

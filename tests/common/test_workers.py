@@ -66,7 +66,7 @@ def test_spawned_workers_only_from_a_main_module_that_guards_its_entry_point(mon
 
 
 def test_figure_workers_auto_draws_a_large_corpus_here_and_an_explicit_count_wins(sample_study, monkeypatch):
-    from policytopics.report import outputs
+    from policytopics.report import figure_files as outputs
     from policytopics.settings.config import replace
 
     monkeypatch.setattr("policytopics.common.workers.available_cpus", lambda: 2)

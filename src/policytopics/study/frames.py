@@ -1,7 +1,7 @@
 """The study's outputs by name: the tables a run writes and the frames its figures draw.
 
 Both are read from :class:`~policytopics.study.results.Results`; the names are the files'
-(``theme_weights_by_region.csv``) and those :mod:`policytopics.report.outputs` draws from.
+(``theme_weights_by_region.csv``) and those :mod:`policytopics.report.figure_files` draws from.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def output_tables(results: Results) -> dict[str, pd.DataFrame]:
 
 
 def figure_frames(results: Results) -> dict[str, object]:
-    """The tables the study's figures draw, by the names :mod:`policytopics.report.outputs` uses."""
+    """The tables the study's figures draw, by the names :mod:`policytopics.report.figure_files` uses."""
     return {
         "by_region": results.weights("region"),
         "by_period": results.weights("period"),

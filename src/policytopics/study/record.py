@@ -7,29 +7,30 @@ from the ``study`` (a :class:`policytopics.study.study.Study`).
 
 from __future__ import annotations
 
-from policytopics.report import outputs
+from policytopics.report import figure_files
+from policytopics.report.figures.registry import quick_figures
+from policytopics.report.run_record import software_versions
 from policytopics.study.stages import STAGES
 from policytopics.text.documents import disagreeing_dates
 
-#: The figures a quick run draws (``policytopics run --quick``): the topics, and the themes'
-#: emphasis by region and weights over time: what a researcher trying another K looks at
-#: first. The others, the intervals and the explorer page come with a full run.
-QUICK_FIGURES = ("top_words", "theme_emphasis_by_region", "theme_emphasis_over_time",
-                 "theme_panels_over_time", "theme_weights_over_time")
+#: The figures a quick run draws (``policytopics run --quick``), as the figure registry declares
+#: them (:func:`policytopics.report.figures.registry.quick_figures`).
+QUICK_FIGURES = quick_figures()
 
 
 def figures_left_out(study) -> list[str]:
     """The figures a full run would draw that this quick run did not (none in a full run)."""
     if not study.quick:
         return []
-    return [name for name in outputs.drawable_figures(study.figure_frames()) if name not in QUICK_FIGURES]
+    drawable = figure_files.drawable_figures(study.figure_frames())
+    return [name for name in drawable if name not in QUICK_FIGURES]
 
 
 def run_record(study) -> dict:
     """What produced these outputs: versions, settings, corpus hash, sizes, timings."""
     model = study.model()
     return {
-        **outputs.software_versions(model.engine_),
+        **software_versions(model.engine_),
         # The study's settings as given; a quick run's own changes are under "quick_settings".
         "settings": study.configured.to_dict(),
         "corpus_key": study.key("documents"),

@@ -223,9 +223,9 @@ class Results:
         return self.of_this_run(self.estimates().emphasis(by))
 
     def validation_items(self, n_documents: int = 20, seed: int = 0) -> dict[str, list[dict]]:
-        """Word- and topic-intrusion items of the model (:mod:`policytopics.report.raters`); a
+        """Word- and topic-intrusion items of the model (:mod:`policytopics.report.intrusion`); a
         topic-intrusion item shows one of the model's units with that unit's proportions."""
-        from policytopics.report.raters import make_items
+        from policytopics.report.intrusion import make_items
         from policytopics.text.passages import document_units
 
         model, units = self.model(), self.catalog.units()

@@ -2,7 +2,7 @@
 
 :func:`run` is what ``policytopics run`` does (and :meth:`Study.run <policytopics.study.study.Study.run>`):
 the outputs are written whole into staged folders, then swapped in
-(:func:`policytopics.report.outputs.staged_outputs`), each stage's own time recorded. A
+(:func:`policytopics.report.publish.staged_outputs`), each stage's own time recorded. A
 quick run (:func:`quick_view`) draws the figures of :data:`QUICK_FIGURES` with point
 estimates. :func:`sweep` fits a grid of K on the cached tokens. Each function takes the
 ``study`` (a :class:`policytopics.study.study.Study`) and calls its facade, never its parts.
@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from policytopics.common.workers import available_cpus, prepare_figure_workers, study_threads
-from policytopics.report import outputs
+from policytopics.report import explorer, figure_files, output_tables, publish
+from policytopics.report.run_record import write_run_record
 from policytopics.settings.config import StudyConfig, replace
 from policytopics.study.record import QUICK_FIGURES, run_record
 from policytopics.text.documents import DocStatus
@@ -26,8 +27,8 @@ def check_outputs(study, *, write: bool = True, themes: bool = True) -> None:
     """Every check that needs no data, before any work: the output (``write``) and cache
     folders can be written, and the themes fit in K (``themes``). Each failure is one
     ``ValueError`` line."""
-    outputs.check_folders(study.config.output, write=write)
-    outputs.check_apart_from_corpus(study.config)
+    publish.check_folders(study.config.output, write=write)
+    publish.check_apart_from_corpus(study.config)
     n_themes, k = len(study.themes()), study.config.model.n_topics
     if themes and n_themes > k:
         raise ValueError(f"{n_themes} seeded themes in {study.config.model.themes} need at least "
@@ -70,7 +71,7 @@ def run(study, *, quick: bool = False,
     rerun with a new topic count reads the cleaned documents and the bag-of-words
     corpus and fits only the model. ``run.json`` records each stage's own time and
     whether it came from the cache. The output folders are written whole, then swapped in
-    (:func:`policytopics.report.outputs.staged_outputs`): a failed run leaves the earlier one.
+    (:func:`policytopics.report.publish.staged_outputs`): a failed run leaves the earlier one.
 
     ``on_fitted(study)`` is called as soon as the model is fitted (or read from the
     cache), before the intervals, tables and figures: the command line prints the
@@ -89,7 +90,7 @@ def _run(study, on_fitted: Callable[..., object] | None) -> dict[str, object]:
     started = time.perf_counter()
     study.check_outputs()
     n_kept = int((study.documents()["status"] == DocStatus.KEPT).sum())
-    if outputs.figure_workers(study.config, n_kept) > 1:
+    if figure_files.figure_workers(study.config, n_kept) > 1:
         prepare_figure_workers()  # in the background, while the other stages run
     study.model()  # builds the tokens and the corpus first, if they are not cached
     if on_fitted is not None:
@@ -97,16 +98,16 @@ def _run(study, on_fitted: Callable[..., object] | None) -> dict[str, object]:
     t0 = time.perf_counter()
     frames = study.figure_frames()  # every estimate, from one pass of draws
     estimated = time.perf_counter() - t0
-    with outputs.staged_outputs(study.config.output) as staged:
+    with publish.staged_outputs(study.config.output) as staged:
         tables = staged.output.tables_dir
-        written, seconds = outputs.write_outputs(
+        written, seconds = publish.write_outputs(
             frames, replace(study.config, output=staged.output),
             lambda: study.write_tables(tables, staged.output.figures_dir),
             (lambda: None) if study.quick else (lambda: study.write_explorer(tables)),
             only=figure_names(study))
         study.timings.update(seconds, weights=round(estimated + seconds["weights"], 3))
         study.timings["total"] = round(time.perf_counter() - started, 3)
-        record = outputs.write_run_record(run_record(study), tables / "run.json")
+        record = write_run_record(run_record(study), tables / "run.json")
     return staged.final({**written, "run_record": record})
 
 
@@ -119,15 +120,15 @@ def write_tables(study, folder: Path | None = None, figures: Path | None = None)
     """The output tables in ``folder`` (``tables_dir``) and the ``[output] figure_tables``
     beside the figures (``figures``, else ``figures_dir``; returned as ``figures/NAME``)."""
     tables = study.tables()
-    written = outputs.write_tables(tables, folder or study.config.output.tables_dir)
-    beside = outputs.write_figure_tables(tables, study.config.output, figures)
+    written = output_tables.write_tables(tables, folder or study.config.output.tables_dir)
+    beside = output_tables.write_figure_tables(tables, study.config.output, figures)
     return written | {f"figures/{name}": path for name, path in beside.items()}
 
 
 def write_explorer(study, folder: Path | None = None) -> Path:
     """``topic_explorer.html`` in ``folder`` (``tables_dir``), cached by the model's key."""
     folder = folder or study.config.output.tables_dir
-    return outputs.write_explorer(study.model(), folder / "topic_explorer.html",
+    return explorer.write_explorer(study.model(), folder / "topic_explorer.html",
                                   topic_labels=study.topic_labels(), language=study.config.output.language,
                                   cache=(study.cache_dir / "explorer", study.key("model")))
 
@@ -152,7 +153,7 @@ def sweep(study, ks: Sequence[int], seeds: Sequence[int] | int = 3, *, workers: 
     result: dict[str, object] = {"by_k": by_k, "runs": runs, "suggested_k": k, "reason": reason,
                                  "seconds": round(time.perf_counter() - started, 1)}
     if write:
-        result["figures"] = outputs.write_sweep(result, study.config)
+        result["figures"] = figure_files.write_sweep(result, study.config)
     return result
 
 

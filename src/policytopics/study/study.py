@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from policytopics.model.topic_model import TopicModel, fit_settings, settings_dict
-from policytopics.report import outputs
+from policytopics.report import figure_files
 from policytopics.settings.config import StudyConfig, load_study
 from policytopics.store.cache import StageCache
 from policytopics.study import frames, record, run
@@ -170,16 +170,16 @@ class Study:
         return frames.output_tables(self.results)
 
     def figure_frames(self) -> dict[str, object]:
-        """The tables the study's figures draw, by the names :mod:`policytopics.report.outputs` uses."""
+        """The tables the study's figures draw, by the names :mod:`policytopics.report.figure_files` uses."""
         return frames.figure_frames(self.results)
 
     def skipped_figures(self) -> dict[str, str]:
         """The figures this study cannot show (one region, one period ...), with the reason."""
-        return outputs.skipped_figures(self.figure_frames())
+        return figure_files.skipped_figures(self.figure_frames())
 
     def write_figures(self) -> list[Path]:
         """The study's figures in ``figures_dir``, under stable names."""
-        return outputs.write_figures(self.figure_frames(), self.config, only=self.figure_names())
+        return figure_files.write_figures(self.figure_frames(), self.config, only=self.figure_names())
 
     write_tables = run.write_tables
     write_explorer = run.write_explorer

@@ -10,8 +10,9 @@ inside :func:`policytopics.report.style.plot_context`, which registers the font 
 ``mplfonts`` wheel at run time; the user's ``rcParams`` are not touched.
 
 The figures are grouped by what they show (:mod:`.themes`, :mod:`.topics`, :mod:`.effects`;
-what they share in :mod:`.common`); every name is importable from here, and importing this
-package registers every figure of the study (:mod:`policytopics.report.figures.registry`).
+what they share in :mod:`.common`); every name is importable from here. Which of them the
+study draws, from which table, when it skips one and which a quick run draws is declared in
+one list, :data:`policytopics.report.figures.registry.FIGURES`.
 """
 
 from policytopics.report.figures.common import (
@@ -19,7 +20,6 @@ from policytopics.report.figures.common import (
     MARK_MIN_DOCS,
     PAGE_HEIGHT_IN,
     PAGE_WIDTH_IN,
-    export_figure,
     heatmap_layout,
     interval_notes,
     period_positions,
@@ -29,10 +29,11 @@ from policytopics.report.figures.common import (
     with_gaps,
 )
 from policytopics.report.figures.effects import plot_effect_curves, plot_effect_difference, plot_effect_levels
+from policytopics.report.figures.emphasis import plot_theme_emphasis
+from policytopics.report.figures.export import export_figure
 from policytopics.report.figures.themes import (
     plot_coverage,
     plot_regions_over_time,
-    plot_theme_emphasis,
     plot_theme_panels_over_time,
     plot_theme_weights_by_region,
     plot_theme_weights_by_region_period,

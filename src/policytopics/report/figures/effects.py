@@ -17,10 +17,6 @@ from policytopics.report.figures.common import (
     interval_notes,
     interval_words,
 )
-from policytopics.report.figures.registry import (
-    few_levels,
-    figure,
-)
 from policytopics.report.style import OKABE_ITO, plot_context, topic_colors
 from policytopics.text.regions import region_sort_key
 
@@ -78,7 +74,6 @@ def _effects_notes(data: pd.DataFrame, language: str, drawn: str) -> list[str]:
     return [text["effects_note"].format(bands=bands), *interval_notes(data, language)]
 
 
-@figure("effect_levels_{covariate}", "effect_levels", skip=few_levels, per_covariate=True, optional=True)
 def plot_effect_levels(levels: pd.DataFrame, *, covariate: str, language: str = "zh"):
     """stm's ``pointestimate``: each topic's expected proportion at every level of a category,
     with its interval (one panel per topic, levels down the side). Returns the Figure.
@@ -121,7 +116,6 @@ def plot_effect_levels(levels: pd.DataFrame, *, covariate: str, language: str = 
     return fig
 
 
-@figure("effect_difference", "effect_difference", optional=True)
 def plot_effect_difference(difference: pd.DataFrame, *, language: str = "zh"):
     """stm's ``difference``: each topic's difference in expected proportion between two levels,
     in percentage points, with its interval; filled where the interval excludes zero.
@@ -150,8 +144,6 @@ def plot_effect_difference(difference: pd.DataFrame, *, language: str = "zh"):
     return ax
 
 
-@figure("effect_curve_{covariate}", "effect_curves", per_covariate=True, optional=True,
-        options=lambda frames, config: {"formula": frames.get("effects_formula", "")})
 def plot_effect_curves(curves: pd.DataFrame, *, covariate: str, formula: str = "", language: str = "zh"):
     """stm's ``continuous``: each topic's expected proportion over a numeric covariate with
     its band (one panel per topic). Returns the Figure."""

@@ -1,17 +1,19 @@
-"""The study's figures: a registry filled where each figure is drawn.
+"""The study's figures, declared in one list: :data:`FIGURES`.
 
-A plot function becomes one of the study's figures with the :func:`figure` decorator,
-written above it in the plotting module: the file name, the table it draws (a key of the
-study's figure tables, ``Study.figure_frames``), the settings it takes from the study, and
-when it cannot show anything (one region, one period …, with the reason in words, from the
-predicates here). A figure drawn once per covariate of its table (the effects) names its
-files with ``{covariate}``. Adding a figure is a decorated function and its test; the
-output stage (``outputs.figure_jobs``, ``outputs.skipped_figures``) finds it, and its jobs
-carry the function itself (no name looked up at run time).
+Each entry names a plot function (the function itself, never a name looked up at run time),
+its file name, the table it draws (a key of the study's figure tables,
+``Study.figure_frames``; the sweep's are ``by_k`` and ``suggested_k``), the settings it takes
+from the study, when it cannot show anything (the predicates of :mod:`.skips`, with the
+reason in words), and whether a quick run (``policytopics run --quick``) draws it. A figure
+drawn once per covariate of its table (the effects) names its files with ``{covariate}``;
+the sweep's ``k_selection`` is drawn by ``policytopics sweep``, not by a run.
 
-    @figure("my_figure", "by_period", skip=needs_periods,
-            options=lambda frames, config: {"min_docs": config.weights.min_docs})
-    def plot_my_figure(data, *, language="zh", min_docs=None): ...
+Adding a figure is one plot function in :mod:`.themes`, :mod:`.topics` or :mod:`.effects`,
+its entry here and its test; the output stage (:mod:`policytopics.report.figure_files`)
+finds it:
+
+    Figure("my_figure", plot_my_figure, "by_period", skip=needs_periods,
+           options=lambda frames, config: {"min_docs": config.weights.min_docs})
 """
 
 from __future__ import annotations
@@ -22,24 +24,55 @@ from typing import Any
 
 import pandas as pd
 
-#: Above this many topics the combined over-time chart is not drawn (the lines tangle); the
-#: small multiples (theme_panels_over_time) show every topic.
-COMBINED_MAX_TOPICS = 6
-#: A category with more levels than this gets no effect-levels figure (the table has them all).
-EFFECT_MAX_LEVELS = 16
+from policytopics.report.figures.effects import plot_effect_curves, plot_effect_difference, plot_effect_levels
+from policytopics.report.figures.emphasis import plot_theme_emphasis
+from policytopics.report.figures.skips import (
+    emphasis_of,
+    few_levels,
+    few_topics,
+    needs_periods,
+    needs_regions,
+    regions_and_periods,
+)
+from policytopics.report.figures.themes import (
+    plot_coverage,
+    plot_regions_over_time,
+    plot_theme_panels_over_time,
+    plot_theme_weights_by_region,
+    plot_theme_weights_by_region_period,
+    plot_theme_weights_over_time,
+)
+from policytopics.report.figures.topics import plot_k_selection, plot_top_words, plot_topic_correlation
+
+
+def _no_options(frames: Mapping, config) -> dict:
+    return {}
+
+
+def _never(frames: Mapping, keywords: dict) -> str | None:
+    return None
 
 
 @dataclass(frozen=True)
 class Figure:
-    """One of the study's figures (see the module's introduction)."""
+    """One of the study's figures (see the module's introduction).
+
+    ``options(frames, config)`` gives its keywords beyond ``language``; ``skip(frames,
+    keywords)`` the reason it is not drawn, or None; ``per_covariate``: one figure per
+    covariate of the table, ``{covariate}`` in ``name``; ``optional``: not drawn, and not
+    listed as skipped, when its table is empty; ``quick``: a quick run draws it; ``sweep``:
+    drawn by the topic-count sweep, not by a run.
+    """
 
     name: str
     draw: Callable[..., Any]
     table: str
-    options: Callable[[Mapping, Any], dict]
-    skip: Callable[[Mapping, dict], str | None]
+    options: Callable[[Mapping, Any], dict] = _no_options
+    skip: Callable[[Mapping, dict], str | None] = _never
     per_covariate: bool = False
     optional: bool = False
+    quick: bool = False
+    sweep: bool = False
 
     def instances(self, table: pd.DataFrame | None) -> list[tuple[str, dict]]:
         """``(file name, keywords)`` of each figure this entry draws from ``table``; none from
@@ -52,99 +85,69 @@ class Figure:
                 for c in table["covariate"].drop_duplicates()]
 
 
-#: The study's figures by name, in the order they are registered (the plotting modules').
-REGISTRY: dict[str, Figure] = {}
+def _min_docs(frames: Mapping, config) -> dict:
+    return {"min_docs": config.weights.min_docs}
 
 
-def _no_options(frames: Mapping, config) -> dict:
-    return {}
+def _one_document_per_period(frames: Mapping, config) -> dict:
+    by_period = frames.get("by_period")
+    one = by_period is not None and not by_period.empty and bool((by_period["n_docs"] == 1).all())
+    return {"one_document_per_period": one}
 
 
-def _never(frames: Mapping, keywords: dict) -> str | None:
-    return None
+#: Every figure of the study, in the order a run draws and lists them.
+FIGURES: tuple[Figure, ...] = (
+    Figure("effect_levels_{covariate}", plot_effect_levels, "effect_levels", skip=few_levels,
+           per_covariate=True, optional=True),
+    Figure("effect_difference", plot_effect_difference, "effect_difference", optional=True),
+    Figure("effect_curve_{covariate}", plot_effect_curves, "effect_curves", per_covariate=True, optional=True,
+           options=lambda frames, config: {"formula": frames.get("effects_formula", "")}),
+    Figure("theme_weights_by_region", plot_theme_weights_by_region, "by_region", skip=needs_regions,
+           options=_min_docs),
+    Figure("theme_weights_over_time", plot_theme_weights_over_time, "by_period", skip=few_topics, quick=True),
+    Figure("theme_panels_over_time", plot_theme_panels_over_time, "by_period", skip=needs_periods,
+           options=_min_docs, quick=True),
+    Figure("regions_over_time_T1", plot_regions_over_time, "by_region_period", skip=regions_and_periods,
+           options=lambda frames, config: {"topic": 1}),
+    Figure("coverage_by_period", plot_coverage, "documents", skip=needs_periods,
+           options=lambda frames, config: {"by": "period"}),
+    Figure("coverage_by_region", plot_coverage, "documents", skip=needs_regions,
+           options=lambda frames, config: {"by": "region"}),
+    Figure("theme_emphasis_over_time", plot_theme_emphasis, "emphasis_by_period", skip=emphasis_of("period"),
+           options=lambda frames, config: {"by": "period", "min_docs": config.weights.min_docs}, quick=True),
+    Figure("theme_emphasis_by_region", plot_theme_emphasis, "emphasis_by_region", skip=emphasis_of("region"),
+           options=lambda frames, config: {"by": "region", "min_docs": config.weights.min_docs}, quick=True),
+    Figure("theme_weights_by_region_year", plot_theme_weights_by_region_period, "by_region_period",
+           skip=regions_and_periods,
+           options=lambda frames, config: {"topics": list(frames.get("theme_topics") or ()) or None}),
+    Figure("top_words", plot_top_words, "topic_words", quick=True,
+           options=lambda frames, config: {"topic_labels": frames["topic_labels"],
+                                           "n_words": config.model.top_n_words}),
+    Figure("topic_correlation", plot_topic_correlation, "topic_correlations", optional=True,
+           options=_one_document_per_period),
+    Figure("k_selection", plot_k_selection, "by_k", sweep=True,
+           options=lambda frames, config: {"suggested": frames["suggested_k"]}),
+)
+
+#: The study's figures by name.
+REGISTRY: dict[str, Figure] = {entry.name: entry for entry in FIGURES}
 
 
-def figure(name: str, table: str, *, options: Callable[[Mapping, Any], dict] | None = None,
-           skip: Callable[[Mapping, dict], str | None] | None = None, per_covariate: bool = False,
-           optional: bool = False):
-    """Register the decorated plot function as the figure ``name`` drawn from ``table``.
-
-    ``options(frames, config)`` gives its keywords beyond ``language``; ``skip(frames,
-    keywords)`` the reason it is not drawn, or None; ``per_covariate``: one figure per
-    covariate of the table, ``{covariate}`` in ``name``; ``optional``: not drawn, and not
-    listed as skipped, when its table is empty.
-    """
-    def register(draw):
-        REGISTRY[name] = Figure(name, draw, table, options or _no_options, skip or _never, per_covariate,
-                                optional)
-        return draw
-
-    return register
+def run_figures() -> list[Figure]:
+    """The figures a run draws (every one but the sweep's), in order."""
+    return [entry for entry in FIGURES if not entry.sweep]
 
 
-# Why a figure cannot show anything --------------------------------------------------------
-def _count(frames: Mapping, table: str, column: str) -> int:
-    frame = frames.get(table)
-    return 0 if frame is None or frame.empty else int(frame[column].nunique())
+def sweep_figures() -> list[Figure]:
+    """The figures the topic-count sweep draws (``k_selection``)."""
+    return [entry for entry in FIGURES if entry.sweep]
 
 
-def needs_regions(frames: Mapping, keywords: dict | None = None) -> str | None:
-    """A comparison of regions needs two regions or more."""
-    if _count(frames, "by_region", "region") >= 2:
-        return None
-    if _count(frames, "by_region", "region") == 0:
-        return "no document has a region"
-    return f"only one region ({frames['by_region']['region'].iloc[0]}): nothing to compare"
+def quick_figures() -> tuple[str, ...]:
+    """The figures a quick run draws (``policytopics run --quick``): the topics, and the
+    themes' emphasis by region and weights over time: what a researcher trying another K looks
+    at first. The others, the intervals and the explorer page come with a full run."""
+    return tuple(entry.name for entry in FIGURES if entry.quick)
 
 
-def needs_periods(frames: Mapping, keywords: dict | None = None) -> str | None:
-    """A series over time needs two periods or more."""
-    periods = _count(frames, "by_period", "period")
-    if periods >= 2:
-        return None
-    return "no document has a date" if periods == 0 else "only one period: no series over time"
-
-
-def few_topics(frames: Mapping, keywords: dict | None = None) -> str | None:
-    """One chart of all topics' lines needs periods, and few enough topics not to tangle."""
-    reason = needs_periods(frames)
-    n_topics = _count(frames, "by_period", "topic")
-    if reason is None and n_topics > COMBINED_MAX_TOPICS:
-        return (f"{n_topics} topics would tangle in one chart; theme_panels_over_time shows one panel "
-                "per topic")
-    return reason
-
-
-def regions_and_periods(frames: Mapping, keywords: dict | None = None) -> str | None:
-    """Regions over time need two regions and two periods with a region."""
-    reason = needs_regions(frames)
-    if reason is None and _count(frames, "by_region_period", "period") < 2:
-        return "fewer than two periods with a region"
-    return reason
-
-
-def emphasis_of(by: str) -> Callable[[Mapping, dict], str | None]:
-    """An emphasis needs two groups (regions or periods) with documents."""
-    def skip(frames: Mapping, keywords: dict | None = None) -> str | None:
-        reason = (needs_regions if by == "region" else needs_periods)(frames)
-        emphasis = frames.get(f"emphasis_by_{by}")
-        if reason is None and emphasis is not None and emphasis.empty:
-            return f"fewer than two {by}s with documents"
-        return reason
-
-    return skip
-
-
-def few_levels(frames: Mapping, keywords: dict) -> str | None:
-    """One figure of a category's levels holds at most :data:`EFFECT_MAX_LEVELS` of them."""
-    levels = frames["effect_levels"]
-    covariate = keywords["covariate"]
-    count = levels.loc[levels["covariate"] == covariate, "level"].nunique()
-    if count > EFFECT_MAX_LEVELS:
-        return (f"{count} levels of {covariate}, more than {EFFECT_MAX_LEVELS} in one figure: "
-                "effect_levels.csv has them all (effect_difference compares two)")
-    return None
-
-
-__all__ = ["COMBINED_MAX_TOPICS", "EFFECT_MAX_LEVELS", "REGISTRY", "Figure", "emphasis_of", "few_levels",
-           "few_topics", "figure", "needs_periods", "needs_regions", "regions_and_periods"]
+__all__ = ["FIGURES", "REGISTRY", "Figure", "quick_figures", "run_figures", "sweep_figures"]

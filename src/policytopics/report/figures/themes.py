@@ -13,7 +13,6 @@ from policytopics.report.figures.common import (
     _TEXT,
     CAPTION_LINESPACING,
     HEATMAP_MAX_ANNOTATED_CELLS,
-    MARK_MIN_DOCS,
     PAGE_WIDTH_IN,
     _band_and_line,
     _new_axes,
@@ -25,16 +24,6 @@ from policytopics.report.figures.common import (
     line_legend,
     period_positions,
     robust_limit,
-    signed_value,
-    significance_marks,
-)
-from policytopics.report.figures.registry import (
-    emphasis_of,
-    few_topics,
-    figure,
-    needs_periods,
-    needs_regions,
-    regions_and_periods,
 )
 from policytopics.report.style import OKABE_ITO, plot_context, region_colors, topic_colors
 from policytopics.text.regions import OTHER_AREA, region_area, region_sort_key, short_region_name
@@ -78,8 +67,6 @@ def area_separators(ax, regions: Sequence[str], language: str = "zh") -> None:
     side.spines[:].set_visible(False)
 
 
-@figure("theme_weights_by_region", "by_region", skip=needs_regions,
-        options=lambda frames, config: {"min_docs": config.weights.min_docs})
 def plot_theme_weights_by_region(data: pd.DataFrame, *, ax=None, language: str = "zh",
                                  min_docs: int | None = None, cmap: str = "Blues",
                                  annotate: bool | None = None):
@@ -93,13 +80,7 @@ def plot_theme_weights_by_region(data: pd.DataFrame, *, ax=None, language: str =
     """
     text = _TEXT[language]
     with plot_context():
-        regions = sorted(data["region"].unique(), key=region_sort_key)  # by area, 全国 last
-        table = data.pivot(index="region", columns="topic_label", values="weight").reindex(regions)
-        order = data.drop_duplicates("topic_label").sort_values("topic")["topic_label"]
-        table = table[list(order)]
-        sparse = data.pivot(index="region", columns="topic_label", values="sparse").reindex(regions)
-        sparse = sparse[list(order)].fillna(False).astype(bool)
-        n_docs = data.drop_duplicates("region").set_index("region")["n_docs"]
+        regions, table, sparse, n_docs = _region_grids(data)
         if annotate is None:
             annotate = table.size <= HEATMAP_MAX_ANNOTATED_CELLS
         # Sized to fit a report page however many topics and regions.
@@ -121,15 +102,8 @@ def plot_theme_weights_by_region(data: pd.DataFrame, *, ax=None, language: str =
         ax.set_yticks(range(table.shape[0]),
                       labels=[f"{r} (n={n_docs[r]})" + ("*" if row_star[r] and not annotate else "")
                               for r in table.index], fontsize=fontsize)
-        top = np.nanmax(table.to_numpy()) if table.size else 1
-        for i in range(table.shape[0]) if annotate else ():
-            for j in range(table.shape[1]):
-                value = table.iat[i, j]
-                if np.isnan(value):
-                    continue
-                mark = "*" if bool(sparse.iat[i, j]) else ""
-                ax.text(j, i, f"{value:.2f}{mark}", ha="center", va="center", fontsize=8,
-                        color="white" if value > 0.6 * top else "black")
+        if annotate:
+            _write_weights(ax, table, sparse)
         note = ""
         if min_docs and bool(data["sparse"].any()):
             note = "\n" + text["sparse"].format(n=min_docs)
@@ -144,7 +118,32 @@ def plot_theme_weights_by_region(data: pd.DataFrame, *, ax=None, language: str =
     return ax
 
 
-@figure("theme_weights_over_time", "by_period", skip=few_topics)
+def _region_grids(data: pd.DataFrame) -> tuple:
+    """The regions (by area, 全国 last), the region × topic weights and sparse cells (topics
+    in order) and each region's documents."""
+    regions = sorted(data["region"].unique(), key=region_sort_key)  # by area, 全国 last
+    table = data.pivot(index="region", columns="topic_label", values="weight").reindex(regions)
+    order = data.drop_duplicates("topic_label").sort_values("topic")["topic_label"]
+    table = table[list(order)]
+    sparse = data.pivot(index="region", columns="topic_label", values="sparse").reindex(regions)
+    sparse = sparse[list(order)].fillna(False).astype(bool)
+    n_docs = data.drop_duplicates("region").set_index("region")["n_docs"]
+    return regions, table, sparse, n_docs
+
+
+def _write_weights(ax, table: pd.DataFrame, sparse: pd.DataFrame) -> None:
+    """Each cell's weight written into it, starred where sparse, white on the dark cells."""
+    top = np.nanmax(table.to_numpy()) if table.size else 1
+    for i in range(table.shape[0]):
+        for j in range(table.shape[1]):
+            value = table.iat[i, j]
+            if np.isnan(value):
+                continue
+            mark = "*" if bool(sparse.iat[i, j]) else ""
+            ax.text(j, i, f"{value:.2f}{mark}", ha="center", va="center", fontsize=8,
+                    color="white" if value > 0.6 * top else "black")
+
+
 def plot_theme_weights_over_time(data: pd.DataFrame, *, ax=None, language: str = "zh",
                                  topics: Sequence[int] | None = None):
     """Mean topic weight per period, one line per topic with its interval as a band.
@@ -189,8 +188,6 @@ def plot_theme_weights_over_time(data: pd.DataFrame, *, ax=None, language: str =
     return ax
 
 
-@figure("theme_panels_over_time", "by_period", skip=needs_periods,
-        options=lambda frames, config: {"min_docs": config.weights.min_docs})
 def plot_theme_panels_over_time(data: pd.DataFrame, *, ncols: int | None = None,
                                 language: str = "zh", sharey: bool = True,
                                 min_docs: int | None = None):
@@ -286,8 +283,6 @@ def regions_to_show(frame: pd.DataFrame, n: int = 5) -> tuple[list[str], bool]:
 
 
 # The most prevalent topic (T1) in the regions with most documents.
-@figure("regions_over_time_T1", "by_region_period", skip=regions_and_periods,
-        options=lambda frames, config: {"topic": 1})
 def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[str] | None = None,
                            ax=None, language: str = "zh", title: str | None = None):
     """One topic's weight over time in selected regions (one line per region).
@@ -343,10 +338,6 @@ def plot_regions_over_time(data: pd.DataFrame, *, topic: int, regions: Sequence[
     return ax
 
 
-@figure("coverage_by_region", "documents", skip=needs_regions,
-        options=lambda frames, config: {"by": "region"})
-@figure("coverage_by_period", "documents", skip=needs_periods,
-        options=lambda frames, config: {"by": "period"})
 def plot_coverage(documents: pd.DataFrame, *, by: str = "region", ax=None, language: str = "zh"):
     """Number of kept documents per region or period (missing values shown as such)."""
     text = _TEXT[language]
@@ -380,113 +371,38 @@ def plot_coverage(documents: pd.DataFrame, *, by: str = "region", ax=None, langu
     return ax
 
 
-@figure("theme_emphasis_by_region", "emphasis_by_region", skip=emphasis_of("region"),
-        options=lambda frames, config: {"by": "region", "min_docs": config.weights.min_docs})
-@figure("theme_emphasis_over_time", "emphasis_by_period", skip=emphasis_of("period"),
-        options=lambda frames, config: {"by": "period", "min_docs": config.weights.min_docs})
-def plot_theme_emphasis(data: pd.DataFrame, *, by: str = "region", ax=None, language: str = "zh",
-                        min_docs: int | None = 2, cmap: str = "RdBu_r",
-                        annotate: bool | None = None):
-    """Heatmap of each group's topic weight above or below the mean over groups.
-
-    ``data`` is ``theme_emphasis(doc_topics, by)`` (``by`` is ``"region"`` or
-    ``"period"``). Colours diverge around zero on a symmetric scale (red: more than the
-    average group, blue: less), so equal distances above and below the mean look equally
-    strong. Cells whose bootstrap interval excludes zero are written in bold (or carry a
-    dot when the grid is too large for numbers, see :data:`HEATMAP_MAX_ANNOTATED_CELLS`);
-    sparse cells are starred and never marked. Regions are grouped by the National Bureau of Statistics'
-    areas, with a line between areas and the area's name on the right. Returns the Axes.
-
-    Examples
-    --------
-    >>> emphasis = theme_emphasis(doc_topics, "region")  # doctest: +SKIP
-    >>> ax = plot_theme_emphasis(emphasis, language="en")  # doctest: +SKIP
-    >>> export_figure(ax, "theme_emphasis_by_region", "figures")  # doctest: +SKIP
-    """
-    if data.empty:
-        raise ValueError("no emphasis to draw: theme_emphasis needs at least two groups")
-    text = _TEXT[language]
-    with plot_context():
-        groups = list(data[by].drop_duplicates())
-        groups = sorted(groups, key=region_sort_key) if by == "region" else sorted(groups)
-        order = list(data.drop_duplicates("topic_label").sort_values("topic")["topic_label"])
-
-        def grid(column):
-            return data.pivot(index=by, columns="topic_label", values=column).reindex(
-                index=groups, columns=order)
-
-        table = grid("emphasis")
-        values = table.to_numpy(dtype=float)
-        sparse = grid("sparse").fillna(False).to_numpy(dtype=bool)
-        n_docs = data.drop_duplicates(by).set_index(by)["n_docs"]
-        significant = significance_marks(grid("ci_low").to_numpy(dtype=float),
-                                         grid("ci_high").to_numpy(dtype=float),
-                                         n_docs.reindex(groups).to_numpy()[:, None], sparse)
-        rows, cols = table.shape
-        if annotate is None:
-            annotate = table.size <= HEATMAP_MAX_ANNOTATED_CELLS
-        size, annotate, fontsize = heatmap_layout(rows, cols, annotate, 3.0)
-        ax = _new_axes(ax, size)
-        # A robust scale: one extreme cell (a single-report year) must not pale the rest.
-        halfrange, clipped = robust_limit(values)
-        norm = mpl.colors.CenteredNorm(vcenter=0, halfrange=halfrange)
-        # Vector quads, as in plot_theme_weights_by_region (crisp in SVG and PDF).
-        mesh = ax.pcolormesh(np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5,
-                             np.ma.masked_invalid(values), cmap=cmap, norm=norm)
-        ax.set_xlim(-0.5, cols - 0.5)
-        ax.set_ylim(rows - 0.5, -0.5)
-        ax.set_xticks(range(cols), labels=order, rotation=35, ha="right", rotation_mode="anchor",
+def _region_period_panel(ax, part: pd.DataFrame, regions: list, periods: tuple, starts: list[int], *,
+                         cmap: str, fontsize: float | None) -> None:
+    """One topic's panel of :func:`plot_theme_weights_by_region_period`: regions × the
+    ``periods`` grid (its columns, each period's column and the step), grey where no
+    document is, with its own colour bar; the regions named when ``fontsize`` is given."""
+    grid, column, step = periods
+    values = np.full((len(regions), len(grid)), np.nan)
+    rows = pd.Index(regions).get_indexer(part["region"])
+    cols = part["period"].map(column).to_numpy(dtype=int)
+    values[rows, cols] = part["weight"].to_numpy(dtype=float)
+    top = float(np.nanpercentile(values, 98)) if np.isfinite(values).any() else 1.0
+    mesh = ax.pcolormesh(np.r_[grid - step / 2, grid[-1] + step / 2],
+                         np.arange(len(regions) + 1) - 0.5, np.ma.masked_invalid(values),
+                         cmap=cmap, vmin=0, vmax=top or 1.0)
+    ax.set_facecolor(NO_DATA_COLOUR)  # no document in that province and period
+    ax.set_ylim(len(regions) - 0.5, -0.5)
+    for start in starts[1:]:
+        ax.axhline(start - 0.5, color="black", linewidth=0.6)
+    if fontsize is not None:
+        ax.set_yticks(range(len(regions)), labels=[short_region_name(r) for r in regions],
                       fontsize=fontsize)
-        row_star = sparse.any(axis=1)
-        ax.set_yticks(range(rows), labels=[
-            f"{g} (n={n_docs[g]})" + ("*" if row_star[i] and not annotate else "")
-            for i, g in enumerate(groups)], fontsize=fontsize)
-        dark = np.abs(np.nan_to_num(values)) > 0.6 * norm.halfrange
-        if annotate:
-            for i in range(rows):
-                for j in range(cols):
-                    if np.isnan(values[i, j]):
-                        continue
-                    # Numbers in DejaVu Sans: the packaged CJK font has no bold weight.
-                    ax.text(j, i, signed_value(values[i, j]) + ("*" if sparse[i, j] else ""),
-                            ha="center", va="center", fontsize=8, fontfamily="DejaVu Sans",
-                            fontweight="bold" if significant[i, j] else "normal",
-                            color="white" if dark[i, j] else "black")
-        elif significant.any():
-            y, x = np.nonzero(significant)
-            ax.scatter(x, y, s=6, c=np.where(dark[y, x], "white", "black"), linewidths=0)
-        beyond = np.abs(np.nan_to_num(values)) > halfrange
-        if beyond.any() and not annotate:  # annotated cells show their own value
-            for sign, marker in ((1, "^"), (-1, "v")):
-                y, x = np.nonzero(beyond & (np.sign(np.nan_to_num(values)) == sign))
-                if len(x):
-                    ax.scatter(x, y, s=10, marker=marker, facecolors="none", edgecolors="white",
-                               linewidths=0.6, label=f"_beyond_{sign}")
-        gaps = []
-        if by == "period":
-            # A dashed line where periods without a document lie between two rows (1964 | 1975).
-            positions, step = period_positions(groups)
-            gaps = [i + 1 for i, jump in enumerate(np.diff(positions)) if jump > step * 1.5]
-            for row in gaps:
-                ax.axhline(row - 0.5, color="0.25", linewidth=0.9, linestyle=(0, (3, 2)))
-        if by == "region":
-            area_separators(ax, groups, language)
-        notes = [text["emphasis_bold" if annotate else "emphasis_dot"].format(n=MARK_MIN_DOCS)]
-        notes = notes if significant.any() else []
-        if min_docs and sparse.any():
-            notes.append(text["sparse"].format(n=min_docs))
-        if clipped:
-            notes.append(text["beyond"].format(limit=halfrange))
-        if gaps:
-            notes.append(text["period_gap"])
-        notes += interval_notes(data, language)
-        ax.set_xlabel("\n".join([text["topic"], *notes]), linespacing=CAPTION_LINESPACING)
-        ax.set_ylabel(text[by])
-        ax.set_title(text[f"emphasis_by_{by}"])
-        ax.figure.colorbar(mesh, ax=ax, label=text["emphasis"], shrink=0.8, pad=0.08,
-                           extend="both" if clipped else "neither")
-        ax.spines[:].set_visible(False)
-    return ax
+    else:
+        ax.set_yticks([])
+    ax.tick_params(axis="y", length=0, pad=1)
+    ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=step == 1.0, nbins=5))
+    ax.tick_params(axis="x", labelsize=6, length=2)
+    ax.set_title(cut_label(part["topic_label"].iloc[0], 18), fontsize=7.5, loc="left")
+    bar = ax.figure.colorbar(mesh, ax=ax, shrink=0.9, pad=0.01, aspect=30, fraction=0.05,
+                             extend="max" if np.nanmax(values) > top else "neither")
+    bar.ax.tick_params(labelsize=5, length=2)
+    bar.ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=3))
+    ax.spines[:].set_visible(False)
 
 
 #: The cells of no document in the region × period panels: a mid grey, far from the palest
@@ -497,8 +413,6 @@ NO_DATA_COLOUR = "#8c8c8c"
 REGION_PERIOD_MAX_PANELS = 12
 
 
-@figure("theme_weights_by_region_year", "by_region_period", skip=regions_and_periods,
-        options=lambda frames, config: {"topics": list(frames.get("theme_topics") or ()) or None})
 def plot_theme_weights_by_region_period(data: pd.DataFrame, *, topics: Sequence[int] | None = None,
                                         language: str = "zh", cmap: str = "Blues"):
     """Small multiples of a panel: one heatmap per topic, regions × periods.
@@ -536,33 +450,8 @@ def plot_theme_weights_by_region_period(data: pd.DataFrame, *, topics: Sequence[
         starts = [i for i in range(len(regions)) if i == 0 or areas[i] != areas[i - 1]]
         area_names = "、".join(text["areas"].get(areas[a], areas[a]) for a in starts)
         for i, (ax, topic) in enumerate(zip(axes.flat, shown)):
-            part = frame[frame["topic"] == topic]
-            values = np.full((len(regions), len(grid)), np.nan)
-            rows = pd.Index(regions).get_indexer(part["region"])
-            cols = part["period"].map(column).to_numpy(dtype=int)
-            values[rows, cols] = part["weight"].to_numpy(dtype=float)
-            top = float(np.nanpercentile(values, 98)) if np.isfinite(values).any() else 1.0
-            mesh = ax.pcolormesh(np.r_[grid - step / 2, grid[-1] + step / 2],
-                                 np.arange(len(regions) + 1) - 0.5, np.ma.masked_invalid(values),
-                                 cmap=cmap, vmin=0, vmax=top or 1.0)
-            ax.set_facecolor(NO_DATA_COLOUR)  # no document in that province and period
-            ax.set_ylim(len(regions) - 0.5, -0.5)
-            for start in starts[1:]:
-                ax.axhline(start - 0.5, color="black", linewidth=0.6)
-            if i % ncols == 0:
-                ax.set_yticks(range(len(regions)), labels=[short_region_name(r) for r in regions],
-                              fontsize=fontsize)
-            else:
-                ax.set_yticks([])
-            ax.tick_params(axis="y", length=0, pad=1)
-            ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=step == 1.0, nbins=5))
-            ax.tick_params(axis="x", labelsize=6, length=2)
-            ax.set_title(cut_label(part["topic_label"].iloc[0], 18), fontsize=7.5, loc="left")
-            bar = fig.colorbar(mesh, ax=ax, shrink=0.9, pad=0.01, aspect=30, fraction=0.05,
-                               extend="max" if np.nanmax(values) > top else "neither")
-            bar.ax.tick_params(labelsize=5, length=2)
-            bar.ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=3))
-            ax.spines[:].set_visible(False)
+            _region_period_panel(ax, frame[frame["topic"] == topic], regions, (grid, column, step), starts,
+                                 cmap=cmap, fontsize=fontsize if i % ncols == 0 else None)
         for ax in list(axes.flat)[len(shown):]:
             ax.set_visible(False)
         fig.supxlabel("\n".join([text["period"], text["region_period_note"].format(areas=area_names)]),

@@ -17,9 +17,6 @@ from policytopics.report.figures.common import (
     interval_notes,
     interval_words,
 )
-from policytopics.report.figures.registry import (
-    figure,
-)
 from policytopics.report.style import OKABE_ITO, plot_context, topic_colors
 from policytopics.settings.config import LabelWords
 
@@ -80,8 +77,6 @@ def plot_k_selection(by_k: pd.DataFrame, *, suggested: int | None = None, langua
 TOP_WORDS_RANKING: LabelWords = "probability"
 
 
-@figure("top_words", "topic_words", options=lambda frames, config: {
-    "topic_labels": frames["topic_labels"], "n_words": config.model.top_n_words})
 def plot_top_words(topic_words: pd.DataFrame, *, topic_labels: dict[int, str] | None = None,
                    n_words: int = 10, ncols: int | None = None, language: str = "zh"):
     """Bars of the top words of each topic, one panel per topic. Returns the Figure.
@@ -135,13 +130,6 @@ def plot_top_words(topic_words: pd.DataFrame, *, topic_labels: dict[int, str] | 
     return fig
 
 
-def _one_document_per_period(frames, config) -> dict:
-    by_period = frames.get("by_period")
-    one = by_period is not None and not by_period.empty and bool((by_period["n_docs"] == 1).all())
-    return {"one_document_per_period": one}
-
-
-@figure("topic_correlation", "topic_correlations", optional=True, options=_one_document_per_period)
 def plot_topic_correlation(correlations: pd.DataFrame, *, language: str = "zh", cmap: str = "RdBu_r",
                            one_document_per_period: bool = False):
     """stm's ``topicCorr`` as a heatmap: the correlation of every pair of topics (lower

@@ -108,7 +108,21 @@ def make_items(topic_word: np.ndarray, vocabulary: Sequence[str], unit_topic: np
                          f"got {n_documents!r}")
     rng = random.Random(seed)
     order = np.argsort(-topic_word, axis=1, kind="stable")
-    k = topic_word.shape[0]
+    words = _word_items(order, vocabulary, rng)  # drawn first: the seed fixes both in this order
+    units_of: dict = {}
+    documents = list(range(len(unit_texts))) if unit_documents is None else list(unit_documents)
+    for unit, (document, text) in enumerate(zip(documents, unit_texts, strict=True)):
+        if isinstance(text, str) and text.strip():
+            units_of.setdefault(document, []).append(unit)
+    passages = [0] * len(unit_texts) if unit_passages is None else [int(p) for p in unit_passages]
+    topics = _topic_items(order, vocabulary, np.asarray(unit_topic, dtype=float), unit_texts, units_of,
+                          passages, n_documents, rng)
+    return {"word": words, "topic": topics}
+
+
+def _word_items(order: np.ndarray, vocabulary: Sequence[str], rng: random.Random) -> list[dict]:
+    """One word-intrusion item per topic (``order``: each topic's words, most probable first)."""
+    k = len(order)
     words = []
     for t in range(k):
         top = [vocabulary[j] for j in order[t, :ITEM_WORDS]]
@@ -119,14 +133,16 @@ def make_items(topic_word: np.ndarray, vocabulary: Sequence[str], unit_topic: np
         shown = [*top, intruder]
         rng.shuffle(shown)
         words.append({"task": "word", "topic": t + 1, "options": shown, "intruder": intruder})
+    return words
+
+
+def _topic_items(order: np.ndarray, vocabulary: Sequence[str], unit_topic: np.ndarray,
+                 unit_texts: Sequence[str], units_of: dict, passages: list[int], n_documents: int,
+                 rng: random.Random) -> list[dict]:
+    """Topic-intrusion items: one passage of each of ``n_documents`` documents drawn at random
+    (``units_of``: each document's units with text), its three topics and an intruder."""
+    k = len(order)
     labels = {t + 1: "·".join(vocabulary[j] for j in order[t, :TOPIC_WORDS]) for t in range(k)}
-    unit_topic = np.asarray(unit_topic, dtype=float)
-    documents = list(range(len(unit_texts))) if unit_documents is None else list(unit_documents)
-    passages = [0] * len(unit_texts) if unit_passages is None else [int(p) for p in unit_passages]
-    units_of: dict = {}
-    for unit, (document, text) in enumerate(zip(documents, unit_texts, strict=True)):
-        if isinstance(text, str) and text.strip():
-            units_of.setdefault(document, []).append(unit)
     chosen = rng.sample(list(units_of), min(n_documents, len(units_of))) if k >= 4 else []
     times_intruder = dict.fromkeys(range(1, k + 1), 0)
     topics = []
@@ -145,7 +161,7 @@ def make_items(topic_word: np.ndarray, vocabulary: Sequence[str], unit_topic: np
                        "options": [labels[t] for t in options], "topics": options,
                        "intruder": labels[intruder], "intruder_topic": intruder,
                        "theta": {labels[t]: float(theta[t - 1]) for t in options}})
-    return {"word": words, "topic": topics}
+    return topics
 
 
 def _clearest_passage(unit_topic: np.ndarray, units: list[int], rng: random.Random) -> int:
@@ -251,7 +267,7 @@ def _staged_folder(folder: Path):
 
 
 def _write_pages(numbered: list[dict], folder: Path, raters: int, seed: int) -> None:
-    from policytopics.report.fonts import EMBEDDED_FONT_FAMILY, font_face_css
+    from policytopics.report.page_font import EMBEDDED_FONT_FAMILY, font_face_css
     from policytopics.store.writing import write_text
 
     write_text(folder / "key.json", json.dumps(numbered, ensure_ascii=False, indent=1))

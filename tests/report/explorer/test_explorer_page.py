@@ -1,3 +1,5 @@
+"""The explorer page: offline, its font embedded, its data lossless, the same bytes each time."""
+
 import base64
 import io
 import json
@@ -15,15 +17,15 @@ from policytopics.model.topic_model import TopicModel
 from policytopics.report.explorer import (
     explorer_data,
     explorer_html,
-    topic_coordinates,
-    topic_terms,
     write_explorer,
 )
-from policytopics.report.fonts import EMBEDDED_FONT_FAMILY
+from policytopics.report.page_font import EMBEDDED_FONT_FAMILY
 from policytopics.report.style import cjk_font_path
 from policytopics.settings.config import ModelConfig
 
 K = 3
+
+
 LABELS = {1: "T1 绿色转型", 3: "T3 产业链创新"}
 
 
@@ -65,71 +67,6 @@ def cjk_characters(page: str) -> set[str]:
 
 def font_families(declaration: str) -> list[str]:
     return [name.strip().strip('"\'') for name in declaration.split(",")]
-
-
-def test_every_topic_has_coordinates_and_prevalences_sum_to_one(data, model):
-    topics = data["topics"]
-    assert [t["topic"] for t in topics] == list(range(1, K + 1))
-    assert all(np.isfinite([t["x"], t["y"]]).all() for t in topics)
-    assert sum(t["prevalence"] for t in topics) == pytest.approx(1.0, abs=1e-4)
-    # Three clearly separate themes must not collapse onto one point.
-    points = np.array([[t["x"], t["y"]] for t in topics])
-    assert min(np.linalg.norm(points[i] - points[j]) for i in range(K) for j in range(i + 1, K)) > 0.1
-    coordinates = topic_coordinates(model)
-    assert list(coordinates.columns) == ["topic", "x", "y", "prevalence"]
-    np.testing.assert_allclose(coordinates[["x", "y"]].to_numpy(), points)
-
-
-def test_map_distances_are_the_jensen_shannon_distances(model):
-    # Three topics embed exactly in two dimensions, so the map must keep their distances.
-    topic_word = model.topic_word()
-    points = topic_coordinates(model)[["x", "y"]].to_numpy()
-    for i in range(K):
-        for j in range(i + 1, K):
-            p, q = topic_word[i], topic_word[j]
-            m = (p + q) / 2
-            divergence = (np.sum(p * np.log2(p / m)) + np.sum(q * np.log2(q / m))) / 2
-            assert np.linalg.norm(points[i] - points[j]) == pytest.approx(np.sqrt(divergence), abs=1e-5)
-
-
-def test_labels_are_used_as_given_and_filled_in_from_top_words(data, model):
-    labels = [t["label"] for t in data["topics"]]
-    top_words = model.topic_words(3).query("topic == 2")["word"]
-    assert labels == [LABELS[1], "T2 " + "·".join(top_words), LABELS[3]]
-
-
-def test_relevance_at_lambda_one_is_the_probability_order(data, model):
-    by_probability = model.topic_words(5)
-    for k in range(1, K + 1):
-        ranked = topic_terms(data, k, lam=1.0)
-        assert ranked["word"].tolist() == by_probability.query("topic == @k")["word"].tolist()
-        assert ranked["rank"].tolist() == list(range(1, 6))
-
-
-def test_relevance_matches_the_model_at_the_default_lambda(data, model):
-    by_relevance = model.relevant_words(5, lam=0.6)
-    for k in range(1, K + 1):
-        assert topic_terms(data, k)["word"].tolist() == by_relevance.query("topic == @k")["word"].tolist()
-
-
-def test_estimated_frequencies_add_up_to_the_corpus_frequency(data):
-    shares = np.array(data["share"])
-    np.testing.assert_allclose(shares.sum(axis=1), 1.0, atol=1e-4)
-    overall = [data["vocab"][w] for w in data["overall"]]
-    counts = [data["count"][w] for w in data["overall"]]
-    assert counts == sorted(counts, reverse=True)
-    assert {"制造业", "数字经济", "绿色低碳"} <= set(overall)  # each appears 9 times, more than any other
-
-
-def test_bad_arguments_are_clear_errors(model):
-    with pytest.raises(ValueError, match="lam"):
-        explorer_data(model, lam=1.5)
-    with pytest.raises(ValueError, match=r"topics \[0\]"):
-        explorer_data(model, topic_labels={0: "zero-based"})
-    with pytest.raises(ValueError, match="topic must be between 1 and 3"):
-        topic_terms(explorer_data(model), 0)
-    with pytest.raises(ValueError, match="language"):
-        explorer_html(explorer_data(model), language="fr")
 
 
 def test_page_loads_nothing_from_outside(page):
@@ -247,33 +184,6 @@ def _overlaps(layout) -> list[tuple[int, int]]:
             if np.hypot(cx[i] - cx[j], cy[i] - cy[j]) < r[i] + r[j] + MAP_GAP - 0.02]
 
 
-def test_circles_on_the_map_do_not_overlap_and_keep_the_distances_meaning():
-    """Fourteen topics, two pairs almost on one point (4 and 13, 5 and 9 overlapped on the
-    provincial panel's map): no circle hides another, every circle stays in the box, the
-    circles shrink by one factor (areas proportional) and the order of distances holds."""
-    from scipy.stats import spearmanr
-
-    from policytopics.report.explorer import MAP_MIN_SCALE, MAP_SIZE, circle_layout
-
-    rng = np.random.default_rng(3)
-    x, y = rng.uniform(size=14), rng.uniform(size=14)  # spread over the map, as a PCoA of topics
-    x[12], y[12] = x[3] + 0.02, y[3] - 0.01
-    x[8], y[8] = x[4] - 0.01, y[4] + 0.02
-    prevalence = rng.uniform(0.03, 0.13, size=14)
-    layout = circle_layout(x, y, prevalence)
-    assert not _overlaps(layout)
-    cx, cy, r = (np.asarray(layout[key]) for key in ("cx", "cy", "r"))
-    assert (np.minimum(cx, cy) - r >= 0).all() and (np.maximum(cx, cy) + r <= MAP_SIZE).all()
-    assert MAP_MIN_SCALE <= layout["scale"] < 1 and 0 < layout["moved"] < 0.1
-    assert np.allclose(r / r.max(), np.sqrt(prevalence / prevalence.max()), atol=0.01)
-    before = np.hypot(x[:, None] - x, y[:, None] - y)[np.triu_indices(14, 1)]
-    after = np.hypot(cx[:, None] - cx, cy[:, None] - cy)[np.triu_indices(14, 1)]
-    assert spearmanr(before, after).statistic > 0.97
-    # Circles already apart are drawn where the coordinates put them, at full size.
-    apart = circle_layout(np.array([0.0, 1.0, 0.0]), np.array([0.0, 0.0, 1.0]), np.array([0.3, 0.3, 0.3]))
-    assert apart["scale"] == 1 and apart["moved"] == 0
-
-
 def test_the_page_draws_the_laid_out_circles(data, model):
     from policytopics.report.explorer import circle_layout
 
@@ -321,3 +231,16 @@ def test_every_topic_is_in_view_in_a_browser_window(window, tmp_path):
                              "--dump-dom", path.as_uri()], capture_output=True, text=True, timeout=120)
     title = re.search(r"<title>(.*?)</title>", result.stdout)
     assert title and title.group(1) == "seen 14 of 14", (title and title.group(1), result.stderr[-500:])
+
+
+def test_a_cached_page_is_copied_and_a_changed_argument_builds_it_again(model, tmp_path, page):
+    cache = (tmp_path / "cache", "model-key")
+    first = write_explorer(model, tmp_path / "a.html", topic_labels=LABELS, n_words=5, cache=cache)
+    assert first.read_text(encoding="utf-8") == page  # the same page as one written directly
+    kept = sorted((tmp_path / "cache").glob("*.html"))
+    assert len(kept) == 1
+    again = write_explorer(model, tmp_path / "b.html", topic_labels=LABELS, n_words=5, cache=cache)
+    assert again.read_bytes() == first.read_bytes()
+    assert sorted((tmp_path / "cache").glob("*.html")) == kept  # copied, not built again
+    write_explorer(model, tmp_path / "c.html", topic_labels=LABELS, n_words=4, cache=cache)
+    assert len(list((tmp_path / "cache").glob("*.html"))) == 2  # n_words is in the key

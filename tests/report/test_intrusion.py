@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from policytopics.report.raters import read_answers, score, wilson, write_rater_pages
+from policytopics.report.intrusion import read_answers, score, wilson, write_rater_pages
 
 
 @pytest.fixture(scope="module")
@@ -209,7 +209,7 @@ def planted_units(n_documents=60, passages=3, k=20, seed=0):
 def test_topic_intruders_are_spread_over_the_topics_of_low_share():
     """#36 item 4: always the least probable topic made one topic the intruder of 18 of 24
     items. The intruders of a fair draw stay within the binomial bound; the old rule's do not."""
-    from policytopics.report.raters import intruder_spread, make_items
+    from policytopics.report.intrusion import intruder_spread, make_items
 
     topic_word, vocabulary, theta, texts, documents, numbers = planted_units()
     items = make_items(topic_word, vocabulary, theta, texts, unit_documents=documents, unit_passages=numbers,
@@ -233,7 +233,7 @@ def test_topic_intruders_are_spread_over_the_topics_of_low_share():
 def test_an_excerpt_is_a_passage_that_carries_the_topics_shown():
     """#36 item 4: every excerpt was a report's opening ritual. An item shows a passage whose
     three topics shown hold at least half of it, and θ is that passage's own."""
-    from policytopics.report.raters import MIN_SHOWN_SHARE, excerpt, make_items
+    from policytopics.report.intrusion import MIN_SHOWN_SHARE, excerpt, make_items
 
     topic_word, vocabulary, theta, texts, documents, numbers = planted_units()
     items = make_items(topic_word, vocabulary, theta, texts, unit_documents=documents, unit_passages=numbers,
