@@ -304,7 +304,7 @@ def test_the_last_states_are_kept_as_posterior_samples_and_the_fit_is_unchanged(
 
 
 def test_both_engines_are_lda_engines_and_every_choice_has_one():
-    from policytopics.model.engines.base import ENGINE_CLASSES, LDAEngine, engine_class
+    from policytopics.model.engines import ENGINE_CLASSES, LDAEngine, engine_class
     from policytopics.settings.config import choices
 
     assert set(ENGINE_CLASSES) == set(choices("model.engine"))

@@ -86,6 +86,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from policytopics.model.engines import engine_class
+from policytopics.model.engines.base import GIBBS_PRIOR, VARIATIONAL_PRIOR
 from policytopics.settings.config import ModelConfig, StudyConfigError
 
 log = logging.getLogger("policytopics")
@@ -93,15 +95,16 @@ log = logging.getLogger("policytopics")
 #: ``seed_strength = 0`` (the default) sets a seed word's prior in its theme's topic to
 #: this share of an average topic's tokens: ``weight * n_tokens / K``, with ``n_tokens`` the
 #: tokens of the pruned corpus (:func:`default_strength`). Measured for gensim; see the
-#: module docstring.
-DEFAULT_SEED_WEIGHT = 0.004
+#: module docstring. The engines declare their prior forms
+#: (:mod:`policytopics.model.engines.base`); these names are their values.
+DEFAULT_SEED_WEIGHT = VARIATIONAL_PRIOR.weight
 #: The same for tomotopy's Gibbs sampler, whose prior form differs (:data:`GIBBS_OTHER_PRIOR`).
 #: Measured with ``benchmarks/bench_seed_strength.py --engine tomotopy``; see the module docstring.
-GIBBS_SEED_WEIGHT = 0.01
+GIBBS_SEED_WEIGHT = GIBBS_PRIOR.weight
 #: In a Gibbs sampler a seed word's prior in the topics it does not seed is this share of the
 #: base prior (near zero: the word is hardly ever drawn for another topic, so every occurrence
 #: of it counts for its theme). gensim keeps the base there.
-GIBBS_OTHER_PRIOR = 1e-4
+GIBBS_OTHER_PRIOR = GIBBS_PRIOR.other_share
 #: A seeded topic *holds* its theme when at least this many of its top
 #: :data:`HELD_TOP_WORDS` words are words the theme seeds (:func:`themes_held`); otherwise the
 #: run warns.
@@ -421,11 +424,13 @@ def theme_prior(themes: Sequence[Theme], dictionary, config: ModelConfig, *,
     :class:`ModelConfig`.
 
     The base is ``config.eta`` when it is a number, else the symmetric ``1 / K`` (``eta =
-    "auto"`` cannot be learned with a seeded matrix). gensim: a seed word keeps the base in
-    the other topics, weight :data:`DEFAULT_SEED_WEIGHT`, and a word containing a seed word
-    is seeded as strongly as the seed; tomotopy (Gibbs sampling): near zero there
-    (:data:`GIBBS_OTHER_PRIOR` × base), weight :data:`GIBBS_SEED_WEIGHT` for the seed words
-    themselves, the base for words containing one (anchored, not lifted).
+    "auto"`` cannot be learned with a seeded matrix). The engine declares its form
+    (:class:`policytopics.model.engines.base.SeedPriorForm`): gensim's (variational): a seed
+    word keeps the base in the other topics, weight :data:`DEFAULT_SEED_WEIGHT`, and a word
+    containing a seed word is seeded as strongly as the seed; tomotopy's and keyatm's (Gibbs
+    sampling): near zero there (:data:`GIBBS_OTHER_PRIOR` × base), weight
+    :data:`GIBBS_SEED_WEIGHT` for the seed words themselves, the base for words containing one
+    (anchored, not lifted).
 
     Examples
     --------
@@ -434,16 +439,13 @@ def theme_prior(themes: Sequence[Theme], dictionary, config: ModelConfig, *,
     >>> TopicModel(config).fit_corpus(corpus, dictionary, eta=eta,
     ...                               theme_names=[t.name for t in themes])  # doctest: +SKIP
     """
+    form = engine_class(config.engine).seed_prior
     base = config.eta if isinstance(config.eta, (int, float)) else None
-    if config.engine == "gensim":
-        weight = DEFAULT_SEED_WEIGHT
-        other = contained = None
-    else:
-        weight = GIBBS_SEED_WEIGHT
-        contained = base if base is not None else 1.0 / config.n_topics
-        other = GIBBS_OTHER_PRIOR * contained
+    base_in_effect = base if base is not None else 1.0 / config.n_topics
+    contained = base_in_effect if form.contained_at_base else None
+    other = None if form.other_share is None else form.other_share * base_in_effect
     return seed_prior(themes, dictionary, config.n_topics, strength=config.seed_strength,
-                      weight=weight, base=base, other=other, contained=contained, unpruned=unpruned)
+                      weight=form.weight, base=base, other=other, contained=contained, unpruned=unpruned)
 
 
 def themes_held(topic_words: pd.DataFrame, theme_topics: dict[int, str], report: pd.DataFrame,

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from policytopics.model.corpus import DICTIONARY_FILE, build_dictionary
-from policytopics.model.engines.base import ENGINE_SETTINGS, engine_class
+from policytopics.model.engines import ENGINE_CLASSES, engine_class, settings_of_other_engines
 from policytopics.settings.config import ModelConfig
 
 log = logging.getLogger("policytopics")
@@ -98,10 +98,12 @@ def settings_dict(config: ModelConfig) -> dict[str, Any]:
 def fit_settings(settings: dict[str, Any]) -> dict[str, Any]:
     """The settings of :func:`settings_dict` that change the fit (display settings out).
 
-    ``workers`` counts for tomotopy (its sampling threads change the topics) and for gensim
-    only with ``multicore`` (keyatm samples with one thread); the settings only other engines
-    read (:data:`policytopics.model.engines.base.ENGINE_SETTINGS`) are left out too. A setting missing
-    from ``settings`` (saved before it existed) takes today's default.
+    ``workers`` counts when the engine's thread rule says so
+    (:meth:`~policytopics.model.engines.base.LDAEngine.workers_change_fit`: tomotopy's
+    sampling threads change the topics, gensim's processes only with ``multicore``, keyatm
+    samples with one thread); the settings only other engines read (each engine's
+    ``settings``, :func:`policytopics.model.engines.settings_of_other_engines`) are left out
+    too. A setting missing from ``settings`` (saved before it existed) takes today's default.
 
     >>> sorted(set(fit_settings(settings_dict(ModelConfig(engine="gensim"))))
     ...        ^ set(fit_settings(settings_dict(ModelConfig(engine="tomotopy")))))
@@ -109,11 +111,10 @@ def fit_settings(settings: dict[str, Any]) -> dict[str, Any]:
     """
     defaults = settings_dict(ModelConfig())
     full = defaults | dict(settings)
-    own = ENGINE_SETTINGS.get(full["engine"], frozenset())
-    others = set().union(*(names for engine, names in ENGINE_SETTINGS.items()
-                           if engine != full["engine"])) - own
+    others = settings_of_other_engines(full["engine"])
     fit = {key: value for key, value in full.items() if key not in DISPLAY_SETTINGS | others}
-    if (full["engine"] == "gensim" and not fit.get("multicore")) or full["engine"] == "keyatm":
+    engine = ENGINE_CLASSES.get(full["engine"])
+    if engine is not None and not engine.workers_change_fit(fit):
         fit.pop("workers", None)  # one process, one thread
     return fit
 
