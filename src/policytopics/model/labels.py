@@ -107,7 +107,7 @@ def read_human_labels(path: str | Path | None, topic_words: pd.DataFrame, n_word
             log.warning("%s: labels for no topic of this run (%d topics): %s", path, len(topics),
                         ", ".join(unmatched))
         return labels
-    from policytopics.model.choose_k import match_topics
+    from policytopics.model.matching import match_topics
 
     current = top_words_by_topic(topic_words, n_words)
     previous = {i: text.split()[:n_words] for i, text in enumerate(table["top_words"])}
