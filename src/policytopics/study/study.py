@@ -177,7 +177,7 @@ class Study:
     def model_settings(self) -> dict:
         """The ``[model]`` settings that change the fit (:func:`policytopics.model.topic_model.fit_settings`:
         the one rule the model's cache key and :meth:`TopicModel.load`'s check share)."""
-        from policytopics.model.topic_model import fit_settings, settings_dict
+        from policytopics.model.fit_settings import fit_settings, settings_dict
 
         return fit_settings(settings_dict(self.config.model))
 

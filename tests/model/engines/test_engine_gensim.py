@@ -14,7 +14,8 @@ from model_corpora import assert_topics_separate_the_planted_themes
 
 from policytopics import Study, load_study
 from policytopics.model.engines.gensim import GensimEngine
-from policytopics.model.topic_model import TopicModel, build_dictionary, fit_settings, settings_dict
+from policytopics.model.fit_settings import fit_settings, settings_dict
+from policytopics.model.topic_model import TopicModel, build_dictionary
 from policytopics.settings.config import ModelConfig
 
 DOC_IDS = [f"doc{i}" for i in range(len(TEXTS))]

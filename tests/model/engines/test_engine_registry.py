@@ -19,7 +19,7 @@ from policytopics.model.engines import (
     settings_of_other_engines,
 )
 from policytopics.model.engines.base import SeedPriorForm
-from policytopics.model.topic_model import fit_settings, settings_dict
+from policytopics.model.fit_settings import fit_settings, settings_dict
 from policytopics.settings.config import Engine, ModelConfig, choices
 
 
