@@ -8,7 +8,6 @@ are known.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import numpy as np
@@ -309,24 +308,9 @@ def test_loading_with_other_fit_settings_or_documents_raises(seeded, tmp_path):
             TopicModel.load(tmp_path / "m", replace(seeded.config, **change))
     with pytest.raises(ValueError, match="belongs to other documents"):
         TopicModel.load(tmp_path / "m", seeded.config, doc_ids=["d1", *seeded.doc_ids_[1:]])
-    # Display settings do not change the fit (tomotopy's workers do: test_engines).
+    # Display settings do not change the fit (tomotopy's workers do: test_engine_tomotopy).
     shown = replace(seeded.config, top_n_words=3, labels=tmp_path / "labels.csv", label_words="frex")
     assert TopicModel.load(tmp_path / "m", shown).config.top_n_words == 3
-
-
-def test_a_theme_that_does_not_hold_is_reported():
-    """themes_held counts a seeded topic's seeded words among its top 10 (the study's
-    warning: test_engines)."""
-    import pandas as pd
-
-    from policytopics.model.themes import themes_held
-
-    words = pd.DataFrame({"topic": [1] * 4 + [2] * 4, "rank": [1, 2, 3, 4] * 2,
-                          "word": ["数据", "算力", "人才", "平台", "政策", "资金", "数据", "项目"]})
-    report = pd.DataFrame({"theme": ["数字", "数字", "数字", "资金"],
-                           "seeded": ["数据", "算力 大数据", "平台", "资金"]})
-    held = themes_held(words, {1: "数字", 2: "资金"}, report)
-    assert held[["theme", "n_seeded_top", "held"]].values.tolist() == [["数字", 3, True], ["资金", 1, False]]
 
 
 # --- one numbering of topics ---------------------------------------------------------
@@ -384,9 +368,9 @@ def test_the_run_shows_the_words_the_held_check_judged(planted_study, monkeypatc
     showed 5 seed words among the first 8 by relevance."""
     from policytopics import Study
     from policytopics.cli import main
-    from policytopics.model import themes as themes_module
+    from policytopics.model import themes_held as held_module
 
-    monkeypatch.setattr(themes_module, "HELD_MIN_SEEDED", 4)  # some themes hold, some not
+    monkeypatch.setattr(held_module, "HELD_MIN_SEEDED", 4)  # some themes hold, some not
     assert main(["run", "--study", str(planted_study.root / "study.toml"), "--quick", "--formats", "none",
                  "--no-progress", "-q"]) == 0
     lines = {line.split(":")[0].strip(): line.split(":", 1)[1].split()
@@ -401,26 +385,3 @@ def test_the_run_shows_the_words_the_held_check_judged(planted_study, monkeypatc
         assert lines[label] == row.top_words.split()  # the very list judged
         seeded = set(" ".join(seeds.loc[seeds["theme"] == row.theme, "seeded"]).split())
         assert sum(word in seeded for word in lines[label]) == row.n_seeded_top
-
-
-def test_a_seeded_study_warns_for_a_theme_that_does_not_hold(tmp_path, caplog, monkeypatch):
-    from policytopics import Study, load_study
-    from policytopics.model import themes as themes_module
-
-    articles = tmp_path / "articles"
-    articles.mkdir()
-    for i, tokens in enumerate(TEXTS):
-        (articles / f"{i:03d}.txt").write_text("。".join(tokens) + "。", encoding="utf-8")
-    themes_file = tmp_path / "themes.toml"
-    themes_file.write_text("".join(f'["{t.name}"]\nwords = {list(t.words)!r}\n'.replace("'", '"')
-                                   for t in THEMES), encoding="utf-8")
-    config = load_study(None, corpus=[articles], out=tmp_path / "out", output__cache_dir=tmp_path / "cache",
-                        n_topics=5, model__themes=themes_file, model__no_above=0.95)
-    held = Study(config, progress=False).topics()
-    assert held["theme_held"].dropna().all()
-    monkeypatch.setattr(themes_module, "HELD_MIN_SEEDED", 11)  # no top 10 can reach it
-    with caplog.at_level(logging.WARNING, logger="policytopics"):
-        topics = Study(config, progress=False).topics()
-    assert "did not hold its topic" in caplog.text
-    assert topics["theme_held"].dropna().tolist() == [False] * len(THEMES)
-    assert topics["theme_held"].isna().sum() == 5 - len(THEMES)

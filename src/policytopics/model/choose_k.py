@@ -108,7 +108,7 @@ def score_model(model: TopicModel, train, heldout, top_n: int) -> dict:
         "topics": topics,
     }
     if getattr(model, "theme_names_", None):
-        from policytopics.model.themes import themes_held
+        from policytopics.model.themes_held import themes_held
 
         held = themes_held(words, model.theme_names_, model.seed_report_)  # as a run judges them
         scores["themes_held"] = float(held["held"].mean())

@@ -37,7 +37,7 @@ def top_words_by_topic(topic_words: pd.DataFrame, n_words: int) -> dict[int, lis
 
 
 #: Appended to the name of a seeded theme that did not hold its topic (fewer than
-#: ``themes.HELD_MIN_SEEDED`` of its seed words among the topic's top 10): the name is a
+#: ``themes_held.HELD_MIN_SEEDED`` of its seed words among the topic's top 10): the name is a
 #: claim the topic's words do not support.
 NOT_HELD_MARK = " (?)"
 
