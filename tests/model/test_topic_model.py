@@ -94,15 +94,6 @@ def test_a_model_saved_without_its_description_is_refused(tmp_path):
         TopicModel.load(tmp_path / "m", model.config)
 
 
-def test_build_dictionary_can_also_return_the_words_seen_before_pruning():
-    config = ModelConfig(n_topics=3, no_below=4, no_above=0.9)
-    dictionary = build_dictionary(TEXTS, config)
-    again, unpruned = build_dictionary(TEXTS, config, return_unpruned=True)
-    assert again.token2id == dictionary.token2id
-    assert unpruned == {word for text in TEXTS for word in text}
-    assert set(dictionary.token2id) < unpruned
-
-
 def test_empty_vocabulary_is_a_clear_error():
     with pytest.raises(ValueError, match="vocabulary is empty"):
         TopicModel(ModelConfig(n_topics=2, no_below=5)).fit([["甲"], ["乙"]])
