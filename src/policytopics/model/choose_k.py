@@ -3,10 +3,9 @@
 For each K the sweep reports NPMI coherence (``c_npmi``) and UMass from gensim's
 ``CoherenceModel``, topic diversity (share of unique top words), held-out perplexity on a
 fixed 10 % split (document completion, :meth:`policytopics.model.topic_model.TopicModel.perplexity`,
-with either ``[model] engine``), and stability across seeds (mean cosine similarity of
-topic-word vectors after Hungarian matching,
-:mod:`policytopics.model.matching`). It suggests a K and says why, but reading the topics
-decides. ``c_v`` is not used: its authors no longer recommend it.
+with any ``[model] engine``), and stability across seeds (mean cosine similarity of
+topic-word vectors after Hungarian matching, :mod:`policytopics.model.matching`). It suggests
+a K and says why, but reading the topics decides. ``c_v`` is not used: its authors no longer recommend it.
 """
 
 from __future__ import annotations
@@ -97,7 +96,7 @@ def diversity(topics: list[list[str]]) -> float:
 def score_model(model: TopicModel, train, heldout, top_n: int) -> dict:
     """The sweep's scores of a fitted model: NPMI and UMass of its top ``top_n`` words over
     ``train``, their diversity, and perplexity on ``heldout`` (NaN without held-out text):
-    :meth:`TopicModel.perplexity`, document completion, the same for either engine."""
+    :meth:`TopicModel.perplexity`, document completion, the same for every engine."""
     words = model.topic_words(top_n)
     topics = [list(frame["word"]) for _, frame in words.groupby("topic")]
     scores = {

@@ -86,7 +86,7 @@ def keywords_from_eta(eta: np.ndarray | None, n_topics: int, n_vocab: int) -> np
     """Topics × words, True where ``eta`` seeds the word for the topic.
 
     A column seeds the topic(s) holding its largest value when that is above its smallest
-    (:func:`policytopics.model.themes.theme_prior`'s forms for either engine); a constant column
+    (either prior form of :func:`policytopics.model.themes.theme_prior`); a constant column
     (a free word, or no themes) seeds nothing.
 
     >>> eta = np.array([[0.1, 50.0, 0.1], [0.1, 1e-5, 0.1]])
