@@ -56,7 +56,7 @@ def label_scores(labels: list[list[str]], sentences: SentenceIndex) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     from policytopics import Study
-    from policytopics.model.topic_model import WORD_RANKINGS
+    from policytopics.model.word_rankings import WORD_RANKINGS
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", choices=[*CORPORA, "all"], default="all")

@@ -191,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     import policytopics
     from policytopics import Study
     from policytopics.common.workers import available_cpus
-    from policytopics.model.choose_k import split_heldout, topic_similarity
+    from policytopics.model.choose_k import split_heldout
+    from policytopics.model.matching import topic_similarity
 
     if not args.corpus.is_file():
         parser.error(f"corpus not found: {args.corpus}")

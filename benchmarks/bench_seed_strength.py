@@ -162,7 +162,7 @@ def gensim_start(enabled: bool):
     if not enabled:
         yield
         return
-    with mock.patch("policytopics.model.engines.base._seeded_lda",
+    with mock.patch("policytopics.model.engines.gensim._seeded_lda",
                     lambda lda_class, **options: lda_class(**options)):
         yield
 

@@ -90,7 +90,7 @@ def fit_engine(config, corpus, dictionary) -> dict:
 def sweep_trajectory(config, corpus, dictionary, checkpoints) -> list[dict]:
     """One one-worker tomotopy run trained to each checkpoint in turn: its top words there,
     the training seconds so far and the log-likelihood per word."""
-    from policytopics.model.engines.base import TomotopyEngine
+    from policytopics.model.engines.tomotopy import TomotopyEngine
 
     lda, _ = TomotopyEngine.prepare(corpus, dictionary, config)
     done, seconds, points = 0, 0.0, []

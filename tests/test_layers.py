@@ -109,7 +109,7 @@ def _cycles() -> list[list[str]]:
 
 
 #: Circles being taken apart in this redesign; the list must end empty.
-KNOWN_CYCLES = [["model.engines.base", "model.engines.keyatm", "model.engines.base"]]
+KNOWN_CYCLES: list[list[str]] = []
 
 
 def test_no_import_cycle():

@@ -36,7 +36,7 @@ MOVED = {
     "segment": "text.segment",
     "corpus": "model.corpus",
     "themes": "model.themes",
-    "engines": "model.engines.base",
+    "engines": "model.engines",
     "keyatm": "model.engines.keyatm",
     "selection": "model.choose_k",
     "labels": "model.labels",

@@ -1,8 +1,9 @@
 """Seeded themes: the themes file, the eta prior and its report, labels that follow topics.
 
-The model tests run on a synthetic corpus with planted themes: documents are mixtures of
-five known word distributions (three seeded themes, two free ones) drawn with a fixed
-numpy seed, so each seeded topic's words and each document's planted share are known.
+The model tests run on a synthetic corpus with planted themes (``tests/model_corpora.py``):
+documents are mixtures of five known word distributions (three seeded themes, two free ones)
+drawn with a fixed numpy seed, so each seeded topic's words and each document's planted share
+are known.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from model_corpora import PLANTED, SHARES, THEMES, topic_of
+from model_corpora import PLANTED_TEXTS as TEXTS
 from scipy.stats import spearmanr
 
 from policytopics.model.themes import (
@@ -34,51 +37,6 @@ from policytopics.settings.config import ModelConfig, SegmentConfig, StudyConfig
 
 REPO = Path(__file__).resolve().parents[2]
 
-# Planted word distributions: three seeded themes, two free topics, and words every topic
-# uses. 绿色 (seed) only occurs inside 绿色制造/绿色工厂; 数据, 智能 and 人才 also occur
-# inside longer words: the contained-word rule must carry them.
-PLANTED = {
-    "绿色低碳": ["碳达峰", "碳中和", "低碳", "减排", "节能", "光伏", "风电", "储能", "氢能", "能耗",
-             "绿色制造", "绿色工厂", "排放", "清洁能源", "循环经济"],
-    "数字化": ["数字化", "数据", "算力", "平台", "工业互联网", "人工智能", "云计算", "大数据", "软件",
-            "网络", "智能制造", "数字经济", "传感器", "芯片", "物联网"],
-    "人才": ["人才", "工程师", "培训", "技能", "高校", "博士", "院士", "引才", "教育", "学科", "专家",
-           "职业教育", "人才引进", "高层次人才", "实习"],
-    "free_farm": ["粮食", "耕地", "农民", "种业", "农田", "乡村", "农产品", "养殖", "收购", "灌溉",
-                  "化肥", "播种", "合作社", "农机", "丰收"],
-    "free_health": ["医院", "医疗", "医保", "药品", "疫苗", "诊疗", "患者", "医生", "卫生", "健康",
-                    "护理", "疾控", "病床", "体检", "门诊"],
-}
-COMMON = ["建设", "服务", "体系", "机制", "能力", "企业", "项目", "政策", "管理", "水平"]
-THEMES = [
-    Theme("绿色低碳", ("低碳", "节能", "光伏", "绿色")),
-    Theme("数字化", ("数据", "算力", "智能")),
-    Theme("人才", ("人才", "工程师", "技能")),
-]
-
-
-def planted_corpus(n_docs=400, length=80, seed=0):
-    """Token lists and the planted topic shares (columns in PLANTED's order)."""
-    rng = np.random.default_rng(seed)
-    topics = list(PLANTED.values())
-    zipf = 1 / np.arange(1, 16)
-    zipf /= zipf.sum()
-    shares = rng.dirichlet(np.full(len(topics), 0.3), size=n_docs)
-    texts = []
-    for share in shares:
-        tokens = []
-        for _ in range(length):
-            if rng.random() < 0.15:
-                tokens.append(COMMON[rng.integers(len(COMMON))])
-            else:
-                words = topics[rng.choice(len(topics), p=share)]
-                tokens.append(words[rng.choice(len(words), p=zipf)])
-        texts.append(tokens)
-    return texts, shares
-
-
-TEXTS, SHARES = planted_corpus()
-
 
 def config(**kwargs):
     settings = dict(n_topics=5, seed=3, passes=10, no_below=1, no_above=0.95) | kwargs
@@ -88,10 +46,6 @@ def config(**kwargs):
 @pytest.fixture(scope="module")
 def seeded():
     return TopicModel(config()).fit(TEXTS, themes=THEMES, doc_ids=[f"d{i}" for i in range(len(TEXTS))])
-
-
-def topic_of(model, name):
-    return {theme: topic for topic, theme in model.theme_names_.items()}[name]
 
 
 # --- the themes file -----------------------------------------------------------------
@@ -354,24 +308,9 @@ def test_loading_with_other_fit_settings_or_documents_raises(seeded, tmp_path):
             TopicModel.load(tmp_path / "m", replace(seeded.config, **change))
     with pytest.raises(ValueError, match="belongs to other documents"):
         TopicModel.load(tmp_path / "m", seeded.config, doc_ids=["d1", *seeded.doc_ids_[1:]])
-    # Display settings do not change the fit (tomotopy's workers do: test_engines).
+    # Display settings do not change the fit (tomotopy's workers do: test_engine_tomotopy).
     shown = replace(seeded.config, top_n_words=3, labels=tmp_path / "labels.csv", label_words="frex")
     assert TopicModel.load(tmp_path / "m", shown).config.top_n_words == 3
-
-
-def test_a_theme_that_does_not_hold_is_reported():
-    """themes_held counts a seeded topic's seeded words among its top 10 (the study's
-    warning: test_engines)."""
-    import pandas as pd
-
-    from policytopics.model.themes import themes_held
-
-    words = pd.DataFrame({"topic": [1] * 4 + [2] * 4, "rank": [1, 2, 3, 4] * 2,
-                          "word": ["数据", "算力", "人才", "平台", "政策", "资金", "数据", "项目"]})
-    report = pd.DataFrame({"theme": ["数字", "数字", "数字", "资金"],
-                           "seeded": ["数据", "算力 大数据", "平台", "资金"]})
-    held = themes_held(words, {1: "数字", 2: "资金"}, report)
-    assert held[["theme", "n_seeded_top", "held"]].values.tolist() == [["数字", 3, True], ["资金", 1, False]]
 
 
 # --- one numbering of topics ---------------------------------------------------------
@@ -429,9 +368,9 @@ def test_the_run_shows_the_words_the_held_check_judged(planted_study, monkeypatc
     showed 5 seed words among the first 8 by relevance."""
     from policytopics import Study
     from policytopics.cli import main
-    from policytopics.model import themes as themes_module
+    from policytopics.model import themes_held as held_module
 
-    monkeypatch.setattr(themes_module, "HELD_MIN_SEEDED", 4)  # some themes hold, some not
+    monkeypatch.setattr(held_module, "HELD_MIN_SEEDED", 4)  # some themes hold, some not
     assert main(["run", "--study", str(planted_study.root / "study.toml"), "--quick", "--formats", "none",
                  "--no-progress", "-q"]) == 0
     lines = {line.split(":")[0].strip(): line.split(":", 1)[1].split()

@@ -4,33 +4,18 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from conftest import TOPIC_TEXTS as TEXTS
+from model_corpora import TINY_PLANTED, assert_topics_separate_the_planted_themes
 
 from policytopics.model.themes import Theme
 from policytopics.model.topic_model import TopicModel, build_dictionary
 from policytopics.settings.config import ModelConfig
 
-# The tiny corpus's planted theme of each document (制造业, 数字经济, 绿色低碳).
-PLANTED = np.array([0, 1, 2, 0, 1, 2] * 3)
-THEME_WORDS = [{"制造业", "产业链", "创新", "集群", "技术"}, {"数字经济", "数据", "算力", "平台", "应用"},
-               {"绿色低碳", "碳达峰", "能源", "减排", "光伏"}]
 DOC_IDS = [f"doc{i}" for i in range(len(TEXTS))]
 
 
 def fit(seed=1, k=3, **settings):
     config = ModelConfig(n_topics=k, seed=seed, passes=10, no_below=1, no_above=0.9, **settings)
     return TopicModel(config).fit(TEXTS, doc_ids=DOC_IDS)
-
-
-def assert_topics_separate_the_planted_themes(model):
-    """Each planted theme's documents share one top topic, a different one per theme, whose
-    top three words are that theme's."""
-    top = model.doc_topic_.argmax(axis=1)
-    topic_of_theme = [set(top[np.equal(PLANTED, theme)]) for theme in range(3)]
-    assert all(len(topics) == 1 for topics in topic_of_theme), topic_of_theme
-    assert len(set.union(*topic_of_theme)) == 3
-    words = model.topic_words(3)
-    for theme, (topic,) in enumerate(topic_of_theme):
-        assert set(words[words["topic"] == topic + 1]["word"]) <= THEME_WORDS[theme]
 
 
 def test_same_seed_gives_the_same_topics():
@@ -52,7 +37,7 @@ def test_seeded_themes_separate_and_name_the_topics_at_any_seed():
         assert_topics_separate_the_planted_themes(model)
         top = model.doc_topic_.argmax(axis=1)
         for theme in range(3):
-            assert model.theme_names_[int(top[np.equal(PLANTED, theme)][0]) + 1] == themes[theme].name
+            assert model.theme_names_[int(top[np.equal(TINY_PLANTED, theme)][0]) + 1] == themes[theme].name
 
 
 def test_topics_are_ordered_by_prevalence_and_rows_sum_to_one():
@@ -109,15 +94,6 @@ def test_a_model_saved_without_its_description_is_refused(tmp_path):
         TopicModel.load(tmp_path / "m", model.config)
 
 
-def test_build_dictionary_can_also_return_the_words_seen_before_pruning():
-    config = ModelConfig(n_topics=3, no_below=4, no_above=0.9)
-    dictionary = build_dictionary(TEXTS, config)
-    again, unpruned = build_dictionary(TEXTS, config, return_unpruned=True)
-    assert again.token2id == dictionary.token2id
-    assert unpruned == {word for text in TEXTS for word in text}
-    assert set(dictionary.token2id) < unpruned
-
-
 def test_empty_vocabulary_is_a_clear_error():
     with pytest.raises(ValueError, match="vocabulary is empty"):
         TopicModel(ModelConfig(n_topics=2, no_below=5)).fit([["甲"], ["乙"]])
@@ -129,11 +105,6 @@ def test_relevance_with_lambda_one_is_the_probability_order():
     by_relevance = model.relevant_words(5, lam=1.0)
     assert by_prob["word"].tolist() == by_relevance["word"].tolist()
     assert len(model.relevant_words(5, lam=0.6)) == 5 * model.config.n_topics
-
-
-def test_multicore_option_fits_topics_that_separate_the_themes():
-    # LdaMulticore is not bit-for-bit reproducible; the separation of clear themes is.
-    assert_topics_separate_the_planted_themes(fit(multicore=True, workers=2))
 
 
 def test_fit_on_a_corpus_streamed_from_disk_equals_fit_in_memory(tmp_path):
@@ -155,14 +126,10 @@ def test_document_with_no_known_word_gets_a_uniform_row():
     assert not np.allclose(model.doc_topic_[0], 1 / 3)
 
 
-def test_progress_bar_does_not_change_the_fit():
-    config = ModelConfig(n_topics=3, seed=1, passes=4, no_below=1, no_above=0.9, engine="gensim")
-    dictionary = build_dictionary(TEXTS, config)
-    corpus = [dictionary.doc2bow(t) for t in TEXTS]
-    quiet = TopicModel(config).fit_corpus(corpus, dictionary)
-    shown = TopicModel(config).fit_corpus(corpus, dictionary, progress=True)
-    np.testing.assert_array_equal(shown.doc_topic_, quiet.doc_topic_)
-    assert shown.lda_.callbacks is None
-    gibbs = replace(config, engine="tomotopy")
-    np.testing.assert_array_equal(TopicModel(gibbs).fit_corpus(corpus, dictionary, progress=True).doc_topic_,
-                                  TopicModel(gibbs).fit_corpus(corpus, dictionary).doc_topic_)
+def test_perplexity_is_one_formula_for_every_engine():
+    models = [fit(engine=engine) for engine in ("tomotopy", "gensim", "keyatm")]
+    vocabulary = len(models[0].dictionary_)
+    for fitted in models:
+        held_out = fitted.perplexity(TEXTS[:6])
+        assert 1 < held_out < vocabulary / 2, (fitted.config.engine, held_out)
+        assert np.isnan(fitted.perplexity([["未知"], []]))

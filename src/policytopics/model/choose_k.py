@@ -3,9 +3,9 @@
 For each K the sweep reports NPMI coherence (``c_npmi``) and UMass from gensim's
 ``CoherenceModel``, topic diversity (share of unique top words), held-out perplexity on a
 fixed 10 % split (document completion, :meth:`policytopics.model.topic_model.TopicModel.perplexity`,
-with either ``[model] engine``), and stability across seeds (mean cosine similarity of
-topic-word vectors after Hungarian matching). It suggests a K and says why, but reading the topics
-decides. ``c_v`` is not used: its authors no longer recommend it.
+with any ``[model] engine``), and stability across seeds (mean cosine similarity of
+topic-word vectors after Hungarian matching, :mod:`policytopics.model.matching`). It suggests
+a K and says why, but reading the topics decides. ``c_v`` is not used: its authors no longer recommend it.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from policytopics.common.workers import interruptible, worker_pool
+from policytopics.model.matching import topic_similarity
 from policytopics.model.topic_model import TopicModel
 from policytopics.settings.config import ModelConfig
 
@@ -95,7 +96,7 @@ def diversity(topics: list[list[str]]) -> float:
 def score_model(model: TopicModel, train, heldout, top_n: int) -> dict:
     """The sweep's scores of a fitted model: NPMI and UMass of its top ``top_n`` words over
     ``train``, their diversity, and perplexity on ``heldout`` (NaN without held-out text):
-    :meth:`TopicModel.perplexity`, document completion, the same for either engine."""
+    :meth:`TopicModel.perplexity`, document completion, the same for every engine."""
     words = model.topic_words(top_n)
     topics = [list(frame["word"]) for _, frame in words.groupby("topic")]
     scores = {
@@ -106,7 +107,7 @@ def score_model(model: TopicModel, train, heldout, top_n: int) -> dict:
         "topics": topics,
     }
     if getattr(model, "theme_names_", None):
-        from policytopics.model.themes import themes_held
+        from policytopics.model.themes_held import themes_held
 
         held = themes_held(words, model.theme_names_, model.seed_report_)  # as a run judges them
         scores["themes_held"] = float(held["held"].mean())
@@ -125,47 +126,6 @@ def _fit_and_score(config: ModelConfig, top_n: int) -> dict:
     }
 
 
-def topic_similarity(a: np.ndarray, b: np.ndarray) -> float:
-    """Mean cosine similarity of two models' topics after the best one-to-one matching."""
-    from scipy.optimize import linear_sum_assignment
-
-    a_norm = a / np.linalg.norm(a, axis=1, keepdims=True)
-    b_norm = b / np.linalg.norm(b, axis=1, keepdims=True)
-    similarity = a_norm @ b_norm.T
-    rows, cols = linear_sum_assignment(-similarity)
-    return float(similarity[rows, cols].mean())
-
-
-def match_topics(previous: dict[object, Sequence[str]], current: dict[int, Sequence[str]],
-                 min_shared: float = 0.3) -> dict[int, tuple[object, float]]:
-    """Match topics of another run to this run's by their top words (Hungarian matching).
-
-    ``previous`` and ``current`` map topic keys to top-word lists. Each current topic
-    gets at most one previous key, the one-to-one assignment that maximises the shared
-    share of top words (``|A ∩ B| / min(|A|, |B|)``); pairs sharing less than
-    ``min_shared`` stay unmatched. Returns ``{current topic: (previous key, share)}``.
-
-    >>> match_topics({"制造": ["制造业", "产业链", "企业"], "农业": ["粮食", "农业", "农民"]},
-    ...              {1: ["农业", "粮食", "春耕"], 2: ["产业链", "制造业", "创新"]})
-    {1: ('农业', 0.667), 2: ('制造', 0.667)}
-    """
-    from scipy.optimize import linear_sum_assignment
-
-    old_keys, new_keys = list(previous), list(current)
-    if not old_keys or not new_keys:
-        return {}
-    share = np.zeros((len(new_keys), len(old_keys)))
-    for i, key in enumerate(new_keys):
-        words = set(current[key])
-        for j, old in enumerate(old_keys):
-            other = set(previous[old])
-            if words and other:
-                share[i, j] = len(words & other) / min(len(words), len(other))
-    rows, cols = linear_sum_assignment(-share)
-    return {new_keys[i]: (old_keys[j], round(float(share[i, j]), 3))
-            for i, j in zip(rows, cols) if share[i, j] >= min_shared}
-
-
 def sweep(token_lists: Sequence[Sequence[str]], ks: Sequence[int], seeds: Sequence[int],
           base: ModelConfig, *, workers: int = 1, top_n: int = 10, heldout: float = 0.1,
           progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -176,8 +136,6 @@ def sweep(token_lists: Sequence[Sequence[str]], ks: Sequence[int], seeds: Sequen
     fits of a K with different seeds (NaN with one seed). A seed given twice is refused:
     its two fits would be the same, and their similarity of 1 no evidence of stability.
     """
-    from tqdm.auto import tqdm
-
     seeds = [int(s) for s in seeds]
     if not seeds or not ks:
         raise ValueError(f"a sweep needs at least one K and one seed (--topics, --seeds 1 to {MAX_SEEDS}); "
@@ -190,6 +148,24 @@ def sweep(token_lists: Sequence[Sequence[str]], ks: Sequence[int], seeds: Sequen
     train = [list(t) for t, out in zip(token_lists, mask) if not out]
     held = [list(t) for t, out in zip(token_lists, mask) if out]
     jobs = [replace(base, n_topics=k, seed=s) for k in ks for s in seeds]
+    results = _fit_every_job(jobs, train, held, workers=workers, top_n=top_n, progress=progress)
+
+    runs = pd.DataFrame([{k: v for k, v in r.items() if k != "topic_word"} for r in results])
+    by_k = runs.groupby("k").agg(
+        npmi=("npmi", "mean"), npmi_sd=("npmi", "std"), umass=("umass", "mean"),
+        diversity=("diversity", "mean"), perplexity=("perplexity", "mean"),
+        fit_seconds=("fit_seconds", "mean"),
+        **({"themes_held": ("themes_held", "min")} if "themes_held" in runs else {}),
+    ).reset_index()
+    by_k["stability"] = by_k["k"].map(_stability(results, ks))
+    return runs, by_k
+
+
+def _fit_every_job(jobs: list[ModelConfig], train, held, *, workers: int, top_n: int,
+                   progress: bool) -> list[dict]:
+    """:func:`_fit_and_score` of every job, in ``workers`` spawned processes or in this one."""
+    from tqdm.auto import tqdm
+
     bar = tqdm(total=len(jobs), desc="sweep", unit="fit", disable=not progress, leave=False)
     results = []
     if workers > 1 and len(jobs) > 1:
@@ -210,8 +186,12 @@ def sweep(token_lists: Sequence[Sequence[str]], ks: Sequence[int], seeds: Sequen
         finally:
             _init_worker(None, None)  # the token lists leave with the sweep
     bar.close()
+    return results
 
-    runs = pd.DataFrame([{k: v for k, v in r.items() if k != "topic_word"} for r in results])
+
+def _stability(results: list[dict], ks: Sequence[int]) -> dict[int, float]:
+    """Per K, the mean :func:`~policytopics.model.matching.topic_similarity` of its fits'
+    pairs with different seeds (NaN with one seed)."""
     stability = {}
     for k in ks:
         fits = [r for r in results if r["k"] == k]
@@ -219,14 +199,7 @@ def sweep(token_lists: Sequence[Sequence[str]], ks: Sequence[int], seeds: Sequen
                  if a["seed"] != b["seed"]]
         stability[k] = (float(np.mean([topic_similarity(a, b) for a, b in pairs]))
                         if pairs else float("nan"))
-    by_k = runs.groupby("k").agg(
-        npmi=("npmi", "mean"), npmi_sd=("npmi", "std"), umass=("umass", "mean"),
-        diversity=("diversity", "mean"), perplexity=("perplexity", "mean"),
-        fit_seconds=("fit_seconds", "mean"),
-        **({"themes_held": ("themes_held", "min")} if "themes_held" in runs else {}),
-    ).reset_index()
-    by_k["stability"] = by_k["k"].map(stability)
-    return runs, by_k
+    return stability
 
 
 def suggest_k(by_k: pd.DataFrame) -> tuple[int, str]:

@@ -37,7 +37,7 @@ def top_words_by_topic(topic_words: pd.DataFrame, n_words: int) -> dict[int, lis
 
 
 #: Appended to the name of a seeded theme that did not hold its topic (fewer than
-#: ``themes.HELD_MIN_SEEDED`` of its seed words among the topic's top 10): the name is a
+#: ``themes_held.HELD_MIN_SEEDED`` of its seed words among the topic's top 10): the name is a
 #: claim the topic's words do not support.
 NOT_HELD_MARK = " (?)"
 
@@ -107,7 +107,7 @@ def read_human_labels(path: str | Path | None, topic_words: pd.DataFrame, n_word
             log.warning("%s: labels for no topic of this run (%d topics): %s", path, len(topics),
                         ", ".join(unmatched))
         return labels
-    from policytopics.model.choose_k import match_topics
+    from policytopics.model.matching import match_topics
 
     current = top_words_by_topic(topic_words, n_words)
     previous = {i: text.split()[:n_words] for i, text in enumerate(table["top_words"])}

@@ -25,7 +25,8 @@ Gibbs sampling (tomotopy, the default engine)
     topic's top 10 words were learned on both the Shandong policy documents and the
     Government Work Reports; 0.01 held 0.93 and 1.00 of the themes (gensim at its
     default: 1.00 and 0.92) and learned more words than gensim. A theme that does not
-    hold is named in a warning and in ``topics.csv`` (``theme_held``; :func:`themes_held`).
+    hold is named in a warning and in ``topics.csv`` (``theme_held``;
+    :func:`policytopics.model.themes_held.themes_held`).
 Variational Bayes (gensim)
     The seed word keeps the base in the other topics, and words containing a seed word
     get ``strength`` too (:data:`DEFAULT_SEED_WEIGHT`; the table under *Strength*).
@@ -77,7 +78,6 @@ Examples
 
 from __future__ import annotations
 
-import logging
 import tomllib
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
@@ -86,33 +86,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from policytopics.model.engines import engine_class
+from policytopics.model.engines.base import GIBBS_PRIOR, VARIATIONAL_PRIOR
 from policytopics.settings.config import ModelConfig, StudyConfigError
-
-log = logging.getLogger("policytopics")
 
 #: ``seed_strength = 0`` (the default) sets a seed word's prior in its theme's topic to
 #: this share of an average topic's tokens: ``weight * n_tokens / K``, with ``n_tokens`` the
 #: tokens of the pruned corpus (:func:`default_strength`). Measured for gensim; see the
-#: module docstring.
-DEFAULT_SEED_WEIGHT = 0.004
+#: module docstring. The engines declare their prior forms
+#: (:mod:`policytopics.model.engines.base`); these names are their values.
+DEFAULT_SEED_WEIGHT = VARIATIONAL_PRIOR.weight
 #: The same for tomotopy's Gibbs sampler, whose prior form differs (:data:`GIBBS_OTHER_PRIOR`).
 #: Measured with ``benchmarks/bench_seed_strength.py --engine tomotopy``; see the module docstring.
-GIBBS_SEED_WEIGHT = 0.01
+GIBBS_SEED_WEIGHT = GIBBS_PRIOR.weight
 #: In a Gibbs sampler a seed word's prior in the topics it does not seed is this share of the
 #: base prior (near zero: the word is hardly ever drawn for another topic, so every occurrence
 #: of it counts for its theme). gensim keeps the base there.
-GIBBS_OTHER_PRIOR = 1e-4
-#: A seeded topic *holds* its theme when at least this many of its top
-#: :data:`HELD_TOP_WORDS` words are words the theme seeds (:func:`themes_held`); otherwise the
-#: run warns.
-HELD_MIN_SEEDED = 3
-#: How many of a topic's words the held check reads: its most probable ones (``p(w|t)``, the
-#: ranking the rule was measured on, ``benchmarks/results.md`` seed-strength), the list the
-#: run prints beside each topic and ``topics.csv`` gives as ``top_words``. Not the relevance
-#: ranking of the labels: relevance favours words exclusive to a topic, and a seed word is
-#: made nearly exclusive to its theme's topic by the prior itself, so a check on it would
-#: read the prior back.
-HELD_TOP_WORDS = 10
+GIBBS_OTHER_PRIOR = GIBBS_PRIOR.other_share
 #: The automatic strength never goes below this (a tiny corpus would otherwise give a seed
 #: word less prior than the base 1/K of every cell).
 MIN_SEED_STRENGTH = 1.0
@@ -124,9 +114,13 @@ PRUNED = "pruned"
 #: Status when the words seen before pruning were not given: pruned or never seen.
 NOT_IN_VOCABULARY = "not in vocabulary"
 
-#: Columns of the seed report (``theme_seeds.csv``): :func:`seed_prior`'s, and ``topic``, the
-#: topic number (T1 = 1, most prevalent first) as every other table gives it, added once the
-#: model has ordered its topics (:func:`number_seed_report`).
+#: Columns of the seed report (``theme_seeds.csv``), one row per theme and seed word: ``theme``,
+#: ``seed``, ``status`` (``"in vocabulary"``, ``"pruned"``, ``"never seen"``), ``n_seeded`` and
+#: ``seeded`` (the vocabulary words it seeded, space-separated, itself included), ``shared``
+#: (words containing it left unseeded because another theme's seed word of the same length is
+#: in them too), from :func:`seed_prior`; and ``topic``, the topic number (T1 = 1, most
+#: prevalent first) as every other table gives it, added once the model has ordered its topics
+#: (:func:`number_seed_report`).
 REPORT_COLUMNS = ("theme", "topic", "seed", "status", "n_seeded", "seeded", "shared")
 
 
@@ -186,31 +180,16 @@ def load_themes(path: str | Path) -> list[Theme]:
     owner: dict[str, str] = {}  # seed word -> theme name
     for key, table in raw.items():
         name = key.strip()
-        where = f"themes file {path}, theme {name!r}"
         if not isinstance(table, dict):
             raise StudyConfigError(
                 f"themes file {path}: {key!r} is not a theme table; write [\"{key}\"] and "
                 "then words = [...]")
         if not name:
             raise StudyConfigError(f"themes file {path}: a theme has an empty name")
+        where = f"themes file {path}, theme {name!r}"
         if any(theme.name == name for theme in themes):
             raise StudyConfigError(f"{where} is named twice")
-        unknown = set(table) - {"words"}
-        if unknown:
-            raise StudyConfigError(f"{where}: unknown key(s) {sorted(unknown)}; expected 'words'")
-        if "words" not in table:
-            raise StudyConfigError(f"{where} has no words = [...]")
-        words = table["words"]
-        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-            raise StudyConfigError(f"{where}: words must be a list of text, got {words!r}")
-        words = list(dict.fromkeys(w.strip() for w in words))
-        if "" in words:
-            raise StudyConfigError(f"{where}: a seed word is empty")
-        if not words:
-            raise StudyConfigError(f"{where} has an empty word list")
-        spaced = [w for w in words if len(w.split()) > 1]
-        if spaced:
-            raise StudyConfigError(f"{where}: seed words cannot contain spaces: {spaced}")
+        words = _seed_words_of(table, where)
         for word in words:
             if word in owner:
                 raise StudyConfigError(
@@ -219,6 +198,28 @@ def load_themes(path: str | Path) -> list[Theme]:
             owner[word] = name
         themes.append(Theme(name, tuple(words)))
     return themes
+
+
+def _seed_words_of(table: dict, where: str) -> list[str]:
+    """A theme table's seed words, stripped and once each, or the error saying ``where`` what
+    is wrong with them."""
+    unknown = set(table) - {"words"}
+    if unknown:
+        raise StudyConfigError(f"{where}: unknown key(s) {sorted(unknown)}; expected 'words'")
+    if "words" not in table:
+        raise StudyConfigError(f"{where} has no words = [...]")
+    words = table["words"]
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        raise StudyConfigError(f"{where}: words must be a list of text, got {words!r}")
+    words = list(dict.fromkeys(w.strip() for w in words))
+    if "" in words:
+        raise StudyConfigError(f"{where}: a seed word is empty")
+    if not words:
+        raise StudyConfigError(f"{where} has an empty word list")
+    spaced = [w for w in words if len(w.split()) > 1]
+    if spaced:
+        raise StudyConfigError(f"{where}: seed words cannot contain spaces: {spaced}")
+    return words
 
 
 def seed_words(themes: Iterable[Theme]) -> list[str]:
@@ -265,34 +266,27 @@ def seed_prior(themes: Sequence[Theme], dictionary, n_topics: int, *, strength: 
                weight: float = DEFAULT_SEED_WEIGHT, base: float | None = None, other: float | None = None,
                contained: float | None = None,
                unpruned: Container[str] | None = None) -> tuple[np.ndarray, pd.DataFrame]:
-    """gensim's ``eta`` prior that seeds topic ``i`` with theme ``i``, and its report.
+    """The ``eta`` prior (topics × words) that seeds topic ``i`` with theme ``i``, and its report.
 
     Parameters
     ----------
     themes
-        Seeded themes; theme ``i`` seeds gensim topic ``i``, topics from ``len(themes)``
-        on stay free.
+        Seeded themes; theme ``i`` seeds topic ``i``, topics from ``len(themes)`` on stay free.
     dictionary
         The pruned gensim ``Dictionary`` the model is fitted on.
     n_topics
         K, seeded and free topics together.
-    strength
+    strength, weight
         Prior of a seeded word in its theme's topic; ``0`` means automatic
-        (:func:`default_strength`: :data:`DEFAULT_SEED_WEIGHT` of an average topic's
-        tokens).
-    weight
-        The share of an average topic's tokens that ``strength = 0`` gives a seed word.
+        (:func:`default_strength`: the share ``weight`` of an average topic's tokens).
     base
         Prior of every cell of an unseeded word; ``None`` is gensim's symmetric default ``1 / K``.
     other
-        Prior of a seeded word in the topics it does not seed; ``None`` is ``base``. A
-        Gibbs sampler anchors a theme with a value near zero here (the word can then hardly
-        be drawn for another topic) and a modest ``strength``.
+        Prior of a seeded word in the topics it does not seed; ``None`` is ``base`` (a Gibbs
+        sampler anchors the word to its theme with a value near zero here).
     contained
         Prior of a word that only *contains* a seed word (生态环境 for 生态) in its theme's
-        topic; ``None`` is ``strength``. A Gibbs sampler keeps the base there: the word is
-        still anchored to its theme (``other`` elsewhere) without a pseudo-count that would
-        lift every rare compound into the topic's top words.
+        topic; ``None`` is ``strength`` (a Gibbs sampler keeps the base: anchored, not lifted).
     unpruned
         The words seen before pruning (a set, or the gensim ``Dictionary`` before
         ``filter_extremes``), to tell ``"pruned"`` from ``"never seen"``; without it a
@@ -303,12 +297,8 @@ def seed_prior(themes: Sequence[Theme], dictionary, n_topics: int, *, strength: 
     eta : ndarray, shape (n_topics, len(dictionary))
         Pass it to :meth:`policytopics.model.topic_model.TopicModel.fit_corpus` (``eta=``).
     report : DataFrame
-        One row per theme and seed word: ``theme``, ``seed``, ``status`` (``"in vocabulary"``,
-        ``"pruned"``, ``"never seen"``), ``n_seeded`` and ``seeded`` (the vocabulary words
-        it seeded, space-separated, itself included), ``shared`` (words containing it left
-        unseeded because another theme's seed word of the same length is in them too). No
-        topic number: the model
-        numbers its topics by prevalence once fitted; :func:`number_seed_report` adds it.
+        One row per theme and seed word, :data:`REPORT_COLUMNS` but ``topic`` (the model
+        numbers its topics once fitted; :func:`number_seed_report` adds it).
 
     Raises
     ------
@@ -318,27 +308,40 @@ def seed_prior(themes: Sequence[Theme], dictionary, n_topics: int, *, strength: 
     """
     themes = list(themes)
     if len(themes) > n_topics:
-        raise ValueError(f"{len(themes)} seeded themes need at least as many topics; "
-                         f"n_topics is {n_topics}")
-    strength = resolve_strength(strength, dictionary, n_topics, weight)
-    base = 1.0 / n_topics if base is None else float(base)
-    if base <= 0:
-        raise ValueError(f"the base prior must be positive, got {base}")
+        raise ValueError(f"{len(themes)} seeded themes need at least as many topics; n_topics is {n_topics}")
+    strength, base, other, contained = _prior_values(dictionary, n_topics, strength, weight, base,
+                                                     other, contained)
     token2id = dictionary.token2id
-    seen = getattr(unpruned, "token2id", unpruned)  # a Dictionary is a mapping of ids
-
     seeded_by, credit, shared = _assign(themes, token2id)
-
-    other = base if other is None else float(other)
-    if other <= 0:
-        raise ValueError(f"the prior of a seeded word in other topics must be positive, got {other}")
-    contained = strength if contained is None else float(contained)
     seeds = {word for theme in themes for word in theme.words}
     eta = np.full((n_topics, len(token2id)), base)
     for word, topic in seeded_by.items():
         eta[:, token2id[word]] = other
         eta[topic, token2id[word]] = strength if word in seeds else contained
+    seen = getattr(unpruned, "token2id", unpruned)  # a Dictionary is a mapping of ids
+    report = _seed_report(themes, token2id, seen, credit, shared)
+    _refuse_themes_without_a_word(themes, report, set(seeded_by.values()))
+    return eta, report
 
+
+def _prior_values(dictionary, n_topics: int, strength: float, weight: float, base: float | None,
+                  other: float | None, contained: float | None) -> tuple[float, float, float, float]:
+    """:func:`seed_prior`'s ``strength``, ``base``, ``other`` and ``contained`` in effect."""
+    strength = resolve_strength(strength, dictionary, n_topics, weight)
+    base = 1.0 / n_topics if base is None else float(base)
+    if base <= 0:
+        raise ValueError(f"the base prior must be positive, got {base}")
+    other = base if other is None else float(other)
+    if other <= 0:
+        raise ValueError(f"the prior of a seeded word in other topics must be positive, got {other}")
+    contained = strength if contained is None else float(contained)
+    return strength, base, other, contained
+
+
+def _seed_report(themes: Sequence[Theme], token2id, seen: Container[str] | None,
+                 credit: dict, shared: dict) -> pd.DataFrame:
+    """One row per theme and seed word: its status and the vocabulary words it seeded
+    (``credit`` and ``shared`` of :func:`_assign`)."""
     rows = []
     for i, theme in enumerate(themes):
         for seed in theme.words:
@@ -352,8 +355,12 @@ def seed_prior(themes: Sequence[Theme], dictionary, n_topics: int, *, strength: 
             rows.append({"theme": theme.name, "seed": seed, "status": status,
                          "n_seeded": len(words), "seeded": " ".join(words),
                          "shared": " ".join(sorted(shared.get((i, seed), [])))})
-    report = pd.DataFrame(rows, columns=[c for c in REPORT_COLUMNS if c != "topic"])
-    seeded_topics = set(seeded_by.values())
+    return pd.DataFrame(rows, columns=[c for c in REPORT_COLUMNS if c != "topic"])
+
+
+def _refuse_themes_without_a_word(themes: Sequence[Theme], report: pd.DataFrame,
+                                  seeded_topics: set[int]) -> None:
+    """The error naming the first theme that seeds no vocabulary word, and why."""
     for i, theme in enumerate(themes):
         if i not in seeded_topics:
             mine = report[report["theme"] == theme.name]
@@ -361,7 +368,6 @@ def seed_prior(themes: Sequence[Theme], dictionary, n_topics: int, *, strength: 
                                 zip(mine["seed"], mine["status"], strict=True))
             raise ValueError(f"theme {theme.name!r} has no seed word left in the vocabulary: "
                              f"{reasons}")
-    return eta, report
 
 
 def number_seed_report(report: pd.DataFrame, theme_topics: dict[int, str]) -> pd.DataFrame:
@@ -421,11 +427,13 @@ def theme_prior(themes: Sequence[Theme], dictionary, config: ModelConfig, *,
     :class:`ModelConfig`.
 
     The base is ``config.eta`` when it is a number, else the symmetric ``1 / K`` (``eta =
-    "auto"`` cannot be learned with a seeded matrix). gensim: a seed word keeps the base in
-    the other topics, weight :data:`DEFAULT_SEED_WEIGHT`, and a word containing a seed word
-    is seeded as strongly as the seed; tomotopy (Gibbs sampling): near zero there
-    (:data:`GIBBS_OTHER_PRIOR` × base), weight :data:`GIBBS_SEED_WEIGHT` for the seed words
-    themselves, the base for words containing one (anchored, not lifted).
+    "auto"`` cannot be learned with a seeded matrix). The engine declares its form
+    (:class:`policytopics.model.engines.base.SeedPriorForm`): gensim's (variational): a seed
+    word keeps the base in the other topics, weight :data:`DEFAULT_SEED_WEIGHT`, and a word
+    containing a seed word is seeded as strongly as the seed; tomotopy's and keyatm's (Gibbs
+    sampling): near zero there (:data:`GIBBS_OTHER_PRIOR` × base), weight
+    :data:`GIBBS_SEED_WEIGHT` for the seed words themselves, the base for words containing one
+    (anchored, not lifted).
 
     Examples
     --------
@@ -434,61 +442,13 @@ def theme_prior(themes: Sequence[Theme], dictionary, config: ModelConfig, *,
     >>> TopicModel(config).fit_corpus(corpus, dictionary, eta=eta,
     ...                               theme_names=[t.name for t in themes])  # doctest: +SKIP
     """
+    form = engine_class(config.engine).seed_prior
     base = config.eta if isinstance(config.eta, (int, float)) else None
-    if config.engine == "gensim":
-        weight = DEFAULT_SEED_WEIGHT
-        other = contained = None
-    else:
-        weight = GIBBS_SEED_WEIGHT
-        contained = base if base is not None else 1.0 / config.n_topics
-        other = GIBBS_OTHER_PRIOR * contained
+    base_in_effect = base if base is not None else 1.0 / config.n_topics
+    contained = base_in_effect if form.contained_at_base else None
+    other = None if form.other_share is None else form.other_share * base_in_effect
     return seed_prior(themes, dictionary, config.n_topics, strength=config.seed_strength,
-                      weight=weight, base=base, other=other, contained=contained, unpruned=unpruned)
-
-
-def themes_held(topic_words: pd.DataFrame, theme_topics: dict[int, str], report: pd.DataFrame,
-                n_words: int = HELD_TOP_WORDS) -> pd.DataFrame:
-    """Whether each seeded topic holds its theme: how many of its top ``n_words`` words
-    the theme seeds (held when at least :data:`HELD_MIN_SEEDED`).
-
-    Parameters
-    ----------
-    topic_words
-        Tidy ``topic, rank, word`` table (by probability).
-    theme_topics
-        Topic number → theme name (``TopicModel.theme_names_``).
-    report
-        The seed report of :func:`seed_prior` (its ``seeded`` column).
-
-    Returns
-    -------
-    DataFrame
-        ``theme, topic, n_seeded_top, held, top_words``.
-
-    >>> words = pd.DataFrame({"topic": [1, 1, 1], "rank": [1, 2, 3], "word": ["数据", "算力", "人才"]})
-    >>> report = pd.DataFrame({"theme": ["数字"], "seeded": ["数据 算力"]})
-    >>> themes_held(words, {1: "数字"}, report)[["theme", "n_seeded_top", "held"]].values.tolist()
-    [['数字', 2, False]]
-    """
-    rows = []
-    for topic, name in sorted(theme_topics.items()):
-        seeded = set(" ".join(report.loc[report["theme"] == name, "seeded"]).split())
-        top = topic_words[topic_words["topic"] == topic].nsmallest(n_words, "rank")["word"].tolist()
-        n_seeded = sum(word in seeded for word in top)
-        rows.append({"theme": name, "topic": topic, "n_seeded_top": n_seeded,
-                     "held": n_seeded >= HELD_MIN_SEEDED, "top_words": " ".join(top)})
-    return pd.DataFrame(rows, columns=["theme", "topic", "n_seeded_top", "held", "top_words"])
-
-
-def warn_unheld(held: pd.DataFrame) -> pd.DataFrame:
-    """Log a warning for each theme of :func:`themes_held` that did not hold its topic;
-    returns ``held``."""
-    for row in held[~held["held"]].itertuples():
-        log.warning("seeded theme %r did not hold its topic T%d: %d of its %d most probable words "
-                    "are its seed words (%s); raise seed_strength, add seed words, or use more "
-                    "topics", row.theme, row.topic, row.n_seeded_top, len(row.top_words.split()),
-                    row.top_words)
-    return held
+                      weight=form.weight, base=base, other=other, contained=contained, unpruned=unpruned)
 
 
 def seed_rates(themes: Sequence[Theme], token_lists: Iterable[Sequence[str]]) -> np.ndarray:
@@ -519,8 +479,6 @@ __all__ = [
     "DEFAULT_SEED_WEIGHT",
     "GIBBS_OTHER_PRIOR",
     "GIBBS_SEED_WEIGHT",
-    "HELD_MIN_SEEDED",
-    "HELD_TOP_WORDS",
     "MIN_SEED_STRENGTH",
     "Theme",
     "default_strength",
@@ -531,6 +489,4 @@ __all__ = [
     "seed_rates",
     "seed_words",
     "theme_prior",
-    "themes_held",
-    "warn_unheld",
 ]

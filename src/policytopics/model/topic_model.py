@@ -1,25 +1,24 @@
 """LDA topic model: fit with a fixed seed, topics ordered by prevalence.
 
 :class:`TopicModel` follows the scikit-learn habit: settings in ``__init__``, learning in
-:meth:`TopicModel.fit`, learned state in attributes ending in ``_``. The fit runs on one of
-two engines (:mod:`policytopics.model.engines.base`, ``[model] engine``): gensim's single-process
-``LdaModel`` (the default) or tomotopy's Gibbs sampler with one worker; either way the
-same tokens, settings and seed give the same document-topic matrix (tomotopy: on the same
-machine). Everything the model answers (top words, relevance, the topic-word matrix,
-prevalence, new documents, held-out perplexity) is computed here from the engine's
-topic-word matrix and inference, the same way for both.
+:meth:`TopicModel.fit`, learned state in attributes ending in ``_``. The fit runs on the
+engine ``[model] engine`` names (:mod:`policytopics.model.engines`): tomotopy's Gibbs sampler
+(the default), gensim's single-process ``LdaModel`` or keyATM's sampler; each gives the same
+document-topic matrix for the same tokens, settings and seed (tomotopy: with the same number of
+workers, on the same machine). Everything the model answers (top words, relevance, the
+topic-word matrix, prevalence, new documents, held-out perplexity) is computed here from the
+engine's topic-word matrix and inference, the same way for every engine.
 
-Seeded themes (:mod:`policytopics.model.themes`) reach the fit as an ``eta`` prior matrix
-(gensim's ``eta``, tomotopy's word priors); the model records which of its ordered topics
-(T1..TK) is which theme in ``theme_names_``. A saved model describes itself: its settings
-(the engine among them), K, the ids of the documents its rows belong to and its theme
-names are written beside the engine's files (``model.json``), and :meth:`TopicModel.load`
-checks them against the caller's settings and documents.
+Seeded themes (:mod:`policytopics.model.themes`) reach the fit as an ``eta`` prior matrix in
+the engine's prior form (gensim's ``eta``, tomotopy's word priors, keyATM's keywords); the
+model records which of its ordered topics (T1..TK) is which theme in ``theme_names_``. A saved
+model describes itself: its settings (the engine among them), K, the ids of the documents its
+rows belong to and its theme names are written beside the engine's files (``model.json``),
+and :meth:`TopicModel.load` checks them against the caller's settings and documents.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import math
@@ -32,7 +31,9 @@ import numpy as np
 import pandas as pd
 
 from policytopics.model.corpus import DICTIONARY_FILE, build_dictionary
-from policytopics.model.engines.base import ENGINE_SETTINGS, engine_class
+from policytopics.model.engines import engine_class
+from policytopics.model.fit_settings import config_from_settings, fit_settings, settings_dict
+from policytopics.model.word_rankings import FREX_WEIGHT, RELEVANCE_LAMBDA, WORD_RANKINGS, word_scores
 from policytopics.settings.config import ModelConfig
 
 log = logging.getLogger("policytopics")
@@ -41,83 +42,6 @@ log = logging.getLogger("policytopics")
 MODEL_FILE = "model.json"
 #: Version of ``model.json``; a file of another version is refused by :meth:`TopicModel.load`.
 MODEL_FORMAT = 1
-#: ModelConfig settings that name or show topics but do not change the fit.
-DISPLAY_SETTINGS = frozenset({"top_n_words", "labels", "label_words", "eval_every"})
-#: How a topic's words can be ranked (:meth:`TopicModel.ranked_words`).
-WORD_RANKINGS = ("probability", "frex", "relevance")
-#: LDAvis' relevance weight λ (Sievert & Shirley 2014 found 0.6 best for reading topics).
-RELEVANCE_LAMBDA = 0.6
-#: stm's FREX weight of exclusivity against frequency (its default).
-FREX_WEIGHT = 0.5
-
-
-def word_scores(topic_word: np.ndarray, by: str, *, marginal: np.ndarray | None = None,
-                lam: float = RELEVANCE_LAMBDA, frex_weight: float = FREX_WEIGHT) -> np.ndarray:
-    """Score of every word in every topic (topics × words) for a ranking of :data:`WORD_RANKINGS`.
-
-    ``marginal`` (word counts or probabilities) is needed for ``"relevance"``.
-
-    >>> beta = np.array([[0.35, 0.3, 0.25, 0.1], [0.5, 0.01, 0.2, 0.29]])
-    >>> np.argsort(-word_scores(beta, "frex")[0], kind="stable").tolist()  # word 1: topic 0's own
-    [1, 0, 2, 3]
-    >>> np.argsort(-word_scores(beta, "probability")[0], kind="stable").tolist()
-    [0, 1, 2, 3]
-    """
-    topic_word = np.asarray(topic_word, dtype=np.float64)
-    if by == "probability":
-        return topic_word
-    if by == "frex":
-        from scipy.stats import rankdata
-
-        exclusivity = topic_word / topic_word.sum(axis=0, keepdims=True)
-        n_words = topic_word.shape[1]
-        exclusive = rankdata(exclusivity, axis=1) / n_words  # stm: data.table::frank / ncol
-        frequent = rankdata(topic_word, axis=1) / n_words
-        return 1.0 / (frex_weight / exclusive + (1 - frex_weight) / frequent)
-    if by == "relevance":
-        if marginal is None:
-            raise ValueError("relevance needs the words' marginal counts")
-        marginal = np.asarray(marginal, dtype=np.float64)
-        marginal = marginal / marginal.sum()
-        with np.errstate(divide="ignore"):
-            lift = topic_word / np.where(marginal > 0, marginal, 1)
-            return lam * np.log(topic_word) + (1 - lam) * np.log(lift)
-    raise ValueError(f"unknown word ranking {by!r}; expected one of {WORD_RANKINGS}")
-
-
-def settings_dict(config: ModelConfig) -> dict[str, Any]:
-    """A ModelConfig as a JSON-ready dict (paths as strings), as saved with a model.
-
-    >>> from policytopics.settings.config import ModelConfig
-    >>> settings_dict(ModelConfig(n_topics=8))["n_topics"]
-    8
-    """
-    return json.loads(json.dumps(dataclasses.asdict(config), default=str))
-
-
-def fit_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    """The settings of :func:`settings_dict` that change the fit (display settings out).
-
-    ``workers`` counts for tomotopy (its sampling threads change the topics) and for gensim
-    only with ``multicore`` (keyatm samples with one thread); the settings only other engines
-    read (:data:`policytopics.model.engines.base.ENGINE_SETTINGS`) are left out too. A setting missing
-    from ``settings`` (saved before it existed) takes today's default.
-
-    >>> sorted(set(fit_settings(settings_dict(ModelConfig(engine="gensim"))))
-    ...        ^ set(fit_settings(settings_dict(ModelConfig(engine="tomotopy")))))
-    ['chunksize', 'gibbs_iterations', 'iterations', 'multicore', 'passes', 'posterior_samples', 'workers']
-    """
-    defaults = settings_dict(ModelConfig())
-    full = defaults | dict(settings)
-    own = ENGINE_SETTINGS.get(full["engine"], frozenset())
-    others = set().union(*(names for engine, names in ENGINE_SETTINGS.items()
-                           if engine != full["engine"])) - own
-    fit = {key: value for key, value in full.items() if key not in DISPLAY_SETTINGS | others}
-    if (full["engine"] == "gensim" and not fit.get("multicore")) or full["engine"] == "keyatm":
-        fit.pop("workers", None)  # one process, one thread
-    return fit
-
-
 class TopicModel:
     """LDA over token lists.
 
@@ -130,16 +54,17 @@ class TopicModel:
     Attributes
     ----------
     dictionary_ : gensim.corpora.Dictionary
-    engine_ : policytopics.model.engines.base.GensimEngine or policytopics.model.engines.base.TomotopyEngine
-        The fitted engine; read the model through this class's methods, which work
-        for both.
-    lda_ : gensim.models.LdaModel or tomotopy.LDAModel
+    engine_ : policytopics.model.engines.base.LDAEngine
+        The fitted engine; read the model through this class's methods, which work for every
+        engine.
+    lda_ : tomotopy.LDAModel, gensim.models.LdaModel or policytopics.model.engines.keyatm.KeyATMState
         The engine's own model (``engine_.lda``), for what only that library offers.
     doc_topic_ : ndarray, shape (n_docs, n_topics)
         Topic proportions per document, columns in topic order (most prevalent first).
     doc_topic_samples_ : ndarray, shape (n_samples, n_docs, n_topics), or None
-        The same at the sampler's last ``posterior_samples`` states (tomotopy; the last is
-        ``doc_topic_``), for the intervals of :mod:`policytopics.estimate.uncertainty`; None for gensim.
+        The same at the sampler's last ``posterior_samples`` states (tomotopy and keyatm; the
+        last is ``doc_topic_``), for the intervals of :mod:`policytopics.estimate.uncertainty`;
+        None for gensim.
     order_ : ndarray
         The engine's topic index of each ordered topic.
     theme_names_ : dict of int to str
@@ -231,43 +156,16 @@ class TopicModel:
         """
         cfg = self.config
         if len(dictionary) == 0:
-            from policytopics.model.corpus import pruning
-
-            no_below, no_above = pruning(cfg, dictionary.num_docs)
-            raise ValueError(
-                f"the vocabulary is empty after pruning: too few documents or tokens ({dictionary.num_docs} "
-                f"units; pruning in effect no_below={no_below}, no_above={no_above}"
-                + (", set automatically" if not (cfg.no_below and cfg.no_above) else "") + ")"
-            )
+            _refuse_an_empty_vocabulary(cfg, dictionary)
         report = None
         if eta is None and cfg.themes is not None:
-            from policytopics.model.themes import load_themes, theme_prior
-
-            themes = load_themes(cfg.themes)
-            eta, report = theme_prior(themes, dictionary, cfg, unpruned=unpruned)
-            theme_names = [theme.name for theme in themes]
+            eta, report, theme_names = _settings_themes_prior(cfg, dictionary, unpruned)
         theme_names = list(theme_names or [])
-        if len(theme_names) > cfg.n_topics:
-            raise ValueError(f"{len(theme_names)} theme names for {cfg.n_topics} topics")
-        if eta is not None:
-            eta = np.asarray(eta, dtype=np.float64)
-            if eta.shape != (cfg.n_topics, len(dictionary)):
-                raise ValueError(f"eta has shape {eta.shape}; expected (n_topics, vocabulary) = "
-                                 f"({cfg.n_topics}, {len(dictionary)})")
-        if doc_ids is not None:
-            doc_ids = list(doc_ids)
-            if len(doc_ids) != len(corpus):
-                raise ValueError(f"{len(doc_ids)} document ids for a corpus of {len(corpus)} documents")
+        eta, doc_ids = _checked_fit_inputs(cfg, corpus, dictionary, eta, theme_names, doc_ids)
         self.dictionary_ = dictionary
         self.engine_, raw = engine_class(cfg.engine).fit(corpus, dictionary, cfg, eta=eta,
                                                          progress=progress)
-        self.lda_ = self.engine_.lda
-        self.order_ = np.argsort(-raw.mean(axis=0), kind="stable")
-        self.doc_topic_ = raw[:, self.order_]
-        samples = self.engine_.doc_topic_samples
-        self.doc_topic_samples_ = None if samples is None else samples[:, :, self.order_]
-        position = {int(topic): number for number, topic in enumerate(self.order_, start=1)}
-        self.theme_names_ = dict(sorted((position[i], name) for i, name in enumerate(theme_names)))
+        self._order_topics(raw, theme_names)
         self.doc_ids_ = doc_ids
         if report is not None:
             from policytopics.model.themes import number_seed_report
@@ -276,19 +174,29 @@ class TopicModel:
         self.seed_report_ = report
         return self
 
+    def _order_topics(self, raw: np.ndarray, theme_names: list[str]) -> None:
+        """The fitted engine's results with its topics ordered by prevalence (T1 first)."""
+        self.lda_ = self.engine_.lda
+        self.order_ = np.argsort(-raw.mean(axis=0), kind="stable")
+        self.doc_topic_ = raw[:, self.order_]
+        samples = self.engine_.doc_topic_samples
+        self.doc_topic_samples_ = None if samples is None else samples[:, :, self.order_]
+        position = {int(topic): number for number, topic in enumerate(self.order_, start=1)}
+        self.theme_names_ = dict(sorted((position[i], name) for i, name in enumerate(theme_names)))
+
     def transform(self, token_lists: Sequence[Sequence[str]]) -> np.ndarray:
         """Topic proportions of new documents, in topic order (an empty one: uniform)."""
         corpus = [self.dictionary_.doc2bow(tokens) for tokens in token_lists]
         return self.engine_.infer(corpus)[:, self.order_]
 
     def perplexity(self, token_lists: Sequence[Sequence[str]]) -> float:
-        """Held-out perplexity by document completion, computed alike for either engine.
+        """Held-out perplexity by document completion, computed alike for every engine.
 
         Each document's vocabulary tokens (in word-id order) alternate between two halves:
         the topic proportions ``theta`` are inferred from the first, and the second is
         scored, ``exp(-sum log(theta . p(w|t)) / n_scored)`` (Wallach et al. 2009,
         "Evaluation methods for topic models"). Scoring words the inference has not seen
-        keeps the measure honest; the same formula for both engines makes their numbers
+        keeps the measure honest; the same formula for every engine makes their numbers
         comparable. Lower is better; NaN when no document has two vocabulary tokens.
 
         Examples
@@ -395,7 +303,8 @@ class TopicModel:
     def save(self, folder: str | Path) -> None:
         """Save into ``folder`` (engine files: load only from a trusted source).
 
-        Beside the engine's file (``lda.gensim`` or ``lda.tomotopy``) and the dictionary,
+        Beside the engine's file (its ``model_file``: ``lda.tomotopy``, ``lda.gensim`` or
+        ``keyatm.npz``) and the dictionary,
         ``model.json`` holds the settings (``config`` as a JSON-ready dict, the engine
         among them), K, the theme names by topic number, the document ids and the
         engine's versions, so the folder says what it is and :meth:`load` can check it.
@@ -431,11 +340,10 @@ class TopicModel:
         folder
             A folder written by :meth:`save`.
         config
-            The settings the caller expects. Its fit settings (all but
-            :data:`DISPLAY_SETTINGS`, gensim's ``workers`` without ``multicore`` and the other
-            engine's settings, :func:`fit_settings`) must equal the saved ones, the
-            engine among them; its display settings are used. ``None``: the saved
-            settings.
+            The settings the caller expects. Its fit settings (:func:`fit_settings`: all but
+            the display settings, ``workers`` where the engine's thread rule leaves it out and
+            the other engines' settings) must equal the saved ones, the engine among them; its
+            display settings are used. ``None``: the saved settings.
         doc_ids
             The documents the caller expects the rows to be, in order.
 
@@ -449,35 +357,13 @@ class TopicModel:
         from gensim.corpora import Dictionary
 
         folder = Path(folder)
-        record_path = folder / MODEL_FILE
-        if not record_path.is_file():
-            raise ValueError(f"{folder} holds no {MODEL_FILE}: saved by an older policytopics "
-                             "without its settings and document ids; fit the model again")
-        record = json.loads(record_path.read_text(encoding="utf-8"))
-        if record.get("format") != MODEL_FORMAT:
-            raise ValueError(f"{record_path} is format {record.get('format')!r}; this version reads "
-                             f"format {MODEL_FORMAT}: fit the model again")
+        record = _read_record(folder)
         saved = record["settings"]
         if config is not None:
-            expected, found = fit_settings(settings_dict(config)), fit_settings(saved)
-            differ = sorted(key for key in expected.keys() | found.keys()
-                            if expected.get(key) != found.get(key))
-            if differ:
-                detail = ", ".join(f"{key}: saved {found.get(key)!r}, asked {expected.get(key)!r}"
-                                   for key in differ)
-                raise ValueError(f"the model in {folder} was fitted with other settings ({detail})")
+            _check_settings(folder, saved, config)
         if doc_ids is not None:
-            asked = [str(i) for i in doc_ids]
-            kept = record["doc_ids"]
-            if kept is None:
-                raise ValueError(f"the model in {folder} was saved without document ids; "
-                                 "cannot check that its rows are these documents")
-            if [str(i) for i in kept] != asked:
-                first = next((n for n, (a, b) in enumerate(zip(kept, asked)) if str(a) != b),
-                             min(len(kept), len(asked)))
-                raise ValueError(f"the model in {folder} belongs to other documents: "
-                                 f"{len(kept)} saved, {len(asked)} asked, first difference at row {first}")
-        model = cls(config if config is not None else _config_from_settings(saved))
+            _check_doc_ids(folder, record["doc_ids"], doc_ids)
+        model = cls(config if config is not None else config_from_settings(saved))
         model.dictionary_ = Dictionary.load(str(folder / DICTIONARY_FILE))
         model.engine_ = engine_class(saved.get("engine", "gensim")).load(folder, model.dictionary_)
         model.lda_ = model.engine_.lda
@@ -503,14 +389,78 @@ def fit_model(corpus, dictionary, config: ModelConfig, *, doc_ids: Sequence[str]
                                          unpruned=unpruned)
 
 
-def _config_from_settings(settings: dict[str, Any]) -> ModelConfig:
-    """The ModelConfig of saved settings (unknown keys ignored, paths back to ``Path``)."""
-    known = {f.name: f for f in dataclasses.fields(ModelConfig)}
-    values = {}
-    for key, value in settings.items():
-        if key not in known:
-            continue
-        if key in ("labels", "themes") and value is not None:
-            value = Path(value)
-        values[key] = value
-    return ModelConfig(**values)
+def _settings_themes_prior(config: ModelConfig, dictionary, unpruned) -> tuple[np.ndarray, Any, list[str]]:
+    """The prior, seed report and theme names of the themes file ``config.themes``."""
+    from policytopics.model.themes import load_themes, theme_prior
+
+    themes = load_themes(config.themes)
+    eta, report = theme_prior(themes, dictionary, config, unpruned=unpruned)
+    return eta, report, [theme.name for theme in themes]
+
+
+def _refuse_an_empty_vocabulary(config: ModelConfig, dictionary) -> None:
+    """The error of a fit on an empty vocabulary, with the pruning in effect."""
+    from policytopics.model.corpus import pruning
+
+    no_below, no_above = pruning(config, dictionary.num_docs)
+    raise ValueError(
+        f"the vocabulary is empty after pruning: too few documents or tokens ({dictionary.num_docs} "
+        f"units; pruning in effect no_below={no_below}, no_above={no_above}"
+        + (", set automatically" if not (config.no_below and config.no_above) else "") + ")"
+    )
+
+
+def _checked_fit_inputs(config: ModelConfig, corpus, dictionary, eta, theme_names: list[str],
+                        doc_ids: Sequence | None) -> tuple[np.ndarray | None, list | None]:
+    """``eta`` as floats and ``doc_ids`` as a list, once their sizes fit K, the dictionary and
+    the corpus (and the theme names fit K)."""
+    if len(theme_names) > config.n_topics:
+        raise ValueError(f"{len(theme_names)} theme names for {config.n_topics} topics")
+    if eta is not None:
+        eta = np.asarray(eta, dtype=np.float64)
+        if eta.shape != (config.n_topics, len(dictionary)):
+            raise ValueError(f"eta has shape {eta.shape}; expected (n_topics, vocabulary) = "
+                             f"({config.n_topics}, {len(dictionary)})")
+    if doc_ids is not None:
+        doc_ids = list(doc_ids)
+        if len(doc_ids) != len(corpus):
+            raise ValueError(f"{len(doc_ids)} document ids for a corpus of {len(corpus)} documents")
+    return eta, doc_ids
+
+
+def _read_record(folder: Path) -> dict[str, Any]:
+    """The ``model.json`` of a saved model, refused when missing or of another format."""
+    record_path = folder / MODEL_FILE
+    if not record_path.is_file():
+        raise ValueError(f"{folder} holds no {MODEL_FILE}: saved by an older policytopics "
+                         "without its settings and document ids; fit the model again")
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    if record.get("format") != MODEL_FORMAT:
+        raise ValueError(f"{record_path} is format {record.get('format')!r}; this version reads "
+                         f"format {MODEL_FORMAT}: fit the model again")
+    return record
+
+
+def _check_settings(folder: Path, saved: dict[str, Any], config: ModelConfig) -> None:
+    """Refuse a saved model whose fit settings (:func:`fit_settings`) differ from ``config``'s,
+    naming each that differs."""
+    expected, found = fit_settings(settings_dict(config)), fit_settings(saved)
+    differ = sorted(key for key in expected.keys() | found.keys() if expected.get(key) != found.get(key))
+    if differ:
+        detail = ", ".join(f"{key}: saved {found.get(key)!r}, asked {expected.get(key)!r}"
+                           for key in differ)
+        raise ValueError(f"the model in {folder} was fitted with other settings ({detail})")
+
+
+def _check_doc_ids(folder: Path, kept: list | None, doc_ids: Sequence) -> None:
+    """Refuse a saved model whose rows are not the documents ``doc_ids``, in order."""
+    asked = [str(i) for i in doc_ids]
+    if kept is None:
+        raise ValueError(f"the model in {folder} was saved without document ids; "
+                         "cannot check that its rows are these documents")
+    if [str(i) for i in kept] != asked:
+        first = next((n for n, (a, b) in enumerate(zip(kept, asked)) if str(a) != b),
+                     min(len(kept), len(asked)))
+        raise ValueError(f"the model in {folder} belongs to other documents: "
+                         f"{len(kept)} saved, {len(asked)} asked, first difference at row {first}")
+

@@ -63,7 +63,7 @@ class Results:
     def themes_held(self) -> pd.DataFrame:
         """Whether each seeded topic holds its theme (:func:`policytopics.model.themes.themes_held`);
         a theme that does not is logged as a warning. Empty without themes."""
-        from policytopics.model.themes import themes_held, warn_unheld
+        from policytopics.model.themes_held import themes_held, warn_unheld
 
         return self.catalog.memoised("themes_held", lambda: warn_unheld(
             themes_held(self.topic_words(), self.theme_labels(), self.theme_seeds())),

@@ -10,7 +10,8 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from policytopics.model.topic_model import MODEL_FILE, TopicModel, fit_model, fit_settings, settings_dict
+from policytopics.model.fit_settings import fit_settings, settings_dict
+from policytopics.model.topic_model import MODEL_FILE, TopicModel, fit_model
 from policytopics.settings.config import ModelConfig
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from policytopics.model.topic_model import TopicModel, fit_settings, settings_dict
+from policytopics.model.fit_settings import fit_settings, settings_dict
+from policytopics.model.topic_model import TopicModel
 from policytopics.report import figure_files
 from policytopics.settings.config import StudyConfig, load_study
 from policytopics.store.cache import StageCache

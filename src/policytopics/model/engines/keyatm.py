@@ -33,13 +33,24 @@ The strength of the prior does not enter; keyATM needs only the sets.
 
 from __future__ import annotations
 
-import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
+
+from policytopics.model.engines.base import (
+    GIBBS_PRIOR,
+    INFERENCE_CHUNK,
+    POSTERIOR_SAMPLE_GAP,
+    LDAEngine,
+    numeric_prior,
+    posterior_steps,
+    uniform_rows,
+)
+from policytopics.model.engines.keyatm_kernels import kernels
 
 #: keyATM's default priors (its ``priors`` list): the regular and the keyword distributions'
 #: Dirichlet, and the switch's Beta.
@@ -70,195 +81,12 @@ INFER_SEED = 0
 #: Slice sampling bounds of alpha (keyATM's slice_min, slice_max).
 ALPHA_MIN, ALPHA_MAX = 1e-6, 100.0
 
-_KERNELS: dict = {}
-
-
-def _kernels() -> dict:
-    """The numba kernels, compiled on first use (numba is imported only for this engine)."""
-    if _KERNELS:
-        return _KERNELS
-    try:
-        from numba import njit
-    except ImportError:
-        raise ImportError("[model] engine = 'keyatm' needs numba, a dependency of policytopics: "
-                          "pip install numba") from None
-
-    @njit(cache=False)
-    def seed_rng(seed):
-        np.random.seed(seed)
-
-    @njit(cache=False)
-    def initialise(doc_ptr, words, weights, keyword_of, n_topics, z, s, n_dk, n_kw, n_k, m_kw, m_k):
-        # A keyword token starts in one of its keyword topics, drawn from phi_tilde; any
-        # other token in a topic drawn uniformly, from phi.
-        for d in range(doc_ptr.size - 1):
-            for i in range(doc_ptr[d], doc_ptr[d + 1]):
-                w, omega = words[i], weights[words[i]]
-                n_own = 0
-                for k in range(n_topics):
-                    if keyword_of[k, w]:
-                        n_own += 1
-                if n_own > 0:
-                    pick = np.random.randint(n_own)
-                    for k in range(n_topics):
-                        if keyword_of[k, w]:
-                            if pick == 0:
-                                z[i] = k
-                                break
-                            pick -= 1
-                    s[i] = 1
-                    m_kw[z[i], w] += omega
-                    m_k[z[i]] += omega
-                else:
-                    z[i] = np.random.randint(n_topics)
-                    s[i] = 0
-                    n_kw[z[i], w] += omega
-                    n_k[z[i]] += omega
-                n_dk[d, z[i]] += omega
-
-    @njit(cache=False)
-    def alpha_logpost(x, k, alpha, n_dk, doc_len, shape, rate):
-        # log p(log alpha_k = x | counts): the Dirichlet-multinomial of every document,
-        # the Gamma prior and the Jacobian of the log.
-        a = math.exp(x)
-        total = a
-        for j in range(alpha.size):
-            if j != k:
-                total += alpha[j]
-        value = (shape - 1.0) * x - rate * a + x
-        lg_a, lg_total = math.lgamma(a), math.lgamma(total)
-        for d in range(doc_len.size):
-            if doc_len[d] > 0:
-                value += lg_total - math.lgamma(doc_len[d] + total) + math.lgamma(n_dk[d, k] + a) - lg_a
-        return value
-
-    @njit(cache=False)
-    def sample_alpha(alpha, n_dk, doc_len, alpha_shape, alpha_rate, low, high):
-        for k in range(alpha.size):
-            shape, rate = alpha_shape[k], alpha_rate[k]
-            x0 = math.log(alpha[k])
-            level = alpha_logpost(x0, k, alpha, n_dk, doc_len, shape, rate) - np.random.exponential()
-            left = x0 - np.random.random()
-            right = left + 1.0
-            lo, hi = math.log(low), math.log(high)
-            for _ in range(20):
-                if left <= lo or alpha_logpost(left, k, alpha, n_dk, doc_len, shape, rate) < level:
-                    break
-                left -= 1.0
-            for _ in range(20):
-                if right >= hi or alpha_logpost(right, k, alpha, n_dk, doc_len, shape, rate) < level:
-                    break
-                right += 1.0
-            left, right = max(left, lo), min(right, hi)
-            for _ in range(200):
-                x1 = left + np.random.random() * (right - left)
-                if alpha_logpost(x1, k, alpha, n_dk, doc_len, shape, rate) >= level:
-                    alpha[k] = math.exp(x1)
-                    break
-                if x1 < x0:
-                    left = x1
-                else:
-                    right = x1
-
-    @njit(cache=False)
-    def sweeps(n_sweeps, doc_ptr, words, weights, keyword_of, anchored, n_keywords, is_keyword_topic, z, s,
-               n_dk, n_kw, n_k, m_kw, m_k, alpha, estimate_alpha, alpha_shape, alpha_rate, beta,
-               beta_kw, gamma1, gamma2, doc_len, low, high):
-        n_topics, n_vocab = n_kw.shape
-        v_beta = n_vocab * beta
-        p = np.zeros(2 * n_topics)
-        for _ in range(n_sweeps):
-            for d in range(doc_ptr.size - 1):
-                for i in range(doc_ptr[d], doc_ptr[d + 1]):
-                    w, omega, k_old = words[i], weights[words[i]], z[i]
-                    n_dk[d, k_old] -= omega
-                    if s[i] == 1:
-                        m_kw[k_old, w] -= omega
-                        m_k[k_old] -= omega
-                    else:
-                        n_kw[k_old, w] -= omega
-                        n_k[k_old] -= omega
-                    total = 0.0
-                    for k in range(n_topics):
-                        if anchored[w] and not keyword_of[k, w]:
-                            p[2 * k] = total
-                            p[2 * k + 1] = total
-                            continue
-                        a = n_dk[d, k] + alpha[k]
-                        regular = a * (n_kw[k, w] + beta) / (n_k[k] + v_beta)
-                        if is_keyword_topic[k]:
-                            switch = n_k[k] + m_k[k] + gamma1 + gamma2
-                            total += regular * (n_k[k] + gamma2) / switch
-                            p[2 * k] = total
-                            if keyword_of[k, w]:
-                                total += (a * (m_kw[k, w] + beta_kw) / (m_k[k] + n_keywords[k] * beta_kw)
-                                          * (m_k[k] + gamma1) / switch)
-                        else:
-                            total += regular
-                            p[2 * k] = total
-                        p[2 * k + 1] = total
-                    u = np.random.random() * total
-                    j = 0
-                    while j < 2 * n_topics - 1 and p[j] <= u:
-                        j += 1
-                    k_new = j // 2
-                    z[i] = k_new
-                    s[i] = j % 2
-                    n_dk[d, k_new] += omega
-                    if s[i] == 1:
-                        m_kw[k_new, w] += omega
-                        m_k[k_new] += omega
-                    else:
-                        n_kw[k_new, w] += omega
-                        n_k[k_new] += omega
-            if estimate_alpha:
-                sample_alpha(alpha, n_dk, doc_len, alpha_shape, alpha_rate, low, high)
-
-    @njit(cache=False)
-    def infer(doc_ptr, words, weights, topic_word, alpha, n_iterations, seed, out):
-        n_topics = alpha.size
-        p = np.zeros(n_topics)
-        n_dk = np.zeros(n_topics)
-        keep_from = n_iterations // 2
-        for d in range(doc_ptr.size - 1):
-            np.random.seed(seed)  # each document on its own, whatever the others
-            start, end = doc_ptr[d], doc_ptr[d + 1]
-            z = np.empty(end - start, dtype=np.int64)
-            n_dk[:] = 0.0
-            doc_len = 0.0
-            for i in range(start, end):
-                z[i - start] = np.random.randint(n_topics)
-                n_dk[z[i - start]] += weights[words[i]]
-                doc_len += weights[words[i]]
-            for it in range(n_iterations):
-                for i in range(start, end):
-                    w, omega = words[i], weights[words[i]]
-                    n_dk[z[i - start]] -= omega
-                    total = 0.0
-                    for k in range(n_topics):
-                        total += (n_dk[k] + alpha[k]) * topic_word[k, w]
-                        p[k] = total
-                    u = np.random.random() * total
-                    k = 0
-                    while k < n_topics - 1 and p[k] <= u:
-                        k += 1
-                    z[i - start] = k
-                    n_dk[k] += omega
-                if it >= keep_from:
-                    for k in range(n_topics):
-                        out[d, k] += (n_dk[k] + alpha[k]) / (doc_len + alpha.sum())
-            for k in range(n_topics):
-                out[d, k] /= n_iterations - keep_from
-
-    _KERNELS.update(seed_rng=seed_rng, initialise=initialise, sweeps=sweeps, infer=infer)
-    return _KERNELS
-
 
 def keywords_from_eta(eta: np.ndarray | None, n_topics: int, n_vocab: int) -> np.ndarray:
     """Topics × words, True where ``eta`` seeds the word for the topic.
 
     A column seeds the topic(s) holding its largest value when that is above its smallest
-    (:func:`policytopics.model.themes.theme_prior`'s forms for either engine); a constant column
+    (either prior form of :func:`policytopics.model.themes.theme_prior`); a constant column
     (a free word, or no themes) seeds nothing.
 
     >>> eta = np.array([[0.1, 50.0, 0.1], [0.1, 1e-5, 0.1]])
@@ -343,7 +171,79 @@ class KeyATMState:
         return np.where(self.keywords.any(axis=1), pi, 0.0)
 
 
-class KeyATMEngine:
+@dataclass
+class _Chain:
+    """The sampler's tokens, keywords, priors and counts, as its numba kernels take them."""
+
+    doc_ptr: np.ndarray
+    words: np.ndarray
+    weights: np.ndarray
+    keywords: np.ndarray
+    alpha: np.ndarray
+    estimate_alpha: bool
+    beta: float
+    gamma: tuple[float, float]
+
+    def __post_init__(self):
+        k, n_vocab = self.keywords.shape
+        self.z, self.s = np.zeros(self.words.size, dtype=np.int64), np.zeros(self.words.size, dtype=np.int8)
+        self.n_dk = np.zeros((self.doc_ptr.size - 1, k))
+        self.n_kw, self.m_kw = np.zeros((k, n_vocab)), np.zeros((k, n_vocab))
+        self.n_k, self.m_k = np.zeros(k), np.zeros(k)
+        self.doc_len = np.add.reduceat(self.weights[self.words], self.doc_ptr[:-1])
+        self.is_keyword_topic = self.keywords.any(axis=1)
+        self.n_keywords = self.keywords.sum(axis=1).astype(np.float64)
+        self.anchored = self.keywords.any(axis=0) & ANCHOR_KEYWORDS
+        self.alpha_shape, self.alpha_rate = np.where(self.is_keyword_topic[:, None], ALPHA_PRIOR_KEYWORD,
+                                                     ALPHA_PRIOR_REGULAR).T.copy()
+
+    @classmethod
+    def start(cls, corpus, config, eta, n_vocab: int) -> tuple[_Chain, list[int]]:
+        """A chain at its seeded first state, and the rows of the documents it holds."""
+        k = config.n_topics
+        doc_ptr, words, rows = _flatten(corpus)
+        if not rows:
+            raise ValueError("no document has a word of the vocabulary")
+        keywords = keywords_from_eta(eta, k, n_vocab)
+        counts = np.bincount(words, minlength=n_vocab)
+        weights = word_weights(counts, WORD_WEIGHTS)
+        alpha_start, _ = numeric_prior(config.alpha, k, "alpha")
+        gamma = (GAMMA1, GAMMA2)
+        if SWITCH_PRIOR_WEIGHT:
+            gamma = (SWITCH_PRIOR_WEIGHT * float(counts.astype(np.float64) @ weights) / k,) * 2
+        chain = cls(doc_ptr, words, weights, keywords,
+                    alpha=np.broadcast_to(np.asarray(alpha_start, dtype=np.float64), (k,)).copy(),
+                    estimate_alpha=not isinstance(config.alpha, (int, float)),
+                    beta=float(config.eta) if isinstance(config.eta, (int, float)) else BETA, gamma=gamma)
+        compiled = kernels()
+        compiled["seed_rng"](int(config.seed))
+        compiled["initialise"](doc_ptr, words, weights, keywords, k, chain.z, chain.s, chain.n_dk,
+                               chain.n_kw, chain.n_k, chain.m_kw, chain.m_k)
+        return chain, rows
+
+    def sweep(self, n_sweeps: int) -> None:
+        """``n_sweeps`` Gibbs sweeps over every token (and alpha's slice sampling after each)."""
+        kernels()["sweeps"](n_sweeps, self.doc_ptr, self.words, self.weights, self.keywords, self.anchored,
+                            self.n_keywords, self.is_keyword_topic, self.z, self.s, self.n_dk, self.n_kw,
+                            self.n_k, self.m_kw, self.m_k, self.alpha, self.estimate_alpha, self.alpha_shape,
+                            self.alpha_rate, self.beta, BETA_KEYWORD, self.gamma[0], self.gamma[1],
+                            self.doc_len, ALPHA_MIN, ALPHA_MAX)
+
+    def proportions(self, n_docs: int, rows: list[int]) -> np.ndarray:
+        """``(n_dk + alpha_k) / (n_d + sum alpha)`` of the documents (an empty one: uniform)."""
+        fitted = uniform_rows(n_docs, self.alpha.size)
+        fitted[rows] = (self.n_dk + self.alpha) / (self.doc_len[:, None] + self.alpha.sum())
+        return fitted
+
+    def state(self) -> KeyATMState:
+        """What a fitted model keeps of the chain."""
+        # Counts are sums of float weights: tiny negative residues of -= are rounding.
+        return KeyATMState(word_topic=np.maximum(self.n_kw, 0.0), keyword_topic=np.maximum(self.m_kw, 0.0),
+                           keywords=self.keywords, alpha=self.alpha, weights=self.weights, beta=self.beta,
+                           beta_keyword=BETA_KEYWORD, gamma=self.gamma)
+
+
+class KeyATMEngine(LDAEngine):
     """keyATM's base model (collapsed Gibbs sampling in numba) behind a :class:`TopicModel`.
 
     Parameters
@@ -356,12 +256,14 @@ class KeyATMEngine:
 
     name = "keyatm"
     model_file = "keyatm.npz"
+    settings = frozenset({"gibbs_iterations", "posterior_samples"})
+    #: Only the keyword sets of the Gibbs form's matrix count (:func:`keywords_from_eta`).
+    seed_prior = GIBBS_PRIOR
 
-    def __init__(self, lda: KeyATMState, dictionary):
-        self.lda = lda
-        self.dictionary = dictionary
-        #: As TomotopyEngine.doc_topic_samples: the proportions at the last states, or None.
-        self.doc_topic_samples: np.ndarray | None = None
+    @classmethod
+    def workers_change_fit(cls, settings: Mapping[str, Any]) -> bool:
+        """One thread, whatever ``workers`` says."""
+        return False
 
     @classmethod
     def fit(cls, corpus, dictionary, config, *, eta=None, progress: bool = False):
@@ -373,40 +275,9 @@ class KeyATMEngine:
         """
         from tqdm.auto import tqdm
 
-        from policytopics.model.engines.base import POSTERIOR_SAMPLE_GAP, _empty_rows, tomotopy_prior
-
-        kernels = _kernels()
-        k, n_vocab = config.n_topics, len(dictionary)
-        doc_ptr, words, rows = _flatten(corpus)
-        if not rows:
-            raise ValueError("no document has a word of the vocabulary")
-        keywords = keywords_from_eta(eta, k, n_vocab)
-        counts = np.bincount(words, minlength=n_vocab)
-        weights = word_weights(counts, WORD_WEIGHTS)
-        alpha_start, _ = tomotopy_prior(config.alpha, k, "alpha")
-        alpha = np.broadcast_to(np.asarray(alpha_start, dtype=np.float64), (k,)).copy()
-        estimate_alpha = not isinstance(config.alpha, (int, float))
-        beta = float(config.eta) if isinstance(config.eta, (int, float)) else BETA
-        n_docs = doc_ptr.size - 1
-        z, s = np.zeros(words.size, dtype=np.int64), np.zeros(words.size, dtype=np.int8)
-        n_dk = np.zeros((n_docs, k))
-        n_kw, m_kw = np.zeros((k, n_vocab)), np.zeros((k, n_vocab))
-        n_k, m_k = np.zeros(k), np.zeros(k)
-        doc_len = np.add.reduceat(weights[words], doc_ptr[:-1])
-        kernels["seed_rng"](int(config.seed))
-        kernels["initialise"](doc_ptr, words, weights, keywords, k, z, s, n_dk, n_kw, n_k, m_kw, m_k)
-        is_keyword_topic = keywords.any(axis=1)
-        gamma = (GAMMA1, GAMMA2)
-        if SWITCH_PRIOR_WEIGHT:
-            gamma = (SWITCH_PRIOR_WEIGHT * float(counts.astype(np.float64) @ weights) / k,) * 2
-        n_keywords = keywords.sum(axis=1).astype(np.float64)
-        anchored = keywords.any(axis=0) & ANCHOR_KEYWORDS
-        alpha_shape, alpha_rate = np.where(is_keyword_topic[:, None], ALPHA_PRIOR_KEYWORD,
-                                           ALPHA_PRIOR_REGULAR).T.copy()
-
+        chain, rows = _Chain.start(corpus, config, eta, len(dictionary))
         iterations = config.gibbs_iterations
-        samples = max(1, min(config.posterior_samples, 1 + (iterations - 1) // POSTERIOR_SAMPLE_GAP))
-        steps = [iterations - (samples - 1) * POSTERIOR_SAMPLE_GAP] + [POSTERIOR_SAMPLE_GAP] * (samples - 1)
+        steps = posterior_steps(iterations, config.posterior_samples)
         states = []
         with tqdm(total=iterations, desc="keyATM", unit="sweep", disable=not progress, leave=False) as bar:
             for step in steps:
@@ -414,21 +285,12 @@ class KeyATMEngine:
                 done = 0
                 while done < step:
                     chunk = min(POSTERIOR_SAMPLE_GAP, step - done)
-                    kernels["sweeps"](chunk, doc_ptr, words, weights, keywords, anchored, n_keywords,
-                                      is_keyword_topic, z, s, n_dk, n_kw, n_k, m_kw, m_k, alpha,
-                                      estimate_alpha, alpha_shape, alpha_rate, beta, BETA_KEYWORD,
-                                      gamma[0], gamma[1], doc_len, ALPHA_MIN, ALPHA_MAX)
+                    chain.sweep(chunk)
                     done += chunk
                     bar.update(chunk)
-                fitted = _empty_rows(len(corpus), k)
-                fitted[rows] = (n_dk + alpha) / (doc_len[:, None] + alpha.sum())
-                states.append(fitted)
-        # Counts are sums of float weights: tiny negative residues of -= are rounding.
-        state = KeyATMState(word_topic=np.maximum(n_kw, 0.0), keyword_topic=np.maximum(m_kw, 0.0),
-                            keywords=keywords, alpha=alpha, weights=weights, beta=beta,
-                            beta_keyword=BETA_KEYWORD, gamma=gamma)
-        engine = cls(state, dictionary)
-        engine.doc_topic_samples = np.stack(states).astype(np.float32) if samples > 1 else None
+                states.append(chain.proportions(len(corpus), rows))
+        engine = cls(chain.state(), dictionary)
+        engine.doc_topic_samples = np.stack(states).astype(np.float32) if len(steps) > 1 else None
         return engine, states[-1]
 
     def infer(self, corpus) -> np.ndarray:
@@ -437,19 +299,17 @@ class KeyATMEngine:
         document from the same seed, the mean of the last half. Words the fit never saw are
         left out; a document without any gets a uniform row. Deterministic, and each
         document's row is its own."""
-        from policytopics.model.engines.base import INFERENCE_CHUNK, _empty_rows
-
-        kernels = _kernels()
+        compiled = kernels()
         topic_word = self.topic_word()
         seen = self.lda.weights > 0
-        matrix = _empty_rows(len(corpus), self.lda.k)
+        matrix = uniform_rows(len(corpus), self.lda.k)
         stream, start = iter(corpus), 0
         while chunk := list(islice(stream, INFERENCE_CHUNK)):
             known = [[(w, c) for w, c in bow if w < seen.size and seen[w]] for bow in chunk]
             doc_ptr, words, rows = _flatten(known)
             if rows:
                 out = np.zeros((len(rows), self.lda.k))
-                kernels["infer"](doc_ptr, words, self.lda.weights, topic_word, self.lda.alpha,
+                compiled["infer"](doc_ptr, words, self.lda.weights, topic_word, self.lda.alpha,
                                  INFER_ITERATIONS, INFER_SEED, out)
                 matrix[[start + r for r in rows]] = out
             start += len(chunk)

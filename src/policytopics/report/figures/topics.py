@@ -92,7 +92,7 @@ def plot_top_words(topic_words: pd.DataFrame, *, topic_labels: dict[int, str] | 
     """
     import matplotlib.pyplot as plt
 
-    from policytopics.model.topic_model import RELEVANCE_LAMBDA
+    from policytopics.model.word_rankings import RELEVANCE_LAMBDA
 
     text = _TEXT[language]
     ranking = "probability"
