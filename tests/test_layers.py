@@ -122,20 +122,3 @@ def test_the_checks_see_an_upward_import_and_a_cycle(tmp_path, monkeypatch):
     graph_with_cycle = {"a": {"b"}, "b": {"a"}}
     monkeypatch.setitem(globals(), "MODULES", graph_with_cycle)
     assert _cycles() == [["a", "b", "a"]]
-
-
-def test_old_import_paths_still_work_and_say_where_the_module_went():
-    """A notebook copied by ``policytopics init`` before the subpackages still runs."""
-    import importlib
-    import sys
-
-    for old in ("policytopics.plots", "policytopics.pipeline", "policytopics.validation"):
-        sys.modules.pop(old, None)
-    with pytest.warns(FutureWarning, match=r"policytopics\.plots moved to policytopics\.report\.figures"):
-        from policytopics.plots import plot_top_words
-    from policytopics.report.figures import plot_top_words as new
-
-    assert plot_top_words is new
-    with pytest.warns(FutureWarning, match="policytopics.study.study"):
-        pipeline = importlib.import_module("policytopics.pipeline")
-    assert pipeline.Study is importlib.import_module("policytopics").Study

@@ -3,7 +3,9 @@
 Notebooks written against ``policytopics.pipeline`` or ``policytopics.plots`` (``policytopics
 init`` copied such notebooks into study folders) still run: importing an old path gives the
 module at its new place and warns once with the new path. ``policytopics.model`` and
-``policytopics.text`` are subpackages now and keep their new meaning.
+``policytopics.text`` are subpackages now and keep their new meaning. A module that was split
+(``formats`` into ``read.webpage``, ``read.pdf`` and ``read.word``) points at the part its old
+notebooks used.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ MOVED = {
     "records": "read.records",
     "ingest": "read.files",
     "tables": "read.tables",
-    "formats": "read.document_files",
+    "formats": "read.webpage",
     "pagetext": "text.pagetext",
     "clean": "text.clean",
     "ritual": "text.ritual",
@@ -72,6 +74,8 @@ class _Alias(importlib.abc.Loader):
         module.__dict__.update({name: value for name, value in vars(new).items()
                                 if not (name.startswith("__") and name.endswith("__"))})
         module.__doc__ = new.__doc__
+        if hasattr(new, "__path__"):  # a package: its old submodules are found here too
+            module.__path__ = []
         module.__getattr__ = lambda name: getattr(new, name)
 
 

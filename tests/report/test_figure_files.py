@@ -116,8 +116,7 @@ def test_a_figure_this_run_cannot_draw_is_not_left_from_an_earlier_run(sample_st
 
 
 def test_the_figure_formats_are_the_ones_the_settings_and_the_command_line_accept(tmp_path):
-    # One list in the report (FIGURE_FORMATS); settings and cli write it again until it moves
-    # to settings: this holds the three equal meanwhile.
+    # One list: the settings declare the formats (FigureFormat); the report and the flag read them.
     import argparse
 
     import pytest

@@ -89,6 +89,7 @@ import pandas as pd
 from policytopics.model.engines import engine_class
 from policytopics.model.engines.base import GIBBS_PRIOR, VARIATIONAL_PRIOR
 from policytopics.settings.config import ModelConfig, StudyConfigError
+from policytopics.settings.validate import check_themes_fit
 
 #: ``seed_strength = 0`` (the default) sets a seed word's prior in its theme's topic to
 #: this share of an average topic's tokens: ``weight * n_tokens / K``, with ``n_tokens`` the
@@ -307,8 +308,7 @@ def seed_prior(themes: Sequence[Theme], dictionary, n_topics: int, *, strength: 
         vocabulary word (the error names it and says why its words are missing).
     """
     themes = list(themes)
-    if len(themes) > n_topics:
-        raise ValueError(f"{len(themes)} seeded themes need at least as many topics; n_topics is {n_topics}")
+    check_themes_fit(len(themes), n_topics)
     strength, base, other, contained = _prior_values(dictionary, n_topics, strength, weight, base,
                                                      other, contained)
     token2id = dictionary.token2id

@@ -13,21 +13,22 @@ import logging
 import re
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
+from typing import get_args
 
 import pandas as pd
 
+from policytopics.common import workers as worker_rules
 from policytopics.common.chinese import cut_label
+from policytopics.common.workers import FIGURE_WORKERS_MAX_DOCS
 from policytopics.report.figure_cache import FigureCache
-from policytopics.settings.config import StudyConfig
+from policytopics.settings.config import FigureFormat, StudyConfig
 from policytopics.store.writing import write_csv
 
 log = logging.getLogger("policytopics")
 
-#: The file formats a figure can be exported in (``[output] figure_formats``, ``--formats``):
-#: the report's one list of them. (The setting's check and the flag's choices write it again in
-#: :mod:`policytopics.settings.config` and :mod:`policytopics.cli`, which cannot import the
-#: report; its home belongs there, with this module importing it.)
-FIGURE_FORMATS = ("png", "svg", "pdf")
+#: The figure formats (``[output] figure_formats``, ``--formats``), as the settings declare them
+#: (:data:`policytopics.settings.schema.FigureFormat`).
+FIGURE_FORMATS = get_args(FigureFormat)
 #: The suffixes of figure files.
 FIGURE_SUFFIXES = tuple(f".{fmt}" for fmt in FIGURE_FORMATS)
 
@@ -159,21 +160,11 @@ def write_figures(frames: Mapping[str, object], config: StudyConfig, *,
     return start_figures(frames, config, only=only)()
 
 
-#: Above this many documents ``[compute] workers = 0`` (auto) draws the figures in this process:
-#: two figure workers saved 8 s of a 25 s run of 10,000 news stories (at 0.35 GB more), and 14 s
-#: of a 2-minute run of all 74,542, whose peak they raised from 1.52 to 2.0 GB.
-FIGURE_WORKERS_MAX_DOCS = 20_000
-
-
 def figure_workers(config: StudyConfig, n_documents: int) -> int:
-    """How many processes draw a study's figures (1: this one; see :func:`start_figures`)."""
-    from policytopics.common.workers import available_cpus, spawn_safe
-
-    if not config.output.figure_formats or not spawn_safe():
-        return 1
-    if not config.compute.workers:  # auto
-        return 1 if n_documents > FIGURE_WORKERS_MAX_DOCS else available_cpus()
-    return config.compute.workers
+    """How many processes draw a study's figures (1: this one; see :func:`start_figures`): the
+    rule of :func:`policytopics.common.workers.figure_workers` on the study's settings."""
+    return worker_rules.figure_workers(config.compute.workers, n_documents,
+                                       drawing=bool(config.output.figure_formats))
 
 
 def start_figures(frames: Mapping[str, object], config: StudyConfig, *,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from policytopics.common.workers import available_cpus
+from policytopics.common.workers import study_workers
 from policytopics.estimate.weights import coverage, doc_topics_table
 from policytopics.model import labels as topic_naming
 from policytopics.model.topic_model import TopicModel
@@ -192,7 +192,7 @@ class Results:
         return self.catalog.memoised("estimates", lambda: Estimates(
             self._grouped_doc_topics(), config.weights, config.effects, posterior=self.posterior,
             topic_labels=self.topic_labels(), progress=self.catalog.progress,
-            workers=config.compute.workers or available_cpus()),
+            workers=study_workers(config.compute.workers)),
             stages=("model",), files=self._labels_file(),
             settings=(asdict(config.weights), asdict(config.effects), config.model.top_n_words,
                       config.model.label_words))

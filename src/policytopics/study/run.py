@@ -15,10 +15,11 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from policytopics.common.workers import available_cpus, prepare_figure_workers, study_threads
+from policytopics.common.workers import SWEEP_WORKERS, prepare_figure_workers, study_threads, study_workers
 from policytopics.report import explorer, figure_files, output_tables, publish
 from policytopics.report.run_record import write_run_record
 from policytopics.settings.config import StudyConfig, replace
+from policytopics.settings.validate import check_themes_fit
 from policytopics.study.record import QUICK_FIGURES, run_record
 from policytopics.text.documents import DocStatus
 
@@ -29,10 +30,9 @@ def check_outputs(study, *, write: bool = True, themes: bool = True) -> None:
     ``ValueError`` line."""
     publish.check_folders(study.config.output, write=write)
     publish.check_apart_from_corpus(study.config)
-    n_themes, k = len(study.themes()), study.config.model.n_topics
-    if themes and n_themes > k:
-        raise ValueError(f"{n_themes} seeded themes in {study.config.model.themes} need at least "
-                         f"{n_themes} topics; n_topics is {k} (--topics)")
+    n_themes = len(study.themes())  # read always: a themes file that cannot be read fails here
+    if themes:
+        check_themes_fit(n_themes, study.config.model.n_topics, study.config.model.themes)
 
 
 def notebook_config(config: StudyConfig, notebook: str | None) -> StudyConfig:
@@ -82,7 +82,7 @@ def run(study, *, quick: bool = False,
     """
     if quick and not study.quick:
         return run(quick_view(study), on_fitted=on_fitted)
-    with study_threads(study.config.compute.workers or available_cpus()):
+    with study_threads(study_workers(study.config.compute.workers)):
         return _run(study, on_fitted)
 
 
@@ -133,7 +133,7 @@ def write_explorer(study, folder: Path | None = None) -> Path:
                                   cache=(study.cache_dir / "explorer", study.key("model")))
 
 
-def sweep(study, ks: Sequence[int], seeds: Sequence[int] | int = 3, *, workers: int = 2,
+def sweep(study, ks: Sequence[int], seeds: Sequence[int] | int = 3, *, workers: int = SWEEP_WORKERS,
           write: bool = True) -> dict[str, object]:
     """Fit a grid of topic counts × seeds on the cached tokens and score each K
     (``k_selection.csv``, ``k_selection_runs.csv``, the ``k_selection`` figure)."""
