@@ -7,7 +7,7 @@ per corpus, the documents read, those the rules touched, the runs repaired and r
 the characters changed and the time taken.
 
 The news transcripts (xwlb), the Government Work Reports and the policy documents are
-clean text, so every document touched there is a false positive (tests/test_clean.py
+clean text, so every document touched there is a false positive (tests/text/test_mojibake.py
 checks the first 200 xwlb stories). ``webtext_noisy`` is crawled and may hold real
 mojibake: its count is what the rules found, not a false-positive rate.
 

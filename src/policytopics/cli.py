@@ -309,7 +309,7 @@ def _print_fit(study) -> None:
     print(f"topics: {config.model.n_topics}, seed {config.model.seed} ({how})")
     held = study.themes_held()
     # Each topic's label as every table and figure names it, then the words the held check
-    # judged: its most probable ones, as topics.csv's top_words (themes.HELD_TOP_WORDS).
+    # judged: its most probable ones, as topics.csv's top_words (themes_held.HELD_TOP_WORDS).
     from policytopics.model.themes_held import HELD_MIN_SEEDED, HELD_TOP_WORDS
 
     words = study.topic_words()

@@ -124,6 +124,10 @@ def test_a_stage_s_code_is_the_import_closure_of_its_function():
     assert not [module for module in documents if module.startswith(("report.", "model.", "estimate."))]
     assert {"model.engines.keyatm", "model.themes", "model.corpus"} <= closure("model")
     assert not [module for name in STAGES for module in closure(name) if module.startswith("report.")]
+    # The tokens take the themes file's seed words, not the engines: an engine's edit refits,
+    # it does not re-segment.
+    assert "model.theme_file" in closure("tokens")
+    assert not [module for module in closure("tokens") if module.startswith("model.engines")]
 
 
 def test_an_edited_metadata_csv_beside_listed_files_is_seen(samples, tmp_path):

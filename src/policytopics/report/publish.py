@@ -294,7 +294,7 @@ def staged_outputs(output: OutputConfig):
     The tables and figures folders are written as new folders beside the old ones (yielded:
     :class:`StagedOutputs`), with the list of their files (:data:`MANIFEST`), and published at
     the end (:meth:`StagedOutputs.commit`): a folder that holds only an earlier run's files is
-    swapped with the new one in one rename (:func:`policytopics.store.cache.exchange_folders`); one
+    swapped with the new one in one rename (:func:`policytopics.store.writing.exchange_folders`); one
     that holds anything else (your files, the sweep's ``k_selection``, the cache, a mount
     point) gets the run's files one by one and keeps the rest untouched. A run interrupted,
     failed or out of disk space before that leaves the old folders as they were; a table or

@@ -58,7 +58,7 @@ MAX_SEED = 2**32 - 1
 #: unpack to, this many times ``[corpus] max_document_mb`` (100 MB at the default 5).
 FILE_BYTES_PER_TEXT_BYTE = 20
 #: The words a prior may be instead of a number (gensim's; tomotopy's equivalents in
-#: :func:`policytopics.model.engines.base.tomotopy_prior`).
+#: :func:`policytopics.model.engines.base.numeric_prior`).
 PRIOR_WORDS = {"alpha": ("symmetric", "asymmetric", "auto"), "eta": ("symmetric", "auto")}
 
 #: The part-of-speech tags jieba gives (its dictionary's and its POS-HMM's; ``eng`` for Latin

@@ -61,7 +61,7 @@ class Results:
         return self.model().ranked_words(self.config.model.top_n_words, self.config.model.label_words)
 
     def themes_held(self) -> pd.DataFrame:
-        """Whether each seeded topic holds its theme (:func:`policytopics.model.themes.themes_held`);
+        """Whether each seeded topic holds its theme (:func:`policytopics.model.themes_held.themes_held`);
         a theme that does not is logged as a warning. Empty without themes."""
         from policytopics.model.themes_held import themes_held, warn_unheld
 

@@ -24,7 +24,7 @@ def model(corpus, unit_ids: list[str], seen_words: frozenset[str], model: ModelC
 
 def model_key(model: ModelConfig) -> tuple:
     """What the fit depends on besides the corpus: the settings that change it
-    (:func:`policytopics.model.topic_model.fit_settings`, the rule :meth:`TopicModel.load`
+    (:func:`policytopics.model.fit_settings.fit_settings`, the rule :meth:`TopicModel.load`
     checks too), the themes file by its content, not by where it is."""
     settings = fit_settings(settings_dict(model))
     settings.pop("themes", None)

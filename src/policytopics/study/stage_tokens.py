@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from policytopics.model.themes import load_themes
+from policytopics.model.theme_file import load_themes
 from policytopics.settings.config import ComputeConfig, CorpusConfig, ModelConfig, SegmentConfig
 from policytopics.store.cache import trim_memory
 from policytopics.study.stage_documents import UNIT_SETTINGS, missing_columns

@@ -119,7 +119,7 @@ class Study:
 
     def model_settings(self) -> dict:
         """The ``[model]`` settings that change the fit
-        (:func:`policytopics.model.topic_model.fit_settings`)."""
+        (:func:`policytopics.model.fit_settings.fit_settings`)."""
         return fit_settings(settings_dict(self.config.model))
 
     def model(self) -> TopicModel:

@@ -14,7 +14,7 @@ Besides those answers an engine declares what the rest of the package must know 
     the ``[model]`` settings it reads that not every engine reads (``passes`` for gensim,
     ``gibbs_iterations`` for the Gibbs samplers): for the other engines they are not part of
     the fit, so the model's cache key and :meth:`TopicModel.load`'s check leave them out
-    (:func:`policytopics.model.topic_model.fit_settings`).
+    (:func:`policytopics.model.fit_settings.fit_settings`).
 :meth:`LDAEngine.workers_change_fit`
     its thread rule: whether ``[model] workers`` changes its result (and so is a fit setting).
 ``seed_prior``

@@ -72,7 +72,7 @@ def plot_k_selection(by_k: pd.DataFrame, *, suggested: int | None = None, langua
 #: The one ranking of the words in the top_words figure, chosen here and nowhere else: each
 #: word's probability in the topic, p(w|t), the ranking of ``topics.csv``'s ``top_words``, of
 #: the words the terminal prints and of the words a theme is judged held on
-#: (:data:`policytopics.model.themes.HELD_TOP_WORDS`), so the figure shows what was judged. The
+#: (:data:`policytopics.model.themes_held.HELD_TOP_WORDS`), so the figure shows what was judged. The
 #: bars are that probability.
 TOP_WORDS_RANKING: LabelWords = "probability"
 
