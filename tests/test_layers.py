@@ -3,10 +3,11 @@ each other in a circle (docs/architecture.md draws the layers)."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
+
+from policytopics.store.keys import module_imports
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "policytopics"
 
@@ -30,34 +31,9 @@ def _module_name(path: Path) -> str:
 
 
 def _imports(path: Path) -> set[str]:
-    """Every ``policytopics`` module ``path`` imports, at the top or inside a function."""
-    name = _module_name(path)
-    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found |= {alias.name.removeprefix("policytopics.") for alias in node.names
-                      if alias.name.startswith("policytopics.")}
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package[: len(package) - node.level + 1] if node.level > 1 else package
-                module = ".".join([*base, *([node.module] if node.module else [])])
-            elif node.module and (node.module == "policytopics" or node.module.startswith("policytopics.")):
-                module = node.module.removeprefix("policytopics").lstrip(".")
-            else:
-                continue
-            targets = [module] if module else []
-            # ``from policytopics.report import figures``: the submodule is what is imported.
-            targets += [f"{module}.{alias.name}".lstrip(".") for alias in node.names
-                        if _is_module(f"{module}.{alias.name}".lstrip("."))]
-            found |= {target or "__init__" for target in targets} if targets else {"__init__"}
-    found.discard(name)
-    return found
-
-
-def _is_module(name: str) -> bool:
-    place = PACKAGE.joinpath(*name.split("."))
-    return place.with_suffix(".py").is_file() or (place / "__init__.py").is_file()
+    """Every ``policytopics`` module ``path`` imports, at the top or inside a function: the
+    reading the stages' code keys use (:func:`policytopics.store.keys.module_imports`)."""
+    return set(module_imports(_module_name(path)))
 
 
 def _layer(module: str) -> int:
