@@ -360,7 +360,6 @@ def read_answers(paths: Sequence[str | Path], key: Sequence[dict] | None = None)
                              "name of its own (answers_rater_N.csv)")
         answers[rater] = {row["item"]: row["answer"] for row in rows}
         if key is not None:
-            check_answers(key, {str(path): answers[rater]})  # theme matching: every item, an option
             options = {item["item"]: set(item["options"]) for item in key}
             fitting = [item for item, answer in answers[rater].items() if answer in options.get(item, ())]
             if not fitting:
@@ -368,6 +367,7 @@ def read_answers(paths: Sequence[str | Path], key: Sequence[dict] | None = None)
                 raise ValueError(f"{path}: none of its {len(rows)} answers is an option of an item of the "
                                  f"key ({len(options)} items such as {example}): expected {ANSWERS_FILE}, "
                                  "saved from the pages written with this key")
+            check_answers(key, {str(path): answers[rater]})  # theme matching: every item, an option
             if len(fitting) < len(answers[rater]):
                 log.warning("%s: %d of its %d answers fit no item of the key (pages of another key?); "
                             "they count as unanswered", path, len(answers[rater]) - len(fitting),
