@@ -166,12 +166,15 @@ def _add_init(sub) -> None:
 
 
 def _add_validate(sub) -> None:
-    val = sub.add_parser("validate", help="word- and topic-intrusion pages for raters, and their scores",
-                         description="Write blind word- and topic-intrusion items of the study's model as "
+    val = sub.add_parser("validate", help="word- and topic-intrusion and theme-matching pages for raters, "
+                                          "and their scores",
+                         description="Write blind word- and topic-intrusion items of the study's model, and "
+                                     "with seeded themes one theme-matching item per seeded topic, as "
                                      "one offline HTML page per rater (and key.json, for the researcher), "
                                      "or with --score read the raters' answers and report model precision "
                                      "per topic and overall, topic log odds and agreement, with 95% "
-                                     "intervals (Chang et al. 2009).")
+                                     "intervals (Chang et al. 2009), and the share of raters matching each "
+                                     "seeded topic to its theme with Krippendorff's alpha.")
     val.add_argument("--out", metavar="DIR", default="validation", help="folder of the pages and key")
     val.add_argument("--raters", type=_whole(1, MAX_RATERS, "one page each"), default=2, metavar="N",
                      help=f"pages to write (1 to {MAX_RATERS}; default 2)")
@@ -365,6 +368,7 @@ def _sweep(args) -> int:
 def _validate(args) -> int:
     import json
 
+    from policytopics.report import theme_matching
     from policytopics.report.intrusion import intruder_spread, read_answers, score, write_rater_pages
     from policytopics.study.study import Study
 
@@ -375,10 +379,12 @@ def _validate(args) -> int:
             raise FileNotFoundError(f"no key.json in {folder}: --out names the folder the pages were "
                                     "written to")
         key = json.loads(key_file.read_text(encoding="utf-8"))
-        result = score(key, read_answers(args.score, key))
+        answers = read_answers(args.score, key)
+        result = score(key, answers) | theme_matching.score(key, answers)
         for name, table in result.items():
             if table.empty:
-                print(f"{name}: needs the answers of two raters or more")
+                print(f"{name}: no theme-matching items in the key (a study without themes)"
+                      if name.startswith("matching") else f"{name}: needs the answers of two raters or more")
                 continue
             print(f"{name}:")
             print(table.round(3).to_string(index=False))
@@ -394,6 +400,8 @@ def _validate(args) -> int:
     if spread["items"]:
         print(f"{spread['items']} topic-intrusion items: no topic is the intruder more than {spread['most']} "
               f"times (a fair draw: at most {spread['bound']}), {len(items['word'])} word-intrusion items")
+    print(f"{len(items['match'])} theme-matching items (one per seeded topic)" if items["match"] else
+          "no theme-matching items: the study has no themes ([model] themes)")
     shown = _shown(folder)
     print(f"{len(pages)} rater pages and the key in {shown}/: give each rater one page. Put the answers "
           f"they save (answers_rater_N.csv) in {shown}/ and score them with\n"

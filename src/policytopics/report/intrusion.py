@@ -1,6 +1,8 @@
 """Validation by people: word and topic intrusion (Chang et al. 2009), blind, offline.
 
-Reviewers of topic-model studies ask whether people recognise the topics. Two tasks:
+Reviewers of topic-model studies ask whether people recognise the topics. Two tasks here, and
+a third for studies with seeded themes (theme matching, :mod:`policytopics.report.theme_matching`,
+on the same pages and in the same key):
 
 Word intrusion
     A topic's five most probable words and one *intruder*: a word among another topic's
@@ -232,8 +234,8 @@ def write_rater_pages(items: dict[str, list[dict]], folder: str | Path, *, rater
     if isinstance(raters, bool) or not isinstance(raters, int) or not 1 <= raters <= MAX_RATERS:
         raise ValueError(f"raters (--raters) must be a whole number from 1 to {MAX_RATERS}, got {raters!r}")
     folder = Path(folder)
-    numbered = [dict(item, item=f"{item['task'][0]}{i + 1}")
-                for i, item in enumerate([*items["word"], *items["topic"]])]
+    numbered = [dict(item, item=f"{item['task'][0]}{i + 1}")  # w…, t…, m… (theme matching)
+                for i, item in enumerate([*items["word"], *items["topic"], *items.get("match", [])])]
     with _staged_folder(folder) as staging:
         _write_pages(numbered, staging, raters, seed)
     return [folder / f"rater_{rater}.html" for rater in range(1, raters + 1)]
@@ -267,6 +269,7 @@ def _staged_folder(folder: Path):
 
 
 def _write_pages(numbered: list[dict], folder: Path, raters: int, seed: int) -> None:
+    from policytopics.report import theme_matching
     from policytopics.report.page_font import EMBEDDED_FONT_FAMILY, font_face_css
     from policytopics.store.writing import write_text
 
@@ -278,6 +281,7 @@ def _write_pages(numbered: list[dict], folder: Path, raters: int, seed: int) -> 
         body = []
         for n, item in enumerate(order, start=1):
             prompt = ("哪一个词与其他词不属于同一主题？" if item["task"] == "word"
+                      else theme_matching.prompt(item) if item["task"] == theme_matching.TASK
                       else f"「{html.escape(item['excerpt'])}……」 哪一组词与这段文字无关？")
             choices = "".join(
                 f'<label><input type="radio" name="{item["item"]}" value="{html.escape(o)}"> '
@@ -299,7 +303,8 @@ label {{ margin-right: 1.2em; display: inline-block; }}
 button, input {{ font-family: inherit; font-size: 1em; }}
 </style></head><body>
 <h1>主题校验（评分人 {rater}）</h1>
-<p>共 {n} 题。每题选出一个不属于其余各项的选项。不确定时也请选择最可能的一项。
+<p>共 {n} 题。问哪一项不属于（无关）的题，选出不属于其余各项的选项；问“最符合哪一个主题”的题，
+选出这些词所说的主题，都不符合时选“以上都不是”。不确定时也请选择最可能的一项。
 完成后点击页末按钮保存答案文件，发回研究者。</p>
 {items}
 <p><button id="save">保存答案（answers_rater_{rater}.csv）</button></p>
@@ -329,7 +334,11 @@ def read_answers(paths: Sequence[str | Path], key: Sequence[dict] | None = None)
     was expected: scored, it would report a precision of 0 for every topic. Answers to items
     the key does not have, or that are none of the item's options, are logged as a warning
     and count as unanswered.
+    A rater's file without an answer to a theme-matching item, or with an answer none of its
+    options, is a ``ValueError`` (:func:`policytopics.report.theme_matching.check_answers`).
     """
+    from policytopics.report.theme_matching import check_answers
+
     answers = {}
     for path in paths:
         path = Path(path)
@@ -358,6 +367,7 @@ def read_answers(paths: Sequence[str | Path], key: Sequence[dict] | None = None)
                 raise ValueError(f"{path}: none of its {len(rows)} answers is an option of an item of the "
                                  f"key ({len(options)} items such as {example}): expected {ANSWERS_FILE}, "
                                  "saved from the pages written with this key")
+            check_answers(key, {str(path): answers[rater]})  # theme matching: every item, an option
             if len(fitting) < len(answers[rater]):
                 log.warning("%s: %d of its %d answers fit no item of the key (pages of another key?); "
                             "they count as unanswered", path, len(answers[rater]) - len(fitting),
@@ -388,6 +398,7 @@ def score(key: Sequence[dict], answers: dict[str, dict[str, str]]) -> dict[str, 
     """
     if not answers:
         raise ValueError("no answers to score: give one answers file per rater (answers_rater_N.csv)")
+    key = [item for item in key if item["task"] in ("word", "topic")]  # matching: theme_matching.score
     items = {item["item"] for item in key}
     for rater, given in answers.items():
         if not items & set(given):

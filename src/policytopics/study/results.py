@@ -224,8 +224,11 @@ class Results:
 
     def validation_items(self, n_documents: int = 20, seed: int = 0) -> dict[str, list[dict]]:
         """Word- and topic-intrusion items of the model (:mod:`policytopics.report.intrusion`); a
-        topic-intrusion item shows one of the model's units with that unit's proportions."""
+        topic-intrusion item shows one of the model's units with that unit's proportions. With
+        seeded themes, ``"match"``: one theme-matching item per seeded topic
+        (:mod:`policytopics.report.theme_matching`); without, none."""
         from policytopics.report.intrusion import make_items
+        from policytopics.report.theme_matching import make_items as matching_items
         from policytopics.text.passages import document_units
 
         model, units = self.model(), self.catalog.units()
@@ -237,9 +240,14 @@ class Results:
                 and texts["passage"].tolist() == units["passage"].tolist()):
             raise ValueError("the passages cut again differ from the model's units; clear the cache "
                              f"({self.config.output.cache_dir}) and run again")
-        return make_items(model.topic_word(), vocabulary, model.doc_topic_, texts["text"].tolist(),
-                          unit_documents=units["doc_id"].tolist(), unit_passages=units["passage"].tolist(),
-                          n_documents=n_documents, seed=seed)
+        items = make_items(model.topic_word(), vocabulary, model.doc_topic_, texts["text"].tolist(),
+                           unit_documents=units["doc_id"].tolist(), unit_passages=units["passage"].tolist(),
+                           n_documents=n_documents, seed=seed)
+        words = self.topic_words()  # by probability, as topics.csv's top_words
+        top = {topic: group.sort_values("rank")["word"].tolist() for topic, group in words.groupby("topic")}
+        items["match"] = matching_items(top, self.theme_labels(), [theme.name for theme in self.themes()],
+                                        seed=seed)
+        return items
 
 
 __all__ = ["Results"]
