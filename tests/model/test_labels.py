@@ -143,3 +143,29 @@ def test_a_labels_warning_is_printed_once_a_run(sample_study, tmp_path, caplog):
     assert caplog.text.count("labels for no topic of this run") == 1
     labels.write_text("topic,label\n1,数字经济\n", encoding="utf-8")  # edited: read again
     assert study.topic_labels()[1] == "T1 数字经济"
+
+
+@pytest.fixture(scope="module")
+def themed(tmp_path_factory):
+    from themed_study import themed_study
+
+    return themed_study(tmp_path_factory.mktemp("themed"))
+
+
+def test_a_seeded_topic_s_top_words_are_split_into_seed_words_and_learned_words(themed, sample_study):
+    from policytopics.model.labels import seed_words_by_topic
+
+    topics = themed.topics().set_index("topic")
+    seeds = seed_words_by_topic(themed.theme_seeds())
+    assert sorted(seeds) == sorted(themed.theme_labels())
+    for topic, row in topics.iterrows():
+        top = row["top_words"].split()
+        seed, learned = row["seed_words_top"].split(), row["learned_words_top"].split()
+        if topic not in seeds:  # a free topic: nothing seeded, nothing told apart
+            assert seed == learned == []
+            continue
+        # Every top word once, in rank order, on the side it belongs to.
+        assert seed == [w for w in top if w in seeds[topic]]
+        assert learned == [w for w in top if w not in seeds[topic]]
+        assert seed and learned, (topic, top)  # the planted themes have both
+    assert "seed_words_top" not in sample_study.topics().columns  # no themes, no columns

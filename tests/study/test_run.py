@@ -31,3 +31,20 @@ def test_more_themes_than_topics_fail_before_any_work(repo, samples, tmp_path):
         run.check_outputs(study)
     run.check_outputs(study, themes=False)
     assert not (tmp_path / "cache" / "documents").exists()
+
+
+def test_the_explorer_of_a_study_with_themes_marks_each_seeded_topic_s_seed_words(tmp_path):
+    import json
+    import re
+
+    from themed_study import themed_study
+
+    from policytopics.model.labels import seed_words_by_topic
+
+    study = themed_study(tmp_path)
+    page = run.write_explorer(study, tmp_path / "pages").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="explorer-data">(.*?)</script>', page, re.S).group(1))
+    seeds = seed_words_by_topic(study.theme_seeds())
+    marked = {entry["topic"]: {data["vocab"][w] for w in entry["seeds"]} for entry in data["topics"]}
+    assert all(marked[t] and marked[t] <= set(seeds[t]) for t in seeds)  # seeds marked, only seeds
+    assert all(not words for t, words in marked.items() if t not in seeds)  # free topics: none

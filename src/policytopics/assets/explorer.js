@@ -157,12 +157,15 @@
       ? fill(TEXT.topic_title, { n: rows.length, label: TOPICS[k - 1].label })
       : fill(TEXT.overall_title, { n: rows.length });
     byId("legend-topic").hidden = !k;
+    // A seeded topic's seed words carry a mark (policytopics.explorer.topic_terms' "seed").
+    const seeds = new Set(k ? TOPICS[k - 1].seeds || [] : []);
+    byId("legend-seed").hidden = seeds.size === 0;
     const scale = Math.max(...rows.map((r) => r.overall)) || 1;
     const bars = byId("bars");
     bars.replaceChildren();
     for (const r of rows) {
       const word = DATA.vocab[r.w];
-      const row = make("div", "bar-row");
+      const row = make("div", seeds.has(r.w) ? "bar-row seed" : "bar-row");
       const track = make("div", "track");
       const overall = make("div", "bar overall");
       overall.style.width = percent(r.overall / scale);
@@ -181,7 +184,12 @@
       const value = r.inTopic !== null
         ? estimate(r.inTopic) + " / " + integer(r.overall)
         : integer(r.overall);
-      row.append(make("span", "term", word), track, make("span", "value", value));
+      const term = make("span", "term", word);
+      if (seeds.has(r.w)) {
+        term.prepend(make("span", "seed-mark"));
+        row.title += " · " + TEXT.seed_word;
+      }
+      row.append(term, track, make("span", "value", value));
       row.addEventListener("mouseenter", () => { state.term = r.w; renderMap(); });
       row.addEventListener("mouseleave", () => { state.term = -1; renderMap(); });
       bars.append(row);

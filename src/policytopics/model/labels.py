@@ -145,14 +145,43 @@ def document_name(document: pd.Series) -> str:
     return f"{name} ({', '.join(known)})" if known else str(name)
 
 
+def seed_words_by_topic(report: pd.DataFrame) -> dict[int, list[str]]:
+    """``{topic: the vocabulary words its theme seeded}`` from a numbered seed report
+    (:func:`policytopics.model.themes.number_seed_report`, its ``topic`` and ``seeded``
+    columns), each topic's words sorted; a seed that seeded no word adds none.
+
+    >>> report = pd.DataFrame({"topic": [2, 2, 1], "seeded": ["数据 算力", "", "金融"]})
+    >>> seed_words_by_topic(report)
+    {1: ['金融'], 2: ['数据', '算力']}
+    """
+    words: dict[int, set[str]] = {}
+    for topic, seeded in zip(report["topic"], report["seeded"].fillna("")):
+        words.setdefault(int(topic), set()).update(str(seeded).split())
+    return {topic: sorted(words[topic]) for topic in sorted(words)}
+
+
+def _split_by_seeds(words: list[str], seeds) -> tuple[str, str]:
+    """``(seed words, learned words)`` of a topic's top words, each in rank order and
+    space-separated; both empty for a free topic (``seeds`` None)."""
+    if seeds is None:
+        return "", ""
+    seeds = set(seeds)
+    return (" ".join(w for w in words if w in seeds), " ".join(w for w in words if w not in seeds))
+
+
 def topic_table(model, documents: pd.DataFrame, doc_topic, *, labels: dict[int, str], n_words: int,
-                n_docs: int = 3, min_share: float = 0.1) -> pd.DataFrame:
+                n_docs: int = 3, min_share: float = 0.1,
+                seeds: dict[int, list[str]] | None = None) -> pd.DataFrame:
     """One row per topic: label, prevalence, top words by probability, by FREX (stm,
     weight 0.5) and by relevance (LDAvis, λ = 0.6), and the titles of its most
     representative documents, each with its region and date (:func:`document_name`).
 
     ``documents`` are the kept documents in the row order of ``doc_topic`` (documents ×
     topics); a document represents a topic when it has at least ``min_share`` of it.
+    With ``seeds`` (``{seeded topic: its theme's seeded words}``, :func:`seed_words_by_topic`;
+    a study with themes) two more columns split ``top_words``: ``seed_words_top``, those
+    that are its theme's seed words, and ``learned_words_top``, the others, the words the
+    model found in the corpus (both in rank order; empty for a free topic).
     """
     by_prob = model.topic_words(n_words)
     by_frex = model.ranked_words(n_words, "frex")
@@ -162,17 +191,20 @@ def topic_table(model, documents: pd.DataFrame, doc_topic, *, labels: dict[int, 
         weights = doc_topic[:, topic - 1]
         best = [i for i in weights.argsort(kind="stable")[::-1][:n_docs] if weights[i] >= min_share]
         titles = [document_name(documents.iloc[i]) for i in best]
+        top = by_prob[by_prob["topic"] == topic]["word"].tolist()
         rows.append({
             "topic": topic,
             "label": labels[topic],
             "prevalence": round(float(prevalence), 6),
-            "top_words": " ".join(by_prob[by_prob["topic"] == topic]["word"]),
+            "top_words": " ".join(top),
             "top_words_frex": " ".join(by_frex[by_frex["topic"] == topic]["word"]),
             "top_words_relevance": " ".join(by_relevance[by_relevance["topic"] == topic]["word"]),
             "representative_documents": " | ".join(titles),
         })
+        if seeds is not None:
+            rows[-1]["seed_words_top"], rows[-1]["learned_words_top"] = _split_by_seeds(top, seeds.get(topic))
     return pd.DataFrame(rows)
 
 
-__all__ = ["NOT_HELD_MARK", "default_label", "labels_template", "read_human_labels", "top_words_by_topic",
-           "topic_labels", "topic_table"]
+__all__ = ["NOT_HELD_MARK", "default_label", "labels_template", "read_human_labels", "seed_words_by_topic",
+           "top_words_by_topic", "topic_labels", "topic_table"]

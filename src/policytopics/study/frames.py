@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from policytopics.estimate.weights import doc_topics_wide
+from policytopics.model.labels import seed_words_by_topic
 from policytopics.study.results import Results
 
 
@@ -49,6 +50,8 @@ def figure_frames(results: Results) -> dict[str, object]:
         "topic_words": results.ranked_words(),
         "topic_labels": results.topic_labels(),
         "theme_topics": sorted(results.theme_labels()),
+        # {seeded topic: its theme's seeded words}, the top_words figure's seed bars; {} without themes.
+        "seed_words": seed_words_by_topic(results.theme_seeds()) if results.themes() else {},
         "doc_topics": results.doc_topics(),
         # The documents' own columns only: the coverage figures do not change with the model.
         "documents": results.doc_topics().drop_duplicates("doc_id")[["doc_id", "region", "period"]],

@@ -111,10 +111,12 @@ class Results:
 
     def topics(self, n_docs: int = 3) -> pd.DataFrame:
         """One row per topic: label, prevalence, top words by probability and by
-        relevance (λ = 0.6), and the titles of its most representative documents."""
+        relevance (λ = 0.6), and the titles of its most representative documents; with
+        themes, which top words are seed words and which the model learned."""
+        seeds = topic_naming.seed_words_by_topic(self.theme_seeds()) if self.themes() else None
         table = topic_naming.topic_table(self.model(), self.catalog.kept_documents(),
                                          self.document_topic_matrix(), labels=self.topic_labels(),
-                                         n_words=self.config.model.top_n_words, n_docs=n_docs)
+                                         n_words=self.config.model.top_n_words, n_docs=n_docs, seeds=seeds)
         if self.themes():
             held = self.themes_held().set_index("topic")
             table["theme_held"] = table["topic"].map(held["held"]).astype("boolean")

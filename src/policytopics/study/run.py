@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from policytopics.common.workers import SWEEP_WORKERS, prepare_figure_workers, study_threads, study_workers
+from policytopics.model.labels import seed_words_by_topic
 from policytopics.report import explorer, figure_files, output_tables, publish
 from policytopics.report.run_record import write_run_record
 from policytopics.settings.config import StudyConfig, replace
@@ -128,9 +129,10 @@ def write_tables(study, folder: Path | None = None, figures: Path | None = None)
 def write_explorer(study, folder: Path | None = None) -> Path:
     """``topic_explorer.html`` in ``folder`` (``tables_dir``), cached by the model's key."""
     folder = folder or study.config.output.tables_dir
+    seeds = seed_words_by_topic(study.theme_seeds()) if study.themes() else None
     return explorer.write_explorer(study.model(), folder / "topic_explorer.html",
                                   topic_labels=study.topic_labels(), language=study.config.output.language,
-                                  cache=(study.cache_dir / "explorer", study.key("model")))
+                                  cache=(study.cache_dir / "explorer", study.key("model")), seed_words=seeds)
 
 
 def sweep(study, ks: Sequence[int], seeds: Sequence[int] | int = 3, *, workers: int = SWEEP_WORKERS,

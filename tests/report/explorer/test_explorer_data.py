@@ -81,3 +81,15 @@ def test_bad_arguments_are_clear_errors(model):
         topic_terms(explorer_data(model), 0)
     with pytest.raises(ValueError, match="language"):
         explorer_html(explorer_data(model), language="fr")
+
+
+def test_a_seeded_topic_s_seed_words_are_marked_among_its_terms(model):
+    top = topic_terms(explorer_data(model, n_words=5), 2)["word"].tolist()
+    seeds = {2: [top[0], top[2], "不在词表"]}  # a seeded word outside the terms marks nothing
+    data = explorer_data(model, n_words=5, seed_words=seeds)
+    assert sorted(data["vocab"][w] for w in data["topics"][1]["seeds"]) == sorted([top[0], top[2]])
+    terms = topic_terms(data, 2)
+    assert terms.loc[terms["seed"], "word"].tolist() == [top[0], top[2]]
+    assert data["topics"][0]["seeds"] == data["topics"][2]["seeds"] == []  # free topics
+    assert not topic_terms(data, 1)["seed"].any()
+    assert not topic_terms(explorer_data(model, n_words=5), 2)["seed"].any()  # no themes: no marks

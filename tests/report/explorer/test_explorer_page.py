@@ -1,6 +1,7 @@
 """The explorer page: offline, its font embedded, its data lossless, the same bytes each time."""
 
 import base64
+import html
 import io
 import json
 import re
@@ -244,3 +245,40 @@ def test_a_cached_page_is_copied_and_a_changed_argument_builds_it_again(model, t
     assert sorted((tmp_path / "cache").glob("*.html")) == kept  # copied, not built again
     write_explorer(model, tmp_path / "c.html", topic_labels=LABELS, n_words=4, cache=cache)
     assert len(list((tmp_path / "cache").glob("*.html"))) == 2  # n_words is in the key
+
+
+@pytest.mark.parametrize("language, legend", [("en", "seed word of the topic's theme"),
+                                              ("zh", "该主题的种子词")])
+def test_the_page_marks_a_seeded_topic_s_seed_words_with_a_legend(model, language, legend):
+    from policytopics.report.explorer import topic_terms
+
+    top = topic_terms(explorer_data(model, n_words=5), 2)["word"].tolist()
+    data = explorer_data(model, n_words=5, seed_words={2: [top[1]]})
+    page = explorer_html(data, language=language)
+    assert embedded_json(page)["topics"][1]["seeds"] == data["topics"][1]["seeds"] != []
+    key = '<span id="legend-seed" hidden><span class="seed-mark"></span>'
+    assert re.search(re.escape(key + html.escape(legend)), page)
+    assert ".seed-mark" in page and "legend-seed" in files("policytopics").joinpath(
+        "assets", "explorer.js").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_a_browser_marks_the_seed_words_of_the_pinned_topic_only(model, tmp_path):
+    """The script puts a mark before each seed word of the selected topic, and shows the legend."""
+    from policytopics.report.explorer import topic_terms
+
+    top = topic_terms(explorer_data(model, n_words=5), 2)["word"].tolist()
+    page = explorer_html(explorer_data(model, n_words=5, seed_words={2: [top[0], top[3]]}), language="zh")
+    for topic, expected in ((2, f"{top[0]}|{top[3]} legend shown"), (1, " legend hidden")):
+        probe = ("<script>addEventListener('load', () => { document.title = [...document.querySelectorAll("
+                 "'#bars .bar-row.seed .term')].filter((t) => t.querySelector('.seed-mark')).map((t) => "
+                 "t.textContent).join('|') + ' legend ' + (document.getElementById('legend-seed').hidden ? "
+                 "'hidden' : 'shown'); });</script></body>")
+        path = tmp_path / f"explorer{topic}.html"
+        path.write_text(page.replace("</body>", probe), encoding="utf-8")
+        result = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                 "--disable-background-networking", "--dump-dom",
+                                 f"{path.as_uri()}#topic={topic}"],
+                                capture_output=True, text=True, timeout=120)
+        title = re.search(r"<title>(.*?)</title>", result.stdout)
+        assert title and title.group(1) == expected, (title and title.group(1), result.stderr[-500:])

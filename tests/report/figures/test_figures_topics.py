@@ -5,6 +5,7 @@ from itertools import pairwise
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pandas as pd
+import pytest
 
 from policytopics.report.figures import (
     plot_top_words,
@@ -120,3 +121,31 @@ def test_correlation_dots_show_on_dark_cells():
     colours = sorted(mpl.colors.to_hex(c) for c in dots.get_facecolors())
     assert colours == ["#000000", "#ffffff"]  # the pale 0.05 cell black, the dark -0.5 cell white
     plt.close(ax.figure)
+
+
+def _bar_faces(ax):
+    """``{word: (facecolor, hatch)}`` of a top_words panel's bars."""
+    words = [t.get_text() for t in ax.get_yticklabels()]
+    return {word: (tuple(bar.get_facecolor()), bar.get_hatch()) for word, bar in zip(words, ax.patches)}
+
+
+@pytest.mark.parametrize("language, names", [("en", ["seed word", "learned word"]),
+                                             ("zh", ["种子词", "学到的词"])])
+def test_top_words_tells_a_seeded_topic_s_seed_words_from_the_words_it_learned(language, names):
+    words = pd.DataFrame([(t, r, w, 0.1 / r) for t, row in ((1, ["数据", "平台", "算力", "应用"]),
+                                                             (2, ["粮食", "数据", "耕地", "农民"]))
+                          for r, w in enumerate(row, start=1)], columns=["topic", "rank", "word", "weight"])
+    fig = plot_top_words(words, n_words=4, language=language, seed_words={1: ["数据", "算力", "大数据"]})
+    seeded, free = (ax for ax in fig.axes if ax.get_visible())
+    faces = _bar_faces(seeded)
+    assert faces["数据"] == faces["算力"] and faces["平台"] == faces["应用"]  # seeds alike, learned alike
+    assert faces["数据"] != faces["平台"]  # a second colour and a hatch
+    assert faces["数据"][1] and not faces["平台"][1]
+    # A free topic is drawn as before, even a word that is a seed of another topic's theme.
+    assert len(set(_bar_faces(free).values())) == 1 and not _bar_faces(free)["数据"][1]
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == names
+    plain = plot_top_words(words, n_words=4, language=language)  # no themes: no legend, all solid
+    assert not plain.legends
+    assert all(not bar.get_hatch() for ax in plain.axes for bar in ax.patches)
+    plt.close("all")

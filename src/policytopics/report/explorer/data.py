@@ -28,7 +28,7 @@ LAMBDA_STEP = 0.01
 
 
 def explorer_data(model, *, topic_labels: dict[int, str] | None = None, n_words: int = 30,
-                  lam: float = 0.6) -> dict:
+                  lam: float = 0.6, seed_words: dict[int, list[str]] | None = None) -> dict:
     """The numbers behind the explorer page, as JSON-ready plain Python values.
 
     Parameters
@@ -43,6 +43,10 @@ def explorer_data(model, *, topic_labels: dict[int, str] | None = None, n_words:
         Terms shown per topic.
     lam
         Initial relevance weight λ, between 0 and 1.
+    seed_words
+        ``{seeded topic: its theme's seeded words}`` (a study with themes,
+        :func:`policytopics.model.labels.seed_words_by_topic`): the page marks these words in
+        the topic's term list, so the words the model learned from the corpus stand apart.
 
     Returns
     -------
@@ -54,7 +58,8 @@ def explorer_data(model, *, topic_labels: dict[int, str] | None = None, n_words:
         ``n_words`` most frequent terms); ``topics``: per topic ``topic``, ``label``,
         ``color``, ``prevalence``, ``x``, ``y`` (PCoA), ``cx``, ``cy``, ``r`` (its circle on the
         map, :func:`circle_layout`) and its candidate terms ``terms`` (vocab indices, most
-        probable first) with ``p``, their probability p(w|t); ``map``: the map's ``size``,
+        probable first) with ``p``, their probability p(w|t), and ``seeds``, those of its
+        ``terms`` that are its theme's seed words (empty for a free topic); ``map``: the map's ``size``,
         ``r_max`` (the radius of a share of 1), the circles' ``scale`` and the largest ``moved``.
     """
     from policytopics.report.style import topic_colors
@@ -72,6 +77,9 @@ def explorer_data(model, *, topic_labels: dict[int, str] | None = None, n_words:
     layout = circle_layout(coordinates[:, 0], coordinates[:, 1], prevalence)
     topics = _topic_entries(model, candidates, labels, topic_colors(range(1, n_topics + 1)), coordinates,
                             layout, position)
+    for entry in topics:
+        seeds = set((seed_words or {}).get(entry["topic"], ()))
+        entry["seeds"] = [w for w in entry["terms"] if model.dictionary_[int(embedded[w])] in seeds]
     return {
         "n_words": int(n_words),
         "lam": float(lam),
@@ -169,12 +177,14 @@ def topic_terms(data: dict, topic: int, *, lam: float | None = None) -> pd.DataF
     pandas.DataFrame
         Up to ``data["n_words"]`` rows: ``topic``, ``rank``, ``word``, ``relevance``,
         ``p_topic`` (p(w|t)), ``p_corpus`` (p(w)), ``in_topic`` (estimated frequency within
-        the topic) and ``overall`` (corpus frequency).
+        the topic), ``overall`` (corpus frequency) and ``seed`` (a seed word of the topic's
+        theme, marked on the page).
     """
     lam = data["lam"] if lam is None else lam
     if not 1 <= topic <= len(data["topics"]):
         raise ValueError(f"topic must be between 1 and {len(data['topics'])}, not {topic}")
     entry = data["topics"][topic - 1]
+    seeds = set(entry.get("seeds", ()))
     rows = []
     for order, (w, p) in enumerate(zip(entry["terms"], entry["p"])):
         count = data["count"][w]
@@ -183,11 +193,12 @@ def topic_terms(data: dict, topic: int, *, lam: float | None = None) -> pd.DataF
         rows.append((-relevance, order, {
             "topic": topic, "word": data["vocab"][w], "relevance": relevance, "p_topic": p,
             "p_corpus": p_corpus, "in_topic": count * data["share"][w][topic - 1], "overall": count,
+            "seed": w in seeds,
         }))
     rows.sort(key=lambda row: row[:2])  # ties keep the probability order, as in the browser
     ranked = [{"rank": rank, **row[2]} for rank, row in enumerate(rows[:data["n_words"]], start=1)]
     return pd.DataFrame(ranked, columns=["topic", "rank", "word", "relevance", "p_topic", "p_corpus",
-                                         "in_topic", "overall"])
+                                         "in_topic", "overall", "seed"])
 
 
 def _relevance_candidates(topic_word: np.ndarray, marginal: np.ndarray, n_words: int,

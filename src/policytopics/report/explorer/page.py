@@ -41,6 +41,7 @@ _TEXT = {
         "topic_title": "Top {n} most relevant terms for {label}",
         "bar_overall": "Overall term frequency",
         "bar_topic": "Estimated term frequency within the selected topic",
+        "seed_word": "seed word of the topic's theme (unmarked: learned from the corpus)",
         "lambda_note": "relevance = λ·log p(w|t) + (1−λ)·log(p(w|t) / p(w)). λ = 1 ranks terms by their "
                        "probability in the topic; a smaller λ favours terms typical of the topic over "
                        "terms frequent everywhere.",
@@ -70,6 +71,7 @@ _TEXT = {
         "topic_title": "{label}：相关度最高的 {n} 个词",
         "bar_overall": "语料总词频",
         "bar_topic": "该主题内的估计词频",
+        "seed_word": "该主题的种子词（无标记：从语料中学到的词）",
         "lambda_note": "相关度 = λ·log p(w|t) + (1−λ)·log(p(w|t) / p(w))。λ = 1 按词在主题中的概率排序；"
                        "λ 越小，越突出该主题特有而非处处常见的词。",
         "hint": "鼠标悬停预览主题，点击固定（再次点击或按 Esc 取消，← → 切换主题）；"
@@ -128,6 +130,7 @@ def explorer_html(data: dict, *, title: str = DEFAULT_TITLE, language: str = "en
         "TOPICS": html.escape(text["topics"]),
         "BAR_OVERALL": html.escape(text["bar_overall"]),
         "BAR_TOPIC": html.escape(text["bar_topic"]),
+        "SEED_WORD": html.escape(text["seed_word"]),
         "LAMBDA_NOTE": html.escape(text["lambda_note"]),
         "HINT": html.escape(text["hint"]),
         "CSS": _asset("explorer.css"),
@@ -142,7 +145,8 @@ def explorer_html(data: dict, *, title: str = DEFAULT_TITLE, language: str = "en
 
 def write_explorer(model, path: str | Path, *, topic_labels: dict[int, str] | None = None,
                    n_words: int = 30, lam: float = 0.6, title: str = DEFAULT_TITLE,
-                   language: str = "en", cache: tuple[Path, str] | None = None) -> Path:
+                   language: str = "en", cache: tuple[Path, str] | None = None,
+                   seed_words: dict[int, list[str]] | None = None) -> Path:
     """Write the interactive topic explorer of a fitted model to one offline HTML file.
 
     Parameters
@@ -152,7 +156,7 @@ def write_explorer(model, path: str | Path, *, topic_labels: dict[int, str] | No
     path
         The HTML file to write; its folder is created if needed. The file is replaced
         atomically, so a reader never sees half a page.
-    topic_labels, n_words, lam
+    topic_labels, n_words, lam, seed_words
         See :func:`explorer_data`.
     title, language
         See :func:`explorer_html`.
@@ -171,14 +175,14 @@ def write_explorer(model, path: str | Path, *, topic_labels: dict[int, str] | No
     ...                topic_labels={1: "T1 产业链创新"})  # doctest: +SKIP
     """
     def write_page(target: Path) -> Path:
-        page = explorer_html(explorer_data(model, topic_labels=topic_labels, n_words=n_words, lam=lam),
-                             title=title, language=language)
+        page = explorer_html(explorer_data(model, topic_labels=topic_labels, n_words=n_words, lam=lam,
+                                           seed_words=seed_words), title=title, language=language)
         return atomic_write(target, lambda tmp: tmp.write_text(page, encoding="utf-8", newline="\n"))
 
     if cache is None:
         return write_page(path)
     folder, model_key = cache
-    key = stable_hash(model_key, topic_labels, language, n_words, lam, title, code_version())
+    key = stable_hash(model_key, topic_labels, language, n_words, lam, title, seed_words, code_version())
     kept = folder / f"{key}.html"
     if not verified(kept, "explorer"):
         write_page(kept)

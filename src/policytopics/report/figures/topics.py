@@ -76,9 +76,41 @@ def plot_k_selection(by_k: pd.DataFrame, *, suggested: int | None = None, langua
 #: bars are that probability.
 TOP_WORDS_RANKING: LabelWords = "probability"
 
+#: How a seeded topic's seed words are told apart from the words it learned from the corpus:
+#: the topic's colour, paler, and hatched (the hatch reads in grey print and to every eye).
+SEED_HATCH = "////"
+SEED_ALPHA = 0.35
+#: The legend's names of the two kinds of bar.
+SEED_LEGEND = {"zh": ("种子词", "学到的词"), "en": ("seed word", "learned word")}
+
+
+def _seed_legend(fig, language: str) -> None:
+    """One legend for every panel: a hatched pale bar is a seed word, a solid bar a word learned."""
+    from matplotlib.patches import Patch
+
+    seed, learned = SEED_LEGEND[language]
+    grey = OKABE_ITO[7]
+    handles = [Patch(facecolor=mpl.colors.to_rgba(grey, SEED_ALPHA), edgecolor=grey,
+                                 hatch=SEED_HATCH, linewidth=0.5, label=seed),
+               Patch(facecolor=grey, label=learned)]
+    fig.legend(handles=handles, loc="outside upper right", ncols=2, frameon=False, fontsize=8)
+
+
+def _bars(ax, frame: pd.DataFrame, color: str, seeds) -> None:
+    """A panel's bars, top word first; seed words (``seeds``, None for a free topic) paler and hatched."""
+    frame = frame[::-1]
+    bars = ax.barh(frame["word"], frame["weight"], color=color)
+    for bar, word in zip(bars, frame["word"]):
+        if seeds is not None and word in seeds:
+            bar.set_facecolor(mpl.colors.to_rgba(color, SEED_ALPHA))
+            bar.set_edgecolor(color)
+            bar.set_hatch(SEED_HATCH)
+            bar.set_linewidth(0.5)
+
 
 def plot_top_words(topic_words: pd.DataFrame, *, topic_labels: dict[int, str] | None = None,
-                   n_words: int = 10, ncols: int | None = None, language: str = "zh"):
+                   n_words: int = 10, ncols: int | None = None, language: str = "zh",
+                   seed_words: dict[int, list[str]] | None = None):
     """Bars of the top words of each topic, one panel per topic. Returns the Figure.
 
     ``topic_words`` is the ``topic_words`` table of every ranking (``ranking`` column, from
@@ -89,6 +121,9 @@ def plot_top_words(topic_words: pd.DataFrame, *, topic_labels: dict[int, str] | 
     shared one), and the note under the panels says so and names the ranking.
     ``ncols`` defaults to 2 columns up to 4 topics, else 3, so the figure is a page wide
     (A4 at 300 dpi) and grows down the page.
+    ``seed_words`` (``{seeded topic: its theme's seeded words}``, a study with themes) draws a
+    seeded topic's seed words paler and hatched, its words learned from the corpus solid, and
+    a legend says which is which; without it (or empty) every bar is solid and there is no legend.
     """
     import matplotlib.pyplot as plt
 
@@ -113,7 +148,7 @@ def plot_top_words(topic_words: pd.DataFrame, *, topic_labels: dict[int, str] | 
         colors = topic_colors(topics)
         for ax, topic in zip(axes.flat, topics):
             frame = topic_words[topic_words["topic"] == topic].nsmallest(n_words, "rank")
-            ax.barh(frame["word"][::-1], frame["weight"][::-1], color=colors[topic])
+            _bars(ax, frame, colors[topic], (seed_words or {}).get(topic))
             title = (topic_labels or {}).get(topic, f"{text['topic']} {topic}")
             ax.set_title(cut_label(title, int(min(3.2, PAGE_WIDTH_IN / ncols) * 72 / 10.5)), fontsize=10,
                          loc="left")
@@ -127,6 +162,8 @@ def plot_top_words(topic_words: pd.DataFrame, *, topic_labels: dict[int, str] | 
         ranked_by = text["rankings"][ranking].format(lam=RELEVANCE_LAMBDA)
         fig.supxlabel(text["top_words_note"].format(ranking=ranked_by), fontsize=8)
         fig.suptitle(text["top_words"])
+        if seed_words:
+            _seed_legend(fig, language)
     return fig
 
 
