@@ -120,7 +120,8 @@ def table(rows: list[dict]) -> str:
              "| free topics' sentence NPMI | fit CPU s (wall s) | peak MB |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        lines.append(f"| {SHOWN[r['setting']]} | {r['seed']} | {r['follow']}/{r['themes']} ({r['rho_min']:.2f}) "
+        lines.append(f"| {SHOWN[r['setting']]} | {r['seed']} "
+                     f"| {r['follow']}/{r['themes']} ({r['rho_min']:.2f}) "
                      f"| {r['learned_mean']:.1f} ({r['learned_min']}) | {r['free_npmi']:.3f} "
                      f"| {r['cpu_s']:.0f} ({r['wall_s']:.0f}) | {r['peak_mb']:.0f} |")
     for setting in dict.fromkeys(r["setting"] for r in rows):
@@ -166,8 +167,8 @@ n_dk, n_k, m_k, n_kw, m_kw = np.zeros((2, 2)), np.zeros(2), np.zeros(2), np.zero
 k["seed_rng"](1)
 k["initialise"](doc_ptr, words, weights, kw, 2, z, s, n_dk, n_kw, n_k, m_kw, m_k)
 alpha = np.ones(2)
-k["sweeps"](1, doc_ptr, words, weights, kw, kw.any(axis=0), kw.sum(axis=1).astype(float), kw.any(axis=1), z, s,
-            n_dk, n_kw, n_k, m_kw, m_k, alpha, True, np.ones(2), np.ones(2), 0.01, 0.1, 1.0, 1.0,
+k["sweeps"](1, doc_ptr, words, weights, kw, kw.any(axis=0), kw.sum(axis=1).astype(float), kw.any(axis=1),
+            z, s, n_dk, n_kw, n_k, m_kw, m_k, alpha, True, np.ones(2), np.ones(2), 0.01, 0.1, 1.0, 1.0,
             np.array([3.0, 3.0]), 1e-6, 100.0)
 k["infer"](doc_ptr, words, weights, np.full((2, 3), 1 / 3), alpha, 10, 0, np.zeros((2, 2)))
 print(f"import {loaded - started:.2f} s, first call of the four kernels {time.perf_counter() - loaded:.2f} s")

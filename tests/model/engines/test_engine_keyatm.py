@@ -134,7 +134,8 @@ def test_keyatm_variants_anchor_keywords_and_hold_the_switch(keyatm_model):
     np.testing.assert_allclose(held.switch(), 0.5, atol=0.01)
 
 
-@pytest.mark.parametrize("changed", [{"anchor_keywords": False}, {"switch_prior": 0.2}, {"keyword_prior": 0.5}])
+@pytest.mark.parametrize("changed", [{"anchor_keywords": False}, {"switch_prior": 0.2},
+                                     {"keyword_prior": 0.5}])
 def test_each_keyatm_setting_is_in_the_model_key_and_changes_the_fit(keyatm_model, changed):
     from policytopics.study.stage_model import model_key
 
@@ -144,7 +145,8 @@ def test_each_keyatm_setting_is_in_the_model_key_and_changes_the_fit(keyatm_mode
     # The fit reads it: other topics (a corpus where themes share documents, so unanchored
     # keywords wander to other topics).
     def planted(**settings) -> TopicModel:
-        return TopicModel(config(n_topics=5, seed=3, no_above=0.95, **settings)).fit(PLANTED_TEXTS, themes=THEMES)
+        fitted = TopicModel(config(n_topics=5, seed=3, no_above=0.95, **settings))
+        return fitted.fit(PLANTED_TEXTS, themes=THEMES)
 
     default, other = planted(), planted(**changed)
     assert not np.array_equal(other.topic_word(), default.topic_word())

@@ -14,7 +14,8 @@ This is an independent implementation from the paper (not keyATM's GPL code): co
 Gibbs sampling of each token's ``(z, s)`` jointly, in numba, one thread, seeded with
 ``config.seed`` (the same inputs and seed give the same bytes). Priors are keyATM's
 defaults: ``beta = 0.01`` (a number for ``[model] eta`` replaces it), ``beta_tilde =
-0.1`` (``[model] keyword_prior``), ``gamma1 = gamma2 = 1`` (with ``switch_prior = 0``); ``alpha`` per topic is re-estimated every sweep by slice
+0.1`` (``[model] keyword_prior``), ``gamma1 = gamma2 = 1`` (with
+``[model] switch_prior = 0``); ``alpha`` per topic is re-estimated every sweep by slice
 sampling (in log space, stepping out and shrinking) under keyATM's Gamma priors, shape 1
 and rate 1 for keyword topics, shape 2 and rate 1 for the others, starting from
 ``[model] alpha`` (a number for ``alpha`` fixes it instead). keyATM weights each token by
@@ -220,7 +221,8 @@ class _Chain:
                     alpha=np.broadcast_to(np.asarray(alpha_start, dtype=np.float64), (k,)).copy(),
                     estimate_alpha=not isinstance(config.alpha, (int, float)),
                     beta=float(config.eta) if isinstance(config.eta, (int, float)) else BETA,
-                    beta_keyword=float(config.keyword_prior), gamma=gamma, anchor=bool(config.anchor_keywords))
+                    beta_keyword=float(config.keyword_prior), gamma=gamma,
+                    anchor=bool(config.anchor_keywords))
         compiled = kernels()
         compiled["seed_rng"](int(config.seed))
         compiled["initialise"](doc_ptr, words, weights, keywords, k, chain.z, chain.s, chain.n_dk,
