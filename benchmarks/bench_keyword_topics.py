@@ -199,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="only time the keyatm kernels' first use: compiled, then from the disk cache")
     parser.add_argument("--out", type=Path, default=None, help="also write the rows as JSON")
     parser.add_argument("--write", action="store_true", help="write the section keyword-topics")
+    parser.add_argument("--add", type=Path, action="append", default=[],
+                        help="rows of an earlier run (its --out JSON) to show with this run's")
     args = parser.parse_args(argv)
     if args.compile_times:
         compile_times()
@@ -214,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     documents = first.catalog.kept_documents()
     print(f"documents, tokens, corpus: {time.perf_counter() - started:.0f} s", flush=True)
     sentences = SentenceIndex(list(documents["text"]))
-    rows = []
+    rows = [row for earlier in args.add for row in json.loads(earlier.read_text(encoding="utf-8"))]
     for seed in seeds:
         for setting in settings:
             timing = run_fit(args.study, args.cache_dir, setting, seed)
@@ -222,8 +224,9 @@ def main(argv: list[str] | None = None) -> int:
                    **score(study_of(args.study, args.cache_dir, setting, seed), sentences)}
             rows.append(row)
             print(table([row]).splitlines()[-1], flush=True)
-    text = (f"Study `{args.study.relative_to(REPO) if args.study.is_relative_to(REPO) else args.study}`, "
-            f"{len(documents)} documents, seeds {args.seeds}:\n\n{table(rows)}\n\nPer theme (ρ / learned, "
+    shown = args.study.relative_to(REPO) if args.study.is_relative_to(REPO) else args.study
+    seeds_shown = ", ".join(str(s) for s in dict.fromkeys(r["seed"] for r in rows))
+    text = (f"Study `{shown}`, {len(documents)} documents, seeds {seeds_shown}:\n\n{table(rows)}\n\nPer theme (ρ / learned, "
             f"one per seed):\n\n{theme_table(rows)}\n")
     print(text)
     if args.out:
