@@ -226,8 +226,8 @@ def main(argv: list[str] | None = None) -> int:
             print(table([row]).splitlines()[-1], flush=True)
     shown = args.study.relative_to(REPO) if args.study.is_relative_to(REPO) else args.study
     seeds_shown = ", ".join(str(s) for s in dict.fromkeys(r["seed"] for r in rows))
-    text = (f"Study `{shown}`, {len(documents)} documents, seeds {seeds_shown}:\n\n{table(rows)}\n\nPer theme (ρ / learned, "
-            f"one per seed):\n\n{theme_table(rows)}\n")
+    text = (f"Study `{shown}`, {len(documents)} documents, seeds {seeds_shown}:\n\n{table(rows)}\n\n"
+            f"Per theme (ρ / learned, one per seed):\n\n{theme_table(rows)}\n")
     print(text)
     if args.out:
         args.out.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
