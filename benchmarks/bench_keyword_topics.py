@@ -205,12 +205,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.compile_times:
         compile_times()
         return 0
-    seeds = [int(s) for s in args.seeds.split(",")]
+    seeds = [int(s) for s in args.seeds.split(",") if s.strip()]  # "": only the rows of --add
     if args.fit_one:
         print(json.dumps(fit_one(args.study, args.cache_dir, args.fit_one, seeds[0])))
         return 0
     settings = args.settings.split(",")
-    first = study_of(args.study, args.cache_dir, settings[0], seeds[0])
+    first = study_of(args.study, args.cache_dir, settings[0], seeds[0] if seeds else 42)
     started = time.perf_counter()
     first.corpus()
     documents = first.catalog.kept_documents()
