@@ -231,10 +231,11 @@ def prepare(name: str, themes, args) -> dict:
 
 def fit(data, themes, args, seed: int, strength: float | None, start: str = "seeded",
         n_topics: int | None = None, other: float | None = None,
-        word_weights: str = keyatm.WORD_WEIGHTS, anchor: bool = keyatm.ANCHOR_KEYWORDS,
+        word_weights: str = keyatm.WORD_WEIGHTS, anchor: bool = False,
         gamma_weight: float = 0.0):
     config = ModelConfig(n_topics=n_topics or args.topics, seed=seed, passes=args.passes,
-                         engine=args.engine, gibbs_iterations=args.gibbs_iterations)
+                         engine=args.engine, gibbs_iterations=args.gibbs_iterations,
+                         anchor_keywords=anchor, switch_prior=gamma_weight)
     eta = names = None
     if strength is not None:
         if other is None:  # the engine's own prior form (policytopics.model.themes.theme_prior)
@@ -244,9 +245,7 @@ def fit(data, themes, args, seed: int, strength: float | None, start: str = "see
                                 other=other / args.topics)
         names = [theme.name for theme in themes]
     cpu, wall = time.process_time(), time.perf_counter()
-    with (gensim_start(start == "gensim"), mock.patch.object(keyatm, "WORD_WEIGHTS", word_weights),
-          mock.patch.object(keyatm, "ANCHOR_KEYWORDS", anchor),
-          mock.patch.object(keyatm, "SWITCH_PRIOR_WEIGHT", gamma_weight)):
+    with (gensim_start(start == "gensim"), mock.patch.object(keyatm, "WORD_WEIGHTS", word_weights)):
         model = TopicModel(config).fit_corpus(data["corpus"], data["dictionary"], eta=eta, theme_names=names)
     model.wall_s = time.perf_counter() - wall
     return model, time.process_time() - cpu
@@ -308,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     word_weights = ([(w.strip(), a.strip() == "true", float(g)) for w in args.keyatm_weights.split(",")
                      if w.strip() for a in args.keyatm_anchor.split(",") if a.strip()
                      for g in args.keyatm_gamma.split(",") if g.strip()]
-                    if args.engine == "keyatm" else [(keyatm.WORD_WEIGHTS, keyatm.ANCHOR_KEYWORDS, 0.0)])
+                    if args.engine == "keyatm" else [(keyatm.WORD_WEIGHTS, False, 0.0)])
     rows = []
     for corpus_name in args.corpora.split(","):
         data = prepare(corpus_name, themes, args)

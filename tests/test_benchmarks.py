@@ -71,3 +71,19 @@ def test_end_to_end_smoke(bench, tmp_path):
     assert "new K / its model stage, 300 stories: end to end" in report
     assert "all stories: not measured" in report and "the default's fit ≤ gensim's" in report
     assert "300 stories, `--quick`" in report
+
+
+def test_keyword_topics_bench_weighs_passages_by_length_into_documents(monkeypatch):
+    import numpy as np
+    import pandas as pd
+
+    monkeypatch.syspath_prepend(str(REPO / "benchmarks"))
+    bench = importlib.import_module("bench_keyword_topics")
+
+    class Fitted:
+        doc_topic_ = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+
+    units = pd.DataFrame({"doc_id": ["b", "b", "a"], "n_chars": [300, 100, 50]})
+    docs, shares = bench.document_shares(Fitted(), units)
+    assert docs == ["a", "b"]
+    np.testing.assert_allclose(shares, [[0.5, 0.5], [0.75, 0.25]])

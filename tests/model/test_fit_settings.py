@@ -19,7 +19,8 @@ COMMON = ["n_topics", "seed", "no_below", "no_above", "keep_n", "alpha", "eta", 
 
 @pytest.mark.parametrize(("settings", "keys"), [
     ({}, [*COMMON, "gibbs_iterations", "posterior_samples", "workers", "themes", "seed_strength"]),
-    ({"engine": "keyatm"}, [*COMMON, "gibbs_iterations", "posterior_samples", "themes", "seed_strength"]),
+    ({"engine": "keyatm"}, [*COMMON, "gibbs_iterations", "posterior_samples", "themes", "seed_strength",
+                            "anchor_keywords", "switch_prior", "keyword_prior"]),
     ({"engine": "gensim"}, ["n_topics", "seed", "passes", "iterations", "no_below", "no_above", "keep_n",
                             "alpha", "eta", "chunksize", "engine", "multicore", "themes", "seed_strength"]),
 ])

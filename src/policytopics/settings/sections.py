@@ -274,6 +274,15 @@ class ModelConfig(_Section):
                         metavar="FILE"))
     # eta prior of a theme's seed words in its topic (0 = measured default)
     seed_strength: float = setting(0.0, Between(0, float("inf")))
+    # keyatm only (policytopics.model.engines.keyatm; benchmarks/results.md, section keyatm):
+    # true keeps a keyword's tokens in its own topic(s) (false: keyATM as published).
+    anchor_keywords: bool = True
+    # keyatm: the switch's Beta prior as strong as this share of an average topic, holding a
+    # keyword topic's draws from its keywords near 1/2 (0: keyATM's Beta(1, 1)).
+    switch_prior: float = setting(0.075, AtLeast(0))
+    # keyatm: Dirichlet prior of a keyword topic's distribution over its keywords (keyATM's 0.1;
+    # a number for eta sets the regular distributions' prior, keyATM's 0.01).
+    keyword_prior: float = setting(0.1, Above(0))
 
 
 @dataclass(frozen=True)

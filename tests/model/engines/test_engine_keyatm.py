@@ -19,7 +19,6 @@ from model_corpora import (
     topic_of,
 )
 
-from policytopics.model.engines import keyatm
 from policytopics.model.engines.keyatm import KeyATMEngine, keywords_from_eta, word_weights
 from policytopics.model.themes import Theme
 from policytopics.model.topic_model import TopicModel
@@ -121,14 +120,44 @@ def test_keyatm_reloads_to_the_same_numbers_without_pickle(keyatm_model, tmp_pat
         TopicModel.load(tmp_path / "m", replace(keyatm_model.config, gibbs_iterations=50))
 
 
-def test_keyatm_variants_anchor_keywords_and_hold_the_switch(monkeypatch, keyatm_model):
-    monkeypatch.setattr(keyatm, "ANCHOR_KEYWORDS", True)
-    state = fit_keyatm().lda_
+def test_keyatm_variants_anchor_keywords_and_hold_the_switch(keyatm_model):
+    # The defaults: anchored keywords, the switch's prior 0.075 of an average topic.
+    state = keyatm_model.lda_
     counts = state.word_topic + state.keyword_topic
     assert not counts[~state.keywords & state.keywords.any(axis=0)].any()
     assert counts[state.keywords].all()
-    monkeypatch.setattr(keyatm, "SWITCH_PRIOR_WEIGHT", 100.0)
-    held = fit_keyatm().lda_
+    assert state.gamma[0] == state.gamma[1] > 1
+    published = fit_keyatm(anchor_keywords=False, switch_prior=0.0).lda_
+    assert published.gamma == (1.0, 1.0)
+    held = fit_keyatm(switch_prior=100.0).lda_
     assert held.gamma[0] == held.gamma[1] > 100
     np.testing.assert_allclose(held.switch(), 0.5, atol=0.01)
-    assert keyatm_model.lda_.gamma == (1.0, 1.0)
+
+
+@pytest.mark.parametrize("changed", [{"anchor_keywords": False}, {"switch_prior": 0.2},
+                                     {"keyword_prior": 0.5}])
+def test_each_keyatm_setting_is_in_the_model_key_and_changes_the_fit(keyatm_model, changed):
+    from policytopics.study.stage_model import model_key
+
+    assert model_key(config(**changed)) != model_key(config())
+    # Only keyatm reads them: another engine's key does not change.
+    assert (model_key(config(engine="tomotopy", **changed)) == model_key(config(engine="tomotopy")))
+    # The fit reads it: other topics (a corpus where themes share documents, so unanchored
+    # keywords wander to other topics).
+    def planted(**settings) -> TopicModel:
+        fitted = TopicModel(config(n_topics=5, seed=3, no_above=0.95, **settings))
+        return fitted.fit(PLANTED_TEXTS, themes=THEMES)
+
+    default, other = planted(), planted(**changed)
+    assert not np.array_equal(other.topic_word(), default.topic_word())
+    if "anchor_keywords" in changed:
+        state = other.lda_
+        assert (state.word_topic + state.keyword_topic)[~state.keywords & state.keywords.any(axis=0)].any()
+    if "keyword_prior" in changed:
+        assert other.lda_.beta_keyword == 0.5 != default.lda_.beta_keyword
+
+
+def test_a_model_saved_with_other_keyatm_settings_is_refused(keyatm_model, tmp_path):
+    keyatm_model.save(tmp_path / "m")
+    with pytest.raises(ValueError, match="switch_prior"):
+        TopicModel.load(tmp_path / "m", replace(keyatm_model.config, switch_prior=0.1), doc_ids=DOC_IDS)

@@ -1,6 +1,12 @@
-"""keyATM's numba kernels: compiled once, and the same seed gives the same chain."""
+"""keyATM's numba kernels: compiled once (and cached on disk for the next process), and the
+same seed gives the same chain."""
 
 from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
 
 import numpy as np
 
@@ -45,3 +51,33 @@ def test_inference_is_each_documents_own():
     np.testing.assert_array_equal(alone[0], both[1])
     np.testing.assert_allclose(both.sum(axis=1), 1.0)
     assert both[0, 0] > both[0, 1] and both[1, 1] > both[1, 0]
+
+
+# One start of a chain in a fresh process; prints, per kernel, numba's cache hits and misses.
+_CHAIN_IN_A_PROCESS = """
+import json, sys
+sys.path.insert(0, {tests!r})
+from test_keyatm_kernels import start_chain
+from policytopics.model.engines.keyatm_kernels import kernels
+z = start_chain(1)[0]
+stats = {{name: kernel.stats for name, kernel in kernels().items() if name in ("seed_rng", "initialise")}}
+print(json.dumps({{"z": z.tolist(), **{{name: [sum(s.cache_hits.values()), sum(s.cache_misses.values())]
+                                      for name, s in stats.items()}}}}))
+"""
+
+
+def test_a_second_process_loads_the_kernels_from_the_disk_cache(tmp_path):
+    """The first process compiles and writes the machine code, the next reads it: no recompiling."""
+    code = _CHAIN_IN_A_PROCESS.format(tests=os.path.dirname(__file__))
+    env = os.environ | {"NUMBA_CACHE_DIR": str(tmp_path)}
+
+    def run() -> dict:
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                              check=True)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    first, second = run(), run()
+    assert any(tmp_path.rglob("*.nbi")) and any(tmp_path.rglob("*.nbc"))
+    assert first["initialise"] == [0, 1] and first["seed_rng"] == [0, 1]
+    assert second["initialise"] == [1, 0] and second["seed_rng"] == [1, 0]
+    assert second["z"] == first["z"] == start_chain(1)[0].tolist()

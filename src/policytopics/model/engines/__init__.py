@@ -45,8 +45,9 @@ def engine_class(name: str) -> type[LDAEngine]:
 def settings_of_other_engines(name: str) -> frozenset[str]:
     """The ``[model]`` settings only engines other than ``name`` read: not part of its fit.
 
-    >>> sorted(settings_of_other_engines("tomotopy"))
-    ['chunksize', 'eval_every', 'iterations', 'multicore', 'passes']
+    >>> sorted(settings_of_other_engines("tomotopy"))  # doctest: +NORMALIZE_WHITESPACE
+    ['anchor_keywords', 'chunksize', 'eval_every', 'iterations', 'keyword_prior', 'multicore',
+     'passes', 'switch_prior']
     """
     own = ENGINE_CLASSES[name].settings if name in ENGINE_CLASSES else frozenset()
     return frozenset().union(*(cls.settings for other, cls in ENGINE_CLASSES.items() if other != name)) - own

@@ -14,16 +14,19 @@ This is an independent implementation from the paper (not keyATM's GPL code): co
 Gibbs sampling of each token's ``(z, s)`` jointly, in numba, one thread, seeded with
 ``config.seed`` (the same inputs and seed give the same bytes). Priors are keyATM's
 defaults: ``beta = 0.01`` (a number for ``[model] eta`` replaces it), ``beta_tilde =
-0.1``, ``gamma1 = gamma2 = 1``; ``alpha`` per topic is re-estimated every sweep by slice
+0.1`` (``[model] keyword_prior``), ``gamma1 = gamma2 = 1`` (with
+``[model] switch_prior = 0``); ``alpha`` per topic is re-estimated every sweep by slice
 sampling (in log space, stepping out and shrinking) under keyATM's Gamma priors, shape 1
 and rate 1 for keyword topics, shape 2 and rate 1 for the others, starting from
 ``[model] alpha`` (a number for ``alpha`` fixes it instead). keyATM weights each token by
 the information of its word, ``-log2(count / tokens)`` (Wilson and Chew 2010; its default
 ``weights_type = "information-theory"``): every count is a sum of weights, so frequent
 words count less. :data:`WORD_WEIGHTS` chooses it (``"none"``: plain counts).
-:data:`ANCHOR_KEYWORDS` (off: keyATM) keeps a keyword's tokens in its own topics;
-:data:`SWITCH_PRIOR_WEIGHT` (0: keyATM) makes the switch's prior as strong as a share of a
-topic. Both are variants, measured against keyATM's defaults in ``benchmarks/results.md``.
+``[model] anchor_keywords`` (false: keyATM) keeps a keyword's tokens in its own topics;
+``[model] switch_prior`` (0: keyATM) makes the switch's prior as strong as a share of a
+topic. Both are variants, measured against keyATM's defaults in ``benchmarks/results.md``
+(section keyatm), and on by default (anchored, 0.075): keyATM as published held 0.20 and 0.30
+of the themes there, the variant all of them.
 
 Each seeded topic's keywords are the words the ``eta`` matrix of
 :func:`policytopics.model.themes.theme_prior` seeds for it: the columns whose largest value, in
@@ -50,29 +53,22 @@ from policytopics.model.engines.base import (
     posterior_steps,
     uniform_rows,
 )
-from policytopics.model.engines.keyatm_kernels import kernels
 
-#: keyATM's default priors (its ``priors`` list): the regular and the keyword distributions'
-#: Dirichlet, and the switch's Beta.
+#: keyATM's default priors (its ``priors`` list): the regular distributions' Dirichlet (a
+#: number for ``[model] eta`` replaces it) and the switch's Beta when ``[model] switch_prior``
+#: is 0. A positive ``switch_prior`` w sets gamma1 = gamma2 = w x the corpus's (weighted)
+#: tokens / K, a prior as strong as a fraction w of an average topic that holds pi_k near 1/2:
+#: not keyATM, a variant measured in ``benchmarks/results.md``, section keyatm. The keyword
+#: distributions' Dirichlet is ``[model] keyword_prior`` (keyATM's 0.1).
 BETA = 0.01
-BETA_KEYWORD = 0.1
 GAMMA1 = 1.0
 GAMMA2 = 1.0
-#: 0: the switch's prior is Beta(GAMMA1, GAMMA2), keyATM's. A positive value w sets gamma1 =
-#: gamma2 = w x the corpus's (weighted) tokens / K, a prior as strong as a fraction w of an
-#: average topic that holds pi_k near 1/2: not keyATM, a variant measured in
-#: ``benchmarks/results.md``, section keyatm.
-SWITCH_PRIOR_WEIGHT = 0.0
 #: Gamma(shape, rate) priors of alpha: keyword topics, then the others (keyATM's eta_1, eta_2,
 #: eta_1_regular, eta_2_regular).
 ALPHA_PRIOR_KEYWORD = (1.0, 1.0)
 ALPHA_PRIOR_REGULAR = (2.0, 1.0)
 #: Token weights: keyATM's default "information-theory" or "none".
 WORD_WEIGHTS: Literal["information-theory", "none"] = "information-theory"
-#: keyATM lets any topic's regular distribution draw a keyword. True keeps a keyword's tokens in
-#: the topics it is a keyword of (as the project's tomotopy prior does: near zero elsewhere);
-#: not keyATM, a variant measured in ``benchmarks/results.md``, section keyatm.
-ANCHOR_KEYWORDS = False
 #: Gibbs sweeps per new document (:meth:`KeyATMEngine.infer`); the proportions are the mean
 #: of the last half.
 INFER_ITERATIONS = 100
@@ -80,6 +76,14 @@ INFER_ITERATIONS = 100
 INFER_SEED = 0
 #: Slice sampling bounds of alpha (keyATM's slice_min, slice_max).
 ALPHA_MIN, ALPHA_MAX = 1e-6, 100.0
+
+
+def kernels() -> dict:
+    """The numba kernels (:mod:`policytopics.model.engines.keyatm_kernels`): numba is imported
+    on the first fit or inference, not with the engines."""
+    from policytopics.model.engines.keyatm_kernels import kernels as compiled
+
+    return compiled()
 
 
 def keywords_from_eta(eta: np.ndarray | None, n_topics: int, n_vocab: int) -> np.ndarray:
@@ -182,7 +186,9 @@ class _Chain:
     alpha: np.ndarray
     estimate_alpha: bool
     beta: float
+    beta_keyword: float
     gamma: tuple[float, float]
+    anchor: bool
 
     def __post_init__(self):
         k, n_vocab = self.keywords.shape
@@ -193,7 +199,7 @@ class _Chain:
         self.doc_len = np.add.reduceat(self.weights[self.words], self.doc_ptr[:-1])
         self.is_keyword_topic = self.keywords.any(axis=1)
         self.n_keywords = self.keywords.sum(axis=1).astype(np.float64)
-        self.anchored = self.keywords.any(axis=0) & ANCHOR_KEYWORDS
+        self.anchored = self.keywords.any(axis=0) & bool(self.anchor)
         self.alpha_shape, self.alpha_rate = np.where(self.is_keyword_topic[:, None], ALPHA_PRIOR_KEYWORD,
                                                      ALPHA_PRIOR_REGULAR).T.copy()
 
@@ -209,12 +215,14 @@ class _Chain:
         weights = word_weights(counts, WORD_WEIGHTS)
         alpha_start, _ = numeric_prior(config.alpha, k, "alpha")
         gamma = (GAMMA1, GAMMA2)
-        if SWITCH_PRIOR_WEIGHT:
-            gamma = (SWITCH_PRIOR_WEIGHT * float(counts.astype(np.float64) @ weights) / k,) * 2
+        if config.switch_prior:
+            gamma = (float(config.switch_prior) * float(counts.astype(np.float64) @ weights) / k,) * 2
         chain = cls(doc_ptr, words, weights, keywords,
                     alpha=np.broadcast_to(np.asarray(alpha_start, dtype=np.float64), (k,)).copy(),
                     estimate_alpha=not isinstance(config.alpha, (int, float)),
-                    beta=float(config.eta) if isinstance(config.eta, (int, float)) else BETA, gamma=gamma)
+                    beta=float(config.eta) if isinstance(config.eta, (int, float)) else BETA,
+                    beta_keyword=float(config.keyword_prior), gamma=gamma,
+                    anchor=bool(config.anchor_keywords))
         compiled = kernels()
         compiled["seed_rng"](int(config.seed))
         compiled["initialise"](doc_ptr, words, weights, keywords, k, chain.z, chain.s, chain.n_dk,
@@ -226,7 +234,7 @@ class _Chain:
         kernels()["sweeps"](n_sweeps, self.doc_ptr, self.words, self.weights, self.keywords, self.anchored,
                             self.n_keywords, self.is_keyword_topic, self.z, self.s, self.n_dk, self.n_kw,
                             self.n_k, self.m_kw, self.m_k, self.alpha, self.estimate_alpha, self.alpha_shape,
-                            self.alpha_rate, self.beta, BETA_KEYWORD, self.gamma[0], self.gamma[1],
+                            self.alpha_rate, self.beta, self.beta_keyword, self.gamma[0], self.gamma[1],
                             self.doc_len, ALPHA_MIN, ALPHA_MAX)
 
     def proportions(self, n_docs: int, rows: list[int]) -> np.ndarray:
@@ -240,7 +248,7 @@ class _Chain:
         # Counts are sums of float weights: tiny negative residues of -= are rounding.
         return KeyATMState(word_topic=np.maximum(self.n_kw, 0.0), keyword_topic=np.maximum(self.m_kw, 0.0),
                            keywords=self.keywords, alpha=self.alpha, weights=self.weights, beta=self.beta,
-                           beta_keyword=BETA_KEYWORD, gamma=self.gamma)
+                           beta_keyword=self.beta_keyword, gamma=self.gamma)
 
 
 class KeyATMEngine(LDAEngine):
@@ -256,7 +264,8 @@ class KeyATMEngine(LDAEngine):
 
     name = "keyatm"
     model_file = "keyatm.npz"
-    settings = frozenset({"gibbs_iterations", "posterior_samples"})
+    settings = frozenset({"gibbs_iterations", "posterior_samples", "anchor_keywords", "switch_prior",
+                          "keyword_prior"})
     #: Only the keyword sets of the Gibbs form's matrix count (:func:`keywords_from_eta`).
     seed_prior = GIBBS_PRIOR
 
@@ -329,9 +338,7 @@ class KeyATMEngine(LDAEngine):
     def versions(self) -> dict[str, str]:
         import numba
 
-        return {"numba": numba.__version__, "word_weights": WORD_WEIGHTS,
-                "anchor_keywords": str(ANCHOR_KEYWORDS).lower(),
-                "switch_prior_weight": str(SWITCH_PRIOR_WEIGHT)}
+        return {"numba": numba.__version__, "word_weights": WORD_WEIGHTS}
 
     def save(self, folder: Path) -> None:
         state = self.lda
