@@ -4,6 +4,7 @@ from itertools import pairwise
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from figure_frames import periods_frame
 
 from policytopics.report.figures import (
     plot_theme_weights_over_time,
@@ -24,19 +25,6 @@ def test_effect_levels_of_many_topics_and_levels_fit_a_page():
     assert height <= PAGE_HEIGHT_IN and width <= PAGE_WIDTH_IN + 0.01
     assert sum(ax.get_visible() for ax in fig.axes) == 20
     plt.close("all")
-
-
-def _periods_frame(periods, topics=(1, 2), regions=("全国",)):
-    rows = []
-    for region in regions:
-        for i, period in enumerate(periods):
-            for topic in topics:
-                weight = 0.1 * topic + 0.01 * i
-                rows.append({"region": region, "period": period, "topic": topic,
-                             "topic_label": f"T{topic} 词",
-                             "weight": weight, "ci_low": weight - 0.02, "ci_high": weight + 0.02,
-                             "n_docs": 3, "sparse": False})
-    return pd.DataFrame(rows)
 
 
 def _line_gaps(text, fig):
@@ -74,7 +62,7 @@ def test_an_axis_name_and_the_note_under_it_do_not_touch():
     _levels, curves, difference = _effects_frames()
     fig = plot_effect_curves(curves, covariate="year")
     ax = plot_effect_difference(difference)
-    periods = _periods_frame(["2020", "2021"]).assign(interval="model+documents")
+    periods = periods_frame(["2020", "2021"]).assign(interval="model+documents")
     over_time = plot_theme_weights_over_time(periods)
     for text, figure in ((fig._supxlabel, fig), (ax.xaxis.label, ax.figure),
                          (over_time.xaxis.label, over_time.figure)):

@@ -3,7 +3,7 @@
 import warnings
 
 import matplotlib.pyplot as plt
-import pandas as pd
+from figure_frames import periods_frame
 
 from policytopics.report.figures import (
     export_figure,
@@ -48,19 +48,6 @@ def test_export_lays_out_once_and_matches_a_tight_constrained_save(sample_study,
     assert abs(width - plain_width) <= 3 and abs(height - plain_height) <= 3
 
 
-def _periods_frame(periods, topics=(1, 2), regions=("全国",)):
-    rows = []
-    for region in regions:
-        for i, period in enumerate(periods):
-            for topic in topics:
-                weight = 0.1 * topic + 0.01 * i
-                rows.append({"region": region, "period": period, "topic": topic,
-                             "topic_label": f"T{topic} 词",
-                             "weight": weight, "ci_low": weight - 0.02, "ci_high": weight + 0.02,
-                             "n_docs": 3, "sparse": False})
-    return pd.DataFrame(rows)
-
-
 def test_a_figure_wider_or_taller_than_a_page_is_saved_to_fit_a4_at_full_width(tmp_path):
     fig, ax = plt.subplots(figsize=(8.27, 3), layout="constrained")
     ax.set_ylabel("一个很长的纵轴标签")  # the labels run past the 8.27 in of the figure
@@ -83,7 +70,7 @@ def test_pngs_are_300_dpi_as_promised_even_when_the_figure_runs_past_a_page(tmp_
     paths = export_figure(fig, "wide", tmp_path, formats=("png",))
     fig, ax = plt.subplots(figsize=(6, 16), layout="constrained")
     paths += export_figure(fig, "tall", tmp_path, formats=("png",))
-    panels = plot_theme_panels_over_time(_periods_frame([str(y) for y in range(2003, 2026)],
+    panels = plot_theme_panels_over_time(periods_frame([str(y) for y in range(2003, 2026)],
                                                         topics=range(1, 15)), min_docs=2)
     paths += export_figure(panels, "panels", tmp_path, formats=("png",))
     for path in paths:

@@ -5,6 +5,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from figure_frames import periods_frame
 
 from policytopics.report.figures import (
     plot_theme_weights_by_region,
@@ -94,19 +95,6 @@ def test_english_setting_gives_english_titles_and_axis_labels(sample_study):
         plt.close(figure)
 
 
-def _periods_frame(periods, topics=(1, 2), regions=("全国",)):
-    rows = []
-    for region in regions:
-        for i, period in enumerate(periods):
-            for topic in topics:
-                weight = 0.1 * topic + 0.01 * i
-                rows.append({"region": region, "period": period, "topic": topic,
-                             "topic_label": f"T{topic} 词",
-                             "weight": weight, "ci_low": weight - 0.02, "ci_high": weight + 0.02,
-                             "n_docs": 3, "sparse": False})
-    return pd.DataFrame(rows)
-
-
 @pytest.mark.parametrize(("periods", "gap_at"), [
     (["2012", "2013", "2016", "2017", "2018", "2020"], [2014.5, 2019.0]),
     (["2023Q1", "2023Q2", "2024Q1"], [2023.625]),
@@ -117,7 +105,7 @@ def test_over_time_lines_break_where_a_period_has_no_data(periods, gap_at):
     lines and bands at missing periods, on a true time axis."""
     from policytopics.report.figures import plot_regions_over_time, plot_theme_panels_over_time
 
-    data = _periods_frame(periods)
+    data = periods_frame(periods)
     ax = plot_theme_weights_over_time(data)
     fig = plot_theme_panels_over_time(data)
     regions = plot_regions_over_time(data, topic=1)
@@ -132,7 +120,7 @@ def test_over_time_lines_break_where_a_period_has_no_data(periods, gap_at):
 
 
 def test_periods_without_gaps_draw_unbroken_lines():
-    ax = plot_theme_weights_over_time(_periods_frame(["2020", "2021", "2022"]))
+    ax = plot_theme_weights_over_time(periods_frame(["2020", "2021", "2022"]))
     assert all(not pd.isna(line.get_ydata()).any() for line in ax.get_lines())
     plt.close(ax.figure)
 
@@ -158,7 +146,7 @@ def test_region_year_panels_show_chosen_topics_regions_by_area_and_empty_years_g
     from policytopics.report.figures.themes import NO_DATA_COLOUR
 
     regions = ("广东省", "北京市", "甘肃省", "辽宁省")
-    data = _periods_frame(["2003", "2004", "2006"], topics=(1, 2, 3), regions=regions)
+    data = periods_frame(["2003", "2004", "2006"], topics=(1, 2, 3), regions=regions)
     data = data[~((data["region"] == "甘肃省") & (data["period"] == "2004"))]  # a missing report
     fig = plot_theme_weights_by_region_period(data, topics=[3, 1], language="zh")
     panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"]
@@ -177,7 +165,7 @@ def test_region_year_panels_show_chosen_topics_regions_by_area_and_empty_years_g
 def test_yearly_reports_one_a_year_are_filled_points_and_the_note_says_why():
     from policytopics.report.figures import plot_theme_panels_over_time
 
-    data = _periods_frame(["1954", "1955", "1956", "1958"]).assign(n_docs=1, sparse=True)
+    data = periods_frame(["1954", "1955", "1956", "1958"]).assign(n_docs=1, sparse=True)
     fig = plot_theme_panels_over_time(data, min_docs=2, language="en")
     points = [c for c in fig.axes[0].collections
               if isinstance(c, mpl.collections.PathCollection) and len(c.get_offsets())]
@@ -205,8 +193,8 @@ def test_figures_of_point_estimates_say_so_and_claim_no_interval():
     def no_interval(frame):
         return frame.assign(ci_low=float("nan"), ci_high=float("nan"), interval="none")
 
-    periods = no_interval(_periods_frame(["2020", "2021", "2022"]))
-    with_bands = plot_theme_panels_over_time(_periods_frame(["2020", "2021", "2022"]).assign(
+    periods = no_interval(periods_frame(["2020", "2021", "2022"]))
+    with_bands = plot_theme_panels_over_time(periods_frame(["2020", "2021", "2022"]).assign(
         interval="model+documents"), min_docs=2, language="en").get_supxlabel()
     captions = {"panels": plot_theme_panels_over_time(periods, min_docs=2, language="en").get_supxlabel()}
     pairs = pd.DataFrame([{"topic_a": 1, "topic_b": 2, "label_a": "T1", "label_b": "T2", "correlation": 0.3}])
@@ -238,7 +226,7 @@ def test_over_time_legends_show_lines_not_markers_a_series_may_never_show():
     legend entry is its line, not a filled marker that appears nowhere in the figure."""
     from policytopics.report.figures import plot_regions_over_time
 
-    data = pd.concat([_periods_frame(["2020", "2021", "2022"], topics=(1,), regions=(region,))
+    data = pd.concat([periods_frame(["2020", "2021", "2022"], topics=(1,), regions=(region,))
                       for region in ("北京市", "河南省")], ignore_index=True)
     data = data.assign(sparse=data["region"] == "河南省", interval="model+documents")
     for ax in (plot_regions_over_time(data, topic=1, language="en"),
@@ -255,7 +243,7 @@ def test_regions_over_time_title_claims_only_what_is_drawn_and_how_regions_were_
     from policytopics.report.figures import plot_regions_over_time
 
     provinces = ["上海市", "内蒙古自治区", "北京市", "天津市", "宁夏回族自治区", "河北省"]
-    data = pd.concat([_periods_frame(["2020", "2021", "2022"], topics=(1,), regions=(region,))
+    data = pd.concat([periods_frame(["2020", "2021", "2022"], topics=(1,), regions=(region,))
                       for region in provinces], ignore_index=True)
     data = data.assign(n_docs=1, sparse=True, interval="model")
     ax = plot_regions_over_time(data, topic=1, language="en")
@@ -274,7 +262,7 @@ def test_legends_show_dots_where_no_line_is_drawn():
     the legend shows each series' dot, not a line that appears nowhere."""
     from policytopics.report.figures import plot_regions_over_time
 
-    data = pd.concat([_periods_frame(["2005", "2010", "2015"], topics=(1, 2), regions=(region,))
+    data = pd.concat([periods_frame(["2005", "2010", "2015"], topics=(1, 2), regions=(region,))
                       for region in ("北京市", "河南省")], ignore_index=True)
     beijing = data[data["region"] == "北京市"]
     for ax in (plot_regions_over_time(data, topic=1), plot_theme_weights_over_time(beijing)):
@@ -291,7 +279,7 @@ def test_legends_show_dots_where_no_line_is_drawn():
 def test_panels_note_explains_hollow_points_only_where_some_are_drawn():
     from policytopics.report.figures import plot_theme_panels_over_time
 
-    data = _periods_frame(["2005", "2010", "2015"])  # no period sparse: nothing hollow
+    data = periods_frame(["2005", "2010", "2015"])  # no period sparse: nothing hollow
     note = plot_theme_panels_over_time(data, min_docs=2).get_supxlabel()
     assert "空心" not in note and "每个时期的值为其文档的平均" in note
     mixed = data.assign(sparse=data["period"] == "2015")
@@ -302,7 +290,7 @@ def test_panels_note_explains_hollow_points_only_where_some_are_drawn():
 def test_topics_intervals_at_one_period_are_dodged_not_drawn_over_each_other():
     """Five topics at periods five years apart: each topic's bar stands at its own x, near
     its period, and the tick stays at the period."""
-    data = _periods_frame(["2005", "2010", "2015"], topics=(1, 2, 3, 4, 5))
+    data = periods_frame(["2005", "2010", "2015"], topics=(1, 2, 3, 4, 5))
     ax = plot_theme_weights_over_time(data)
     bars = [c for c in ax.collections if c.get_label() == "_interval"]
     xs = sorted(float(segment[0][0]) for c in bars for segment in c.get_segments())
@@ -321,7 +309,7 @@ def test_regions_over_time_on_a_balanced_panel_shows_the_regions_that_differ_mos
 
     provinces = ["北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "上海市", "甘肃省"]
     means = dict(zip(provinces, (0.30, 0.31, 0.10, 0.45, 0.20, 0.05, 0.60, 0.25)))
-    data = pd.concat([_periods_frame(["2020", "2021", "2022"], topics=(1,), regions=(region,))
+    data = pd.concat([periods_frame(["2020", "2021", "2022"], topics=(1,), regions=(region,))
                       .assign(weight=means[region]) for region in provinces], ignore_index=True)
     data = data.assign(n_docs=1, sparse=True, interval="model")
     ax = plot_regions_over_time(data, topic=1, language="en")
@@ -349,7 +337,7 @@ def test_no_report_cells_stand_apart_from_the_palest_colour_of_the_scale():
 
     from policytopics.report.figures import plot_theme_weights_by_region_period
 
-    data = _periods_frame(["2003", "2004"], regions=("北京市", "甘肃省"))
+    data = periods_frame(["2003", "2004"], regions=("北京市", "甘肃省"))
     data = data[~((data["region"] == "甘肃省") & (data["period"] == "2004"))]
     fig = plot_theme_weights_by_region_period(data)
     panel = fig.axes[0]
