@@ -311,18 +311,22 @@ def _print_fit(study) -> None:
            else f"fitted in {study.timings.get('model', 0):.1f} s")
     print(f"topics: {config.model.n_topics}, seed {config.model.seed} ({how})")
     held = study.themes_held()
-    # Each topic's label as every table and figure names it, then the words the held check
-    # judged: its most probable ones, as topics.csv's top_words (themes_held.HELD_TOP_WORDS).
-    from policytopics.model.themes_held import HELD_MIN_SEEDED, HELD_TOP_WORDS
+    # Each topic's label as every table and figure names it, then its most probable words: the
+    # list the held check returns (themes_held.HELD_TOP_WORDS, topics.csv's top_words), with a
+    # seeded topic's two measures of the rule.
+    from policytopics.model.themes_held import HELD_MIN_SEED_MASS, HELD_MIN_SPEARMAN, HELD_TOP_WORDS
 
-    words = study.topic_words()
+    words = study.model().topic_words(HELD_TOP_WORDS)  # the held check's call
     first = {topic: " ".join(group.nsmallest(HELD_TOP_WORDS, "rank")["word"])
              for topic, group in words.groupby("topic")}
+    measures = {row.topic: f"  (ρ {row.spearman:.2f}, seed mass {row.seed_mass:.2f})"
+                for row in held.itertuples()}
     for topic, label in study.topic_labels().items():
-        print(f"  {label}: {first.get(topic, '')}")
+        print(f"  {label}: {first.get(topic, '')}{measures.get(topic, '')}")
     if len(held) and not held["held"].astype(bool).all():
-        print(f"  (?): a seeded theme with fewer than {HELD_MIN_SEEDED} of its seed words among the "
-              f"{HELD_TOP_WORDS} words shown (topics.csv, theme_held)")
+        print(f"  (?): a seeded theme whose share does not follow its seed words' rate across documents "
+              f"(Spearman ρ < {HELD_MIN_SPEARMAN}) or whose seed words keep less than {HELD_MIN_SEED_MASS} "
+              "of its probability mass (topics.csv, theme_held)")
     rest = ("tables with point estimates and the main figures" if study.quick else
             f"intervals ({config.weights.draws} draws), tables, figures and the explorer page"
             if config.weights.uncertainty == "global" else "tables, figures and the explorer page")

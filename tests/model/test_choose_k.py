@@ -74,3 +74,24 @@ def test_a_seeded_sweep_fits_with_the_themes_and_suggests_only_k_that_hold_them(
                          "stability": [0.9, 0.8, 0.7], "themes_held": [0.9, 1.0, 1.0]})
     k, reason = suggest_k(grid)
     assert k == 14 and "not 12" in reason and "edge" not in reason
+
+
+def test_the_sweep_counts_the_themes_held_by_the_run_s_rule(tmp_path, monkeypatch):
+    """The sweep's "themes held" is the share of themes that hold by the rule a run applies:
+    a topic whose share follows its seeds holds with two seeds in its top 10 (the rule of
+    ≥ 3 seeds counted it out), one seeded by a word every topic uses does not."""
+    from model_corpora import PLANTED_TEXTS
+
+    from policytopics.model import themes_held as held_module
+
+    themes = tmp_path / "themes.toml"
+    themes.write_text('["绿色低碳"]\nwords = ["低碳", "节能", "光伏", "绿色"]\n'
+                      '["人才"]\nwords = ["人才", "工程师"]\n["政策"]\nwords = ["政策"]\n', encoding="utf-8")
+    base = ModelConfig(themes=themes, no_above=0.95)
+    runs, by_k = sweep(PLANTED_TEXTS, [5], [1], base, workers=1, top_n=10, progress=False)
+    assert runs["themes_held"].tolist() == [pytest.approx(2 / 3)] and by_k["themes_held"].tolist() == [
+        pytest.approx(2 / 3)]
+    monkeypatch.setattr(held_module, "HELD_MIN_SPEARMAN", -1.0)  # every share follows its seeds
+    monkeypatch.setattr(held_module, "HELD_MIN_SEED_MASS", 0.0)
+    runs, _ = sweep(PLANTED_TEXTS, [5], [1], base, workers=1, top_n=10, progress=False)
+    assert runs["themes_held"].tolist() == [1.0]

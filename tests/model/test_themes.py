@@ -332,25 +332,29 @@ def test_theme_seeds_joins_topics_on_the_topic_number(planted_study):
 
 
 def test_the_run_shows_the_words_the_held_check_judged(planted_study, monkeypatch, capsys):
-    """Beside each topic the run prints the list the held check counted (#36 item 7): a theme
-    was marked (?) for 2 seed words among its 10 most probable words while the line beside it
-    showed 5 seed words among the first 8 by relevance."""
+    """Beside each topic the run prints the list the held check returns, ranked the same way
+    (by probability; #36 item 7: a theme was marked (?) beside relevance-ranked words), and a
+    seeded topic's two measures of the rule (#39)."""
     from policytopics import Study
     from policytopics.cli import main
     from policytopics.model import themes_held as held_module
 
-    monkeypatch.setattr(held_module, "HELD_MIN_SEEDED", 4)  # some themes hold, some not
+    masses = sorted(Study(planted_study, progress=False).themes_held()["seed_mass"])
+    monkeypatch.setattr(held_module, "HELD_MIN_SEED_MASS", masses[1])  # some themes hold, some not
     assert main(["run", "--study", str(planted_study.root / "study.toml"), "--quick", "--formats", "none",
                  "--no-progress", "-q"]) == 0
-    lines = {line.split(":")[0].strip(): line.split(":", 1)[1].split()
-             for line in capsys.readouterr().out.splitlines() if line.startswith("  T")}
+    out = capsys.readouterr().out
+    lines = {line.split(":")[0].strip(): line.split(":", 1)[1].split("  (ρ")[0].split()
+             for line in out.splitlines() if line.startswith("  T")}
     study = Study(planted_study, progress=False)
     held = study.themes_held()
     assert 0 < held["held"].sum() < len(held)  # the check gives both answers here
-    seeds = study.theme_seeds()
+    probable = study.model().topic_words(10)
     for row in held.itertuples():
         label = next(label for label in lines if label.startswith(f"T{row.topic} "))
         assert label.endswith(" (?)") == (not row.held)
         assert lines[label] == row.top_words.split()  # the very list judged
-        seeded = set(" ".join(seeds.loc[seeds["theme"] == row.theme, "seeded"]).split())
-        assert sum(word in seeded for word in lines[label]) == row.n_seeded_top
+        ranked = probable[probable["topic"] == row.topic].sort_values("rank")["word"].tolist()
+        assert lines[label] == ranked  # by probability, not by relevance
+        assert f"{label}: {row.top_words}  (ρ {row.spearman:.2f}, seed mass {row.seed_mass:.2f})" in out
+    assert "(?): a seeded theme whose share does not follow its seed words' rate" in out

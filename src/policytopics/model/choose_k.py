@@ -30,6 +30,7 @@ MAX_SEEDS = 20
 
 _TRAIN: list[list[str]] | None = None
 _HELDOUT: list[list[str]] | None = None
+_TRAIN_DOCS: list | None = None  # the document of each training unit, for the held check
 
 
 def parse_k_range(text: str) -> list[int]:
@@ -74,9 +75,9 @@ def split_heldout(n_docs: int, fraction: float = 0.1, seed: int = 0) -> np.ndarr
     return mask
 
 
-def _init_worker(train, heldout):
-    global _TRAIN, _HELDOUT
-    _TRAIN, _HELDOUT = train, heldout
+def _init_worker(train, heldout, train_docs=None):
+    global _TRAIN, _HELDOUT, _TRAIN_DOCS
+    _TRAIN, _HELDOUT, _TRAIN_DOCS = train, heldout, train_docs
 
 
 def coherence(topics: list[list[str]], texts, dictionary, top_n: int,
@@ -93,10 +94,12 @@ def diversity(topics: list[list[str]]) -> float:
     return len({w for t in topics for w in t}) / max(1, sum(len(t) for t in topics))
 
 
-def score_model(model: TopicModel, train, heldout, top_n: int) -> dict:
+def score_model(model: TopicModel, train, heldout, top_n: int, doc_ids=None) -> dict:
     """The sweep's scores of a fitted model: NPMI and UMass of its top ``top_n`` words over
     ``train``, their diversity, and perplexity on ``heldout`` (NaN without held-out text):
-    :meth:`TopicModel.perplexity`, document completion, the same for every engine."""
+    :meth:`TopicModel.perplexity`, document completion, the same for every engine. A seeded
+    model also gets ``themes_held``: the share of its themes that hold by the run's rule
+    (:func:`~policytopics.model.themes_held.themes_held`, over ``train``'s documents ``doc_ids``)."""
     words = model.topic_words(top_n)
     topics = [list(frame["word"]) for _, frame in words.groupby("topic")]
     scores = {
@@ -107,9 +110,11 @@ def score_model(model: TopicModel, train, heldout, top_n: int) -> dict:
         "topics": topics,
     }
     if getattr(model, "theme_names_", None):
+        from policytopics.model.themes import load_themes
         from policytopics.model.themes_held import themes_held
 
-        held = themes_held(words, model.theme_names_, model.seed_report_)  # as a run judges them
+        # As a run judges them: the topic's share against its seeds' rate over the fitted texts.
+        held = themes_held(model, load_themes(model.config.themes), train, doc_ids=doc_ids)
         scores["themes_held"] = float(held["held"].mean())
     return scores
 
@@ -118,7 +123,7 @@ def _fit_and_score(config: ModelConfig, top_n: int) -> dict:
     started = time.perf_counter()
     model = TopicModel(config).fit(_TRAIN)
     fit_seconds = time.perf_counter() - started
-    scores = score_model(model, _TRAIN, _HELDOUT, top_n)
+    scores = score_model(model, _TRAIN, _HELDOUT, top_n, _TRAIN_DOCS)
     topics = scores.pop("topics")
     return {
         "k": config.n_topics, "seed": config.seed, **scores, "fit_seconds": round(fit_seconds, 2),
@@ -128,13 +133,14 @@ def _fit_and_score(config: ModelConfig, top_n: int) -> dict:
 
 def sweep(token_lists: Sequence[Sequence[str]], ks: Sequence[int], seeds: Sequence[int],
           base: ModelConfig, *, workers: int = 1, top_n: int = 10, heldout: float = 0.1,
-          progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+          progress: bool = True, doc_ids: Sequence | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fit every K × seed and score them.
 
     Returns ``(runs, by_k)``: one row per fit, and one row per K with means, the
     standard deviation of NPMI across seeds, and ``stability``: the mean similarity of the
-    fits of a K with different seeds (NaN with one seed). A seed given twice is refused:
-    its two fits would be the same, and their similarity of 1 no evidence of stability.
+    fits of a K with different seeds (NaN with one seed). ``doc_ids``: the document of each
+    token list (a passage's), so the held check compares documents as a run does. A seed
+    given twice is refused: its two fits would be the same, and their similarity of 1 no evidence of stability.
     """
     seeds = [int(s) for s in seeds]
     if not seeds or not ks:
@@ -147,8 +153,10 @@ def sweep(token_lists: Sequence[Sequence[str]], ks: Sequence[int], seeds: Sequen
     mask = split_heldout(len(token_lists), heldout, seed=base.seed)
     train = [list(t) for t, out in zip(token_lists, mask) if not out]
     held = [list(t) for t, out in zip(token_lists, mask) if out]
+    train_docs = None if doc_ids is None else [d for d, out in zip(doc_ids, mask) if not out]
     jobs = [replace(base, n_topics=k, seed=s) for k in ks for s in seeds]
-    results = _fit_every_job(jobs, train, held, workers=workers, top_n=top_n, progress=progress)
+    results = _fit_every_job(jobs, (train, held, train_docs), workers=workers, top_n=top_n,
+                             progress=progress)
 
     runs = pd.DataFrame([{k: v for k, v in r.items() if k != "topic_word"} for r in results])
     by_k = runs.groupby("k").agg(
@@ -161,7 +169,7 @@ def sweep(token_lists: Sequence[Sequence[str]], ks: Sequence[int], seeds: Sequen
     return runs, by_k
 
 
-def _fit_every_job(jobs: list[ModelConfig], train, held, *, workers: int, top_n: int,
+def _fit_every_job(jobs: list[ModelConfig], texts: tuple, *, workers: int, top_n: int,
                    progress: bool) -> list[dict]:
     """:func:`_fit_and_score` of every job, in ``workers`` spawned processes or in this one."""
     from tqdm.auto import tqdm
@@ -172,13 +180,13 @@ def _fit_every_job(jobs: list[ModelConfig], train, held, *, workers: int, top_n:
         import multiprocessing as mp
 
         context = mp.get_context("spawn")  # safe in notebooks and on every platform
-        with interruptible(worker_pool(workers, context, _init_worker, (train, held))) as pool:
+        with interruptible(worker_pool(workers, context, _init_worker, texts)) as pool:
             futures = [pool.submit(_fit_and_score, job, top_n) for job in jobs]
             for future in futures:
                 results.append(future.result())
                 bar.update()
     else:
-        _init_worker(train, held)
+        _init_worker(*texts)
         try:
             for job in jobs:
                 results.append(_fit_and_score(job, top_n))

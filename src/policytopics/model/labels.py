@@ -36,9 +36,9 @@ def top_words_by_topic(topic_words: pd.DataFrame, n_words: int) -> dict[int, lis
             for t, frame in topic_words.groupby("topic")}
 
 
-#: Appended to the name of a seeded theme that did not hold its topic (fewer than
-#: ``themes_held.HELD_MIN_SEEDED`` of its seed words among the topic's top 10): the name is a
-#: claim the topic's words do not support.
+#: Appended to the name of a seeded theme that did not hold its topic (its share does not follow
+#: its seed words' rate across documents, or its seeds keep too little of its mass:
+#: :func:`policytopics.model.themes_held.themes_held`): the name is a claim the topic does not support.
 NOT_HELD_MARK = " (?)"
 
 

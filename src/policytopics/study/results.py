@@ -61,13 +61,19 @@ class Results:
         return self.model().ranked_words(self.config.model.top_n_words, self.config.model.label_words)
 
     def themes_held(self) -> pd.DataFrame:
-        """Whether each seeded topic holds its theme (:func:`policytopics.model.themes_held.themes_held`);
-        a theme that does not is logged as a warning. Empty without themes."""
-        from policytopics.model.themes_held import themes_held, warn_unheld
+        """Whether each seeded topic holds its theme (:func:`policytopics.model.themes_held.themes_held`:
+        its share follows its seed words' rate across the documents, its seeds keep their mass); a
+        theme that does not is logged as a warning. Empty without themes."""
+        from policytopics.model.themes_held import COLUMNS, themes_held, warn_unheld
 
-        return self.catalog.memoised("themes_held", lambda: warn_unheld(
-            themes_held(self.topic_words(), self.theme_labels(), self.theme_seeds())),
-            stages=("model",), settings=self.config.model.top_n_words)
+        if not self.theme_labels():
+            return pd.DataFrame(columns=COLUMNS)
+        def judge():
+            tokens = self.catalog.stage("tokens")  # the units the model was fitted on, in its order
+            return warn_unheld(themes_held(self.model(), self.themes(), tokens["tokens"], self.theme_seeds(),
+                                           doc_ids=tokens["doc_id"]))
+
+        return self.catalog.memoised("themes_held", judge, stages=("model",))
 
     def human_labels(self) -> dict[int, str]:
         """Topic labels from the ``labels`` CSV, matched to this run's topics; read once per

@@ -147,10 +147,12 @@ def sweep(study, ks: Sequence[int], seeds: Sequence[int] | int = 3, *, workers: 
         if seeds < 1:
             raise ValueError(f"seeds per K (--seeds) must be 1 or more, got {seeds}")
         seeds = [study.config.model.seed + i for i in range(seeds)]
-    token_lists = [list(t) for t in study.tokens()["tokens"]]
+    tokens = study.tokens()
+    token_lists = [list(t) for t in tokens["tokens"]]
     started = time.perf_counter()
     runs, by_k = fit_grid(token_lists, ks, seeds, study.config.model, workers=workers,
-                          top_n=study.config.model.top_n_words, progress=study.progress)
+                          top_n=study.config.model.top_n_words, progress=study.progress,
+                          doc_ids=list(tokens["doc_id"]))
     k, reason = suggest_k(by_k)
     result: dict[str, object] = {"by_k": by_k, "runs": runs, "suggested_k": k, "reason": reason,
                                  "seconds": round(time.perf_counter() - started, 1)}
