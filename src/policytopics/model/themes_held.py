@@ -35,7 +35,7 @@ HELD_MIN_SPEARMAN = 0.5
 #: Condition 2: the least share of a seeded topic's probability mass its seeded words keep
 #: (sum of ``p(w|t)``), measured on the example studies (``benchmarks/results.md``, "Held by what
 #: the topic does").
-HELD_MIN_SEED_MASS = 0.05
+HELD_MIN_SEED_MASS = 0.035
 #: How many of a topic's most probable words ``top_words`` and ``n_seeded_top`` read: the list
 #: the run prints beside each topic and ``topics.csv`` gives as ``top_words``, ranked by
 #: ``p(w|t)`` as everywhere a theme's words are shown.
