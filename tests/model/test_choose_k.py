@@ -95,3 +95,20 @@ def test_the_sweep_counts_the_themes_held_by_the_run_s_rule(tmp_path, monkeypatc
     monkeypatch.setattr(held_module, "HELD_MIN_SEED_MASS", 0.0)
     runs, _ = sweep(PLANTED_TEXTS, [5], [1], base, workers=1, top_n=10, progress=False)
     assert runs["themes_held"].tolist() == [1.0]
+
+
+def test_the_sweep_judges_the_themes_on_the_documents_it_is_given(tmp_path):
+    """``doc_ids`` reach the held check: all units in one document leave no variation for the
+    share to follow (ρ undefined), so no theme holds; each unit its own document holds them."""
+    from model_corpora import PLANTED_TEXTS
+
+    themes = tmp_path / "themes.toml"
+    themes.write_text('["绿色低碳"]\nwords = ["低碳", "节能", "光伏", "绿色"]\n'
+                      '["人才"]\nwords = ["人才", "工程师"]\n', encoding="utf-8")
+    base = ModelConfig(themes=themes, no_above=0.95)
+    texts = PLANTED_TEXTS[:200]
+    each, _ = sweep(texts, [5], [1], base, workers=1, top_n=10, progress=False,
+                    doc_ids=range(len(texts)))
+    one, _ = sweep(texts, [5], [1], base, workers=1, top_n=10, progress=False,
+                   doc_ids=["d"] * len(texts))
+    assert each["themes_held"].tolist() == [1.0] and one["themes_held"].tolist() == [0.0]

@@ -140,7 +140,8 @@ def sweep(token_lists: Sequence[Sequence[str]], ks: Sequence[int], seeds: Sequen
     standard deviation of NPMI across seeds, and ``stability``: the mean similarity of the
     fits of a K with different seeds (NaN with one seed). ``doc_ids``: the document of each
     token list (a passage's), so the held check compares documents as a run does. A seed
-    given twice is refused: its two fits would be the same, and their similarity of 1 no evidence of stability.
+    given twice is refused: its two fits would be the same, and their similarity of 1 no
+    evidence of stability.
     """
     seeds = [int(s) for s in seeds]
     if not seeds or not ks:
