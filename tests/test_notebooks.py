@@ -87,9 +87,16 @@ def test_notebook_runs_with_parameters(name, repo, tmp_path, shared_cache):
         sweep = printed(cell_with(executed, "study.sweep("))
         assert "suggested K:" in sweep
     if name == "03_themes":
-        # The seeded themes name their topics, and every one holds it.
-        labels = printed(cell_with(executed, "study.themes_held()"))
-        assert "科技创新" in labels and "农业农村" in labels and "(?)" not in labels
+        # The seeded themes name their topics, each with the rule's two measures. At K = 8 every
+        # topic is seeded: 农业农村's takes the planned economy's production words (生产 增长 工业
+        # 计划) and its share does not follow 三农's seed words (ρ 0.14; benchmarks/results.md,
+        # held-rule): the one theme marked.
+        cell = cell_with(executed, "study.themes_held()")
+        labels = printed(cell)
+        assert "科技创新" in labels and "农业农村" in labels
+        assert {line.split()[1] for line in labels.splitlines() if line.endswith("(?)")} <= {"农业农村"}
+        table = "".join(o["data"]["text/plain"] for o in outputs_with(cell, "text/plain"))
+        assert "spearman" in table and "seed_mass" in table
         assert "not drawn: only one region" in printed(cell_with(executed, "plot_theme_weights_by_region("))
         # The export cell writes the study's figures and tables into the out folder.
         figures = [line for line in printed(cell_with(executed, "study.write_figures()")).splitlines()
