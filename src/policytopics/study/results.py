@@ -68,6 +68,7 @@ class Results:
 
         if not self.theme_labels():
             return pd.DataFrame(columns=COLUMNS)
+
         def judge():
             tokens = self.catalog.stage("tokens")  # the units the model was fitted on, in its order
             return warn_unheld(themes_held(self.model(), self.themes(), tokens["tokens"], self.theme_seeds(),
