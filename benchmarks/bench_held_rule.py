@@ -15,6 +15,7 @@ unless ``output__cache_dir=`` says otherwise.
 """
 import sys
 
+import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
@@ -39,6 +40,23 @@ def other_themes(study, model, tokens) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["topic_theme", "other_theme", "spearman", "seed_mass"])
 
 
+def within_years(study, model, tokens, min_regions: int = 8) -> pd.DataFrame:
+    """Each seeded topic's ρ across the reports of one year (years with at least ``min_regions``
+    of them), the issue's measure: its median over the years, and the other themes' largest."""
+    rates, shares = by_document(study.themes(), tokens["tokens"], model.doc_topic_, tokens["doc_id"])
+    order = pd.factorize(pd.Series(list(tokens["doc_id"])))[1]
+    years = pd.to_datetime(study.documents().set_index("doc_id").loc[order, "date"]).dt.year.to_numpy()
+    rows = []
+    for topic, own in sorted(model.theme_names_.items()):
+        for theme in model.theme_names_.values():
+            share, rate = shares[:, topic - 1], rates[theme].to_numpy()
+            rhos = [spearmanr(share[years == y], rate[years == y]).statistic for y in np.unique(years)
+                    if (years == y).sum() >= min_regions and np.ptp(share[years == y]) > 0
+                    and np.ptp(rate[years == y]) > 0]
+            rows.append((own, theme, own == theme, np.median(rhos) if rhos else np.nan, len(rhos)))
+    return pd.DataFrame(rows, columns=["topic_theme", "theme", "own", "spearman_within_year", "years"])
+
+
 def main():
     name, toml = sys.argv[1], sys.argv[2]
     over = {"output__cache_dir": "/tmp/held_rule_cache", "compute__workers": 1}
@@ -54,6 +72,11 @@ def main():
         held = themes_held(model, study.themes(), tokens["tokens"], study.theme_seeds(), doc_ids=docs)
         print("--", level)
         print(held.to_string())
+    within = within_years(study, model, tokens)
+    if within["years"].max() > 0:
+        print("-- ρ across the reports of a year, median over years")
+        print(within[within.own].to_string())
+        print(f"others: max {within.loc[~within.own, 'spearman_within_year'].max():.3f}")
     off = other_themes(study, model, tokens)
     print(f"own (documents): spearman min {held.spearman.min():.3f}  seed_mass min "
           f"{held.seed_mass.min():.3f} median {held.seed_mass.median():.3f}")

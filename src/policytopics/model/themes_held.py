@@ -30,8 +30,12 @@ import pandas as pd
 log = logging.getLogger("policytopics")
 
 #: Condition 1: a seeded topic's share follows its seed words' rate across documents when
-#: Spearman's ρ between the two is at least this (issue #39).
-HELD_MIN_SPEARMAN = 0.5
+#: Spearman's ρ between the two is at least this. Measured (``benchmarks/results.md``, "Held by
+#: what the topic does"): on the provincial panel every seeded topic is plainly its theme and its
+#: ρ is 0.461-0.775, while a seeded topic against another theme's seeds reaches at most 0.343;
+#: 0.5 would mark two plainly held themes (0.461, 0.463), and ρ within each year across provinces
+#: (the issue's own measure) is no higher for them (0.46, 0.59).
+HELD_MIN_SPEARMAN = 0.4
 #: Condition 2: the least share of a seeded topic's probability mass its seeded words keep
 #: (sum of ``p(w|t)``), measured on the example studies (``benchmarks/results.md``, "Held by what
 #: the topic does").
@@ -129,7 +133,7 @@ def themes_held(model, themes: Sequence, token_lists: Sequence[Sequence[str]],
 
 def failed_conditions(row) -> str:
     """What a row of :func:`themes_held` failed, with its values, e.g. ``"its share does not
-    follow its seed words' rate across documents (Spearman 0.31 < 0.5)"``."""
+    follow its seed words' rate across documents (Spearman 0.31 < 0.4)"``."""
     failed = []
     if not row.spearman >= HELD_MIN_SPEARMAN:
         failed.append(f"its share does not follow its seed words' rate across documents "

@@ -119,7 +119,8 @@ class Results:
     def topics(self, n_docs: int = 3) -> pd.DataFrame:
         """One row per topic: label, prevalence, top words by probability and by
         relevance (λ = 0.6), and the titles of its most representative documents; with
-        themes, which top words are seed words and which the model learned."""
+        themes, which top words are seed words and which the model learned, whether the topic
+        held its theme and the rule's two measures (:meth:`themes_held`)."""
         seeds = topic_naming.seed_words_by_topic(self.theme_seeds()) if self.themes() else None
         table = topic_naming.topic_table(self.model(), self.catalog.kept_documents(),
                                          self.document_topic_matrix(), labels=self.topic_labels(),
@@ -127,6 +128,8 @@ class Results:
         if self.themes():
             held = self.themes_held().set_index("topic")
             table["theme_held"] = table["topic"].map(held["held"]).astype("boolean")
+            table["theme_spearman"] = table["topic"].map(held["spearman"])
+            table["theme_seed_mass"] = table["topic"].map(held["seed_mass"])
         return table
 
     # Proportions ------------------------------------------------------------------------
