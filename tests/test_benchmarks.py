@@ -141,3 +141,12 @@ def test_keyword_topics_bench_presets_name_existing_studies_and_themes(keyword_b
             assert len(load_themes(overrides["model__themes"])) >= 6, name
     assert keyword_bench.parse_overrides(["n_topics=20", "corpus=a.jsonl"]) == {"n_topics": 20,
                                                                               "corpus": "a.jsonl"}
+
+
+def test_keyword_topics_bench_attainable_rho_is_capped_by_documents_without_seed_words(keyword_bench):
+    import numpy as np
+
+    rates = np.column_stack([np.arange(10.0), np.r_[np.zeros(9), 1.0], np.r_[np.zeros(5), np.ones(5)]])
+    best = keyword_bench.attainable(rates)
+    # every document its own rate: 1; one document of ten with a seed word: far below 1
+    np.testing.assert_allclose(best, [1.0, 0.5222, 0.8704], atol=1e-4)
