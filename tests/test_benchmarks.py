@@ -87,3 +87,66 @@ def test_keyword_topics_bench_weighs_passages_by_length_into_documents(monkeypat
     docs, shares = bench.document_shares(Fitted(), units)
     assert docs == ["a", "b"]
     np.testing.assert_allclose(shares, [[0.5, 0.5], [0.75, 0.25]])
+
+
+@pytest.fixture
+def keyword_bench(monkeypatch):
+    monkeypatch.syspath_prepend(str(REPO / "benchmarks"))
+    return importlib.import_module("bench_keyword_topics")
+
+
+def test_keyword_topics_bench_within_years_takes_the_median_over_years_with_enough_regions(keyword_bench):
+    import numpy as np
+    import pandas as pd
+
+    regions = [f"r{i}" for i in range(8)]
+    rising, falling = np.arange(8.0), -np.arange(8.0)
+    # 2010: the topic follows theme 0's rate and opposes theme 1's; 2011 the other way round
+    # for theme 1; 2012 has 7 regions only and is left out (it would pull theme 0 to -1).
+    ids = [f"{y}{r}" for y in (2010, 2011) for r in regions] + [f"2012r{i}" for i in range(7)]
+    meta = pd.DataFrame({"doc_id": ids,
+                         "date": ["2010"] * 8 + ["2011-03-05"] * 8 + ["2012"] * 7,
+                         "region": regions * 2 + regions[:7]})
+    shares = np.column_stack([np.r_[rising, rising, rising[:7]], np.r_[rising, rising, rising[:7]]])
+    rates = np.column_stack([np.r_[rising, 0.5 * rising, falling[:7]], np.r_[falling, rising, rising[:7]]])
+    docs = list(meta["doc_id"])[::-1]  # the shares' order, not the table's
+    medians, years = keyword_bench.within_years(docs, shares[::-1], rates[::-1], meta, [0, 1])
+    assert years == 2
+    np.testing.assert_allclose(medians, [1.0, 0.0])
+    no_regions = meta.assign(region=None)
+    assert keyword_bench.within_years(docs[:8], shares[:8], rates[:8], no_regions, [0]) == ([], 0)
+
+
+def test_keyword_topics_bench_fit_memory_is_the_peak_after_the_reset(keyword_bench):
+    import numpy as np
+
+    if not keyword_bench.reset_peak():
+        pytest.skip("/proc/self/clear_refs cannot be written here")
+    big = np.ones(40_000_000)  # 305 MB, freed: the peak stays above the resident memory
+    del big
+    keyword_bench.reset_peak()
+    rss = keyword_bench.memory_mb("VmRSS")
+    assert keyword_bench.memory_mb("VmHWM") - rss < 50
+    small = np.ones(8_000_000)  # 61 MB
+    del small
+    assert 55 < keyword_bench.memory_mb("VmHWM") - rss < 120
+
+
+def test_keyword_topics_bench_presets_name_existing_studies_and_themes(keyword_bench):
+    from policytopics.model.theme_file import load_themes
+
+    for name, (path, overrides) in keyword_bench.CORPORA.items():
+        assert path.is_file(), name
+        if "model__themes" in overrides:
+            assert len(load_themes(overrides["model__themes"])) >= 6, name
+    assert keyword_bench.parse_overrides(["n_topics=20", "corpus=a.jsonl"]) == {"n_topics": 20,
+                                                                              "corpus": "a.jsonl"}
+
+
+def test_keyword_topics_bench_attainable_rho_is_capped_by_documents_without_seed_words(keyword_bench):
+    import numpy as np
+
+    rates = np.column_stack([np.arange(10.0), np.r_[np.zeros(9), 1.0], np.r_[np.zeros(5), np.ones(5)]])
+    best = keyword_bench.attainable(rates)
+    # every document its own rate: 1; one document of ten with a seed word: far below 1
+    np.testing.assert_allclose(best, [1.0, 0.5222, 0.8704], atol=1e-4)
