@@ -121,16 +121,25 @@ def word_weights(counts: np.ndarray, kind: str) -> np.ndarray:
 
 
 def _flatten(corpus) -> tuple[np.ndarray, np.ndarray, list[int]]:
-    """Document pointers and word ids (each repeated by its count, in word-id order), and
-    the rows of documents with at least one token."""
-    pointers, words, rows = [0], [], []
+    """Document pointers and word ids (int32, each repeated by its count, in word-id order),
+    and the rows of documents with at least one token. Each document's tokens are made as one
+    small array, never as Python integers: the corpus's tokens are held about once and a half
+    while they are joined, not as a list of objects.
+
+    >>> pointers, words, rows = _flatten([[(3, 2), (1, 1)], [], [(0, 1)]])
+    >>> pointers.tolist(), words.tolist(), rows
+    ([0, 3, 4], [1, 3, 3, 0], [0, 2])
+    """
+    pieces, sizes, rows = [], [0], []
     for row, bow in enumerate(corpus):
-        for word_id, count in sorted(bow):
-            words.extend([int(word_id)] * int(count))
-        if len(words) > pointers[-1]:
+        pairs = np.array(sorted(bow), dtype=np.int64).reshape(-1, 2)
+        tokens = np.repeat(pairs[:, 0].astype(np.int32), pairs[:, 1])
+        if tokens.size:
+            pieces.append(tokens)
+            sizes.append(tokens.size)
             rows.append(row)
-            pointers.append(len(words))
-    return np.asarray(pointers, dtype=np.int64), np.asarray(words, dtype=np.int64), rows
+    words = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32)
+    return np.cumsum(sizes, dtype=np.int64), words, rows
 
 
 @dataclass
@@ -192,7 +201,7 @@ class _Chain:
 
     def __post_init__(self):
         k, n_vocab = self.keywords.shape
-        self.z, self.s = np.zeros(self.words.size, dtype=np.int64), np.zeros(self.words.size, dtype=np.int8)
+        self.z, self.s = np.zeros(self.words.size, dtype=np.int32), np.zeros(self.words.size, dtype=np.int8)
         self.n_dk = np.zeros((self.doc_ptr.size - 1, k))
         self.n_kw, self.m_kw = np.zeros((k, n_vocab)), np.zeros((k, n_vocab))
         self.n_k, self.m_k = np.zeros(k), np.zeros(k)
