@@ -150,3 +150,56 @@ def test_keyword_topics_bench_attainable_rho_is_capped_by_documents_without_seed
     best = keyword_bench.attainable(rates)
     # every document its own rate: 1; one document of ten with a seed word: far below 1
     np.testing.assert_allclose(best, [1.0, 0.5222, 0.8704], atol=1e-4)
+
+
+@pytest.fixture
+def million(monkeypatch):
+    """``benchmarks/bench_million.py`` as a module."""
+    monkeypatch.syspath_prepend(str(REPO / "benchmarks"))
+    return importlib.import_module("bench_million")
+
+
+def _news(path: Path, n: int = 12) -> Path:
+    import gzip
+    import json
+
+    with gzip.open(path, "wt", encoding="utf-8") as file:
+        for i in range(n):
+            text = "".join(f"第{i}条新闻的第{j}句话讲{'工业农业科技生态'[j % 4]}。" for j in range(8))
+            file.write(json.dumps({"id": f"s{i}", "title": f"标题{i}", "date": f"2020-0{1 + i % 3}-1{i % 9}",
+                                   "text": text}, ensure_ascii=False) + "\n")
+    return path
+
+
+def test_the_archive_is_built_the_same_and_every_article_is_a_dated_story_of_its_month(million, tmp_path):
+    source = _news(tmp_path / "news.jsonl.gz")
+    first = million.build(40, tmp_path / "a", seed=3, source=source)
+    again = million.build(40, tmp_path / "b", seed=3, source=source)
+    other = million.build(40, tmp_path / "c", seed=4, source=source)
+    assert million.read_lines(first) == million.read_lines(again) != million.read_lines(other)
+    assert first.read_bytes() == again.read_bytes()  # no name, no time in the gzip header
+    stories = {story["title"]: story for story in million.read_lines(source)}
+    articles = million.read_lines(first)
+    assert len(articles) == 40 and len({a["id"] for a in articles}) == 40
+    for article in articles:
+        core = stories[article["title"]]
+        assert article["date"] == core["date"] and article["text"].startswith(core["text"].split("。")[0])
+        numbers = {int(s.split("条")[0][1:]) for s in article["text"].split("。") if s}
+        months = {stories[f"标题{n}"]["date"][:7] for n in numbers}
+        assert months == {core["date"][:7]}  # every sentence from a story of the core's month
+
+
+@pytest.mark.corpora
+@pytest.mark.skipif(not XWLB.is_file(), reason="../shared/corpora/xwlb.jsonl.gz is absent")
+def test_articles_built_on_one_story_are_not_near_duplicates_of_each_other(million, tmp_path):
+    from policytopics.text.duplicates import find_near_duplicates
+
+    articles = million.read_lines(million.build(3000, tmp_path / "m", seed=1))
+    by_title: dict[str, list[dict]] = {}
+    for article in articles:
+        by_title.setdefault(article["title"], []).append(article)
+    shared = [group for group in by_title.values() if len(group) > 1]
+    assert shared  # 3,000 draws from 74,542 stories: some stories are drawn twice
+    pairs = [article for group in shared for article in group]
+    found = find_near_duplicates([a["id"] for a in pairs], [a["text"] for a in pairs])
+    assert not found
