@@ -5,12 +5,13 @@ from __future__ import annotations
 import shutil
 from dataclasses import replace
 
+from policytopics.settings.config import WeightsConfig
 from policytopics.store.keys import stable_hash
 from policytopics.study import stage_model
 
 
-def _key(model):
-    return stable_hash(*stage_model.model_key(model))
+def _key(model, weights=None):
+    return stable_hash(*stage_model.model_key(model, weights or WeightsConfig()))
 
 
 def test_the_key_holds_the_themes_file_by_content_not_by_place(sample_study, tmp_path):

@@ -116,7 +116,7 @@ class TopicModel:
 
     def fit_corpus(self, corpus, dictionary, *, progress: bool = False, eta=None,
                    theme_names: Sequence[str] | None = None, doc_ids: Sequence | None = None,
-                   unpruned=None) -> TopicModel:
+                   unpruned=None, fit=None) -> TopicModel:
         """Fit LDA on a bag-of-words corpus that may stream from disk.
 
         Parameters
@@ -143,6 +143,10 @@ class TopicModel:
             by :meth:`load`.
         unpruned
             Words seen before pruning, for the seed report when the prior is built here.
+        fit
+            How the engine is fitted: ``None``, the engine's ``fit`` on the whole corpus; or a
+            callable taking the engine's class and ``fit``'s arguments and returning what it
+            returns (:class:`policytopics.model.infer.SampleFit`: on a sample, the rest inferred).
 
         Examples
         --------
@@ -163,8 +167,11 @@ class TopicModel:
         theme_names = list(theme_names or [])
         eta, doc_ids = _checked_fit_inputs(cfg, corpus, dictionary, eta, theme_names, doc_ids)
         self.dictionary_ = dictionary
-        self.engine_, raw = engine_class(cfg.engine).fit(corpus, dictionary, cfg, eta=eta,
-                                                         progress=progress)
+        engine = engine_class(cfg.engine)
+        if fit is None:
+            self.engine_, raw = engine.fit(corpus, dictionary, cfg, eta=eta, progress=progress)
+        else:
+            self.engine_, raw = fit(engine, corpus, dictionary, cfg, eta=eta, progress=progress)
         self._order_topics(raw, theme_names)
         self.doc_ids_ = doc_ids
         if report is not None:
@@ -377,16 +384,17 @@ class TopicModel:
 
 
 def fit_model(corpus, dictionary, config: ModelConfig, *, doc_ids: Sequence[str] | None = None,
-              unpruned=None, progress: bool = False) -> TopicModel:
-    """The model stage: a :class:`TopicModel` fitted on a bag-of-words corpus, with a warning
-    when K exceeds the units of text (most topics would be empty or filler)."""
+              unpruned=None, progress: bool = False, fit=None) -> TopicModel:
+    """The model stage: a :class:`TopicModel` fitted on a bag-of-words corpus (``fit``: as
+    :meth:`TopicModel.fit_corpus`'s), with a warning when K exceeds the units of text (most
+    topics would be empty or filler)."""
     k, n_units = config.n_topics, len(corpus)
     if k > n_units:
         log.warning("%d topics for %d units of text: a model cannot tell more topics apart than "
                     "it has units, so most topics will be empty or filler; use fewer topics "
                     "(--topics)", k, n_units)
     return TopicModel(config).fit_corpus(corpus, dictionary, progress=progress, doc_ids=doc_ids,
-                                         unpruned=unpruned)
+                                         unpruned=unpruned, fit=fit)
 
 
 def _settings_themes_prior(config: ModelConfig, dictionary, unpruned) -> tuple[np.ndarray, Any, list[str]]:
