@@ -28,6 +28,7 @@ one state each: the intervals then widen every unit's Dirichlet by the one-state
 from __future__ import annotations
 
 import tempfile
+import threading
 from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
@@ -86,7 +87,10 @@ def read_chunk(path: str | Path, first: int, end: int, begin: int,
     return bags
 
 
-def _load_engine(folder: str, engine: str):
+def _load_engine(folder: str, engine: str, thread: int | None = None):
+    """The engine saved in ``folder`` (one per ``thread``: a Dask worker's threads share its
+    process, and an engine's inference state, such as gensim's random state, is not to be
+    shared)."""
     from gensim.corpora import Dictionary
 
     dictionary = Dictionary.load(str(Path(folder) / DICTIONARY_FILE))
@@ -96,19 +100,20 @@ def _load_engine(folder: str, engine: str):
 def infer_bounds(bounds: list[tuple[int, int, int, int]], folder: str, engine: str, corpus_path: str) -> list:
     """Worker task: the inferred proportions (units × topics, the engine's topic order) of
     each chunk of ``bounds`` (:func:`chunk_bounds`), with the engine saved in ``folder``."""
-    fitted = worker_state(_load_engine, folder, engine)
-    return [fitted.infer(read_chunk(corpus_path, *bound)) for bound in bounds]
+    fitted = worker_state(_load_engine, folder, engine, threading.get_ident())
+    return [fitted.infer_chunk(read_chunk(corpus_path, *bound)) for bound in bounds]
 
 
 def infer_corpus(engine, corpus_path: str | Path, index: np.ndarray, *, workers: int = 1,
-                 scheduler: str | None = None, progress: bool = False) -> np.ndarray:
+                 scheduler: str | None = None, progress: bool = False,
+                 chunk: int = INFERENCE_CHUNK) -> np.ndarray:
     """Every unit's topic proportions (units × topics, the engine's topic order) in a stored
-    Matrix Market corpus (``index``: gensim's byte offsets), chunk by chunk on ``workers``
-    local processes or the Dask ``scheduler`` (``"local"``: a ``LocalCluster``)."""
+    Matrix Market corpus (``index``: gensim's byte offsets), in chunks of ``chunk`` units on
+    ``workers`` local processes or the Dask ``scheduler`` (``"local"``: a ``LocalCluster``)."""
     from tqdm.auto import tqdm
 
     corpus_path = Path(corpus_path)
-    bounds = chunk_bounds(index, corpus_path.stat().st_size)
+    bounds = chunk_bounds(index, corpus_path.stat().st_size, chunk)
     n_units, k = len(index), len(engine.alpha())
     workers = resolve_workers(workers, n_units, INFER_MIN_UNITS)
     theta = np.empty((n_units, k))
@@ -118,7 +123,7 @@ def infer_corpus(engine, corpus_path: str | Path, index: np.ndarray, *, workers:
         args = (folder, engine.name, str(corpus_path))
         if workers == 1 and not scheduler:
             fitted = _load_engine(folder, engine.name)  # as a worker loads it
-            results = ([fitted.infer(read_chunk(corpus_path, *bound))] for bound in bounds)
+            results = ([fitted.infer_chunk(read_chunk(corpus_path, *bound))] for bound in bounds)
         else:
             results = map_chunks(infer_bounds, bounds, args, workers=workers, chunk_size=1,
                                  scheduler=scheduler or None)
@@ -129,16 +134,25 @@ def infer_corpus(engine, corpus_path: str | Path, index: np.ndarray, *, workers:
     return theta
 
 
+def stored_path(corpus) -> Path | None:
+    """The Matrix Market file of a gensim ``MmCorpus`` read from disk with its index, or
+    ``None`` (a corpus in memory)."""
+    path = getattr(corpus, "input", None)
+    stored = isinstance(path, (str, Path)) and getattr(corpus, "index", None) is not None
+    return Path(path) if stored else None
+
+
 def sample_bags(corpus, rows: np.ndarray) -> list:
     """The bags of words of ``rows`` (sorted) of a corpus: a gensim ``MmCorpus``, read chunk by
     chunk from its file, or a list."""
-    if not hasattr(corpus, "fname"):
+    path = stored_path(corpus)
+    if path is None:
         return [corpus[int(row)] for row in rows]
     wanted = set(rows.tolist())
     bags = []
-    for first, end, begin, stop in chunk_bounds(corpus.index, Path(corpus.fname).stat().st_size):
+    for first, end, begin, stop in chunk_bounds(corpus.index, path.stat().st_size):
         if wanted.intersection(range(first, end)):
-            chunk = read_chunk(corpus.fname, first, end, begin, stop)
+            chunk = read_chunk(path, first, end, begin, stop)
             bags.extend(chunk[row - first] for row in range(first, end) if row in wanted)
     return bags
 
@@ -165,14 +179,15 @@ class SampleFit:
         engine, fitted = engine_type.fit(sample_bags(corpus, self.rows), dictionary, config, eta=eta,
                                          progress=progress)
         engine.doc_topic_samples = None  # the inferred units have one state each
-        if hasattr(corpus, "fname"):
-            theta = infer_corpus(engine, corpus.fname, corpus.index, workers=self.workers,
+        if stored_path(corpus) is not None:
+            theta = infer_corpus(engine, stored_path(corpus), corpus.index, workers=self.workers,
                                  scheduler=self.scheduler, progress=progress)
         else:
-            theta = engine.infer(corpus)
+            theta = np.concatenate([engine.infer_chunk(corpus[first:first + INFERENCE_CHUNK])
+                                    for first in range(0, len(corpus), INFERENCE_CHUNK)])
         theta[self.rows] = fitted
         return engine, theta
 
 
 __all__ = ["INFER_MIN_UNITS", "SampleFit", "chunk_bounds", "infer_bounds", "infer_corpus", "read_chunk",
-           "sample_bags"]
+           "sample_bags", "stored_path"]

@@ -58,29 +58,36 @@ def fit_sample_size(fit_sample: int | str, n_units: int) -> int | None:
 
 
 def allocate(cell_sizes: np.ndarray, size: int) -> np.ndarray:
-    """Units drawn from each cell: one each, the rest of ``size`` in proportion to the cells'
-    sizes beyond that one (largest remainders, ties to the earlier cell), never more than a
-    cell holds. ``size`` below the number of cells gives one each.
+    """Units drawn from each cell: ``size`` shared in proportion to the cells' sizes (largest
+    remainders, ties to the earlier cell), but at least one per cell and never more than a
+    cell holds (those cells fixed, the rest shared again among the others). A ``size`` below
+    the number of cells gives one each.
 
-    >>> allocate(np.array([10, 1, 5]), 6).tolist()
-    [3, 1, 2]
+    >>> allocate(np.array([800, 150, 49, 1]), 100).tolist()
+    [79, 15, 5, 1]
     """
     cell_sizes = np.asarray(cell_sizes, dtype=np.int64)
-    taken = np.minimum(cell_sizes, 1)
-    left = max(0, min(size, int(cell_sizes.sum())) - int(taken.sum()))
-    room = cell_sizes - taken
-    while left > 0 and room.sum() > 0:
-        share = left * room / room.sum()
-        whole = np.minimum(np.floor(share).astype(np.int64), room)
-        short = left - int(whole.sum())
-        if short > 0:  # largest remainders first; a stable sort keeps ties in cell order
-            remainder = np.where(room > whole, share - whole, -1.0)
-            for cell in np.argsort(-remainder, kind="stable")[:short]:
-                if remainder[cell] >= 0:
-                    whole[cell] += 1
-        taken, room = taken + whole, room - whole
-        left -= int(whole.sum())
-    return taken
+    counts = np.minimum(cell_sizes, 1)
+    left = min(size, int(cell_sizes.sum()))
+    if left <= counts.sum():
+        return counts
+    open_ = cell_sizes > 0
+    while True:
+        if not open_.any():
+            return counts
+        share = np.where(open_, left * cell_sizes / cell_sizes[open_].sum(), 0.0)
+        low, high = open_ & (share < 1), open_ & (share > cell_sizes)
+        if not (low | high).any():
+            break
+        counts[high] = cell_sizes[high]
+        open_ &= ~(low | high)
+        left -= int(counts[low | high].sum())
+    whole = np.floor(share).astype(np.int64)
+    short = left - int(whole[open_].sum())
+    remainder = np.where(open_ & (whole < cell_sizes), share - whole, -1.0)
+    whole[np.argsort(-remainder, kind="stable")[:short]] += 1
+    counts[open_] = whole[open_]
+    return counts
 
 
 def stratified_sample(cells: Sequence, size: int, seed: int) -> np.ndarray:
