@@ -44,7 +44,7 @@ def model(corpus, unit_ids: list[str], seen_words: frozenset[str], unit_cells: C
                      fit=fit)
 
 
-def model_key(model: ModelConfig, weights: WeightsConfig) -> tuple:
+def model_key(model: ModelConfig, weights: WeightsConfig | None = None) -> tuple:
     """What the fit depends on besides the corpus: the settings that change it
     (:func:`policytopics.model.fit_settings.fit_settings`, the rule :meth:`TopicModel.load`
     checks too, ``fit_sample`` among them), the themes file by its content, not by where it
@@ -52,7 +52,8 @@ def model_key(model: ModelConfig, weights: WeightsConfig) -> tuple:
     ``[compute]`` (where the inference runs) changes nothing."""
     settings = fit_settings(settings_dict(model))
     settings.pop("themes", None)
-    cells = () if model.fit_sample == 0 else ({"sample_cells": ("region", weights.period)},)
+    period = (weights or WeightsConfig()).period
+    cells = () if model.fit_sample == 0 else ({"sample_cells": ("region", period)},)
     return (settings, Path(model.themes) if model.themes else "", *cells)
 
 
