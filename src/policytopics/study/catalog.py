@@ -127,7 +127,10 @@ class Catalog:
         period = self.config.weights.period
 
         def build():
-            documents = self.kept_documents()
+            # Only the columns the cells need, read from the cached report's file (not its texts).
+            columns = ["doc_id", "status", "region", "national", "date", "date_precision"]
+            report = self.cache.columns("documents", self.key("documents"), columns)
+            documents = self.kept_documents() if report is None else kept_documents(report)
             national = documents.get("national", pd.Series(False, index=documents.index))
             region = documents["region"].where(documents["region"].notna(),
                                                national.fillna(False).astype(bool).map({True: "national",
