@@ -10,9 +10,11 @@ local worker processes (``[compute] workers``) or as Dask tasks (``[compute] sch
 :func:`policytopics.common.workers.map_chunks`). Memory holds the sample, a chunk per worker
 and the units × topics result, never the whole corpus's bags of words.
 
-The sample's units keep the proportions of the fit; every other unit gets its inferred ones.
-Each unit's inference is its own (tomotopy and keyATM infer a document from a fixed seed,
-gensim deterministically), so the same seed gives the same bytes whatever the chunks and
+The sample's units keep the proportions of the fit; every other unit gets its inferred ones
+(:meth:`~policytopics.model.engines.base.LDAEngine.infer_chunk`: for tomotopy and keyATM,
+Gibbs sampling with the topics held fixed, each unit from the same seed; gensim's variational
+inference from the same random state for every chunk). Each unit's inference is its own,
+so the same seed gives the same bytes whatever the chunks and
 whoever runs them: local processes, one process or a Dask cluster (a test holds the three
 equal). The fitted engine reaches the workers as files (its own file and the dictionary, in
 a temporary folder beside the corpus stage's), as the corpus does: on a cluster the cache
