@@ -20,8 +20,10 @@ and compares them:
   of each matched pair; the share of cells (topic × year, topic × region) where each fit's
   weight lies in the other's interval, and where at least one does;
 - **time and memory** of each fit: CPU seconds of the fitting process and its worker
-  processes, wall seconds, peak resident memory of the fitting process (and of its largest
-  worker).
+  processes, wall seconds, peak resident memory of the fitting process (``VmHWM``; in
+  brackets its peak before the fit, reading the cached stages) and an upper bound of its
+  largest worker's (a worker's ``ru_maxrss`` starts at the fitting process's size when it was
+  started).
 
 The machine is shared (two cores, other helpers' fits): wall seconds are inflated, CPU seconds
 are the comparable ones. No corpus text is written outside the cache folder (``--work``, under
@@ -71,12 +73,21 @@ def prepare(args) -> dict:
             "prepare_wall_s": time.perf_counter() - wall}
 
 
+def high_water_mb() -> float:
+    """This process's peak resident memory since it started its program (``VmHWM``; unlike
+    ``ru_maxrss``, not inherited from the process that started it)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def fit_here(args, fit_sample: int, seed: int) -> dict:
     """Fit in this process (the model stage, built), with its own times and memory."""
     study = study_of(args, fit_sample, seed)
     study.corpus(), study.unit_ids(), study.seen_words()
     study.catalog.unit_cells()()  # the cells are read before the clock, as the corpus is
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = high_water_mb()
     cpu, wall = time.process_time(), time.perf_counter()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     study.model()
@@ -84,9 +95,9 @@ def fit_here(args, fit_sample: int, seed: int) -> dict:
     return {"cpu_s": time.process_time() - cpu + (after.ru_utime - children.ru_utime)
             + (after.ru_stime - children.ru_stime),
             "wall_s": time.perf_counter() - wall,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "before_mb": before / 1024,
-            # the largest child process's peak, if one of the fit's was larger than any before it
+            "peak_mb": high_water_mb(), "before_mb": before,
+            # A worker's ru_maxrss starts at its parent's resident size when it was started
+            # (Linux keeps it across exec): an upper bound of the workers' own peaks.
             "worker_peak_mb": after.ru_maxrss / 1024 if after.ru_maxrss > children.ru_maxrss else None,
             "cached": bool(study.cache_hits.get("model"))}
 
@@ -174,7 +185,7 @@ def report(prepared: dict, fits: dict, compared: dict, args) -> str:
              "the comparable ones.",
              "",
              markdown_table(["fit", "CPU s (with workers)", "wall s", "peak MB (before the fit)",
-                             "largest worker MB"],
+                             "largest worker MB, at most"],
                             [[name, f"{f['cpu_s']:.1f}", f"{f['wall_s']:.1f}",
                               f"{f['peak_mb']:.0f} ({f['before_mb']:.0f})",
                               "–" if f["worker_peak_mb"] is None else f"{f['worker_peak_mb']:.0f}"]
