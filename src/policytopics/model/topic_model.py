@@ -128,8 +128,7 @@ class TopicModel:
         dictionary
             The gensim ``Dictionary`` the word ids refer to (see :func:`build_dictionary`).
         progress
-            Show a progress bar of the passes (gensim's single-process ``LdaModel``) or
-            of the Gibbs sweeps (tomotopy); it does not change the fit.
+            Show a progress bar of the passes (gensim) or Gibbs sweeps; it does not change the fit.
         eta
             A seeded prior, shape ``(n_topics, len(dictionary))``, from
             :func:`policytopics.model.themes.seed_prior`. ``None``: ``config.eta``, unless
@@ -144,9 +143,8 @@ class TopicModel:
         unpruned
             Words seen before pruning, for the seed report when the prior is built here.
         fit
-            How the engine is fitted: ``None``, the engine's ``fit`` on the whole corpus; or a
-            callable taking the engine's class and ``fit``'s arguments and returning what it
-            returns (:class:`policytopics.model.infer.SampleFit`: on a sample, the rest inferred).
+            ``None``: the engine's ``fit``; or ``fit(engine class, engine.fit's arguments)``
+            (:class:`policytopics.model.infer.SampleFit`: on a sample, the rest inferred).
 
         Examples
         --------
@@ -167,11 +165,7 @@ class TopicModel:
         theme_names = list(theme_names or [])
         eta, doc_ids = _checked_fit_inputs(cfg, corpus, dictionary, eta, theme_names, doc_ids)
         self.dictionary_ = dictionary
-        engine = engine_class(cfg.engine)
-        if fit is None:
-            self.engine_, raw = engine.fit(corpus, dictionary, cfg, eta=eta, progress=progress)
-        else:
-            self.engine_, raw = fit(engine, corpus, dictionary, cfg, eta=eta, progress=progress)
+        self.engine_, raw = _fit_engine(engine_class(cfg.engine), fit, corpus, dictionary, cfg, eta, progress)
         self._order_topics(raw, theme_names)
         self.doc_ids_ = doc_ids
         if report is not None:
@@ -395,6 +389,13 @@ def fit_model(corpus, dictionary, config: ModelConfig, *, doc_ids: Sequence[str]
                     "(--topics)", k, n_units)
     return TopicModel(config).fit_corpus(corpus, dictionary, progress=progress, doc_ids=doc_ids,
                                          unpruned=unpruned, fit=fit)
+
+
+def _fit_engine(engine, fit, corpus, dictionary, config: ModelConfig, eta, progress: bool):
+    """``engine.fit``'s result, or ``fit``'s (:meth:`TopicModel.fit_corpus`)."""
+    if fit is None:
+        return engine.fit(corpus, dictionary, config, eta=eta, progress=progress)
+    return fit(engine, corpus, dictionary, config, eta=eta, progress=progress)
 
 
 def _settings_themes_prior(config: ModelConfig, dictionary, unpruned) -> tuple[np.ndarray, Any, list[str]]:
