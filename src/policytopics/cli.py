@@ -114,7 +114,7 @@ def _add_run(sub) -> None:
                                      "Stages are cached, so a rerun with another --topics only "
                                      "refits the model.")
     for setting in ("corpus.paths", "model.n_topics", "model.seed", "weights.period", "model.themes",
-                    "corpus.unit"):
+                    "corpus.unit", "model.fit_sample"):
         _add_setting(run, setting)
     run.add_argument("--out", metavar="DIR", default=None,
                      help="write tables to DIR and figures to DIR/figures (default: the study file's "

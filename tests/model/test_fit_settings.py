@@ -18,11 +18,13 @@ COMMON = ["n_topics", "seed", "no_below", "no_above", "keep_n", "alpha", "eta", 
 
 
 @pytest.mark.parametrize(("settings", "keys"), [
-    ({}, [*COMMON, "gibbs_iterations", "posterior_samples", "workers", "themes", "seed_strength"]),
+    ({}, [*COMMON, "gibbs_iterations", "posterior_samples", "workers", "themes", "seed_strength",
+          "fit_sample"]),
     ({"engine": "keyatm"}, [*COMMON, "gibbs_iterations", "posterior_samples", "themes", "seed_strength",
-                            "anchor_keywords", "switch_prior", "keyword_prior"]),
+                            "anchor_keywords", "switch_prior", "keyword_prior", "fit_sample"]),
     ({"engine": "gensim"}, ["n_topics", "seed", "passes", "iterations", "no_below", "no_above", "keep_n",
-                            "alpha", "eta", "chunksize", "engine", "multicore", "themes", "seed_strength"]),
+                            "alpha", "eta", "chunksize", "engine", "multicore", "themes", "seed_strength",
+                            "fit_sample"]),
 ])
 def test_each_engine_fits_on_its_own_settings_in_the_order_of_the_settings(settings, keys):
     """The keys, in order, that the model's cache key has always been made of."""

@@ -49,6 +49,9 @@ def test_a_choice_setting_names_its_choices_in_one_line(setting, bad, allowed):
     ("[model]\nkeep_n = 1", "[model] keep_n must be at least n_topics × top_n_words = 4 × 10 = 40, got 1"),
     ("[segment]\nstopwords = [\"stopwordsiso:zh\", \"none.txt\"]", "[segment] stopwords: file not found"),
     ("[segment]\nuser_dictionary = \"none.txt\"", "[segment] user_dictionary: file not found"),
+    ("[model]\nfit_sample = \"half\"", "[model] fit_sample (--fit-sample) must be \"auto\" or a whole"),
+    ("[model]\nfit_sample = -5", "[model] fit_sample (--fit-sample) must be \"auto\" or 0 or more, got -5"),
+    ("[model]\nfit_sample = 2.5", "[model] fit_sample must be a whole number, got 2.5"),
     ("[segment]\npos_filter = [\"n\", \"zz\"]", "[segment] pos_filter: unknown part-of-speech tag(s) ['zz']; "
                                            "jieba's tags are a, ad,"),
 ])
@@ -68,6 +71,14 @@ def test_right_settings_keep_their_values(tmp_path):
     assert (config.model.n_topics, config.model.alpha, config.model.eta) == (12, 0.1, "auto")
     assert config.effects.compare == ("2020", "2021")
     assert load_study(None, n_topics=200).model.n_topics == 200
+
+
+@pytest.mark.parametrize("written, read", [('"auto"', "auto"), ("0", 0), ("20000", 20000), ('"500"', 500)])
+def test_fit_sample_is_auto_or_a_whole_number(tmp_path, written, read):
+    study = tmp_path / "study.toml"
+    study.write_text(f"[model]\nfit_sample = {written}\n", encoding="utf-8")
+    assert load_study(study).model.fit_sample == read
+    assert load_study(None, model__fit_sample=str(read)).model.fit_sample == read  # as --fit-sample gives it
 
 
 def test_a_pos_filter_tag_of_the_user_dictionary_is_known(tmp_path):

@@ -116,7 +116,7 @@ class TopicModel:
 
     def fit_corpus(self, corpus, dictionary, *, progress: bool = False, eta=None,
                    theme_names: Sequence[str] | None = None, doc_ids: Sequence | None = None,
-                   unpruned=None) -> TopicModel:
+                   unpruned=None, fit=None) -> TopicModel:
         """Fit LDA on a bag-of-words corpus that may stream from disk.
 
         Parameters
@@ -128,8 +128,7 @@ class TopicModel:
         dictionary
             The gensim ``Dictionary`` the word ids refer to (see :func:`build_dictionary`).
         progress
-            Show a progress bar of the passes (gensim's single-process ``LdaModel``) or
-            of the Gibbs sweeps (tomotopy); it does not change the fit.
+            Show a progress bar of the passes (gensim) or Gibbs sweeps; it does not change the fit.
         eta
             A seeded prior, shape ``(n_topics, len(dictionary))``, from
             :func:`policytopics.model.themes.seed_prior`. ``None``: ``config.eta``, unless
@@ -143,6 +142,9 @@ class TopicModel:
             by :meth:`load`.
         unpruned
             Words seen before pruning, for the seed report when the prior is built here.
+        fit
+            ``None``: the engine's ``fit``; or ``fit(engine class, engine.fit's arguments)``
+            (:class:`policytopics.model.infer.SampleFit`: on a sample, the rest inferred).
 
         Examples
         --------
@@ -163,8 +165,7 @@ class TopicModel:
         theme_names = list(theme_names or [])
         eta, doc_ids = _checked_fit_inputs(cfg, corpus, dictionary, eta, theme_names, doc_ids)
         self.dictionary_ = dictionary
-        self.engine_, raw = engine_class(cfg.engine).fit(corpus, dictionary, cfg, eta=eta,
-                                                         progress=progress)
+        self.engine_, raw = _fit_engine(engine_class(cfg.engine), fit, corpus, dictionary, cfg, eta, progress)
         self._order_topics(raw, theme_names)
         self.doc_ids_ = doc_ids
         if report is not None:
@@ -377,16 +378,24 @@ class TopicModel:
 
 
 def fit_model(corpus, dictionary, config: ModelConfig, *, doc_ids: Sequence[str] | None = None,
-              unpruned=None, progress: bool = False) -> TopicModel:
-    """The model stage: a :class:`TopicModel` fitted on a bag-of-words corpus, with a warning
-    when K exceeds the units of text (most topics would be empty or filler)."""
+              unpruned=None, progress: bool = False, fit=None) -> TopicModel:
+    """The model stage: a :class:`TopicModel` fitted on a bag-of-words corpus (``fit``: as
+    :meth:`TopicModel.fit_corpus`'s), with a warning when K exceeds the units of text (most
+    topics would be empty or filler)."""
     k, n_units = config.n_topics, len(corpus)
     if k > n_units:
         log.warning("%d topics for %d units of text: a model cannot tell more topics apart than "
                     "it has units, so most topics will be empty or filler; use fewer topics "
                     "(--topics)", k, n_units)
     return TopicModel(config).fit_corpus(corpus, dictionary, progress=progress, doc_ids=doc_ids,
-                                         unpruned=unpruned)
+                                         unpruned=unpruned, fit=fit)
+
+
+def _fit_engine(engine, fit, corpus, dictionary, config: ModelConfig, eta, progress: bool):
+    """``engine.fit``'s result, or ``fit``'s (:meth:`TopicModel.fit_corpus`)."""
+    if fit is None:
+        return engine.fit(corpus, dictionary, config, eta=eta, progress=progress)
+    return fit(engine, corpus, dictionary, config, eta=eta, progress=progress)
 
 
 def _settings_themes_prior(config: ModelConfig, dictionary, unpruned) -> tuple[np.ndarray, Any, list[str]]:

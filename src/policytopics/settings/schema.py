@@ -276,8 +276,9 @@ class Flag:
 
 #: The ways a study file's value is read into a setting's type
 #: (:func:`policytopics.settings.validate.coerce`); ``None``: from the setting's type.
-#: ``"raw"``: kept as written, checked where it is used.
-Kind = Literal["paths", "word_lists", "levels", "formula", "raw"]
+#: ``"raw"``: kept as written, checked where it is used; ``"sample_size"``: ``"auto"`` or a
+#: whole number of 0 or more.
+Kind = Literal["paths", "word_lists", "levels", "formula", "raw", "sample_size"]
 
 
 def setting(default: Any = dataclasses.MISSING, *rules: Rule, factory: Callable | None = None,

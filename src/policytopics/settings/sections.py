@@ -210,10 +210,12 @@ class ComputeConfig(_Section):
                                "inputs; default from the study file's [compute])", metavar="N"))
     chunk_size: int = setting(500, AtLeast(1, when="made"))  # documents per task sent to a worker
     # "" = local processes; "local" = a Dask LocalCluster here; "tcp://host:8786" = a
-    # running Dask scheduler (pip install 'policytopics[dask]' on every machine).
+    # running Dask scheduler (pip install 'policytopics[dask]' on every machine): ingest,
+    # segmentation and a sample fit's inference ([model] fit_sample) run there.
     scheduler: str = setting(
         "", aliases=("scheduler",),
-        flag=Flag("--scheduler", "run ingest and segmentation on a Dask cluster: 'local' for a LocalCluster "
+        flag=Flag("--scheduler", "run ingest, segmentation and a sample fit's inference ([model] fit_sample) "
+                                 "on a Dask cluster: 'local' for a LocalCluster "
                                  "on this machine, or a scheduler address such as tcp://10.0.0.5:8786 (needs "
                                  "pip install 'policytopics[dask]')", metavar="ADDRESS"))
 
@@ -283,6 +285,15 @@ class ModelConfig(_Section):
     # keyatm: Dirichlet prior of a keyword topic's distribution over its keywords (keyATM's 0.1;
     # a number for eta sets the regular distributions' prior, keyATM's 0.01).
     keyword_prior: float = setting(0.1, Above(0))
+    # Units the model is fitted on (policytopics.model.sample): 0 = every unit; N = a sample of
+    # N units stratified by region x period (every cell of the panel in it, drawn with seed),
+    # every unit's topic shares then inferred in chunks ([compute] workers or scheduler);
+    # "auto" = every unit up to 200,000 units, a sample of 100,000 above.
+    fit_sample: int | str = setting(
+        "auto", kind="sample_size",
+        flag=Flag("--fit-sample", "units the model is fitted on: 0 = all, N = a sample of N stratified "
+                                  "by region x period, the rest inferred; auto = a sample of 100,000 above "
+                                  "200,000 units (default from the study file)", metavar="N"))
 
 
 @dataclass(frozen=True)

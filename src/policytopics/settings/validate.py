@@ -210,6 +210,18 @@ def _prior(s: Spec, value: Any, base: Path) -> str | float:
     return value
 
 
+def _sample_size(s: Spec, value: Any, base: Path) -> int | str:
+    if isinstance(value, str) and value.strip() == "auto":
+        return "auto"
+    if isinstance(value, str) and not value.strip().isdigit():
+        raise StudyConfigError(f"{s.label}{s.note} must be \"auto\" or a whole number of units (0 = every "
+                               f"unit), got {value!r}")
+    size = _whole(s, value, base)
+    if size < 0:
+        raise StudyConfigError(f"{s.label}{s.note} must be \"auto\" or 0 or more, got {value!r}")
+    return size
+
+
 def _text(s: Spec, value: Any, base: Path) -> Any:
     if not isinstance(value, str):
         raise StudyConfigError(f"{s.label} must be text, got {value!r}")
@@ -238,7 +250,7 @@ def number(name: str, value: Any) -> float:
 #: How a value is read, by the setting's kind.
 _READERS = {
     "paths": _paths, "word_lists": _word_lists, "file": _file, "bool": _bool, "whole": _whole,
-    "prior": _prior, "text": _text, "formula": _formula,
+    "prior": _prior, "text": _text, "formula": _formula, "sample_size": _sample_size,
     "levels": lambda s, value, base: tuple(str(item) for item in value),
     "list": lambda s, value, base: tuple(value),
     "raw": lambda s, value, base: value,

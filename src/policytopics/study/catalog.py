@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from policytopics.estimate.weights import period_of
 from policytopics.model.corpus import seen_words
 from policytopics.settings.config import StudyConfig
 from policytopics.store.cache import StageCache, trim_memory
@@ -80,7 +81,7 @@ class Catalog:
     def get(self, name: str):
         """A stage's result or a view of one (:data:`~policytopics.study.stages.VIEWS`)."""
         views = {"documents": self.documents, "kept_documents": self.kept_documents, "units": self.units,
-                 "unit_ids": self.unit_ids, "seen_words": self.seen_words}
+                 "unit_ids": self.unit_ids, "unit_cells": self.unit_cells, "seen_words": self.seen_words}
         return views[name]() if name in views else self.stage(name)
 
     def memoised(self, what: str, build: Callable[[], object], *, stages: tuple[str, ...] = (),
@@ -116,6 +117,30 @@ class Catalog:
         units = self.units()
         whole = units.groupby("doc_id")["passage"].transform("size") == 1
         return [d if one else f"{d}#{p}" for d, p, one in zip(units["doc_id"], units["passage"], whole)]
+
+    def unit_cells(self) -> Callable[[], list[str]]:
+        """A function giving each unit's cell of the region × period panel, ``region|period``
+        (a document whose source states no region: ``national``; no region or no period:
+        empty), in the model's row order: the strata of a sample fit
+        (:mod:`policytopics.model.sample`). A function, so that a model fitted on every unit
+        (a new K on cached tokens) reads no documents."""
+        period = self.config.weights.period
+
+        def build():
+            # Only the columns the cells need, read from the cached report's file (not its texts).
+            columns = ["doc_id", "status", "region", "national", "date", "date_precision"]
+            report = self.cache.columns("documents", self.key("documents"), columns)
+            documents = self.kept_documents() if report is None else kept_documents(report)
+            national = documents.get("national", pd.Series(False, index=documents.index))
+            region = documents["region"].where(documents["region"].notna(),
+                                               national.fillna(False).astype(bool).map({True: "national",
+                                                                                        False: ""}))
+            periods = [period_of(d, p, period) or ""
+                       for d, p in zip(documents["date"], documents["date_precision"])]
+            cells = dict(zip(documents["doc_id"], [f"{r}|{p}" for r, p in zip(region, periods)]))
+            return [cells[doc_id] for doc_id in self.units()["doc_id"]]
+
+        return lambda: self.memoised("unit_cells", build, stages=("tokens",), settings=period)
 
     def seen_words(self) -> frozenset[str]:
         """Every word of the tokens before the vocabulary was pruned."""

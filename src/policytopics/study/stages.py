@@ -28,7 +28,8 @@ from policytopics.study.stage_documents import UNIT_SETTINGS, missing_columns
 
 #: What a stage can take besides another stage's whole result: a view of one, by the stage it
 #: is read from (its key stands for the view's). Served by :class:`policytopics.study.catalog.Catalog`.
-VIEWS = {"kept_documents": "documents", "units": "tokens", "unit_ids": "tokens", "seen_words": "corpus"}
+VIEWS = {"kept_documents": "documents", "units": "tokens", "unit_ids": "tokens", "unit_cells": "tokens",
+         "seen_words": "corpus"}
 
 
 def call(function: Callable, arguments: Mapping, *first):
@@ -112,7 +113,8 @@ STAGES: dict[str, Stage] = {stage.name: stage for stage in (
           # model needs only the corpus: let the token lists go (about 0.5 GB for 75,000 news
           # stories), read again from the cache if asked for (as by a sweep).
           storage=Folder(stage_corpus.load, stage_corpus.save, serve_written=True), releases=("tokens",)),
-    Stage("model", stage_model.model, inputs=("corpus", "unit_ids", "seen_words"), settings=("model",),
+    Stage("model", stage_model.model, inputs=("corpus", "unit_ids", "seen_words", "unit_cells"),
+          settings=("model", "compute", "weights"),
           key_parts=stage_model.model_key,
           storage=Folder(stage_model.load, stage_model.save, check=stage_model.check_model)),
 )}

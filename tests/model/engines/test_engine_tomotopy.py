@@ -108,6 +108,20 @@ def test_rows_sum_to_one_topics_by_prevalence_and_an_empty_document_is_uniform()
     np.testing.assert_array_equal(new.argmax(axis=1), model.doc_topic_[:3].argmax(axis=1))
 
 
+def test_a_sample_fit_s_chunks_are_inferred_with_the_topics_held_fixed():
+    """infer_chunk (a sample fit's inference): each row its own, whatever the chunk; unknown
+    words left out; the planted topic of each document, as tomotopy's own infer finds it."""
+    model = TopicModel(config()).fit(TEXTS)
+    engine, dictionary = model.engine_, model.dictionary_
+    bags = [dictionary.doc2bow(tokens) for tokens in TEXTS] + [[], []]
+    chunk = engine.infer_chunk(bags)
+    np.testing.assert_allclose(chunk.sum(axis=1), 1.0)
+    np.testing.assert_allclose(chunk[-2:], np.full((2, 3), 1 / 3))
+    for row in (0, 5, 11):
+        assert engine.infer_chunk(bags[row:row + 1])[0].tobytes() == chunk[row].tobytes()
+    assert (chunk[:-2].argmax(axis=1) == engine.infer(bags[:-2]).argmax(axis=1)).all()
+
+
 def test_topic_word_matrix_is_tomotopys_over_the_dictionary_ids(model):
     topic_word = model.topic_word()
     assert topic_word.shape == (3, len(model.dictionary_))

@@ -128,6 +128,13 @@ class LDAEngine(ABC):
     def infer(self, corpus) -> np.ndarray:
         """Topic proportions of new documents (a document with no known word: uniform)."""
 
+    def infer_chunk(self, corpus) -> np.ndarray:
+        """:meth:`infer` of one chunk of a corpus, whatever chunks this engine inferred before:
+        the chunks of a sample fit's inference (:mod:`policytopics.model.infer`) give the same
+        bytes in any process and order. An engine whose inference draws from a state it
+        keeps (gensim's) starts each chunk from the same state."""
+        return self.infer(corpus)
+
     @abstractmethod
     def topic_word(self) -> np.ndarray:
         """p(w|t), topics × the dictionary's word ids."""

@@ -128,6 +128,16 @@ class GensimEngine(LDAEngine):
             start += len(chunk)
         return matrix
 
+    def infer_chunk(self, corpus) -> np.ndarray:
+        """:meth:`infer`, leaving the model's random state as it found it (gensim draws each
+        document's starting ``gamma`` from the model's ``random_state``, which every call moves
+        on): every chunk starts from the same state, the one the engine was saved or loaded with."""
+        state = self.lda.random_state.get_state()
+        try:
+            return self.infer(corpus)
+        finally:
+            self.lda.random_state.set_state(state)
+
     def topic_word(self) -> np.ndarray:
         """p(w|t), one row per topic, one column per word id."""
         return self.lda.get_topics().astype(np.float64)

@@ -209,6 +209,34 @@ class TomotopyEngine(LDAEngine):
             start += len(chunk)
         return matrix
 
+    def infer_chunk(self, corpus) -> np.ndarray:
+        """Topic proportions of a chunk of a sample fit's units (:mod:`policytopics.model.infer`):
+        Gibbs sampling of each token's topic with the topics held at :meth:`topic_word`, 100
+        sweeps per unit from the same seed, the mean of the last 50 (keyATM's inference kernel,
+        :func:`policytopics.model.engines.keyatm_kernels.infer`); words the fit never saw are
+        left out, a unit without any is uniform. Each unit's row is its own.
+
+        Not tomotopy's :meth:`infer`, which copies the model's state for every document: on
+        the news stories' vocabulary (26,645 words, K = 20) 2.25 CPU s per 1,000 stories
+        against 0.40 s here, and the mean of 50 states is steadier than one state (mean L1
+        between the two 0.17; between tomotopy's own 20- and 200-sweep results 0.25).
+        """
+        from policytopics.model.engines.keyatm import INFER_ITERATIONS, INFER_SEED, _flatten
+        from policytopics.model.engines.keyatm_kernels import kernels
+
+        if not hasattr(self, "_seen"):
+            used = set(self.lda.used_vocabs)
+            self._seen = np.array([self.dictionary[j] in used for j in range(len(self.dictionary))])
+        known = [[(w, c) for w, c in bow if self._seen[w]] for bow in corpus]
+        doc_ptr, words, rows = _flatten(known)
+        matrix = uniform_rows(len(corpus), self.lda.k)
+        if rows:
+            out = np.zeros((len(rows), self.lda.k))
+            kernels()["infer"](doc_ptr, words, np.ones(len(self.dictionary)), self.topic_word(), self.alpha(),
+                               INFER_ITERATIONS, INFER_SEED, out)
+            matrix[rows] = out
+        return matrix
+
     def topic_word(self) -> np.ndarray:
         """p(w|t) over the dictionary's word ids: ``(n_tw + eta_tw) / sum_w (n_tw + eta_tw)``.
 
