@@ -90,9 +90,11 @@ def test_group_means_build_each_draws_matrix_from_its_fixed_layout(monkeypatch):
     monkeypatch.undo()
     # The reference: the same draw's counts, the matrix built from its (group, document) pairs.
     group = means._member_group
-    picks = means._starts[group] + (np.random.default_rng(7).random(len(group)) * means.n_docs[group]).astype(np.int64)
+    uniform = np.random.default_rng(7).random(len(group))
+    picks = means._starts[group] + (uniform * means.n_docs[group]).astype(np.int64)
     weights = np.bincount(means._members[picks], minlength=300).astype(float) * means._sizes
     rows = means._members
     matrix = sparse.csr_matrix((weights[rows], (means._codes[rows], rows)), shape=(len(means.groups), 300))
-    expected = np.asarray(matrix @ theta) / np.maximum(np.asarray(matrix.sum(axis=1)).ravel(), 1e-300)[:, None]
+    totals = np.asarray(matrix.sum(axis=1)).ravel()
+    expected = np.asarray(matrix @ theta) / np.maximum(totals, 1e-300)[:, None]
     assert np.array_equal(drawn, expected)
