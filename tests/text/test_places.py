@@ -80,3 +80,30 @@ def test_counties_find_the_city_but_never_place_a_story_alone():
     assert (county.region, county.city) == ("湖北省", "十堰市")
     national = extract_region("全国春耕备耕有序推进", ["各地抓紧春耕。", "在宁津县,农民忙着播种。"])
     assert national.region is None and national.source == "no place named"
+
+
+def test_lines_without_a_masked_or_venue_word_are_not_scanned(monkeypatch):
+    """Every branch of the masked phrases and of the venue pattern holds one of the words the
+    scan is skipped without: a line that holds one is masked and weighed as by the patterns."""
+    from policytopics.text import places
+
+    examples = ["北京时间8点", "上海合作组织峰会", "上合组织", "中山大学广州", "香港特区政府", "台湾问题",
+                "新疆棉花", "西藏自治区成立60年", "辽宁舰", "辽宁号", "成都军区", "北海布伦特原油",
+                "中国银行黑龙江省分行", "哈尔滨河松街支行", "在北京举行", "抵达北京", "杭州峰会",
+                "贵阳国际论坛"]
+    for text in examples:
+        assert places._masked(text) == places._MASKED.sub("", text), text
+        assert places._weighted_mentions(text, 1.0) == [
+            (place, min(1.0, places._VENUE_WEIGHT) if any(a <= m.start() < b for a, b in
+             [mv.span(mv.lastgroup) for mv in places._VENUE.finditer(text)]) else 1.0)
+            for m in places.province_and_city_names()[1].finditer(text)
+            for place in [places.province_and_city_names()[0][m.group(0)]]], text
+
+    class Unused:
+        def __getattr__(self, name):
+            raise AssertionError("a line without the pattern's words was scanned")
+
+    monkeypatch.setattr(places, "_MASKED", Unused())
+    monkeypatch.setattr(places, "_VENUE", Unused())
+    region = places.extract_region("浙江省推进数字经济", ["浙江省宁波市发展数字经济。", "浙江省杭州市。"])
+    assert region.region == "浙江省"

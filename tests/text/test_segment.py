@@ -304,3 +304,16 @@ def test_a_missing_word_list_or_unknown_tag_names_its_setting(tmp_path):
     unknown_tag = r"^\[segment\] pos_filter: unknown part-of-speech tag\(s\) \['zz'\]"
     with pytest.raises(StudyConfigError, match=unknown_tag):
         Segmenter(SegmentConfig(pos_filter=("n", "zz")))
+
+
+def test_a_dropped_token_is_looked_up_not_filtered_again():
+    """Stopwords and punctuation (about half of a news story's tokens) are memoised as
+    dropped: met again, they are one lookup, not another call of the filter."""
+    segmenter = Segmenter(SegmentConfig(backend="rjieba"))
+    text = "我们的工作，我们的发展。"
+    first = segmenter.tokenize(text)
+    calls = []
+    filtered = segmenter._filtered
+    segmenter._filtered = lambda token: calls.append(token) or filtered(token)
+    assert segmenter.tokenize(text) == first
+    assert calls == []

@@ -153,6 +153,11 @@ class ProportionPosterior:
         weights = weights / np.bincount(rows, weights=weights, minlength=len(doc_index))[rows]
         self.aggregate = sparse.csr_matrix((weights, (rows, np.arange(len(rows)))),
                                            shape=(len(doc_index), len(rows)))
+        # Whole documents as units (news stories), in the documents' order: the aggregate is
+        # the identity, and 0 + 1.0 * x is x, so a draw's units are its documents as they are.
+        self.units_are_documents = bool(len(rows) == len(doc_index)
+                                        and np.array_equal(rows, np.arange(len(rows)))
+                                        and np.all(weights == 1.0))
         self.doc_ids = list(doc_index)
 
     @property
@@ -168,7 +173,7 @@ class ProportionPosterior:
         # All shapes tiny (an empty unit under a small prior) can underflow to zeros.
         units = np.divide(gammas, totals, out=np.full_like(gammas, 1 / self.n_topics),
                           where=totals > 0)
-        return np.asarray(self.aggregate @ units)
+        return units if self.units_are_documents else np.asarray(self.aggregate @ units)
 
 
 #: Draws per chunk: each chunk has its own random streams (from the seed, the chunk and the

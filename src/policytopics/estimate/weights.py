@@ -161,6 +161,9 @@ class GroupMeans:
         self._members = np.flatnonzero(valid)[np.argsort(codes[valid], kind="stable")]
         self._member_group = codes[self._members]
         self._starts = np.concatenate([[0], np.cumsum(self.n_docs)[:-1]]).astype(np.int64)
+        # The groups × documents matrix's layout (CSR: each group's members in document
+        # order) is the same on every draw: only its values, the members' counts, change.
+        self._indptr = np.concatenate([[0], np.cumsum(self.n_docs)]).astype(np.int64)
 
     def __call__(self, theta: np.ndarray, rng: np.random.Generator | None) -> np.ndarray:
         from scipy import sparse
@@ -175,8 +178,9 @@ class GroupMeans:
             counts = np.bincount(self._members[picks], minlength=n).astype(float)
         weights = counts * self._sizes
         rows = self._members
-        matrix = sparse.csr_matrix((weights[rows], (self._codes[rows], rows)),
-                                   shape=(len(self.groups), n))
+        # Built from its layout, not from (row, column) pairs: the same matrix, entries in
+        # the same order (so the same sums), without sorting them again on every draw.
+        matrix = sparse.csr_matrix((weights[rows], rows, self._indptr), shape=(len(self.groups), n))
         totals = np.asarray(matrix.sum(axis=1)).ravel()
         return np.asarray(matrix @ theta) / np.maximum(totals, 1e-300)[:, None]
 

@@ -78,8 +78,12 @@ def normalise(text: str, *, simplified: bool = True) -> str:
     text = unicodedata.normalize("NFKC", text)
     if simplified:
         text = to_simplified(text)
-    text = text.replace("\u3000", " ").replace("\xa0", " ")
-    return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n"))
+    text = _SPACES.sub(" ", text.replace("\u3000", " ").replace("\xa0", " "))
+    # One scan of the whole text (a run of spaces never spans lines), then each line stripped.
+    return "\n".join(line.strip() for line in text.split("\n"))
+
+
+_SPACES = re.compile(r"[ \t]+")
 
 
 # --- line rules ----------------------------------------------------------------------

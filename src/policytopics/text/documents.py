@@ -30,7 +30,7 @@ from policytopics.read.records import RawDocument
 from policytopics.settings.config import CleanConfig, CorpusConfig, StudyConfig, load_study
 from policytopics.text.clean import REMOVAL_RULES, clean_text
 from policytopics.text.dates import dates_disagree
-from policytopics.text.duplicates import find_duplicates, minhash_signature
+from policytopics.text.duplicates import DuplicateFinder, minhash_signature
 from policytopics.text.metadata import (
     apply_overrides,
     document_metadata,
@@ -86,7 +86,8 @@ def document_report(paths: Sequence[str | Path] | str | Path, config: StudyConfi
     override_files: dict[str, Path] = {}
     overrides = read_overrides(paths, override_files)
     rows: list[dict] = []
-    signatures: dict[int, object] = {}
+    # Repeats are found as the rows come, while the workers clean the next documents.
+    duplicates = DuplicateFinder(config.clean.near_duplicate_threshold)
     documents = iter_documents(paths, config.corpus, limit=limit, skip=config.output.folders())
     # The total is known only with a limit (a compressed table is not counted in advance).
     with tqdm(desc="ingest", unit="doc", total=limit or None, disable=not progress, leave=False) as bar:
@@ -97,16 +98,14 @@ def document_report(paths: Sequence[str | Path] | str | Path, config: StudyConfi
             outside = row["status"] == DocStatus.KEPT and outside_dates(config.corpus, row["date"])
             if outside:  # before the duplicates: a copy inside the dates is then kept
                 row.update(status=DocStatus.DROPPED.value, reason=outside)
-            if row["status"] == DocStatus.KEPT:
-                signatures[position] = signature
+            repeated = row["status"] == DocStatus.KEPT and duplicates.add(position, row["text"], signature)
+            if repeated:
+                first, reason = repeated
+                row.update(status=DocStatus.DUPLICATE.value, reason=reason,
+                           duplicate_of=rows[first]["doc_id"])
             rows.append(row)
             bar.update()
     unused_overrides(override_files, (row["doc_id"] for row in rows), (row["source"] for row in rows), limit)
-    kept_texts = {p: row["text"] for p, row in enumerate(rows) if row["status"] == DocStatus.KEPT}
-    for position, (first, reason) in find_duplicates(
-            kept_texts, signatures, config.clean.near_duplicate_threshold).items():
-        rows[position].update(status=DocStatus.DUPLICATE.value, reason=reason,
-                              duplicate_of=rows[first]["doc_id"])
     return pd.DataFrame(rows, columns=REPORT_COLUMNS)
 
 

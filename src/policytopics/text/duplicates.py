@@ -122,35 +122,55 @@ def find_near_duplicates(doc_ids, texts, threshold: float = 0.8, num_perm: int =
     >>> find_near_duplicates(["a", "b", "c"], [text, "相关阅读\\n" + text, "另一篇完全不同的文章内容。"])
     {'b': 'a'}
     """
-    from datasketch import LeanMinHash, MinHashLSH
-
-    # The index only proposes candidates; each is checked against ``threshold`` below.
-    # Its default balance misses 60 % of pairs exactly at the threshold, so weight it
-    # towards recall: 95 % of pairs at the threshold are found, at the price of checking
-    # a few more candidates.
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=(0.05, 0.95))
-    kept: dict[str, LeanMinHash] = {}
-    order: dict[str, int] = {}
-    duplicates: dict[str, str] = {}
-    scheme = _minhash_template(num_perm, seed).scheme
+    index = NearDuplicateIndex(threshold, num_perm, seed)
     if signatures is None:
         signatures = (minhash_signature(text, num_perm, seed) for text in texts)
+    duplicates: dict[str, str] = {}
     for doc_id, values in zip(doc_ids, signatures):
+        first = index.add(doc_id, values)
+        if first is not None:
+            duplicates[doc_id] = first
+    return duplicates
+
+
+class NearDuplicateIndex:
+    """The near-duplicate search of :func:`find_near_duplicates`, one document at a time, in
+    input order: :meth:`add` says which earlier kept document a document repeats (or
+    ``None``, and it is kept and indexed)."""
+
+    def __init__(self, threshold: float = 0.8, num_perm: int = 128, seed: int = 1):
+        from datasketch import MinHashLSH
+
+        # The index only proposes candidates; each is checked against ``threshold`` below.
+        # Its default balance misses 60 % of pairs exactly at the threshold, so weight it
+        # towards recall: 95 % of pairs at the threshold are found, at the price of checking
+        # a few more candidates.
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=(0.05, 0.95))
+        self.threshold, self.seed = threshold, seed
+        self.kept: dict = {}
+        self.order: dict = {}
+        self.scheme = _minhash_template(num_perm, seed).scheme
+
+    def add(self, doc_id, values):
+        """The earliest kept document that ``doc_id`` (MinHash ``values``, from
+        :func:`minhash_signature`; ``None``: no shingles, never a duplicate) repeats, else
+        ``None``."""
+        from datasketch import LeanMinHash
+
         if values is None:
-            continue
+            return None
         # A lean MinHash from the values: no permutations to draw.
-        signature = LeanMinHash(seed=seed, hashvalues=values, scheme=scheme)
-        matches = [m for m in lsh.query(signature) if kept[m].jaccard(signature) >= threshold]
+        signature = LeanMinHash(seed=self.seed, hashvalues=values, scheme=self.scheme)
+        kept = self.kept
+        matches = [m for m in self.lsh.query(signature) if kept[m].jaccard(signature) >= self.threshold]
         if matches:
             # The earliest kept document, whatever order the index returns them in.
-            duplicates[doc_id] = min(matches, key=order.__getitem__)
-            continue
-        if doc_id in kept:
-            continue  # a repeated id: the first document with that id stands
-        lsh.insert(doc_id, signature)
-        kept[doc_id] = signature
-        order[doc_id] = len(order)
-    return duplicates
+            return min(matches, key=self.order.__getitem__)
+        if doc_id not in kept:  # a repeated id: the first document with that id stands
+            self.lsh.insert(doc_id, signature)
+            kept[doc_id] = signature
+            self.order[doc_id] = len(self.order)
+        return None
 
 
 def find_duplicates(texts: dict[int, str], signatures: dict[int, object],
@@ -165,20 +185,41 @@ def find_duplicates(texts: dict[int, str], signatures: dict[int, object],
     >>> find_duplicates({0: "甲乙丙丁戊", 1: "其他文字内容", 2: "甲乙丙丁戊"}, {}, 0)
     {2: (0, 'same cleaned text')}
     """
-    import hashlib
-
     found: dict[int, tuple[int, str]] = {}
-    first_with: dict[str, int] = {}
+    if threshold and not signatures:
+        signatures = {p: minhash_signature(text) for p, text in texts.items()}
+    finder = DuplicateFinder(threshold)
     for position, text in texts.items():
-        digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
-        if digest in first_with:
-            found[position] = (first_with[digest], "same cleaned text")
-        else:
-            first_with[digest] = position
-    if threshold:
-        rest = [p for p in texts if p not in found]
-        near = find_near_duplicates(rest, [texts[p] for p in rest], threshold=threshold,
-                                    signatures=[signatures.get(p) for p in rest] if signatures else None)
-        reason = f"near-duplicate text (MinHash Jaccard >= {threshold})"
-        found.update({position: (first, reason) for position, first in near.items()})
+        repeated = finder.add(position, text, signatures.get(position) if signatures else None)
+        if repeated is not None:
+            found[position] = repeated
     return found
+
+
+class DuplicateFinder:
+    """:func:`find_duplicates` as the kept documents arrive, in input order: the documents
+    stage asks about each while the worker processes clean the next ones, instead of going
+    over every kept text again once all are read (a tenth of the stage's time on 72,855
+    stories, py-spy, one core idle meanwhile). The answers are the same: an exact repeat of any earlier
+    kept text first, else a near-duplicate of an earlier document that repeats nothing."""
+
+    def __init__(self, threshold: float):
+        self.threshold = threshold
+        self.first_with: dict[str, int] = {}
+        self.near = NearDuplicateIndex(threshold) if threshold else None
+        self.reason = f"near-duplicate text (MinHash Jaccard >= {threshold})"
+
+    def add(self, position: int, text: str, signature) -> tuple[int, str] | None:
+        """``(first_position, reason)`` when the kept document at ``position`` (its cleaned
+        ``text`` and :func:`minhash_signature` values) repeats an earlier one, else ``None``."""
+        import hashlib
+
+        digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
+        if digest in self.first_with:
+            return self.first_with[digest], "same cleaned text"
+        self.first_with[digest] = position
+        if self.near is not None:
+            first = self.near.add(position, signature)
+            if first is not None:
+                return first, self.reason
+        return None

@@ -37,6 +37,17 @@ _VENUE = re.compile(r"在(?P<place>[^,。;,；，、]{1,14}?)(?:举行|开幕|�
                     r"|(?:离开|抵达|到达|飞抵|返回|回到)(?P<travel>北京)"
                     rf"|(?P<event>[{CJK_RANGE}]{{2,3}})(?=(?:国际)?(?:论坛|峰会|博览会|世锦赛|年会))")
 _VENUE_WEIGHT = 0.5
+# Every branch of _MASKED holds one of these words, every branch of _VENUE one of those: a
+# line with none of them (three in four lines of news for _MASKED, half for _VENUE) is not
+# scanned by the pattern, whose character classes are tried at every position.
+_MASKED_WORDS = ("北京时间", "上海合作组织", "上合组织", "大学", "香港特区", "台湾问题", "新疆棉",
+                 "西藏自治区成立", "辽宁", "军区", "北海布伦特", "银行", "支行")
+_VENUE_WORDS = ("在", "北京", "论坛", "峰会", "博览会", "世锦赛", "年会")
+
+
+def _masked(text: str) -> str:
+    """``text`` without the phrases of ``_MASKED`` (a text without its words as it is)."""
+    return _MASKED.sub("", text) if any(word in text for word in _MASKED_WORDS) else text
 # Bulletins of several unrelated items (新闻联播's 国内联播快讯): one local item would
 # otherwise take all the mentions.
 _ROUNDUP_TITLE = re.compile(r"联播快讯|快讯$")
@@ -62,7 +73,7 @@ def _county_mentions(masked: str) -> list[Place]:
 
 def place_mentions(text: str) -> list[Place]:
     """Places named in ``text`` (leftmost-longest), after masking non-locating phrases."""
-    return [place for place, _ in _weighted_mentions(_MASKED.sub("", text), 1.0)]
+    return [place for place, _ in _weighted_mentions(_masked(text), 1.0)]
 
 
 def _weighted_mentions(masked: str, weight: float) -> list[tuple[Place, float]]:
@@ -72,7 +83,8 @@ def _weighted_mentions(masked: str, weight: float) -> list[tuple[Place, float]]:
     # Venue phrases do not overlap and come in order: the one a mention may fall in is the
     # last that starts at or before it (a bisection; testing every venue for every mention
     # took 97 s on a 2 MB text written as one line).
-    venues = [m.span(m.lastgroup) for m in _VENUE.finditer(masked)]
+    venues = ([m.span(m.lastgroup) for m in _VENUE.finditer(masked)]
+              if any(word in masked for word in _VENUE_WORDS) else [])
     starts = [a for a, _ in venues]
 
     def in_venue(position: int) -> bool:
@@ -109,7 +121,7 @@ def extract_region(title: str | None, body_lines: list[str], *, min_share: float
     ]
     county_scores: Counter = Counter()
     for text, weight in parts:
-        masked = _MASKED.sub("", text)  # once per line, for provinces and counties alike
+        masked = _masked(text)  # once per line, for provinces and counties alike
         for place, counted in _weighted_mentions(masked, weight):
             scores[place.province] += counted
             if place.city:

@@ -326,7 +326,9 @@ class Segmenter:
         else:
             tokens = self.backend_.cut(text)
         memo, filtered = self._filter_memo, self._filtered
-        return [kept for kept in (memo.get(t) or filtered(t) for t in tokens) if kept]
+        # A dropped token is memoised as "" too: looked up, not filtered again (``memo.get(t)
+        # or filtered(t)`` called the filter for every stopword and punctuation mark met).
+        return [kept for kept in (memo[t] if t in memo else filtered(t) for t in tokens) if kept]
 
     def tokenize_many(self, texts: Iterable[str], *, workers: int = 0, chunk_size: int = 500,
                       scheduler: str | None = None, progress: bool = True,
