@@ -129,13 +129,15 @@ def report(measured: dict, n_articles: int) -> str:
     stages = "\n".join(f"| {name} | {seconds:,.1f} |" for name, seconds in measured["stages"].items())
     kept = measured["documents"].get("kept", 0)
     minutes, gib = measured["seconds"] / 60, (measured["peak_mib"] or 0) / 1024
-    time_goal = "met" if measured["seconds"] <= GOAL_SECONDS else "NOT met"
-    memory_goal = "met" if (measured["peak_mib"] or 0) <= GOAL_MIB else "NOT met"
+    judged = n_articles >= 1_000_000  # the goals are the million's
+    time_goal = ("met" if measured["seconds"] <= GOAL_SECONDS else "NOT met") if judged else "not judged"
+    memory_met = (measured["peak_mib"] or 0) <= GOAL_MIB
+    memory_goal = ("met" if memory_met else "NOT met") if judged else "not judged"
     return f"""## A national archive on one machine: {n_articles:,} articles through a Dask LocalCluster (#40)
 
 `policytopics {measured['command']}` (the archive built by `benchmarks/bench_million.py build`;
-{kept:,} articles kept). Wall time {minutes:,.1f} min (goal ≤ 45: {time_goal}), peak memory of
-the process tree {gib:,.2f} GiB (goal ≤ 4 GB: {memory_goal}).
+{kept:,} articles kept). Wall time {minutes:,.1f} min (goal for a million articles ≤ 45: {time_goal}), peak
+memory of the process tree {gib:,.2f} GiB (goal for a million ≤ 4 GB: {memory_goal}).
 For scale: the one-machine goal for the 74,542 stories is {GOAL_FULL_SECONDS:.0f} s.
 
 | stage | seconds |
