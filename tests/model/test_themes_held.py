@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from model_corpora import PLANTED_TEXTS as TEXTS
 from model_corpora import THEMES
+from themed_study import themed_study
 
-from policytopics import Study, load_study
+from policytopics import Study
 from policytopics.model import themes_held as held_module
 from policytopics.model.themes import Theme
 from policytopics.model.themes_held import (
@@ -107,16 +108,7 @@ def test_the_warning_says_which_condition_failed_with_its_values(caplog):
 
 
 def test_a_seeded_study_warns_for_a_theme_that_does_not_hold(tmp_path, caplog, monkeypatch):
-    articles = tmp_path / "articles"
-    articles.mkdir()
-    for i, tokens in enumerate(TEXTS):
-        (articles / f"{i:03d}.txt").write_text("。".join(tokens) + "。", encoding="utf-8")
-    themes_file = tmp_path / "themes.toml"
-    themes_file.write_text("".join(f'["{t.name}"]\nwords = {list(t.words)!r}\n'.replace("'", '"')
-                                   for t in THEMES), encoding="utf-8")
-    config = load_study(None, corpus=[articles], out=tmp_path / "out", output__cache_dir=tmp_path / "cache",
-                        n_topics=5, model__themes=themes_file, model__no_above=0.95)
-    study = Study(config, progress=False)
+    study = themed_study(tmp_path, n_topics=5)
     held = study.themes_held()
     assert held["held"].all() and (held["spearman"] >= HELD_MIN_SPEARMAN).all()
     topics = study.topics().set_index("topic")
@@ -126,7 +118,7 @@ def test_a_seeded_study_warns_for_a_theme_that_does_not_hold(tmp_path, caplog, m
     assert topics["theme_spearman"].isna().sum() == 5 - len(THEMES)
     monkeypatch.setattr(held_module, "HELD_MIN_SEED_MASS", 1.01)  # no topic's seeds can keep it
     with caplog.at_level(logging.WARNING, logger="policytopics"):
-        topics = Study(config, progress=False).topics()
+        topics = Study(study.config, progress=False).topics()
     assert "did not hold its topic" in caplog.text and "of its probability mass (< 1.01)" in caplog.text
     assert topics["theme_held"].dropna().tolist() == [False] * len(THEMES)
     assert topics["theme_held"].isna().sum() == 5 - len(THEMES)
