@@ -275,12 +275,7 @@ def table(rows: list[dict]) -> str:
     for setting in dict.fromkeys(r["setting"] for r in rows):
         mine = [r for r in rows if r["setting"] == setting]
         if len(mine) > 1:
-            lines.append(f"| **{SHOWN[setting]}, mean** | {len(mine)} seeds "
-                         f"| {np.mean([r['follow'] for r in mine]):.1f}/{mine[0]['themes']} "
-                         f"({min(r['rho_min'] for r in mine):.2f}) "
-                         f"| {np.mean([r['learned_mean'] for r in mine]):.1f} "
-                         f"({min(r['learned_min'] for r in mine)}) "
-                         f"| {np.mean([r['free_npmi'] for r in mine]):.3f} "
+            lines.append(f"| **{SHOWN[setting]}, mean** | {len(mine)} seeds | {_mean_scores(mine)} "
                          f"| {np.mean([r['cpu_s'] for r in mine]):.1f} "
                          f"({np.mean([r['wall_s'] for r in mine]):.0f}) "
                          f"| {np.mean([r['fit_mb'] for r in mine]):.0f}, "
@@ -305,6 +300,14 @@ def theme_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _mean_scores(rows: list[dict]) -> str:
+    """Followed, learned and free NPMI over seeds: the means, with the smallest in brackets."""
+    return (f"{np.mean([r['follow'] for r in rows]):.1f}/{rows[0]['themes']} "
+            f"({min(r['rho_min'] for r in rows):.2f}) "
+            f"| {np.mean([r['learned_mean'] for r in rows]):.1f} ({min(r['learned_min'] for r in rows)}) "
+            f"| {np.mean([r['free_npmi'] for r in rows]):.3f}")
+
+
 def _costs(rows: list[dict]) -> tuple[float, float, float, float]:
     """Mean fit CPU s, with the engine's import; largest fit MB, with the import's memory."""
     return (float(np.mean([r["cpu_s"] for r in rows])),
@@ -325,12 +328,7 @@ def summary(rows: list[dict]) -> str:
             these = [r for r in mine if r["setting"] == setting]
             costs = " | ".join(f"{c:.{1 if i < 2 else 0}f} ({c / b:.2f}×)"
                                for i, (c, b) in enumerate(zip(_costs(these), base, strict=True)))
-            lines.append(f"| {corpus} | {SHOWN[setting]} | {len(these)} "
-                         f"| {np.mean([r['follow'] for r in these]):.1f}/{these[0]['themes']} "
-                         f"({min(r['rho_min'] for r in these):.2f}) "
-                         f"| {np.mean([r['learned_mean'] for r in these]):.1f} "
-                         f"({min(r['learned_min'] for r in these)}) "
-                         f"| {np.mean([r['free_npmi'] for r in these]):.3f} | {costs} |")
+            lines.append(f"| {corpus} | {SHOWN[setting]} | {len(these)} | {_mean_scores(these)} | {costs} |")
     return "\n".join(lines)
 
 
