@@ -306,7 +306,7 @@ def _print_fit(study) -> None:
     from policytopics.text.documents import summarise_report
 
     config = study.config
-    print(summarise_report(study.documents()))
+    print(summarise_report(study.documents(text=False)))
     how = ("read from the cache" if study.cache_hits.get("model")
            else f"fitted in {study.timings.get('model', 0):.1f} s")
     print(f"topics: {config.model.n_topics}, seed {config.model.seed} ({how})")

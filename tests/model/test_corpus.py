@@ -41,3 +41,15 @@ def test_a_corpus_folder_streams_back_what_was_written(tmp_path):
     lengths = [sum(count for _, count in dictionary.doc2bow(t)) for t in token_lists]
     np.testing.assert_array_equal(unit_lengths(tmp_path, len(token_lists)), lengths)
     assert seen_words(tmp_path) == unpruned
+
+
+def test_unit_lengths_read_in_chunks_sum_as_whole(tmp_path, monkeypatch):
+    from policytopics.model import corpus as corpus_module
+
+    dictionary = build_dictionary(TEXTS, ModelConfig(no_below=1, no_above=1.0))
+    token_lists = [*TEXTS, [], *TEXTS]
+    save_corpus(tmp_path, dictionary, token_lists)
+    whole = unit_lengths(tmp_path, len(token_lists))
+    monkeypatch.setattr(corpus_module, "UNIT_LENGTH_CHUNK", 1)  # one entry at a time
+    np.testing.assert_array_equal(unit_lengths(tmp_path, len(token_lists)), whole)
+    assert whole.tolist() == [sum(count for _, count in dictionary.doc2bow(t)) for t in token_lists]

@@ -24,6 +24,7 @@ from policytopics.store.writing import (
     replace_folder,
     temporary_sibling,
     write_csv,
+    write_csv_chunks,
     write_json,
     write_parquet,
     write_text,
@@ -80,6 +81,23 @@ def test_excel_safe_leaves_numbers_and_plain_text_alone():
     risky = pd.DataFrame({"title": ["\r回车", "\t缩进", "@某人", "+86", "-5", "产业链"], "n": range(6)})
     assert excel_safe(risky)["title"].tolist() == ["'\r回车", "'\t缩进", "'@某人", "'+86", "'-5", "产业链"]
     assert risky["title"].iloc[0] == "\r回车"  # the caller's frame is not changed
+
+
+def test_excel_safe_on_text_columns_with_gaps():
+    frame = pd.DataFrame({"title": pd.Series(["=1", None, "产业链", "-"], dtype="str"),
+                          "mixed": ["+1", 2, None, "x"]})
+    safe = excel_safe(frame)
+    assert safe["title"].tolist()[0] == "'=1" and pd.isna(safe["title"].iloc[1])
+    assert safe["title"].tolist()[2:] == ["产业链", "'-"] and safe["mixed"].tolist()[:2] == ["'+1", 2]
+
+
+def test_a_csv_written_in_chunks_is_the_csv_written_whole(tmp_path):
+    frame = pd.DataFrame({"title": pd.Series(["=1", None, "产业链\n第二行", "a,b"], dtype="str"),
+                          "share": [0.1, float("nan"), 1 / 3, 2.0], "n": [1, 2, 3, 4],
+                          "ok": [True, False, True, True]})
+    whole = write_csv(frame, tmp_path / "whole.csv").read_bytes()
+    chunks = write_csv_chunks([frame.iloc[:1], frame.iloc[1:3], frame.iloc[3:]], tmp_path / "chunks.csv")
+    assert chunks.read_bytes() == whole and whole.count(b"\xef\xbb\xbf") == 1
 
 
 def test_an_xlsx_report_refuses_cells_excel_would_cut(tmp_path):

@@ -42,3 +42,29 @@ def test_one_memo_keyed_by_the_stages_keys_and_settings(sample_study):
     seeded = _catalog(sample_study, seed=7)
     seeded.cache = catalog.cache  # the same memory, another fit's key
     assert seeded.memoised("x", build, stages=("model",)) == 3
+
+
+def test_the_texts_stay_on_disk_until_asked_for(sample_study):
+    import pandas as pd
+
+    catalog = _catalog(sample_study)
+    held = catalog.documents(text=False)
+    assert "text" not in held and "text" not in catalog.stage("documents")  # what the memo holds
+    whole = catalog.documents()
+    path = catalog.cache.path("documents", catalog.key("documents")).with_suffix(".parquet")
+    cached = pd.read_parquet(path)
+    # The report as it was before the texts were served apart: every column in the cache's order.
+    assert list(whole.columns) == [c for c in cached.columns if c != "corpus_path"]
+    assert whole["text"].tolist() == cached["text"].tolist() and whole["text"].str.len().gt(0).all()
+    kept = catalog.kept_documents(text=False)
+    assert "text" not in kept and kept is catalog.kept_documents(text=False)  # built once
+    assert catalog.kept_documents()["text"].tolist() == whole[whole["status"] == "kept"]["text"].tolist()
+
+
+def test_documents_in_chunks_are_the_documents(sample_study):
+    import pandas as pd
+
+    catalog = _catalog(sample_study)
+    chunks = list(catalog.document_chunks(rows=2))
+    assert [len(chunk) for chunk in chunks] == [2, 2, 2][:len(chunks) - 1] + [len(chunks[-1])]
+    pd.testing.assert_frame_equal(pd.concat(chunks), catalog.documents())

@@ -36,6 +36,13 @@ def test_token_lists_leave_memory_once_the_corpus_is_built(sample_study, tmp_pat
     assert study.cache_hits["tokens"] is False  # the run record keeps the first outcome: built
 
 
+def test_a_model_just_fitted_is_served_as_read_back_from_its_files(sample_study):
+    # The sample study was fitted cold in this session: the fitted sampler held every
+    # document's word assignments; the study holds the saved one (topics and priors only).
+    assert sample_study.cache_hits["model"] is False and sample_study.config.model.engine == "tomotopy"
+    assert len(sample_study.model().lda_.docs) == 0
+
+
 def test_corrupt_cache_file_is_rebuilt(sample_study, tmp_path):
     config = load_study(sample_study.config.root / "study.toml", out=tmp_path,
                         output__cache_dir=tmp_path / "cache")

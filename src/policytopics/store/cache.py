@@ -70,7 +70,6 @@ def trim_memory() -> None:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-
 # --- stages ----------------------------------------------------------------------------
 
 class StageCache:
@@ -140,9 +139,10 @@ class StageCache:
 
     def columns(self, name: str, key: str, columns: list[str]):
         """Some columns of a table stage, from memory or from its file without reading the
-        rest; ``None`` when neither holds it (an unreadable file is logged)."""
+        rest; ``None`` when neither holds it (an unreadable file is logged). A column the
+        stage serves without (the documents' texts) is read from the file."""
         memo_key = f"{name}:{key}"
-        if memo_key in self.memo:
+        if memo_key in self.memo and all(column in self.memo[memo_key] for column in columns):
             return self.memo[memo_key][columns]
         path = self.path(name, key).with_suffix(".parquet")
         if path.is_file() and not damage(path):  # a damaged file is named when the stage reads it

@@ -21,7 +21,7 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 log = logging.getLogger("policytopics")
@@ -125,8 +125,7 @@ def excel_safe(frame):
     from pandas.api.types import is_object_dtype, is_string_dtype
 
     text_columns = [c for c in frame.columns if is_object_dtype(frame[c]) or is_string_dtype(frame[c])]
-    risky = {c: frame[c].map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START))
-             for c in text_columns}
+    risky = {c: _formula_like(frame[c]) for c in text_columns}
     risky = {c: mask for c, mask in risky.items() if mask.any()}
     if not risky:
         return frame
@@ -136,11 +135,35 @@ def excel_safe(frame):
     return frame
 
 
+def _formula_like(column):
+    """Which cells of a text column start like a formula: on a column of strings, in one
+    vectorised pass (no Python string made of each cell: the documents' texts are most of a
+    run's memory); on an object column (mixed cells), cell by cell."""
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
+    if is_string_dtype(column) and not is_object_dtype(column):
+        return column.str.startswith(FORMULA_START).fillna(False).astype(bool)
+    return column.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START))
+
+
 def write_csv(frame, path: str | Path) -> Path:
     """CSV in UTF-8 with a BOM, so Excel opens it with the Chinese intact, and with no cell
     that Excel would run as a formula (:func:`excel_safe`)."""
-    safe = excel_safe(frame)
-    return atomic_write(path, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"))
+    return write_csv_chunks([frame], path)
+
+
+def write_csv_chunks(frames: Iterable, path: str | Path) -> Path:
+    """:func:`write_csv` of the frames one after another (the same columns; the header once),
+    each made safe and written before the next is made: a table too large to hold whole (the
+    documents with their texts) written chunk by chunk, with the same bytes as if whole.
+    At least one frame, for the header."""
+    def write(tmp: Path) -> None:
+        # pandas opens a path so too (newline="": its own line ends); the BOM is written once.
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as handle:
+            for i, frame in enumerate(frames):
+                excel_safe(frame).to_csv(handle, index=False, header=i == 0)
+
+    return atomic_write(path, write)
 
 
 #: The most characters an Excel cell holds.
@@ -286,6 +309,7 @@ __all__ = [
     "replace_folder",
     "temporary_sibling",
     "write_csv",
+    "write_csv_chunks",
     "write_json",
     "write_parquet",
     "write_text",

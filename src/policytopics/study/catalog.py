@@ -11,7 +11,7 @@ stages it comes from (:meth:`Catalog.memoised`). The stage functions never see i
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pandas as pd
 
@@ -20,8 +20,12 @@ from policytopics.model.corpus import seen_words
 from policytopics.settings.config import StudyConfig
 from policytopics.store.cache import StageCache, trim_memory
 from policytopics.store.keys import stable_hash
+from policytopics.study.stage_documents import TEXT_COLUMN
 from policytopics.study.stages import STAGES, Folder, call
 from policytopics.text.documents import kept_documents, warn_disagreeing_dates
+
+#: Documents per chunk of :meth:`Catalog.document_chunks`.
+DOCUMENT_CHUNK_ROWS = 5_000
 
 #: The columns of the tokens table that are the units of analysis.
 UNIT_COLUMNS = ["doc_id", "passage", "n_chars"]
@@ -92,16 +96,56 @@ class Catalog:
         return self.cache.memoised(key, build)
 
     # The views of the stages ------------------------------------------------------------
-    def documents(self) -> pd.DataFrame:
+    def documents(self, text: bool = True) -> pd.DataFrame:
         """The ingest report; documents whose date column their own header contradicts are
-        named in one warning per report (:func:`~policytopics.text.documents.warn_disagreeing_dates`)."""
+        named in one warning per report (:func:`~policytopics.text.documents.warn_disagreeing_dates`).
+
+        ``text=False``: without the cleaned texts, which the study keeps on disk, not in memory
+        (the stage serves its report so, :func:`~policytopics.study.stage_documents.without_text`):
+        read again from the cached table's one column when asked for (the tokens stage, the
+        ``documents`` table, the validation items), so the texts of a large corpus are not held
+        through the model, the estimates and the figures.
+        """
         report = self.stage("documents")
         self.memoised("date_warning", lambda: warn_disagreeing_dates(report, self.config.corpus),
                       stages=("documents",))
-        return report
+        return self._with_text(report) if text else report
 
-    def kept_documents(self) -> pd.DataFrame:
-        return kept_documents(self.documents())
+    def _with_text(self, report: pd.DataFrame) -> pd.DataFrame:
+        """``report`` with its ``text`` column, read from the cached table's file."""
+        key = self.key("documents")
+        texts = self.cache.columns("documents", key, [TEXT_COLUMN])
+        if texts is None or len(texts) != len(report):
+            raise ValueError(f"the cached documents table {self.cache.path('documents', key)}.parquet "
+                             "cannot be read; remove it (or the cache folder) and run again")
+        return report.assign(**{TEXT_COLUMN: texts[TEXT_COLUMN].array})
+
+    def document_chunks(self, rows: int = DOCUMENT_CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+        """:meth:`documents` with their texts, ``rows`` documents at a time: the texts read from
+        the cached table in batches, never all at once (``documents.csv`` is written so).
+        At least one chunk, empty for an empty report."""
+        import pyarrow.parquet as pq
+
+        report = self.documents(text=False)
+        path = self.cache.path("documents", self.key("documents")).with_suffix(".parquet")
+        start = 0
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=rows, columns=[TEXT_COLUMN]):
+            texts = batch.column(0).to_pandas()
+            yield report.iloc[start:start + len(texts)].assign(**{TEXT_COLUMN: texts.array})
+            start += len(texts)
+        if start != len(report):
+            if start:
+                raise ValueError(f"the cached documents table {path} holds {start} texts for "
+                                 f"{len(report)} documents; remove it and run again")
+            yield self._with_text(report)
+
+    def kept_documents(self, text: bool = True) -> pd.DataFrame:
+        """The kept documents of :meth:`documents` (``text``: with their texts); without them,
+        built once per report."""
+        if text:
+            return kept_documents(self.documents())
+        return self.memoised("kept_documents", lambda: kept_documents(self.documents(text=False)),
+                             stages=("documents",))
 
     def units(self) -> pd.DataFrame:
         """The units of analysis without their tokens, read from the cached tokens table's own
@@ -130,7 +174,7 @@ class Catalog:
             # Only the columns the cells need, read from the cached report's file (not its texts).
             columns = ["doc_id", "status", "region", "national", "date", "date_precision"]
             report = self.cache.columns("documents", self.key("documents"), columns)
-            documents = self.kept_documents() if report is None else kept_documents(report)
+            documents = self.kept_documents(text=False) if report is None else kept_documents(report)
             national = documents.get("national", pd.Series(False, index=documents.index))
             region = documents["region"].where(documents["region"].notna(),
                                                national.fillna(False).astype(bool).map({True: "national",
@@ -157,4 +201,4 @@ def _named(function: Callable, inputs: tuple[str, ...]) -> list[str]:
     return [name for name in inputs if name in inspect.signature(function).parameters]
 
 
-__all__ = ["UNIT_COLUMNS", "Catalog"]
+__all__ = ["DOCUMENT_CHUNK_ROWS", "UNIT_COLUMNS", "Catalog"]

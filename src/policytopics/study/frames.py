@@ -13,11 +13,12 @@ from policytopics.model.labels import seed_words_by_topic
 from policytopics.study.results import Results
 
 
-def output_tables(results: Results) -> dict[str, pd.DataFrame]:
-    """Every output table, by file name."""
+def output_tables(results: Results, documents: bool = True) -> dict[str, pd.DataFrame]:
+    """Every output table, by file name; ``documents=False``: all but the ingest report
+    (written chunk by chunk, :meth:`policytopics.study.catalog.Catalog.document_chunks`)."""
     doc_topics = results.doc_topics()
     return {
-        "documents": results.catalog.documents(),
+        **({"documents": results.catalog.documents()} if documents else {}),
         "doc_topics": doc_topics_wide(doc_topics),
         "passage_topics": results.passage_topics(),
         "topic_words": results.ranked_words(),

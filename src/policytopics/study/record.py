@@ -35,9 +35,9 @@ def run_record(study) -> dict:
         "settings": study.configured.to_dict(),
         "corpus_key": study.key("documents"),
         "stage_keys": {name: study.key(name) for name in STAGES},
-        "documents": study.documents()["status"].value_counts().to_dict(),
+        "documents": study.documents(text=False)["status"].value_counts().to_dict(),
         # Documents whose date column their own header contradicts (documents.csv: date_disagrees).
-        "dates_header_contradicts": disagreeing_dates(study.documents()).drop(columns="status")
+        "dates_header_contradicts": disagreeing_dates(study.documents(text=False)).drop(columns="status")
         .to_dict("records"),
         "units": len(study.units()),
         "dictionary_size": len(model.dictionary_),

@@ -122,7 +122,7 @@ class Results:
         themes, which top words are seed words and which the model learned, whether the topic
         held its theme and the rule's two measures (:meth:`themes_held`)."""
         seeds = topic_naming.seed_words_by_topic(self.theme_seeds()) if self.themes() else None
-        table = topic_naming.topic_table(self.model(), self.catalog.kept_documents(),
+        table = topic_naming.topic_table(self.model(), self.catalog.kept_documents(text=False),
                                          self.document_topic_matrix(), labels=self.topic_labels(),
                                          n_words=self.config.model.top_n_words, n_docs=n_docs, seeds=seeds)
         if self.themes():
@@ -140,7 +140,7 @@ class Results:
 
         def build():
             doc_ids, matrix = document_topics(self.model().doc_topic_, self.catalog.units())
-            order = pd.Index(doc_ids).get_indexer(self.catalog.kept_documents()["doc_id"])
+            order = pd.Index(doc_ids).get_indexer(self.catalog.kept_documents(text=False)["doc_id"])
             return matrix[order]
 
         return self.catalog.memoised("document_topics", build, stages=("model",))
@@ -158,7 +158,7 @@ class Results:
         """
         weights = self.config.weights
         return self.catalog.memoised("doc_topics", lambda: doc_topics_table(
-            self.catalog.kept_documents(), self.document_topic_matrix(), self.topic_labels(),
+            self.catalog.kept_documents(text=False), self.document_topic_matrix(), self.topic_labels(),
             period=weights.period, national_label=weights.national_label),
             stages=("model",), files=self._labels_file(),
             settings=(weights.period, weights.national_label, self.config.model.top_n_words,

@@ -21,6 +21,7 @@ from policytopics.report import explorer, figure_files, output_tables, publish
 from policytopics.report.run_record import write_run_record
 from policytopics.settings.config import StudyConfig, replace
 from policytopics.settings.validate import check_themes_fit
+from policytopics.store.writing import write_csv_chunks
 from policytopics.study.record import QUICK_FIGURES, run_record
 from policytopics.text.documents import DocStatus
 
@@ -90,7 +91,7 @@ def run(study, *, quick: bool = False,
 def _run(study, on_fitted: Callable[..., object] | None) -> dict[str, object]:
     started = time.perf_counter()
     study.check_outputs()
-    n_kept = int((study.documents()["status"] == DocStatus.KEPT).sum())
+    n_kept = int((study.documents(text=False)["status"] == DocStatus.KEPT).sum())
     if figure_files.figure_workers(study.config, n_kept) > 1:
         prepare_figure_workers()  # in the background, while the other stages run
     study.model()  # builds the tokens and the corpus first, if they are not cached
@@ -120,8 +121,11 @@ def figure_names(study) -> tuple[str, ...] | None:
 def write_tables(study, folder: Path | None = None, figures: Path | None = None) -> dict[str, Path]:
     """The output tables in ``folder`` (``tables_dir``) and the ``[output] figure_tables``
     beside the figures (``figures``, else ``figures_dir``; returned as ``figures/NAME``)."""
-    tables = study.tables()
-    written = output_tables.write_tables(tables, folder or study.config.output.tables_dir)
+    folder = Path(folder or study.config.output.tables_dir)
+    # The ingest report with its texts, chunk by chunk: the texts are never all in memory.
+    written = {"documents": write_csv_chunks(study.document_chunks(), folder / "documents.csv")}
+    tables = study.tables(documents=False)
+    written |= output_tables.write_tables(tables, folder)
     beside = output_tables.write_figure_tables(tables, study.config.output, figures)
     return written | {f"figures/{name}": path for name, path in beside.items()}
 

@@ -22,6 +22,9 @@ from policytopics.text.documents import (
 )
 from policytopics.text.metadata import override_files
 
+#: The report's column of cleaned texts: kept in the cache, served apart (:func:`without_text`).
+TEXT_COLUMN = "text"
+
 #: Corpus settings of the units, not of reading: they re-segment, they do not re-read.
 UNIT_SETTINGS = ("unit", "passage_chars", "passage_above")
 
@@ -65,4 +68,13 @@ def located(report: pd.DataFrame, corpus: CorpusConfig) -> pd.DataFrame:
     return located_sources(report, corpus.paths)
 
 
-__all__ = ["UNIT_SETTINGS", "check_documents", "documents", "documents_key", "located", "missing_columns"]
+def without_text(report: pd.DataFrame, corpus: CorpusConfig) -> pd.DataFrame:
+    """The report as the study holds it in memory: :func:`located`, without the texts (the
+    cached table keeps them; :meth:`policytopics.study.catalog.Catalog.documents` reads them
+    again when asked for). The texts are most of a report: 98 of its 137 MiB on 74,542 news
+    stories."""
+    return located(report, corpus).drop(columns=TEXT_COLUMN)
+
+
+__all__ = ["TEXT_COLUMN", "UNIT_SETTINGS", "check_documents", "documents", "documents_key", "located",
+           "missing_columns", "without_text"]

@@ -100,6 +100,7 @@ class Study:
     stage = _of_catalog(Catalog.stage)
     documents = _of_catalog(Catalog.documents)
     kept_documents = _of_catalog(Catalog.kept_documents)
+    document_chunks = _of_catalog(Catalog.document_chunks)
     units = _of_catalog(Catalog.units)
     unit_ids = _of_catalog(Catalog.unit_ids)
     seen_words = _of_catalog(Catalog.seen_words)
@@ -166,9 +167,10 @@ class Study:
         return self.results.emphasis("period")
 
     # Outputs and the run (:mod:`policytopics.study.frames`, ``run`` and ``record``) --------
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """Every output table, by file name."""
-        return frames.output_tables(self.results)
+    def tables(self, documents: bool = True) -> dict[str, pd.DataFrame]:
+        """Every output table, by file name (``documents=False``: all but the ingest report,
+        which :meth:`document_chunks` gives a few thousand documents at a time)."""
+        return frames.output_tables(self.results, documents=documents)
 
     def figure_frames(self) -> dict[str, object]:
         """The tables the study's figures draw, by the names :mod:`policytopics.report.figure_files` uses."""
