@@ -152,6 +152,18 @@ def test_several_samples_are_drawn_from_whole_and_one_is_drawn_with_halved_preci
     np.testing.assert_allclose(single.concentration[0, 0], [4000.4, 1000.1])
 
 
+def test_the_model_s_samples_are_kept_as_given_and_drawn_in_double_precision():
+    # The model's float32 samples (samples × units × topics) are not copied: each draw makes
+    # its sample's concentration, in float64, as all of them made at once would be.
+    samples = np.random.default_rng(1).dirichlet([0.5, 0.5, 0.5], size=(3, 40)).astype(np.float32)
+    posterior = ProportionPosterior(samples, np.arange(40) * 10, [0.1] * 3, range(40), [1] * 40, range(40))
+    assert np.shares_memory(posterior.samples, samples)
+    precision = np.arange(40) * 10 + float(np.sum([0.1] * 3))
+    whole = np.maximum(samples.astype(float) * precision[None, :, None], 1e-9)
+    assert posterior.sample_concentration(2).dtype == np.float64
+    np.testing.assert_array_equal(posterior.concentration, whole)
+
+
 def test_a_document_without_weight_is_no_member_of_a_weighed_group():
     docs = pd.DataFrame({"region": ["甲", "甲", "乙"], "n_chars": [1000, 0, 10]})
     means = GroupMeans(docs, ["region"], "n_chars")

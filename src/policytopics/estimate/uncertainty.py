@@ -129,19 +129,21 @@ class ProportionPosterior:
                  unit_docs: Sequence, unit_chars: Sequence[float], doc_ids: Sequence):
         from scipy import sparse
 
-        unit_topic = np.asarray(unit_topic, dtype=float)
+        # Kept as given (the model's own float32 samples are not copied): each draw makes its
+        # sample's concentration in float64, the same numbers as all of them made at once, with
+        # a tenth of the memory (74,500 news stories × 20 topics × 5 samples: 60 MB).
+        unit_topic = np.asarray(unit_topic)
         # Several samples of the assignments (samples × units × topics) hold their own
         # spread; one (units × topics) stands for it by a halved precision.
-        samples = unit_topic if unit_topic.ndim == 3 else unit_topic[None]
+        self.samples = unit_topic if unit_topic.ndim == 3 else unit_topic[None]
         tokens = np.asarray(unit_tokens, dtype=float)
-        if len(tokens) != samples.shape[1] or len(unit_docs) != samples.shape[1]:
-            raise ValueError(f"{samples.shape[1]} units of proportions, {len(tokens)} token counts "
+        if len(tokens) != self.samples.shape[1] or len(unit_docs) != self.samples.shape[1]:
+            raise ValueError(f"{self.samples.shape[1]} units of proportions, {len(tokens)} token counts "
                              f"and {len(unit_docs)} document ids")
         precision = tokens + float(np.sum(alpha))
-        if len(samples) == 1:
+        if len(self.samples) == 1:
             precision = precision / ASSIGNMENT_VARIANCE
-        # A gamma draw needs a positive shape; a topic with no weight at all stays at ~0.
-        self.concentration = np.maximum(samples * precision[None, :, None], 1e-9)
+        self.precision = precision
         doc_index = pd.Index(doc_ids)
         rows = doc_index.get_indexer(pd.Index(unit_docs))
         if (rows < 0).any() or len(np.unique(rows)) != len(doc_index):
@@ -162,13 +164,24 @@ class ProportionPosterior:
 
     @property
     def n_topics(self) -> int:
-        return self.concentration.shape[2]
+        return self.samples.shape[2]
+
+    def sample_concentration(self, sample: int) -> np.ndarray:
+        """The Dirichlet parameters around one sample (units × topics): its proportions times
+        each unit's precision; a gamma draw needs a positive shape, so a topic with no weight
+        at all stays at ~0."""
+        return np.maximum(np.asarray(self.samples[sample], dtype=float) * self.precision[:, None], 1e-9)
+
+    @property
+    def concentration(self) -> np.ndarray:
+        """Every sample's :meth:`sample_concentration` (samples × units × topics)."""
+        return np.stack([self.sample_concentration(i) for i in range(len(self.samples))])
 
     def draw(self, rng: np.random.Generator) -> np.ndarray:
         """One draw of every document's proportions (documents × topics, rows sum to 1): one
         of the samples, chosen at random, and a Dirichlet draw around it."""
-        sample = int(rng.integers(len(self.concentration))) if len(self.concentration) > 1 else 0
-        gammas = rng.standard_gamma(self.concentration[sample])
+        sample = int(rng.integers(len(self.samples))) if len(self.samples) > 1 else 0
+        gammas = rng.standard_gamma(self.sample_concentration(sample))
         totals = gammas.sum(axis=1, keepdims=True)
         # All shapes tiny (an empty unit under a small prior) can underflow to zeros.
         units = np.divide(gammas, totals, out=np.full_like(gammas, 1 / self.n_topics),
