@@ -133,6 +133,12 @@ class StageCache:
         self.memo[memo_key] = result
         return result
 
+    def held(self, name: str, key: str) -> bool:
+        """Whether memory or the cache folder holds a stage's result (a table or a folder;
+        whether it is whole is checked when it is read)."""
+        path = self.path(name, key)
+        return f"{name}:{key}" in self.memo or path.with_suffix(".parquet").is_file() or path.is_dir()
+
     def path(self, name: str, key: str) -> Path:
         """Where a stage's result with this key is kept (a folder, or ``.parquet`` beside it)."""
         return self.cache_dir / name / key

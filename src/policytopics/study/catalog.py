@@ -20,7 +20,8 @@ from policytopics.model.corpus import seen_words
 from policytopics.settings.config import StudyConfig
 from policytopics.store.cache import StageCache, trim_memory
 from policytopics.store.keys import stable_hash
-from policytopics.study.stage_documents import TEXT_COLUMN
+from policytopics.study.apart import APART_STAGES, apart_worthwhile, build_apart
+from policytopics.study.stage_documents import TEXT_COLUMN, input_bytes
 from policytopics.study.stages import STAGES, Folder, call
 from policytopics.text.documents import kept_documents, warn_disagreeing_dates
 
@@ -40,10 +41,13 @@ class Catalog:
     >>> catalog.get("model")          # fitted, or read from the cache  # doctest: +SKIP
     """
 
-    def __init__(self, config: StudyConfig, cache: StageCache, *, progress: bool = False):
+    def __init__(self, config: StudyConfig, cache: StageCache, *, progress: bool = False, apart: bool = True,
+                 warn_dates: bool = True):
         self.config = config
         self.cache = cache
         self.progress = progress
+        self.apart = apart  # a large corpus's file stages built in a child process (study.apart)
+        self.warn_dates = warn_dates  # False in that child: the study warns, once
 
     def key(self, name: str) -> str:
         """A stage's cache key: its name, its code's version, the keys of the stages of its
@@ -66,6 +70,7 @@ class Catalog:
             return stage.run({source: self.get(source) for source in stage.inputs}, self.config,
                              progress=self.progress)
 
+        built_apart = self._build_apart(name, key)
         serve = None if stage.serve is None else (lambda result: call(stage.serve, settings, result))
         storage = stage.storage
         check = None if storage.check is None else (lambda result: call(storage.check, settings, result))
@@ -80,7 +85,26 @@ class Catalog:
             result = self.cache.frame(name, key, build, serve=serve, check=check)
         if any([self.cache.release(upstream) for upstream in stage.releases]):
             trim_memory()
+        if built_apart is not None:  # its own time is the child's build and this read
+            self.cache.timings[name] = round(built_apart.get(name, 0.0) + self.cache.timings[name], 3)
+            trim_memory()  # what reading it held (the report's texts, read and dropped) goes back
         return result
+
+    def _build_apart(self, name: str, key: str) -> dict | None:
+        """Build a file stage of a large corpus in a child process
+        (:mod:`policytopics.study.apart`) when neither memory nor the cache holds it; its
+        timings (``None`` when built here)."""
+        if not self.apart or name not in APART_STAGES or self.cache.held(name, key):
+            return None
+        corpus, output = self.config.corpus, self.config.output
+        size = self.memoised("input_bytes", lambda: input_bytes(corpus, output), stages=("documents",))
+        if not apart_worthwhile(size, corpus.limit or 0):
+            return None
+        hits, timings = build_apart(self.config, name, Catalog, progress=self.progress)
+        for stage_name, hit in hits.items():
+            self.cache.hits.setdefault(stage_name, hit)
+        self.cache.timings.update({n: t for n, t in timings.items() if n != name})
+        return timings
 
     def get(self, name: str):
         """A stage's result or a view of one (:data:`~policytopics.study.stages.VIEWS`)."""
@@ -107,8 +131,9 @@ class Catalog:
         through the model, the estimates and the figures.
         """
         report = self.stage("documents")
-        self.memoised("date_warning", lambda: warn_disagreeing_dates(report, self.config.corpus),
-                      stages=("documents",))
+        if self.warn_dates:
+            self.memoised("date_warning", lambda: warn_disagreeing_dates(report, self.config.corpus),
+                          stages=("documents",))
         return self._with_text(report) if text else report
 
     def _with_text(self, report: pd.DataFrame) -> pd.DataFrame:

@@ -41,8 +41,7 @@ def documents_key(corpus: CorpusConfig, clean: CleanConfig, output: OutputConfig
     """What the report depends on: the input files by content, the reading and cleaning
     settings (not the corpus paths, not the unit settings)."""
     reading = {k: v for k, v in asdict(corpus).items() if k not in ("paths", *UNIT_SETTINGS)}
-    entries = corpus_entries(corpus.paths, skip=output.folders(), follow_links=corpus.follow_links,
-                             warn=False)
+    entries = _entries(corpus, output)
     files = [(entry.path, entry.name) for entry in entries if entry.reason is None]
     # What the walk could not read is a report row each: a folder made readable changes the key.
     not_read = [(entry.name, entry.reason) for entry in entries if entry.reason is not None]
@@ -50,6 +49,16 @@ def documents_key(corpus: CorpusConfig, clean: CleanConfig, output: OutputConfig
     overrides = [(path, path.name) for path in override_files(corpus.paths)]
     return (file_fingerprint(files), reading, asdict(clean), clean.spam_phrases or "",
             file_fingerprint(overrides), *([not_read] if not_read else []))
+
+
+def _entries(corpus: CorpusConfig, output: OutputConfig):
+    """The corpus's files and what could not be read, without a warning (the stage warns)."""
+    return corpus_entries(corpus.paths, skip=output.folders(), follow_links=corpus.follow_links, warn=False)
+
+
+def input_bytes(corpus: CorpusConfig, output: OutputConfig) -> int:
+    """The size of the corpus's readable input files, as they are on disk (compressed or not)."""
+    return sum(entry.path.stat().st_size for entry in _entries(corpus, output) if entry.reason is None)
 
 
 def missing_columns(frame: pd.DataFrame, columns) -> str | None:
@@ -76,5 +85,5 @@ def without_text(report: pd.DataFrame, corpus: CorpusConfig) -> pd.DataFrame:
     return located(report, corpus).drop(columns=TEXT_COLUMN)
 
 
-__all__ = ["TEXT_COLUMN", "UNIT_SETTINGS", "check_documents", "documents", "documents_key", "located",
-           "missing_columns", "without_text"]
+__all__ = ["TEXT_COLUMN", "UNIT_SETTINGS", "check_documents", "documents", "documents_key", "input_bytes",
+           "located", "missing_columns", "without_text"]
