@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 
-from policytopics.common.workers import interruptible, spawn_safe, worker_pool
+from policytopics.common.workers import interruptible, spawn_safe, terminate_as_interrupt, worker_pool
 from policytopics.settings.config import StudyConfig
 from policytopics.store.cache import StageCache
 
@@ -78,7 +78,9 @@ def _build(config: StudyConfig, name: str, catalog: type, progress: bool, level:
     log.propagate = False  # the records are handled once, by the parent
     cache = StageCache(config.output.cache_dir)
     try:
-        catalog(config, cache, progress=progress, apart=False, warn_dates=False).stage(name)
+        # Ended by the study (Ctrl-C, SIGTERM): as it ends its workers, this one ends its own.
+        with terminate_as_interrupt():
+            catalog(config, cache, progress=progress, apart=False, warn_dates=False).stage(name)
     finally:
         log.removeHandler(keep)
     return cache.hits, cache.timings, keep.records
