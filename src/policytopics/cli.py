@@ -309,6 +309,10 @@ def _print_fit(study) -> None:
     print(summarise_report(study.documents(text=False)))
     how = ("read from the cache" if study.cache_hits.get("model")
            else f"fitted in {study.timings.get('model', 0):.1f} s")
+    model = study.model()
+    fitted, units = model.units_fitted_, len(model.doc_topic_)
+    if fitted < units:  # [model] fit_sample
+        how += f"; fitted on a sample of {fitted:,} of {units:,} units, the rest inferred"
     print(f"topics: {config.model.n_topics}, seed {config.model.seed} ({how})")
     held = study.themes_held()
     # Each topic's label as every table and figure names it, then its most probable words: the

@@ -82,13 +82,14 @@ def test_fit_sample_zero_is_the_fit_on_every_unit_and_reads_no_cells(tmp_path):
     plain = TopicModel(config).fit_corpus(bags, dictionary, doc_ids=inputs["unit_ids"])
     assert fitted.doc_topic_.tobytes() == plain.doc_topic_.tobytes()
     assert fitted.doc_topic_samples_.tobytes() == plain.doc_topic_samples_.tobytes()
+    assert fitted.units_fitted_ == len(bags)
     # "auto" below its threshold is the same fit
     auto = stage_model.model(**inputs, unit_cells=no_cells, model=replace(config, fit_sample="auto"),
                              compute=study.config.compute)
     assert auto.doc_topic_.tobytes() == plain.doc_topic_.tobytes()
 
 
-def test_a_sample_fit_holds_every_unit_and_the_intervals_and_is_the_same_on_dask(tmp_path):
+def test_a_sample_fit_holds_every_unit_and_the_intervals_and_is_the_same_on_dask(tmp_path, capsys):
     """fit_sample = 40 of 240 documents: every region x year cell in the sample, a row of
     proportions for every unit, intervals for every region; the study on a Dask cluster (a
     running scheduler's address) gives the same bytes as local worker processes."""
@@ -105,6 +106,12 @@ def test_a_sample_fit_holds_every_unit_and_the_intervals_and_is_the_same_on_dask
     assert {cells[row] for row in sample} == set(cells) and len(sample) == 40
     assert model.doc_topic_.shape == (len(units), 5) and model.doc_topic_samples_ is None
     assert local.config.model.fit_sample == 40 and stage_model.check_model(model, local.config.model) is None
+    assert model.units_fitted_ == 40 and local.run_record()["units_fitted"] == 40  # and read back:
+    assert TopicModel.load(local.catalog.cache.path("model", local.key("model"))).units_fitted_ == 40
+    from policytopics.cli import _print_fit
+
+    _print_fit(local)  # what `policytopics run` prints once the model is there
+    assert "fitted on a sample of 40 of 240 units, the rest inferred" in capsys.readouterr().out
     weights = local.theme_weights_by_region()
     assert weights["ci_low"].notna().all() and (weights["ci_low"] < weights["ci_high"]).all()
     assert set(weights["interval"]) == {"model+documents"}

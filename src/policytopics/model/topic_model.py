@@ -72,6 +72,9 @@ class TopicModel:
         seeded it; free topics are absent. Empty for an unseeded model.
     doc_ids_ : list or None
         Ids of the documents of ``doc_topic_``'s rows, when the fit was given them.
+    units_fitted_ : int
+        The units the sampler was fitted on: every row of ``doc_topic_``, or a sample of them
+        (``[model] fit_sample``, the rest inferred); ``model.json`` and ``run.json`` record it.
     seed_report_ : DataFrame or None
         The seed words' report of :func:`policytopics.model.themes.seed_prior`, with each theme's
         topic number (:func:`policytopics.model.themes.number_seed_report`), when the prior
@@ -166,6 +169,8 @@ class TopicModel:
         eta, doc_ids = _checked_fit_inputs(cfg, corpus, dictionary, eta, theme_names, doc_ids)
         self.dictionary_ = dictionary
         self.engine_, raw = _fit_engine(engine_class(cfg.engine), fit, corpus, dictionary, cfg, eta, progress)
+        # The units the sampler saw: a sample fit's (the rest inferred), else every one.
+        self.units_fitted_ = len(getattr(fit, "rows", raw))
         self._order_topics(raw, theme_names)
         self.doc_ids_ = doc_ids
         if report is not None:
@@ -323,6 +328,7 @@ class TopicModel:
             "format": MODEL_FORMAT,
             "n_topics": int(self.doc_topic_.shape[1]),
             "n_docs": int(self.doc_topic_.shape[0]),
+            "units_fitted": int(getattr(self, "units_fitted_", self.doc_topic_.shape[0])),
             "settings": settings_dict(self.config),
             "theme_names": {str(t): name for t, name in sorted(getattr(self, "theme_names_", {}).items())},
             "doc_ids": None if doc_ids is None else list(doc_ids),
@@ -374,6 +380,7 @@ class TopicModel:
         model.order_ = np.array(json.loads((folder / "order.json").read_text()))
         model.theme_names_ = {int(t): name for t, name in record["theme_names"].items()}
         model.doc_ids_ = record["doc_ids"]
+        model.units_fitted_ = int(record.get("units_fitted", record["n_docs"]))
         return model
 
 

@@ -40,6 +40,8 @@ def run_record(study) -> dict:
         "dates_header_contradicts": disagreeing_dates(study.documents(text=False)).drop(columns="status")
         .to_dict("records"),
         "units": len(study.units()),
+        # The units the model was fitted on ([model] fit_sample: a sample; the rest inferred).
+        "units_fitted": model.units_fitted_,
         "dictionary_size": len(model.dictionary_),
         "figures_skipped": study.skipped_figures(),
         # A quick run (run --quick): point estimates, these figures left out, no explorer.
