@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 
 import pandas as pd
 
@@ -44,5 +45,8 @@ def test_a_small_or_cut_corpus_is_built_here(monkeypatch):
     assert apart.apart_worthwhile(apart.APART_MIN_BYTES)  # pytest guards its main module
     assert not apart.apart_worthwhile(apart.APART_MIN_BYTES, limit=10_000)
     assert apart.apart_worthwhile(apart.APART_MIN_BYTES, limit=apart.APART_MIN_LIMIT)
+    monkeypatch.setitem(sys.modules, "ipykernel", object())  # a notebook: the bars stay in it
+    assert not apart.apart_worthwhile(apart.APART_MIN_BYTES)
+    monkeypatch.delitem(sys.modules, "ipykernel")
     monkeypatch.setattr(apart, "spawn_safe", lambda: False)  # a script that may not guard its main
     assert not apart.apart_worthwhile(apart.APART_MIN_BYTES)

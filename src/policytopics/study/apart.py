@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import sys
 
 from policytopics.common.workers import interruptible, spawn_safe, terminate_as_interrupt, worker_pool
 from policytopics.settings.config import StudyConfig
@@ -38,8 +39,10 @@ APART_MIN_LIMIT = 50_000
 
 def apart_worthwhile(input_bytes: int, limit: int = 0) -> bool:
     """Whether stages of a corpus of ``input_bytes`` read up to ``limit`` documents (0: all)
-    are built in a child process."""
-    return input_bytes >= APART_MIN_BYTES and not 0 < limit < APART_MIN_LIMIT and spawn_safe()
+    are built in a child process. Not in a Jupyter kernel: a child's progress bars would go to
+    the kernel's terminal, not to the notebook."""
+    return (input_bytes >= APART_MIN_BYTES and not 0 < limit < APART_MIN_LIMIT and spawn_safe()
+            and "ipykernel" not in sys.modules)
 
 
 def build_apart(config: StudyConfig, name: str, catalog: type, *,
