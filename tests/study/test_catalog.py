@@ -68,3 +68,4 @@ def test_documents_in_chunks_are_the_documents(sample_study):
     chunks = list(catalog.document_chunks(rows=2))
     assert [len(chunk) for chunk in chunks] == [2, 2, 2][:len(chunks) - 1] + [len(chunks[-1])]
     pd.testing.assert_frame_equal(pd.concat(chunks), catalog.documents())
+

@@ -147,8 +147,8 @@ class Catalog:
 
     def document_chunks(self, rows: int = DOCUMENT_CHUNK_ROWS) -> Iterator[pd.DataFrame]:
         """:meth:`documents` with their texts, ``rows`` documents at a time: the texts read from
-        the cached table in batches, never all at once (``documents.csv`` is written so).
-        At least one chunk, empty for an empty report."""
+        the cached table in batches, never all at once (``documents.csv`` is written so). A
+        report has a document at least (the stage refuses a corpus without one)."""
         import pyarrow.parquet as pq
 
         report = self.documents(text=False)
@@ -159,10 +159,8 @@ class Catalog:
             yield report.iloc[start:start + len(texts)].assign(**{TEXT_COLUMN: texts.array})
             start += len(texts)
         if start != len(report):
-            if start:
-                raise ValueError(f"the cached documents table {path} holds {start} texts for "
-                                 f"{len(report)} documents; remove it and run again")
-            yield self._with_text(report)
+            raise ValueError(f"the cached documents table {path} holds {start} texts for "
+                             f"{len(report)} documents; remove it and run again")
 
     def kept_documents(self, text: bool = True) -> pd.DataFrame:
         """The kept documents of :meth:`documents` (``text``: with their texts); without them,
