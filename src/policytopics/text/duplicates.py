@@ -244,6 +244,13 @@ def find_duplicates(texts: dict[int, str], signatures: dict[int, object],
     return found
 
 
+def text_digest(text: str) -> bytes:
+    """The SHA-1 digest of a cleaned text: equal texts, equal digests (the exact repeats)."""
+    import hashlib
+
+    return hashlib.sha1(text.encode("utf-8")).digest()
+
+
 class DuplicateFinder:
     """:func:`find_duplicates` as the kept documents arrive, in input order: the documents
     stage asks about each while the worker processes clean the next ones, instead of going
@@ -260,9 +267,11 @@ class DuplicateFinder:
     def add(self, position: int, text: str, signature) -> tuple[int, str] | None:
         """``(first_position, reason)`` when the kept document at ``position`` (its cleaned
         ``text`` and :func:`minhash_signature` values) repeats an earlier one, else ``None``."""
-        import hashlib
+        return self.add_digest(position, text_digest(text), signature)
 
-        digest = hashlib.sha1(text.encode("utf-8")).digest()
+    def add_digest(self, position: int, digest: bytes, signature) -> tuple[int, str] | None:
+        """:meth:`add` with the text's :func:`text_digest` in place of the text (the worker that
+        cleaned it computes both: the text need not come back as a Python string)."""
         if digest in self.first_with:
             return self.first_with[digest], "same cleaned text"
         self.first_with[digest] = position
