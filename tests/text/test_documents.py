@@ -297,3 +297,34 @@ def test_the_corrected_provincial_corpus_dates_sichuan_right_and_the_check_finds
     named = document_report(tmp_path / "before", progress=False).query("date_disagrees")
     assert len(named) == 12
     assert (named["text_date"].str[:4].astype(int) == named["date"].astype(int) + 1).all()
+
+
+def test_the_report_holds_no_python_text_or_row_dictionaries(tmp_path):
+    """The documents stage keeps its rows by column and its texts as the workers send them
+    (Arrow arrays), so its Python heap grows by under 200 bytes a document here (the column
+    lists), no longer by each text and a dictionary per row (2.6 kB before; tracemalloc)."""
+    import json
+    import random
+    import tracemalloc
+
+    from policytopics.settings.config import load_study
+
+    rng = random.Random(5)
+    words = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+    article = ["。".join("".join(rng.choices(words, k=30)) for _ in range(20)) + "。" for _ in range(180)]
+    with (tmp_path / "docs.jsonl").open("w", encoding="utf-8") as fh:
+        for i, text in enumerate(article):
+            fh.write(json.dumps({"id": i, "title": f"标题{i}", "text": text}, ensure_ascii=False) + "\n")
+    config = load_study(None, workers=1, compute__chunk_size=30, clean__near_duplicate_threshold=0)
+    document_report(tmp_path, config, progress=False)  # the word lists, modules and caches fill first
+    peaks = {}
+    tracemalloc.start()
+    for limit in (60, 180):  # what it grows by, fixed costs (the reader's buffer) aside
+        tracemalloc.reset_peak()
+        report = document_report(tmp_path, config, limit=limit, progress=False)
+        peaks[limit] = tracemalloc.get_traced_memory()[1]
+        assert (report["status"] == "kept").all()
+        del report
+    tracemalloc.stop()
+    per_document = (peaks[180] - peaks[60]) / 120
+    assert per_document < 1_000

@@ -47,3 +47,19 @@ def test_a_metadata_csv_date_out_of_range_is_named_so(tmp_path):
     (tmp_path / "metadata.csv").write_text("file,date\na.txt,2099-06-01\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"'2099-06-01' for a.txt is out of range \(dates from 1900 to "):
         document_report(tmp_path, progress=False)
+
+
+def test_without_a_metadata_csv_no_document_path_is_parsed(monkeypatch):
+    """Matching documents to ``metadata.csv`` rows reads each document's file name; without
+    the file there is nothing to match, and no path is parsed (a Path per document was a tenth
+    of the documents stage's main process on the xwlb stories)."""
+    from policytopics.read.records import RawDocument
+    from policytopics.text import metadata
+
+    def no_path(*args):
+        raise AssertionError("a document's path parsed with no metadata.csv")
+
+    monkeypatch.setattr(metadata, "Path", no_path)
+    raw = RawDocument("xwlb.jsonl:7", "/corpora/xwlb.jsonl.gz#7", "正文")
+    assert metadata.overrides_for(raw, {}) == {}
+    assert metadata.unused_overrides({}, [raw.doc_id], [raw.source]) == []

@@ -20,7 +20,9 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from enum import StrEnum
+from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -30,7 +32,7 @@ from policytopics.read.records import RawDocument
 from policytopics.settings.config import CleanConfig, CorpusConfig, StudyConfig, load_study
 from policytopics.text.clean import REMOVAL_RULES, clean_text
 from policytopics.text.dates import dates_disagree
-from policytopics.text.duplicates import DuplicateFinder, minhash_signature
+from policytopics.text.duplicates import DuplicateFinder, minhash_signature, text_digest
 from policytopics.text.metadata import (
     apply_overrides,
     document_metadata,
@@ -85,28 +87,81 @@ def document_report(paths: Sequence[str | Path] | str | Path, config: StudyConfi
     limit = config.corpus.limit if limit is None else limit
     override_files: dict[str, Path] = {}
     overrides = read_overrides(paths, override_files)
-    rows: list[dict] = []
+    # The report is kept by column (a list each), never as a dictionary per row (which cost
+    # more than its values), and its texts as the workers send them: Arrow arrays, a chunk
+    # each, never Python strings in this process.
+    columns: dict[str, list] = {name: [] for name in REPORT_COLUMNS if name != "text"}
+    texts: list = []
     # Repeats are found as the rows come, while the workers clean the next documents.
     duplicates = DuplicateFinder(config.clean.near_duplicate_threshold)
     documents = iter_documents(paths, config.corpus, limit=limit, skip=config.output.folders())
     # The total is known only with a limit (a compressed table is not counted in advance).
     with tqdm(desc="ingest", unit="doc", total=limit or None, disable=not progress, leave=False) as bar:
-        for position, row in enumerate(_document_rows(documents, config, overrides)):
-            signature = row.pop("_minhash", None)
-            if row["date_disagrees"] and config.corpus.text_date_wins:
-                take_text_date(row)
-            outside = row["status"] == DocStatus.KEPT and outside_dates(config.corpus, row["date"])
-            if outside:  # before the duplicates: a copy inside the dates is then kept
-                row.update(status=DocStatus.DROPPED.value, reason=outside)
-            repeated = row["status"] == DocStatus.KEPT and duplicates.add(position, row["text"], signature)
-            if repeated:
-                first, reason = repeated
-                row.update(status=DocStatus.DUPLICATE.value, reason=reason,
-                           duplicate_of=rows[first]["doc_id"])
-            rows.append(row)
-            bar.update()
-    unused_overrides(override_files, (row["doc_id"] for row in rows), (row["source"] for row in rows), limit)
-    return pd.DataFrame(rows, columns=REPORT_COLUMNS)
+        for chunk in _document_chunks(documents, config, overrides):
+            start = len(columns["doc_id"])
+            for name, values in chunk.columns.items():
+                columns[name].extend(values)
+            texts.append(chunk.texts)
+            _settle(columns, start, chunk, duplicates, config.corpus)
+            bar.update(len(chunk.texts))
+    unused_overrides(override_files, columns["doc_id"], columns["source"], limit)
+    return _report_frame(columns, texts)
+
+
+class _Chunk(NamedTuple):
+    """The report rows of a chunk of documents, as a worker sends them back: every column but
+    the text (a list each), the texts (an Arrow array), and per row the SHA-1 digest and MinHash
+    signature of a kept text (``None`` for the others), for the duplicate search."""
+
+    columns: dict[str, list]
+    texts: object
+    digests: list
+    signatures: list
+
+
+def _settle(columns: dict[str, list], start: int, chunk: _Chunk, duplicates: DuplicateFinder,
+            corpus: CorpusConfig) -> None:
+    """Give the rows of ``chunk``, from position ``start`` of the report's ``columns`` on (in
+    place), what depends on the rows before them or on the study's dates: the text's date over
+    a date column it contradicts (``[corpus] text_date_wins``), dropped outside the study's
+    dates, duplicates."""
+    status, reason, dates = columns["status"], columns["reason"], columns["date"]
+    for position, digest, signature in zip(range(start, len(status)), chunk.digests, chunk.signatures):
+        if columns["date_disagrees"][position] and corpus.text_date_wins:
+            row = {name: columns[name][position] for name in ("date", "text_date", "date_source",
+                                                              "date_precision")}
+            take_text_date(row)
+            for name, value in row.items():
+                columns[name][position] = value
+        outside = status[position] == DocStatus.KEPT and outside_dates(corpus, dates[position])
+        if outside:  # before the duplicates: a copy inside the dates is then kept
+            status[position], reason[position] = DocStatus.DROPPED.value, outside
+        repeated = status[position] == DocStatus.KEPT and duplicates.add_digest(position, digest, signature)
+        if repeated:
+            first, why = repeated
+            status[position], reason[position] = DocStatus.DUPLICATE.value, why
+            columns["duplicate_of"][position] = columns["doc_id"][first]
+
+
+def _report_frame(columns: dict[str, list], texts: list) -> pd.DataFrame:
+    """The report table from its columns (one list each) and its texts (Arrow arrays), typed as
+    a table of the rows would be. ``columns`` is emptied as it goes: each list is let go once
+    its column is made."""
+    frame = {name: _text_column(texts) if name == "text" else pd.Series(columns.pop(name))
+             for name in REPORT_COLUMNS}
+    return pd.DataFrame(frame, columns=REPORT_COLUMNS, copy=False)
+
+
+def _text_column(chunks: list) -> pd.Series:
+    """The texts' column from the workers' Arrow arrays: wrapped as they are (no copy) where
+    pandas keeps text in Arrow (pandas 3), else made of Python strings as pandas would."""
+    import pyarrow as pa
+
+    dtype = pd.Series([""]).dtype  # what pandas makes of a column of text
+    if chunks and isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        whole = pa.chunked_array(chunks, type=pa.large_string())
+        return pd.Series(pd.arrays.ArrowStringArray(whole, dtype=dtype))
+    return pd.Series([text for chunk in chunks for text in chunk.to_pylist()])
 
 
 def outside_dates(corpus: CorpusConfig, date: str | None) -> str | None:
@@ -136,36 +191,38 @@ def outside_dates(corpus: CorpusConfig, date: str | None) -> str | None:
     return None
 
 
-def _document_rows(documents: Iterator[RawDocument], config: StudyConfig,
-                   overrides: dict[str, dict[str, str]]) -> Iterator[dict]:
-    """Report rows in input order, cleaned here or by worker processes (``[compute]``)."""
+def _document_chunks(documents: Iterator[RawDocument], config: StudyConfig,
+                     overrides: dict[str, dict[str, str]]) -> Iterator[_Chunk]:
+    """Report rows in input order, a chunk at a time (:func:`_document_rows_chunk`), cleaned
+    here or by worker processes (``[compute]``)."""
     from policytopics.common.workers import map_chunks, plan_workers
 
     compute = config.compute
     workers, documents = plan_workers(compute.workers, documents, PARALLEL_MIN_DOCS)
+    # Each document travels with just its own override values (what is sent stays small).
     pairs = ((raw, overrides_for(raw, overrides)) for raw in documents)
     if workers == 1 and not compute.scheduler:
-        for raw, values in pairs:
-            yield _signed_row(raw, config.clean, values)
+        while chunk := list(islice(pairs, compute.chunk_size)):
+            yield _document_rows_chunk(chunk, config.clean)
         return
-    # Each document travels with just its own override values (what is sent stays small).
-    for chunk_rows in map_chunks(_document_rows_chunk, pairs, (config.clean,), workers=workers,
-                                 chunk_size=compute.chunk_size, scheduler=compute.scheduler or None):
-        yield from chunk_rows
+    yield from map_chunks(_document_rows_chunk, pairs, (config.clean,), workers=workers,
+                          chunk_size=compute.chunk_size, scheduler=compute.scheduler or None)
 
 
-def _document_rows_chunk(chunk: list[tuple[RawDocument, dict]], clean: CleanConfig) -> list[dict]:
-    """Worker side of :func:`document_report`: report rows of a chunk of documents."""
-    return [_signed_row(raw, clean, values) for raw, values in chunk]
+def _document_rows_chunk(chunk: list[tuple[RawDocument, dict]], clean: CleanConfig) -> _Chunk:
+    """Worker side of :func:`document_report`: the report rows of a chunk of documents
+    (:class:`_Chunk`: one list a column, not a dictionary a row; the texts as one Arrow array),
+    with what the duplicate search needs of each kept text, computed here."""
+    import pyarrow as pa
 
-
-def _signed_row(raw: RawDocument, clean: CleanConfig, overrides: dict[str, str]) -> dict:
-    """:func:`document_row`, plus the MinHash signature of a kept text under ``_minhash``
-    (computed here, in the worker, for the near-duplicate search)."""
-    row = document_row(raw, clean, overrides)
-    if row["status"] == DocStatus.KEPT and clean.near_duplicate_threshold:
-        row["_minhash"] = minhash_signature(row["text"])
-    return row
+    rows = [document_row(raw, clean, values) for raw, values in chunk]
+    texts = [row["text"] for row in rows]
+    kept = [row["status"] == DocStatus.KEPT for row in rows]
+    digests = [text_digest(text) if keep else None for text, keep in zip(texts, kept)]
+    signatures = [minhash_signature(text) if keep and clean.near_duplicate_threshold else None
+                  for text, keep in zip(texts, kept)]
+    columns = {name: [row[name] for row in rows] for name in REPORT_COLUMNS if name != "text"}
+    return _Chunk(columns, pa.array(texts, type=pa.large_string()), digests, signatures)
 
 
 def document_row(raw: RawDocument, clean: CleanConfig, overrides: dict[str, str] | None = None) -> dict:
