@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 
 import pandas as pd
 
@@ -14,11 +15,14 @@ from policytopics.study import apart, catalog
 
 def test_the_file_stages_built_apart_are_those_built_here(sample_study, tmp_path, monkeypatch, caplog):
     monkeypatch.setattr(apart, "APART_MIN_BYTES", 0)  # the samples as if a large corpus
-    calls = []
+    calls, returned, wall = [], {}, {}
 
     def recorded(config, name, *args, **kwargs):
         calls.append(name)
-        return apart.build_apart(config, name, *args, **kwargs)
+        started = time.perf_counter()
+        returned[name] = apart.build_apart(config, name, *args, **kwargs)
+        wall[name] = time.perf_counter() - started
+        return returned[name]
 
     monkeypatch.setattr(catalog, "build_apart", recorded)
     config = load_study(sample_study.config.root / "study.toml", out=tmp_path,
@@ -26,7 +30,9 @@ def test_the_file_stages_built_apart_are_those_built_here(sample_study, tmp_path
     study = Study(config, progress=False)
     with caplog.at_level(logging.INFO, logger="policytopics"):
         study.documents(text=False)  # as a run starts: the documents counted first
+        started = time.perf_counter()
         study.model()
+        model_wall = time.perf_counter() - started
     # The corpus's child builds the tokens too; the model is fitted here.
     assert calls == ["documents", "corpus"] and study.cache_hits["model"] is False
     # The child's log records are handled here: its stage's build is in the log.
@@ -35,6 +41,12 @@ def test_the_file_stages_built_apart_are_those_built_here(sample_study, tmp_path
     assert {name: study.cache_hits[name] for name in apart.APART_STAGES} == dict.fromkeys(apart.APART_STAGES,
                                                                                           False)
     assert all(study.timings[name] > 0 for name in apart.APART_STAGES)
+    # Each stage's own time is the child's build of it and the read here (not the next child's
+    # read of it), and the child's time is no part of the model's own.
+    _, timings = returned["documents"]
+    assert study.timings["documents"] >= timings["documents"] > 0
+    assert returned["corpus"][0]["documents"] is True  # the corpus's child read the documents
+    assert study.timings["model"] <= model_wall - wall["corpus"]
     pd.testing.assert_frame_equal(study.documents(), sample_study.documents())
     pd.testing.assert_frame_equal(study.tokens(), sample_study.tokens())
     assert (study.model().doc_topic_ == sample_study.model().doc_topic_).all()

@@ -133,6 +133,12 @@ class StageCache:
         self.memo[memo_key] = result
         return result
 
+    def nested(self, seconds: float) -> None:
+        """Count ``seconds`` spent building stages elsewhere (a child process) as nested in the
+        stage being built here, if any: not its own time."""
+        if self._nested_seconds:
+            self._nested_seconds[-1] += seconds
+
     def held(self, name: str, key: str) -> bool:
         """Whether memory or the cache folder holds a stage's result (a table or a folder;
         whether it is whole is checked when it is read)."""

@@ -11,6 +11,7 @@ stages it comes from (:meth:`Catalog.memoised`). The stage functions never see i
 from __future__ import annotations
 
 import inspect
+import time
 from collections.abc import Callable, Iterator
 
 import pandas as pd
@@ -100,10 +101,14 @@ class Catalog:
         size = self.memoised("input_bytes", lambda: input_bytes(corpus, output), stages=("documents",))
         if not apart_worthwhile(size, corpus.limit or 0):
             return None
+        started = time.perf_counter()
         hits, timings = build_apart(self.config, name, Catalog, progress=self.progress)
+        # The child's time is the stages' it built, not that of a stage this one is building.
+        self.cache.nested(time.perf_counter() - started)
         for stage_name, hit in hits.items():
             self.cache.hits.setdefault(stage_name, hit)
-        self.cache.timings.update({n: t for n, t in timings.items() if n != name})
+        # Its own time of each stage it built (one it read, the stage before it, keeps ours).
+        self.cache.timings.update({n: t for n, t in timings.items() if n != name and not hits.get(n)})
         return timings
 
     def get(self, name: str):
