@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from dataclasses import replace
 
+import pandas as pd
+
 from policytopics import load_study
 from policytopics.study import stage_documents
 
@@ -15,7 +17,8 @@ def _sections(config):
 
 def test_documents_read_the_corpus_with_portable_sources(samples, tmp_path):
     config = load_study(None, corpus=[str(samples)], output__cache_dir=tmp_path / "cache")
-    report = stage_documents.documents(config.corpus, config.clean, config.compute, config.output)
+    parts = stage_documents.documents(config.corpus, config.clean, config.compute, config.output)
+    report = pd.concat(parts, ignore_index=True)  # one part here: parts of ROW_GROUP_ROWS rows
     assert stage_documents.check_documents(report) is None
     assert (report["status"] == "kept").sum() == 5
     located = stage_documents.located(report, config.corpus)
@@ -39,7 +42,5 @@ def test_the_key_follows_file_contents_and_reading_settings_not_display(samples,
 
 
 def test_a_report_without_a_column_does_not_fit():
-    import pandas as pd
-
     assert stage_documents.missing_columns(pd.DataFrame({"a": [1]}), ["a", "b"]) == "no column 'b'"
     assert "'title'" in stage_documents.check_documents(pd.DataFrame({"doc_id": ["x"]}))

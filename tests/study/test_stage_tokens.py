@@ -12,8 +12,10 @@ from policytopics.study import stage_tokens
 
 def test_tokens_segment_the_kept_documents(sample_study):
     config = sample_study.config
-    table = stage_tokens.tokens(sample_study.kept_documents(), config.corpus, config.segment, config.compute,
-                                config.model)
+    kept = sample_study.kept_documents()
+    parts = [kept.iloc[:2], kept.iloc[2:2], kept.iloc[2:]]  # an empty part among them
+    table = pd.concat(stage_tokens.tokens(parts, config.corpus, config.segment, config.compute, config.model),
+                      ignore_index=True)
     assert stage_tokens.check_tokens(table) is None
     assert [list(t) for t in table["tokens"]] == [list(t) for t in sample_study.tokens()["tokens"]]
 

@@ -7,7 +7,7 @@ from policytopics import document_report
 from policytopics.read.records import RawDocument
 from policytopics.settings.config import CleanConfig
 from policytopics.text.clean import REMOVAL_RULES
-from policytopics.text.documents import REMOVAL_COLUMNS, document_row, summarise_report
+from policytopics.text.documents import REMOVAL_COLUMNS, document_report_chunks, document_row, summarise_report
 
 TEXT = "推动制造业高质量发展，加快建设现代化产业体系。"
 
@@ -111,6 +111,18 @@ def test_ingest_in_worker_processes_gives_the_same_report(samples, tmp_path):
     parallel = document_report(tmp_path, load_study(None, workers=2, compute__chunk_size=2), progress=False)
     pd.testing.assert_frame_equal(parallel, serial)
     assert set(serial["status"]) == {"kept", "dropped", "duplicate"}
+    # In parts of two rows (and chunks of one document), as the documents stage writes it: the
+    # same rows, the repost named a duplicate of a document of an earlier part.
+    config = load_study(None, workers=1, compute__chunk_size=1)
+    parts = list(document_report_chunks(tmp_path, config, progress=False, rows=2))
+    assert len(parts) > 2 and all(len(part) >= 2 for part in parts[:-1])
+    def values(frame):  # a part whose column is all None has it as objects, not text
+        return frame.astype(object).where(frame.notna(), None)
+
+    pd.testing.assert_frame_equal(values(pd.concat(parts, ignore_index=True)), values(serial))
+    part_of = {doc_id: i for i, part in enumerate(parts) for doc_id in part["doc_id"]}
+    copy = serial[serial["status"] == "duplicate"].iloc[0]
+    assert part_of[copy["duplicate_of"]] < part_of[copy["doc_id"]]
 
 
 def test_each_cleaning_rule_counts_in_its_own_column(samples):

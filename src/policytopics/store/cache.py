@@ -70,6 +70,52 @@ def trim_memory() -> None:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
+# --- a table kept on disk ---------------------------------------------------------------
+
+class StoredTable:
+    """A cached table served from its Parquet file: its columns and row count known, its
+    values read when asked for (some columns, or a batch of rows at a time), never held whole.
+    A stage whose table can outgrow memory (the documents' texts, the tokens of a million
+    articles) is served so (:class:`policytopics.study.stages.Table`, ``streamed``).
+
+    ``table[column]`` is the column (a Series), ``table[[columns]]`` a frame of them, as a
+    DataFrame would give them; ``column in table`` and ``len(table)`` as a DataFrame's.
+    """
+
+    def __init__(self, path: Path):
+        import pyarrow.parquet as pq
+
+        self.path = Path(path)
+        metadata = pq.ParquetFile(self.path).metadata  # raises on a file that is no Parquet
+        self.columns = list(metadata.schema.to_arrow_schema().names)
+        self.rows = metadata.num_rows
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def __contains__(self, column) -> bool:
+        return column in self.columns
+
+    def __getitem__(self, columns):
+        return self.read([columns])[columns] if isinstance(columns, str) else self.read(list(columns))
+
+    def __repr__(self) -> str:
+        return f"StoredTable({str(self.path)!r}, {self.rows} rows)"
+
+    def read(self, columns: list[str] | None = None):
+        """The table, or some of its columns, as a DataFrame."""
+        import pandas as pd
+
+        return pd.read_parquet(self.path, columns=columns)
+
+    def batches(self, columns: list[str] | None = None, rows: int = 5_000):
+        """The table (or some of its columns) ``rows`` rows at a time, as DataFrames, in order."""
+        import pyarrow.parquet as pq
+
+        for batch in pq.ParquetFile(self.path).iter_batches(batch_size=rows, columns=columns):
+            yield batch.to_pandas()
+
+
 # --- stages ----------------------------------------------------------------------------
 
 class StageCache:
@@ -180,27 +226,34 @@ class StageCache:
         discard(stored)
         return None
 
-    def frame(self, name: str, key: str, build, *, serve=None, check=None):
+    def frame(self, name: str, key: str, build, *, serve=None, check=None, streamed: bool = False):
         """A stage whose result is one table, kept as ``<key>.parquet`` with its checksum.
-        ``check(frame)``: why a cached table does not fit (then it is rebuilt), or ``None``."""
+        ``check(frame)``: why a cached table does not fit (then it is rebuilt), or ``None``.
+
+        ``streamed``: ``build()`` gives the table as frames, one after another, each written
+        as it comes (:func:`~policytopics.store.writing.parquet_chunks`); the stage is served
+        as a :class:`StoredTable` of its file, built or read, never whole in memory."""
         def read(path: Path):
             path = path.with_suffix(".parquet")
             if not verified(path, name, self.damaged):
                 return None
-            return self._fitting(name, path, read_cached_parquet(path), check)
+            return self._fitting(name, path, (stored_table if streamed else read_cached_parquet)(path), check)
 
-        def write(frame, path: Path):
+        def write(result, path: Path):
             target = path.with_suffix(".parquet")
 
             def parquet_and_checksum(tmp: Path) -> None:
                 # The checksum first, the table renamed into place last: a run killed at any
                 # moment leaves no table without its checksum (which would be rebuilt).
-                frame.to_parquet(tmp, index=False)
+                if streamed:
+                    writing.parquet_chunks(result, tmp)
+                else:
+                    result.to_parquet(tmp, index=False)
                 writing.write_text(checksum_file(target), file_digest(tmp))
 
             writing.atomic_write(target, parquet_and_checksum)
 
-        return self.get(name, key, build, reader=read, writer=write, serve=serve)
+        return self.get(name, key, build, reader=read, writer=write, serve=serve, serve_written=streamed)
 
     def folder(self, name: str, key: str, build, *, load, save, serve_written: bool = False, serve=None,
                check=None):
@@ -239,8 +292,23 @@ class StageCache:
         return bool(keys)
 
 
+def stored_table(path: Path) -> StoredTable | None:
+    """A cached table's :class:`StoredTable`, or ``None`` when it is absent or unreadable
+    (then it is removed), as :func:`~policytopics.store.checksums.read_cached_parquet`."""
+    if not path.is_file():
+        return None
+    try:
+        return StoredTable(path)
+    except Exception:
+        log.warning("cache file %s is unreadable; rebuilding it", path)
+        path.unlink(missing_ok=True)
+        return None
+
+
 __all__ = [
     "StageCache",
+    "StoredTable",
     "naming_the_cache",
+    "stored_table",
     "trim_memory",
 ]

@@ -106,6 +106,62 @@ def write_parquet(frame, path: str | Path) -> Path:
     return atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
 
 
+#: Rows gathered into one row group by :func:`parquet_chunks` (a chunk is written once it has as many).
+ROW_GROUP_ROWS = 20_000
+
+
+def parquet_chunks(frames: Iterable, path: str | Path) -> int:
+    """Write the frames (the same columns, in order) into one Parquet file at ``path``, a row
+    group of about :data:`ROW_GROUP_ROWS` rows at a time, so a table too large to hold whole is
+    never whole in memory; the number of rows written. A column that the first frames leave
+    empty (all ``None``: Arrow's null type) is kept as text or a list of text, the type that
+    rows to come can have; a later frame's columns are cast to the file's types. At least one
+    frame, for the columns. Not atomic: call it inside :func:`atomic_write`.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer, schema, held, rows = None, None, [], 0
+
+    def flush() -> None:
+        nonlocal writer, schema
+        table = pa.Table.from_pandas(pd.concat(held, ignore_index=True) if len(held) > 1 else held[0],
+                                     preserve_index=False)
+        if writer is None:
+            schema = pa.schema([field.with_type(_filled_type(field.type)) for field in table.schema],
+                               metadata=table.schema.metadata)
+            writer = pq.ParquetWriter(str(path), schema)
+        writer.write_table(table.cast(schema) if table.schema != schema else table)
+        held.clear()
+
+    try:
+        for frame in frames:
+            held.append(frame)
+            rows += len(frame)
+            if sum(len(f) for f in held) >= ROW_GROUP_ROWS:
+                flush()
+        if held:
+            flush()
+        if writer is None:
+            raise ValueError("parquet_chunks needs at least one frame (its columns)")
+    finally:
+        if writer is not None:
+            writer.close()
+    return rows
+
+
+def _filled_type(kind):
+    """An Arrow type a column of ``None`` so far is given: text, or a list of text."""
+    import pyarrow as pa
+
+    if pa.types.is_null(kind):
+        return pa.large_string()
+    if pa.types.is_list(kind) and pa.types.is_null(kind.value_type):
+        return pa.list_(pa.string())
+    return kind
+
+
 #: A spreadsheet reads a cell that starts with one of these as a formula (OWASP: CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -299,12 +355,14 @@ def _process_alive(pid: int) -> bool:
 __all__ = [
     "EXCEL_CELL_CHARS",
     "FORMULA_START",
+    "ROW_GROUP_ROWS",
     "atomic_write",
     "check_writable_folder",
     "copy_file",
     "excel_safe",
     "exchange_folders",
     "is_temporary",
+    "parquet_chunks",
     "remove_stale_temporaries",
     "replace_folder",
     "temporary_sibling",

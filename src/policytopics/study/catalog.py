@@ -19,12 +19,12 @@ import pandas as pd
 from policytopics.estimate.weights import period_of
 from policytopics.model.corpus import seen_words
 from policytopics.settings.config import StudyConfig
-from policytopics.store.cache import StageCache, trim_memory
+from policytopics.store.cache import StageCache, StoredTable, trim_memory
 from policytopics.store.keys import stable_hash
 from policytopics.study.apart import APART_STAGES, apart_worthwhile, build_apart
 from policytopics.study.stage_documents import TEXT_COLUMN, input_bytes
 from policytopics.study.stages import STAGES, Folder, call
-from policytopics.text.documents import kept_documents, warn_disagreeing_dates
+from policytopics.text.documents import DocStatus, kept_documents, warn_disagreeing_dates
 
 #: Documents per chunk of :meth:`Catalog.document_chunks`.
 DOCUMENT_CHUNK_ROWS = 5_000
@@ -83,7 +83,7 @@ class Catalog:
             result = self.cache.folder(name, key, build, load=load, save=storage.save,
                                        serve_written=storage.serve_written, serve=serve, check=check)
         else:
-            result = self.cache.frame(name, key, build, serve=serve, check=check)
+            result = self.cache.frame(name, key, build, serve=serve, check=check, streamed=storage.streamed)
         if any([self.cache.release(upstream) for upstream in stage.releases]):
             trim_memory()
         if built_apart is not None:  # its own time is the child's build and this read
@@ -113,7 +113,8 @@ class Catalog:
 
     def get(self, name: str):
         """A stage's result or a view of one (:data:`~policytopics.study.stages.VIEWS`)."""
-        views = {"documents": self.documents, "kept_documents": self.kept_documents, "units": self.units,
+        views = {"documents": self.documents, "kept_documents": self.kept_documents,
+                 "kept_document_chunks": self.kept_document_chunks, "units": self.units,
                  "unit_ids": self.unit_ids, "unit_cells": self.unit_cells, "seen_words": self.seen_words}
         return views[name]() if name in views else self.stage(name)
 
@@ -175,6 +176,14 @@ class Catalog:
         return self.memoised("kept_documents", lambda: kept_documents(self.documents(text=False)),
                              stages=("documents",))
 
+    def kept_document_chunks(self, rows: int = DOCUMENT_CHUNK_ROWS) -> KeptParts:
+        """The kept documents with their texts (``doc_id``, ``title``, ``n_chars``, ``text``),
+        read from the cached report about ``rows`` documents at a time (what the tokens stage
+        segments): never all the texts at once. Its length is the number of kept documents."""
+        kept = self.kept_documents(text=False)  # no document kept: the error that says why
+        path = self.cache.path("documents", self.key("documents")).with_suffix(".parquet")
+        return KeptParts(len(kept), StoredTable(path), rows)
+
     def units(self) -> pd.DataFrame:
         """The units of analysis without their tokens, read from the cached tokens table's own
         columns, so a new K does not load the tokens."""
@@ -224,9 +233,26 @@ class Catalog:
         return self.cache.path("corpus", self.key("corpus"))
 
 
+class KeptParts:
+    """The kept documents of a stored report, a part at a time (:meth:`Catalog.kept_document_chunks`):
+    iterable more than once, its length the number of kept documents."""
+
+    COLUMNS = ("doc_id", "status", "title", "n_chars", TEXT_COLUMN)
+
+    def __init__(self, kept: int, report: StoredTable, rows: int):
+        self.kept, self.report, self.rows = kept, report, rows
+
+    def __len__(self) -> int:
+        return self.kept
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        for part in self.report.batches(list(self.COLUMNS), rows=self.rows):
+            yield part[part["status"] == DocStatus.KEPT].drop(columns="status").reset_index(drop=True)
+
+
 def _named(function: Callable, inputs: tuple[str, ...]) -> list[str]:
     """The inputs ``function`` takes (a loader needs the unit ids, not the corpus)."""
     return [name for name in inputs if name in inspect.signature(function).parameters]
 
 
-__all__ = ["DOCUMENT_CHUNK_ROWS", "UNIT_COLUMNS", "Catalog"]
+__all__ = ["DOCUMENT_CHUNK_ROWS", "UNIT_COLUMNS", "Catalog", "KeptParts"]

@@ -6,17 +6,20 @@ A pure stage function of the corpus, cleaning, compute and output settings
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict
 
 import pandas as pd
 
 from policytopics.read.files import corpus_entries
 from policytopics.settings.config import CleanConfig, ComputeConfig, CorpusConfig, OutputConfig, StudyConfig
+from policytopics.store.cache import StoredTable
 from policytopics.store.keys import file_fingerprint
+from policytopics.store.writing import ROW_GROUP_ROWS
 from policytopics.text.documents import (
     CORPUS_PATH_COLUMN,
     REPORT_COLUMNS,
-    document_report,
+    document_report_chunks,
     located_sources,
     portable_sources,
 )
@@ -30,11 +33,14 @@ UNIT_SETTINGS = ("unit", "passage_chars", "passage_above")
 
 
 def documents(corpus: CorpusConfig, clean: CleanConfig, compute: ComputeConfig, output: OutputConfig, *,
-              progress: bool = False) -> pd.DataFrame:
-    """The ingest report: one row per input document, its sources relative to the corpus
-    paths (the cache keeps them so: a moved corpus shows its new place, :func:`located`)."""
+              progress: bool = False) -> Iterator[pd.DataFrame]:
+    """The ingest report, a part at a time (written as it comes: the report of a national
+    archive, texts and all, is never whole in memory): one row per input document, its
+    sources relative to the corpus paths (the cache keeps them so: a moved corpus shows its
+    new place, :func:`located`)."""
     config = StudyConfig(corpus=corpus, clean=clean, compute=compute, output=output)
-    return portable_sources(document_report(corpus.paths, config, progress=progress), corpus.paths)
+    for part in document_report_chunks(corpus.paths, config, progress=progress, rows=ROW_GROUP_ROWS):
+        yield portable_sources(part, corpus.paths)
 
 
 def documents_key(corpus: CorpusConfig, clean: CleanConfig, output: OutputConfig) -> tuple:
@@ -77,12 +83,12 @@ def located(report: pd.DataFrame, corpus: CorpusConfig) -> pd.DataFrame:
     return located_sources(report, corpus.paths)
 
 
-def without_text(report: pd.DataFrame, corpus: CorpusConfig) -> pd.DataFrame:
-    """The report as the study holds it in memory: :func:`located`, without the texts (the
-    cached table keeps them; :meth:`policytopics.study.catalog.Catalog.documents` reads them
-    again when asked for). The texts are most of a report: 98 of its 137 MiB on 74,542 news
+def without_text(report: StoredTable, corpus: CorpusConfig) -> pd.DataFrame:
+    """The report as the study holds it in memory: :func:`located`, read from the cached
+    table without the texts (:meth:`policytopics.study.catalog.Catalog.documents` reads them
+    when asked for). The texts are most of a report: 98 of its 137 MiB on 74,542 news
     stories."""
-    return located(report, corpus).drop(columns=TEXT_COLUMN)
+    return located(report.read([column for column in report.columns if column != TEXT_COLUMN]), corpus)
 
 
 __all__ = ["TEXT_COLUMN", "UNIT_SETTINGS", "check_documents", "documents", "documents_key", "input_bytes",

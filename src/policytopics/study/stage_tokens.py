@@ -6,6 +6,8 @@ settings (the seeded themes' words are kept whole by the segmenter).
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable, Iterator, Sized
 from dataclasses import asdict
 from pathlib import Path
 
@@ -13,10 +15,9 @@ import pandas as pd
 
 from policytopics.model.theme_file import load_themes
 from policytopics.settings.config import ComputeConfig, CorpusConfig, ModelConfig, SegmentConfig
-from policytopics.store.cache import trim_memory
 from policytopics.study.stage_documents import UNIT_SETTINGS, missing_columns
 from policytopics.text.passages import document_units
-from policytopics.text.segment import tokenize_units
+from policytopics.text.segment import Segmenter, tokenize_units
 
 
 def seed_words(model: ModelConfig) -> tuple[str, ...]:
@@ -24,14 +25,42 @@ def seed_words(model: ModelConfig) -> tuple[str, ...]:
     return tuple(w for theme in (load_themes(model.themes) if model.themes else []) for w in theme.words)
 
 
-def tokens(kept_documents: pd.DataFrame, corpus: CorpusConfig, segment: SegmentConfig, compute: ComputeConfig,
-           model: ModelConfig, *, progress: bool = False) -> pd.DataFrame:
-    """Tokens per unit of analysis (``doc_id``, ``passage``, ``n_chars``, ``tokens``)."""
-    units = document_units(kept_documents, corpus)
-    # Building the units leaves ~0.4 GB of freed text copies in the heap on 72,855 news
-    # stories; hand it back before the workers start (the stage's peak).
-    trim_memory()
-    return tokenize_units(units, segment, compute, extra_words=seed_words(model), progress=progress)
+def tokens(kept_document_chunks: Iterable[pd.DataFrame], corpus: CorpusConfig, segment: SegmentConfig,
+           compute: ComputeConfig, model: ModelConfig, *, progress: bool = False) -> Iterator[pd.DataFrame]:
+    """Tokens per unit of analysis (``doc_id``, ``passage``, ``n_chars``, ``tokens``), a part
+    at a time: the kept documents (with their texts) come in parts, are cut into units and
+    segmented by the workers while the next are read, and each part's tokens are given (and
+    written) as soon as the workers send them back. The whole corpus's texts or tokens are
+    never in memory, except with ``[segment] phrases``: bigrams are learned over every unit."""
+    extra_words = seed_words(model)
+    if segment.phrases:
+        units = pd.concat([document_units(part, corpus) for part in kept_document_chunks], ignore_index=True)
+        yield tokenize_units(units, segment, compute, extra_words=extra_words, progress=progress)
+        return
+    waiting: deque[pd.DataFrame] = deque()  # the parts whose texts went to the workers, in order
+
+    def texts() -> Iterator[str]:
+        for part in kept_document_chunks:
+            units = document_units(part, corpus)
+            waiting.append(units.drop(columns="text"))
+            yield from units["text"]
+
+    # The bar's total is known when a unit is a document (a part's length: its documents).
+    sized = isinstance(kept_document_chunks, Sized)
+    total = len(kept_document_chunks) if corpus.unit == "document" and sized else None
+    stream = Segmenter(segment, extra_words=extra_words).tokenize_stream(
+        texts(), workers=compute.workers, chunk_size=compute.chunk_size, scheduler=compute.scheduler or None,
+        progress=progress, total=total)
+    given, done = False, []
+    for token_list in stream:
+        done.append(token_list)
+        while waiting and len(done) >= len(waiting[0]):
+            units = waiting.popleft()
+            if len(units):
+                yield units.assign(tokens=done[:len(units)])
+                done, given = done[len(units):], True
+    if not given:  # no unit at all: the table's columns
+        yield pd.DataFrame({"doc_id": [], "passage": [], "n_chars": [], "tokens": []})
 
 
 def tokens_key(corpus: CorpusConfig, segment: SegmentConfig, model: ModelConfig) -> tuple:

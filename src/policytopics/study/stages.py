@@ -28,7 +28,8 @@ from policytopics.study.stage_documents import UNIT_SETTINGS, missing_columns
 
 #: What a stage can take besides another stage's whole result: a view of one, by the stage it
 #: is read from (its key stands for the view's). Served by :class:`policytopics.study.catalog.Catalog`.
-VIEWS = {"kept_documents": "documents", "units": "tokens", "unit_ids": "tokens", "unit_cells": "tokens",
+VIEWS = {"kept_documents": "documents", "kept_document_chunks": "documents", "units": "tokens",
+         "unit_ids": "tokens", "unit_cells": "tokens",
          "seen_words": "corpus"}
 
 
@@ -42,9 +43,14 @@ def call(function: Callable, arguments: Mapping, *first):
 @dataclass(frozen=True)
 class Table:
     """A stage kept as one table, ``<key>.parquet`` with its checksum. ``check(result,
-    **settings)`` says why a cached table does not fit (a column missing), or ``None``."""
+    **settings)`` says why a cached table does not fit (a column missing), or ``None``.
+    ``streamed``: the stage's function gives its table as frames, one after another, written
+    as they come, and the stage is served as a
+    :class:`~policytopics.store.cache.StoredTable` of the file (a table that can outgrow
+    memory: the texts or tokens of a national archive)."""
 
     check: Callable[..., str | None] | None = None
+    streamed: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,13 +107,15 @@ class Stage:
 
 STAGES: dict[str, Stage] = {stage.name: stage for stage in (
     Stage("documents", stage_documents.documents, settings=("corpus", "clean", "compute", "output"),
-          key_parts=stage_documents.documents_key, storage=Table(check=stage_documents.check_documents),
+          key_parts=stage_documents.documents_key,
+          storage=Table(check=stage_documents.check_documents, streamed=True),
           # The cache keeps the sources relative to the corpus paths: a moved corpus shows its new
-          # place; the texts stay on disk until asked for (Catalog.documents).
+          # place; the texts stay on disk until asked for (Catalog.documents, document_chunks).
           serve=stage_documents.without_text),
-    Stage("tokens", stage_tokens.tokens, inputs=("kept_documents",),
+    # The kept documents' texts come a chunk at a time; the tokens go to the file as they come.
+    Stage("tokens", stage_tokens.tokens, inputs=("kept_document_chunks",),
           settings=("corpus", "segment", "compute", "model"), key_parts=stage_tokens.tokens_key,
-          storage=Table(check=stage_tokens.check_tokens)),
+          storage=Table(check=stage_tokens.check_tokens, streamed=True)),
     Stage("corpus", stage_corpus.corpus, inputs=("tokens",), settings=("model",),
           key_parts=stage_corpus.corpus_key,
           # Serve the files just written, so a cold run streams from disk like a warm one; the

@@ -109,9 +109,12 @@ class Study:
     def tokens(self) -> pd.DataFrame:
         """Tokens per unit of analysis (``doc_id``, ``passage``, ``n_chars``, ``tokens``).
 
-        A unit is a whole document, or a passage of a long one (``[corpus] unit``).
+        A unit is a whole document, or a passage of a long one (``[corpus] unit``). Read whole
+        from the cache: for a national archive, read a part at a time with
+        ``study.catalog.stage("tokens").batches()`` (a
+        :class:`~policytopics.store.cache.StoredTable`).
         """
-        return self.catalog.stage("tokens")
+        return self.catalog.stage("tokens").read()
 
     def corpus(self):
         """``(dictionary, corpus)``: the pruned dictionary and the bag-of-words corpus, a gensim

@@ -77,8 +77,43 @@ def document_report(paths: Sequence[str | Path] | str | Path, config: StudyConfi
     (:mod:`policytopics.read.files`), and the study's own output and cache folders are not read.
     A ``metadata.csv`` beside the inputs (columns ``doc_id`` or ``file``, and any of ``date``,
     ``region``, ``title``) wins over extraction; its rows that match no document are logged
-    as a warning naming the file.
+    as a warning naming the file. :func:`document_report_chunks` gives it a part at a time.
     """
+    # The report is kept by column (a list each), never as a dictionary per row (which cost
+    # more than its values), and its texts as the workers send them: Arrow arrays, a chunk
+    # each, never Python strings in this process.
+    columns: dict[str, list] = {name: [] for name in REPORT_COLUMNS if name != "text"}
+    texts: list = []
+    for chunk in _settled_chunks(paths, config, limit, progress):
+        for name, values in chunk.columns.items():
+            columns[name].extend(values)
+        texts.append(chunk.texts)
+    return _report_frame(columns, texts)
+
+
+def document_report_chunks(paths: Sequence[str | Path] | str | Path, config: StudyConfig | None = None, *,
+                           limit: int | None = None, progress: bool = True,
+                           rows: int = 5_000) -> Iterator[pd.DataFrame]:
+    """:func:`document_report`, about ``rows`` rows at a time, in order: what a national
+    archive's report is made of without ever holding it whole (the documents stage writes the
+    parts as they come). At least one part, empty if no document was found."""
+    columns: dict[str, list] = {name: [] for name in REPORT_COLUMNS if name != "text"}
+    texts: list = []
+    given = False
+    for chunk in _settled_chunks(paths, config, limit, progress):
+        for name, values in chunk.columns.items():
+            columns[name].extend(values)
+        texts.append(chunk.texts)
+        if len(columns["doc_id"]) >= rows:
+            yield _report_frame(columns, texts)  # empties columns
+            columns, texts, given = {name: [] for name in REPORT_COLUMNS if name != "text"}, [], True
+    if columns["doc_id"] or not given:
+        yield _report_frame(columns, texts)
+
+
+def _settled_chunks(paths, config: StudyConfig | None, limit: int | None, progress: bool) -> Iterator[_Chunk]:
+    """The report's rows a worker's chunk at a time, in input order, each chunk settled
+    (:func:`_settle`) before it is given: what depends on the rows before it is known then."""
     from tqdm.auto import tqdm
 
     if isinstance(paths, (str, Path)):
@@ -87,25 +122,24 @@ def document_report(paths: Sequence[str | Path] | str | Path, config: StudyConfi
     limit = config.corpus.limit if limit is None else limit
     override_files: dict[str, Path] = {}
     overrides = read_overrides(paths, override_files)
-    # The report is kept by column (a list each), never as a dictionary per row (which cost
-    # more than its values), and its texts as the workers send them: Arrow arrays, a chunk
-    # each, never Python strings in this process.
-    columns: dict[str, list] = {name: [] for name in REPORT_COLUMNS if name != "text"}
-    texts: list = []
+    # Of the rows given, what the rows to come and the check of metadata.csv need: the ids a
+    # duplicate names, the sources only if a metadata.csv is there.
+    doc_ids: list[str] = []
+    sources: list[str] = []
     # Repeats are found as the rows come, while the workers clean the next documents.
     duplicates = DuplicateFinder(config.clean.near_duplicate_threshold)
     documents = iter_documents(paths, config.corpus, limit=limit, skip=config.output.folders())
     # The total is known only with a limit (a compressed table is not counted in advance).
     with tqdm(desc="ingest", unit="doc", total=limit or None, disable=not progress, leave=False) as bar:
         for chunk in _document_chunks(documents, config, overrides):
-            start = len(columns["doc_id"])
-            for name, values in chunk.columns.items():
-                columns[name].extend(values)
-            texts.append(chunk.texts)
-            _settle(columns, start, chunk, duplicates, config.corpus)
+            start = len(doc_ids)
+            doc_ids.extend(chunk.columns["doc_id"])
+            if override_files:
+                sources.extend(chunk.columns["source"])
+            _settle(chunk, start, doc_ids, duplicates, config.corpus)
             bar.update(len(chunk.texts))
-    unused_overrides(override_files, columns["doc_id"], columns["source"], limit)
-    return _report_frame(columns, texts)
+            yield chunk
+    unused_overrides(override_files, doc_ids, sources, limit)
 
 
 class _Chunk(NamedTuple):
@@ -119,14 +153,15 @@ class _Chunk(NamedTuple):
     signatures: list
 
 
-def _settle(columns: dict[str, list], start: int, chunk: _Chunk, duplicates: DuplicateFinder,
+def _settle(chunk: _Chunk, start: int, doc_ids: list[str], duplicates: DuplicateFinder,
             corpus: CorpusConfig) -> None:
-    """Give the rows of ``chunk``, from position ``start`` of the report's ``columns`` on (in
-    place), what depends on the rows before them or on the study's dates: the text's date over
-    a date column it contradicts (``[corpus] text_date_wins``), dropped outside the study's
-    dates, duplicates."""
+    """Give the rows of ``chunk`` (in place), the report's rows from position ``start`` on,
+    what depends on the rows before them or on the study's dates: the text's date over a date
+    column it contradicts (``[corpus] text_date_wins``), dropped outside the study's dates,
+    duplicates (``doc_ids``: the ids of every row so far, this chunk's included)."""
+    columns = chunk.columns
     status, reason, dates = columns["status"], columns["reason"], columns["date"]
-    for position, digest, signature in zip(range(start, len(status)), chunk.digests, chunk.signatures):
+    for position, digest, signature in zip(range(len(status)), chunk.digests, chunk.signatures):
         if columns["date_disagrees"][position] and corpus.text_date_wins:
             row = {name: columns[name][position] for name in ("date", "text_date", "date_source",
                                                               "date_precision")}
@@ -136,11 +171,12 @@ def _settle(columns: dict[str, list], start: int, chunk: _Chunk, duplicates: Dup
         outside = status[position] == DocStatus.KEPT and outside_dates(corpus, dates[position])
         if outside:  # before the duplicates: a copy inside the dates is then kept
             status[position], reason[position] = DocStatus.DROPPED.value, outside
-        repeated = status[position] == DocStatus.KEPT and duplicates.add_digest(position, digest, signature)
+        repeated = (status[position] == DocStatus.KEPT
+                    and duplicates.add_digest(start + position, digest, signature))
         if repeated:
             first, why = repeated
             status[position], reason[position] = DocStatus.DUPLICATE.value, why
-            columns["duplicate_of"][position] = columns["doc_id"][first]
+            columns["duplicate_of"][position] = doc_ids[first]
 
 
 def _report_frame(columns: dict[str, list], texts: list) -> pd.DataFrame:
@@ -461,6 +497,7 @@ __all__ = [
     "DocStatus",
     "disagreeing_dates",
     "document_report",
+    "document_report_chunks",
     "document_row",
     "keep_or_drop",
     "kept_documents",
