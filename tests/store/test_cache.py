@@ -9,7 +9,7 @@ import logging
 import pandas as pd
 import pytest
 
-from policytopics.store.cache import StageCache, naming_the_cache, trim_memory
+from policytopics.store.cache import StageCache, StoredTable, naming_the_cache, trim_memory
 
 
 class _Builds:
@@ -52,6 +52,28 @@ def test_a_table_that_does_not_fit_or_is_damaged_is_rebuilt(tmp_path, caplog):
     stages = StageCache(tmp_path)
     stages.frame("tokens", "k1", build)
     assert build.calls == 3 and stages.damaged == {"tokens"} and stages.hits == {"tokens": False}
+
+
+def test_a_streamed_table_is_written_as_it_comes_and_served_from_its_file(tmp_path):
+    made = []
+
+    def parts():
+        for i in range(3):
+            made.append(i)
+            yield pd.DataFrame({"a": [i, i], "b": [None, None] if i == 0 else ["甲", "乙"]})
+
+    stages = StageCache(tmp_path)
+    table = stages.frame("tokens", "k1", parts, streamed=True)
+    assert isinstance(table, StoredTable) and made == [0, 1, 2] and stages.hits == {"tokens": False}
+    assert len(table) == 6 and table.columns == ["a", "b"] and "b" in table and "c" not in table
+    assert table["a"].tolist() == [0, 0, 1, 1, 2, 2] and table[["b"]]["b"].tolist()[2:] == ["甲", "乙"] * 2
+    assert [len(part) for part in table.batches(["a"], rows=4)] == [4, 2]
+    again = StageCache(tmp_path)
+    served = again.frame("tokens", "k1", parts, streamed=True, serve=lambda t: t.read(["a"]))
+    assert made == [0, 1, 2] and again.hits == {"tokens": True} and served["a"].sum() == 6
+    assert again.columns("tokens", "k1", ["b"])["b"].tolist()[2:] == ["甲", "乙"] * 2
+    (tmp_path / "tokens" / "k1.parquet").write_bytes(b"PAR1 not parquet")  # damaged: rebuilt
+    assert len(StageCache(tmp_path).frame("tokens", "k1", parts, streamed=True)) == 6 and len(made) == 6
 
 
 def test_columns_come_from_memory_or_the_file_without_building(tmp_path):

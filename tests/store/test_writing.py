@@ -20,6 +20,7 @@ from policytopics.store.writing import (
     excel_safe,
     exchange_folders,
     is_temporary,
+    parquet_chunks,
     remove_stale_temporaries,
     replace_folder,
     temporary_sibling,
@@ -98,6 +99,27 @@ def test_a_csv_written_in_chunks_is_the_csv_written_whole(tmp_path):
     whole = write_csv(frame, tmp_path / "whole.csv").read_bytes()
     chunks = write_csv_chunks([frame.iloc[:1], frame.iloc[1:3], frame.iloc[3:]], tmp_path / "chunks.csv")
     assert chunks.read_bytes() == whole and whole.count(b"\xef\xbb\xbf") == 1
+
+
+def test_a_table_written_in_parts_is_the_table_in_row_groups(tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    from policytopics.store import writing
+
+    monkeypatch.setattr(writing, "ROW_GROUP_ROWS", 3)
+    parts = [pd.DataFrame({"id": ["a", "b"], "copy_of": [None, None], "tokens": [[], []], "n": [1, 2]}),
+             pd.DataFrame({"id": ["c", "d"], "copy_of": [None, "a"], "tokens": [["产业"], []], "n": [3, 4]}),
+             pd.DataFrame({"id": ["e"], "copy_of": ["c"], "tokens": [["链", "群"]], "n": [5]})]
+    assert parquet_chunks(iter(parts), tmp_path / "t.parquet") == 5
+    stored = pq.ParquetFile(tmp_path / "t.parquet")
+    # Parts gathered to three rows and more a row group; columns empty at first kept as text.
+    assert [stored.metadata.row_group(i).num_rows for i in range(stored.num_row_groups)] == [4, 1]
+    read = pd.read_parquet(tmp_path / "t.parquet")
+    assert read["copy_of"].tolist()[3:] == ["a", "c"] and pd.isna(read["copy_of"][0])
+    assert [list(t) for t in read["tokens"]] == [[], [], ["产业"], [], ["链", "群"]]
+    assert read["n"].tolist() == [1, 2, 3, 4, 5]
+    with pytest.raises(ValueError, match="at least one frame"):
+        parquet_chunks(iter([]), tmp_path / "none.parquet")
 
 
 def test_an_xlsx_report_refuses_cells_excel_would_cut(tmp_path):
