@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from policytopics.common.workers import text_scheduler
 from policytopics.model.theme_file import load_themes
 from policytopics.settings.config import ComputeConfig, CorpusConfig, ModelConfig, SegmentConfig
 from policytopics.study.stage_documents import UNIT_SETTINGS, missing_columns
@@ -49,8 +50,8 @@ def tokens(kept_document_chunks: Iterable[pd.DataFrame], corpus: CorpusConfig, s
     sized = isinstance(kept_document_chunks, Sized)
     total = len(kept_document_chunks) if corpus.unit == "document" and sized else None
     stream = Segmenter(segment, extra_words=extra_words).tokenize_stream(
-        texts(), workers=compute.workers, chunk_size=compute.chunk_size, scheduler=compute.scheduler or None,
-        progress=progress, total=total)
+        texts(), workers=compute.workers, chunk_size=compute.chunk_size,
+        scheduler=text_scheduler(compute.scheduler), progress=progress, total=total)
     given, done = False, []
     for token_list in stream:
         done.append(token_list)

@@ -231,18 +231,19 @@ def _document_chunks(documents: Iterator[RawDocument], config: StudyConfig,
                      overrides: dict[str, dict[str, str]]) -> Iterator[_Chunk]:
     """Report rows in input order, a chunk at a time (:func:`_document_rows_chunk`), cleaned
     here or by worker processes (``[compute]``)."""
-    from policytopics.common.workers import map_chunks, plan_workers
+    from policytopics.common.workers import map_chunks, plan_workers, text_scheduler
 
     compute = config.compute
+    scheduler = text_scheduler(compute.scheduler)
     workers, documents = plan_workers(compute.workers, documents, PARALLEL_MIN_DOCS)
     # Each document travels with just its own override values (what is sent stays small).
     pairs = ((raw, overrides_for(raw, overrides)) for raw in documents)
-    if workers == 1 and not compute.scheduler:
+    if workers == 1 and not scheduler:
         while chunk := list(islice(pairs, compute.chunk_size)):
             yield _document_rows_chunk(chunk, config.clean)
         return
     yield from map_chunks(_document_rows_chunk, pairs, (config.clean,), workers=workers,
-                          chunk_size=compute.chunk_size, scheduler=compute.scheduler or None)
+                          chunk_size=compute.chunk_size, scheduler=scheduler)
 
 
 def _document_rows_chunk(chunk: list[tuple[RawDocument, dict]], clean: CleanConfig) -> _Chunk:

@@ -70,6 +70,7 @@ from pathlib import Path
 from typing import Protocol, get_args, runtime_checkable
 
 from policytopics.common.chinese import CJK_RE, jieba_tokenizer
+from policytopics.common.workers import text_scheduler
 from policytopics.settings.config import Backend, ComputeConfig, SegmentConfig, check_word_lists
 from policytopics.text.place_words import is_place_token, place_name_words
 
@@ -411,8 +412,9 @@ def tokenize_units(units, config: SegmentConfig, compute: ComputeConfig, *, extr
     workers, with frequent bigrams joined when ``config.phrases`` is on."""
     segmenter = Segmenter(config, extra_words=tuple(extra_words))
     token_lists = segmenter.tokenize_many(units["text"], workers=compute.workers,
-                                          chunk_size=compute.chunk_size, scheduler=compute.scheduler or None,
-                                          progress=progress, total=len(units))
+                                          chunk_size=compute.chunk_size,
+                                          scheduler=text_scheduler(compute.scheduler), progress=progress,
+                                          total=len(units))
     if config.phrases:
         token_lists = apply_phrases(token_lists, config.phrases_min_count, config.phrases_threshold)
     return units.drop(columns="text").assign(tokens=token_lists)
