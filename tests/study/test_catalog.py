@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from policytopics import load_study
-from policytopics.store.cache import StageCache
+from policytopics.store.cache import StageCache, StoredTable
 from policytopics.study.catalog import Catalog
 
 
@@ -49,7 +49,9 @@ def test_the_texts_stay_on_disk_until_asked_for(sample_study):
 
     catalog = _catalog(sample_study)
     held = catalog.documents(text=False)
-    assert "text" not in held and "text" not in catalog.stage("documents")  # what the memo holds
+    assert "text" not in held and held is catalog.documents(text=False)  # read once
+    stored = catalog.stage("documents")  # what the stage's memo holds: its file, not a table
+    assert isinstance(stored, StoredTable) and "text" in stored and len(stored) == len(held)
     whole = catalog.documents()
     path = catalog.cache.path("documents", catalog.key("documents")).with_suffix(".parquet")
     cached = pd.read_parquet(path)

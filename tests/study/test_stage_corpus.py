@@ -12,7 +12,8 @@ from policytopics.study import stage_corpus
 
 
 def test_corpus_is_kept_and_read_back_as_a_streamed_bag_of_words(tmp_path):
-    pd.DataFrame({"tokens": [["产业", "制造"], ["产业", "创新"], ["创新"]]}).to_parquet(tmp_path / "t.parquet")
+    tokens = pd.DataFrame({"tokens": [["产业", "制造"], ["产业", "创新"], ["创新"]]})
+    tokens.to_parquet(tmp_path / "t.parquet")
     built = stage_corpus.corpus(StoredTable(tmp_path / "t.parquet"), ModelConfig())
     dictionary, token_lists, _ = built
     assert set(dictionary.token2id) <= {"产业", "制造", "创新"} and len(token_lists) == 3

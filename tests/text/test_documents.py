@@ -7,7 +7,12 @@ from policytopics import document_report
 from policytopics.read.records import RawDocument
 from policytopics.settings.config import CleanConfig
 from policytopics.text.clean import REMOVAL_RULES
-from policytopics.text.documents import REMOVAL_COLUMNS, document_report_chunks, document_row, summarise_report
+from policytopics.text.documents import (
+    REMOVAL_COLUMNS,
+    document_report_chunks,
+    document_row,
+    summarise_report,
+)
 
 TEXT = "推动制造业高质量发展，加快建设现代化产业体系。"
 

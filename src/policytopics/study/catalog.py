@@ -22,7 +22,7 @@ from policytopics.settings.config import StudyConfig
 from policytopics.store.cache import StageCache, StoredTable, trim_memory
 from policytopics.store.keys import stable_hash
 from policytopics.study.apart import APART_STAGES, apart_worthwhile, build_apart
-from policytopics.study.stage_documents import TEXT_COLUMN, input_bytes
+from policytopics.study.stage_documents import TEXT_COLUMN, input_bytes, without_text
 from policytopics.study.stages import STAGES, Folder, call
 from policytopics.text.documents import DocStatus, kept_documents, warn_disagreeing_dates
 
@@ -136,7 +136,8 @@ class Catalog:
         ``documents`` table, the validation items), so the texts of a large corpus are not held
         through the model, the estimates and the figures.
         """
-        report = self.stage("documents")
+        report = self.memoised("documents", lambda: without_text(self.stage("documents"), self.config.corpus),
+                               stages=("documents",))
         if self.warn_dates:
             self.memoised("date_warning", lambda: warn_disagreeing_dates(report, self.config.corpus),
                           stages=("documents",))
@@ -180,9 +181,11 @@ class Catalog:
         """The kept documents with their texts (``doc_id``, ``title``, ``n_chars``, ``text``),
         read from the cached report about ``rows`` documents at a time (what the tokens stage
         segments): never all the texts at once. Its length is the number of kept documents."""
-        kept = self.kept_documents(text=False)  # no document kept: the error that says why
-        path = self.cache.path("documents", self.key("documents")).with_suffix(".parquet")
-        return KeptParts(len(kept), StoredTable(path), rows)
+        stored = self.stage("documents")
+        kept = int((stored["status"] == DocStatus.KEPT).sum())  # one column: not the whole report
+        if not kept:
+            self.kept_documents(text=False)  # the error that says why
+        return KeptParts(kept, stored, rows)
 
     def units(self) -> pd.DataFrame:
         """The units of analysis without their tokens, read from the cached tokens table's own

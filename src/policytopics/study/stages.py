@@ -108,10 +108,10 @@ class Stage:
 STAGES: dict[str, Stage] = {stage.name: stage for stage in (
     Stage("documents", stage_documents.documents, settings=("corpus", "clean", "compute", "output"),
           key_parts=stage_documents.documents_key,
-          storage=Table(check=stage_documents.check_documents, streamed=True),
-          # The cache keeps the sources relative to the corpus paths: a moved corpus shows its new
-          # place; the texts stay on disk until asked for (Catalog.documents, document_chunks).
-          serve=stage_documents.without_text),
+          # Served as its file: Catalog.documents reads the report without its texts when asked
+          # for (the sources, kept relative to the corpus paths, where the corpus is now); the
+          # texts stay on disk until asked for (Catalog.documents, document_chunks).
+          storage=Table(check=stage_documents.check_documents, streamed=True)),
     # The kept documents' texts come a chunk at a time; the tokens go to the file as they come.
     Stage("tokens", stage_tokens.tokens, inputs=("kept_document_chunks",),
           settings=("corpus", "segment", "compute", "model"), key_parts=stage_tokens.tokens_key,
