@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pandas as pd
+import pyarrow as pa
 
 from policytopics import load_study
 from policytopics.study import stage_tokens
@@ -14,8 +15,10 @@ def test_tokens_segment_the_kept_documents(sample_study):
     config = sample_study.config
     kept = sample_study.kept_documents()
     parts = [kept.iloc[:2], kept.iloc[2:2], kept.iloc[2:]]  # an empty part among them
-    table = pd.concat(stage_tokens.tokens(parts, config.corpus, config.segment, config.compute, config.model),
-                      ignore_index=True)
+    # Arrow tables, a part's units each: no Python string of a word is made for them.
+    made = list(stage_tokens.tokens(parts, config.corpus, config.segment, config.compute, config.model))
+    assert len(made) == 2 and all(isinstance(part, pa.Table) for part in made)
+    table = pd.concat([part.to_pandas() for part in made], ignore_index=True)
     assert stage_tokens.check_tokens(table) is None
     assert [list(t) for t in table["tokens"]] == [list(t) for t in sample_study.tokens()["tokens"]]
 

@@ -398,7 +398,8 @@ def frozen_heap():
         gc.unfreeze()
 
 
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
+def chunks_of(items: Iterable, size: int) -> Iterator[list]:
+    """Consecutive lists of ``size`` items (the last shorter), read lazily."""
     items = iter(items)
     while chunk := list(islice(items, size)):
         yield chunk
@@ -429,7 +430,7 @@ def map_chunks(function: Callable, items: Iterable, args: tuple = (), *, workers
     """
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
-    chunks = _chunks(items, chunk_size)
+    chunks = chunks_of(items, chunk_size)
     if scheduler:
         yield from _dask_map(function, chunks, args, workers, scheduler)
         return
@@ -497,8 +498,30 @@ def _dask_map(function: Callable, chunks: Iterator[list], args: tuple, workers: 
             cluster.close()
 
 
-__all__ = ["FIGURE_WORKERS_MAX_DOCS", "SWEEP_WORKERS", "THREAD_VARIABLES", "Terminated", "available_cpus",
-           "figure_context", "figure_workers", "fork_context", "frozen_heap", "interruptible", "map_chunks",
-           "one_thread", "plan_workers", "prepare_figure_workers", "resolve_workers", "spawn_safe",
-           "stop_workers", "study_threads", "study_workers", "terminate_as_interrupt", "text_scheduler",
-           "threads_of_new_processes", "worker_pool", "worker_state"]
+__all__ = [
+    "FIGURE_WORKERS_MAX_DOCS",
+    "SWEEP_WORKERS",
+    "THREAD_VARIABLES",
+    "Terminated",
+    "available_cpus",
+    "chunks_of",
+    "figure_context",
+    "figure_workers",
+    "fork_context",
+    "frozen_heap",
+    "interruptible",
+    "map_chunks",
+    "one_thread",
+    "plan_workers",
+    "prepare_figure_workers",
+    "resolve_workers",
+    "spawn_safe",
+    "stop_workers",
+    "study_threads",
+    "study_workers",
+    "terminate_as_interrupt",
+    "text_scheduler",
+    "threads_of_new_processes",
+    "worker_pool",
+    "worker_state",
+]

@@ -111,14 +111,14 @@ ROW_GROUP_ROWS = 20_000
 
 
 def parquet_chunks(frames: Iterable, path: str | Path) -> int:
-    """Write the frames (the same columns, in order) into one Parquet file at ``path``, a row
-    group of about :data:`ROW_GROUP_ROWS` rows at a time, so a table too large to hold whole is
-    never whole in memory; the number of rows written. A column that the first frames leave
-    empty (all ``None``: Arrow's null type) is kept as text or a list of text, the type that
-    rows to come can have; a later frame's columns are cast to the file's types. At least one
-    frame, for the columns. Not atomic: call it inside :func:`atomic_write`.
+    """Write the frames (the same columns, in order; pandas DataFrames or Arrow tables) into
+    one Parquet file at ``path``, a row group of about :data:`ROW_GROUP_ROWS` rows at a time,
+    so a table too large to hold whole is never whole in memory; the number of rows written. A
+    column that the first frames leave empty (all ``None``: Arrow's null type) is kept as text
+    or a list of text, the type that rows to come can have; a later frame's columns are cast
+    to the file's types. At least one frame, for the columns. Not atomic: call it inside
+    :func:`atomic_write`.
     """
-    import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -126,8 +126,7 @@ def parquet_chunks(frames: Iterable, path: str | Path) -> int:
 
     def flush() -> None:
         nonlocal writer, schema
-        table = pa.Table.from_pandas(pd.concat(held, ignore_index=True) if len(held) > 1 else held[0],
-                                     preserve_index=False)
+        table = pa.concat_tables(held, promote_options="default") if len(held) > 1 else held[0]
         if writer is None:
             schema = pa.schema([field.with_type(_filled_type(field.type)) for field in table.schema],
                                metadata=table.schema.metadata)
@@ -137,9 +136,10 @@ def parquet_chunks(frames: Iterable, path: str | Path) -> int:
 
     try:
         for frame in frames:
-            held.append(frame)
+            held.append(frame if isinstance(frame, pa.Table)
+                        else pa.Table.from_pandas(frame, preserve_index=False))
             rows += len(frame)
-            if sum(len(f) for f in held) >= ROW_GROUP_ROWS:
+            if sum(len(t) for t in held) >= ROW_GROUP_ROWS:
                 flush()
         if held:
             flush()

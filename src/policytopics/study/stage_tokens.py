@@ -12,6 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from policytopics.common.workers import text_scheduler
 from policytopics.model.theme_file import load_themes
@@ -49,17 +50,23 @@ def tokens(kept_document_chunks: Iterable[pd.DataFrame], corpus: CorpusConfig, s
     # The bar's total is known when a unit is a document (a part's length: its documents).
     sized = isinstance(kept_document_chunks, Sized)
     total = len(kept_document_chunks) if corpus.unit == "document" and sized else None
-    stream = Segmenter(segment, extra_words=extra_words).tokenize_stream(
+    stream = Segmenter(segment, extra_words=extra_words).tokenize_arrays(
         texts(), workers=compute.workers, chunk_size=compute.chunk_size,
         scheduler=text_scheduler(compute.scheduler), progress=progress, total=total)
-    given, done = False, []
-    for token_list in stream:
-        done.append(token_list)
-        while waiting and len(done) >= len(waiting[0]):
+    # The tokens come back as Arrow arrays, a chunk of units each, and go out as a table of a
+    # part's units: no Python string is made of a word here (segment.Segmenter.tokenize_arrays).
+    done: list = []
+    given = False
+    for tokens in stream:
+        done.append(tokens)
+        while waiting and sum(map(len, done)) >= len(waiting[0]):
             units = waiting.popleft()
+            joined = pa.concat_arrays(done) if len(done) > 1 else done[0]
+            done = [joined[len(units):]]
             if len(units):
-                yield units.assign(tokens=done[:len(units)])
-                done, given = done[len(units):], True
+                yield pa.Table.from_pandas(units, preserve_index=False).append_column(
+                    "tokens", joined[:len(units)])
+                given = True
     if not given:  # no unit at all: the table's columns
         yield pd.DataFrame({"doc_id": [], "passage": [], "n_chars": [], "tokens": []})
 
