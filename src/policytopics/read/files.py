@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from policytopics.common.encoding import file_name_text
+from policytopics.read.progress import ReadProgress
 from policytopics.read.readers import COMPOUND_SUFFIXES, READ_SUFFIXES, READERS, TEXT_SUFFIXES
 from policytopics.read.records import RawDocument
 from policytopics.read.text_file import read_text_file
@@ -45,7 +46,8 @@ REPEAT_MARK = "~"
 
 
 def iter_documents(paths: Sequence[str | Path], columns: CorpusConfig | None = None,
-                   limit: int = 0, *, skip: Iterable[str | Path] = ()) -> Iterator[RawDocument]:
+                   limit: int = 0, *, skip: Iterable[str | Path] = (),
+                   progress: ReadProgress | None = None) -> Iterator[RawDocument]:
     """Yield raw documents from files, folders and tables, in a stable order.
 
     Parameters
@@ -60,6 +62,9 @@ def iter_documents(paths: Sequence[str | Path], columns: CorpusConfig | None = N
     skip
         Folders never read (the study's own outputs, figures and cache), see
         :func:`input_files`.
+    progress
+        Told the input files' total size, and the bytes read as the documents come (for a
+        progress bar with the time to go).
 
     Yields
     ------
@@ -83,15 +88,30 @@ def iter_documents(paths: Sequence[str | Path], columns: CorpusConfig | None = N
                          "kinds are counted in the warning above)")
     ids = _UniqueIds()
     count = 0
+    progress = progress or ReadProgress()
+    sizes = [_size(entry) for entry in entries]
+    progress.total = sum(sizes)
     try:
-        for entry in entries:
-            for doc in _entry_documents(entry, columns):
-                yield ids.unique(doc)
-                count += 1
-                if limit and count >= limit:
-                    return
+        with progress.reading():
+            for entry, size in zip(entries, sizes):
+                for doc in _entry_documents(entry, columns):
+                    yield ids.unique(doc)
+                    count += 1
+                    if limit and count >= limit:
+                        return
+                progress.file_done(size)
     finally:
         ids.warn()
+
+
+def _size(entry: CorpusEntry) -> int:
+    """The bytes of a file of the walk on disk (0 for what is not read, or gone since)."""
+    if entry.reason is not None:
+        return 0
+    try:
+        return entry.path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _note_skipped(paths: Sequence[str | Path], skip: Iterable[str | Path]) -> None:

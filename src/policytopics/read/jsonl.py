@@ -19,6 +19,7 @@ from pathlib import Path
 
 from policytopics.common.encoding import damaged_places
 from policytopics.read.limits import too_large
+from policytopics.read.progress import watch
 from policytopics.read.records import RawDocument, RowError
 from policytopics.read.tables import Table, read_single_table
 from policytopics.settings.config import DEFAULT_MAX_DOCUMENT_BYTES, CorpusConfig
@@ -79,6 +80,7 @@ def _iter_jsonl(path: Path, *, gz: bool, notes: dict[int, str], max_bytes: int =
     """
     opener = gzip.open if gz else open
     with opener(path, "rb") as fh:
+        watch(fh.fileobj if gz else fh)  # the bytes read of the file on disk, for the progress bar
         for line_no, data, size in _jsonl_lines(fh, max_bytes):
             if data is None:
                 yield line_no, RowError(too_large(size, max_bytes, f"line {line_no} of {path.name}"))

@@ -28,6 +28,7 @@ import pandas as pd
 
 from policytopics.common.chinese import cjk_count, cjk_ratio, date_span
 from policytopics.read.files import iter_documents
+from policytopics.read.progress import ReadProgress
 from policytopics.read.records import RawDocument
 from policytopics.settings.config import CleanConfig, CorpusConfig, StudyConfig, load_study
 from policytopics.text.clean import REMOVAL_RULES, clean_text
@@ -128,16 +129,26 @@ def _settled_chunks(paths, config: StudyConfig | None, limit: int | None, progre
     sources: list[str] = []
     # Repeats are found as the rows come, while the workers clean the next documents.
     duplicates = DuplicateFinder(config.clean.near_duplicate_threshold)
-    documents = iter_documents(paths, config.corpus, limit=limit, skip=config.output.folders())
-    # The total is known only with a limit (a compressed table is not counted in advance).
-    with tqdm(desc="ingest", unit="doc", total=limit or None, disable=not progress, leave=False) as bar:
+    reading = ReadProgress()
+    documents = iter_documents(paths, config.corpus, limit=limit, skip=config.output.folders(),
+                               progress=reading)
+    # With a limit the bar counts documents; else the input files' bytes read: the number of
+    # documents of a compressed table is known only once it is all read, its size at once, so
+    # the bar shows the time to go (a million articles take minutes).
+    counted = ({"unit": "doc", "total": limit} if limit
+               else {"unit": "B", "unit_scale": True, "unit_divisor": 1024})
+    bar = tqdm(desc="ingest", disable=not progress, leave=False, **counted)
+    with bar:
         for chunk in _document_chunks(documents, config, overrides):
             start = len(doc_ids)
             doc_ids.extend(chunk.columns["doc_id"])
             if override_files:
                 sources.extend(chunk.columns["source"])
             _settle(chunk, start, doc_ids, duplicates, config.corpus)
-            bar.update(len(chunk.texts))
+            if limit:
+                bar.update(len(chunk.texts))
+            else:
+                _show_reading(bar, reading, len(doc_ids))
             yield chunk
     unused_overrides(override_files, doc_ids, sources, limit)
 
@@ -151,6 +162,16 @@ class _Chunk(NamedTuple):
     texts: object
     digests: list
     signatures: list
+
+
+def _show_reading(bar, reading: ReadProgress, documents: int) -> None:
+    """The ingest bar at the bytes read of ``reading``, with the documents so far beside."""
+    if bar.disable:
+        return
+    if bar.total != reading.total:
+        bar.total = reading.total
+    bar.set_postfix_str(f"{documents:,} documents", refresh=False)
+    bar.update(max(0, reading.read - bar.n))
 
 
 def _settle(chunk: _Chunk, start: int, doc_ids: list[str], duplicates: DuplicateFinder,
