@@ -35,11 +35,21 @@ def measure(corpus_path: Path, limit: int):
 
     config = load_study(None)
     corpus = dataclasses.replace(config.corpus, paths=[str(corpus_path)], limit=limit)
-    start, cpu = time.perf_counter(), time.process_time()
-    report = stage_documents.documents(corpus, config.clean, config.compute, config.output)
-    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    import tempfile
+
+    import pandas as pd
+
+    from policytopics.store.writing import parquet_chunks
+
+    with tempfile.TemporaryDirectory() as folder:
+        # The stage gives its report in parts, written as they come (as the cache writes it).
+        start, cpu = time.perf_counter(), time.process_time()
+        parquet_chunks(stage_documents.documents(corpus, config.clean, config.compute, config.output),
+                       Path(folder) / "report.parquet")
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux; before the reading
+        report = pd.read_parquet(Path(folder) / "report.parquet")
     return report, {"wall": wall, "main_cpu": cpu, "workers_cpu": children.ru_utime + children.ru_stime,
                     "main_peak_mib": peak}
 
