@@ -28,12 +28,14 @@ def seed_words(model: ModelConfig) -> tuple[str, ...]:
 
 
 def tokens(kept_document_chunks: Iterable[pd.DataFrame], corpus: CorpusConfig, segment: SegmentConfig,
-           compute: ComputeConfig, model: ModelConfig, *, progress: bool = False) -> Iterator[pd.DataFrame]:
+           compute: ComputeConfig, model: ModelConfig, *,
+           progress: bool = False) -> Iterator[pa.Table | pd.DataFrame]:
     """Tokens per unit of analysis (``doc_id``, ``passage``, ``n_chars``, ``tokens``), a part
-    at a time: the kept documents (with their texts) come in parts, are cut into units and
-    segmented by the workers while the next are read, and each part's tokens are given (and
-    written) as soon as the workers send them back. The whole corpus's texts or tokens are
-    never in memory, except with ``[segment] phrases``: bigrams are learned over every unit."""
+    at a time (Arrow tables; a DataFrame with ``[segment] phrases``): the kept documents (with
+    their texts) come in parts, are cut into units and segmented by the workers while the next
+    are read, and each part's tokens are given (and written) as soon as the workers send them
+    back. The whole corpus's texts or tokens are never in memory, except with ``[segment]
+    phrases``: bigrams are learned over every unit."""
     extra_words = seed_words(model)
     if segment.phrases:
         units = pd.concat([document_units(part, corpus) for part in kept_document_chunks], ignore_index=True)
