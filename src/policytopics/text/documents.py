@@ -16,6 +16,7 @@ Example
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -80,24 +81,19 @@ def document_report(paths: Sequence[str | Path] | str | Path, config: StudyConfi
     ``region``, ``title``) wins over extraction; its rows that match no document are logged
     as a warning naming the file. :func:`document_report_chunks` gives it a part at a time.
     """
-    # The report is kept by column (a list each), never as a dictionary per row (which cost
-    # more than its values), and its texts as the workers send them: Arrow arrays, a chunk
-    # each, never Python strings in this process.
-    columns: dict[str, list] = {name: [] for name in REPORT_COLUMNS if name != "text"}
-    texts: list = []
-    for chunk in _settled_chunks(paths, config, limit, progress):
-        for name, values in chunk.columns.items():
-            columns[name].extend(values)
-        texts.append(chunk.texts)
-    return _report_frame(columns, texts)
+    # One part of every row.
+    return next(document_report_chunks(paths, config, limit=limit, progress=progress, rows=math.inf))
 
 
 def document_report_chunks(paths: Sequence[str | Path] | str | Path, config: StudyConfig | None = None, *,
                            limit: int | None = None, progress: bool = True,
-                           rows: int = 5_000) -> Iterator[pd.DataFrame]:
+                           rows: float = 5_000) -> Iterator[pd.DataFrame]:
     """:func:`document_report`, about ``rows`` rows at a time, in order: what a national
     archive's report is made of without ever holding it whole (the documents stage writes the
     parts as they come). At least one part, empty if no document was found."""
+    # A part is kept by column (a list each), never as a dictionary per row (which cost more
+    # than its values), and its texts as the workers send them: Arrow arrays, a chunk each,
+    # never Python strings in this process.
     columns: dict[str, list] = {name: [] for name in REPORT_COLUMNS if name != "text"}
     texts: list = []
     given = False
