@@ -237,7 +237,8 @@ class StageCache:
             path = path.with_suffix(".parquet")
             if not verified(path, name, self.damaged):
                 return None
-            return self._fitting(name, path, (stored_table if streamed else read_cached_parquet)(path), check)
+            table = read_cached_parquet(path, StoredTable if streamed else None)
+            return self._fitting(name, path, table, check)
 
         def write(result, path: Path):
             target = path.with_suffix(".parquet")
@@ -292,23 +293,9 @@ class StageCache:
         return bool(keys)
 
 
-def stored_table(path: Path) -> StoredTable | None:
-    """A cached table's :class:`StoredTable`, or ``None`` when it is absent or unreadable
-    (then it is removed), as :func:`~policytopics.store.checksums.read_cached_parquet`."""
-    if not path.is_file():
-        return None
-    try:
-        return StoredTable(path)
-    except Exception:
-        log.warning("cache file %s is unreadable; rebuilding it", path)
-        path.unlink(missing_ok=True)
-        return None
-
-
 __all__ = [
     "StageCache",
     "StoredTable",
     "naming_the_cache",
-    "stored_table",
     "trim_memory",
 ]

@@ -110,14 +110,16 @@ def discard(path: Path) -> None:
         checksum_file(path).unlink(missing_ok=True)
 
 
-def read_cached_parquet(path: Path):
-    """A cached table, or ``None`` when it is absent or unreadable (then it is removed)."""
+def read_cached_parquet(path: Path, read=None):
+    """A cached table, or ``None`` when it is absent or unreadable (then it is removed):
+    ``read(path)``, by default the whole table as a DataFrame (a
+    :class:`~policytopics.store.cache.StoredTable` for a table served from its file)."""
     import pandas as pd
 
     if not path.is_file():
         return None
     try:
-        return pd.read_parquet(path)
+        return (read or pd.read_parquet)(path)
     except Exception:
         log.warning("cache file %s is unreadable; rebuilding it", path)
         path.unlink(missing_ok=True)

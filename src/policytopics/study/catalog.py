@@ -156,17 +156,15 @@ class Catalog:
         """:meth:`documents` with their texts, ``rows`` documents at a time: the texts read from
         the cached table in batches, never all at once (``documents.csv`` is written so). A
         report has a document at least (the stage refuses a corpus without one)."""
-        import pyarrow.parquet as pq
-
         report = self.documents(text=False)
-        path = self.cache.path("documents", self.key("documents")).with_suffix(".parquet")
+        stored = self.stage("documents")
         start = 0
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=rows, columns=[TEXT_COLUMN]):
-            texts = batch.column(0).to_pandas()
+        for batch in stored.batches([TEXT_COLUMN], rows=rows):
+            texts = batch[TEXT_COLUMN]
             yield report.iloc[start:start + len(texts)].assign(**{TEXT_COLUMN: texts.array})
             start += len(texts)
         if start != len(report):
-            raise ValueError(f"the cached documents table {path} holds {start} texts for "
+            raise ValueError(f"the cached documents table {stored.path} holds {start} texts for "
                              f"{len(report)} documents; remove it and run again")
 
     def kept_documents(self, text: bool = True) -> pd.DataFrame:
