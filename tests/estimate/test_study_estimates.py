@@ -43,7 +43,8 @@ def estimates(doc_topics, effects: EffectsConfig | None = None) -> Estimates:
     def no_posterior():
         raise AssertionError("the posterior is asked for only under uncertainty = 'global'")
 
-    return Estimates(doc_topics, WEIGHTS, effects or EffectsConfig(), posterior=no_posterior,
+    documents, theta, _ = document_proportions(doc_topics)
+    return Estimates(documents, theta, WEIGHTS, effects or EffectsConfig(), posterior=no_posterior,
                      topic_labels=LABELS)
 
 

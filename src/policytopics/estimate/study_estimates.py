@@ -10,7 +10,8 @@ one per model and labels.
 
 Examples
 --------
->>> estimates = Estimates(doc_topics, WeightsConfig(), EffectsConfig(),  # doctest: +SKIP
+>>> documents, theta = document_table(kept, doc_topic)  # doctest: +SKIP
+>>> estimates = Estimates(documents, theta, WeightsConfig(), EffectsConfig(),  # doctest: +SKIP
 ...                       posterior=model.posterior, topic_labels={1: "科技创新"})
 >>> estimates.weights("region"), estimates.effects["levels"]  # doctest: +SKIP
 """
@@ -21,12 +22,12 @@ import logging
 from collections.abc import Callable
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from policytopics.estimate.weights import (
     GroupMeans,
     TopicCorrelation,
-    document_proportions,
     theme_emphasis,
     theme_weights,
 )
@@ -46,9 +47,11 @@ class Estimates:
 
     Parameters
     ----------
-    doc_topics
-        The long document × topic table, ``region`` already the groups of the regional
-        outputs (provinces, or cities with ``region_level = "city"``).
+    documents, theta
+        One row per document (:func:`policytopics.estimate.weights.document_table`), ``region``
+        already the groups of the regional outputs (provinces, or cities with
+        ``region_level = "city"``), and the documents' proportions (documents × topics, topic
+        ``j + 1`` in column ``j``) in that order.
     weights, effects
         The study's ``[weights]`` and ``[effects]`` settings.
     posterior
@@ -62,14 +65,16 @@ class Estimates:
         Processes computing the draws (the draws are the same whatever the number).
     """
 
-    def __init__(self, doc_topics: pd.DataFrame, weights: WeightsConfig, effects: EffectsConfig, *,
-                 posterior: Callable[[], object], topic_labels: dict[int, str], progress: bool = False,
-                 workers: int = 1):
-        self.doc_topics = doc_topics
+    def __init__(self, documents: pd.DataFrame, theta: np.ndarray, weights: WeightsConfig,
+                 effects: EffectsConfig, *, posterior: Callable[[], object], topic_labels: dict[int, str],
+                 progress: bool = False, workers: int = 1):
+        if len(documents) != len(theta):
+            raise ValueError(f"{len(documents)} documents but {len(theta)} rows of proportions")
         self.weights_config, self.effects_config = weights, effects
         self._posterior, self.topic_labels, self.progress = posterior, topic_labels, progress
         self.workers = workers
-        self.documents, self.theta, self.topics = document_proportions(doc_topics)
+        self.documents, self.theta = documents, theta
+        self.topics = list(range(1, theta.shape[1] + 1))
 
     @cached_property
     def effect_model(self):
@@ -107,9 +112,10 @@ class Estimates:
         keys = GROUPINGS[grouping]
         statistics, draws = self.draws
         means = statistics[grouping]
-        return compute(self.doc_topics, keys[0] if len(keys) == 1 else list(keys), min_docs=settings.min_docs,
+        return compute(self.documents, keys[0] if len(keys) == 1 else list(keys), min_docs=settings.min_docs,
                        ci=settings.ci, weight_by=settings.weight_by or None, uncertainty=settings.uncertainty,
-                       shared=(means, means(self.theta, None), draws[grouping], self.topics))
+                       shared=(means, means(self.theta, None), draws[grouping], self.topics),
+                       topic_labels=self.topic_labels)
 
     def weights(self, grouping: str) -> pd.DataFrame:
         """Mean topic weight per group (:func:`policytopics.estimate.weights.theme_weights`)."""

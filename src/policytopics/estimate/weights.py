@@ -1,6 +1,7 @@
 """Theme weights: document-topic proportions joined with date and region, by group.
 
-:func:`doc_topics_table` joins every document's proportions with its metadata and period;
+:func:`document_table` joins every document's proportions with its metadata and period (one
+row per document; :func:`doc_topics_table` is its long form, one row per document and topic);
 :func:`theme_weights` gives each group's mean weight per topic (region, period or both),
 :func:`theme_emphasis` each group's weight minus the mean over groups, and
 :func:`topic_correlations` the correlations of the documents' proportions, each with the
@@ -11,7 +12,7 @@ for the plots.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -37,14 +38,25 @@ def period_of(date: str | None, precision: str | None, period: str) -> str | Non
     return f"{year}-{month:02d}"
 
 
-def doc_topics_table(documents: pd.DataFrame, doc_topic: np.ndarray,
-                     topic_labels: dict[int, str], period: str = "year",
-                     national_label: str = "") -> pd.DataFrame:
-    """Long table: one row per document and topic with ``weight`` and metadata.
+#: The documents' own columns in :func:`document_table` and the tables made from it.
+DOCUMENT_COLUMNS = ("doc_id", "title", "date", "date_precision", "period", "region", "city", "n_chars")
 
-    ``documents`` are the kept documents, in the row order of ``doc_topic``. Documents
-    whose source states no region (their ``national`` flag, set by the document stage) get
-    ``national_label`` as their region when it is not empty.
+
+def document_table(documents: pd.DataFrame, doc_topic: np.ndarray, period: str = "year",
+                   national_label: str = "") -> tuple[pd.DataFrame, np.ndarray]:
+    """The kept documents' metadata and period, one row per document ordered by ``doc_id``,
+    and their proportions (documents × topics) in that order.
+
+    What the study's estimates and tables are made of; :func:`doc_topics_table` repeats it
+    once per topic (the long table). ``documents`` are the kept documents, in the row order
+    of ``doc_topic``. Documents whose source states no region (their ``national`` flag, set
+    by the document stage) get ``national_label`` as their region when it is not empty.
+
+    >>> docs = pd.DataFrame({"doc_id": ["b", "a"], "date": ["2020-05-01", None],
+    ...                      "date_precision": ["day", None], "region": ["浙江省", None]})
+    >>> meta, theta = document_table(docs, np.array([[0.2, 0.8], [0.6, 0.4]]))
+    >>> meta[["doc_id", "period"]].values.tolist(), theta.tolist()
+    ([['a', None], ['b', '2020']], [[0.6, 0.4], [0.2, 0.8]])
     """
     if len(documents) != doc_topic.shape[0]:
         raise ValueError(f"{len(documents)} documents but {doc_topic.shape[0]} topic rows")
@@ -54,16 +66,36 @@ def doc_topics_table(documents: pd.DataFrame, doc_topic: np.ndarray,
         national = documents["national"].fillna(False).astype(bool).to_numpy() & meta["region"].isna()
         meta.loc[national, "region"] = national_label
     meta["period"] = [period_of(d, p, period) for d, p in zip(meta["date"], meta["date_precision"])]
-    # Rows ordered by doc_id, then topic: each document's metadata repeated once per topic
-    # (built by position; a melt, merge and sort of the long table took seconds).
-    n_topics = doc_topic.shape[1]
     order = meta.sort_values("doc_id", kind="stable").index.to_numpy()
+    return meta.iloc[order][list(DOCUMENT_COLUMNS)].reset_index(drop=True), doc_topic[order]
+
+
+def doc_topics_table(documents: pd.DataFrame, doc_topic: np.ndarray,
+                     topic_labels: dict[int, str], period: str = "year",
+                     national_label: str = "") -> pd.DataFrame:
+    """Long table: one row per document and topic with ``weight`` and metadata, rows ordered
+    by ``doc_id``, then topic (:func:`document_table`'s rows, each repeated once per topic).
+
+    ``documents`` are the kept documents, in the row order of ``doc_topic``; documents whose
+    source states no region get ``national_label`` as their region when it is not empty. A
+    study's own tables and estimates are made from :func:`document_table`, never from this
+    table: a million documents at K = 20 is a table of twenty million rows.
+    """
+    return long_table(*document_table(documents, doc_topic, period, national_label), topic_labels)
+
+
+def long_table(meta: pd.DataFrame, theta: np.ndarray, topic_labels: Mapping[int, str]) -> pd.DataFrame:
+    """:func:`doc_topics_table` from :func:`document_table`'s documents and proportions."""
+    # Each document's metadata repeated once per topic (built by position; a melt, merge and
+    # sort of the long table took seconds).
+    n_topics = theta.shape[1]
     # The long texts, repeated once per topic, are kept once each (categories): on 72,855 news
     # stories at K = 20 the table held 302 MB, 130 MB of it the labels and 90 MB the titles.
-    long = meta.astype({"title": "category"}).iloc[np.repeat(order, n_topics)].reset_index(drop=True)
-    topics = np.tile(np.arange(n_topics), len(order))
+    long = meta.astype({"title": "category"}).iloc[np.repeat(np.arange(len(meta)), n_topics)]
+    long = long.reset_index(drop=True)
+    topics = np.tile(np.arange(n_topics), len(meta))
     long["topic"] = topics + 1
-    long["weight"] = doc_topic[order].ravel()
+    long["weight"] = theta.ravel()
     labels = pd.Categorical([topic_labels.get(t) for t in range(1, n_topics + 1)])
     long["topic_label"] = labels.take(topics)
     columns = ["doc_id", "title", "date", "date_precision", "period", "region", "city",
@@ -71,21 +103,12 @@ def doc_topics_table(documents: pd.DataFrame, doc_topic: np.ndarray,
     return long[columns]
 
 
-def doc_topics_wide(doc_topics: pd.DataFrame) -> pd.DataFrame:
-    """One row per document: its metadata and one column per topic (``T1`` … ``TK``).
-
-    The form written to ``doc_topics.csv`` / ``.parquet``; ``doc_topics`` is the long table
-    of :func:`doc_topics_table`. Topic labels are in ``topics.csv``.
-    """
-    meta = [c for c in ("doc_id", "title", "date", "date_precision", "period", "region", "city",
-                        "n_chars") if c in doc_topics.columns]
-    weights = doc_topics.pivot(index="doc_id", columns="topic", values="weight")
-    weights.columns = [f"T{topic}" for topic in weights.columns]
-    documents = doc_topics.drop_duplicates("doc_id")[meta]
-    if "title" in documents and isinstance(documents["title"].dtype, pd.CategoricalDtype):
-        # The long table keeps titles as categories; the written table has them as text.
-        documents = documents.assign(title=documents["title"].astype(documents["title"].cat.categories.dtype))
-    return documents.merge(weights, left_on="doc_id", right_index=True, how="left").reset_index(drop=True)
+def document_topics_wide(meta: pd.DataFrame, theta: np.ndarray) -> pd.DataFrame:
+    """One row per document: :func:`document_table`'s metadata and one column per topic
+    (``T1`` … ``TK``): the form written to ``doc_topics.csv`` / ``.parquet``."""
+    columns = [c for c in DOCUMENT_COLUMNS if c in meta.columns]
+    weights = pd.DataFrame(theta, columns=[f"T{topic}" for topic in range(1, theta.shape[1] + 1)])
+    return pd.concat([meta[columns].reset_index(drop=True), weights], axis=1)
 
 
 def _check_weight_by(doc_topics: pd.DataFrame, weight_by: str | None) -> None:
@@ -222,6 +245,13 @@ def _group_draws(doc_topics: pd.DataFrame, keys: list[str], weight_by: str | Non
     return means, means(theta, None), group_draws, topics
 
 
+def _labels(doc_topics: pd.DataFrame, topic_labels: Mapping[int, str] | None) -> Mapping:
+    """Topic number → label: ``topic_labels``, or the long table's ``topic_label`` column."""
+    if topic_labels is not None:
+        return topic_labels
+    return doc_topics.drop_duplicates("topic").set_index("topic")["topic_label"]
+
+
 def interval_kind(uncertainty: str, n_docs: int) -> str:
     """What a group's interval holds: ``model+documents``, ``model``, ``documents`` or ``none``
     (:data:`policytopics.estimate.uncertainty.INTERVAL_KINDS`)."""
@@ -233,7 +263,8 @@ def interval_kind(uncertainty: str, n_docs: int) -> str:
 def theme_weights(doc_topics: pd.DataFrame, by: str | Sequence[str], *, min_docs: int = 2,
                   draws: int = 1000, seed: int = 0, ci: float = 0.95,
                   weight_by: str | None = None, uncertainty: str = "bootstrap",
-                  posterior=None, shared: SharedGroups | None = None) -> pd.DataFrame:
+                  posterior=None, shared: SharedGroups | None = None,
+                  topic_labels: Mapping[int, str] | None = None) -> pd.DataFrame:
     """Mean topic weight per group with its interval.
 
     Parameters
@@ -256,7 +287,10 @@ def theme_weights(doc_topics: pd.DataFrame, by: str | Sequence[str], *, min_docs
         the interval's level.
     shared
         This grouping's part of a shared :func:`~policytopics.estimate.uncertainty.compose` pass
-        (:data:`SharedGroups`), instead of drawing here.
+        (:data:`SharedGroups`), instead of drawing here; ``doc_topics`` may then be
+        :func:`document_table`'s one row per document, with ``topic_labels``.
+    topic_labels
+        Topic number → label; ``doc_topics``' ``topic_label`` column when not given.
 
     Returns
     -------
@@ -277,7 +311,7 @@ def theme_weights(doc_topics: pd.DataFrame, by: str | Sequence[str], *, min_docs
         doc_topics, keys, weight_by, uncertainty=uncertainty, draws=draws, seed=seed,
         posterior=posterior, shared=shared)
     low, high = quantile_interval(group_draws, ci)
-    labels = doc_topics.drop_duplicates("topic").set_index("topic")["topic_label"]
+    labels = _labels(doc_topics, topic_labels)
     rows = []
     for g, group in enumerate(means.groups):
         n = int(means.n_docs[g])
@@ -294,7 +328,8 @@ def theme_weights(doc_topics: pd.DataFrame, by: str | Sequence[str], *, min_docs
 def theme_emphasis(doc_topics: pd.DataFrame, by: str = "region", *, min_docs: int = 2,
                    draws: int = 1000, seed: int = 0, ci: float = 0.95,
                    weight_by: str | None = None, uncertainty: str = "bootstrap",
-                   posterior=None, shared: SharedGroups | None = None) -> pd.DataFrame:
+                   posterior=None, shared: SharedGroups | None = None,
+                   topic_labels: Mapping[int, str] | None = None) -> pd.DataFrame:
     """Each group's topic weight minus the mean over groups, in percentage points.
 
     A heatmap of absolute weights is dominated by the topics every region writes about;
@@ -321,7 +356,7 @@ def theme_emphasis(doc_topics: pd.DataFrame, by: str = "region", *, min_docs: in
         left out, and they do not enter the mean.
     min_docs
         Groups with fewer documents are flagged ``sparse``.
-    draws, seed, ci, uncertainty, posterior, shared, weight_by
+    draws, seed, ci, uncertainty, posterior, shared, weight_by, topic_labels
         As in :func:`theme_weights`.
 
     Returns
@@ -347,7 +382,7 @@ def theme_emphasis(doc_topics: pd.DataFrame, by: str = "region", *, min_docs: in
     means, point, group_draws, topics = _group_draws(
         doc_topics, [by], weight_by, uncertainty=uncertainty, draws=draws, seed=seed,
         posterior=posterior, shared=shared)
-    labels = doc_topics.drop_duplicates("topic").set_index("topic")["topic_label"]
+    labels = _labels(doc_topics, topic_labels)
     rows = _emphasis_rows(means, point, group_draws, topics, labels, by=by, ci=ci,
                           uncertainty=uncertainty, min_docs=min_docs)
     return pd.DataFrame(rows, columns=columns)

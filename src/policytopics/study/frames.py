@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from policytopics.estimate.weights import doc_topics_wide
 from policytopics.model.labels import seed_words_by_topic
 from policytopics.study.results import Results
 
@@ -16,10 +15,9 @@ from policytopics.study.results import Results
 def output_tables(results: Results, documents: bool = True) -> dict[str, pd.DataFrame]:
     """Every output table, by file name; ``documents=False``: all but the ingest report
     (written chunk by chunk, :meth:`policytopics.study.catalog.Catalog.document_chunks`)."""
-    doc_topics = results.doc_topics()
     return {
         **({"documents": results.catalog.documents()} if documents else {}),
-        "doc_topics": doc_topics_wide(doc_topics),
+        "doc_topics": results.doc_topics_wide(),
         "passage_topics": results.passage_topics(),
         "topic_words": results.ranked_words(),
         "topics": results.topics(),
@@ -53,9 +51,11 @@ def figure_frames(results: Results) -> dict[str, object]:
         "theme_topics": sorted(results.theme_labels()),
         # {seeded topic: its theme's seeded words}, the top_words figure's seed bars; {} without themes.
         "seed_words": seed_words_by_topic(results.theme_seeds()) if results.themes() else {},
-        "doc_topics": results.doc_topics(),
+        # One row per document with T1 … TK, as doc_topics.csv (never the long table: at a
+        # million documents and K = 20, twenty million rows).
+        "doc_topics": results.doc_topics_wide(),
         # The documents' own columns only: the coverage figures do not change with the model.
-        "documents": results.doc_topics().drop_duplicates("doc_id")[["doc_id", "region", "period"]],
+        "documents": results.document_table()[0][["doc_id", "region", "period"]],
         "topic_correlations": results.estimates().correlations,
         **{f"effect_{name}": frame for name, frame in results.estimates().effects.items()
            if name != "coefficients"},

@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from policytopics.common.workers import study_workers
-from policytopics.estimate.weights import coverage, doc_topics_table
+from policytopics.estimate.weights import coverage, document_table, document_topics_wide, long_table
 from policytopics.model import labels as topic_naming
 from policytopics.model.topic_model import TopicModel
 from policytopics.study.catalog import Catalog
@@ -151,31 +152,43 @@ class Results:
 
         return passage_topics_table(self.catalog.units(), self.model().doc_topic_)
 
-    def doc_topics(self) -> pd.DataFrame:
-        """Long table: document × topic weights with date, period and region.
-
-        Built once per model, labels file and period settings; tables and figures share it.
-        """
+    def document_table(self) -> tuple[pd.DataFrame, np.ndarray]:
+        """The kept documents with date, period and region, one row per document by ``doc_id``,
+        and their topic proportions in that order
+        (:func:`policytopics.estimate.weights.document_table`): what every estimate and table is
+        made of. Built once per model and period settings."""
         weights = self.config.weights
-        return self.catalog.memoised("doc_topics", lambda: doc_topics_table(
-            self.catalog.kept_documents(text=False), self.document_topic_matrix(), self.topic_labels(),
+        return self.catalog.memoised("document_table", lambda: document_table(
+            self.catalog.kept_documents(text=False), self.document_topic_matrix(),
             period=weights.period, national_label=weights.national_label),
-            stages=("model",), files=self._labels_file(),
-            settings=(weights.period, weights.national_label, self.config.model.top_n_words,
-                      self.config.model.label_words))
+            stages=("model",), settings=(weights.period, weights.national_label))
+
+    def doc_topics(self) -> pd.DataFrame:
+        """Long table: document × topic weights with date, period and region
+        (:func:`policytopics.estimate.weights.doc_topics_table`), for notebooks; the run's own
+        tables and figures are made from :meth:`document_table`, never from it."""
+        labels = self.topic_labels()
+        meta, theta = self.document_table()
+        return long_table(meta, theta, labels)
+
+    def doc_topics_wide(self) -> pd.DataFrame:
+        """One row per document: its metadata and ``T1`` … ``TK`` (``doc_topics.csv``)."""
+        return self.catalog.memoised("doc_topics_wide", lambda: document_topics_wide(*self.document_table()),
+                                     stages=("model",), settings=(self.config.weights.period,
+                                                                  self.config.weights.national_label))
 
     def coverage(self) -> pd.DataFrame:
         """How many documents have a province, are national, have no region, have a period
         (``coverage.csv``; the run summary counts the same)."""
-        return coverage(self.doc_topics(), self.config.weights.national_label)
+        return coverage(self.document_table()[0], self.config.weights.national_label)
 
     # Estimates --------------------------------------------------------------------------
-    def _grouped_doc_topics(self) -> pd.DataFrame:
-        doc_topics = self.doc_topics()
+    def _grouped_documents(self) -> tuple[pd.DataFrame, np.ndarray]:
+        documents, theta = self.document_table()
         if self.config.weights.region_level == "city":
             # The "region" groups are cities; a document with no dominant city has none.
-            doc_topics = doc_topics.assign(region=doc_topics["city"])
-        return doc_topics
+            documents = documents.assign(region=documents["city"])
+        return documents, theta
 
     def posterior(self):
         """The approximate posterior of every document's topic proportions
@@ -187,8 +200,8 @@ class Results:
             model, units = self.model(), self.catalog.units()
             tokens = unit_lengths(self.catalog.corpus_folder(), len(units))
             samples = getattr(model, "doc_topic_samples_", None)
-            # The documents in doc_topics' order (by doc_id), as the estimates' rows are.
-            doc_ids = pd.unique(self.doc_topics()["doc_id"])
+            # The documents in the estimates' order (by doc_id).
+            doc_ids = self.document_table()[0]["doc_id"]
             return ProportionPosterior(model.doc_topic_ if samples is None else samples, tokens, model.alpha_,
                                        units["doc_id"], units["n_chars"], doc_ids)
 
@@ -202,7 +215,7 @@ class Results:
 
         config = self.config
         return self.catalog.memoised("estimates", lambda: Estimates(
-            self._grouped_doc_topics(), config.weights, config.effects, posterior=self.posterior,
+            *self._grouped_documents(), config.weights, config.effects, posterior=self.posterior,
             topic_labels=self.topic_labels(), progress=self.catalog.progress,
             workers=study_workers(config.compute.workers)),
             stages=("model",), files=self._labels_file(),
