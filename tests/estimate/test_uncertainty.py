@@ -231,3 +231,43 @@ def test_a_draw_of_whole_documents_skips_the_aggregate_and_is_the_same_bit_for_b
     passages = ProportionPosterior(theta, np.full(50, 10), np.full(5, 0.1), ids[:25] * 2, np.ones(50),
                                    ids[:25])
     assert not passages.units_are_documents
+
+
+def _whole_draw(posterior: ProportionPosterior, rng: np.random.Generator) -> np.ndarray:
+    """A draw made whole, as before the blocks: every unit's gammas at once."""
+    sample = int(rng.integers(len(posterior.samples))) if len(posterior.samples) > 1 else 0
+    gammas = rng.standard_gamma(posterior.sample_concentration(sample))
+    totals = gammas.sum(axis=1, keepdims=True)
+    units = np.divide(gammas, totals, out=np.full_like(gammas, 1 / posterior.n_topics), where=totals > 0)
+    return units if posterior.units_are_documents else np.asarray(posterior.aggregate @ units)
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 10_000])
+def test_a_draw_made_in_blocks_is_the_draw_made_whole_number_for_number(monkeypatch, block):
+    from policytopics.estimate import uncertainty
+
+    monkeypatch.setattr(uncertainty, "DRAW_BLOCK_UNITS", block)
+    rng = np.random.default_rng(5)
+    # 40 documents of 1-4 passages, the passages of two documents interleaved once.
+    docs = [f"d{d:02d}" for d in range(40) for _ in range(1 + d % 4)]
+    docs[2], docs[3] = docs[3], docs[2]
+    samples = rng.dirichlet(np.ones(6), (3, len(docs))).astype(np.float32)
+    posterior = ProportionPosterior(samples, rng.integers(0, 60, len(docs)), np.full(6, 0.2), docs,
+                                    rng.integers(0, 500, len(docs)), sorted(set(docs)))
+    assert not posterior.units_are_documents
+    blocks = posterior.blocks()
+    assert [start for start, *_ in blocks] == [0] + [stop for _, stop, *_ in blocks[:-1]]
+    assert blocks[-1][1] == len(docs)
+    # Each document's passages are in one block: d00 alone, then d01 and its interleaved neighbour.
+    held = [set(docs[start:stop]) for start, stop, *_ in blocks]
+    assert sum(len(documents) for documents in held) == 40
+    if block == 1:
+        assert held[:3] == [{"d00"}, {"d01", "d02"}, {"d03"}]
+    for seed in range(3):
+        assert np.array_equal(posterior.draw(np.random.default_rng(seed)),
+                              _whole_draw(posterior, np.random.default_rng(seed)))
+    ids = [f"u{i:03d}" for i in range(len(docs))]
+    whole = ProportionPosterior(samples[0], np.full(len(docs), 30), np.full(6, 0.2), ids,
+                                np.ones(len(docs)), ids)
+    assert whole.units_are_documents
+    assert np.array_equal(whole.draw(np.random.default_rng(8)), _whole_draw(whole, np.random.default_rng(8)))

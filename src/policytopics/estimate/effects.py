@@ -114,6 +114,7 @@ class EffectModel:
         # none): two at least, whatever min_docs says.
         keep, self.levels, self.reason = _kept_levels(data, self.covariates, max(2, min_docs))
         self.rows = np.flatnonzero(keep)
+        self._every_row = len(self.rows) == len(data)
         frame = data.iloc[self.rows].reset_index(drop=True)
         for name, levels in self.levels.items():
             frame[name] = pd.Categorical(frame[name], categories=levels)
@@ -142,12 +143,17 @@ class EffectModel:
                            "more degrees of freedom than distinct years; leave one out")
             return
         self.usable = True
-        self.design = design
+        # The design itself is not kept: its pseudo-inverse is all a draw needs (at a million
+        # documents and 50 coefficients each is 400 MB).
         self._pinv = np.linalg.pinv(design)
-        self._roots = _hc1_roots(design, self._pinv, theta[self.rows])  # topics × k × k
+        self._roots = _hc1_roots(design, self._pinv, self._kept(theta))  # topics × k × k
+
+    def _kept(self, theta: np.ndarray) -> np.ndarray:
+        """The rows of the kept documents (``theta`` itself when every document is kept)."""
+        return theta if self._every_row else theta[self.rows]
 
     def __call__(self, theta: np.ndarray, rng: np.random.Generator | None) -> np.ndarray:
-        params = self._pinv @ theta[self.rows]
+        params = self._pinv @ self._kept(theta)
         if rng is not None:
             noise = rng.standard_normal((params.shape[1], params.shape[0]))
             params = params + np.einsum("tij,tj->it", self._roots, noise)
