@@ -45,6 +45,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import functools
 import gc
 import os
@@ -386,11 +387,34 @@ def stop_workers(pool=None) -> None:
         pool.shutdown(wait=True)
 
 
+def trim_memory() -> None:
+    """Hand memory freed by a large stage back to the operating system.
+
+    Python, pyarrow's allocator and glibc's malloc all keep freed memory for reuse, so
+    without this the model stage would run on top of everything the ingest and the
+    segmentation once held (about 0.9 GB more at the peak for 75,000 news stories). The
+    same call Dask's workers use (``malloc_trim``); elsewhere than Linux it only collects.
+    """
+    gc.collect()
+    try:
+        import pyarrow
+
+        pyarrow.default_memory_pool().release_unused()
+    except Exception:  # an allocator without release_unused
+        pass
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):  # not glibc (musl)
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 @contextlib.contextmanager
 def frozen_heap():
-    """Fork worker processes inside this: the objects alive now are moved out of the garbage
-    collector's reach (``gc.freeze``) while the workers are forked, so a worker's collections
-    do not touch, and thereby copy, the memory pages it shares with this process."""
+    """Fork worker processes inside this: the memory this process freed is handed back first
+    (:func:`trim_memory`: a forked worker would keep it alive), and the objects alive now are
+    moved out of the garbage collector's reach (``gc.freeze``) while the workers are forked, so
+    a worker's collections do not touch, and thereby copy, the memory pages it shares with this
+    process."""
+    trim_memory()
     gc.freeze()
     try:
         yield

@@ -10,16 +10,13 @@ checksums (:mod:`policytopics.store.checksums`) and reads it back only when they
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import gc
 import logging
 import os
 import shutil
-import sys
 import time
 from pathlib import Path
 
+from policytopics.common.workers import trim_memory
 from policytopics.store import writing
 from policytopics.store.checksums import (
     checksum_file,
@@ -46,28 +43,6 @@ def naming_the_cache(exc: OSError, cache_dir: Path) -> OSError:
         return exc
     return OSError(exc.errno, f"{exc.strerror or exc} while writing the cache (--cache-dir, [output] "
                               "cache_dir); the stages already finished are kept", str(cache_dir))
-
-
-# --- memory ----------------------------------------------------------------------------
-
-def trim_memory() -> None:
-    """Hand memory freed by a large stage back to the operating system.
-
-    Python, pyarrow's allocator and glibc's malloc all keep freed memory for reuse, so
-    without this the model stage would run on top of everything the ingest and the
-    segmentation once held (about 0.9 GB more at the peak for 75,000 news stories). The
-    same call Dask's workers use (``malloc_trim``); elsewhere than Linux it only collects.
-    """
-    gc.collect()
-    try:
-        import pyarrow
-
-        pyarrow.default_memory_pool().release_unused()
-    except Exception:  # an allocator without release_unused
-        pass
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):  # not glibc (musl)
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 # --- a table kept on disk ---------------------------------------------------------------
@@ -112,7 +87,11 @@ class StoredTable:
         """The table (or some of its columns) ``rows`` rows at a time, as DataFrames, in order."""
         import pyarrow.parquet as pq
 
-        for batch in pq.ParquetFile(self.path).iter_batches(batch_size=rows, columns=columns):
+        # Without pre-buffering: pyarrow's default reads ahead and keeps every column chunk it
+        # has read until the file is closed (iterating over a million documents' texts held
+        # 957 MB so; without it 48 MB at most, and 3.1 s instead of 5.0 s).
+        stored = pq.ParquetFile(self.path, pre_buffer=False)
+        for batch in stored.iter_batches(batch_size=rows, columns=columns):
             yield batch.to_pandas()
 
 
@@ -297,5 +276,4 @@ __all__ = [
     "StageCache",
     "StoredTable",
     "naming_the_cache",
-    "trim_memory",
 ]

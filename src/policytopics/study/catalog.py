@@ -16,10 +16,11 @@ from collections.abc import Callable, Iterator
 
 import pandas as pd
 
+from policytopics.common.workers import trim_memory
 from policytopics.estimate.weights import period_of
 from policytopics.model.corpus import seen_words
 from policytopics.settings.config import StudyConfig
-from policytopics.store.cache import StageCache, StoredTable, trim_memory
+from policytopics.store.cache import StageCache, StoredTable
 from policytopics.store.keys import stable_hash
 from policytopics.study.apart import APART_STAGES, apart_worthwhile, build_apart
 from policytopics.study.stage_documents import TEXT_COLUMN, input_bytes, without_text
