@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from policytopics import load_study
 from policytopics.store.cache import StageCache, StoredTable
-from policytopics.study.catalog import Catalog
+from policytopics.study.catalog import KEPT_COLUMNS, Catalog
 
 
 def _catalog(study, **overrides):
@@ -61,6 +61,9 @@ def test_the_texts_stay_on_disk_until_asked_for(sample_study):
     kept = catalog.kept_documents(text=False)
     assert "text" not in kept and kept is catalog.kept_documents(text=False)  # built once
     assert catalog.kept_documents()["text"].tolist() == whole[whole["status"] == "kept"]["text"].tolist()
+    metadata = catalog.kept_metadata()  # the kept documents' own columns, none of the counters
+    assert list(metadata.columns) == list(KEPT_COLUMNS) and metadata is catalog.kept_metadata()
+    pd.testing.assert_frame_equal(metadata, kept[list(KEPT_COLUMNS)])
 
 
 def test_documents_in_chunks_are_the_documents(sample_study):

@@ -123,7 +123,7 @@ class Results:
         themes, which top words are seed words and which the model learned, whether the topic
         held its theme and the rule's two measures (:meth:`themes_held`)."""
         seeds = topic_naming.seed_words_by_topic(self.theme_seeds()) if self.themes() else None
-        table = topic_naming.topic_table(self.model(), self.catalog.kept_documents(text=False),
+        table = topic_naming.topic_table(self.model(), self.catalog.kept_metadata(),
                                          self.document_topic_matrix(), labels=self.topic_labels(),
                                          n_words=self.config.model.top_n_words, n_docs=n_docs, seeds=seeds)
         if self.themes():
@@ -141,7 +141,7 @@ class Results:
 
         def build():
             doc_ids, matrix = document_topics(self.model().doc_topic_, self.catalog.units())
-            order = pd.Index(doc_ids).get_indexer(self.catalog.kept_documents(text=False)["doc_id"])
+            order = pd.Index(doc_ids).get_indexer(self.catalog.kept_metadata()["doc_id"])
             return matrix[order]
 
         return self.catalog.memoised("document_topics", build, stages=("model",))
@@ -159,7 +159,7 @@ class Results:
         made of. Built once per model and period settings."""
         weights = self.config.weights
         return self.catalog.memoised("document_table", lambda: document_table(
-            self.catalog.kept_documents(text=False), self.document_topic_matrix(),
+            self.catalog.kept_metadata(), self.document_topic_matrix(),
             period=weights.period, national_label=weights.national_label),
             stages=("model",), settings=(weights.period, weights.national_label))
 
