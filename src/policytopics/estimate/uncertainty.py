@@ -253,12 +253,21 @@ def _chunk(index: int, start: int, stop: int) -> dict[str, np.ndarray]:
     streams = {name: np.random.default_rng([seed, 1 + zlib.crc32(name.encode("utf-8")), index])
                for name in statistics}
     out: dict[str, list[np.ndarray]] = {name: [] for name in statistics}
+    # The statistics of the point proportions first, then the draw and the statistics of it,
+    # the draw let go before the next: each has its own stream, so the order changes no
+    # number, and a worker holds one documents x topics draw at a time, never beside the
+    # copies a bootstrap of the point proportions makes (at a million documents, 160 MB each).
+    on_point = [name for name, statistic in statistics.items()
+                if not getattr(statistic, "uses_posterior", True)]
+    on_draw = [name for name in statistics if name not in on_point]
     for _ in range(start, stop):
+        for name in on_point:
+            out[name].append(np.asarray(statistics[name](theta, streams[name])))
         drawn = posterior.draw(rng) if uncertainty == "global" else theta
-        for name, statistic in statistics.items():
-            given = drawn if getattr(statistic, "uses_posterior", True) else theta
-            out[name].append(np.asarray(statistic(given, streams[name])))
-    return {name: np.stack(values) for name, values in out.items()}
+        for name in on_draw:
+            out[name].append(np.asarray(statistics[name](drawn, streams[name])))
+        del drawn
+    return {name: np.stack(out[name]) for name in statistics}
 
 
 def compose(theta: np.ndarray, statistics: Mapping[str, Statistic], *,
