@@ -67,6 +67,15 @@ def test_inference_is_the_same_in_one_process_in_workers_and_on_dask(stored, nam
         on_dask = _inferred(engine, corpus, scheduler=cluster.scheduler_address, chunk=50)
     assert on_dask.tobytes() == one.tobytes()
     assert np.allclose(one.sum(axis=1), 1) and (one[[0, 151, 152, len(corpus) - 1]] == 1 / 5).all()
+    # Units skipped (a sample fit's own) are inferred as empty ones; every other unit is the
+    # same, for an engine that infers each unit on its own.
+    if not engine.infers_alone:
+        return
+    skip = np.array([3, 4, 50, 149, 200])
+    skipped = _inferred(engine, corpus, workers=2, chunk=50, skip=skip)
+    others = np.setdiff1d(np.arange(len(corpus)), skip)
+    assert skipped[others].tobytes() == one[others].tobytes()
+    assert np.allclose(skipped[skip], one[0])  # as the empty first unit
 
 
 def _sample_model(stored, **where) -> TopicModel:

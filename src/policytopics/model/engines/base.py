@@ -100,6 +100,9 @@ class LDAEngine(ABC):
     settings: ClassVar[frozenset[str]] = frozenset()
     #: How seeded themes' ``eta`` matrix looks for this engine.
     seed_prior: ClassVar[SeedPriorForm] = GIBBS_PRIOR
+    #: Whether :meth:`infer_chunk` infers each document on its own (the others of its chunk
+    #: change none of its numbers), so a chunk's units may be left out (given empty).
+    infers_alone: ClassVar[bool] = True
 
     def __init__(self, lda, dictionary):
         self.lda = lda

@@ -80,6 +80,9 @@ class GensimEngine(LDAEngine):
     model_file = "lda.gensim"
     settings = frozenset({"passes", "iterations", "chunksize", "eval_every", "multicore"})
     seed_prior = VARIATIONAL_PRIOR
+    # Variational inference of a chunk from one random state: a document given empty changes
+    # the other documents' numbers (tests/model/test_infer.py showed it).
+    infers_alone = False
 
     @classmethod
     def workers_change_fit(cls, settings: Mapping[str, Any]) -> bool:
