@@ -365,8 +365,9 @@ def _sweep(args) -> int:
     result = study.sweep(ks, args.seeds, workers=args.workers)
     print(result["by_k"].round(4).to_string(index=False))
     print(f"suggested K: {result['suggested_k']}. {result['reason']}")
+    sample = f" on the fit sample of {result['sample']:,} units" if result.get("sample") else ""
     print(f"sweep wall time: {result['seconds']} s for {len(ks)} K x {args.seeds} seeds "
-          f"with {args.workers} workers")
+          f"with {args.workers} workers{sample}")
     tables = config.output.tables_dir
     print(f"written: {_shown(tables / 'k_selection.csv')}, {_shown(tables / 'k_selection_runs.csv')}, "
           + ", ".join(_shown(path) for path in result.get("figures", [])))

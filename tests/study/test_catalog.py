@@ -74,3 +74,23 @@ def test_documents_in_chunks_are_the_documents(sample_study):
     assert [len(chunk) for chunk in chunks] == [2, 2, 2][:len(chunks) - 1] + [len(chunks[-1])]
     pd.testing.assert_frame_equal(pd.concat(chunks), catalog.documents())
 
+
+def test_the_fit_units_are_every_unit_or_the_model_stage_s_sample(sample_study, monkeypatch):
+    from policytopics import Study
+    from policytopics.model.sample import stratified_sample
+    from policytopics.settings.config import replace
+
+    tokens = sample_study.tokens()
+    every, doc_ids, size = sample_study.fit_units()
+    assert size is None and every == [list(t) for t in tokens["tokens"]]
+    assert doc_ids == tokens["doc_id"].tolist()
+    config = sample_study.config
+    config = replace(config, model=replace(config.model, fit_sample=len(tokens) - 2))
+    study = Study(config, progress=False)
+    # The five samples are five region x period cells, each kept in any sample: one cell here.
+    cells = ["浙江省|2024"] * len(tokens)
+    monkeypatch.setattr(Catalog, "unit_cells", lambda self: lambda: cells)
+    sampled, doc_ids, size = study.fit_units()
+    rows = stratified_sample(cells, len(tokens) - 2, config.model.seed)
+    assert size == len(rows) == len(tokens) - 2
+    assert sampled == [every[i] for i in rows] and doc_ids == tokens["doc_id"].iloc[rows].tolist()

@@ -14,6 +14,7 @@ import inspect
 import time
 from collections.abc import Callable, Iterator
 
+import numpy as np
 import pandas as pd
 
 from policytopics.common.workers import trim_memory
@@ -239,6 +240,30 @@ class Catalog:
             return [cells[doc_id] for doc_id in self.units()["doc_id"]]
 
         return lambda: self.memoised("unit_cells", build, stages=("tokens",), settings=period)
+
+    def fit_units(self) -> tuple[list[list[str]], list[str], int | None]:
+        """The units a fit of the study's ``[model]`` settings is made on, as token lists with
+        their documents, and the sample's size: every unit (``None``), or with ``[model]
+        fit_sample`` the sample stratified by region × period that the model stage fits on
+        (:func:`policytopics.model.sample.stratified_sample`, the same rows), read from the
+        cached tokens a part at a time (the sweep's fits; a million units' token lists as
+        Python lists would not fit in memory)."""
+        from policytopics.model.sample import fit_sample_size, stratified_sample
+
+        model = self.config.model
+        stored = self.stage("tokens")
+        size = fit_sample_size(model.fit_sample, len(stored))
+        rows = None if size is None else stratified_sample(self.unit_cells()(), size, model.seed)
+        token_lists, doc_ids, start = [], [], 0
+        for part in stored.batches(["doc_id", "tokens"], rows=DOCUMENT_CHUNK_ROWS):
+            if rows is None:
+                chosen = np.arange(len(part))
+            else:
+                chosen = rows[(rows >= start) & (rows < start + len(part))] - start
+            token_lists += [list(part["tokens"].iat[i]) for i in chosen]
+            doc_ids += part["doc_id"].to_numpy()[chosen].tolist()
+            start += len(part)
+        return token_lists, doc_ids, size
 
     def seen_words(self) -> frozenset[str]:
         """Every word of the tokens before the vocabulary was pruned."""

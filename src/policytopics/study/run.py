@@ -11,6 +11,7 @@ estimates. :func:`sweep` fits a grid of K on the cached tokens. Each function ta
 from __future__ import annotations
 
 import copy
+import logging
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -24,6 +25,8 @@ from policytopics.settings.validate import check_themes_fit
 from policytopics.store.writing import write_csv_chunks
 from policytopics.study.record import QUICK_FIGURES, run_record
 from policytopics.text.documents import DocStatus
+
+log = logging.getLogger("policytopics")
 
 
 def check_outputs(study, *, write: bool = True, themes: bool = True) -> None:
@@ -151,15 +154,17 @@ def sweep(study, ks: Sequence[int], seeds: Sequence[int] | int = 3, *, workers: 
         if seeds < 1:
             raise ValueError(f"seeds per K (--seeds) must be 1 or more, got {seeds}")
         seeds = [study.config.model.seed + i for i in range(seeds)]
-    tokens = study.tokens()
-    token_lists = [list(t) for t in tokens["tokens"]]
+    # The units the study's own fit is made on: with [model] fit_sample, its stratified sample.
+    token_lists, doc_ids, sample = study.fit_units()
+    if sample is not None:
+        log.info("sweeping on the sample of %d units the model is fitted on ([model] fit_sample)", sample)
     started = time.perf_counter()
     runs, by_k = fit_grid(token_lists, ks, seeds, study.config.model, workers=workers,
                           top_n=study.config.model.top_n_words, progress=study.progress,
-                          doc_ids=list(tokens["doc_id"]))
+                          doc_ids=doc_ids)
     k, reason = suggest_k(by_k)
     result: dict[str, object] = {"by_k": by_k, "runs": runs, "suggested_k": k, "reason": reason,
-                                 "seconds": round(time.perf_counter() - started, 1)}
+                                 "seconds": round(time.perf_counter() - started, 1), "sample": sample}
     if write:
         result["figures"] = figure_files.write_sweep(result, study.config)
     return result

@@ -103,6 +103,7 @@ class Study:
     document_chunks = _of_catalog(Catalog.document_chunks)
     units = _of_catalog(Catalog.units)
     unit_ids = _of_catalog(Catalog.unit_ids)
+    fit_units = _of_catalog(Catalog.fit_units)
     seen_words = _of_catalog(Catalog.seen_words)
     themes = _of_results(Results.themes)
 
