@@ -45,11 +45,11 @@ def test_figures_that_cannot_show_anything_are_skipped_with_a_reason(sample_stud
     assert skipped_figures(frames) == {"effects": "effects of 'region + period' not estimated: region has "
                                                   "no level with 2 or more documents: nothing to compare"}
     assert len(figure_jobs(frames, sample_study.config)) == 11
-    national = frames["doc_topics"].assign(region="全国")
+    national = sample_study.doc_topics().assign(region="全国")  # the long table
     from policytopics.estimate.weights import theme_emphasis, theme_weights
 
     one_region = frames | {
-        "doc_topics": national,
+        "doc_topics": frames["doc_topics"].assign(region="全国"),
         "by_region": theme_weights(national, by="region"),
         "by_region_period": theme_weights(national, by=["region", "period"]),
         "emphasis_by_region": theme_emphasis(national, "region"),
@@ -100,8 +100,9 @@ def test_a_figure_this_run_cannot_draw_is_not_left_from_an_earlier_run(sample_st
     from policytopics.report.figure_files import write_figures
 
     frames = sample_study.figure_frames()
-    national = frames["doc_topics"].assign(region="全国")
-    frames = frames | {"doc_topics": national, "by_region": theme_weights(national, by="region"),
+    national = sample_study.doc_topics().assign(region="全国")  # the long table
+    frames = frames | {"doc_topics": frames["doc_topics"].assign(region="全国"),
+                       "by_region": theme_weights(national, by="region"),
                        "by_region_period": theme_weights(national, by=["region", "period"])}
     folder = tmp_path / "figures"
     folder.mkdir()

